@@ -1,0 +1,78 @@
+//! Property tests: any valid content survives writing and reading unchanged.
+
+use proptest::prelude::*;
+use type_info_schema::{
+    Binding, ContentHash, FileEntry, InitializerKind, ResolvedType, Site, SiteKind, TraitFacts, TypeInfo,
+};
+
+fn text() -> impl Strategy<Value = String> {
+    // Identifiers, type names and paths, including non-ASCII and JSON-escaped characters.
+    prop::string::string_regex("[a-zA-Zé_<>:\"\\\\ 🦀]{0,12}").unwrap()
+}
+
+fn facts() -> impl Strategy<Value = Option<TraitFacts>> {
+    prop::option::of(prop::array::uniform5(any::<bool>()).prop_map(|[copy, clone, send, sync, needs_drop]| {
+        TraitFacts { copy, clone, send, sync, needs_drop }
+    }))
+}
+
+fn resolved() -> impl Strategy<Value = ResolvedType> {
+    prop_oneof![text().prop_map(ResolvedType::Known), text().prop_map(|unknown| ResolvedType::Unknown { unknown })]
+}
+
+fn binding() -> impl Strategy<Value = Binding> {
+    (1..500u32, 1..200u32, text(), resolved(), prop::option::of(text()), prop::sample::select(InitializerKind::ALL), text(), facts())
+        .prop_map(|(line, column, name, ty, declared_type, kind, function, traits)| Binding {
+            line, column, name, ty, declared_type, kind, function, traits,
+        })
+}
+
+fn site() -> impl Strategy<Value = Site> {
+    (1..500u32, 1..200u32, prop::sample::select(SiteKind::ALL), text(), text())
+        .prop_map(|(line, column, kind, target, function)| Site { line, column, kind, target, function })
+}
+
+fn entry() -> impl Strategy<Value = FileEntry> {
+    (any::<Vec<u8>>(), prop::collection::vec(binding(), 0..20), prop::collection::vec(site(), 0..10)).prop_map(
+        |(source, mut bindings, sites)| {
+            bindings.sort_by_key(|b| b.position());
+            bindings.dedup_by_key(|b| b.position());
+            FileEntry { hash: ContentHash::of(&source), bindings, sites }
+        },
+    )
+}
+
+fn type_info() -> impl Strategy<Value = TypeInfo> {
+    let path = prop::string::string_regex("[a-z_é]{1,8}(/[a-z_]{1,8}){0,3}\\.rs").unwrap();
+    prop::collection::btree_map(path, entry(), 0..5).prop_map(|files| {
+        let mut info = TypeInfo::new("borrowscope-analyzer", "0.1.0");
+        info.files = files;
+        info
+    })
+}
+
+proptest! {
+    #[test]
+    fn writing_then_reading_gives_back_the_same_content(mut info in type_info()) {
+        let text = info.to_json().unwrap();
+        let read = TypeInfo::from_json(text.as_bytes(), "t.json".as_ref()).unwrap();
+        info.normalize();
+        prop_assert_eq!(&read, &info);
+        prop_assert_eq!(read.to_json().unwrap(), text);
+    }
+
+    #[test]
+    fn every_binding_written_is_found_at_its_position(info in type_info()) {
+        let read = TypeInfo::from_json(info.to_json().unwrap().as_bytes(), "t.json".as_ref()).unwrap();
+        for (path, entry) in &info.files {
+            for binding in &entry.bindings {
+                let found = read.file(path).unwrap().binding_at(binding.line, binding.column);
+                prop_assert_eq!(found, Some(binding));
+            }
+            for site in &entry.sites {
+                let found = read.file(path).unwrap().site_at(site.line, site.column, site.kind);
+                prop_assert!(found.is_some());
+            }
+        }
+    }
+}
