@@ -1,0 +1,120 @@
+//! `Event` and `Trace`: recorded events as users read them, and their one-line text form.
+
+use std::fmt;
+
+use crate::site::{CallSite, Op};
+
+/// One recorded event, decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event {
+    /// The event's place in the global order across all threads, from 0.
+    pub order: u64,
+    /// The Lamport clock the order is built from: an event that causally follows another
+    /// through a lock, spawn, join or channel has a larger clock.
+    pub clock: u64,
+    /// The BorrowScope index of the thread it happened on (see [`Trace::threads`]).
+    pub thread: u32,
+    /// What happened.
+    pub op: Op,
+    /// Where it happened.
+    pub site: &'static CallSite,
+    /// The variable instance (or loop, match, lock... id) it concerns; see [`Op`].
+    pub id: u64,
+    /// The operation's argument (owner, count, index...); see [`Op`].
+    pub arg: u64,
+    /// A reference count for pointer events (the strong count after an `Rc` clone...).
+    pub count: u64,
+    /// The value's type for `New` events, as `std::any::type_name` gives it.
+    pub type_name: Option<&'static str>,
+}
+
+impl Event {
+    /// The name the event is about: the variable, function, label or type at its site.
+    pub fn name(&self) -> &'static str {
+        self.site.name
+    }
+}
+
+/// A thread that recorded events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadRecord {
+    /// BorrowScope's index: 0 for the first thread that recorded, and so on.
+    pub index: u32,
+    /// The thread's name, if it has one.
+    pub name: Option<String>,
+    /// The number inside std's `ThreadId`, as its `Debug` shows it (`ThreadId(3)`).
+    pub std_id: u64,
+}
+
+/// Everything a recorder holds: the events in global order, the threads they came from,
+/// and how many events the cap made it drop.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Trace {
+    /// The events, in global order.
+    pub events: Vec<Event>,
+    /// The threads that recorded them, by index.
+    pub threads: Vec<ThreadRecord>,
+    /// Events not kept because the event cap was reached.
+    pub dropped: u64,
+}
+
+impl fmt::Display for Event {
+    /// One line: `order thread op name [detail] #id arg type @file:line:column`, with the
+    /// parts an operation does not use left out.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:>4} t{} {}", self.order, self.thread, self.op)?;
+        if !self.site.name.is_empty() {
+            write!(f, " {}", self.site.name)?;
+        }
+        if !self.site.detail.is_empty() {
+            write!(f, " [{}]", self.site.detail)?;
+        }
+        if self.id != 0 {
+            write!(f, " #{}", self.id)?;
+        }
+        if self.arg != 0 {
+            write!(f, " arg={}", self.arg)?;
+        }
+        if self.count != 0 {
+            write!(f, " count={}", self.count)?;
+        }
+        if let Some(ty) = self.type_name {
+            write!(f, " : {ty}")?;
+        }
+        write!(f, " @{}", self.site)
+    }
+}
+
+impl Trace {
+    /// The events as text, one per line, for reading and for snapshot tests. `ids` renames
+    /// instance ids to small numbers in order of first appearance, so the text does not
+    /// depend on which ids a run happened to get.
+    pub fn to_text(&self) -> String {
+        let mut renames: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
+        let mut out = String::new();
+        for event in &self.events {
+            let mut event = *event;
+            let next = renames.len() as u64 + 1;
+            if event.id != 0 && !matches!(event.op, Op::LoopIteration) {
+                event.id = *renames.entry(event.id).or_insert(next);
+            }
+            if op_arg_is_instance(event.op) && event.arg != 0 {
+                let next = renames.len() as u64 + 1;
+                event.arg = *renames.entry(event.arg).or_insert(next);
+            }
+            out.push_str(&event.to_string());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Whether an operation's `arg` names another variable instance (and so is renamed in text).
+pub(crate) fn op_arg_is_instance(op: Op) -> bool {
+    matches!(
+        op,
+        Op::Borrow | Op::BorrowMut | Op::Move | Op::Copy | Op::RcClone | Op::ArcClone | Op::RcDowngrade
+            | Op::ArcDowngrade | Op::WeakClone | Op::WeakUpgrade | Op::RefCellBorrow | Op::RefCellBorrowMut
+            | Op::RefCellBorrowFailed
+    )
+}

@@ -1,0 +1,36 @@
+//! Writing the trace to a file when the program exits, asked for with an environment
+//! variable so that no code changes are needed.
+
+use std::sync::Once;
+
+/// When set to a path, the global recorder's events are written there as JSON when the
+/// process exits normally (`main` returns or `std::process::exit` is called).
+pub const TRACE_ENV: &str = "BORROWSCOPE_TRACE";
+
+unsafe extern "C" {
+    /// The C library's `atexit`, present wherever std runs on a C runtime.
+    fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
+}
+
+static REGISTER: Once = Once::new();
+
+/// Registers the exit hook the first time any thread records, if `BORROWSCOPE_TRACE` is set.
+pub(crate) fn register_once() {
+    REGISTER.call_once(|| {
+        if std::env::var_os(TRACE_ENV).is_some_and(|p| !p.is_empty()) {
+            // SAFETY: `write_at_exit` is a plain `extern "C" fn` that never unwinds.
+            unsafe { atexit(write_at_exit) };
+        }
+    });
+}
+
+extern "C" fn write_at_exit() {
+    let Some(path) = std::env::var_os(TRACE_ENV) else { return };
+    // A panic must not unwind into C; report it and carry on exiting.
+    let result = std::panic::catch_unwind(|| crate::export::export_json(&path));
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(err)) => eprintln!("borrowscope: {TRACE_ENV}: {err}"),
+        Err(_) => eprintln!("borrowscope: {TRACE_ENV}: writing the trace panicked"),
+    }
+}

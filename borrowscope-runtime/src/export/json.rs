@@ -1,0 +1,168 @@
+//! The canonical JSON format of a trace, written and read by hand: the runtime keeps
+//! serde_json out of users' dependency graphs (it changes how their code type-checks).
+//!
+//! ```text
+//! {
+//!   "format": "borrowscope-trace", "version": 1, "dropped": 0,
+//!   "threads": [{"index": 0, "name": "main", "std_id": 1}],
+//!   "sites": [{"name": "x", "detail": "", "label": "", "file": "src/main.rs",
+//!              "line": 3, "column": 9, "kind": "manual"}],
+//!   "events": [[order, clock, thread, "op", site, id, arg, count, "type" or null], ...]
+//! }
+//! ```
+//!
+//! `site` indexes `sites`; `op` is an [`Op`] name; the other fields are as on [`Event`].
+//! Events are arrays rather than objects to keep files compact (about 40 bytes an event).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use super::value::{Value, parse};
+use crate::event::{Event, ThreadRecord, Trace};
+use crate::site::{CallSite, Op};
+use crate::{Error, Result};
+
+/// The version written in `"version"`, bumped on any incompatible change.
+pub const JSON_VERSION: u64 = 1;
+const FORMAT: &str = "borrowscope-trace";
+
+pub(crate) fn quote(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Writes a trace as JSON.
+pub fn to_json(trace: &Trace) -> String {
+    let mut out = String::with_capacity(64 + trace.events.len() * 48);
+    let _ = write!(out, "{{\"format\":\"{FORMAT}\",\"version\":{JSON_VERSION},\"dropped\":{},\"threads\":[", trace.dropped);
+    for (i, thread) in trace.threads.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{{\"index\":{},\"name\":", thread.index);
+        match &thread.name {
+            Some(name) => quote(&mut out, name),
+            None => out.push_str("null"),
+        }
+        let _ = write!(out, ",\"std_id\":{}}}", thread.std_id);
+    }
+    out.push_str("],\"sites\":[");
+    let mut sites: HashMap<*const CallSite, usize> = HashMap::new();
+    let mut site_list = Vec::new();
+    for event in &trace.events {
+        sites.entry(event.site as *const CallSite).or_insert_with(|| {
+            site_list.push(event.site);
+            site_list.len() - 1
+        });
+    }
+    for (i, site) in site_list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"name\":");
+        quote(&mut out, site.name);
+        out.push_str(",\"detail\":");
+        quote(&mut out, site.detail);
+        out.push_str(",\"label\":");
+        quote(&mut out, site.label);
+        out.push_str(",\"file\":");
+        quote(&mut out, site.file);
+        let _ = write!(out, ",\"line\":{},\"column\":{},\"kind\":", site.line, site.column);
+        quote(&mut out, site.kind);
+        out.push('}');
+    }
+    out.push_str("],\"events\":[");
+    for (i, event) in trace.events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let site = sites[&(event.site as *const CallSite)];
+        let _ = write!(
+            out,
+            "[{},{},{},\"{}\",{},{},{},{},",
+            event.order, event.clock, event.thread, event.op.name(), site, event.id, event.arg, event.count
+        );
+        match event.type_name {
+            Some(ty) => quote(&mut out, ty),
+            None => out.push_str("null"),
+        }
+        out.push(']');
+    }
+    out.push_str("]}\n");
+    out
+}
+
+fn bad(what: impl std::fmt::Display) -> Error {
+    Error::SerializationError(what.to_string())
+}
+
+fn leak(text: &str) -> &'static str {
+    if text.is_empty() { "" } else { Box::leak(text.into()) }
+}
+
+/// Reads a trace written by [`to_json`]. Its strings are leaked (events refer to `'static`
+/// call sites), which suits tools that load a trace once.
+pub fn from_json(text: &str) -> Result<Trace> {
+    let root = parse(text).map_err(bad)?;
+    if root.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(bad("this is not a BorrowScope trace (no \"format\": \"borrowscope-trace\")"));
+    }
+    match root.get("version").and_then(Value::as_u64) {
+        Some(JSON_VERSION) => {}
+        other => return Err(bad(format!("unsupported trace version {other:?}; this build reads version {JSON_VERSION}"))),
+    }
+    let list = |key: &str| root.get(key).and_then(Value::as_array).ok_or_else(|| bad(format!("missing \"{key}\" list")));
+    let string = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(leak).ok_or_else(|| bad(format!("missing \"{key}\"")));
+    let number = |v: &Value, key: &str| v.get(key).and_then(Value::as_u64).ok_or_else(|| bad(format!("missing \"{key}\"")));
+    let mut threads = Vec::new();
+    for t in list("threads")? {
+        let name = t.get("name").and_then(Value::as_str).map(str::to_owned);
+        threads.push(ThreadRecord { index: number(t, "index")? as u32, name, std_id: number(t, "std_id")? });
+    }
+    let mut sites: Vec<&'static CallSite> = Vec::new();
+    for s in list("sites")? {
+        sites.push(Box::leak(Box::new(CallSite {
+            name: string(s, "name")?,
+            detail: string(s, "detail")?,
+            label: string(s, "label")?,
+            file: string(s, "file")?,
+            line: number(s, "line")? as u32,
+            column: number(s, "column")? as u32,
+            kind: string(s, "kind")?,
+        })));
+    }
+    let mut events = Vec::new();
+    for (i, e) in list("events")?.iter().enumerate() {
+        let fields = e.as_array().filter(|f| f.len() == 9).ok_or_else(|| bad(format!("event {i} is not a 9-element array")))?;
+        let n = |k: usize| fields[k].as_u64().ok_or_else(|| bad(format!("event {i}: field {k} is not a number")));
+        let op_name = fields[3].as_str().ok_or_else(|| bad(format!("event {i}: no operation")))?;
+        let op = Op::ALL.iter().copied().find(|op| op.name() == op_name).ok_or_else(|| bad(format!("event {i}: unknown operation {op_name:?}")))?;
+        let site = sites.get(n(4)? as usize).copied().ok_or_else(|| bad(format!("event {i}: no site {}", n(4).unwrap_or(0))))?;
+        events.push(Event {
+            order: n(0)?,
+            clock: n(1)?,
+            thread: n(2)? as u32,
+            op,
+            site,
+            id: n(5)?,
+            arg: n(6)?,
+            count: n(7)?,
+            type_name: fields[8].as_str().map(leak),
+        });
+    }
+    let dropped = number(&root, "dropped")?;
+    Ok(Trace { events, threads, dropped })
+}

@@ -1,0 +1,379 @@
+//! The ownership graph, built from events on demand: variables with their lifetimes,
+//! borrows with their owners and intervals, moves, Rc/Arc clones with their counts, and
+//! RefCell borrows with their state; and the questions users ask of it.
+
+use std::collections::HashMap;
+
+use crate::event::{Event, Trace};
+use crate::site::{CallSite, Op};
+
+/// What kind of value a variable holds, as far as the events tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A plain value.
+    Value,
+    /// A `&` or `&mut` reference.
+    Reference,
+    /// An `Rc`.
+    Rc,
+    /// An `Arc`.
+    Arc,
+    /// An `rc::Weak` or `sync::Weak`.
+    Weak,
+    /// A `Box` (also pinned).
+    Box,
+    /// A `RefCell`.
+    RefCell,
+    /// A `Ref` or `RefMut` guard.
+    RefCellGuard,
+    /// Another cell: `Cell`, `OnceCell`, `OnceLock`, `MaybeUninit`.
+    Cell,
+    /// A raw pointer.
+    RawPointer,
+}
+
+/// How a variable's life ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// Dropped at this point in the global order.
+    Dropped(u64),
+    /// Moved out (into another variable) at this point.
+    MovedOut(u64),
+}
+
+/// A variable instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variable {
+    /// The instance id.
+    pub id: u64,
+    /// The variable's name.
+    pub name: &'static str,
+    /// Its type, when recorded.
+    pub type_name: Option<&'static str>,
+    /// What it holds.
+    pub kind: ValueKind,
+    /// Where it was created.
+    pub site: &'static CallSite,
+    /// The thread it was created on.
+    pub thread: u32,
+    /// When it was created (global order).
+    pub created: u64,
+    /// How and when it ended; `None` while it is alive.
+    pub end: Option<End>,
+}
+
+impl Variable {
+    /// When the variable stopped being usable, or `None` while it is alive.
+    pub fn ended_at(&self) -> Option<u64> {
+        self.end.map(|e| match e {
+            End::Dropped(at) | End::MovedOut(at) => at,
+        })
+    }
+
+    /// How many events of global order it lived for (up to `now` if still alive).
+    pub fn lifetime(&self, now: u64) -> u64 {
+        self.ended_at().unwrap_or(now).saturating_sub(self.created)
+    }
+
+    /// Whether it was alive at `order`.
+    pub fn alive_at(&self, order: u64) -> bool {
+        self.created <= order && self.ended_at().is_none_or(|end| order < end)
+    }
+}
+
+/// A borrow: `borrower` refers to `owner` from `start` until `end`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Borrow {
+    /// The reference's instance.
+    pub borrower: u64,
+    /// The borrowed variable, when known.
+    pub owner: Option<u64>,
+    /// `&mut` rather than `&`.
+    pub mutable: bool,
+    /// When the borrow started.
+    pub start: u64,
+    /// When it ended (the reference or the owner went away); `None` while alive.
+    pub end: Option<u64>,
+}
+
+/// A move from one variable into another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// The source instance, when known.
+    pub from: Option<u64>,
+    /// The destination instance.
+    pub to: u64,
+    /// When.
+    pub at: u64,
+}
+
+/// An `Rc`/`Arc` (or `Weak`) made from another: a clone, a downgrade or an upgrade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Share {
+    /// The pointer it was made from, when known.
+    pub from: Option<u64>,
+    /// The new pointer.
+    pub to: u64,
+    /// The operation: `RcClone`, `ArcClone`, `RcDowngrade`, `ArcDowngrade`, `WeakClone`,
+    /// `WeakUpgrade`, or `RcNew`/`ArcNew` for the first pointer.
+    pub op: Op,
+    /// The strong (or for weak operations, weak) count right after.
+    pub count: u64,
+    /// When.
+    pub at: u64,
+}
+
+/// A `RefCell` borrow (`Ref` or `RefMut`), or an attempt that failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellBorrow {
+    /// The guard's instance.
+    pub guard: u64,
+    /// The guard's name (or for failures, the name at the failing call).
+    pub name: &'static str,
+    /// `borrow_mut` rather than `borrow`.
+    pub mutable: bool,
+    /// When it started (or failed).
+    pub start: u64,
+    /// When it ended; `None` while alive or for failures.
+    pub end: Option<u64>,
+    /// The attempt failed because of a live borrow.
+    pub failed: bool,
+}
+
+/// The ownership graph of a trace.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Graph {
+    /// Every variable instance, in order of creation.
+    pub nodes: Vec<Variable>,
+    /// Every borrow.
+    pub borrows: Vec<Borrow>,
+    /// Every move.
+    pub moves: Vec<Move>,
+    /// Every Rc/Arc/Weak creation from another pointer, with counts.
+    pub shares: Vec<Share>,
+    /// Every RefCell borrow and failed attempt.
+    pub cell_borrows: Vec<CellBorrow>,
+    /// The global order of the last event (the "now" of still-alive variables).
+    pub last_order: u64,
+    index: HashMap<u64, usize>,
+}
+
+fn kind_of(op: Op) -> Option<ValueKind> {
+    Some(match op {
+        Op::New | Op::Move | Op::Copy | Op::CowBorrowed | Op::CowOwned => ValueKind::Value,
+        Op::Borrow | Op::BorrowMut => ValueKind::Reference,
+        Op::RcNew | Op::RcClone => ValueKind::Rc,
+        Op::ArcNew | Op::ArcClone => ValueKind::Arc,
+        Op::RcDowngrade | Op::ArcDowngrade | Op::WeakNew | Op::WeakClone => ValueKind::Weak,
+        Op::BoxNew | Op::BoxPin | Op::BoxFromRaw => ValueKind::Box,
+        Op::RefCellNew => ValueKind::RefCell,
+        Op::RefCellBorrow | Op::RefCellBorrowMut => ValueKind::RefCellGuard,
+        Op::CellNew | Op::OnceCellNew | Op::OnceLockNew | Op::MaybeUninitUninit | Op::MaybeUninitNew => ValueKind::Cell,
+        Op::RawPtr | Op::BoxIntoRaw => ValueKind::RawPointer,
+        _ => return None,
+    })
+}
+
+impl Graph {
+    /// Builds the graph of a trace.
+    pub fn build(trace: &Trace) -> Graph {
+        let mut graph = Graph::default();
+        for event in &trace.events {
+            graph.apply(event);
+            graph.last_order = event.order;
+        }
+        graph
+    }
+
+    /// The variable with instance `id`.
+    pub fn node(&self, id: u64) -> Option<&Variable> {
+        self.index.get(&id).map(|&i| &self.nodes[i])
+    }
+
+    /// The variables named `name`, in order of creation.
+    pub fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Variable> + 'a {
+        self.nodes.iter().filter(move |v| v.name == name)
+    }
+
+    /// The borrows of `owner` alive at `order`: who borrows it at that moment.
+    pub fn borrowers_at(&self, owner: u64, order: u64) -> Vec<&Borrow> {
+        self.borrows
+            .iter()
+            .filter(|b| b.owner == Some(owner) && b.start <= order && b.end.is_none_or(|end| order < end))
+            .collect()
+    }
+
+    /// Where `id` was moved, and to whom.
+    pub fn moves_from(&self, id: u64) -> Vec<&Move> {
+        self.moves.iter().filter(|m| m.from == Some(id)).collect()
+    }
+
+    /// The RefCell borrows that were alive when the failed attempt `failure` was made:
+    /// the answer to "who held the borrow when my `borrow_mut` panicked".
+    pub fn blocking_borrows(&self, failure: &CellBorrow) -> Vec<&CellBorrow> {
+        self.cell_borrows
+            .iter()
+            .filter(|b| !b.failed && b.start < failure.start && b.end.is_none_or(|end| failure.start < end))
+            .collect()
+    }
+
+    fn ensure(&mut self, event: &Event, id: u64, kind: ValueKind) -> usize {
+        if let Some(&i) = self.index.get(&id) {
+            if self.nodes[i].kind == ValueKind::Value {
+                self.nodes[i].kind = kind;
+            }
+            if self.nodes[i].type_name.is_none() {
+                self.nodes[i].type_name = event.type_name;
+            }
+            return i;
+        }
+        self.nodes.push(Variable {
+            id,
+            name: event.site.name,
+            type_name: event.type_name,
+            kind,
+            site: event.site,
+            thread: event.thread,
+            created: event.order,
+            end: None,
+        });
+        self.index.insert(id, self.nodes.len() - 1);
+        self.nodes.len() - 1
+    }
+
+    /// The live variable a name-only event refers to: the most recent one of that name on
+    /// the event's thread.
+    fn by_name(&self, name: &str, thread: u32) -> Option<u64> {
+        self.nodes.iter().rev().find(|v| v.end.is_none() && v.name == name && v.thread == thread).map(|v| v.id)
+    }
+
+    fn end(&mut self, id: u64, end: End) {
+        let Some(&i) = self.index.get(&id) else { return };
+        if self.nodes[i].end.is_some() {
+            return;
+        }
+        self.nodes[i].end = Some(end);
+        let at = self.nodes[i].ended_at().unwrap_or_default();
+        // A borrow ends when its reference or its owner goes away.
+        for borrow in self.borrows.iter_mut().filter(|b| b.end.is_none() && (b.borrower == id || b.owner == Some(id))) {
+            borrow.end = Some(at);
+        }
+        for borrow in self.cell_borrows.iter_mut().filter(|b| b.end.is_none() && !b.failed && b.guard == id) {
+            borrow.end = Some(at);
+        }
+    }
+
+    fn apply(&mut self, event: &Event) {
+        let order = event.order;
+        let arg = (event.arg != 0).then_some(event.arg);
+        match event.op {
+            Op::Drop => {
+                let id = if event.id != 0 { Some(event.id) } else { self.by_name(event.site.name, event.thread) };
+                if let Some(id) = id {
+                    self.end(id, End::Dropped(order));
+                }
+            }
+            Op::Move | Op::Copy => {
+                // The source is named by id, or (seeds' `track_move(from, to, v)`) by name.
+                let from = arg.or_else(|| {
+                    (!event.site.detail.is_empty()).then(|| self.by_name(event.site.detail, event.thread)).flatten()
+                });
+                self.ensure(event, event.id, ValueKind::Value);
+                if event.op == Op::Move {
+                    if let Some(from) = from {
+                        self.end(from, End::MovedOut(order));
+                    }
+                    self.moves.push(Move { from, to: event.id, at: order });
+                }
+            }
+            Op::Borrow | Op::BorrowMut => {
+                self.ensure(event, event.id, ValueKind::Reference);
+                let mutable = event.op == Op::BorrowMut;
+                self.borrows.push(Borrow { borrower: event.id, owner: arg, mutable, start: order, end: None });
+            }
+            Op::RcNew | Op::ArcNew | Op::RcClone | Op::ArcClone | Op::RcDowngrade | Op::ArcDowngrade | Op::WeakClone => {
+                let kind = kind_of(event.op).unwrap_or(ValueKind::Value);
+                self.ensure(event, event.id, kind);
+                self.shares.push(Share { from: arg, to: event.id, op: event.op, count: event.count, at: order });
+            }
+            Op::WeakUpgrade => {
+                if event.count > 0 {
+                    self.ensure(event, event.id, ValueKind::Rc);
+                    self.shares.push(Share { from: arg, to: event.id, op: event.op, count: event.count, at: order });
+                }
+            }
+            Op::RefCellBorrow | Op::RefCellBorrowMut => {
+                self.ensure(event, event.id, ValueKind::RefCellGuard);
+                self.cell_borrows.push(CellBorrow {
+                    guard: event.id,
+                    name: event.site.name,
+                    mutable: event.op == Op::RefCellBorrowMut,
+                    start: order,
+                    end: None,
+                    failed: false,
+                });
+            }
+            Op::RefCellBorrowFailed => self.cell_borrows.push(CellBorrow {
+                guard: event.id,
+                name: event.site.name,
+                mutable: event.site.detail == "mutable",
+                start: order,
+                end: None,
+                failed: true,
+            }),
+            Op::RefCellBorrowEnd => {
+                let id = if event.id != 0 { Some(event.id) } else { self.by_name(event.site.name, event.thread) };
+                if let Some(id) = id {
+                    self.end(id, End::Dropped(order));
+                }
+            }
+            op => {
+                if let Some(kind) = kind_of(op)
+                    && event.id != 0
+                {
+                    self.ensure(event, event.id, kind);
+                }
+            }
+        }
+    }
+}
+
+/// Checks that the events are consistent: every dropped, moved or borrowed instance named
+/// by id was created first, and nothing is dropped twice.
+pub(crate) fn check(trace: &Trace) -> crate::Result<()> {
+    let mut alive: HashMap<u64, bool> = HashMap::new();
+    for event in &trace.events {
+        let problem = match event.op {
+            Op::Drop if event.id != 0 => match alive.get(&event.id) {
+                None => Some("is dropped but was never created"),
+                Some(false) => Some("is dropped after it was already dropped or moved"),
+                Some(true) => {
+                    alive.insert(event.id, false);
+                    None
+                }
+            },
+            Op::Move if event.arg != 0 => match alive.get(&event.arg) {
+                Some(true) => {
+                    alive.insert(event.arg, false);
+                    None
+                }
+                _ => Some("is moved from but is not alive"),
+            },
+            Op::Borrow | Op::BorrowMut if event.arg != 0 && alive.get(&event.arg) != Some(&true) => {
+                Some("is borrowed but is not alive")
+            }
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            let id = if event.op == Op::Drop { event.id } else { event.arg };
+            return Err(crate::Error::InvalidEventSequence(format!(
+                "instance #{id} ({}) {problem} (event {} at {})",
+                event.site.name, event.order, event.site
+            )));
+        }
+        if event.id != 0 && kind_of(event.op).is_some() {
+            alive.entry(event.id).or_insert(true);
+        }
+    }
+    Ok(())
+}

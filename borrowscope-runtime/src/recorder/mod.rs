@@ -1,0 +1,113 @@
+//! The recorder: per-thread chunks of 32-byte events, a Lamport clock for the global
+//! order, a bounded event count, and sessions that scope recording to a test.
+//!
+//! The hot path takes no lock, allocates nothing and touches no shared cache line: it writes
+//! one slot of the thread's current chunk and publishes the new length. Only operations that
+//! synchronize threads (locks, spawn, join, channels) touch the global clock, with one
+//! atomic `fetch_max`; the global order is rebuilt when events are read.
+
+mod chunk;
+mod local;
+mod merge;
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+pub(crate) use chunk::ThreadInfo;
+use chunk::Chunk;
+pub(crate) use local::{fresh_id, quietly, record, switch_session, thread_number, with_recorder};
+pub(crate) use merge::merge;
+
+/// The default cap on events kept per recorder: 8 Mi events, 256 MiB. Past it, events are
+/// counted as dropped instead of kept. Override it with `BORROWSCOPE_MAX_EVENTS` or
+/// [`crate::set_max_events`].
+pub const DEFAULT_MAX_EVENTS: usize = 8 << 20;
+
+/// The environment variable that sets the event cap of the global recorder.
+pub const MAX_EVENTS_ENV: &str = "BORROWSCOPE_MAX_EVENTS";
+
+/// A set of recorded events: the process-wide one, or a session's.
+pub(crate) struct Recorder {
+    chunks: Mutex<Vec<Arc<Chunk>>>,
+    /// Event slots handed out to chunks, counted against `max_events`.
+    allocated: AtomicUsize,
+    /// `usize::MAX` until the global recorder has read its environment variable.
+    max_events: AtomicUsize,
+    dropped: AtomicU64,
+}
+
+pub(crate) static GLOBAL: Recorder = Recorder::new(usize::MAX);
+
+impl Recorder {
+    pub(crate) const fn new(max_events: usize) -> Recorder {
+        Recorder {
+            chunks: Mutex::new(Vec::new()),
+            allocated: AtomicUsize::new(0),
+            max_events: AtomicUsize::new(max_events),
+            dropped: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn max_events(&self) -> usize {
+        let max = self.max_events.load(Ordering::Relaxed);
+        if max != usize::MAX {
+            return max;
+        }
+        let from_env = std::env::var(MAX_EVENTS_ENV).ok().and_then(|v| v.trim().parse().ok());
+        let max = from_env.unwrap_or(DEFAULT_MAX_EVENTS);
+        self.max_events.store(max, Ordering::Relaxed);
+        max
+    }
+
+    pub(crate) fn set_max_events(&self, max: usize) {
+        self.max_events.store(max.min(usize::MAX - 1), Ordering::Relaxed);
+    }
+
+    /// Hands out a chunk of up to `wanted` slots, or `None` when the cap is reached.
+    fn allocate(&self, wanted: usize, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Option<Arc<Chunk>> {
+        let max = self.max_events();
+        let granted = self
+            .allocated
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                let room = max.saturating_sub(used);
+                (room > 0).then(|| used + wanted.min(room))
+            })
+            .ok()
+            .map(|used| wanted.min(max - used))?;
+        let chunk = Arc::new(Chunk::new(granted, thread, sequence, start_clock));
+        self.chunks.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::clone(&chunk));
+        Some(chunk)
+    }
+
+    fn count_dropped(&self) {
+        self.dropped.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn poisoned(&self) -> bool {
+        self.chunks.is_poisoned()
+    }
+
+    pub(crate) fn snapshot(&self) -> Vec<Arc<Chunk>> {
+        self.chunks.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Forgets every event recorded so far. Chunks still being written by live threads are
+    /// kept (their old events hidden); the others are freed.
+    pub(crate) fn reset(&self) {
+        let freed: Vec<Arc<Chunk>> = {
+            let mut chunks = self.chunks.lock().unwrap_or_else(PoisonError::into_inner);
+            chunks.iter().for_each(|c| c.clear());
+            let (live, freed) = chunks.drain(..).partition(|c| Arc::strong_count(c) > 1);
+            *chunks = live;
+            freed
+        };
+        let freed_slots: usize = freed.iter().map(|c| c.capacity()).sum();
+        self.allocated.fetch_sub(freed_slots, Ordering::Relaxed);
+        self.dropped.store(0, Ordering::Relaxed);
+        drop(freed);
+    }
+}

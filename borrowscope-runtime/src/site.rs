@@ -1,0 +1,310 @@
+//! `CallSite`, the static descriptor of one place in the source, and `Op`, what an event
+//! records.
+
+use std::fmt;
+
+/// One place in the user's source that records events: a `static` per call site emitted by
+/// `#[trace_borrow]`, or one interned per distinct (caller, name) for the public functions.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct CallSite {
+    /// The variable, function, type or label the site is about (`x`, `Rc::new`, `'outer`).
+    pub name: &'static str,
+    /// A second label some events carry: a field name, a match pattern, a lock or loop type.
+    pub detail: &'static str,
+    /// The location text the caller gave (`"main.rs:10"`), or empty.
+    pub label: &'static str,
+    /// The source file, as `file!()` gives it.
+    pub file: &'static str,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// The initializer kind or construct the macro classified the site as, in snake_case
+    /// (`rc_new`, `loop`, `manual` for the public functions).
+    pub kind: &'static str,
+}
+
+impl CallSite {
+    /// A descriptor; `const` so that the macro can put one in a `static`.
+    pub const fn new(
+        name: &'static str,
+        file: &'static str,
+        line: u32,
+        column: u32,
+        kind: &'static str,
+    ) -> CallSite {
+        CallSite { name, detail: "", label: "", file, line, column, kind }
+    }
+
+    /// The same descriptor with a detail label.
+    pub const fn with_detail(mut self, detail: &'static str) -> CallSite {
+        self.detail = detail;
+        self
+    }
+}
+
+impl fmt::Display for CallSite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+macro_rules! ops {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sync:literal; )*) => {
+        /// What an event records. Each variant documents what the event's `id` and `arg`
+        /// hold; `id` is a variable instance unless it says otherwise.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        #[non_exhaustive]
+        pub enum Op {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Op {
+            /// Every operation, in declaration order.
+            pub const ALL: &'static [Op] = &[$(Op::$variant,)*];
+
+            /// The operation's name in snake_case, as the exports write it.
+            pub fn name(self) -> &'static str {
+                match self { $(Op::$variant => $name,)* }
+            }
+
+            /// Whether the operation synchronizes threads: such events take a stamp from the
+            /// global clock, which orders them after everything they causally follow.
+            pub(crate) fn synchronizes(self) -> bool {
+                match self { $(Op::$variant => $sync,)* }
+            }
+
+            pub(crate) fn from_u8(byte: u8) -> Option<Op> {
+                Op::ALL.get(usize::from(byte)).copied()
+            }
+        }
+    };
+}
+
+ops! {
+    /// A variable is created. `arg`: its type name, when known.
+    New = "new", false;
+    /// `&x`. `id`: the reference; `arg`: the owner (0 if unknown).
+    Borrow = "borrow", false;
+    /// `&mut x`. `id`: the reference; `arg`: the owner (0 if unknown).
+    BorrowMut = "borrow_mut", false;
+    /// A move. `id`: the destination; `arg`: the source (0 if unknown).
+    Move = "move", false;
+    /// A copy of a `Copy` value. `id`: the destination; `arg`: the source.
+    Copy = "copy", false;
+    /// A variable is dropped. `id`: the variable (0 when known only by name).
+    Drop = "drop", false;
+    /// `Rc::new`. `count`: the strong count.
+    RcNew = "rc_new", false;
+    /// `Rc::clone`. `id`: the clone; `arg`: the source (0 if unknown); `count`: the strong
+    /// count after cloning.
+    RcClone = "rc_clone", false;
+    /// `Rc::downgrade`. `id`: the `Weak`; `arg`: the `Rc`; `count`: the weak count after.
+    RcDowngrade = "rc_downgrade", false;
+    /// `Arc::new`. `count`: the strong count.
+    ArcNew = "arc_new", false;
+    /// `Arc::clone`. `arg`: the source; `count`: the strong count after cloning.
+    ArcClone = "arc_clone", false;
+    /// `Arc::downgrade`. `arg`: the `Arc`; `count`: the weak count after.
+    ArcDowngrade = "arc_downgrade", false;
+    /// `Weak::new`.
+    WeakNew = "weak_new", false;
+    /// `weak.clone()`. `arg`: the source; `count`: the weak count after.
+    WeakClone = "weak_clone", false;
+    /// `weak.upgrade()`. `arg`: the `Weak`; `count`: the strong count after, 0 when the
+    /// upgrade failed.
+    WeakUpgrade = "weak_upgrade", false;
+    /// `Box::new`.
+    BoxNew = "box_new", false;
+    /// `Box::pin`.
+    BoxPin = "box_pin", false;
+    /// `Box::into_raw`. `arg`: the pointer's address.
+    BoxIntoRaw = "box_into_raw", false;
+    /// `Box::from_raw`. `arg`: the pointer's address.
+    BoxFromRaw = "box_from_raw", false;
+    /// `Pin::new`.
+    PinNew = "pin_new", false;
+    /// `Pin::into_inner`.
+    PinIntoInner = "pin_into_inner", false;
+    /// `Cow::Borrowed`.
+    CowBorrowed = "cow_borrowed", false;
+    /// `Cow::Owned`.
+    CowOwned = "cow_owned", false;
+    /// `cow.to_mut()`. `arg`: 1 if the `Cow` was borrowed and is now owned.
+    CowToMut = "cow_to_mut", false;
+    /// `RefCell::new`.
+    RefCellNew = "refcell_new", false;
+    /// `cell.borrow()`. `id`: the guard; `arg`: the `RefCell` (0 if unknown).
+    RefCellBorrow = "refcell_borrow", false;
+    /// `cell.borrow_mut()`. `id`: the guard; `arg`: the `RefCell` (0 if unknown).
+    RefCellBorrowMut = "refcell_borrow_mut", false;
+    /// A `borrow`/`borrow_mut` that failed because of a live borrow. `arg`: the `RefCell`.
+    RefCellBorrowFailed = "refcell_borrow_failed", false;
+    /// A `Ref`/`RefMut` ends. `id`: the guard.
+    RefCellBorrowEnd = "refcell_borrow_end", false;
+    /// `Cell::new`.
+    CellNew = "cell_new", false;
+    /// `cell.get()`.
+    CellGet = "cell_get", false;
+    /// `cell.set(v)`.
+    CellSet = "cell_set", false;
+    /// `OnceCell::new`.
+    OnceCellNew = "once_cell_new", false;
+    /// `once_cell.set(v)`. `arg`: 1 if it was set by this call.
+    OnceCellSet = "once_cell_set", false;
+    /// `once_cell.get()`. `arg`: 1 if it held a value.
+    OnceCellGet = "once_cell_get", false;
+    /// `once_cell.get_or_init(f)`.
+    OnceCellGetOrInit = "once_cell_get_or_init", false;
+    /// `OnceLock::new`.
+    OnceLockNew = "once_lock_new", false;
+    /// `once_lock.set(v)`. `arg`: 1 if it was set by this call.
+    OnceLockSet = "once_lock_set", true;
+    /// `once_lock.get()`. `arg`: 1 if it held a value.
+    OnceLockGet = "once_lock_get", true;
+    /// `once_lock.get_or_init(f)`.
+    OnceLockGetOrInit = "once_lock_get_or_init", true;
+    /// `MaybeUninit::uninit`.
+    MaybeUninitUninit = "maybe_uninit_uninit", false;
+    /// `MaybeUninit::new`.
+    MaybeUninitNew = "maybe_uninit_new", false;
+    /// `m.write(v)`.
+    MaybeUninitWrite = "maybe_uninit_write", false;
+    /// `m.assume_init()`.
+    MaybeUninitAssumeInit = "maybe_uninit_assume_init", false;
+    /// `m.assume_init_read()`.
+    MaybeUninitAssumeInitRead = "maybe_uninit_assume_init_read", false;
+    /// `m.assume_init_drop()`.
+    MaybeUninitAssumeInitDrop = "maybe_uninit_assume_init_drop", false;
+    /// A `Mutex` or `RwLock` is acquired. `id`: the lock id; `arg`: 0 mutex, 1 read, 2 write.
+    Lock = "lock", true;
+    /// A lock guard is released. `id`: the lock id.
+    LockRelease = "lock_release", true;
+    /// `thread::spawn`. `id`: the handle; `arg`: the spawned thread's BorrowScope index + 1
+    /// when known.
+    ThreadSpawn = "thread_spawn", true;
+    /// `handle.join()`. `id`: the handle.
+    ThreadJoin = "thread_join", true;
+    /// `mpsc::channel()`. `id`: the channel.
+    Channel = "channel", false;
+    /// `tx.send(v)`. `id`: the channel; `arg`: 1 if the send succeeded.
+    ChannelSend = "channel_send", true;
+    /// `rx.recv()`. `id`: the channel; `arg`: 1 if a value was received.
+    ChannelRecv = "channel_recv", true;
+    /// `rx.try_recv()`. `id`: the channel; `arg`: 1 if a value was received.
+    ChannelTryRecv = "channel_try_recv", true;
+    /// Entering an `unsafe` block. `id`: the block id.
+    UnsafeBlockEnter = "unsafe_block_enter", false;
+    /// Leaving an `unsafe` block. `id`: the block id.
+    UnsafeBlockExit = "unsafe_block_exit", false;
+    /// A raw pointer is created. `arg`: its address.
+    RawPtr = "raw_ptr", false;
+    /// A raw pointer is dereferenced.
+    RawPtrDeref = "raw_ptr_deref", false;
+    /// `mem::transmute`.
+    Transmute = "transmute", false;
+    /// A call of an FFI function (the site's name).
+    FfiCall = "ffi_call", false;
+    /// A call of an `unsafe fn` (the site's name).
+    UnsafeFnCall = "unsafe_fn_call", false;
+    /// A union field access (union in the site's name, field in its detail).
+    UnionFieldAccess = "union_field_access", false;
+    /// A `static` is initialised.
+    StaticInit = "static_init", false;
+    /// A `static` is read or written. `id`: the static's id; `arg`: 1 for a write.
+    StaticAccess = "static_access", true;
+    /// A `const` is evaluated.
+    ConstEval = "const_eval", false;
+    /// Entering an `async` block. `id`: the block id.
+    AsyncBlockEnter = "async_block_enter", false;
+    /// Leaving an `async` block. `id`: the block id.
+    AsyncBlockExit = "async_block_exit", false;
+    /// `.await` starts. `id`: the await id.
+    AwaitStart = "await_start", false;
+    /// `.await` completes. `id`: the await id.
+    AwaitEnd = "await_end", false;
+    /// Entering a loop. `id`: the loop id; detail: `for`, `while` or `loop`.
+    LoopEnter = "loop_enter", false;
+    /// A loop iteration starts. `id`: the loop id; `arg`: the iteration, from 0.
+    LoopIteration = "loop_iteration", false;
+    /// Leaving a loop. `id`: the loop id.
+    LoopExit = "loop_exit", false;
+    /// Entering a `match`. `id`: the match id.
+    MatchEnter = "match_enter", false;
+    /// The arm taken. `id`: the match id; `arg`: the arm index; detail: its pattern.
+    MatchArm = "match_arm", false;
+    /// Leaving a `match`. `id`: the match id.
+    MatchExit = "match_exit", false;
+    /// A branch. `id`: the branch id; `arg`: 1 if taken; detail: `if_then`, `if_else`.
+    Branch = "branch", false;
+    /// `return`. `id`: the return id; `arg`: 1 if it returns a value.
+    Return = "return", false;
+    /// `?`. `id`: the try id.
+    Try = "try", false;
+    /// `break`. `id`: the break id; name: the label, if any.
+    Break = "break", false;
+    /// `continue`. `id`: the continue id; name: the label, if any.
+    Continue = "continue", false;
+    /// Entering a traced function. `id`: the function id.
+    FnEnter = "fn_enter", false;
+    /// Leaving a traced function. `id`: the function id.
+    FnExit = "fn_exit", false;
+    /// A struct literal. `id`: the expression id; name: the type.
+    StructCreate = "struct_create", false;
+    /// A tuple. `arg`: its length.
+    TupleCreate = "tuple_create", false;
+    /// An array. `arg`: its length.
+    ArrayCreate = "array_create", false;
+    /// A range; detail: `Range`, `RangeInclusive`, ...
+    Range = "range", false;
+    /// `x as T`; detail: the target type.
+    TypeCast = "type_cast", false;
+    /// A binary operation; detail: the operator.
+    BinaryOp = "binary_op", false;
+    /// `a[i]`; name: the container.
+    IndexAccess = "index_access", false;
+    /// `a.f`; name: the base, detail: the field.
+    FieldAccess = "field_access", false;
+    /// `*r`; name: the variable.
+    Deref = "deref", false;
+    /// A function call; name: the function.
+    Call = "call", false;
+    /// `.clone()`; name: the variable.
+    Clone = "clone", false;
+    /// `.unwrap()` and friends; name: the variable, detail: the method.
+    Unwrap = "unwrap", false;
+    /// A `let ... else` whose else branch ran; detail: the pattern.
+    LetElse = "let_else", false;
+    /// A closure is created; detail: `move` or `ref`.
+    ClosureCreate = "closure_create", false;
+    /// A closure captures a variable; name: the variable, detail: the capture mode.
+    ClosureCapture = "closure_capture", false;
+    /// Entering a region. `id`: the region id; name: its name.
+    RegionEnter = "region_enter", false;
+    /// Leaving a region. `id`: the region id.
+    RegionExit = "region_exit", false;
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn op_bytes_round_trip_and_names_are_unique() {
+        let mut names = std::collections::HashSet::new();
+        for (index, op) in Op::ALL.iter().enumerate() {
+            assert_eq!(*op as usize, index);
+            assert_eq!(Op::from_u8(*op as u8), Some(*op));
+            assert!(names.insert(op.name()), "{op} twice");
+        }
+        assert!(Op::ALL.len() < 256);
+        assert_eq!(Op::from_u8(255), None);
+    }
+}
