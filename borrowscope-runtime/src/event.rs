@@ -86,14 +86,21 @@ impl fmt::Display for Event {
 }
 
 impl Trace {
-    /// The events as text, one per line, for reading and for snapshot tests. `ids` renames
-    /// instance ids to small numbers in order of first appearance, so the text does not
-    /// depend on which ids a run happened to get.
+    /// The events as text, one per line, for reading and for snapshot tests. Instance ids
+    /// and thread indices are renumbered in order of first appearance, so the text does not
+    /// depend on which ids and threads a run happened to get.
     pub fn to_text(&self) -> String {
         let mut renames: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
+        let mut threads: Vec<u32> = Vec::new();
+        for event in &self.events {
+            if !threads.contains(&event.thread) {
+                threads.push(event.thread);
+            }
+        }
         let mut out = String::new();
         for event in &self.events {
             let mut event = *event;
+            event.thread = threads.iter().position(|&t| t == event.thread).unwrap_or_default() as u32;
             let next = renames.len() as u64 + 1;
             if event.id != 0 && !matches!(event.op, Op::LoopIteration) {
                 event.id = *renames.entry(event.id).or_insert(next);
@@ -102,7 +109,28 @@ impl Trace {
                 let next = renames.len() as u64 + 1;
                 event.arg = *renames.entry(event.arg).or_insert(next);
             }
+            // Addresses and std's thread numbers change from run to run: show what they
+            // stand for instead.
+            let note = match event.op {
+                Op::RawPtr | Op::BoxIntoRaw | Op::BoxFromRaw if event.arg != 0 => Some(" arg=<address>".to_owned()),
+                Op::ThreadSpawn => {
+                    let spawned = self.threads.iter().find(|t| t.std_id == event.arg).map(|t| t.index);
+                    Some(match spawned.and_then(|index| threads.iter().position(|&t| t == index)) {
+                        Some(renamed) => format!(" spawned=t{renamed}"),
+                        None => String::new(),
+                    })
+                }
+                _ => None,
+            };
+            if note.is_some() {
+                event.arg = 0;
+            }
             out.push_str(&event.to_string());
+            if let Some(note) = note {
+                // The note goes before the location, where `arg` would have been.
+                let at = out.rfind(" @").unwrap_or(out.len());
+                out.insert_str(at, &note);
+            }
             out.push('\n');
         }
         out

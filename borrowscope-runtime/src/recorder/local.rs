@@ -3,15 +3,18 @@
 
 use std::cell::UnsafeCell;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::chunk::{Chunk, ID_BITS, ID_MASK, RawEvent, ThreadInfo};
 use super::{GLOBAL, Recorder};
 use crate::site::{CallSite, Op};
 
-/// The Lamport clock shared by all threads, touched only by synchronizing events.
+/// The clock of threads that have exited, and the largest stamp taken so far.
 static CLOCK: AtomicU64 = AtomicU64::new(0);
+/// The clock of every live thread that records, published with one relaxed store per event
+/// to a cache line only that thread writes.
+static LIVE: Mutex<Vec<Arc<AtomicU64>>> = Mutex::new(Vec::new());
 static NEXT_THREAD: AtomicU32 = AtomicU32::new(0);
 /// Instance ids are handed to threads in blocks, so taking one is a thread-local increment.
 static NEXT_ID_BLOCK: AtomicU64 = AtomicU64::new(1);
@@ -32,6 +35,8 @@ struct Local {
     /// re-entrant call is skipped instead of recursing or deadlocking.
     busy: bool,
     thread: Option<ThreadInfo>,
+    /// This thread's entry in `LIVE`.
+    published: Option<Arc<AtomicU64>>,
     chunks_made: u64,
     /// Events recorded on this thread, and the count and clock at the last synchronizing
     /// event: the clock of a plain event is the last stamp plus the events since.
@@ -53,6 +58,7 @@ impl Local {
             session: None,
             busy: false,
             thread: None,
+            published: None,
             chunks_made: 0,
             events: 0,
             sync_events: 0,
@@ -80,6 +86,9 @@ impl Local {
         }
         self.events += 1;
         let aux = if op.synchronizes() { self.stamp() } else { aux };
+        if let Some(published) = &self.published {
+            published.store(self.clock(), Ordering::Relaxed);
+        }
         let head = (op as u64) << ID_BITS | (id & ID_MASK);
         // SAFETY: `write < end`, both inside the current chunk, which only this thread
         // writes; the slot is published by the release store below.
@@ -91,11 +100,15 @@ impl Local {
         }
     }
 
-    /// Takes a stamp from the global clock for a synchronizing event: later than this
-    /// thread's previous event and than every stamp taken before it anywhere.
+    /// Takes a stamp for a synchronizing event: later than this thread's previous event and
+    /// than every event any thread had published when the stamp was taken. Taking the
+    /// maximum over all live threads (not only a shared counter) keeps the order causal even
+    /// though a pass-through call such as `track_channel_send(tx.send(v))` records its event
+    /// after the operation it describes: everything the sender did before sending was
+    /// published before the receiver could receive.
     #[cold]
     fn stamp(&mut self) -> u64 {
-        let stamp = self.clock().max(CLOCK.load(Ordering::Acquire) + 1);
+        let stamp = self.clock().max(latest_published() + 1);
         CLOCK.fetch_max(stamp, Ordering::AcqRel);
         self.sync_clock = stamp;
         self.sync_events = self.events;
@@ -113,10 +126,13 @@ impl Local {
             let current = std::thread::current();
             let name = current.name().map(str::to_owned);
             self.thread = Some(ThreadInfo { index, name, std_id: thread_number(current.id()) });
-            // A new thread starts after everything stamped so far, in particular after the
-            // spawn that created it.
-            self.sync_clock = CLOCK.load(Ordering::Acquire);
+            // A new thread starts after everything published so far, in particular after
+            // what its parent did before spawning it.
+            self.sync_clock = latest_published();
             self.sync_events = self.events;
+            let published = Arc::new(AtomicU64::new(self.sync_clock));
+            LIVE.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::clone(&published));
+            self.published = Some(published);
             crate::exit::register_once();
         }
         let wanted = self.chunk.as_ref().map_or(FIRST_CHUNK, |c| (c.capacity() * 2).min(MAX_CHUNK));
@@ -165,11 +181,21 @@ impl Local {
 
 impl Drop for Local {
     fn drop(&mut self) {
-        // Whatever this thread did happens before a `join` of it: publish its clock.
-        if self.thread.is_some() {
+        // Whatever this thread did happens before a `join` of it: fold its clock into the
+        // exited threads' clock and leave the live list.
+        if let Some(published) = self.published.take() {
             CLOCK.fetch_max(self.clock(), Ordering::AcqRel);
+            LIVE.lock().unwrap_or_else(PoisonError::into_inner).retain(|p| !Arc::ptr_eq(p, &published));
         }
     }
+}
+
+/// The largest clock any thread has published: live threads' current clocks and the
+/// stamps and exits folded into `CLOCK`.
+fn latest_published() -> u64 {
+    let live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
+    let newest = live.iter().map(|p| p.load(Ordering::Relaxed)).max().unwrap_or(0);
+    newest.max(CLOCK.load(Ordering::Acquire))
 }
 
 thread_local! {
