@@ -252,7 +252,7 @@ fn a_region_left_early_is_still_closed() {
 #[test]
 fn every_event_carries_its_call_site_and_thread() {
     let session = Session::new();
-    let line = line!() + 1;
+    let line = line!() + 2;
     session.record(|| {
         let _value = track_new("located", 1);
     });
