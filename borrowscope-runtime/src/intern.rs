@@ -44,6 +44,12 @@ pub(crate) fn site(caller: &'static Location<'static>, name: &str, detail: &str,
     if let Ok(Some(site)) = cached {
         return site;
     }
+    // Interning locks and allocates: a call made while the recorder itself is busy on this
+    // thread (from an instrumented allocator, say) gets a placeholder, and `record` then
+    // skips its event anyway.
+    if crate::recorder::is_busy() {
+        return &OVERFLOW;
+    }
     let site = crate::recorder::quietly(|| slow(caller, name, detail, label));
     // SAFETY: as above.
     let _ = SLOTS.try_with(|slots| unsafe { (*slots.get())[slot] = Some((caller, site)) });

@@ -1,5 +1,6 @@
 //! Every family of the public API, run in a session of its own and rendered as text.
 //! Values come back unchanged; the events read as the seeds describe them.
+#![cfg(feature = "track")]
 
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};

@@ -1,5 +1,6 @@
 //! Recording from many threads: nothing is lost, exited threads are included, and the
 //! global order respects spawn, join and channels.
+#![cfg(feature = "track")]
 
 use std::sync::mpsc;
 use std::thread;

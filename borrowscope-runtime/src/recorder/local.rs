@@ -220,6 +220,13 @@ pub(crate) fn fresh_id() -> u64 {
     LOCAL.try_with(|local| unsafe { (*local.get()).fresh_id() }).unwrap_or(0)
 }
 
+/// Whether the recorder is running on this thread (or the thread is being torn down), so
+/// that nothing may be recorded now.
+pub(crate) fn is_busy() -> bool {
+    // SAFETY: as in `record`.
+    LOCAL.try_with(|local| unsafe { (*local.get()).busy }).unwrap_or(true)
+}
+
 /// Runs `f` with the calling thread marked busy, so that anything `f` triggers on this
 /// thread (allocation in an instrumented allocator, drops) is not recorded.
 pub(crate) fn quietly<R>(f: impl FnOnce() -> R) -> R {

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 pub(crate) use chunk::ThreadInfo;
 use chunk::Chunk;
-pub(crate) use local::{fresh_id, quietly, record, switch_session, thread_number, with_recorder};
+pub(crate) use local::{fresh_id, is_busy, quietly, record, switch_session, thread_number, with_recorder};
 pub(crate) use merge::merge;
 
 /// The default cap on events kept per recorder: 8 Mi events, 256 MiB. Past it, events are

@@ -1,0 +1,22 @@
+//! Linking the runtime must not change how user code type-checks. A dependency that
+//! implements std traits on std types (serde_json's `PartialEq<Value> for &str` and friends)
+//! makes `&[]` below ambiguous; with only the runtime linked it must still compile.
+
+use borrowscope_runtime::track_new;
+
+#[test]
+fn inference_that_extra_std_trait_impls_would_break_still_works() {
+    let v: Vec<i32> = track_new("v", Vec::new());
+    assert_eq!(&v[..], &[]);
+    let s = track_new("s", String::from("a"));
+    assert!(s == "a" && "a" == s);
+    let n: u64 = track_new("n", 3);
+    assert_eq!(n.to_string(), "3");
+}
+
+#[test]
+fn the_runtime_depends_on_no_crate_at_all() {
+    let manifest = include_str!("../Cargo.toml");
+    let deps = manifest.split("[dependencies]").nth(1).unwrap().split('[').next().unwrap();
+    assert_eq!(deps.trim(), "", "the runtime's [dependencies] must stay empty: {deps}");
+}
