@@ -58,3 +58,48 @@ pub fn to_chrome_trace(trace: &Trace, graph: &Graph) -> String {
     out.push_str("]}\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::value::{Value, parse};
+
+    fn scenario() -> Trace {
+        let session = crate::Session::new();
+        session.record(|| {
+            let owner = crate::track_new_with_id(1, "owner", "", 5);
+            let r = crate::track_borrow_with_id(2, 1, "r", "", false, &owner);
+            assert_eq!(*r, 5);
+            crate::track_drop_with_id(2, "r", "");
+            crate::track_drop_with_id(1, "owner", "");
+        });
+        session.trace()
+    }
+
+    #[test]
+    fn the_output_follows_the_trace_event_format() {
+        let trace = scenario();
+        let text = to_chrome_trace(&trace, &Graph::build(&trace));
+        let root = parse(&text).unwrap();
+        let events = root.get("traceEvents").and_then(Value::as_array).unwrap();
+        let mut slices = Vec::new();
+        for event in events {
+            let ph = event.get("ph").and_then(Value::as_str).unwrap();
+            assert!(["M", "X", "i"].contains(&ph), "unexpected phase {ph}");
+            for key in ["pid", "tid"] {
+                assert!(event.get(key).and_then(Value::as_u64).is_some(), "{key} missing");
+            }
+            assert!(event.get("name").and_then(Value::as_str).is_some());
+            if ph == "X" {
+                let ts = event.get("ts").and_then(Value::as_u64).unwrap();
+                let dur = event.get("dur").and_then(Value::as_u64).unwrap();
+                slices.push((event.get("cat").and_then(Value::as_str).unwrap().to_owned(), ts, ts + dur));
+            }
+        }
+        // The borrow's slice nests inside its owner's, on the same track.
+        let owner = slices.iter().find(|s| s.0 == "variable").unwrap();
+        let borrow = slices.iter().find(|s| s.0 == "borrow").unwrap();
+        assert!(owner.1 <= borrow.1 && borrow.2 <= owner.2, "{owner:?} does not contain {borrow:?}");
+        assert_eq!(events.iter().filter(|e| e.get("ph").and_then(Value::as_str) == Some("i")).count(), 4);
+    }
+}

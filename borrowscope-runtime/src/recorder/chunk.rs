@@ -7,7 +7,8 @@
 
 use std::cell::UnsafeCell;
 use std::mem::MaybeUninit;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use crate::site::CallSite;
 
@@ -24,6 +25,17 @@ pub(crate) struct RawEvent {
 }
 
 const _: () = assert!(size_of::<RawEvent>() == 32);
+
+/// The size of a full chunk: 4096 events, 128 KiB.
+pub(crate) const MAX_CHUNK: usize = 4096;
+
+type Slots = Box<[UnsafeCell<MaybeUninit<RawEvent>>]>;
+
+/// Full-size chunk memory freed by `reset` or by a dropped session, kept for reuse (up to
+/// the default event cap, 256 MiB, which the recorder may hold anyway) so that recording
+/// again writes to memory the process has already touched instead of faulting in fresh pages.
+static POOL: Mutex<Vec<Slots>> = Mutex::new(Vec::new());
+const POOL_LIMIT: usize = super::DEFAULT_MAX_EVENTS / MAX_CHUNK;
 
 pub(crate) const ID_BITS: u32 = 56;
 pub(crate) const ID_MASK: u64 = (1 << ID_BITS) - 1;
@@ -50,6 +62,10 @@ pub(crate) struct Chunk {
     pub(crate) sequence: u64,
     /// The thread's Lamport clock just before the chunk's first event.
     pub(crate) start_clock: u64,
+    /// The stamp of the chunk's last synchronizing event and the length just after it (0:
+    /// none yet), so that another thread can compute this thread's current clock.
+    last_stamp: AtomicU64,
+    last_stamp_len: AtomicUsize,
 }
 
 // SAFETY: slots below `len` are immutable once published (release store of `len`, acquire
@@ -60,8 +76,18 @@ unsafe impl Send for Chunk {}
 
 impl Chunk {
     pub(crate) fn new(capacity: usize, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
-        let slots = (0..capacity).map(|_| UnsafeCell::new(MaybeUninit::uninit())).collect();
-        Chunk { slots, len: AtomicUsize::new(0), base: AtomicUsize::new(0), thread, sequence, start_clock }
+        let pooled = (capacity == MAX_CHUNK).then(|| POOL.lock().unwrap_or_else(PoisonError::into_inner).pop()).flatten();
+        let slots = pooled.unwrap_or_else(|| (0..capacity).map(|_| UnsafeCell::new(MaybeUninit::uninit())).collect());
+        Chunk {
+            slots,
+            len: AtomicUsize::new(0),
+            base: AtomicUsize::new(0),
+            thread,
+            sequence,
+            start_clock,
+            last_stamp: AtomicU64::new(0),
+            last_stamp_len: AtomicUsize::new(0),
+        }
     }
 
     pub(crate) fn capacity(&self) -> usize {
@@ -87,8 +113,49 @@ impl Chunk {
         (events, base)
     }
 
+    /// Notes, before the event at `len - 1` is published, that it carries `stamp`.
+    pub(crate) fn note_stamp(&self, stamp: u64, len: usize) {
+        self.last_stamp.store(stamp, Ordering::Release);
+        self.last_stamp_len.store(len, Ordering::Release);
+    }
+
+    /// The Lamport clock of the event at `len - 1` (the chunk's start clock for 0): the
+    /// last stamp plus the plain events after it.
+    pub(crate) fn clock_at(&self, len: usize) -> u64 {
+        let stamped = self.last_stamp_len.load(Ordering::Acquire);
+        match stamped {
+            0 => self.start_clock + len as u64,
+            // A stamp noted for an event not yet published when `len` was read: the
+            // thread's clock is at least that stamp.
+            s if s > len => self.last_stamp.load(Ordering::Acquire),
+            s => self.last_stamp.load(Ordering::Acquire) + (len - s) as u64,
+        }
+    }
+
+    /// The clock of the last published event.
+    pub(crate) fn current_clock(&self) -> u64 {
+        self.clock_at(self.len.load(Ordering::Acquire))
+    }
+
     /// Hides every event published so far.
     pub(crate) fn clear(&self) {
         self.base.store(self.len.load(Ordering::Acquire), Ordering::Release);
+    }
+}
+
+impl Drop for Chunk {
+    fn drop(&mut self) {
+        if self.slots.len() != MAX_CHUNK {
+            return;
+        }
+        let slots = std::mem::take(&mut self.slots);
+        // Pushing may allocate: keep an instrumented allocator from recording (and so from
+        // taking the pool's lock again) meanwhile.
+        super::quietly(|| {
+            let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+            if pool.len() < POOL_LIMIT {
+                pool.push(slots);
+            }
+        });
     }
 }

@@ -1,271 +1,339 @@
-//! Each thread's recording state: its current chunk, its clock, its id block, and which
-//! recorder (global or a session's) it records into.
+//! Each thread's recording state, in two parts. The hot part, read on every event, is two
+//! pointers in a thread-local without a destructor (so reaching it costs no state check);
+//! the cold part (its chunk, session, thread identity, id block) is touched only when a
+//! chunk fills, a thread synchronizes, starts or exits.
 
-use std::cell::UnsafeCell;
+use std::cell::{Cell, UnsafeCell};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::chunk::{Chunk, ID_BITS, ID_MASK, RawEvent, ThreadInfo};
+use super::chunk::{Chunk, ID_BITS, ID_MASK, MAX_CHUNK, RawEvent, ThreadInfo};
 use super::{GLOBAL, Recorder};
 use crate::site::{CallSite, Op};
 
 /// The clock of threads that have exited, and the largest stamp taken so far.
 static CLOCK: AtomicU64 = AtomicU64::new(0);
-/// The clock of every live thread that records, published with one relaxed store per event
-/// to a cache line only that thread writes.
-static LIVE: Mutex<Vec<Arc<AtomicU64>>> = Mutex::new(Vec::new());
+/// The current chunk of every live thread that records, from which its current clock is
+/// computed (see `Chunk::current_clock`).
+static LIVE: Mutex<Vec<Arc<Mutex<Option<Arc<Chunk>>>>>> = Mutex::new(Vec::new());
 static NEXT_THREAD: AtomicU32 = AtomicU32::new(0);
 /// Instance ids are handed to threads in blocks, so taking one is a thread-local increment.
 static NEXT_ID_BLOCK: AtomicU64 = AtomicU64::new(1);
 const ID_BLOCK: u64 = 1 << 16;
 const FIRST_CHUNK: usize = 64;
-const MAX_CHUNK: usize = 4096;
 
-struct Local {
-    /// The next free slot and the end of the current chunk; equal when there is none.
-    write: *mut RawEvent,
-    end: *mut RawEvent,
-    len: usize,
-    len_cell: *const AtomicUsize,
+/// The hot part. `write == end` sends an event to the cold path: when there is no chunk,
+/// when it is full, and while the recorder itself runs on this thread (`busy`), which is how
+/// re-entrant calls are skipped without a test of their own on the hot path.
+struct Hot {
+    write: Cell<*mut RawEvent>,
+    end: Cell<*mut RawEvent>,
+    /// The first slot of the current chunk and its published length.
+    start: Cell<*mut RawEvent>,
+    len_cell: Cell<*const AtomicUsize>,
+    busy: Cell<bool>,
+    next_id: Cell<u64>,
+    id_end: Cell<u64>,
+}
+
+thread_local! {
+    static HOT: Hot = const {
+        Hot {
+            write: Cell::new(std::ptr::null_mut()),
+            end: Cell::new(std::ptr::null_mut()),
+            start: Cell::new(std::ptr::null_mut()),
+            len_cell: Cell::new(std::ptr::null()),
+            busy: Cell::new(false),
+            next_id: Cell::new(0),
+            id_end: Cell::new(0),
+        }
+    };
+    static COLD: UnsafeCell<Cold> = const { UnsafeCell::new(Cold::new()) };
+}
+
+struct Cold {
     chunk: Option<Arc<Chunk>>,
     /// The session this thread records into; `None` for the global recorder.
     session: Option<Arc<Recorder>>,
-    /// Set while the recorder itself runs code that might record (allocation, locks), so a
-    /// re-entrant call is skipped instead of recursing or deadlocking.
-    busy: bool,
     thread: Option<ThreadInfo>,
     /// This thread's entry in `LIVE`.
-    published: Option<Arc<AtomicU64>>,
+    live: Option<Arc<Mutex<Option<Arc<Chunk>>>>>,
     chunks_made: u64,
-    /// Events recorded on this thread, and the count and clock at the last synchronizing
-    /// event: the clock of a plain event is the last stamp plus the events since.
-    events: u64,
-    sync_events: u64,
-    sync_clock: u64,
-    next_id: u64,
-    id_end: u64,
+    /// The clock of the last event recorded before the current chunk, when there is none.
+    clock: u64,
 }
 
-impl Local {
-    const fn new() -> Local {
-        Local {
-            write: std::ptr::null_mut(),
-            end: std::ptr::null_mut(),
-            len: 0,
-            len_cell: std::ptr::null(),
-            chunk: None,
-            session: None,
-            busy: false,
-            thread: None,
-            published: None,
-            chunks_made: 0,
-            events: 0,
-            sync_events: 0,
-            sync_clock: 0,
-            next_id: 0,
-            id_end: 0,
-        }
+impl Cold {
+    const fn new() -> Cold {
+        Cold { chunk: None, session: None, thread: None, live: None, chunks_made: 0, clock: 0 }
     }
 
     fn recorder(&self) -> &Recorder {
         self.session.as_deref().unwrap_or(&GLOBAL)
     }
 
+    /// The clock of this thread's last event.
     fn clock(&self) -> u64 {
-        self.sync_clock + (self.events - self.sync_events)
+        self.chunk.as_ref().map_or(self.clock, |c| c.current_clock())
     }
 
-    #[inline(always)]
-    fn push(&mut self, site: &'static CallSite, op: Op, id: u64, arg: u64, aux: u64) {
-        if self.busy {
-            return;
-        }
-        if self.write == self.end && !self.refill() {
-            return;
-        }
-        self.events += 1;
-        let aux = if op.synchronizes() { self.stamp() } else { aux };
-        if let Some(published) = &self.published {
-            published.store(self.clock(), Ordering::Relaxed);
-        }
-        let head = (op as u64) << ID_BITS | (id & ID_MASK);
-        // SAFETY: `write < end`, both inside the current chunk, which only this thread
-        // writes; the slot is published by the release store below.
-        unsafe {
-            self.write.write(RawEvent { site, head, arg, aux });
-            self.write = self.write.add(1);
-            self.len += 1;
-            (*self.len_cell).store(self.len, Ordering::Release);
+    /// Leaves the current chunk; the next event starts a new one. The hot pointers must be
+    /// parked (null) by the caller.
+    fn detach(&mut self, hot: &Hot) {
+        self.clock = self.clock();
+        self.chunk = None;
+        hot.start.set(std::ptr::null_mut());
+        hot.len_cell.set(std::ptr::null());
+        if let Some(live) = &self.live {
+            *live.lock().unwrap_or_else(PoisonError::into_inner) = None;
         }
     }
 
-    /// Takes a stamp for a synchronizing event: later than this thread's previous event and
-    /// than every event any thread had published when the stamp was taken. Taking the
-    /// maximum over all live threads (not only a shared counter) keeps the order causal even
-    /// though a pass-through call such as `track_channel_send(tx.send(v))` records its event
-    /// after the operation it describes: everything the sender did before sending was
-    /// published before the receiver could receive.
-    #[cold]
-    fn stamp(&mut self) -> u64 {
-        let stamp = self.clock().max(latest_published() + 1);
-        CLOCK.fetch_max(stamp, Ordering::AcqRel);
-        self.sync_clock = stamp;
-        self.sync_events = self.events;
-        stamp
+    /// Registers the thread on its first event.
+    fn register(&mut self) {
+        let index = NEXT_THREAD.fetch_add(1, Ordering::Relaxed);
+        let current = std::thread::current();
+        let name = current.name().map(str::to_owned);
+        self.thread = Some(ThreadInfo { index, name, std_id: thread_number(current.id()) });
+        // A new thread starts after everything published so far, in particular after what
+        // its parent did before spawning it.
+        self.clock = latest_published();
+        let live = Arc::new(Mutex::new(None));
+        LIVE.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::clone(&live));
+        self.live = Some(live);
+        crate::exit::register_once();
     }
 
-    /// Starts a new chunk. Returns false when the recorder's cap is reached (the event is
-    /// then counted as dropped).
-    #[cold]
-    #[inline(never)]
-    fn refill(&mut self) -> bool {
-        self.busy = true;
+    /// Starts a new chunk and returns its free slots, or `None` when the recorder's cap is
+    /// reached. The hot pointers stay parked; the caller sets them.
+    fn refill(&mut self, hot: &Hot) -> Option<(*mut RawEvent, *mut RawEvent)> {
         if self.thread.is_none() {
-            let index = NEXT_THREAD.fetch_add(1, Ordering::Relaxed);
-            let current = std::thread::current();
-            let name = current.name().map(str::to_owned);
-            self.thread = Some(ThreadInfo { index, name, std_id: thread_number(current.id()) });
-            // A new thread starts after everything published so far, in particular after
-            // what its parent did before spawning it.
-            self.sync_clock = latest_published();
-            self.sync_events = self.events;
-            let published = Arc::new(AtomicU64::new(self.sync_clock));
-            LIVE.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::clone(&published));
-            self.published = Some(published);
-            crate::exit::register_once();
+            self.register();
         }
+        let start_clock = self.clock();
         let wanted = self.chunk.as_ref().map_or(FIRST_CHUNK, |c| (c.capacity() * 2).min(MAX_CHUNK));
         let thread = self.thread.clone().unwrap_or(ThreadInfo { index: u32::MAX, name: None, std_id: 0 });
-        let start_clock = self.clock();
         let chunk = self.recorder().allocate(wanted, thread, self.chunks_made, start_clock);
-        let ok = match chunk {
-            Some(chunk) => {
-                self.chunks_made += 1;
-                self.write = chunk.slot_ptr();
-                // SAFETY: `capacity` slots follow `slot_ptr`.
-                self.end = unsafe { self.write.add(chunk.capacity()) };
-                self.len = 0;
-                self.len_cell = chunk.len_cell();
-                self.chunk = Some(chunk);
-                true
-            }
-            None => {
-                self.detach();
-                self.recorder().count_dropped();
-                false
-            }
+        self.detach(hot);
+        let Some(chunk) = chunk else {
+            self.recorder().count_dropped();
+            return None;
         };
-        self.busy = false;
-        ok
-    }
-
-    /// Leaves the current chunk; the next event starts a new one.
-    fn detach(&mut self) {
-        self.write = std::ptr::null_mut();
-        self.end = std::ptr::null_mut();
-        self.len_cell = std::ptr::null();
-        self.chunk = None;
-    }
-
-    fn fresh_id(&mut self) -> u64 {
-        if self.next_id == self.id_end {
-            self.next_id = NEXT_ID_BLOCK.fetch_add(ID_BLOCK, Ordering::Relaxed);
-            self.id_end = self.next_id + ID_BLOCK;
+        self.chunks_made += 1;
+        let start = chunk.slot_ptr();
+        hot.start.set(start);
+        hot.len_cell.set(chunk.len_cell());
+        if let Some(live) = &self.live {
+            *live.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&chunk));
         }
-        let id = self.next_id;
-        self.next_id += 1;
-        id & ID_MASK
+        // SAFETY: `capacity` slots follow `slot_ptr`.
+        let end = unsafe { start.add(chunk.capacity()) };
+        self.chunk = Some(chunk);
+        Some((start, end))
+    }
+
+    /// A stamp for a synchronizing event: later than this thread's previous event and than
+    /// every event any thread had published. Taking the maximum over all live threads (not
+    /// only a shared counter) keeps the order causal although a pass-through call such as
+    /// `track_channel_send(tx.send(v))` records after the operation it describes: everything
+    /// the sender did before sending was published before the receiver could receive.
+    fn stamp(&self, len_before: usize) -> u64 {
+        let stamp = self.clock().max(latest_published()) + 1;
+        CLOCK.fetch_max(stamp, Ordering::AcqRel);
+        if let Some(chunk) = &self.chunk {
+            chunk.note_stamp(stamp, len_before + 1);
+        }
+        stamp
     }
 }
 
-impl Drop for Local {
+impl Drop for Cold {
     fn drop(&mut self) {
+        // Later events on this thread (from other thread-locals' destructors) must not
+        // write into a chunk this thread no longer holds: park the hot part for good.
+        let _ = HOT.try_with(park);
         // Whatever this thread did happens before a `join` of it: fold its clock into the
         // exited threads' clock and leave the live list.
-        if let Some(published) = self.published.take() {
+        if let Some(live) = self.live.take() {
             CLOCK.fetch_max(self.clock(), Ordering::AcqRel);
-            LIVE.lock().unwrap_or_else(PoisonError::into_inner).retain(|p| !Arc::ptr_eq(p, &published));
+            LIVE.lock().unwrap_or_else(PoisonError::into_inner).retain(|p| !Arc::ptr_eq(p, &live));
         }
     }
 }
 
-/// The largest clock any thread has published: live threads' current clocks and the
-/// stamps and exits folded into `CLOCK`.
+/// The largest clock any thread has published: live threads' current clocks and the stamps
+/// and exits folded into `CLOCK`.
 fn latest_published() -> u64 {
     let live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
-    let newest = live.iter().map(|p| p.load(Ordering::Relaxed)).max().unwrap_or(0);
+    let newest = live
+        .iter()
+        .filter_map(|slot| slot.lock().unwrap_or_else(PoisonError::into_inner).as_ref().map(|c| c.current_clock()))
+        .max()
+        .unwrap_or(0);
     newest.max(CLOCK.load(Ordering::Acquire))
 }
 
-thread_local! {
-    static LOCAL: UnsafeCell<Local> = const { UnsafeCell::new(Local::new()) };
+/// Writes one event at `write` and publishes it; returns the next free slot.
+///
+/// # Safety
+/// `write` is a free slot of the chunk whose first slot is `start` and whose length is
+/// `len_cell`, and this thread is its writer.
+#[inline(always)]
+unsafe fn put(write: *mut RawEvent, start: *mut RawEvent, len_cell: *const AtomicUsize, event: RawEvent) -> *mut RawEvent {
+    // SAFETY: the caller's contract; the release store publishes the written slot.
+    unsafe {
+        write.write(event);
+        let next = write.add(1);
+        (*len_cell).store(next.offset_from(start) as usize, Ordering::Release);
+        next
+    }
 }
 
-/// Records one event on the calling thread. Never panics and never blocks; skipped when the
+/// Records one event on the calling thread. Never blocks on the hot path; skipped when the
 /// thread is being torn down or the recorder itself is running on it.
 #[inline(always)]
 pub(crate) fn record(site: &'static CallSite, op: Op, id: u64, arg: u64, aux: u64) {
-    let _ = LOCAL.try_with(|local| {
-        // SAFETY: only this thread touches its `Local`, and `push` calls no code that could
-        // re-enter `record` while the reference is live (re-entrant calls see `busy`).
-        unsafe { (*local.get()).push(site, op, id, arg, aux) }
+    let head = (op as u64) << ID_BITS | (id & ID_MASK);
+    HOT.with(|hot| {
+        let write = hot.write.get();
+        if write == hot.end.get() || op.synchronizes() {
+            record_cold(hot, RawEvent { site, head, arg, aux }, op);
+            return;
+        }
+        // SAFETY: `write < end`: a free slot of the current chunk, which this thread writes.
+        hot.write.set(unsafe { put(write, hot.start.get(), hot.len_cell.get(), RawEvent { site, head, arg, aux }) });
     });
+}
+
+/// The cold path of `record`: a full or missing chunk, a synchronizing event, or a call while
+/// the recorder is busy (skipped). The hot part stays parked throughout, so an allocation
+/// made here that records (an instrumented allocator) is skipped.
+#[cold]
+#[inline(never)]
+fn record_cold(hot: &Hot, mut event: RawEvent, op: Op) {
+    if hot.busy.get() {
+        return;
+    }
+    let parked = park(hot);
+    let alive = COLD.try_with(|cold| {
+        // SAFETY: only this thread touches its `Cold`; the hot part is parked, so nothing
+        // below re-enters it.
+        let cold = unsafe { &mut *cold.get() };
+        let (write, end) = if parked.write == parked.end {
+            match cold.refill(hot) {
+                Some(slots) => slots,
+                None => return,
+            }
+        } else {
+            (parked.write, parked.end)
+        };
+        let start = hot.start.get();
+        if op.synchronizes() {
+            // SAFETY: `write` and `start` are in the same chunk.
+            event.aux = cold.stamp(unsafe { write.offset_from(start) } as usize);
+        }
+        // SAFETY: `write < end` in the current chunk, which this thread writes.
+        let next = unsafe { put(write, start, hot.len_cell.get(), event) };
+        hot.write.set(next);
+        hot.end.set(end);
+    });
+    // After the thread's teardown, stay parked and busy for good.
+    if alive.is_ok() {
+        hot.busy.set(false);
+    }
+}
+
+/// The hot part's pointers while it is parked.
+#[derive(Clone, Copy)]
+struct Parked {
+    write: *mut RawEvent,
+    end: *mut RawEvent,
+}
+
+/// Marks the thread busy and parks the hot part (`write == end`), so that anything run
+/// meanwhile (an allocation in an instrumented allocator) takes the cold path and is skipped.
+fn park(hot: &Hot) -> Parked {
+    hot.busy.set(true);
+    let parked = Parked { write: hot.write.get(), end: hot.end.get() };
+    hot.write.set(std::ptr::null_mut());
+    hot.end.set(std::ptr::null_mut());
+    parked
 }
 
 /// A new variable instance id, unique in the process.
 #[inline(always)]
 pub(crate) fn fresh_id() -> u64 {
-    // SAFETY: as in `record`.
-    LOCAL.try_with(|local| unsafe { (*local.get()).fresh_id() }).unwrap_or(0)
+    HOT.with(|hot| {
+        let id = hot.next_id.get();
+        if id == hot.id_end.get() {
+            return fresh_block(hot);
+        }
+        hot.next_id.set(id + 1);
+        id & ID_MASK
+    })
 }
 
-/// Whether the recorder is running on this thread (or the thread is being torn down), so
-/// that nothing may be recorded now.
+#[cold]
+fn fresh_block(hot: &Hot) -> u64 {
+    let id = NEXT_ID_BLOCK.fetch_add(ID_BLOCK, Ordering::Relaxed);
+    hot.next_id.set(id + 1);
+    hot.id_end.set(id + ID_BLOCK);
+    id & ID_MASK
+}
+
+/// Whether the recorder is running on this thread, so that nothing may be recorded now.
 pub(crate) fn is_busy() -> bool {
-    // SAFETY: as in `record`.
-    LOCAL.try_with(|local| unsafe { (*local.get()).busy }).unwrap_or(true)
+    HOT.with(|hot| hot.busy.get())
 }
 
 /// Runs `f` with the calling thread marked busy, so that anything `f` triggers on this
 /// thread (allocation in an instrumented allocator, drops) is not recorded.
 pub(crate) fn quietly<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
+    struct Restore(Parked);
     impl Drop for Restore {
         fn drop(&mut self) {
-            let busy = self.0;
-            // SAFETY: as in `record`.
-            let _ = LOCAL.try_with(|local| unsafe { (*local.get()).busy = busy });
+            HOT.with(|hot| {
+                hot.write.set(self.0.write);
+                hot.end.set(self.0.end);
+                hot.busy.set(false);
+            });
         }
     }
-    // SAFETY: as in `record`; the flag is restored by `Restore` on every path.
-    let was_busy = LOCAL.try_with(|local| unsafe { std::mem::replace(&mut (*local.get()).busy, true) });
-    let _restore = was_busy.ok().map(Restore);
+    let _restore = HOT.with(|hot| (!hot.busy.get()).then(|| Restore(park(hot))));
     f()
 }
 
 /// Runs `f`, quietly, with the recorder the calling thread records into.
 pub(crate) fn with_recorder<R>(f: impl FnOnce(&Recorder) -> R) -> R {
-    // SAFETY: as in `record`.
-    let session = LOCAL.try_with(|local| unsafe { (*local.get()).session.clone() }).ok().flatten();
+    // SAFETY: only this thread touches its `Cold`; the clone ends the borrow at once.
+    let session = COLD.try_with(|cold| unsafe { (*cold.get()).session.clone() }).ok().flatten();
     quietly(|| f(session.as_deref().unwrap_or(&GLOBAL)))
 }
 
 /// Switches the calling thread to record into `session` (`None`: the global recorder) and
-/// returns the one it recorded into before.
+/// returns the one it recorded into before. The current chunk is left; the next event
+/// starts one in the new recorder.
 pub(crate) fn switch_session(session: Option<Arc<Recorder>>) -> Option<Arc<Recorder>> {
-    LOCAL
-        .try_with(|local| {
-            // SAFETY: as in `record`.
-            let local = unsafe { &mut *local.get() };
-            local.busy = true;
-            local.detach();
-            let previous = std::mem::replace(&mut local.session, session);
-            local.busy = false;
-            previous
-        })
-        .ok()
-        .flatten()
+    HOT.with(|hot| {
+        if hot.busy.get() {
+            return None;
+        }
+        park(hot);
+        let previous = COLD.try_with(|cold| {
+            // SAFETY: only this thread touches its `Cold`; the hot part is parked.
+            let cold = unsafe { &mut *cold.get() };
+            cold.detach(hot);
+            std::mem::replace(&mut cold.session, session)
+        });
+        match previous {
+            Ok(previous) => {
+                hot.busy.set(false);
+                previous
+            }
+            Err(_) => None,
+        }
+    })
 }
 
 /// The number inside a `ThreadId`, which std does not expose on stable: its `Hash` writes
