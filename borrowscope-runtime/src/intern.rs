@@ -30,18 +30,22 @@ thread_local! {
 
 /// The site for a public-API call from `caller` about `name` (with `detail` and the
 /// caller's own location text `label`).
-#[inline]
+#[inline(always)]
 pub(crate) fn site(caller: &'static Location<'static>, name: &str, detail: &str, label: &str) -> &'static CallSite {
     let slot = ((caller as *const Location<'_> as usize) >> 4) % CACHE;
-    let cached = SLOTS.try_with(|slots| {
-        // SAFETY: only this thread touches its cache, and nothing below re-enters it.
-        let entry = unsafe { (*slots.get())[slot] };
-        match entry {
-            Some((at, site)) if std::ptr::eq(at, caller) && site.name == name && site.detail == detail && site.label == label => Some(site),
-            _ => None,
+    // Only the address is taken inside `with`, so the lookup below inlines into the caller.
+    let slots = SLOTS.with(UnsafeCell::get);
+    // SAFETY: only this thread touches its cache, and nothing below re-enters it.
+    let entry = unsafe { (*slots)[slot] };
+    let cached = match entry {
+        Some((at, site))
+            if std::ptr::eq(at, caller) && same(site.name, name) && same(site.detail, detail) && same(site.label, label) =>
+        {
+            Some(site)
         }
-    });
-    if let Ok(Some(site)) = cached {
+        _ => None,
+    };
+    if let Some(site) = cached {
         return site;
     }
     // Interning locks and allocates: a call made while the recorder itself is busy on this
@@ -52,8 +56,15 @@ pub(crate) fn site(caller: &'static Location<'static>, name: &str, detail: &str,
     }
     let site = crate::recorder::quietly(|| slow(caller, name, detail, label));
     // SAFETY: as above.
-    let _ = SLOTS.try_with(|slots| unsafe { (*slots.get())[slot] = Some((caller, site)) });
+    unsafe { (*slots)[slot] = Some((caller, site)) };
     site
+}
+
+/// String equality, inlined: names are short, and a call to `memcmp` would cost more than
+/// comparing them byte by byte.
+#[inline(always)]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 #[cold]
