@@ -93,12 +93,27 @@ pub fn trace() -> Trace {
 /// Like [`trace`], but reports a recorder whose lock a panic poisoned as a
 /// [`Error::LockError`] rather than reading it anyway.
 pub(crate) fn try_trace() -> Result<Trace> {
-    recorder::with_recorder(|r| {
-        if r.poisoned() {
-            return Err(Error::LockError("a panic happened while the recorder's chunk list was locked".to_owned()));
-        }
-        Ok(recorder::merge(&r.snapshot(), r.dropped()))
-    })
+    recorder::with_recorder(checked_trace)
+}
+
+fn checked_trace(r: &recorder::Recorder) -> Result<Trace> {
+    if r.poisoned() {
+        return Err(Error::LockError("a panic happened while the recorder's chunk list was locked".to_owned()));
+    }
+    Ok(recorder::merge(&r.snapshot(), r.dropped()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_poisoned_recorder_is_a_lock_error_for_exports_but_still_readable() {
+        let recorder = recorder::Recorder::new(10);
+        recorder.poison_for_test();
+        assert!(matches!(checked_trace(&recorder), Err(Error::LockError(_))));
+        assert!(recorder.snapshot().is_empty(), "recording and reading carry on regardless");
+    }
 }
 
 /// The ownership graph of the events recorded so far.

@@ -87,6 +87,18 @@ impl Recorder {
         self.dropped.load(Ordering::Relaxed)
     }
 
+    #[cfg(test)]
+    pub(crate) fn poison_for_test(&self) {
+        std::thread::scope(|scope| {
+            let _ = scope
+                .spawn(|| {
+                    let _held = self.chunks.lock();
+                    panic!("poisoning the chunk list on purpose");
+                })
+                .join();
+        });
+    }
+
     pub(crate) fn poisoned(&self) -> bool {
         self.chunks.is_poisoned()
     }
