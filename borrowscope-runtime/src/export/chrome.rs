@@ -59,7 +59,8 @@ pub fn to_chrome_trace(trace: &Trace, graph: &Graph) -> String {
     out
 }
 
-#[cfg(test)]
+// The scenario must record, so the test needs the `track` feature.
+#[cfg(all(test, feature = "track"))]
 mod tests {
     use super::*;
     use crate::export::value::{Value, parse};
