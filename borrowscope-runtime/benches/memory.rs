@@ -32,7 +32,8 @@ static GLOBAL: Counting = Counting;
 fn main() {
     // One measurement per process: a second one would reuse the first one's chunks from
     // the recorder's pool and look smaller than it is.
-    for (what, events) in [("track_new", 10_000_000u64)] {
+    let (what, events) = ("track_new", 10_000_000u64);
+    {
         let session = Session::with_max_events(usize::MAX);
         let before = HELD.load(Ordering::Relaxed);
         session.record(|| {

@@ -4,6 +4,8 @@
 //! as wall time per event per thread; every thread performs `iters` operations.
 //!
 //! Run with `cargo bench -p borrowscope-runtime --bench recording`.
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
 
 use std::cell::RefCell;
 use std::hint::black_box;
@@ -75,8 +77,11 @@ const BATCH: u64 = 1 << 20;
 /// Worker threads that live for a whole benchmark group, so both the baseline's `Vec` and
 /// the recorder's chunks are warm (already faulted in) after the first sample, as they are in
 /// a program that has been running for a while.
+/// An operation under measurement, given the iteration number.
+type Operation = fn(u64);
+
 struct Workers {
-    jobs: Vec<mpsc::Sender<(fn(u64), u64)>>,
+    jobs: Vec<mpsc::Sender<(Operation, u64)>>,
     done: mpsc::Receiver<()>,
 }
 
@@ -85,7 +90,7 @@ impl Workers {
         let (done_tx, done) = mpsc::channel();
         let jobs = (0..threads)
             .map(|_| {
-                let (tx, rx) = mpsc::channel::<(fn(u64), u64)>();
+                let (tx, rx) = mpsc::channel::<(Operation, u64)>();
                 let (session, done_tx) = (session.clone(), done_tx.clone());
                 std::thread::spawn(move || {
                     for (op, iters) in rx {
@@ -112,7 +117,7 @@ impl Workers {
     }
 
     /// Runs `op` `iters` times on every worker and returns the wall time.
-    fn run(&self, iters: u64, op: fn(u64)) -> Duration {
+    fn run(&self, iters: u64, op: Operation) -> Duration {
         let start = Instant::now();
         for job in &self.jobs {
             job.send((op, iters)).unwrap();
@@ -125,7 +130,7 @@ impl Workers {
 }
 
 fn per_event(c: &mut Criterion) {
-    let cases: [(&str, fn(u64)); 9] = [
+    let cases: [(&str, Operation); 9] = [
         ("no_recording", nothing),
         ("baseline_thread_local_vec_24b", baseline_vec),
         ("macro_new", macro_new),

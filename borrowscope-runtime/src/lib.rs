@@ -103,19 +103,6 @@ fn checked_trace(r: &recorder::Recorder) -> Result<Trace> {
     Ok(recorder::merge(&r.snapshot(), r.dropped()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_poisoned_recorder_is_a_lock_error_for_exports_but_still_readable() {
-        let recorder = recorder::Recorder::new(10);
-        recorder.poison_for_test();
-        assert!(matches!(checked_trace(&recorder), Err(Error::LockError(_))));
-        assert!(recorder.snapshot().is_empty(), "recording and reading carry on regardless");
-    }
-}
-
 /// The ownership graph of the events recorded so far.
 pub fn get_graph() -> Graph {
     Graph::build(&trace())
@@ -144,4 +131,17 @@ pub fn set_max_events(max: usize) -> usize {
 /// Counts of what has been recorded so far.
 pub fn summary() -> Summary {
     Summary::of(&trace())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_poisoned_recorder_is_a_lock_error_for_exports_but_still_readable() {
+        let recorder = recorder::Recorder::new(10);
+        recorder.poison_for_test();
+        assert!(matches!(checked_trace(&recorder), Err(Error::LockError(_))));
+        assert!(recorder.snapshot().is_empty(), "recording and reading carry on regardless");
+    }
 }

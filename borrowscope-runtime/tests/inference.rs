@@ -9,7 +9,8 @@ fn inference_that_extra_std_trait_impls_would_break_still_works() {
     let v: Vec<i32> = track_new("v", Vec::new());
     assert_eq!(&v[..], &[]);
     let s = track_new("s", String::from("a"));
-    assert!(s == "a" && "a" == s);
+    assert!(s == "a");
+    assert!("a" == s);
     let n: u64 = track_new("n", 3);
     assert_eq!(n.to_string(), "3");
 }

@@ -28,7 +28,7 @@ fn eight_threads_of_a_million_events_lose_nothing() {
     assert_eq!(trace.dropped, 0);
     assert_eq!(trace.events.len(), THREADS * EACH);
     assert_eq!(trace.threads.len(), THREADS);
-    let mut next = vec![0u64; THREADS];
+    let mut next = [0u64; THREADS];
     for (position, event) in trace.events.iter().enumerate() {
         assert_eq!(event.order, position as u64);
         let t = event.id as usize;

@@ -193,13 +193,16 @@ impl TypeInfo {
     }
 }
 
+/// A list of a file entry, what its `kind` names, and whether a name is known.
+type KindList = (&'static str, &'static str, fn(&str) -> bool);
+
 /// Finds the first binding or site whose `kind` this build does not know, so the error can
 /// say which entry it is rather than only that deserialization failed.
 fn find_unknown_kind(value: &serde_json::Value, path: &Path) -> Result<(), ReadError> {
     use crate::{InitializerKind, SiteKind};
     let Some(files) = value.get("files").and_then(|f| f.as_object()) else { return Ok(()) };
     for (source_file, entry) in files {
-        let lists: [(&str, &'static str, fn(&str) -> bool); 2] = [
+        let lists: [KindList; 2] = [
             ("bindings", "initializer kind", |n| n.parse::<InitializerKind>().is_ok()),
             ("sites", "site kind", |n| n.parse::<SiteKind>().is_ok()),
         ];

@@ -7,7 +7,6 @@
 //! the documentation cannot drift from the code.
 
 use std::fmt;
-use std::str::FromStr;
 
 /// The group an [`InitializerKind`] belongs to, in the order the seeds present them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -229,12 +228,6 @@ initializer_kinds! {
     Unknown = "unknown", Fallback, "an initializer the analyzer could not classify, or a binding without one (`let x;`)" => "`track_new`";
 }
 
-impl fmt::Display for InitializerKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// The error of [`InitializerKind::from_str`] and [`crate::SiteKind::from_str`]: the name
 /// is not one this version of the schema knows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -246,30 +239,45 @@ pub struct UnknownKindName {
     pub name: String,
 }
 
-impl FromStr for InitializerKind {
-    type Err = UnknownKindName;
+/// `Display`, `FromStr` and serde for an enum with `ALL` and `name()`, by its snake_case
+/// name; `$what` names it in errors.
+macro_rules! by_name {
+    ($ty:ident, $what:literal) => {
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        InitializerKind::ALL
-            .iter()
-            .copied()
-            .find(|kind| kind.name() == s)
-            .ok_or_else(|| UnknownKindName { what: "initializer kind", name: s.to_owned() })
-    }
-}
+        impl std::str::FromStr for $ty {
+            type Err = $crate::kind::UnknownKindName;
 
-impl serde::Serialize for InitializerKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
-    }
-}
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $ty::ALL
+                    .iter()
+                    .copied()
+                    .find(|kind| kind.name() == s)
+                    .ok_or_else(|| $crate::kind::UnknownKindName { what: $what, name: s.to_owned() })
+            }
+        }
 
-impl<'de> serde::Deserialize<'de> for InitializerKind {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        name.parse().map_err(serde::de::Error::custom)
-    }
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                name.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
 }
+pub(crate) use by_name;
+
+by_name!(InitializerKind, "initializer kind");
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,5 @@
 //! `SiteKind`: expressions whose meaning syntax alone cannot tell.
 
-use std::fmt;
-use std::str::FromStr;
-
-use crate::kind::UnknownKindName;
 
 macro_rules! site_kinds {
     ($( $variant:ident = $name:literal, $pattern:literal => $event:literal; )*) => {
@@ -64,36 +60,7 @@ site_kinds! {
     RefCellBorrowMut = "refcell_borrow_mut", "`.borrow_mut()` whose receiver is a `RefCell`" => "`track_refcell_borrow_mut`";
 }
 
-impl fmt::Display for SiteKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for SiteKind {
-    type Err = UnknownKindName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        SiteKind::ALL
-            .iter()
-            .copied()
-            .find(|kind| kind.name() == s)
-            .ok_or_else(|| UnknownKindName { what: "site kind", name: s.to_owned() })
-    }
-}
-
-impl serde::Serialize for SiteKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SiteKind {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        name.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::kind::by_name!(SiteKind, "site kind");
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,10 @@ use crate::site::{CallSite, Op};
 static CLOCK: AtomicU64 = AtomicU64::new(0);
 /// The current chunk of every live thread that records, from which its current clock is
 /// computed (see `Chunk::current_clock`).
-static LIVE: Mutex<Vec<Arc<Mutex<Option<Arc<Chunk>>>>>> = Mutex::new(Vec::new());
+static LIVE: Mutex<Vec<LiveSlot>> = Mutex::new(Vec::new());
+
+/// A live thread's current chunk, `None` between chunks.
+type LiveSlot = Arc<Mutex<Option<Arc<Chunk>>>>;
 static NEXT_THREAD: AtomicU32 = AtomicU32::new(0);
 /// Instance ids are handed to threads in blocks, so taking one is a thread-local increment.
 static NEXT_ID_BLOCK: AtomicU64 = AtomicU64::new(1);
@@ -58,7 +61,7 @@ struct Cold {
     session: Option<Arc<Recorder>>,
     thread: Option<ThreadInfo>,
     /// This thread's entry in `LIVE`.
-    live: Option<Arc<Mutex<Option<Arc<Chunk>>>>>,
+    live: Option<LiveSlot>,
     chunks_made: u64,
     /// The clock of the last event recorded before the current chunk, when there is none.
     clock: u64,
