@@ -39,6 +39,9 @@ pub enum End {
     Dropped(u64),
     /// Moved out (into another variable) at this point.
     MovedOut(u64),
+    /// Its scope ended here after a use that may have moved it: dropped here, unless that
+    /// use moved it earlier.
+    ScopeEnded(u64),
 }
 
 /// A variable instance.
@@ -66,7 +69,7 @@ impl Variable {
     /// When the variable stopped being usable, or `None` while it is alive.
     pub fn ended_at(&self) -> Option<u64> {
         self.end.map(|e| match e {
-            End::Dropped(at) | End::MovedOut(at) => at,
+            End::Dropped(at) | End::MovedOut(at) | End::ScopeEnded(at) => at,
         })
     }
 
@@ -101,7 +104,7 @@ pub struct Borrow {
 pub struct Move {
     /// The source instance, when known.
     pub from: Option<u64>,
-    /// The destination instance.
+    /// The destination instance (0: into a call or an expression).
     pub to: u64,
     /// When.
     pub at: u64,
@@ -278,7 +281,10 @@ impl Graph {
                 let from = arg.or_else(|| {
                     (!event.site.detail.is_empty()).then(|| self.by_name(event.site.detail, event.thread)).flatten()
                 });
-                self.ensure(event, event.id, ValueKind::Value);
+                // A move into a call or an expression has no destination variable.
+                if event.id != 0 {
+                    self.ensure(event, event.id, ValueKind::Value);
+                }
                 if event.op == Op::Move {
                     if let Some(from) = from {
                         self.end(from, End::MovedOut(order));
@@ -321,6 +327,14 @@ impl Graph {
                 end: None,
                 failed: true,
             }),
+            Op::ScopeEnd => {
+                if let Some(&i) = self.index.get(&event.id) {
+                    // Possibly moved earlier: the variable is gone, but not surely dropped.
+                    if self.nodes[i].end.is_none() {
+                        self.end(event.id, End::ScopeEnded(order));
+                    }
+                }
+            }
             Op::RefCellBorrowEnd => {
                 let id = if event.id != 0 { Some(event.id) } else { self.by_name(event.site.name, event.thread) };
                 if let Some(id) = id {

@@ -63,3 +63,224 @@ impl Drop for RegionGuard {
         crate::track_region_exit(self.id, "");
     }
 }
+
+/// The drop guard of one binding. The macro declares it just before the binding, so that,
+/// locals being dropped in reverse order of declaration, the guard drops right after the
+/// binding's value really drops: at the end of its scope, on `return`, `?`, `break` or
+/// while unwinding. A guard whose binding was moved out records nothing.
+pub struct Guard {
+    site: &'static CallSite,
+    /// 0 when sampling left this instance out: it then records nothing.
+    id: u64,
+    state: std::cell::Cell<GuardState>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum GuardState {
+    /// Declared; the binding has not been initialised yet.
+    Unbound,
+    Live,
+    Moved,
+    /// Used in a way that may have moved it (a by-value method call the macro cannot
+    /// resolve without type information).
+    MaybeMoved,
+}
+
+impl Guard {
+    /// A guard for the binding described by `site`, with the binding's instance id.
+    #[inline(always)]
+    pub fn new(site: &'static CallSite) -> Guard {
+        Guard { site, id: fresh_id(), state: std::cell::Cell::new(GuardState::Unbound) }
+    }
+
+    /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
+    /// events of an instance are kept or left out together.
+    #[inline(always)]
+    pub fn sampled(site: &'static CallSite, per_million: u64) -> Guard {
+        let mut guard = Guard::new(site);
+        // A fixed mix of the id, so the choice is spread evenly and costs no state.
+        let mixed = guard.id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+        if mixed % 1_000_000 >= per_million {
+            guard.id = 0;
+        }
+        guard
+    }
+
+    /// Records the binding's creation (with its type) once it holds its value.
+    #[inline(always)]
+    pub fn bind<T: ?Sized>(&self, _value: &T) {
+        if self.id == 0 {
+            return;
+        }
+        #[cfg(feature = "track")]
+        crate::emit::new_at::<T>(self.site, self.id);
+        self.state.set(GuardState::Live);
+    }
+
+    /// Records that this binding is a reference to `owner`'s value.
+    #[inline(always)]
+    pub fn borrows(&self, owner: &Guard, mutable: bool) {
+        if self.id != 0 {
+            event(self.site, if mutable { Op::BorrowMut } else { Op::Borrow }, self.id, owner.id);
+        }
+    }
+
+    /// Records a pointer event (`RcNew`, `RcClone`...) for this binding, with its strong
+    /// count and the instance it came from.
+    #[inline(always)]
+    pub fn pointer<P: Counted>(&self, op: Op, source: u64, pointer: &P) {
+        if self.id != 0 {
+            counted(self.site, op, self.id, source, pointer);
+        }
+    }
+
+    /// Records `op` about this binding.
+    #[inline(always)]
+    pub fn event(&self, op: Op, arg: u64) {
+        if self.id != 0 {
+            event(self.site, op, self.id, arg);
+        }
+    }
+
+    /// The binding's instance id.
+    #[inline(always)]
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    fn set(&self, state: GuardState) {
+        if self.state.get() == GuardState::Live {
+            self.state.set(state);
+        }
+    }
+}
+
+impl Drop for Guard {
+    #[inline]
+    fn drop(&mut self) {
+        match self.state.get() {
+            GuardState::Live => event(self.site, Op::Drop, self.id, 0),
+            GuardState::MaybeMoved => event(self.site, Op::ScopeEnd, self.id, 0),
+            GuardState::Unbound | GuardState::Moved => {}
+        }
+    }
+}
+
+/// A reference to a binding's value whose type decides, through method resolution, whether
+/// a by-value use moves or copies it: `(&Probe(&x)).used(..)` resolves to [`ViaCopy`] when the
+/// type is `Copy` (as the compiler itself decides for that use) and to [`ViaMove`] otherwise.
+pub struct Probe<'a, T: ?Sized>(pub &'a T);
+
+/// The by-value use of a `Copy` binding: a copy; the binding stays alive.
+pub trait ViaCopy {
+    /// `to`: the destination instance (0: into a call or an expression).
+    fn used(&self, from: &Guard, site: &'static CallSite, to: u64);
+    /// A method call with the binding as receiver: a `Copy` value stays alive.
+    fn receiver(&self, from: &Guard);
+}
+
+/// The by-value use of a binding that is not `Copy`: a move; its guard records no drop.
+pub trait ViaMove {
+    /// `to`: the destination instance (0: into a call or an expression).
+    fn used(&self, from: &Guard, site: &'static CallSite, to: u64);
+    /// A method call with the binding as receiver: it may take `self` by value, which
+    /// syntax cannot tell.
+    fn receiver(&self, from: &Guard);
+}
+
+impl<T: Copy> ViaCopy for Probe<'_, T> {
+    #[inline(always)]
+    fn used(&self, from: &Guard, site: &'static CallSite, to: u64) {
+        if to != 0 && from.id != 0 {
+            event(site, Op::Copy, to, from.id);
+        }
+    }
+    #[inline(always)]
+    fn receiver(&self, _from: &Guard) {}
+}
+
+impl<T: ?Sized> ViaMove for &Probe<'_, T> {
+    #[inline(always)]
+    fn used(&self, from: &Guard, site: &'static CallSite, to: u64) {
+        if from.id != 0 {
+            event(site, Op::Move, to, from.id);
+        }
+        from.set(GuardState::Moved);
+    }
+    #[inline(always)]
+    fn receiver(&self, from: &Guard) {
+        from.set(GuardState::MaybeMoved);
+    }
+}
+
+/// Records `op` and returns `value` unchanged. The macro passes expressions through this
+/// rather than wrapping them in a block: a call keeps the value's type, its coercions and the
+/// lifetime of its temporaries exactly as they were.
+#[inline(always)]
+pub fn pass<T>(site: &'static CallSite, op: Op, id: u64, arg: u64, value: T) -> T {
+    event(site, op, id, arg);
+    value
+}
+
+/// Returns `value`; `_first` was evaluated before it (a probe that must run before the
+/// expression that uses the binding).
+#[inline(always)]
+pub fn then<T>(_first: (), value: T) -> T {
+    value
+}
+
+/// Records a raw pointer's creation with its address and returns it.
+#[inline(always)]
+pub fn raw_ptr<P: crate::RawPointer>(site: &'static CallSite, pointer: P) -> P {
+    event(site, Op::RawPtr, 0, pointer.address());
+    pointer
+}
+
+/// Records a pointer event with the strong count of the pointer `value` (an `Rc` or `Arc`),
+/// and returns it.
+#[inline(always)]
+pub fn counted_pass<P: Counted>(site: &'static CallSite, op: Op, id: u64, source: u64, value: P) -> P {
+    counted(site, op, id, source, &value);
+    value
+}
+
+/// Brackets a construct: records `enter` now and `exit` when dropped, so a loop, match,
+/// block or function left by `return`, `?`, `break` or a panic is still closed. Also counts
+/// loop iterations.
+pub struct Span {
+    site: &'static CallSite,
+    exit: Op,
+    id: u64,
+    iteration: std::cell::Cell<u64>,
+}
+
+impl Span {
+    /// Records `enter` for a new instance of the construct.
+    #[inline(always)]
+    pub fn enter(site: &'static CallSite, enter: Op, exit: Op) -> Span {
+        let id = fresh_id();
+        event(site, enter, id, 0);
+        Span { site, exit, id, iteration: std::cell::Cell::new(0) }
+    }
+
+    /// Records the start of the next loop iteration, numbered from 0.
+    #[inline(always)]
+    pub fn iteration(&self) {
+        let n = self.iteration.get();
+        event(self.site, Op::LoopIteration, self.id, n);
+        self.iteration.set(n + 1);
+    }
+
+    /// Records the arm taken in a `match` (`site` names the arm's pattern).
+    #[inline(always)]
+    pub fn arm(&self, site: &'static CallSite, index: u64) {
+        event(site, Op::MatchArm, self.id, index);
+    }
+}
+
+impl Drop for Span {
+    #[inline]
+    fn drop(&mut self) {
+        event(self.site, self.exit, self.id, 0);
+    }
+}

@@ -105,12 +105,16 @@ ops! {
     Borrow = "borrow", false;
     /// `&mut x`. `id`: the reference; `arg`: the owner (0 if unknown).
     BorrowMut = "borrow_mut", false;
-    /// A move. `id`: the destination; `arg`: the source (0 if unknown).
+    /// A move. `id`: the destination (0: into a call or an expression); `arg`: the source
+    /// (0 if unknown).
     Move = "move", false;
     /// A copy of a `Copy` value. `id`: the destination; `arg`: the source.
     Copy = "copy", false;
     /// A variable is dropped. `id`: the variable (0 when known only by name).
     Drop = "drop", false;
+    /// A variable's scope ended after it was used in a way the macro could not classify (a
+    /// by-value method call, say): it was dropped there unless that use moved it.
+    ScopeEnd = "scope_end", false;
     /// `Rc::new`. `count`: the strong count.
     RcNew = "rc_new", false;
     /// `Rc::clone`. `id`: the clone; `arg`: the source (0 if unknown); `count`: the strong

@@ -25,6 +25,7 @@ pub fn to_dot(graph: &Graph) -> String {
             None => "alive".to_owned(),
             Some(End::Dropped(at)) => format!("dropped @{at}"),
             Some(End::MovedOut(at)) => format!("moved @{at}"),
+            Some(End::ScopeEnded(at)) => format!("scope end @{at}"),
         };
         let ty = v.type_name.map(|t| format!(": {}", escape(t))).unwrap_or_default();
         let style = if v.end.is_some() { ", style=filled, fillcolor=\"#eeeeee\"" } else { "" };

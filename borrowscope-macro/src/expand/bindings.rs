@@ -1,0 +1,229 @@
+//! `let` statements and function parameters: each binding gets a drop guard declared just
+//! before it, its creation is recorded once it holds its value, and an initializer that says
+//! more (a move from another binding, a borrow, a smart pointer) records that too.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Expr, FnArg, Local, Pat, Signature, Stmt};
+
+use super::{Expander, Tracked, uses};
+use crate::config::Group;
+
+/// The identifiers a pattern binds, in order.
+pub(crate) fn pattern_names(pat: &Pat) -> Vec<syn::Ident> {
+    let mut names = Vec::new();
+    collect(pat, &mut names);
+    names
+}
+
+fn collect(pat: &Pat, out: &mut Vec<syn::Ident>) {
+    match pat {
+        Pat::Ident(p) => {
+            out.push(p.ident.clone());
+            if let Some((_, sub)) = &p.subpat {
+                collect(sub, out);
+            }
+        }
+        Pat::Tuple(p) => p.elems.iter().for_each(|e| collect(e, out)),
+        Pat::TupleStruct(p) => p.elems.iter().for_each(|e| collect(e, out)),
+        Pat::Struct(p) => p.fields.iter().for_each(|f| collect(&f.pat, out)),
+        Pat::Slice(p) => p.elems.iter().for_each(|e| collect(e, out)),
+        // Every alternative binds the same names.
+        Pat::Or(p) => {
+            if let Some(first) = p.cases.first() {
+                collect(first, out);
+            }
+        }
+        Pat::Reference(p) => collect(&p.pat, out),
+        Pat::Type(p) => collect(&p.pat, out),
+        Pat::Paren(p) => collect(&p.pat, out),
+        _ => {}
+    }
+}
+
+/// What an initializer tells about the binding, for a single-name pattern.
+enum Origin {
+    /// `x`: a move or copy from a tracked binding.
+    From(syn::Ident),
+    /// `&x` / `&mut x` of a tracked binding.
+    Borrow(syn::Ident, bool),
+    /// A smart pointer constructor, with the runtime operation and the source binding.
+    Pointer(TokenStream, PointerSource),
+    /// Something else.
+    Other,
+}
+
+enum PointerSource {
+    None,
+    /// A counted pointer (`Rc`/`Arc`): the event carries the strong count.
+    Counted(Option<syn::Ident>),
+}
+
+/// The operation for a constructor path such as `Rc::new` (the last two segments decide).
+fn pointer_op(path: &syn::Path) -> Option<(&'static str, bool)> {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let tail: Vec<&str> = segments.iter().rev().take(2).rev().map(String::as_str).collect();
+    Some(match tail.as_slice() {
+        ["Rc", "new"] => ("RcNew", true),
+        ["Rc", "clone"] => ("RcClone", true),
+        ["Arc", "new"] => ("ArcNew", true),
+        ["Arc", "clone"] => ("ArcClone", true),
+        ["Rc" | "Arc", "downgrade"] => ("RcDowngrade", false),
+        ["Box", "new"] => ("BoxNew", false),
+        ["Box", "pin"] => ("BoxPin", false),
+        ["Box", "from_raw"] => ("BoxFromRaw", false),
+        ["RefCell", "new"] => ("RefCellNew", false),
+        ["Cell", "new"] => ("CellNew", false),
+        ["OnceCell", "new"] => ("OnceCellNew", false),
+        ["OnceLock", "new"] => ("OnceLockNew", false),
+        ["Pin", "new"] => ("PinNew", false),
+        ["Weak", "new"] => ("WeakNew", false),
+        ["MaybeUninit", "uninit"] => ("MaybeUninitUninit", false),
+        ["MaybeUninit", "new"] => ("MaybeUninitNew", false),
+        ["Cow", "Borrowed"] => ("CowBorrowed", false),
+        ["Cow", "Owned"] => ("CowOwned", false),
+        _ => return None,
+    })
+}
+
+fn origin(exp: &Expander<'_>, init: &Expr) -> Origin {
+    match init {
+        Expr::Path(p) if p.qself.is_none() => match p.path.get_ident() {
+            Some(ident) if exp.lookup(&ident.to_string()).is_some() => Origin::From(ident.clone()),
+            _ => Origin::Other,
+        },
+        Expr::Reference(r) => match &*r.expr {
+            Expr::Path(p) => match p.path.get_ident() {
+                Some(ident) if exp.lookup(&ident.to_string()).is_some() => Origin::Borrow(ident.clone(), r.mutability.is_some()),
+                _ => Origin::Other,
+            },
+            _ => Origin::Other,
+        },
+        Expr::Call(call) if exp.has(Group::SmartPointers) => {
+            let Expr::Path(callee) = &*call.func else { return Origin::Other };
+            let Some((op, counted)) = pointer_op(&callee.path) else { return Origin::Other };
+            let op = syn::Ident::new(op, proc_macro2::Span::mixed_site());
+            let source = if counted {
+                // `Rc::clone(&a)`: the clone comes from `a`.
+                let from = call.args.first().and_then(|arg| match arg {
+                    Expr::Reference(r) => match &*r.expr {
+                        Expr::Path(p) => p.path.get_ident().filter(|i| exp.lookup(&i.to_string()).is_some()).cloned(),
+                        _ => None,
+                    },
+                    _ => None,
+                });
+                PointerSource::Counted(from)
+            } else {
+                PointerSource::None
+            };
+            Origin::Pointer(quote!(#op), source)
+        }
+        _ => Origin::Other,
+    }
+}
+
+/// Expands a `let`: returns the statements to put before and after it; the `let` itself is
+/// rewritten in place (its initializer expanded, a move probed, `else` recorded).
+pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Vec<Stmt>) {
+    let names = pattern_names(&local.pat);
+    let Some(init) = &mut local.init else {
+        // `let x;`: assigned later, perhaps on some paths only; not tracked.
+        names.into_iter().for_each(|n| exp.declare(Tracked { name: n.to_string(), guard: None }));
+        return (Vec::new(), Vec::new());
+    };
+    let single = matches!(&local.pat, Pat::Ident(_) | Pat::Type(_)) && names.len() == 1;
+    let from = if single { origin(exp, &init.expr) } else { Origin::Other };
+    // The initializer runs before the new bindings exist: expand it in the outer scope.
+    syn::visit_mut::VisitMut::visit_expr_mut(exp, &mut init.expr);
+    if let Some((_, diverge)) = &mut init.diverge {
+        syn::visit_mut::VisitMut::visit_expr_mut(exp, diverge);
+        if exp.has(Group::ControlFlow) {
+            let pattern = uses::text(&local.pat);
+            let site = exp.site("", &pattern, "let_else", local.pat.span());
+            let body = &**diverge;
+            **diverge = syn::parse_quote!({
+                ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::LetElse, 0, 0);
+                #body
+            });
+        }
+    }
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    let mut guards = Vec::new();
+    for name in &names {
+        let text = name.to_string();
+        if !exp.config.tracks_name(&text) {
+            guards.push(None);
+            continue;
+        }
+        let guard = exp.ident("g");
+        let site = exp.site(&text, "", "let", name.span());
+        let constructor = match exp.config.sample {
+            Some(rate) => {
+                let per_million = (rate * 1_000_000.0).round() as u64;
+                quote!(::borrowscope_runtime::__private::Guard::sampled(#site, #per_million))
+            }
+            None => quote!(::borrowscope_runtime::__private::Guard::new(#site)),
+        };
+        before.push(syn::parse_quote!(let #guard = #constructor;));
+        after.push(syn::parse_quote!(#guard.bind(&#name);));
+        guards.push(Some(guard));
+    }
+    if let (Some(Some(guard)), Some(name)) = (guards.first(), names.first()) {
+        match from {
+            // A source used again later was copied (or reborrowed): only a last use can move.
+            Origin::From(source) if !uses::used_later(exp, &source.to_string()) => {
+                if let Some(source_guard) = exp.lookup(&source.to_string()) {
+                    let site = exp.site(&name.to_string(), &source.to_string(), "move", init.expr.span());
+                    let source_expr = &init.expr;
+                    *init.expr = syn::parse_quote!({
+                        #[allow(unused_imports)]
+                        use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
+                        (&::borrowscope_runtime::__private::Probe(&#source)).used(&#source_guard, #site, #guard.id());
+                        #source_expr
+                    });
+                }
+            }
+            Origin::Borrow(owner, mutable) => {
+                if let Some(owner_guard) = exp.lookup(&owner.to_string()) {
+                    after.push(syn::parse_quote!(#guard.borrows(&#owner_guard, #mutable);));
+                }
+            }
+            Origin::Pointer(op, PointerSource::Counted(source)) => {
+                let source = source.and_then(|s| exp.lookup(&s.to_string())).map_or(quote!(0), |g| quote!(#g.id()));
+                after.push(syn::parse_quote!(#guard.pointer(::borrowscope_runtime::__private::Op::#op, #source, &#name);));
+            }
+            Origin::Pointer(op, PointerSource::None) => {
+                after.push(syn::parse_quote!(#guard.event(::borrowscope_runtime::__private::Op::#op, 0);));
+            }
+            Origin::From(_) | Origin::Other => {}
+        }
+    }
+    // The new bindings are in scope from the next statement on.
+    for (name, guard) in names.iter().zip(guards) {
+        exp.declare(Tracked { name: name.to_string(), guard });
+    }
+    (before, after)
+}
+
+/// Records the creation of each parameter bound by a plain identifier. Parameters drop after
+/// the body, which a guard declared in the body cannot follow, so only their creation is
+/// recorded; their names are in scope for borrows and moves.
+pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
+    let mut stmts = Vec::new();
+    for input in &sig.inputs {
+        let FnArg::Typed(typed) = input else { continue };
+        for name in pattern_names(&typed.pat) {
+            let text = name.to_string();
+            if !exp.config.tracks_name(&text) {
+                exp.declare(Tracked { name: text, guard: None });
+                continue;
+            }
+            let site = exp.site(&text, "", "param", name.span());
+            stmts.push(syn::parse_quote!(::borrowscope_runtime::__private::new(#site, &#name);));
+            exp.declare(Tracked { name: text, guard: None });
+        }
+    }
+    stmts
+}

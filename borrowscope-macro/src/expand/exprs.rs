@@ -1,0 +1,228 @@
+//! Expressions: calls and method calls (arguments moved, receivers probed, `clone`, locks,
+//! `unwrap`), struct/tuple/array/range/cast expressions, raw pointers, closures, `unsafe`
+//! and `async` blocks and `.await`. Values are passed through runtime functions rather than
+//! wrapped in blocks, so types, coercions and temporaries stay as they were; place
+//! expressions (fields, indexes, derefs, paths) are never wrapped, and the left side of an
+//! assignment is not touched.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{BinOp, Block, Expr};
+
+use super::bindings::pattern_names;
+use super::{Expander, uses};
+use crate::config::Group;
+
+/// Expands `expr` if this module handles it; returns whether it did (children included).
+pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
+    match expr {
+        Expr::Call(call) => {
+            visit_mut::visit_expr_call_mut(exp, call);
+            call.args.iter_mut().for_each(|arg| uses::by_value(exp, arg));
+            let callee = match &*call.func {
+                Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            };
+            if let Some(callee) = callee.filter(|c| exp.config.ffi.contains(c)) {
+                let site = exp.site(&callee, "", "ffi_call", call.func.span());
+                before(expr, site, quote!(FfiCall));
+            }
+        }
+        Expr::MethodCall(call) => {
+            exp.visit_expr_mut(&mut call.receiver);
+            call.args.iter_mut().for_each(|arg| exp.visit_expr_mut(arg));
+            call.args.iter_mut().for_each(|arg| uses::by_value(exp, arg));
+            let method = call.method.to_string();
+            let receiver = uses::text(&call.receiver);
+            let probe = uses::maybe_moved(exp, &call.receiver);
+            let op = match method.as_str() {
+                "clone" => Some(quote!(Clone)),
+                "lock" | "try_lock" | "read" | "try_read" | "write" | "try_write" => None,
+                "unwrap" | "expect" | "unwrap_or" | "unwrap_or_else" | "unwrap_or_default" => Some(quote!(Unwrap)),
+                _ => None,
+            };
+            if exp.has(Group::Methods) {
+                let site = exp.site(&receiver, &method, "method", call.method.span());
+                if let Some(op) = op {
+                    pass(expr, site, op, 0);
+                } else if matches!(method.as_str(), "lock" | "try_lock" | "read" | "try_read" | "write" | "try_write") {
+                    let mode: u64 = match method.as_str() {
+                        "read" | "try_read" => 1,
+                        "write" | "try_write" => 2,
+                        _ => 0,
+                    };
+                    pass(expr, site, quote!(Lock), mode);
+                }
+            }
+            if let Some(probe) = probe {
+                let call = &*expr;
+                *expr = syn::parse_quote!(::borrowscope_runtime::__private::then(#probe, #call));
+            }
+        }
+        Expr::Struct(s) => {
+            visit_mut::visit_expr_struct_mut(exp, s);
+            for field in &mut s.fields {
+                uses::by_value(exp, &mut field.expr);
+                // `S { x }` prints only the member: a rewritten value needs `x: ..`.
+                if !matches!(field.expr, Expr::Path(_)) {
+                    field.colon_token.get_or_insert_with(Default::default);
+                }
+            }
+            if exp.has(Group::Expressions) && s.rest.is_none() {
+                let name = s.path.segments.last().map(|seg| seg.ident.to_string()).unwrap_or_default();
+                let site = exp.site(&name, "", "struct", s.path.span());
+                pass(expr, site, quote!(StructCreate), 0);
+            }
+        }
+        Expr::Tuple(t) => {
+            visit_mut::visit_expr_tuple_mut(exp, t);
+            t.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
+            let len = t.elems.len() as u64;
+            if exp.has(Group::Expressions) && len > 0 {
+                let site = exp.site("", "", "tuple", t.span());
+                pass(expr, site, quote!(TupleCreate), len);
+            }
+        }
+        Expr::Array(a) => {
+            visit_mut::visit_expr_array_mut(exp, a);
+            a.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
+            let len = a.elems.len() as u64;
+            if exp.has(Group::Expressions) {
+                let site = exp.site("", "", "array", a.span());
+                pass(expr, site, quote!(ArrayCreate), len);
+            }
+        }
+        Expr::Repeat(r) => {
+            // The length is a constant expression: left as written.
+            exp.visit_expr_mut(&mut r.expr);
+            if exp.has(Group::Expressions) {
+                let site = exp.site("", "", "array", r.span());
+                let len = r.len.clone();
+                let original = &*expr;
+                *expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
+                    #site, ::borrowscope_runtime::__private::Op::ArrayCreate, 0, (#len) as u64, #original));
+            }
+        }
+        Expr::Range(r) => {
+            visit_mut::visit_expr_range_mut(exp, r);
+            if exp.has(Group::Expressions) {
+                let kind = match (&r.start, &r.end, &r.limits) {
+                    (_, _, syn::RangeLimits::Closed(_)) if r.start.is_none() => "RangeToInclusive",
+                    (_, _, syn::RangeLimits::Closed(_)) => "RangeInclusive",
+                    (Some(_), Some(_), _) => "Range",
+                    (Some(_), None, _) => "RangeFrom",
+                    (None, Some(_), _) => "RangeTo",
+                    (None, None, _) => "RangeFull",
+                };
+                let site = exp.site("", kind, "range", r.span());
+                pass(expr, site, quote!(Range), 0);
+            }
+        }
+        Expr::Cast(c) => {
+            exp.visit_expr_mut(&mut c.expr);
+            let to = uses::text(&c.ty);
+            if matches!(&*c.ty, syn::Type::Ptr(_)) {
+                if exp.has(Group::Unsafe) {
+                    let site = exp.site(&uses::text(&c.expr), &to, "raw_ptr", c.span());
+                    let original = &*expr;
+                    *expr = syn::parse_quote!(::borrowscope_runtime::__private::raw_ptr(#site, #original));
+                }
+            } else if exp.has(Group::Expressions) {
+                let site = exp.site("", &to, "cast", c.span());
+                pass(expr, site, quote!(TypeCast), 0);
+            }
+        }
+        Expr::Closure(c) => {
+            let params = c.inputs.iter().flat_map(pattern_names).map(|i| i.to_string()).collect();
+            exp.in_closure(|exp| exp.shadowed(params, |exp| exp.visit_expr_mut(&mut c.body)));
+        }
+        Expr::Async(a) => {
+            exp.in_closure(|exp| exp.visit_block_mut(&mut a.block));
+            if exp.has(Group::Async) {
+                let site = exp.site("", "", "async", a.async_token.span);
+                open_span(exp, &mut a.block, site, quote!(AsyncBlockEnter), quote!(AsyncBlockExit));
+            }
+        }
+        Expr::Unsafe(u) => {
+            exp.visit_block_mut(&mut u.block);
+            if exp.has(Group::Unsafe) {
+                let site = exp.site("", "", "unsafe", u.unsafe_token.span);
+                open_span(exp, &mut u.block, site, quote!(UnsafeBlockEnter), quote!(UnsafeBlockExit));
+            }
+        }
+        Expr::Await(a) => {
+            exp.visit_expr_mut(&mut a.base);
+            if exp.has(Group::Async) {
+                let name = uses::text(&a.base);
+                let start = exp.site(&name, "", "await", a.await_token.span);
+                let end = exp.site(&name, "", "await", a.await_token.span);
+                let base = &a.base;
+                *a.base = syn::parse_quote!(::borrowscope_runtime::__private::pass(
+                    #start, ::borrowscope_runtime::__private::Op::AwaitStart, 0, 0, #base));
+                pass(expr, end, quote!(AwaitEnd), 0);
+            }
+        }
+        Expr::Assign(a) => {
+            // The left side is a place (or a destructuring pattern): never rewritten.
+            exp.visit_expr_mut(&mut a.right);
+            uses::by_value(exp, &mut a.right);
+        }
+        Expr::Binary(b) => {
+            let compound = matches!(
+                b.op,
+                BinOp::AddAssign(_) | BinOp::SubAssign(_) | BinOp::MulAssign(_) | BinOp::DivAssign(_) | BinOp::RemAssign(_)
+                    | BinOp::BitXorAssign(_) | BinOp::BitAndAssign(_) | BinOp::BitOrAssign(_) | BinOp::ShlAssign(_)
+                    | BinOp::ShrAssign(_)
+            );
+            if compound {
+                exp.visit_expr_mut(&mut b.right);
+            } else {
+                visit_mut::visit_expr_binary_mut(exp, b);
+            }
+            // Arithmetic takes its operands by value (`s + "x"` moves a `String`); comparisons
+            // and `&&`/`||` do not.
+            let arithmetic = matches!(
+                b.op,
+                BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) | BinOp::Rem(_) | BinOp::BitXor(_)
+                    | BinOp::BitAnd(_) | BinOp::BitOr(_) | BinOp::Shl(_) | BinOp::Shr(_)
+            );
+            if arithmetic {
+                uses::by_value(exp, &mut b.left);
+            }
+            if arithmetic || compound {
+                uses::by_value(exp, &mut b.right);
+            }
+        }
+        // Constant blocks stay constant.
+        Expr::Const(_) => {}
+        _ => return false,
+    }
+    true
+}
+
+/// `pass(site, op, 0, arg, expr)`: records `op` after evaluating `expr`, keeping its value.
+fn pass(expr: &mut Expr, site: TokenStream, op: TokenStream, arg: u64) {
+    let original = &*expr;
+    *expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
+        #site, ::borrowscope_runtime::__private::Op::#op, 0, #arg, #original));
+}
+
+/// `then(event(..), expr)`: records `op` before evaluating `expr`.
+fn before(expr: &mut Expr, site: TokenStream, op: TokenStream) {
+    let original = &*expr;
+    *expr = syn::parse_quote!(::borrowscope_runtime::__private::then(
+        ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, 0),
+        #original));
+}
+
+/// Opens a span as the first statement of a block; it closes when the block is left.
+fn open_span(exp: &mut Expander<'_>, block: &mut Block, site: TokenStream, enter: TokenStream, exit: TokenStream) {
+    let span = exp.ident("block");
+    block.stmts.insert(
+        0,
+        syn::parse_quote!(let #span = ::borrowscope_runtime::__private::Span::enter(
+            #site, ::borrowscope_runtime::__private::Op::#enter, ::borrowscope_runtime::__private::Op::#exit);),
+    );
+}

@@ -1,0 +1,198 @@
+//! Control flow: loops (entry, iterations, exit), `match` (entry, arm taken, exit), `if`
+//! branches, `return`, `?`, `break` and `continue`. Entry and exit are bracketed by a runtime
+//! `Span` whose drop records the exit, so a construct left early is still closed.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+use syn::{Block, Expr, Stmt};
+
+use super::bindings::pattern_names;
+use super::{Expander, uses};
+use crate::config::Group;
+
+/// Expands `expr` if it is a control-flow construct; returns whether it did (children
+/// included).
+pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
+    match expr {
+        Expr::ForLoop(l) => {
+            exp.visit_expr_mut(&mut l.expr);
+            uses::by_value(exp, &mut l.expr);
+            let names = names(pattern_names(&l.pat));
+            exp.shadowed(names, |exp| exp.visit_block_mut(&mut l.body));
+            loop_span(exp, expr, "for");
+        }
+        Expr::While(l) => {
+            let bound = condition(exp, &mut l.cond);
+            exp.shadowed(bound, |exp| exp.visit_block_mut(&mut l.body));
+            loop_span(exp, expr, "while");
+        }
+        Expr::Loop(l) => {
+            exp.visit_block_mut(&mut l.body);
+            loop_span(exp, expr, "loop");
+        }
+        Expr::Match(m) => {
+            exp.visit_expr_mut(&mut m.expr);
+            if let Some(probe) = uses::maybe_moved(exp, &m.expr) {
+                exp.before_statement(syn::parse_quote!(#probe;));
+            }
+            let span = exp.has(Group::Branches).then(|| exp.ident("match"));
+            for (index, arm) in m.arms.iter_mut().enumerate() {
+                let bound = names(pattern_names(&arm.pat));
+                exp.shadowed(bound, |exp| {
+                    if let Some((_, guard)) = &mut arm.guard {
+                        exp.visit_expr_mut(guard);
+                    }
+                    exp.visit_expr_mut(&mut arm.body);
+                });
+                if let Some(span) = &span {
+                    let site = exp.site("", &uses::text(&arm.pat), "match_arm", arm.pat.span());
+                    let index = index as u64;
+                    prepend(&mut arm.body, syn::parse_quote!(#span.arm(#site, #index);));
+                }
+            }
+            if let Some(span) = span {
+                let site = exp.site("", "", "match", m.match_token.span);
+                bracket(expr, &span, site, quote!(MatchEnter), quote!(MatchExit));
+            }
+        }
+        Expr::If(i) => {
+            let bound = condition(exp, &mut i.cond);
+            exp.shadowed(bound, |exp| exp.visit_block_mut(&mut i.then_branch));
+            if let Some((_, otherwise)) = &mut i.else_branch {
+                exp.visit_expr_mut(otherwise);
+            }
+            if exp.has(Group::Branches) {
+                let then_site = exp.site("", "if_then", "branch", i.if_token.span);
+                i.then_branch.stmts.insert(0, branch(then_site));
+                if let Some((else_token, otherwise)) = &mut i.else_branch
+                    && let Expr::Block(block) = &mut **otherwise
+                {
+                    let else_site = exp.site("", "if_else", "branch", else_token.span);
+                    block.block.stmts.insert(0, branch(else_site));
+                }
+            }
+        }
+        Expr::Return(r) => {
+            if let Some(value) = &mut r.expr {
+                exp.visit_expr_mut(value);
+                uses::by_value(exp, value);
+            }
+            if exp.has(Group::ControlFlow) {
+                let site = exp.site("", "", "return", r.return_token.span);
+                let has_value = u64::from(r.expr.is_some());
+                record_before(expr, site, quote!(Return), has_value);
+            }
+        }
+        Expr::Break(b) => {
+            if let Some(value) = &mut b.expr {
+                exp.visit_expr_mut(value);
+                uses::by_value(exp, value);
+            }
+            if exp.has(Group::ControlFlow) {
+                let label = b.label.as_ref().map(|l| l.ident.to_string()).unwrap_or_default();
+                let site = exp.site(&label, "", "break", b.break_token.span);
+                record_before(expr, site, quote!(Break), 0);
+            }
+        }
+        Expr::Continue(c) => {
+            if exp.has(Group::ControlFlow) {
+                let label = c.label.as_ref().map(|l| l.ident.to_string()).unwrap_or_default();
+                let site = exp.site(&label, "", "continue", c.continue_token.span);
+                record_before(expr, site, quote!(Continue), 0);
+            }
+        }
+        Expr::Try(t) => {
+            exp.visit_expr_mut(&mut t.expr);
+            if exp.has(Group::Try) {
+                let site = exp.site("", "", "try", t.question_token.span);
+                let inner = &t.expr;
+                // A call, not a block: the operand's temporaries live exactly as before.
+                *t.expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
+                    #site, ::borrowscope_runtime::__private::Op::Try, 0, 0, #inner));
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+fn names(idents: Vec<syn::Ident>) -> Vec<String> {
+    idents.into_iter().map(|i| i.to_string()).collect()
+}
+
+/// Expands an `if`/`while` condition and returns the names its `let` patterns bind (in scope
+/// in the body only).
+fn condition(exp: &mut Expander<'_>, cond: &mut Expr) -> Vec<String> {
+    match cond {
+        Expr::Let(l) => {
+            exp.visit_expr_mut(&mut l.expr);
+            names(pattern_names(&l.pat))
+        }
+        // `if let A = a && let B = b`: each side in turn.
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            let mut bound = condition(exp, &mut b.left);
+            bound.extend(condition(exp, &mut b.right));
+            bound
+        }
+        other => {
+            exp.visit_expr_mut(other);
+            Vec::new()
+        }
+    }
+}
+
+fn branch(site: TokenStream) -> Stmt {
+    syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::Branch, 0, 1);)
+}
+
+/// `{ event; expr }` for a diverging expression (`return`, `break`, `continue`): the event
+/// is recorded before the expression leaves.
+fn record_before(expr: &mut Expr, site: TokenStream, op: TokenStream, arg: u64) {
+    let original = &*expr;
+    *expr = syn::parse_quote!({
+        ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, #arg);
+        #original
+    });
+}
+
+/// Puts `stmt` first in an arm body: inside it when it is a block, else in a new block.
+fn prepend(body: &mut Expr, stmt: Stmt) {
+    if let Expr::Block(block) = body
+        && block.label.is_none()
+        && block.attrs.is_empty()
+    {
+        block.block.stmts.insert(0, stmt);
+        return;
+    }
+    let original = &*body;
+    *body = syn::parse_quote!({ #stmt #original });
+}
+
+/// `{ let span = Span::enter(..); expr }`: the span's drop records the exit.
+fn bracket(expr: &mut Expr, span: &syn::Ident, site: TokenStream, enter: TokenStream, exit: TokenStream) {
+    let original = &*expr;
+    *expr = syn::parse_quote!({
+        let #span = ::borrowscope_runtime::__private::Span::enter(
+            #site, ::borrowscope_runtime::__private::Op::#enter, ::borrowscope_runtime::__private::Op::#exit);
+        #original
+    });
+}
+
+/// Brackets a loop and counts its iterations.
+fn loop_span(exp: &mut Expander<'_>, expr: &mut Expr, kind: &str) {
+    if !exp.has(Group::Loops) {
+        return;
+    }
+    let span = exp.ident("loop");
+    let (body, token_span): (&mut Block, proc_macro2::Span) = match expr {
+        Expr::ForLoop(l) => (&mut l.body, l.for_token.span),
+        Expr::While(l) => (&mut l.body, l.while_token.span),
+        Expr::Loop(l) => (&mut l.body, l.loop_token.span),
+        _ => return,
+    };
+    body.stmts.insert(0, syn::parse_quote!(#span.iteration();));
+    let site = exp.site("", kind, "loop", token_span);
+    bracket(expr, &span, site, quote!(LoopEnter), quote!(LoopExit));
+}

@@ -1,0 +1,258 @@
+//! The rewrite: one `VisitMut` driver that walks every nested body and dispatches each
+//! construct to its module: `bindings` (let and parameters, drops), `uses` (moves, copies,
+//! last-use analysis), `flow` (loops, match, if, return, `?`, break/continue) and `exprs`
+//! (expressions, smart pointers, closures, unsafe, async).
+
+mod bindings;
+mod exprs;
+mod flow;
+mod uses;
+
+use std::collections::HashSet;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::visit_mut::{self, VisitMut};
+use syn::{Block, Expr, Ident, ImplItem, Item, ItemFn, Signature, Stmt};
+
+use crate::config::{Conditions, Group, TraceConfig};
+
+/// Expands the attribute on `item`.
+pub(crate) fn item(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let config = TraceConfig::parse(attr)?;
+    match syn::parse2::<Item>(item)? {
+        Item::Fn(function) => {
+            crate::valid::signature(&function.sig)?;
+            let instrumented = instrument_fn(&config, function.clone());
+            Ok(conditional(&config.conditions, quote!(#instrumented), quote!(#function)))
+        }
+        Item::Impl(mut block) => {
+            let mut items = Vec::new();
+            for impl_item in std::mem::take(&mut block.items) {
+                match impl_item {
+                    // A const or foreign-ABI method is left as written: it cannot be traced,
+                    // and the rest of the block still can.
+                    ImplItem::Fn(method) if crate::valid::signature(&method.sig).is_ok() => {
+                        let function = ItemFn {
+                            attrs: method.attrs.clone(),
+                            vis: method.vis.clone(),
+                            sig: method.sig.clone(),
+                            block: Box::new(method.block.clone()),
+                        };
+                        let instrumented = instrument_fn(&config, function);
+                        let tokens = conditional(&config.conditions, quote!(#instrumented), quote!(#method));
+                        items.extend(syn::parse2::<ImplItemList>(tokens)?.0);
+                    }
+                    other => items.push(other),
+                }
+            }
+            block.items = items;
+            Ok(quote!(#block))
+        }
+        other => Err(syn::Error::new_spanned(
+            other,
+            "#[trace_borrow] applies to functions, methods and `impl` blocks",
+        )),
+    }
+}
+
+/// Several impl items, to re-parse a method emitted twice under `cfg`.
+struct ImplItemList(Vec<ImplItem>);
+
+impl syn::parse::Parse for ImplItemList {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let mut items = Vec::new();
+        while !input.is_empty() {
+            items.push(input.parse()?);
+        }
+        Ok(ImplItemList(items))
+    }
+}
+
+/// The instrumented item where the build conditions hold, the original elsewhere.
+fn conditional(conditions: &Conditions, instrumented: TokenStream, original: TokenStream) -> TokenStream {
+    let mut predicates = Vec::new();
+    if conditions.debug_only {
+        predicates.push(quote!(debug_assertions));
+    }
+    if conditions.release_only {
+        predicates.push(quote!(not(debug_assertions)));
+    }
+    for feature in &conditions.features {
+        predicates.push(quote!(feature = #feature));
+    }
+    if predicates.is_empty() {
+        return instrumented;
+    }
+    quote! {
+        #[cfg(all(#(#predicates),*))]
+        #instrumented
+        #[cfg(not(all(#(#predicates),*)))]
+        #original
+    }
+}
+
+fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
+    let mut expander = Expander::new(config, function.sig.ident.to_string());
+    let prologue = expander.prologue(&function.sig);
+    expander.visit_block_mut(&mut function.block);
+    let stmts = std::mem::take(&mut function.block.stmts);
+    function.block.stmts = prologue.into_iter().chain(stmts).collect();
+    function
+}
+
+/// A binding in scope: its name and the ident of its drop guard, `None` when it is not
+/// tracked (filtered out, declared without a value, or a pattern of a closure, `match` or
+/// `for`); it still hides outer bindings of the same name.
+#[derive(Clone)]
+pub(crate) struct Tracked {
+    pub(crate) name: String,
+    pub(crate) guard: Option<Ident>,
+}
+
+pub(crate) struct Expander<'a> {
+    pub(crate) config: &'a TraceConfig,
+    /// Bindings in scope, innermost last; closures start a frontier (see `closure_floor`).
+    scopes: Vec<Vec<Tracked>>,
+    /// Scopes below this index belong outside the closure being expanded: their guards are
+    /// not touched from inside it (a `move` closure would capture the guard itself).
+    closure_floor: usize,
+    /// For each statement being expanded, the names used after it in its enclosing blocks:
+    /// a binding used later cannot have been moved by the current statement.
+    pub(crate) later: Vec<HashSet<String>>,
+    /// Statements to insert before the statement being expanded, innermost block last.
+    pending: Vec<Vec<Stmt>>,
+    counter: usize,
+    fn_name: String,
+}
+
+impl<'a> Expander<'a> {
+    fn new(config: &'a TraceConfig, fn_name: String) -> Expander<'a> {
+        Expander { config, scopes: vec![Vec::new()], closure_floor: 0, later: Vec::new(), pending: Vec::new(), counter: 0, fn_name }
+    }
+
+    pub(crate) fn has(&self, group: Group) -> bool {
+        self.config.has(group)
+    }
+
+    /// A fresh hygienic identifier: user code cannot see or clash with it.
+    pub(crate) fn ident(&mut self, stem: &str) -> Ident {
+        self.counter += 1;
+        format_ident!("__borrowscope_{}{}", stem, self.counter, span = Span::mixed_site())
+    }
+
+    /// A `&'static CallSite` for `name` at `span`: a `static` in a block of its own, whose
+    /// location comes from `line!()`/`column!()` spanned at the user's code.
+    pub(crate) fn site(&self, name: &str, detail: &str, kind: &str, span: Span) -> TokenStream {
+        let statik = format_ident!("SITE", span = Span::mixed_site());
+        let location = quote_spanned!(span=> ::core::file!(), ::core::line!(), ::core::column!());
+        quote! {{
+            static #statik: ::borrowscope_runtime::__private::CallSite =
+                ::borrowscope_runtime::__private::CallSite::new(#name, #location, #kind).with_detail(#detail);
+            &#statik
+        }}
+    }
+
+    /// The guard of the binding `name` visible here, if it is tracked. Bindings outside the
+    /// closure being expanded are out of reach.
+    pub(crate) fn lookup(&self, name: &str) -> Option<Ident> {
+        let innermost = self.scopes.iter().enumerate().rev().find_map(|(depth, scope)| {
+            scope.iter().rev().find(|t| t.name == name).map(|t| (depth, t))
+        });
+        match innermost {
+            Some((depth, tracked)) if depth >= self.closure_floor => tracked.guard.clone(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn declare(&mut self, tracked: Tracked) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push(tracked);
+        }
+    }
+
+    /// Hides the outer bindings of `names` (rebound by a closure parameter, a `match` arm, a
+    /// `for` pattern) while `f` runs.
+    pub(crate) fn shadowed<R>(&mut self, names: Vec<String>, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.scopes.push(names.into_iter().map(|name| Tracked { name, guard: None }).collect());
+        let result = f(self);
+        self.scopes.pop();
+        result
+    }
+
+    /// Runs `f` with outer bindings out of reach, as inside a closure.
+    pub(crate) fn in_closure<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let floor = std::mem::replace(&mut self.closure_floor, self.scopes.len());
+        let later = std::mem::take(&mut self.later);
+        let result = f(self);
+        self.later = later;
+        self.closure_floor = floor;
+        result
+    }
+
+    /// Queues a statement to run before the statement being expanded.
+    pub(crate) fn before_statement(&mut self, stmt: Stmt) {
+        if let Some(pending) = self.pending.last_mut() {
+            pending.push(stmt);
+        }
+    }
+
+    /// The function's first statements: its entry span and its parameters' creation.
+    fn prologue(&mut self, sig: &Signature) -> Vec<Stmt> {
+        let mut stmts = Vec::new();
+        if self.has(Group::Functions) {
+            let site = self.site(&self.fn_name.clone(), "", "fn", sig.ident.span());
+            let span = self.ident("fn");
+            stmts.push(syn::parse_quote! {
+                let #span = ::borrowscope_runtime::__private::Span::enter(
+                    #site, ::borrowscope_runtime::__private::Op::FnEnter, ::borrowscope_runtime::__private::Op::FnExit);
+            });
+        }
+        if self.has(Group::Ownership) {
+            stmts.extend(bindings::parameters(self, sig));
+        }
+        stmts
+    }
+}
+
+impl VisitMut for Expander<'_> {
+    fn visit_block_mut(&mut self, block: &mut Block) {
+        self.scopes.push(Vec::new());
+        let old = std::mem::take(&mut block.stmts);
+        let uses: Vec<HashSet<String>> = old.iter().map(uses::names_in_stmt).collect();
+        let mut stmts = Vec::with_capacity(old.len());
+        for (index, mut stmt) in old.into_iter().enumerate() {
+            let after: HashSet<String> = uses[index + 1..].iter().flatten().cloned().collect();
+            self.later.push(after);
+            self.pending.push(Vec::new());
+            let (before, after_stmts) = match &mut stmt {
+                Stmt::Local(local) if self.has(Group::Ownership) => bindings::local(self, local),
+                Stmt::Item(_) => (Vec::new(), Vec::new()),
+                _ => {
+                    visit_mut::visit_stmt_mut(self, &mut stmt);
+                    (Vec::new(), Vec::new())
+                }
+            };
+            stmts.extend(self.pending.pop().unwrap_or_default());
+            stmts.extend(before);
+            stmts.push(stmt);
+            stmts.extend(after_stmts);
+            self.later.pop();
+        }
+        block.stmts = stmts;
+        self.scopes.pop();
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if !flow::expr(self, expr) && !exprs::expr(self, expr) {
+            visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+
+    // Nested items are separate functions (not traced unless they have the attribute), and
+    // types and patterns hold constant expressions that must stay constant.
+    fn visit_item_mut(&mut self, _: &mut Item) {}
+    fn visit_type_mut(&mut self, _: &mut syn::Type) {}
+    fn visit_pat_mut(&mut self, _: &mut syn::Pat) {}
+    fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+}

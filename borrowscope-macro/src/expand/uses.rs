@@ -1,0 +1,100 @@
+//! Uses of bindings: which names a statement uses (a binding used again later cannot have
+//! been moved before), and the probes that record a by-value use as a move or a copy, as the
+//! compiler decides it from the binding's type.
+
+use std::collections::HashSet;
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::{ToTokens, quote};
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, Stmt};
+
+use super::Expander;
+
+/// The single-identifier paths a statement uses, and every identifier inside its macro
+/// invocations (which may use any binding).
+pub(crate) fn names_in_stmt(stmt: &Stmt) -> HashSet<String> {
+    let mut names = Names(HashSet::new());
+    names.visit_stmt(stmt);
+    names.0
+}
+
+struct Names(HashSet<String>);
+
+impl<'ast> Visit<'ast> for Names {
+    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+        if let Some(ident) = path.path.get_ident() {
+            self.0.insert(ident.to_string());
+        }
+        visit::visit_expr_path(self, path);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        fn idents(tokens: TokenStream, out: &mut HashSet<String>) {
+            for token in tokens {
+                match token {
+                    TokenTree::Ident(ident) => {
+                        out.insert(ident.to_string());
+                    }
+                    TokenTree::Group(group) => idents(group.stream(), out),
+                    _ => {}
+                }
+            }
+        }
+        idents(mac.tokens.clone(), &mut self.0);
+    }
+}
+
+/// Whether `name` is used after the statement being expanded, in any enclosing block.
+pub(crate) fn used_later(exp: &Expander<'_>, name: &str) -> bool {
+    exp.later.iter().any(|later| later.contains(name))
+}
+
+/// The source text of a pattern or expression, for event labels.
+pub(crate) fn text(node: &impl ToTokens) -> String {
+    node.to_token_stream().to_string()
+}
+
+/// The tracked binding a bare path names, with its guard.
+fn tracked_path(exp: &Expander<'_>, expr: &Expr) -> Option<(syn::Ident, syn::Ident)> {
+    let Expr::Path(path) = expr else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let ident = path.path.get_ident()?;
+    exp.lookup(&ident.to_string()).map(|guard| (ident.clone(), guard))
+}
+
+/// A by-value use of a binding in an argument, a field, an element, a return value...: when
+/// it is the binding's last use, probes it (a move disarms its guard and is recorded; a copy
+/// is not). A binding used again later was not moved here, so it is left as written (and a
+/// `&mut` argument keeps its implicit reborrow).
+pub(crate) fn by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Some((ident, guard)) = tracked_path(exp, expr) else { return };
+    if used_later(exp, &ident.to_string()) {
+        return;
+    }
+    let site = exp.site("", &ident.to_string(), "move", expr.span());
+    *expr = syn::parse_quote!({
+        #[allow(unused_imports)]
+        use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
+        (&::borrowscope_runtime::__private::Probe(&#ident)).used(&#guard, #site, 0);
+        #ident
+    });
+}
+
+/// A probe for a binding used as a method receiver (or `match` scrutinee) for the last
+/// time: the method may take `self` by value, which syntax cannot tell, so a binding that is
+/// not `Copy` is then reported at the end of its scope as "scope end" rather than dropped.
+pub(crate) fn maybe_moved(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
+    let (ident, guard) = tracked_path(exp, expr)?;
+    if used_later(exp, &ident.to_string()) {
+        return None;
+    }
+    Some(quote!({
+        #[allow(unused_imports)]
+        use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
+        (&::borrowscope_runtime::__private::Probe(&#ident)).receiver(&#guard)
+    }))
+}

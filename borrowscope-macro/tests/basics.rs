@@ -1,0 +1,114 @@
+//! First behaviour checks: instrumented functions return what they returned before, and
+//! record creation, borrows, moves and drops in the real order.
+
+use std::rc::Rc;
+
+use borrowscope_macro::trace_borrow;
+use borrowscope_runtime::{Op, Session};
+
+/// Runs `f` in a session; returns its value and the events as `op name` lines.
+fn run<R>(f: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let session = Session::new();
+    let value = session.record(f);
+    let lines = session.events().iter().map(|e| format!("{} {}", e.op, e.site.name).trim_end().to_owned()).collect();
+    (value, lines)
+}
+
+#[trace_borrow(quiet)]
+fn ownership() -> usize {
+    let data = vec![1, 2, 3];
+    let r = &data;
+    let n = r.len();
+    let moved = data;
+    n + moved.len()
+}
+
+#[test]
+fn lets_borrows_moves_and_drops() {
+    let (value, events) = run(ownership);
+    assert_eq!(value, 6);
+    assert_eq!(
+        events,
+        // `moved.len()` is its last use, a method call: without type information the macro
+        // cannot tell whether it took `moved` by value, so its end is `scope_end`, never a
+        // guessed drop. `data` was moved, so it is not dropped at all.
+        ["new data", "new r", "borrow r", "new n", "move moved", "new moved", "scope_end moved", "drop n", "drop r"]
+            .map(String::from)
+    );
+}
+
+struct Loud(&'static str, std::rc::Rc<std::cell::RefCell<Vec<String>>>);
+
+impl Drop for Loud {
+    fn drop(&mut self) {
+        self.1.borrow_mut().push(format!("drop {}", self.0));
+    }
+}
+
+#[trace_borrow(quiet)]
+fn early_return(log: Rc<std::cell::RefCell<Vec<String>>>, stop: bool) -> u8 {
+    let a = Loud("a", Rc::clone(&log));
+    let b = Loud("b", Rc::clone(&log));
+    if stop {
+        return 1;
+    }
+    let c = Loud("c", Rc::clone(&log));
+    drop(c);
+    let _ = (&a, &b);
+    2
+}
+
+#[test]
+fn drops_follow_the_real_order_on_early_return() {
+    for stop in [true, false] {
+        let log = Rc::new(std::cell::RefCell::new(Vec::new()));
+        let (value, events) = run(|| early_return(Rc::clone(&log), stop));
+        assert_eq!(value, if stop { 1 } else { 2 });
+        let drops: Vec<_> = events.iter().filter(|e| e.starts_with("drop")).cloned().collect();
+        let real: Vec<_> = log.borrow().iter().filter(|e| !e.contains('c')).cloned().collect();
+        // The recorded drops of a and b are in the order the values really dropped.
+        let recorded: Vec<_> = drops.iter().filter(|d| *d == "drop a" || *d == "drop b").cloned().collect();
+        assert_eq!(recorded, real, "stop={stop}");
+        // `c` was moved into `drop`: recorded as moved, never as dropped at the scope's end.
+        assert!(!drops.contains(&"drop c".to_owned()), "{events:?}");
+        if !stop {
+            assert!(events.contains(&"move".to_owned()), "{events:?}");
+        }
+    }
+}
+
+#[trace_borrow]
+fn everything(n: u32) -> Result<u32, String> {
+    let shared = Rc::new(n);
+    let other = Rc::clone(&shared);
+    let mut total = 0;
+    for i in 0..n {
+        if i % 2 == 0 {
+            total += i;
+        } else {
+            continue;
+        }
+    }
+    let label = match total {
+        0 => "zero",
+        _ => "some",
+    };
+    let parsed: u32 = "7".parse::<u32>().map_err(|e| e.to_string())?;
+    let point = (total, parsed);
+    Ok(point.0 + point.1 + *other + label.len() as u32)
+}
+
+#[test]
+fn the_standard_preset_records_control_flow_and_pointers() {
+    let (value, events) = run(|| everything(4));
+    assert_eq!(value, Ok(2 + 7 + 4 + 4));
+    for expected in ["rc_new shared", "rc_clone other", "loop_enter", "loop_iteration", "branch", "continue", "match_arm", "try", "tuple_create"] {
+        assert!(events.iter().any(|e| e.starts_with(expected)), "missing {expected}: {events:#?}");
+    }
+    let session = Session::new();
+    session.record(|| everything(3)).unwrap();
+    let events = session.events();
+    let clone = events.iter().find(|e| e.op == Op::RcClone).unwrap();
+    let new = events.iter().find(|e| e.op == Op::RcNew).unwrap();
+    assert_eq!((clone.arg, clone.count), (new.id, 2), "the clone names its source and the count");
+}
