@@ -141,11 +141,14 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         if exp.has(Group::ControlFlow) {
             let pattern = uses::text(&local.pat);
             let site = exp.site("", &pattern, "let_else", local.pat.span());
-            let body = &**diverge;
-            **diverge = syn::parse_quote!({
+            let record: Stmt = syn::parse_quote!(
                 ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::LetElse, 0, 0);
-                #body
-            });
+            );
+            // The `else` is always a block: the event goes first inside it (a new block
+            // around it would draw an `unused_braces` warning in the user's code).
+            if let Expr::Block(block) = &mut **diverge {
+                block.block.stmts.insert(0, record);
+            }
         }
     }
     let mut before = Vec::new();
