@@ -50,6 +50,10 @@ enum Origin {
     Borrow(syn::Ident, bool),
     /// A smart pointer constructor, with the runtime operation and the source binding.
     Pointer(TokenStream, PointerSource),
+    /// A read through a place: `*r`, `a[i]`, `s.f` (the operation, the base's text, the field).
+    Read(TokenStream, String, String),
+    /// A closure: whether it is `move`, and the tracked bindings its body uses.
+    Closure(bool, Vec<syn::Ident>),
     /// Something else.
     Other,
 }
@@ -100,6 +104,27 @@ fn origin(exp: &Expander<'_>, init: &Expr) -> Origin {
             },
             _ => Origin::Other,
         },
+        // Reads through a place in initializer position are values, never assigned to, so
+        // recording them there is sound (the seeds disabled this tracking because wrapping a
+        // place breaks assignments).
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) && exp.has(Group::Expressions) => {
+            Origin::Read(quote!(Deref), uses::text(&u.expr), String::new())
+        }
+        Expr::Index(i) if exp.has(Group::Expressions) => Origin::Read(quote!(IndexAccess), uses::text(&i.expr), String::new()),
+        Expr::Field(f) if exp.has(Group::Expressions) => {
+            Origin::Read(quote!(FieldAccess), uses::text(&f.base), uses::text(&f.member))
+        }
+        Expr::Closure(c) if exp.has(Group::Expressions) => {
+            let params: Vec<String> = c.inputs.iter().flat_map(pattern_names).map(|i| i.to_string()).collect();
+            let mut captured = Vec::new();
+            for name in uses::names_in_expr(&c.body) {
+                if exp.lookup(&name).is_some() && !params.contains(&name) && !captured.iter().any(|i: &syn::Ident| *i == name) {
+                    captured.push(syn::Ident::new(&name, c.body.span()));
+                }
+            }
+            captured.sort_by_key(|i| i.to_string());
+            Origin::Closure(c.capture.is_some(), captured)
+        }
         Expr::Call(call) if exp.has(Group::SmartPointers) => {
             let Expr::Path(callee) = &*call.func else { return Origin::Other };
             let Some((op, counted)) = pointer_op(&callee.path) else { return Origin::Other };
@@ -134,6 +159,8 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     };
     let single = matches!(&local.pat, Pat::Ident(_) | Pat::Type(_)) && names.len() == 1;
     let from = if single { origin(exp, &init.expr) } else { Origin::Other };
+    // Read before the initializer is rewritten (a struct literal becomes a call).
+    let union = union_type(exp, &local.pat, &init.expr);
     // The initializer runs before the new bindings exist: expand it in the outer scope.
     syn::visit_mut::VisitMut::visit_expr_mut(exp, &mut init.expr);
     if let Some((_, diverge)) = &mut init.diverge {
@@ -200,14 +227,61 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
             Origin::Pointer(op, PointerSource::None) => {
                 after.push(syn::parse_quote!(#guard.event(::borrowscope_runtime::__private::Op::#op, 0);));
             }
+            Origin::Read(op, base, field) => {
+                let site = exp.site(&base, &field, "read", init.expr.span());
+                after.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, #guard.id(), 0);));
+            }
+            Origin::Closure(is_move, captured) => {
+                let mode = if is_move { "move" } else { "ref" };
+                let create = exp.site(&name.to_string(), mode, "closure", init.expr.span());
+                before.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#create, ::borrowscope_runtime::__private::Op::ClosureCreate, #guard.id(), 0);));
+                for var in captured {
+                    let Some(var_guard) = exp.lookup(&var.to_string()) else { continue };
+                    let site = exp.site(&var.to_string(), mode, "capture", var.span());
+                    // A `move` closure moves what is not `Copy` (its guard then records no
+                    // drop) and copies the rest; the probe lets the compiler decide which.
+                    let stmt: Stmt = if is_move {
+                        syn::parse_quote!({
+                            #[allow(unused_imports)]
+                            use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
+                            (&::borrowscope_runtime::__private::Probe(&#var)).used(&#var_guard, #site, #guard.id());
+                            ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::ClosureCapture, #guard.id(), #var_guard.id());
+                        })
+                    } else {
+                        syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::ClosureCapture, #guard.id(), #var_guard.id());)
+                    };
+                    before.push(stmt);
+                }
+            }
             Origin::From(_) | Origin::Other => {}
         }
+    }
+    if let Some(union) = union {
+        names.iter().for_each(|n| exp.unions_in_scope.push((n.to_string(), union.clone())));
     }
     // The new bindings are in scope from the next statement on.
     for (name, guard) in names.iter().zip(guards) {
         exp.declare(Tracked { name: name.to_string(), guard });
     }
     (before, after)
+}
+
+/// The union type (one the user declared with `unions = [..]`) a `let` binds, from its type
+/// annotation or its initializer's struct literal.
+fn union_type(exp: &Expander<'_>, pat: &Pat, init: &Expr) -> Option<String> {
+    let last = |path: &syn::Path| path.segments.last().map(|s| s.ident.to_string());
+    let from_type = match pat {
+        Pat::Type(typed) => match &*typed.ty {
+            syn::Type::Path(p) => last(&p.path),
+            _ => None,
+        },
+        _ => None,
+    };
+    let from_init = match init {
+        Expr::Struct(s) => last(&s.path),
+        _ => None,
+    };
+    from_type.or(from_init).filter(|name| exp.config.unions.contains(name))
 }
 
 /// Records the creation of each parameter bound by a plain identifier. Parameters drop after

@@ -25,9 +25,16 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
                 _ => None,
             };
-            if let Some(callee) = callee.filter(|c| exp.config.ffi.contains(c)) {
-                let site = exp.site(&callee, "", "ffi_call", call.func.span());
-                before(expr, site, quote!(FfiCall));
+            match callee {
+                Some(callee) if exp.config.ffi.contains(&callee) => {
+                    let site = exp.site(&callee, "", "ffi_call", call.func.span());
+                    before(expr, site, quote!(FfiCall));
+                }
+                Some(callee) if exp.unsafe_depth > 0 => {
+                    let message = format!("`{callee}` is called in an `unsafe` block and may be an FFI or `unsafe fn` call, which syntax cannot tell; declare it with `ffi = [\"{callee}\"]` to track it, or run borrowscope-analyzer");
+                    exp.warn(call.func.span(), &message);
+                }
+                _ => {}
             }
         }
         Expr::MethodCall(call) => {
@@ -146,7 +153,9 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             }
         }
         Expr::Unsafe(u) => {
+            exp.unsafe_depth += 1;
             exp.visit_block_mut(&mut u.block);
+            exp.unsafe_depth -= 1;
             if exp.has(Group::Unsafe) {
                 let site = exp.site("", "", "unsafe", u.unsafe_token.span);
                 open_span(exp, &mut u.block, site, quote!(UnsafeBlockEnter), quote!(UnsafeBlockExit));
@@ -165,9 +174,20 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             }
         }
         Expr::Assign(a) => {
-            // The left side is a place (or a destructuring pattern): never rewritten.
+            // The left side is a place (or a destructuring pattern): never rewritten, only
+            // noted when it is a declared static or union field.
             exp.visit_expr_mut(&mut a.right);
             uses::by_value(exp, &mut a.right);
+            match &*a.left {
+                Expr::Path(p) => {
+                    if let Some(name) = declared_static(exp, &p.path) {
+                        let site = exp.site(&name, "write", "static", p.span());
+                        exp.before_statement(static_access(site, true));
+                    }
+                }
+                Expr::Field(f) => union_field(exp, f),
+                _ => {}
+            }
         }
         Expr::Binary(b) => {
             let compound = matches!(
@@ -178,6 +198,17 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             );
             if compound {
                 exp.visit_expr_mut(&mut b.right);
+                // `STATIC += 1` writes a declared static; `u.f += 1` a declared union field.
+                match &*b.left {
+                    Expr::Path(p) => {
+                        if let Some(name) = declared_static(exp, &p.path) {
+                            let site = exp.site(&name, "write", "static", p.span());
+                            exp.before_statement(static_access(site, true));
+                        }
+                    }
+                    Expr::Field(f) => union_field(exp, f),
+                    _ => {}
+                }
             } else {
                 visit_mut::visit_expr_binary_mut(exp, b);
             }
@@ -195,11 +226,58 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 uses::by_value(exp, &mut b.right);
             }
         }
+        // A read of a static the user declared (`statics = [..]`): recorded before the
+        // statement, since a static is a place and must not be wrapped.
+        Expr::Path(p) => {
+            if let Some(name) = declared_static(exp, &p.path) {
+                let site = exp.site(&name, "read", "static", p.span());
+                exp.before_statement(static_access(site, false));
+            } else if let Some(last) = p.path.segments.last().map(|s| s.ident.to_string())
+                && last.len() > 1
+                && last.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                && exp.lookup(&last).is_none()
+            {
+                let message = format!("`{last}` may be a `static` or a `const`, which syntax cannot tell; declare it with `statics = [\"{last}\"]` to track its accesses, or run borrowscope-analyzer");
+                exp.warn(p.span(), &message);
+            }
+        }
+        // A union field the user declared (`unions = [..]`), read or written.
+        Expr::Field(f) => {
+            exp.visit_expr_mut(&mut f.base);
+            union_field(exp, f);
+        }
         // Constant blocks stay constant.
         Expr::Const(_) => {}
         _ => return false,
     }
     true
+}
+
+/// The name of a static the user declared with `statics = [..]`, if `path` names one.
+fn declared_static(exp: &Expander<'_>, path: &syn::Path) -> Option<String> {
+    let name = path.segments.last()?.ident.to_string();
+    (exp.config.statics.contains(&name) && exp.lookup(&name).is_none()).then_some(name)
+}
+
+fn static_access(site: TokenStream, write: bool) -> syn::Stmt {
+    let arg = u64::from(write);
+    syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::StaticAccess, 0, #arg);)
+}
+
+/// Records `u.field` when `u` is a binding of a union type the user declared.
+fn union_field(exp: &mut Expander<'_>, field: &syn::ExprField) {
+    let Expr::Path(base) = &*field.base else { return };
+    let Some(ident) = base.path.get_ident() else { return };
+    let found = exp.unions_in_scope.iter().rev().find(|(name, _)| ident == name).map(|(_, ty)| ty.clone());
+    if let Some(union) = found {
+        let site = exp.site(&union, &uses::text(&field.member), "union_field", field.span());
+        exp.before_statement(syn::parse_quote!(
+            ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::UnionFieldAccess, 0, 0);
+        ));
+    } else if exp.unsafe_depth > 0 {
+        let message = format!("`{ident}.{}` in an `unsafe` block may read a union field, which syntax cannot tell; declare the union type with `unions = [..]` to track it, or run borrowscope-analyzer", uses::text(&field.member));
+        exp.warn(field.span(), &message);
+    }
 }
 
 /// `pass(site, op, 0, arg, expr)`: records `op` after evaluating `expr`, keeping its value.

@@ -124,11 +124,25 @@ pub(crate) struct Expander<'a> {
     pending: Vec<Vec<Stmt>>,
     counter: usize,
     fn_name: String,
+    /// Bindings of union types the user declared (`unions = [..]`), with the type.
+    pub(crate) unions_in_scope: Vec<(String, String)>,
+    /// How many `unsafe` blocks enclose the expression being expanded.
+    pub(crate) unsafe_depth: usize,
 }
 
 impl<'a> Expander<'a> {
     fn new(config: &'a TraceConfig, fn_name: String) -> Expander<'a> {
-        Expander { config, scopes: vec![Vec::new()], closure_floor: 0, later: Vec::new(), pending: Vec::new(), counter: 0, fn_name }
+        Expander {
+            config,
+            scopes: vec![Vec::new()],
+            closure_floor: 0,
+            later: Vec::new(),
+            pending: Vec::new(),
+            counter: 0,
+            fn_name,
+            unions_in_scope: Vec::new(),
+            unsafe_depth: 0,
+        }
     }
 
     pub(crate) fn has(&self, group: Group) -> bool {
@@ -195,6 +209,26 @@ impl<'a> Expander<'a> {
         if let Some(pending) = self.pending.last_mut() {
             pending.push(stmt);
         }
+    }
+
+    /// With the `warn` option, a compile-time warning at `span` (on stable Rust, through a
+    /// deprecated item used there); without it, nothing.
+    pub(crate) fn warn(&mut self, span: Span, message: &str) {
+        if !self.config.warn {
+            return;
+        }
+        // The item's name carries the user's span, so the warning points at their code; it
+        // is unique and lives in a block of its own, so nothing can clash with it.
+        self.counter += 1;
+        let item = format_ident!("__borrowscope_warning{}", self.counter, span = span);
+        let note = format!("borrowscope: {message}");
+        let use_it = quote_spanned!(span=> let _ = #item;);
+        self.before_statement(syn::parse_quote!({
+            #[deprecated(note = #note)]
+            #[allow(non_camel_case_types)]
+            struct #item;
+            #use_it
+        }));
     }
 
     /// The function's first statements: its entry span and its parameters' creation.

@@ -20,6 +20,13 @@ pub(crate) fn names_in_stmt(stmt: &Stmt) -> HashSet<String> {
     names.0
 }
 
+/// The names an expression uses (for a closure's captures).
+pub(crate) fn names_in_expr(expr: &Expr) -> HashSet<String> {
+    let mut names = Names(HashSet::new());
+    names.visit_expr(expr);
+    names.0
+}
+
 struct Names(HashSet<String>);
 
 impl<'ast> Visit<'ast> for Names {

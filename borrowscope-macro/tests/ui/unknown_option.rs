@@ -1,0 +1,6 @@
+#[borrowscope_macro::trace_borrow(loud)]
+fn f() {}
+
+fn main() {
+    f();
+}
