@@ -6,6 +6,8 @@
 mod bindings;
 mod exprs;
 mod flow;
+#[cfg(test)]
+mod snapshots;
 mod uses;
 
 use std::collections::HashSet;

@@ -1,0 +1,97 @@
+//! Expansion snapshots: one small function per construct, expanded and pretty-printed.
+
+use quote::quote;
+
+fn expand(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
+    let tokens = super::item(attr, item).unwrap();
+    prettyplease::unparse(&syn::parse2(tokens).unwrap())
+}
+
+macro_rules! snapshot {
+    ($name:ident, $attr:tt, $($item:tt)*) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(expand(quote! $attr, quote!($($item)*)));
+        }
+    };
+}
+
+snapshot!(let_borrow_move_drop, (quiet), fn f() -> usize {
+    let data = vec![1, 2, 3];
+    let r = &data;
+    let n = r.len();
+    let moved = data;
+    n + moved.len()
+});
+
+snapshot!(destructuring_and_let_else, (quiet, only = "control"), fn f(pair: (i32, String), o: Option<u8>) -> u8 {
+    let (a, b) = pair;
+    let Some(x) = o else { return 0 };
+    a as u8 + b.len() as u8 + x
+});
+
+snapshot!(smart_pointers, (only = "ownership, pointers"), fn f() {
+    let a = Rc::new(1);
+    let b = Rc::clone(&a);
+    let c = RefCell::new(2);
+    let d = Box::new(3);
+});
+
+snapshot!(loops_and_labels, (only = "loops, control"), fn f(v: Vec<i32>) -> i32 {
+    let mut total = 0;
+    'outer: for x in v {
+        while total < 10 {
+            total += 1;
+            if x < 0 { continue 'outer; }
+        }
+        if x > 100 { break; }
+    }
+    total
+});
+
+snapshot!(match_if_return_try, (only = "branches, control, try"), fn f(o: Option<i32>) -> Result<i32, String> {
+    let n = match o {
+        Some(v) if v > 0 => v,
+        Some(_) => return Err("negative".into()),
+        None => 0,
+    };
+    if n > 5 { Ok(n) } else { "7".parse::<i32>().map_err(|e| e.to_string())?; Ok(0) }
+});
+
+snapshot!(expressions, (only = "exprs"), fn f(x: i64) -> (Point, (i64, u8), [u8; 3], std::ops::Range<usize>) {
+    (Point { x, y: 0 }, (x, x as u8), [0; 3], 0..2)
+});
+
+snapshot!(closures_and_captures, (quiet, only = "exprs"), fn f(s: String) -> usize {
+    let n = 2;
+    let c = move || s.len() + n;
+    c()
+});
+
+snapshot!(unsafe_and_raw_pointers, (only = "unsafe"), fn f(mut x: i32) -> i32 {
+    let p = &mut x as *mut i32;
+    unsafe { *p += 1; *p }
+});
+
+snapshot!(async_and_await, (only = "async"), async fn f() -> i32 {
+    let v = async { 1 }.await;
+    v
+});
+
+snapshot!(methods_and_receivers, (only = "ownership, methods"), fn f(m: std::sync::Mutex<i32>, o: Option<i32>) -> i32 {
+    let g = m.lock().unwrap();
+    let copy = o.clone();
+    *g + copy.expect("value")
+});
+
+snapshot!(functions_group, (only = "fn"), fn f() -> u8 { 1 });
+
+snapshot!(conditional_and_sampled, (debug_only, sample = 0.25, quiet), fn f() -> u8 {
+    let x = 1;
+    x
+});
+
+snapshot!(impl_block_skips_const_fns, (quiet), impl Point {
+    fn norm(&self) -> i64 { let s = self.x * self.x; s }
+    const fn origin() -> i64 { 0 }
+});
