@@ -1,6 +1,41 @@
 //! `#[trace_borrow]`: instruments a function, method or `impl` block so that it records its
 //! ownership operations into `borrowscope-runtime`.
 //!
+//! ```ignore
+//! use borrowscope_macro::trace_borrow;
+//!
+//! #[trace_borrow]
+//! fn example() -> usize {
+//!     let data = vec![1, 2, 3];   // new data
+//!     let r = &data;              // new r, borrow r -> data
+//!     let n = r.len();            // new n
+//!     n                           // drops of n, r and data, in the real order
+//! }
+//! ```
+//!
+//! What is recorded: every `let` (destructuring, let-else, `ref`/`mut`) and parameter, its
+//! drop when its value really drops (end of scope, `return`, `?`, `break`, unwinding), moves
+//! and copies out of a binding as the compiler decides them from the type, `&x`/`&mut x`
+//! with their owner, `Rc`/`Arc`/`Box`/`Weak`/`Pin`/`Cow`/`RefCell`/`Cell`/`OnceCell`/
+//! `OnceLock`/`MaybeUninit` constructors (with reference counts), loops with iterations,
+//! `match` arms and `if` branches taken, `return`, `?`, labelled `break`/`continue`,
+//! struct/tuple/array/range/cast expressions, reads through `*r`, `a[i]` and `s.f` in
+//! initializers, closures with their capture mode and captures, `unsafe` and `async` blocks,
+//! `.await`, raw pointer casts, `.clone()`, locks and `.unwrap()`-like methods, and with the
+//! `functions` group (`verbose`) function entry and exit.
+//!
+//! What it never does: change what the code does. Values pass through generic runtime
+//! functions (types, coercions and temporaries stay as they were), place expressions and the
+//! left side of assignments are never wrapped, nested items and constant expressions are left
+//! alone, generated names are hygienic, `const fn` and foreign-ABI functions are refused.
+//!
+//! Known limits without type information (the analyzer's type-info file removes them): the
+//! last use of a non-`Copy` binding as a method receiver may have moved it (`into_iter`) or
+//! not (`len`), so its end is recorded as `scope_end` rather than a guessed drop; a
+//! parameter's drop is not recorded (parameters drop after the body, which a guard declared
+//! in the body cannot follow); a closure's creation and captures are recorded when it is
+//! bound by `let`.
+//!
 //! The crate is split by phase: [`config`] parses the attribute's options, [`valid`] refuses
 //! what cannot be traced, [`expand`] rewrites bodies (one visitor, one module per construct).
 //! When anything is refused, the error is emitted together with the user's code unchanged,
