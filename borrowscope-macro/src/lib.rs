@@ -1,7 +1,7 @@
 //! `#[trace_borrow]`: instruments a function, method or `impl` block so that it records its
 //! ownership operations into `borrowscope-runtime`.
 //!
-//! ```ignore
+//! ```
 //! use borrowscope_macro::trace_borrow;
 //!
 //! #[trace_borrow]
@@ -11,6 +11,11 @@
 //!     let n = r.len();            // new n
 //!     n                           // drops of n, r and data, in the real order
 //! }
+//!
+//! let session = borrowscope_runtime::Session::new();
+//! assert_eq!(session.record(example), 3);
+//! let names: Vec<_> = session.events().iter().map(|e| format!("{} {}", e.op, e.site.name)).collect();
+//! assert_eq!(names, ["new data", "new r", "borrow r", "new n", "drop n", "drop r", "drop data"]);
 //! ```
 //!
 //! What is recorded: every `let` (destructuring, let-else, `ref`/`mut`) and parameter, its
