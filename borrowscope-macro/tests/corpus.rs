@@ -496,6 +496,20 @@ corpus! {
         }
         out
     }
+    pub fn cfg_statements(flag: bool) -> i32 {
+        // `cfg(any())` is always false, `cfg(not(any()))` always true.
+        #[cfg(not(any()))]
+        let x = 1;
+        #[cfg(any())]
+        let x = 2;
+        if flag {
+            #[cfg(not(any()))]
+            return x;
+            #[cfg(any())]
+            return 0;
+        }
+        x + 1
+    }
     pub fn counter_methods(mut c: Counter) -> (u32, usize) {
         c.count += 1;
         c.names.push("x".into());
@@ -647,6 +661,8 @@ fn every_function_behaves_as_before() {
     same!(integer_inference());
     same!(tuple_struct_patterns(vec![(1, "a".into()), (-1, "b".into())]));
     same!(counter_methods(Counter { count: 1, names: vec![] }));
+    same!(cfg_statements(true));
+    same!(cfg_statements(false));
 }
 
 #[test]

@@ -259,9 +259,11 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     if let Some(union) = union {
         names.iter().for_each(|n| exp.unions_in_scope.push((n.to_string(), union.clone())));
     }
-    // The new bindings are in scope from the next statement on.
+    // The new bindings are in scope from the next statement on. One under `cfg` may not
+    // exist in this build, so later statements do not refer to its guard.
+    let conditional = local.attrs.iter().any(|a| a.path().is_ident("cfg"));
     for (name, guard) in names.iter().zip(guards) {
-        exp.declare(Tracked { name: name.to_string(), guard });
+        exp.declare(Tracked { name: name.to_string(), guard: guard.filter(|_| !conditional) });
     }
     (before, after)
 }

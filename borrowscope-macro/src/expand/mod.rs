@@ -161,7 +161,9 @@ impl<'a> Expander<'a> {
     /// location comes from `line!()`/`column!()` spanned at the user's code.
     pub(crate) fn site(&self, name: &str, detail: &str, kind: &str, span: Span) -> TokenStream {
         let statik = format_ident!("SITE", span = Span::mixed_site());
-        let location = quote_spanned!(span=> ::core::file!(), ::core::line!(), ::core::column!());
+        // Unqualified: `::core` is not in scope in an edition-2015 crate, and these built-in
+        // macros are in every prelude.
+        let location = quote_spanned!(span=> file!(), line!(), column!());
         quote! {{
             static #statik: ::borrowscope_runtime::__private::CallSite =
                 ::borrowscope_runtime::__private::CallSite::new(#name, #location, #kind).with_detail(#detail);
@@ -261,18 +263,30 @@ impl VisitMut for Expander<'_> {
             let after: HashSet<String> = uses[index + 1..].iter().flatten().cloned().collect();
             self.later.push(after);
             self.pending.push(Vec::new());
+            // A statement's own attributes (`#[cfg(..)] return x;`) stay on the statement,
+            // outside whatever the rewrite wraps around its expression; its `cfg`s also apply
+            // to every statement generated for it.
+            let cfgs = statement_cfgs(&mut stmt);
             let (before, after_stmts) = match &mut stmt {
                 Stmt::Local(local) if self.has(Group::Ownership) => bindings::local(self, local),
                 Stmt::Item(_) => (Vec::new(), Vec::new()),
+                Stmt::Expr(expr, _) => {
+                    let attrs = attrs_mut(expr).map(std::mem::take).unwrap_or_default();
+                    self.visit_expr_mut(expr);
+                    if let Some(slot) = attrs_mut(expr) {
+                        slot.splice(0..0, attrs);
+                    }
+                    (Vec::new(), Vec::new())
+                }
                 _ => {
                     visit_mut::visit_stmt_mut(self, &mut stmt);
                     (Vec::new(), Vec::new())
                 }
             };
-            stmts.extend(self.pending.pop().unwrap_or_default());
-            stmts.extend(before);
+            let generated = self.pending.pop().unwrap_or_default().into_iter().chain(before);
+            stmts.extend(generated.map(|s| with_cfgs(s, &cfgs)));
             stmts.push(stmt);
-            stmts.extend(after_stmts);
+            stmts.extend(after_stmts.into_iter().map(|s| with_cfgs(s, &cfgs)));
             self.later.pop();
         }
         block.stmts = stmts;
@@ -291,4 +305,50 @@ impl VisitMut for Expander<'_> {
     fn visit_type_mut(&mut self, _: &mut syn::Type) {}
     fn visit_pat_mut(&mut self, _: &mut syn::Pat) {}
     fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+}
+
+/// The `cfg` attributes of a statement.
+fn statement_cfgs(stmt: &mut Stmt) -> Vec<syn::Attribute> {
+    let attrs: &[syn::Attribute] = match stmt {
+        Stmt::Local(local) => &local.attrs,
+        Stmt::Expr(expr, _) => attrs_mut(expr).map_or(&[], |a| &a[..]),
+        Stmt::Macro(mac) => &mac.attrs,
+        Stmt::Item(_) => &[],
+    };
+    attrs.iter().filter(|a| a.path().is_ident("cfg")).cloned().collect()
+}
+
+/// A generated statement under the same `cfg`s as the user's statement it belongs to.
+fn with_cfgs(mut stmt: Stmt, cfgs: &[syn::Attribute]) -> Stmt {
+    if cfgs.is_empty() {
+        return stmt;
+    }
+    match &mut stmt {
+        Stmt::Local(local) => local.attrs.extend(cfgs.iter().cloned()),
+        Stmt::Expr(expr, _) => {
+            if let Some(attrs) = attrs_mut(expr) {
+                attrs.extend(cfgs.iter().cloned());
+            }
+        }
+        Stmt::Macro(mac) => mac.attrs.extend(cfgs.iter().cloned()),
+        Stmt::Item(_) => {}
+    }
+    stmt
+}
+
+/// The outer attributes of an expression.
+pub(crate) fn attrs_mut(expr: &mut Expr) -> Option<&mut Vec<syn::Attribute>> {
+    macro_rules! each {
+        ($($variant:ident),*) => {
+            match expr {
+                $(Expr::$variant(e) => Some(&mut e.attrs),)*
+                _ => None,
+            }
+        };
+    }
+    each!(
+        Array, Assign, Async, Await, Binary, Block, Break, Call, Cast, Closure, Const, Continue, Field, ForLoop, Group,
+        If, Index, Infer, Let, Lit, Loop, Macro, Match, MethodCall, Paren, Path, Range, RawAddr, Reference, Repeat,
+        Return, Struct, Try, TryBlock, Tuple, Unary, Unsafe, While, Yield
+    )
 }

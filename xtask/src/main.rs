@@ -1,0 +1,248 @@
+//! `cargo xtask trial [CRATE@VERSION ...]`: the real-code trial of `#[trace_borrow]`.
+//!
+//! For each crate (by default those in `TRIAL_CRATES`), fetches its published source with
+//! `cargo vendor`, makes two copies under `target/trial/`, and in both reformats every Rust
+//! file of `src/` and `tests/` with prettyplease (so line numbers match between them); in the
+//! instrumented copy it also puts `#[::borrowscope_macro::trace_borrow]` on every function
+//! with a body and every `impl` block (tests included) and adds the two BorrowScope crates as
+//! path dependencies. Then it runs `cargo test` in both and prints a table of compile errors
+//! and test results, which `TRIAL.md` records.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use syn::visit_mut::{self, VisitMut};
+
+/// Crates with real test suites and few dependencies, so the trial runs in minutes.
+const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0", "semver@1.0.26", "itoa@1.0.15"];
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("trial") => {
+            let crates: Vec<String> =
+                if args.len() > 1 { args[1..].to_vec() } else { TRIAL_CRATES.iter().map(|s| s.to_string()).collect() };
+            trial(&crates)
+        }
+        _ => bail!("usage: cargo xtask trial [CRATE@VERSION ...]"),
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()
+}
+
+fn run(dir: &Path, program: &str, args: &[&str]) -> Result<(bool, String)> {
+    let output = Command::new(program).args(args).current_dir(dir).output().with_context(|| format!("running {program}"))?;
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    Ok((output.status.success(), text))
+}
+
+/// Fetches `name@version`'s published source into `dir/source`.
+fn fetch(work: &Path, name: &str, version: &str) -> Result<PathBuf> {
+    let fetcher = work.join("fetch");
+    std::fs::create_dir_all(fetcher.join("src"))?;
+    std::fs::write(
+        fetcher.join("Cargo.toml"),
+        format!("[package]\nname = \"fetch\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\n{name} = \"={version}\"\n\n[workspace]\n"),
+    )?;
+    std::fs::write(fetcher.join("src/lib.rs"), "")?;
+    let (ok, log) = run(&fetcher, "cargo", &["vendor", "--versioned-dirs", "vendor"])?;
+    if !ok {
+        bail!("cargo vendor failed for {name}@{version}:\n{log}");
+    }
+    Ok(fetcher.join("vendor").join(format!("{name}-{version}")))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else if entry.file_name() != ".cargo-checksum.json" {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Puts the attribute on every function with a body and every `impl` block.
+struct Instrument;
+
+fn attribute() -> syn::Attribute {
+    syn::parse_quote!(#[::borrowscope_macro::trace_borrow])
+}
+
+impl VisitMut for Instrument {
+    fn visit_item_mut(&mut self, item: &mut syn::Item) {
+        match item {
+            syn::Item::Fn(f) if f.sig.constness.is_none() && f.sig.abi.is_none() => f.attrs.push(attribute()),
+            syn::Item::Impl(i) => i.attrs.push(attribute()),
+            _ => {}
+        }
+        // Items nested in modules and in function bodies get the attribute too; those inside
+        // an `impl` are covered by the block's attribute.
+        if !matches!(item, syn::Item::Impl(_)) {
+            visit_mut::visit_item_mut(self, item);
+        }
+    }
+}
+
+fn rewrite_sources(dir: &Path, instrument: bool) -> Result<usize> {
+    let mut files = 0;
+    let mut stack = vec![dir.to_owned()];
+    while let Some(path) = stack.pop() {
+        for entry in std::fs::read_dir(&path)? {
+            let entry = entry?.path();
+            let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if entry.is_dir() {
+                // Build output, and benches (often nightly-only or with heavy dependencies).
+                if name != "target" && name != "benches" {
+                    stack.push(entry);
+                }
+            } else if entry.extension().is_some_and(|e| e == "rs") && name != "build.rs" {
+                let text = std::fs::read_to_string(&entry)?;
+                let mut file = syn::parse_file(&text).with_context(|| format!("parsing {}", entry.display()))?;
+                if instrument {
+                    Instrument.visit_file_mut(&mut file);
+                }
+                std::fs::write(&entry, prettyplease::unparse(&file))?;
+                files += 1;
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// In an edition-2015 crate, crates are only reachable through `extern crate` at the root of
+/// each crate the package builds (library, binaries, tests, examples).
+fn declare_extern_crates(dir: &Path) -> Result<()> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
+    let edition_2015 = !manifest.lines().any(|l| l.trim_start().starts_with("edition") && !l.contains("2015"));
+    if !edition_2015 {
+        return Ok(());
+    }
+    let lib_path = manifest
+        .split("[lib]")
+        .nth(1)
+        .and_then(|section| section.lines().find(|l| l.trim_start().starts_with("path")))
+        .and_then(|l| l.split('"').nth(1))
+        .unwrap_or("src/lib.rs")
+        .to_owned();
+    let mut roots = vec![dir.join(lib_path), dir.join("src/main.rs")];
+    for folder in ["tests", "examples", "src/bin"] {
+        if let Ok(entries) = std::fs::read_dir(dir.join(folder)) {
+            roots.extend(entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "rs")));
+        }
+    }
+    for root in roots.into_iter().filter(|r| r.exists()) {
+        let text = std::fs::read_to_string(&root)?;
+        // After the inner attributes (`#![..]`) and inner doc comments, which must come first.
+        let mut file = syn::parse_file(&text)?;
+        file.items.insert(0, syn::parse_quote!(extern crate borrowscope_runtime;));
+        file.items.insert(0, syn::parse_quote!(extern crate borrowscope_macro;));
+        std::fs::write(&root, prettyplease::unparse(&file))?;
+    }
+    Ok(())
+}
+
+fn add_dependencies(dir: &Path) -> Result<()> {
+    let manifest = dir.join("Cargo.toml");
+    let root = workspace_root();
+    let mut text = std::fs::read_to_string(&manifest)?;
+    let deps = format!(
+        "borrowscope-macro = {{ path = {:?} }}\nborrowscope-runtime = {{ path = {:?} }}\n",
+        root.join("borrowscope-macro"),
+        root.join("borrowscope-runtime")
+    );
+    if let Some(at) = text.find("[dependencies]\n") {
+        text.insert_str(at + "[dependencies]\n".len(), &deps);
+    } else {
+        text.push_str(&format!("\n[dependencies]\n{deps}"));
+    }
+    std::fs::write(manifest, text)?;
+    Ok(())
+}
+
+/// Passed and failed tests, summed over the `test result:` lines, and the compile errors.
+#[derive(Debug, Default)]
+struct Outcome {
+    built: bool,
+    errors: usize,
+    /// Compiler warnings (not Cargo's notes about the manifest, nor the summary lines).
+    warnings: usize,
+    passed: usize,
+    failed: usize,
+}
+
+fn test(dir: &Path) -> Result<(Outcome, String)> {
+    let mut manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
+    if !manifest.contains("\n[workspace]") {
+        manifest.push_str("\n[workspace]\n");
+        std::fs::write(dir.join("Cargo.toml"), manifest)?;
+    }
+    let (built, log) = run(dir, "cargo", &["test", "--no-fail-fast"])?;
+    let mut outcome = Outcome { built: true, ..Outcome::default() };
+    for line in log.lines() {
+        if line.starts_with("error[") || line.starts_with("error:") && !line.starts_with("error: test failed") {
+            outcome.errors += 1;
+        }
+        if line.starts_with("warning: ") && !line.contains("Cargo.toml:") && !line.contains(" generated ") {
+            outcome.warnings += 1;
+        }
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            // "ok. 2 passed; 0 failed; ...": the number before each word.
+            let words: Vec<&str> = rest.split(|c: char| c == ';' || c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+            let number = |word: &str| -> usize {
+                words.windows(2).find(|w| w[1] == word).and_then(|w| w[0].parse().ok()).unwrap_or(0)
+            };
+            outcome.passed += number("passed");
+            outcome.failed += number("failed");
+        }
+    }
+    outcome.built = built || outcome.passed + outcome.failed > 0;
+    if outcome.errors > 0 && outcome.passed + outcome.failed == 0 {
+        outcome.built = false;
+    }
+    Ok((outcome, log))
+}
+
+fn trial(crates: &[String]) -> Result<()> {
+    let work = workspace_root().join("target/trial");
+    let mut rows = Vec::new();
+    let mut regressions = Vec::new();
+    for spec in crates {
+        let (name, version) = spec.split_once('@').with_context(|| format!("{spec}: expected NAME@VERSION"))?;
+        let dir = work.join(spec);
+        let _ = std::fs::remove_dir_all(&dir);
+        let source = fetch(&dir, name, version)?;
+        let (baseline, instrumented) = (dir.join("baseline"), dir.join("instrumented"));
+        copy_dir(&source, &baseline)?;
+        copy_dir(&source, &instrumented)?;
+        let files = rewrite_sources(&baseline, false)?;
+        rewrite_sources(&instrumented, true)?;
+        add_dependencies(&instrumented)?;
+        declare_extern_crates(&instrumented)?;
+        let (base, _) = test(&baseline)?;
+        let (inst, log) = test(&instrumented)?;
+        std::fs::write(dir.join("instrumented.log"), &log)?;
+        eprintln!("{spec}: baseline {base:?}, instrumented {inst:?}");
+        if !inst.built || inst.errors > 0 || inst.warnings > base.warnings || inst.passed < base.passed || inst.failed > base.failed {
+            regressions.push(format!("{spec} (see {})", dir.join("instrumented.log").display()));
+        }
+        rows.push(format!(
+            "| {spec} | {files} | {} passed, {} failed, {} warnings | {} errors, {} warnings | {} passed, {} failed |",
+            base.passed, base.failed, base.warnings, inst.errors, inst.warnings, inst.passed, inst.failed
+        ));
+    }
+    println!("| crate | files | baseline | instrumented build | instrumented tests |");
+    println!("|---|---|---|---|---|");
+    rows.iter().for_each(|r| println!("{r}"));
+    if !regressions.is_empty() {
+        bail!("instrumented builds that do worse than their baseline: {}", regressions.join(", "));
+    }
+    Ok(())
+}
