@@ -496,6 +496,33 @@ corpus! {
         }
         out
     }
+    pub unsafe fn read_through(p: *const i32) -> i32 {
+        let value = unsafe { *p };
+        value + 1
+    }
+    pub fn or_patterns(v: Option<Result<i32, i32>>) -> i32 {
+        let (Some(Ok(n)) | Some(Err(n))) = v else { return -1 };
+        match n {
+            1 | 2 => 10,
+            x @ 3..=9 => x,
+            _ => 0,
+        }
+    }
+    pub fn borrows_as_arguments(mut v: Vec<i32>, s: String) -> usize {
+        let total: i32 = sum_slice(&v);
+        extend(&mut v, total);
+        let text: &str = &s;
+        takes_str(&s) + text.len() + v.len()
+    }
+    pub fn sum_slice(v: &[i32]) -> i32 {
+        v.iter().sum()
+    }
+    pub fn extend(v: &mut Vec<i32>, x: i32) {
+        v.push(x);
+    }
+    pub fn takes_str(s: &str) -> usize {
+        s.len()
+    }
     pub fn cfg_statements(flag: bool) -> i32 {
         // `cfg(any())` is always false, `cfg(not(any()))` always true.
         #[cfg(not(any()))]
@@ -538,6 +565,14 @@ mod methods {
         pub fn into_names(self) -> Vec<String> {
             let names = self.names;
             names
+        }
+        pub fn boxed(self: Box<Self>) -> u32 {
+            let count = self.count;
+            count
+        }
+        pub fn rename(mut self, name: &str) -> Self {
+            self.names = vec![name.to_owned()];
+            self
         }
         pub const fn constant() -> u32 {
             7
@@ -661,6 +696,12 @@ fn every_function_behaves_as_before() {
     same!(integer_inference());
     same!(tuple_struct_patterns(vec![(1, "a".into()), (-1, "b".into())]));
     same!(counter_methods(Counter { count: 1, names: vec![] }));
+    let x = 41;
+    assert_eq!(unsafe { plain::read_through(&x) }, unsafe { traced::read_through(&x) });
+    same!(or_patterns(Some(Ok(2))));
+    same!(or_patterns(Some(Err(5))));
+    same!(or_patterns(None));
+    same!(borrows_as_arguments(vec![1, 2], "ab".into()));
     same!(cfg_statements(true));
     same!(cfg_statements(false));
 }
@@ -695,6 +736,8 @@ fn methods_and_impl_blocks() {
         (c.total(), c.into_names())
     });
     assert_eq!((total, names), (4, vec!["a".to_owned(), "b".to_owned()]));
+    assert_eq!(Box::new(Counter::new()).boxed(), 0);
+    assert_eq!(Counter::new().rename("z").names, ["z"]);
     assert_eq!(Counter::constant(), 7, "a const fn in the block is left as written");
     let text = session.trace().to_text();
     assert!(text.contains("fn_enter new") && text.contains("fn_exit into_names"), "{text}");

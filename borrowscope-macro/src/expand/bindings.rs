@@ -161,8 +161,11 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     let from = if single { origin(exp, &init.expr) } else { Origin::Other };
     // Read before the initializer is rewritten (a struct literal becomes a call).
     let union = union_type(exp, &local.pat, &init.expr);
-    // The initializer runs before the new bindings exist: expand it in the outer scope.
-    syn::visit_mut::VisitMut::visit_expr_mut(exp, &mut init.expr);
+    // The initializer runs before the new bindings exist: expand it in the outer scope. A
+    // `&x` initializer is recorded as this binding's borrow below, not as a temporary one.
+    if !matches!(from, Origin::Borrow(..)) {
+        syn::visit_mut::VisitMut::visit_expr_mut(exp, &mut init.expr);
+    }
     if let Some((_, diverge)) = &mut init.diverge {
         syn::visit_mut::VisitMut::visit_expr_mut(exp, diverge);
         if exp.has(Group::ControlFlow) {

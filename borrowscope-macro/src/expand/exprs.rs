@@ -246,6 +246,25 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             exp.visit_expr_mut(&mut f.base);
             union_field(exp, f);
         }
+        // `&x` / `&mut x` of a tracked binding outside a `let` (an argument, a field...): a
+        // borrow with no binding of its own. Passed through a call, so deref coercions and
+        // reborrows still happen where the reference is used.
+        Expr::Reference(r) => {
+            exp.visit_expr_mut(&mut r.expr);
+            let owner = match &*r.expr {
+                Expr::Path(p) if p.qself.is_none() => p.path.get_ident().and_then(|i| exp.lookup(&i.to_string()).map(|g| (i.clone(), g))),
+                _ => None,
+            };
+            if let Some((name, guard)) = owner
+                && exp.has(Group::Ownership)
+            {
+                let op = if r.mutability.is_some() { quote!(BorrowMut) } else { quote!(Borrow) };
+                let site = exp.site("", &name.to_string(), "borrow", r.span());
+                let original = &*expr;
+                *expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
+                    #site, ::borrowscope_runtime::__private::Op::#op, 0, #guard.id(), #original));
+            }
+        }
         // Constant blocks stay constant.
         Expr::Const(_) => {}
         _ => return false,
