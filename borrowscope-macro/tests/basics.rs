@@ -112,3 +112,41 @@ fn the_standard_preset_records_control_flow_and_pointers() {
     let new = events.iter().find(|e| e.op == Op::RcNew).unwrap();
     assert_eq!((clone.arg, clone.count), (new.id, 2), "the clone names its source and the count");
 }
+
+type MyRc<T> = Rc<T>;
+
+fn make_shared() -> std::sync::Arc<String> {
+    std::sync::Arc::new(String::from("made"))
+}
+
+#[trace_borrow(only = "ownership, pointers")]
+fn aliases_factories_and_method_clones() -> usize {
+    let a = MyRc::new(1);
+    let b = a.clone();
+    let c = make_shared();
+    let d = c.clone();
+    let e = std::sync::Arc::clone(&d);
+    Rc::strong_count(&b) + std::sync::Arc::strong_count(&e)
+}
+
+#[test]
+fn the_type_at_the_binding_site_classifies_aliases_factories_and_method_clones() {
+    let session = Session::new();
+    assert_eq!(session.record(aliases_factories_and_method_clones), 5);
+    let events = session.events();
+    let id_of = |name: &str| events.iter().find(|e| e.op == Op::New && e.site.name == name).unwrap().id;
+    let pointer = |name: &str| {
+        let id = id_of(name);
+        let e = events.iter().find(|e| e.id == id && e.op != Op::New && e.op != Op::Drop).unwrap();
+        (e.op, e.arg, e.count)
+    };
+    assert_eq!(pointer("b"), (Op::RcClone, id_of("a"), 2), "a method-syntax clone of an Rc, with its count");
+    assert_eq!(pointer("d"), (Op::ArcClone, id_of("c"), 2));
+    assert_eq!(pointer("e").0, Op::ArcClone);
+    assert_eq!(pointer("e").1, id_of("d"));
+    // An alias's constructor and a factory are classified in the graph from their types.
+    let graph = session.graph();
+    let kind = |name: &str| graph.named(name).next().unwrap().kind;
+    assert_eq!(kind("a"), borrowscope_runtime::ValueKind::Rc);
+    assert_eq!(kind("c"), borrowscope_runtime::ValueKind::Arc);
+}

@@ -161,6 +161,25 @@ pub struct Graph {
     index: HashMap<u64, usize>,
 }
 
+/// The kind of value a type holds, from its full path as `std::any::type_name` gives it.
+fn kind_of_type(ty: &str) -> ValueKind {
+    let head = ty.split('<').next().unwrap_or(ty);
+    match head {
+        "alloc::rc::Rc" => ValueKind::Rc,
+        "alloc::sync::Arc" => ValueKind::Arc,
+        "alloc::rc::Weak" | "alloc::sync::Weak" => ValueKind::Weak,
+        "alloc::boxed::Box" => ValueKind::Box,
+        "core::cell::RefCell" => ValueKind::RefCell,
+        "core::cell::Ref" | "core::cell::RefMut" => ValueKind::RefCellGuard,
+        "core::cell::Cell" | "core::cell::once::OnceCell" | "std::sync::once_lock::OnceLock" | "core::mem::maybe_uninit::MaybeUninit" => {
+            ValueKind::Cell
+        }
+        _ if head.starts_with('&') => ValueKind::Reference,
+        _ if head.starts_with("*const") || head.starts_with("*mut") => ValueKind::RawPointer,
+        _ => ValueKind::Value,
+    }
+}
+
 fn kind_of(op: Op) -> Option<ValueKind> {
     Some(match op {
         Op::New | Op::Move | Op::Copy | Op::CowBorrowed | Op::CowOwned => ValueKind::Value,
@@ -220,7 +239,14 @@ impl Graph {
             .collect()
     }
 
-    fn ensure(&mut self, event: &Event, id: u64, kind: ValueKind) -> usize {
+    fn ensure(&mut self, event: &Event, id: u64, mut kind: ValueKind) -> usize {
+        // A plain binding whose type is a pointer or a cell (through an alias or from a
+        // factory) is classified by its type's name.
+        if kind == ValueKind::Value
+            && let Some(ty) = event.type_name
+        {
+            kind = kind_of_type(ty);
+        }
         if let Some(&i) = self.index.get(&id) {
             if self.nodes[i].kind == ValueKind::Value {
                 self.nodes[i].kind = kind;

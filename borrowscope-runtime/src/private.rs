@@ -284,3 +284,46 @@ impl Drop for Span {
         event(self.site, self.exit, self.id, 0);
     }
 }
+
+/// The binding's type decides, through method resolution at the binding site, whether it is
+/// an `Rc` or `Arc` (also behind a type alias or returned by a factory): then its creation is
+/// recorded as a pointer event with its counts, a new allocation when it is the only owner
+/// and a clone of `source` (0 if unknown) when it shares one. Other types record nothing.
+pub trait ViaShared {
+    /// Records the pointer event for the binding of `guard`.
+    fn shared(&self, guard: &Guard, source: u64);
+}
+
+/// The fallback of [`ViaShared`]: not a reference-counted pointer.
+pub trait ViaUnshared {
+    /// Records nothing.
+    fn shared(&self, guard: &Guard, source: u64);
+}
+
+// Implemented on the pointer types themselves rather than for `P: Counted`: a bound would
+// let method resolution pick this impl for a type not yet inferred (`let x = 1`) and fail.
+impl<T: ?Sized> ViaShared for Probe<'_, std::rc::Rc<T>> {
+    #[inline(always)]
+    fn shared(&self, guard: &Guard, source: u64) {
+        record_shared(self.0, guard, source);
+    }
+}
+
+impl<T: ?Sized> ViaShared for Probe<'_, std::sync::Arc<T>> {
+    #[inline(always)]
+    fn shared(&self, guard: &Guard, source: u64) {
+        record_shared(self.0, guard, source);
+    }
+}
+
+/// A new allocation when the pointer is its only owner, a clone when it shares one.
+#[inline(always)]
+fn record_shared<P: Counted>(pointer: &P, guard: &Guard, source: u64) {
+    let op = if pointer.strong() > 1 { P::OPS.1 } else { P::OPS.0 };
+    guard.pointer(op, source, pointer);
+}
+
+impl<T: ?Sized> ViaUnshared for &Probe<'_, T> {
+    #[inline(always)]
+    fn shared(&self, _guard: &Guard, _source: u64) {}
+}

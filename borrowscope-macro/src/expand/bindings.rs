@@ -54,6 +54,8 @@ enum Origin {
     Read(TokenStream, String, String),
     /// A closure: whether it is `move`, and the tracked bindings its body uses.
     Closure(bool, Vec<syn::Ident>),
+    /// `x.clone()` of a tracked binding: the binding's type decides what kind of clone.
+    MethodClone(syn::Ident),
     /// Something else.
     Other,
 }
@@ -124,6 +126,15 @@ fn origin(exp: &Expander<'_>, init: &Expr) -> Origin {
             }
             captured.sort_by_key(|i| i.to_string());
             Origin::Closure(c.capture.is_some(), captured)
+        }
+        Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() && exp.has(Group::SmartPointers) => {
+            match &*call.receiver {
+                Expr::Path(p) => match p.path.get_ident() {
+                    Some(ident) if exp.lookup(&ident.to_string()).is_some() => Origin::MethodClone(ident.clone()),
+                    _ => Origin::Other,
+                },
+                _ => Origin::Other,
+            }
         }
         Expr::Call(call) if exp.has(Group::SmartPointers) => {
             let Expr::Path(callee) = &*call.func else { return Origin::Other };
@@ -256,6 +267,14 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
                     before.push(stmt);
                 }
             }
+            Origin::MethodClone(source) => {
+                if let Some(source_guard) = exp.lookup(&source.to_string()) {
+                    after.push(shared(name, guard, quote!(#source_guard.id())));
+                }
+            }
+            // Any other initializer (an alias's constructor, a factory): the graph classifies
+            // the binding from the type its `New` event carries. Probing the type here could
+            // meet a type the compiler has not inferred yet (`let x = Default::default()`).
             Origin::From(_) | Origin::Other => {}
         }
     }
@@ -269,6 +288,17 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         exp.declare(Tracked { name: name.to_string(), guard: guard.filter(|_| !conditional) });
     }
     (before, after)
+}
+
+/// `(&Probe(&name)).shared(&guard, source)`: a pointer event when the binding's type is an
+/// `Rc` or `Arc`, decided by the compiler at this site. Only used where the type is already
+/// known: after `x.clone()`, whose resolution needed `x`'s type.
+fn shared(name: &syn::Ident, guard: &syn::Ident, source: TokenStream) -> Stmt {
+    syn::parse_quote!({
+        #[allow(unused_imports)]
+        use ::borrowscope_runtime::__private::{ViaShared as _, ViaUnshared as _};
+        (&::borrowscope_runtime::__private::Probe(&#name)).shared(&#guard, #source);
+    })
 }
 
 /// The union type (one the user declared with `unions = [..]`) a `let` binds, from its type

@@ -10,6 +10,8 @@ use crate::site::Op;
 
 /// A reference-counted pointer whose counts can be read: `Rc<T>` and `Arc<T>`.
 pub trait Counted: sealed::Sealed {
+    /// The operations that record a new allocation and a clone of this pointer type.
+    const OPS: (crate::Op, crate::Op);
     /// The strong count.
     fn strong(&self) -> usize;
     /// The weak count.
@@ -33,6 +35,7 @@ mod sealed {
 }
 
 impl<T: ?Sized> Counted for Rc<T> {
+    const OPS: (crate::Op, crate::Op) = (crate::Op::RcNew, crate::Op::RcClone);
     fn strong(&self) -> usize {
         Rc::strong_count(self)
     }
@@ -42,6 +45,7 @@ impl<T: ?Sized> Counted for Rc<T> {
 }
 
 impl<T: ?Sized> Counted for Arc<T> {
+    const OPS: (crate::Op, crate::Op) = (crate::Op::ArcNew, crate::Op::ArcClone);
     fn strong(&self) -> usize {
         Arc::strong_count(self)
     }
