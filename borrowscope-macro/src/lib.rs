@@ -26,8 +26,15 @@
 //! `match` arms and `if` branches taken, `return`, `?`, labelled `break`/`continue`,
 //! struct/tuple/array/range/cast expressions, reads through `*r`, `a[i]` and `s.f` in
 //! initializers, closures with their capture mode and captures, `unsafe` and `async` blocks,
-//! `.await`, raw pointer casts, `.clone()`, locks and `.unwrap()`-like methods, and with the
-//! `functions` group (`verbose`) function entry and exit.
+//! `.await`, raw pointer casts, `.clone()` and `.unwrap()`-like methods, and with the
+//! `functions` group (`verbose`) function entry and exit. Where the compiler knows a type at
+//! the call site, it decides the event through method resolution on a probe: a `Copy` use
+//! is a copy, anything else a move; `x.clone()` of an `Rc`/`Arc` (also behind an alias) is a
+//! pointer clone with its count; `join` on a `JoinHandle`, `send`/`recv` on a channel's ends,
+//! `lock`/`read`/`write` on a `Mutex`/`RwLock` (also in an `Arc`) and `borrow`/`borrow_mut`
+//! on a `RefCell` record thread, channel, lock and RefCell events, after the call returns;
+//! the same method names on other types record nothing. `thread::spawn` bound by `let`
+//! records the spawn with the new thread, `mpsc::channel()` the channel.
 //!
 //! What it never does: change what the code does. Values pass through generic runtime
 //! functions (types, coercions and temporaries stay as they were), place expressions and the

@@ -150,3 +150,41 @@ fn the_type_at_the_binding_site_classifies_aliases_factories_and_method_clones()
     assert_eq!(kind("a"), borrowscope_runtime::ValueKind::Rc);
     assert_eq!(kind("c"), borrowscope_runtime::ValueKind::Arc);
 }
+
+#[trace_borrow(only = "ownership, methods, pointers")]
+fn threads_channels_locks() -> (usize, String) {
+    let total = std::sync::Arc::new(std::sync::Mutex::new(0usize));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker_total = std::sync::Arc::clone(&total);
+    let handle = std::thread::spawn(move || {
+        *worker_total.lock().unwrap() += 1;
+        tx.send(5usize).unwrap();
+    });
+    let received = rx.recv().unwrap();
+    handle.join().unwrap();
+    let guard = total.lock().unwrap();
+    let cell = std::cell::RefCell::new(received);
+    let doubled = *cell.borrow() * 2;
+    let path = std::path::Path::new("a");
+    let joined = path.join("b");
+    (*guard + doubled, joined.display().to_string())
+}
+
+#[test]
+fn thread_channel_lock_and_refcell_events_follow_the_receivers_type() {
+    let session = Session::new();
+    let value = session.record(threads_channels_locks);
+    assert_eq!(value, (11, std::path::Path::new("a").join("b").display().to_string()));
+    let events = session.events();
+    let count = |op: Op| events.iter().filter(|e| e.op == op).count();
+    assert_eq!(count(Op::Channel), 1);
+    assert_eq!(count(Op::ThreadSpawn), 1);
+    assert_eq!(count(Op::ChannelRecv), 1);
+    assert_eq!(count(Op::ThreadJoin), 1, "Path::join is not a thread join");
+    assert_eq!(count(Op::Lock), 1, "the main thread's lock (the spawned thread records nothing)");
+    assert_eq!(count(Op::RefCellBorrow), 1);
+    // The spawn names the thread it started, and the join comes after the receive.
+    let order = |op: Op| events.iter().find(|e| e.op == op).unwrap().order;
+    assert!(order(Op::ThreadSpawn) < order(Op::ChannelRecv) && order(Op::ChannelRecv) < order(Op::ThreadJoin));
+    assert_ne!(events.iter().find(|e| e.op == Op::ThreadSpawn).unwrap().arg, 0);
+}

@@ -327,3 +327,122 @@ impl<T: ?Sized> ViaUnshared for &Probe<'_, T> {
     #[inline(always)]
     fn shared(&self, _guard: &Guard, _source: u64) {}
 }
+
+/// Records `event` (if any) once `value` has been computed, and returns `value`: the macro
+/// passes `(&Probe(&x)).typed(..)` as `event`, evaluated before the call that makes `value`,
+/// so the receiver is probed while it still exists and the event lands after the operation.
+#[inline(always)]
+pub fn after<T>(site: &'static CallSite, event: Option<(Op, u64)>, value: T) -> T {
+    if let Some((op, arg)) = event {
+        self::event(site, op, 0, arg);
+    }
+    value
+}
+
+/// The operation a method call performs, decided by the receiver's type at the call site
+/// (which the compiler knows there): `join` on a `JoinHandle`, `send`/`recv` on a channel's
+/// ends, `lock`/`read`/`write` on a `Mutex` or `RwLock` (also inside an `Arc`),
+/// `borrow`/`borrow_mut` on a `RefCell` (also inside an `Rc`).
+pub trait ViaTyped {
+    /// The event for `method` on this receiver, if it has one.
+    fn typed(&self, method: &str) -> Option<(Op, u64)>;
+}
+
+/// The fallback of [`ViaTyped`]: a receiver of any other type records nothing.
+pub trait ViaUntyped {
+    /// Nothing.
+    fn typed(&self, method: &str) -> Option<(Op, u64)>;
+}
+
+impl<T: ?Sized> ViaUntyped for &Probe<'_, T> {
+    #[inline(always)]
+    fn typed(&self, _method: &str) -> Option<(Op, u64)> {
+        None
+    }
+}
+
+fn lock_op(method: &str, rwlock: bool) -> Option<(Op, u64)> {
+    match (method, rwlock) {
+        ("lock" | "try_lock", false) => Some((Op::Lock, 0)),
+        ("read" | "try_read", true) => Some((Op::Lock, 1)),
+        ("write" | "try_write", true) => Some((Op::Lock, 2)),
+        _ => None,
+    }
+}
+
+fn cell_op(method: &str) -> Option<(Op, u64)> {
+    match method {
+        "borrow" | "try_borrow" => Some((Op::RefCellBorrow, 0)),
+        "borrow_mut" | "try_borrow_mut" => Some((Op::RefCellBorrowMut, 0)),
+        _ => None,
+    }
+}
+
+macro_rules! via_typed {
+    ($($ty:ty => $decide:expr;)*) => {$(
+        impl<T: ?Sized> ViaTyped for Probe<'_, $ty> {
+            #[inline(always)]
+            fn typed(&self, method: &str) -> Option<(Op, u64)> {
+                let decide: fn(&str) -> Option<(Op, u64)> = $decide;
+                decide(method)
+            }
+        }
+    )*};
+}
+
+via_typed! {
+    std::sync::Mutex<T> => |m| lock_op(m, false);
+    std::sync::Arc<std::sync::Mutex<T>> => |m| lock_op(m, false);
+    std::sync::RwLock<T> => |m| lock_op(m, true);
+    std::sync::Arc<std::sync::RwLock<T>> => |m| lock_op(m, true);
+    std::cell::RefCell<T> => cell_op;
+    std::rc::Rc<std::cell::RefCell<T>> => cell_op;
+}
+
+// `JoinHandle<T>` and the channel ends need `T: Sized`.
+macro_rules! via_typed_sized {
+    ($($ty:ty => $decide:expr;)*) => {$(
+        impl<T> ViaTyped for Probe<'_, $ty> {
+            #[inline(always)]
+            fn typed(&self, method: &str) -> Option<(Op, u64)> {
+                let decide: fn(&str) -> Option<(Op, u64)> = $decide;
+                decide(method)
+            }
+        }
+    )*};
+}
+
+via_typed_sized! {
+    std::thread::JoinHandle<T> => |m| (m == "join").then_some((Op::ThreadJoin, 0));
+    std::sync::mpsc::Sender<T> => |m| (m == "send").then_some((Op::ChannelSend, 1));
+    std::sync::mpsc::SyncSender<T> => |m| matches!(m, "send" | "try_send").then_some((Op::ChannelSend, 1));
+    std::sync::mpsc::Receiver<T> => |m| match m {
+        "recv" | "recv_timeout" => Some((Op::ChannelRecv, 1)),
+        "try_recv" => Some((Op::ChannelTryRecv, 1)),
+        _ => None,
+    };
+}
+
+/// A spawned thread's handle, bound by `let`: records the spawn, naming the new thread.
+pub trait ViaSpawn {
+    /// Records the spawn for the binding of `guard`.
+    fn spawned(&self, guard: &Guard);
+}
+
+/// The fallback of [`ViaSpawn`]: not a thread handle.
+pub trait ViaNotSpawned {
+    /// Nothing.
+    fn spawned(&self, guard: &Guard);
+}
+
+impl<T> ViaSpawn for Probe<'_, std::thread::JoinHandle<T>> {
+    #[inline(always)]
+    fn spawned(&self, guard: &Guard) {
+        guard.event(Op::ThreadSpawn, crate::recorder::thread_number(self.0.thread().id()));
+    }
+}
+
+impl<T: ?Sized> ViaNotSpawned for &Probe<'_, T> {
+    #[inline(always)]
+    fn spawned(&self, _guard: &Guard) {}
+}

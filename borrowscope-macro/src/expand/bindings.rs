@@ -56,6 +56,11 @@ enum Origin {
     Closure(bool, Vec<syn::Ident>),
     /// `x.clone()` of a tracked binding: the binding's type decides what kind of clone.
     MethodClone(syn::Ident),
+    /// A call of a function or method named `spawn` (`thread::spawn`, `s.spawn`,
+    /// `Builder::spawn(..).unwrap()`): a thread handle, if its type says so.
+    Spawn,
+    /// `mpsc::channel()` or `mpsc::sync_channel(n)` destructured into its two ends.
+    Channel,
     /// Something else.
     Other,
 }
@@ -127,6 +132,7 @@ fn origin(exp: &Expander<'_>, init: &Expr) -> Origin {
             captured.sort_by_key(|i| i.to_string());
             Origin::Closure(c.capture.is_some(), captured)
         }
+        _ if exp.has(Group::Methods) && spawns(init) => Origin::Spawn,
         Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() && exp.has(Group::SmartPointers) => {
             match &*call.receiver {
                 Expr::Path(p) => match p.path.get_ident() {
@@ -169,7 +175,13 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         return (Vec::new(), Vec::new());
     };
     let single = matches!(&local.pat, Pat::Ident(_) | Pat::Type(_)) && names.len() == 1;
-    let from = if single { origin(exp, &init.expr) } else { Origin::Other };
+    let from = if single {
+        origin(exp, &init.expr)
+    } else if names.len() == 2 && exp.has(Group::Methods) && is_channel(&init.expr) {
+        Origin::Channel
+    } else {
+        Origin::Other
+    };
     // Read before the initializer is rewritten (a struct literal becomes a call).
     let union = union_type(exp, &local.pat, &init.expr);
     // The initializer runs before the new bindings exist: expand it in the outer scope. A
@@ -275,6 +287,17 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
             // Any other initializer (an alias's constructor, a factory): the graph classifies
             // the binding from the type its `New` event carries. Probing the type here could
             // meet a type the compiler has not inferred yet (`let x = Default::default()`).
+            Origin::Spawn => after.push(syn::parse_quote!({
+                #[allow(unused_imports)]
+                use ::borrowscope_runtime::__private::{ViaSpawn as _, ViaNotSpawned as _};
+                (&::borrowscope_runtime::__private::Probe(&#name)).spawned(&#guard);
+            })),
+            Origin::Channel => {
+                // The event names the receiving end's instance, which later events can follow.
+                if let Some(Some(receiver_guard)) = guards.get(1) {
+                    after.push(syn::parse_quote!(#guard.event(::borrowscope_runtime::__private::Op::Channel, #receiver_guard.id());));
+                }
+            }
             Origin::From(_) | Origin::Other => {}
         }
     }
@@ -288,6 +311,23 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         exp.declare(Tracked { name: name.to_string(), guard: guard.filter(|_| !conditional) });
     }
     (before, after)
+}
+
+/// Whether an initializer spawns a thread: a call of `spawn`, possibly followed by
+/// `.unwrap()`/`.expect(..)` (`Builder::spawn` returns a `Result`).
+fn spawns(init: &Expr) -> bool {
+    match init {
+        Expr::Call(call) => matches!(&*call.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "spawn")),
+        Expr::MethodCall(call) if call.method == "spawn" => true,
+        Expr::MethodCall(call) if call.method == "unwrap" || call.method == "expect" => spawns(&call.receiver),
+        _ => false,
+    }
+}
+
+/// `mpsc::channel()` / `sync_channel(n)`: a call of a path ending in one of them.
+fn is_channel(init: &Expr) -> bool {
+    matches!(init, Expr::Call(call) if matches!(&*call.func, Expr::Path(p)
+        if p.path.segments.last().is_some_and(|s| s.ident == "channel" || s.ident == "sync_channel")))
 }
 
 /// `(&Probe(&name)).shared(&guard, source)`: a pointer event when the binding's type is an

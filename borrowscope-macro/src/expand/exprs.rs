@@ -46,15 +46,40 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             let probe = uses::maybe_moved(exp, &call.receiver);
             let op = match method.as_str() {
                 "clone" => Some(quote!(Clone)),
-                "lock" | "try_lock" | "read" | "try_read" | "write" | "try_write" => None,
                 "unwrap" | "expect" | "unwrap_or" | "unwrap_or_else" | "unwrap_or_default" => Some(quote!(Unwrap)),
                 _ => None,
             };
-            if exp.has(Group::Methods) {
+            // Threads, channels, locks and RefCells: the receiver's type decides (a path
+            // receiver, whose type the compiler knows at the call); the event follows the call.
+            let typed = matches!(
+                method.as_str(),
+                "join" | "send" | "try_send" | "recv" | "try_recv" | "recv_timeout" | "lock" | "try_lock" | "read"
+                    | "try_read" | "write" | "try_write" | "borrow" | "try_borrow" | "borrow_mut" | "try_borrow_mut"
+            );
+            let group = match method.as_str() {
+                "join" | "send" | "try_send" | "recv" | "try_recv" | "recv_timeout" => Group::Methods,
+                "borrow" | "try_borrow" | "borrow_mut" | "try_borrow_mut" => Group::SmartPointers,
+                _ => Group::Methods,
+            };
+            let path_receiver = matches!(&*call.receiver, Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some());
+            if typed && path_receiver && exp.has(group) {
+                let site = exp.site(&receiver, &method, "method", call.method.span());
+                let receiver_expr = call.receiver.clone();
+                let original = &*expr;
+                *expr = syn::parse_quote!(::borrowscope_runtime::__private::after(
+                    #site,
+                    {
+                        #[allow(unused_imports)]
+                        use ::borrowscope_runtime::__private::{ViaTyped as _, ViaUntyped as _};
+                        (&::borrowscope_runtime::__private::Probe(&#receiver_expr)).typed(#method)
+                    },
+                    #original));
+            } else if exp.has(Group::Methods) {
                 let site = exp.site(&receiver, &method, "method", call.method.span());
                 if let Some(op) = op {
                     pass(expr, site, op, 0);
                 } else if matches!(method.as_str(), "lock" | "try_lock" | "read" | "try_read" | "write" | "try_write") {
+                    // A receiver that is not a plain path: the method's name is all there is.
                     let mode: u64 = match method.as_str() {
                         "read" | "try_read" => 1,
                         "write" | "try_write" => 2,
