@@ -44,12 +44,10 @@ pub struct Counter {
 macro_rules! corpus {
     ($($item:item)*) => {
         pub mod plain {
-            #![allow(unused_imports)]
             use super::*;
             $($item)*
         }
         pub mod traced {
-            #![allow(unused_imports)]
             use super::*;
             $(#[borrowscope_macro::trace_borrow(verbose)] $item)*
         }

@@ -203,16 +203,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             // noted when it is a declared static or union field.
             exp.visit_expr_mut(&mut a.right);
             uses::by_value(exp, &mut a.right);
-            match &*a.left {
-                Expr::Path(p) => {
-                    if let Some(name) = declared_static(exp, &p.path) {
-                        let site = exp.site(&name, "write", "static", p.span());
-                        exp.before_statement(static_access(site, true));
-                    }
-                }
-                Expr::Field(f) => union_field(exp, f),
-                _ => {}
-            }
+            place_written(exp, &a.left);
         }
         Expr::Binary(b) => {
             let compound = matches!(
@@ -223,17 +214,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             );
             if compound {
                 exp.visit_expr_mut(&mut b.right);
-                // `STATIC += 1` writes a declared static; `u.f += 1` a declared union field.
-                match &*b.left {
-                    Expr::Path(p) => {
-                        if let Some(name) = declared_static(exp, &p.path) {
-                            let site = exp.site(&name, "write", "static", p.span());
-                            exp.before_statement(static_access(site, true));
-                        }
-                    }
-                    Expr::Field(f) => union_field(exp, f),
-                    _ => {}
-                }
+                place_written(exp, &b.left);
             } else {
                 visit_mut::visit_expr_binary_mut(exp, b);
             }
@@ -295,6 +276,21 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         _ => return false,
     }
     true
+}
+
+/// Notes the left side of `=` or `op=` when it is a declared static (a write) or a declared
+/// union's field.
+fn place_written(exp: &mut Expander<'_>, place: &Expr) {
+    match place {
+        Expr::Path(p) => {
+            if let Some(name) = declared_static(exp, &p.path) {
+                let site = exp.site(&name, "write", "static", p.span());
+                exp.before_statement(static_access(site, true));
+            }
+        }
+        Expr::Field(f) => union_field(exp, f),
+        _ => {}
+    }
 }
 
 /// The name of a static the user declared with `statics = [..]`, if `path` names one.
