@@ -188,3 +188,19 @@ fn thread_channel_lock_and_refcell_events_follow_the_receivers_type() {
     assert!(order(Op::ThreadSpawn) < order(Op::ChannelRecv) && order(Op::ChannelRecv) < order(Op::ThreadJoin));
     assert_ne!(events.iter().find(|e| e.op == Op::ThreadSpawn).unwrap().arg, 0);
 }
+
+#[trace_borrow(quiet)]
+fn located() -> u8 {
+    let   spaced = 3u8; // `spaced` starts at column 11
+    spaced
+}
+
+#[test]
+fn call_sites_carry_the_users_file_line_and_column() {
+    let session = Session::new();
+    session.record(located);
+    let new = session.events().into_iter().find(|e| e.op == Op::New).unwrap();
+    let source = include_str!("basics.rs");
+    let line = source.lines().position(|l| l.contains("let   spaced")).unwrap() as u32 + 1;
+    assert_eq!((new.site.file, new.site.line, new.site.column), (file!(), line, 11));
+}

@@ -106,14 +106,14 @@ fn sampling_keeps_or_drops_a_variables_events_together() {
 
 #[trace_borrow(debug_only)]
 fn debug_only() -> u8 {
-    let x = 1;
-    x
+    let x = 1u8;
+    x.wrapping_add(1)
 }
 
 #[trace_borrow(release_only)]
 fn release_only() -> u8 {
-    let x = 1;
-    x
+    let x = 1u8;
+    x.wrapping_add(1)
 }
 
 // The feature does not exist in this crate: declared-but-unknown features are the user's own
@@ -122,8 +122,8 @@ fn release_only() -> u8 {
 mod gated {
     #[borrowscope_macro::trace_borrow(feature = "no-such-feature")]
     pub(crate) fn behind_feature() -> u8 {
-        let x = 1;
-        x
+        let x = 1u8;
+        x.wrapping_add(1)
     }
 }
 use gated::behind_feature;

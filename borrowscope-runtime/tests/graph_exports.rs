@@ -61,14 +61,15 @@ fn the_graph_connects_borrows_moves_clones_and_drops() {
 fn the_id_forms_of_arc_and_mutable_borrows_connect_in_the_graph() {
     let session = Session::new();
     session.record(|| {
-        let arc = track_arc_new_with_id(10, 0, "arc", "", std::sync::Arc::new(std::cell::RefCell::new(1)));
+        let arc = track_arc_new_with_id(10, 0, "arc", "", std::sync::Arc::new(1));
         let arc2 = track_arc_clone_with_id(11, 10, "arc2", "", std::sync::Arc::clone(&arc));
-        *track_refcell_borrow_mut("guard", arc2.borrow_mut()) += 1;
+        let cell = std::cell::RefCell::new(*arc2);
+        *track_refcell_borrow_mut("guard", cell.borrow_mut()) += 1;
         track_refcell_borrow_end("guard");
         let mut value = track_new_with_id(12, "value", "", 5);
         *track_borrow_mut_with_id(13, 12, "m", "", &mut value) += 1;
         track_drop_with_id(13, "m", "");
-        assert_eq!((*arc.borrow(), value), (2, 6));
+        assert_eq!((*cell.borrow(), value), (2, 6));
     });
     let graph = session.graph();
     let share = graph.shares.iter().find(|s| s.op == Op::ArcClone).unwrap();

@@ -13,6 +13,7 @@ mod uses;
 use std::collections::HashSet;
 
 use proc_macro2::{Span, TokenStream};
+
 use quote::{format_ident, quote, quote_spanned};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Ident, ImplItem, Item, ItemFn, Signature, Stmt};
@@ -103,6 +104,23 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     function
 }
 
+/// The file, line and column of `span`, as literals. Inside a real expansion they come from
+/// `proc_macro::Span` (1-based line and column, as `line!()`/`column!()` give them); emitting
+/// `line!()` with the user's span instead would make clippy take the expanded numbers for the
+/// user's own literals, and with the macro's span it would report the attribute's line.
+/// Outside an expansion (the snapshot tests) `file!()`, `line!()`, `column!()` stand in.
+fn location(span: Span) -> TokenStream {
+    if proc_macro::is_available() {
+        let span = span.unwrap();
+        let (file, line, column) = (span.file(), span.line() as u32, span.column() as u32);
+        quote!(#file, #line, #column)
+    } else {
+        // Unqualified: `::core` is not in scope in an edition-2015 crate, and these built-in
+        // macros are in every prelude.
+        quote_spanned!(span=> file!(), line!(), column!())
+    }
+}
+
 /// A binding in scope: its name and the ident of its drop guard, `None` when it is not
 /// tracked (filtered out, declared without a value, or a pattern of a closure, `match` or
 /// `for`); it still hides outer bindings of the same name.
@@ -161,9 +179,7 @@ impl<'a> Expander<'a> {
     /// location comes from `line!()`/`column!()` spanned at the user's code.
     pub(crate) fn site(&self, name: &str, detail: &str, kind: &str, span: Span) -> TokenStream {
         let statik = format_ident!("SITE", span = Span::mixed_site());
-        // Unqualified: `::core` is not in scope in an edition-2015 crate, and these built-in
-        // macros are in every prelude.
-        let location = quote_spanned!(span=> file!(), line!(), column!());
+        let location = location(span);
         quote! {{
             static #statik: ::borrowscope_runtime::__private::CallSite =
                 ::borrowscope_runtime::__private::CallSite::new(#name, #location, #kind).with_detail(#detail);
