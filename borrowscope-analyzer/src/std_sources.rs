@@ -115,6 +115,14 @@ mod tests {
         assert!(err.to_string().contains("rustup component add rust-src"), "{err}");
     }
 
+    /// The sources of this machine's toolchain, which `scripts/provide-rust-src.sh` provides
+    /// (CI runs it; rustup users have them from `rustup component add rust-src`).
+    #[test]
+    fn this_toolchains_sources_are_found() {
+        let found = StdSources::discover().unwrap_or_else(|err| panic!("{err} (or run scripts/provide-rust-src.sh)"));
+        assert!(found.library.join("alloc/src/rc.rs").is_file());
+    }
+
     #[test]
     fn a_wrong_rust_src_path_is_named() {
         let sysroot = tempfile::tempdir().unwrap();
