@@ -1,9 +1,13 @@
 //! `borrowscope-analyzer`: the pre-build step that resolves types and call targets with
 //! rust-analyzer's libraries and writes `.borrowscope/type-info.json`.
 //!
-//! This crate is the only one that links `ra_ap_*`. What is here so far: finding the
-//! standard library's sources ([`std_sources`]) and the Cargo configuration that loads a
-//! workspace against them ([`config`]). Walking bodies and writing the file come next.
+//! This crate is the only one that links `ra_ap_*`: [`std_sources`] finds the standard
+//! library's sources, [`config`] builds the rust-analyzer load configuration, [`load`] loads
+//! a Cargo workspace, and [`walk`] turns it into the type-info file (with `classify`
+//! deciding initializer kinds and trait facts).
 
+mod classify;
 pub mod config;
+pub mod load;
 pub mod std_sources;
+pub mod walk;

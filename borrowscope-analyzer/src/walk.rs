@@ -1,0 +1,112 @@
+//! Walking a loaded workspace: every binding of the workspace's own crates, with its
+//! resolved type, trait facts, initializer kind and enclosing function.
+
+use std::collections::BTreeMap;
+
+use ra_ap_hir as hir;
+use ra_ap_hir::{AsAssocItem, HirDisplay, Semantics};
+use ra_ap_ide_db::RootDatabase;
+use ra_ap_syntax::ast::HasName;
+use ra_ap_syntax::{AstNode, SyntaxNode, ast};
+use type_info_schema::{Binding, ContentHash, FileEntry, Position, ResolvedType, TraitFacts, TypeInfo};
+
+use crate::classify;
+use crate::load::Workspace;
+
+/// The analysis of a workspace, in the type-info format.
+pub fn analyze(ws: &Workspace) -> TypeInfo {
+    hir::attach_db(&ws.db, || analyze_attached(ws))
+}
+
+fn analyze_attached(ws: &Workspace) -> TypeInfo {
+    let db = &ws.db;
+    let sema = Semantics::new(db);
+    let mut info = TypeInfo::new("borrowscope-analyzer", env!("CARGO_PKG_VERSION"));
+    let mut files: BTreeMap<String, FileEntry> = BTreeMap::new();
+    for krate in hir::Crate::all(db) {
+        if !krate.origin(db).is_local() {
+            continue;
+        }
+        let traits = classify::Traits::find(db, krate);
+        let target = hir::DisplayTarget::from_crate(db, krate.into());
+        for module in krate.modules(db) {
+            let source = module.definition_source(db);
+            if !matches!(source.value, hir::ModuleSource::SourceFile(_)) {
+                continue;
+            }
+            let Some(file) = source.file_id.file_id() else { continue };
+            let Some(path) = relative_path(ws, file.file_id(db)) else { continue };
+            if files.contains_key(&path) {
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(ws.root.join(&path)) else { continue };
+            let mut entry = FileEntry::new(ContentHash::of(&bytes));
+            let tree = sema.parse(file);
+            let text = tree.syntax().text().to_string();
+            for pat in tree.syntax().descendants().filter_map(ast::IdentPat::cast) {
+                if let Some(binding) = binding(&sema, &traits, target, &text, &pat) {
+                    entry.bindings.push(binding);
+                }
+            }
+            files.insert(path, entry);
+        }
+    }
+    info.files = files;
+    info.normalize();
+    info
+}
+
+/// The workspace-relative path of a file, with forward slashes; `None` outside the root.
+fn relative_path(ws: &Workspace, file: ra_ap_vfs::FileId) -> Option<String> {
+    let path = ws.vfs.file_path(file).as_path()?.to_owned();
+    let relative = std::path::Path::new(path.as_str()).strip_prefix(&ws.root).ok()?;
+    Some(relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+}
+
+fn binding(
+    sema: &Semantics<'_, RootDatabase>,
+    traits: &classify::Traits,
+    target: hir::DisplayTarget,
+    text: &str,
+    pat: &ast::IdentPat,
+) -> Option<Binding> {
+    let db = sema.db;
+    let local = sema.to_def(pat)?;
+    let name = pat.name()?;
+    let offset: usize = name.syntax().text_range().start().into();
+    let position = Position::from_byte_offset(text, offset)?;
+    let ty = local.ty(db);
+    let (ty_text, facts) = if ty.is_unknown() {
+        (ResolvedType::Unknown { unknown: "the type could not be inferred".to_owned() }, None)
+    } else {
+        (ResolvedType::Known(ty.display_truncated(db, None, target).to_string()), Some(traits.facts(db, &ty)))
+    };
+    Some(Binding {
+        line: position.line,
+        column: position.column,
+        name: name.text().to_string(),
+        ty: ty_text,
+        declared_type: None,
+        kind: classify::initializer(sema, pat),
+        function: function_path(sema, pat.syntax()),
+        traits: facts.map(|f: TraitFacts| f),
+    })
+}
+
+/// The path of the function (or closure's function) around a node: `krate::module::Type::name`.
+fn function_path(sema: &Semantics<'_, RootDatabase>, node: &SyntaxNode) -> String {
+    let db = sema.db;
+    let Some(function) = node.ancestors().find_map(ast::Fn::cast).and_then(|f| sema.to_def(&f)) else {
+        return String::new();
+    };
+    let module = function.module(db);
+    let mut parts: Vec<String> = module.path_to_root(db).iter().rev().filter_map(|m| m.name(db)).map(|n| n.as_str().to_owned()).collect();
+    parts.insert(0, module.krate(db).display_name(db).map(|n| n.to_string()).unwrap_or_default());
+    if let Some(hir::AssocItemContainer::Impl(imp)) = function.as_assoc_item(db).map(|a| a.container(db))
+        && let Some(adt) = imp.self_ty(db).as_adt()
+    {
+        parts.push(adt.name(db).as_str().to_owned());
+    }
+    parts.push(function.name(db).as_str().to_owned());
+    parts.join("::")
+}

@@ -1,0 +1,83 @@
+//! The analyzer on fixture projects: its type-info file, snapshot-tested.
+//!
+//! The analyzer is built with optimisation (a debug build of rust-analyzer's libraries is
+//! about 11x slower) and run as a user would run it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+/// Builds the analyzer in release mode once per test process and returns its path.
+fn analyzer() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--release", "--locked", "-p", "borrowscope-analyzer", "--bin", "borrowscope-analyzer"])
+                .current_dir(workspace())
+                .status()
+                .unwrap();
+            assert!(status.success(), "building the analyzer failed");
+            let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace().join("target"), PathBuf::from);
+            target.join("release/borrowscope-analyzer")
+        })
+        .clone()
+}
+
+/// Copies a fixture into a fresh folder (so the test never writes into the repository).
+fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut stack = vec![workspace().join("tests/fixtures").join(name)];
+    let base = stack[0].clone();
+    while let Some(path) = stack.pop() {
+        for entry in std::fs::read_dir(&path).unwrap().flatten() {
+            let relative = entry.path().strip_prefix(&base).unwrap().to_owned();
+            if entry.path().is_dir() {
+                if entry.file_name() != "target" {
+                    std::fs::create_dir_all(dir.path().join(&relative)).unwrap();
+                    stack.push(entry.path());
+                }
+            } else {
+                std::fs::copy(entry.path(), dir.path().join(&relative)).unwrap();
+            }
+        }
+    }
+    dir
+}
+
+fn run(dir: &Path, extra: &[&str]) -> std::process::Output {
+    Command::new(analyzer()).arg(dir).args(extra).output().unwrap()
+}
+
+#[test]
+fn the_basic_fixture_is_classified_semantically() {
+    let dir = fixture("basic");
+    let output = run(dir.path(), &["--quiet"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = std::fs::read_to_string(dir.path().join(".borrowscope/type-info.json")).unwrap();
+    insta::assert_snapshot!("basic", text);
+
+    // A re-run with nothing changed does not load the workspace again.
+    let again = run(dir.path(), &[]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing changed"), "{}", String::from_utf8_lossy(&again.stderr));
+
+    // `--check` passes on the fresh file and fails, naming the file, once a source changes.
+    assert!(run(dir.path(), &["--check", "--quiet"]).status.success());
+    let main = dir.path().join("src/main.rs");
+    let source = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, source.replace("let n = 5;", "let n = 6;")).unwrap();
+    let stale = run(dir.path(), &["--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("src/main.rs"), "{}", String::from_utf8_lossy(&stale.stderr));
+}
+
+#[test]
+fn a_folder_without_a_manifest_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no Cargo.toml found"), "{}", String::from_utf8_lossy(&output.stderr));
+}
