@@ -49,11 +49,15 @@ impl Traits {
     }
 }
 
+/// Whether a crate is one of the standard library's (core, alloc, std...).
+pub(crate) fn is_std(db: &RootDatabase, krate: hir::Crate) -> bool {
+    matches!(krate.origin(db), CrateOrigin::Lang(_))
+}
+
 /// A std (core, alloc, std) type's name, if `ty` is one.
-fn std_adt(db: &RootDatabase, ty: &hir::Type<'_>) -> Option<String> {
+pub(crate) fn std_adt(db: &RootDatabase, ty: &hir::Type<'_>) -> Option<String> {
     let adt = ty.as_adt()?;
-    let origin = adt.module(db).krate(db).origin(db);
-    matches!(origin, CrateOrigin::Lang(_)).then(|| adt.name(db).as_str().to_owned())
+    is_std(db, adt.module(db).krate(db)).then(|| adt.name(db).as_str().to_owned())
 }
 
 /// The kind for a call of `function`, whose result has type `result`.

@@ -9,5 +9,6 @@
 mod classify;
 pub mod config;
 pub mod load;
+mod sites;
 pub mod std_sources;
 pub mod walk;

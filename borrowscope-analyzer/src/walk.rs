@@ -48,6 +48,7 @@ fn analyze_attached(ws: &Workspace) -> TypeInfo {
                     entry.bindings.push(binding);
                 }
             }
+            entry.sites = crate::sites::sites(&sema, &text, tree.syntax());
             files.insert(path, entry);
         }
     }
@@ -94,7 +95,7 @@ fn binding(
 }
 
 /// The path of the function (or closure's function) around a node: `krate::module::Type::name`.
-fn function_path(sema: &Semantics<'_, RootDatabase>, node: &SyntaxNode) -> String {
+pub(crate) fn function_path(sema: &Semantics<'_, RootDatabase>, node: &SyntaxNode) -> String {
     let db = sema.db;
     let Some(function) = node.ancestors().find_map(ast::Fn::cast).and_then(|f| sema.to_def(&f)) else {
         return String::new();

@@ -81,3 +81,17 @@ fn a_folder_without_a_manifest_is_a_clear_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no Cargo.toml found"), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn the_sites_fixture_reports_every_site_kind() {
+    let dir = fixture("sites");
+    let output = run(dir.path(), &["--quiet"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let path = dir.path().join(".borrowscope/type-info.json");
+    let info = type_info_schema::TypeInfo::read(&path).unwrap();
+    let seen: std::collections::BTreeSet<_> = info.file("src/main.rs").unwrap().sites.iter().map(|s| s.kind).collect();
+    for kind in type_info_schema::SiteKind::ALL {
+        assert!(seen.contains(kind), "no {kind} site");
+    }
+    insta::assert_snapshot!("sites", std::fs::read_to_string(&path).unwrap());
+}

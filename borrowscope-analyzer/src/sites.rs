@@ -1,0 +1,156 @@
+//! Expression sites syntax cannot classify: FFI and `unsafe fn` calls, calls of functions
+//! returning smart pointers, union field accesses, static reads and writes, const uses,
+//! clones, locks and RefCell borrows by the receiver's type, raw-pointer dereferences.
+//!
+//! A site is keyed by the token that names the operation: the method name of a method call,
+//! the field name of a field access, the `*` of a dereference, the first token of a path.
+
+use ra_ap_hir as hir;
+use ra_ap_hir::{AsAssocItem, HirDisplay, Semantics};
+use ra_ap_ide_db::RootDatabase;
+use ra_ap_syntax::{AstNode, SyntaxNode, SyntaxToken, ast};
+use type_info_schema::{Position, Site, SiteKind};
+
+use crate::classify::std_adt;
+
+/// Every site in a file's syntax tree.
+pub(crate) fn sites(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Site> {
+    let mut out = Vec::new();
+    for node in root.descendants() {
+        let found = if let Some(call) = ast::CallExpr::cast(node.clone()) {
+            call_site(sema, &call)
+        } else if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+            method_site(sema, &call)
+        } else if let Some(field) = ast::FieldExpr::cast(node.clone()) {
+            field_site(sema, &field)
+        } else if let Some(path) = ast::PathExpr::cast(node.clone()) {
+            path_site(sema, &path)
+        } else if let Some(prefix) = ast::PrefixExpr::cast(node.clone()) {
+            deref_site(sema, &prefix)
+        } else {
+            None
+        };
+        if let Some((token, kind, target)) = found
+            && let Some(position) = Position::from_byte_offset(text, token.text_range().start().into())
+        {
+            let function = crate::walk::function_path(sema, &node);
+            out.push(Site { line: position.line, column: position.column, kind, target, function });
+        }
+    }
+    out
+}
+
+type Found = Option<(SyntaxToken, SiteKind, String)>;
+
+fn display(sema: &Semantics<'_, RootDatabase>, ty: &hir::Type<'_>, node: &SyntaxNode) -> String {
+    let db = sema.db;
+    let krate = sema.scope(node).map(|s| s.krate());
+    match krate {
+        Some(krate) => ty.display_truncated(db, None, hir::DisplayTarget::from_crate(db, krate.into())).to_string(),
+        None => String::new(),
+    }
+}
+
+fn call_site(sema: &Semantics<'_, RootDatabase>, call: &ast::CallExpr) -> Found {
+    let ast::Expr::PathExpr(callee) = call.expr()? else { return None };
+    let path = callee.path()?;
+    let hir::PathResolution::Def(hir::ModuleDef::Function(function)) = sema.resolve_path(&path)? else { return None };
+    let token = callee.syntax().first_token()?;
+    let target = path.syntax().text().to_string();
+    function_site(sema, function, call.syntax(), token, target)
+}
+
+/// The site of a call of `function` (a plain or method call).
+fn function_site(sema: &Semantics<'_, RootDatabase>, function: hir::Function, node: &SyntaxNode, token: SyntaxToken, target: String) -> Found {
+    let db = sema.db;
+    if function.extern_block(db).is_some() {
+        return Some((token, SiteKind::FfiCall, target));
+    }
+    let caller = node.ancestors().find_map(ast::Fn::cast).and_then(|f| sema.to_def(&f));
+    let edition = function.module(db).krate(db).edition(db);
+    if function.is_unsafe_to_call(db, caller, edition) {
+        return Some((token, SiteKind::UnsafeFnCall, target));
+    }
+    let from_std = crate::classify::is_std(db, function.module(db).krate(db));
+    if !from_std && matches!(std_adt(db, &function.ret_type(db)).as_deref(), Some("Rc" | "Arc" | "Box")) {
+        return Some((token, SiteKind::PointerFactoryCall, target));
+    }
+    None
+}
+
+fn method_site(sema: &Semantics<'_, RootDatabase>, call: &ast::MethodCallExpr) -> Found {
+    let db = sema.db;
+    let name = call.name_ref()?;
+    let token = name.syntax().first_token()?;
+    let function = sema.resolve_method_call(call)?;
+    let method = name.text().to_string();
+    // The type that defines the method (a `Mutex` reached through an `Arc` by auto-deref).
+    let owner = function.as_assoc_item(db).and_then(|item| match item.container(db) {
+        hir::AssocItemContainer::Impl(imp) => std_adt(db, &imp.self_ty(db)),
+        hir::AssocItemContainer::Trait(_) => None,
+    });
+    let receiver = call.receiver().and_then(|r| sema.type_of_expr(&r)).map(|t| t.original.strip_references());
+    let receiver_text = receiver.as_ref().map(|t| display(sema, t, call.syntax())).unwrap_or_default();
+    let receiver_std = receiver.as_ref().and_then(|t| std_adt(db, t));
+    let kind = match (method.as_str(), owner.as_deref(), receiver_std.as_deref()) {
+        ("clone", _, Some("Rc")) => Some(SiteKind::RcClone),
+        ("clone", _, Some("Arc")) => Some(SiteKind::ArcClone),
+        ("clone", _, Some("Weak")) => Some(SiteKind::WeakClone),
+        ("clone", _, _) => Some(SiteKind::GenericClone),
+        ("lock" | "try_lock", Some("Mutex"), _) => Some(SiteKind::MutexLock),
+        ("read" | "try_read", Some("RwLock"), _) => Some(SiteKind::RwLockRead),
+        ("write" | "try_write", Some("RwLock"), _) => Some(SiteKind::RwLockWrite),
+        ("borrow" | "try_borrow", Some("RefCell"), _) => Some(SiteKind::RefCellBorrow),
+        ("borrow_mut" | "try_borrow_mut", Some("RefCell"), _) => Some(SiteKind::RefCellBorrowMut),
+        _ => None,
+    };
+    match kind {
+        Some(kind) => Some((token, kind, receiver_text)),
+        None => function_site(sema, function, call.syntax(), token, method),
+    }
+}
+
+fn field_site(sema: &Semantics<'_, RootDatabase>, field: &ast::FieldExpr) -> Found {
+    let db = sema.db;
+    let receiver = sema.type_of_expr(&field.expr()?)?.original.strip_references();
+    let hir::Adt::Union(union) = receiver.as_adt()? else { return None };
+    let name = field.name_ref()?;
+    let target = format!("{}.{}", union.name(db).as_str(), name.text());
+    Some((name.syntax().first_token()?, SiteKind::UnionFieldAccess, target))
+}
+
+fn path_site(sema: &Semantics<'_, RootDatabase>, path_expr: &ast::PathExpr) -> Found {
+    let path = path_expr.path()?;
+    let token = path_expr.syntax().first_token()?;
+    let target = path.syntax().text().to_string();
+    match sema.resolve_path(&path)? {
+        hir::PathResolution::Def(hir::ModuleDef::Static(_)) => {
+            let kind = if is_written(path_expr.syntax()) { SiteKind::StaticWrite } else { SiteKind::StaticRead };
+            Some((token, kind, target))
+        }
+        hir::PathResolution::Def(hir::ModuleDef::Const(_)) => Some((token, SiteKind::ConstUse, target)),
+        _ => None,
+    }
+}
+
+/// Whether a place is written: the left side of `=` or `op=`, or borrowed `&mut`.
+fn is_written(place: &SyntaxNode) -> bool {
+    let Some(parent) = place.parent() else { return false };
+    if let Some(bin) = ast::BinExpr::cast(parent.clone()) {
+        let assigns = matches!(bin.op_kind(), Some(ast::BinaryOp::Assignment { .. }));
+        return assigns && bin.lhs().is_some_and(|lhs| lhs.syntax() == place);
+    }
+    ast::RefExpr::cast(parent).is_some_and(|r| r.mut_token().is_some())
+}
+
+fn deref_site(sema: &Semantics<'_, RootDatabase>, prefix: &ast::PrefixExpr) -> Found {
+    if prefix.op_kind() != Some(ast::UnaryOp::Deref) {
+        return None;
+    }
+    let operand = sema.type_of_expr(&prefix.expr()?)?.original;
+    if !operand.is_raw_ptr() {
+        return None;
+    }
+    let target = display(sema, &operand, prefix.syntax());
+    Some((prefix.op_token()?, SiteKind::RawPtrDeref, target))
+}
