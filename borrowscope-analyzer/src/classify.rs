@@ -202,6 +202,8 @@ pub(crate) fn expression(sema: &Semantics<'_, RootDatabase>, expr: &ast::Expr) -
         ast::Expr::AwaitExpr(_) => K::Await,
         ast::Expr::TryExpr(_) => K::TryOperator,
         ast::Expr::BlockExpr(b) if b.async_token().is_some() => K::AsyncBlock,
+        // `unsafe { Box::from_raw(p) }`, `{ ..; value }`: the value is the tail's.
+        ast::Expr::BlockExpr(b) => b.stmt_list().and_then(|s| s.tail_expr()).map_or(K::Unknown, |tail| expression(sema, &tail)),
         ast::Expr::CastExpr(c) => {
             let to_pointer = sema.type_of_expr(expr).is_some_and(|t| t.original.is_raw_ptr());
             if to_pointer || c.ty().is_some_and(|t| matches!(t, ast::Type::PtrType(_))) { K::RawPtrNew } else { K::Conversion }

@@ -95,3 +95,22 @@ fn the_sites_fixture_reports_every_site_kind() {
     }
     insta::assert_snapshot!("sites", std::fs::read_to_string(&path).unwrap());
 }
+
+#[test]
+fn the_kinds_fixture_classifies_all_78_initializer_kinds() {
+    let dir = fixture("kinds");
+    let output = run(dir.path(), &["--quiet"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let path = dir.path().join(".borrowscope/type-info.json");
+    let info = type_info_schema::TypeInfo::read(&path).unwrap();
+    let bindings = &info.file("src/main.rs").unwrap().bindings;
+    // Each binding named after a kind (`rc_clone`, `await_`...) has exactly that kind.
+    for kind in type_info_schema::InitializerKind::ALL {
+        let named: Vec<_> = bindings.iter().filter(|b| b.name.trim_end_matches('_') == kind.name()).collect();
+        assert!(!named.is_empty(), "the fixture has no binding named {kind}");
+        for binding in named {
+            assert_eq!(binding.kind, *kind, "{} at {}:{}", binding.name, binding.line, binding.column);
+        }
+    }
+    insta::assert_snapshot!("kinds", std::fs::read_to_string(&path).unwrap());
+}
