@@ -82,16 +82,40 @@ fn binding(
     } else {
         (ResolvedType::Known(ty.display_truncated(db, None, target).to_string()), Some(traits.facts(db, &ty)))
     };
+    let declared_type = declared_type(sema, pat).filter(|declared| match &ty_text {
+        ResolvedType::Known(resolved) => declared != resolved,
+        ResolvedType::Unknown { .. } => true,
+    });
     Some(Binding {
         line: position.line,
         column: position.column,
         name: name.text().to_string(),
         ty: ty_text,
-        declared_type: None,
+        declared_type,
         kind: classify::initializer(sema, pat),
         function: function_path(sema, pat.syntax()),
         traits: facts.map(|f: TraitFacts| f),
     })
+}
+
+/// The type as the user wrote it: the `let`'s annotation, or the alias a constructor is
+/// called through (`MyRc::new(1)` is a `MyRc`).
+fn declared_type(sema: &Semantics<'_, RootDatabase>, pat: &ast::IdentPat) -> Option<String> {
+    let local = pat.syntax().ancestors().find_map(ast::LetStmt::cast)?;
+    // Only for a binding that is the whole pattern; in `(a, b)` the annotation is the tuple's.
+    if local.pat()?.syntax() != pat.syntax() {
+        return None;
+    }
+    if let Some(ty) = local.ty() {
+        return Some(ty.syntax().text().to_string());
+    }
+    let ast::Expr::CallExpr(call) = local.initializer()? else { return None };
+    let ast::Expr::PathExpr(callee) = call.expr()? else { return None };
+    let qualifier = callee.path()?.qualifier()?;
+    match sema.resolve_path(&qualifier)? {
+        hir::PathResolution::Def(hir::ModuleDef::TypeAlias(alias)) => Some(alias.name(sema.db).as_str().to_owned()),
+        _ => None,
+    }
 }
 
 /// The path of the function (or closure's function) around a node: `krate::module::Type::name`.

@@ -114,3 +114,45 @@ fn the_kinds_fixture_classifies_all_78_initializer_kinds() {
     }
     insta::assert_snapshot!("kinds", std::fs::read_to_string(&path).unwrap());
 }
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_manifest_that_does_not_parse_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), "[package\nname = ").unwrap();
+    let output = run(dir.path(), &["--no-build-scripts"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("cannot load the workspace"), "{}", stderr(&output));
+}
+
+#[test]
+fn code_with_errors_is_analyzed_as_far_as_it_can_be() {
+    let dir = fixture("basic");
+    std::fs::write(
+        dir.path().join("src/main.rs"),
+        "fn main() {\n    let fine = 1u8;\n    let broken = no_such_function();\n    let syntax = (;\n}\n",
+    )
+    .unwrap();
+    let output = run(dir.path(), &["--quiet", "--no-build-scripts"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let info = type_info_schema::TypeInfo::read(&dir.path().join(".borrowscope/type-info.json")).unwrap();
+    let bindings = &info.file("src/main.rs").unwrap().bindings;
+    let fine = bindings.iter().find(|b| b.name == "fine").unwrap();
+    assert_eq!(fine.ty, type_info_schema::ResolvedType::Known("u8".into()));
+    let broken = bindings.iter().find(|b| b.name == "broken").unwrap();
+    assert!(matches!(broken.ty, type_info_schema::ResolvedType::Unknown { .. }), "{:?}", broken.ty);
+    assert!(broken.traits.is_none());
+}
+
+#[test]
+fn an_unwritable_output_folder_is_a_clear_error() {
+    let dir = fixture("basic");
+    let blocker = dir.path().join("not-a-folder");
+    std::fs::write(&blocker, "").unwrap();
+    let output = run(dir.path(), &["--quiet", "--no-build-scripts", "--output", blocker.join("type-info.json").to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("cannot create"), "{}", stderr(&output));
+}

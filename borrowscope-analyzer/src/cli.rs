@@ -1,0 +1,182 @@
+//! The command line of the analyzer, shared by the `borrowscope-analyzer` and
+//! `cargo-borrowscope` binaries: analyzes a Cargo workspace and writes
+//! `.borrowscope/type-info.json` for `#[trace_borrow]`. The only code that uses `anyhow`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use borrowscope_analyzer::config::FeatureSelection;
+use borrowscope_analyzer::load::{LoadOptions, load};
+use borrowscope_analyzer::std_sources::StdSources;
+use borrowscope_analyzer::walk::analyze;
+use clap::Parser;
+use type_info_schema::{ContentHash, TypeInfo};
+
+/// Analyzes a Cargo workspace with rust-analyzer and writes .borrowscope/type-info.json.
+#[derive(Parser, Debug)]
+#[command(name = "borrowscope-analyzer", version)]
+struct Args {
+    /// The workspace to analyze (a folder at or below its Cargo.toml); the current one by default.
+    path: Option<PathBuf>,
+    /// Where to write the file (default: <workspace root>/.borrowscope/type-info.json).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Do not write: exit 1 and name the files that differ when the existing file is stale.
+    #[arg(long)]
+    check: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Features to activate, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    features: Vec<String>,
+    /// Activate every feature.
+    #[arg(long)]
+    all_features: bool,
+    /// Do not activate the `default` feature.
+    #[arg(long)]
+    no_default_features: bool,
+    /// Do not run build scripts (faster; cfgs they set are then unknown).
+    #[arg(long)]
+    no_build_scripts: bool,
+    /// Do not expand procedural macros.
+    #[arg(long)]
+    no_proc_macros: bool,
+}
+
+/// Runs the command with the process's arguments.
+pub(crate) fn main() -> ExitCode {
+    // `cargo borrowscope analyze ...` runs this binary as `cargo-borrowscope borrowscope analyze ...`.
+    let mut argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some("borrowscope") {
+        argv.remove(1);
+        if argv.get(1).map(String::as_str) == Some("analyze") {
+            argv.remove(1);
+        }
+    }
+    let args = Args::parse_from(argv);
+    match run(&args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What decides whether a re-run can be skipped: the options and every analyzed file's hash.
+fn fingerprint(args: &Args, info: &TypeInfo) -> String {
+    let mut text = format!(
+        "features={:?} all={} no_default={} build_scripts={} proc_macros={}\n",
+        args.features, args.all_features, args.no_default_features, !args.no_build_scripts, !args.no_proc_macros
+    );
+    for (path, entry) in &info.files {
+        text.push_str(&format!("{path} {}\n", entry.hash));
+    }
+    text
+}
+
+/// Whether every file of the previous analysis still has the same hash, no Rust file was
+/// added, and the options are the same: then loading can be skipped entirely.
+fn unchanged(root: &Path, args: &Args, previous: &TypeInfo, state: &Path) -> bool {
+    let Ok(recorded) = std::fs::read_to_string(state) else { return false };
+    if recorded != fingerprint(args, previous) {
+        return false;
+    }
+    let same_files = previous.files.iter().all(|(path, entry)| std::fs::read(root.join(path)).is_ok_and(|b| ContentHash::of(&b) == entry.hash));
+    same_files && rust_files(root).iter().all(|f| previous.files.contains_key(f))
+}
+
+/// The workspace's Rust files (outside `target/` and hidden folders), relative, with `/`.
+fn rust_files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            if path.is_dir() {
+                if name != "target" && !name.starts_with('.') {
+                    stack.push(path);
+                }
+            } else if name.ends_with(".rs")
+                && let Ok(relative) = path.strip_prefix(root)
+            {
+                out.push(relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+            }
+        }
+    }
+    out
+}
+
+fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let start = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let std = StdSources::discover()?;
+    let features = if args.all_features {
+        FeatureSelection::All
+    } else if args.features.is_empty() && !args.no_default_features {
+        FeatureSelection::Default
+    } else {
+        FeatureSelection::Selected { features: args.features.clone(), no_default: args.no_default_features }
+    };
+    let options = LoadOptions { features, build_scripts: !args.no_build_scripts, proc_macros: !args.no_proc_macros };
+    let root_guess = std::path::absolute(&start)?;
+    let root_guess = root_guess.ancestors().find(|d| d.join("Cargo.toml").is_file()).map(Path::to_owned);
+    if let Some(root) = &root_guess {
+        let output = args.output.clone().unwrap_or_else(|| root.join(".borrowscope/type-info.json"));
+        let state = output.with_extension("state");
+        if !args.check
+            && let Ok(previous) = TypeInfo::read(&output)
+            && unchanged(root, args, &previous, &state)
+        {
+            if !args.quiet {
+                eprintln!("borrowscope-analyzer: nothing changed since {}; not re-analyzing", output.display());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let progress = |message: String| {
+        if !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            eprint!("\r\x1b[2K{message}");
+        }
+    };
+    let workspace = load(&start, &std, &options, &progress).context("loading the workspace")?;
+    if !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprint!("\r\x1b[2K");
+    }
+    let info = analyze(&workspace);
+    let output = args.output.clone().unwrap_or_else(|| workspace.root.join(".borrowscope/type-info.json"));
+    if args.check {
+        let existing = TypeInfo::read(&output).ok();
+        let stale: Vec<&String> = info
+            .files
+            .iter()
+            .filter(|(path, entry)| existing.as_ref().and_then(|e| e.file(path)) != Some(*entry))
+            .map(|(path, _)| path)
+            .chain(existing.iter().flat_map(|e| e.files.keys()).filter(|p| !info.files.contains_key(*p)))
+            .collect();
+        if stale.is_empty() {
+            if !args.quiet {
+                eprintln!("borrowscope-analyzer: {} is up to date", output.display());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!("borrowscope-analyzer: {} is stale for:", output.display());
+        stale.iter().for_each(|p| eprintln!("  {p}"));
+        eprintln!("re-run `borrowscope-analyzer` to refresh it");
+        return Ok(ExitCode::from(1));
+    }
+    let folder = output.parent().context("the output path has no folder")?;
+    std::fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+    info.write(&output)?;
+    std::fs::write(output.with_extension("state"), fingerprint(args, &info)).with_context(|| format!("cannot write next to {}", output.display()))?;
+    if !args.quiet {
+        let bindings: usize = info.files.values().map(|f| f.bindings.len()).sum();
+        eprintln!("borrowscope-analyzer: wrote {} ({} files, {} bindings)", output.display(), info.files.len(), bindings);
+    }
+    // Dropping rust-analyzer's database takes seconds on large workspaces; the process ends.
+    std::mem::forget(workspace);
+    Ok(ExitCode::SUCCESS)
+}
