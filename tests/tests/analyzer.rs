@@ -156,3 +156,27 @@ fn an_unwritable_output_folder_is_a_clear_error() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("cannot create"), "{}", stderr(&output));
 }
+
+#[test]
+fn a_workspace_with_a_path_dependency_a_build_script_cfg_and_a_derive() {
+    let dir = fixture("workspace");
+    // Run from a member: the analysis covers the whole workspace, written at its root.
+    let output = run(&dir.path().join("app"), &["--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let path = dir.path().join(".borrowscope/type-info.json");
+    let info = type_info_schema::TypeInfo::read(&path).unwrap();
+    let binding = |file: &str, name: &str| info.file(file).unwrap().bindings.iter().find(|b| b.name == name).unwrap().clone();
+    // `util::fast` exists only under the cfg its build script sets.
+    assert_eq!(binding("app/src/main.rs", "shared").ty, type_info_schema::ResolvedType::Known("Rc<u32>".into()));
+    // `hello_from_derive` exists only once the derive is expanded.
+    assert_eq!(binding("app/src/main.rs", "made").kind, type_info_schema::InitializerKind::PointerFactory);
+    assert_eq!(binding("util/src/lib.rs", "value").kind, type_info_schema::InitializerKind::RcNew);
+    insta::assert_snapshot!("workspace", std::fs::read_to_string(&path).unwrap());
+
+    // Without build scripts the cfg is unknown, so `fast` is not there to resolve.
+    let output = run(dir.path(), &["--quiet", "--no-build-scripts"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let info = type_info_schema::TypeInfo::read(&path).unwrap();
+    let shared = info.file("app/src/main.rs").unwrap().bindings.iter().find(|b| b.name == "shared").unwrap().clone();
+    assert!(matches!(shared.ty, type_info_schema::ResolvedType::Unknown { .. }), "{:?}", shared.ty);
+}
