@@ -65,27 +65,26 @@ pub(crate) fn main() -> ExitCode {
     }
 }
 
-/// What decides whether a re-run can be skipped: the options and every analyzed file's hash.
-fn fingerprint(args: &Args, info: &TypeInfo) -> String {
+/// What decides whether a re-run can be skipped: the options, and every Rust file of the
+/// workspace with its hash (also files no analysis reached, such as a module behind a feature
+/// that is off: a change there may matter with other options).
+fn fingerprint(root: &Path, args: &Args) -> String {
     let mut text = format!(
         "features={:?} all={} no_default={} build_scripts={} proc_macros={}\n",
         args.features, args.all_features, args.no_default_features, !args.no_build_scripts, !args.no_proc_macros
     );
-    for (path, entry) in &info.files {
-        text.push_str(&format!("{path} {}\n", entry.hash));
+    let mut files = rust_files(root);
+    files.sort();
+    for path in files {
+        let hash = std::fs::read(root.join(&path)).map(|bytes| ContentHash::of(&bytes).to_string()).unwrap_or_default();
+        text.push_str(&format!("{path} {hash}\n"));
     }
     text
 }
 
-/// Whether every file of the previous analysis still has the same hash, no Rust file was
-/// added, and the options are the same: then loading can be skipped entirely.
-fn unchanged(root: &Path, args: &Args, previous: &TypeInfo, state: &Path) -> bool {
-    let Ok(recorded) = std::fs::read_to_string(state) else { return false };
-    if recorded != fingerprint(args, previous) {
-        return false;
-    }
-    let same_files = previous.files.iter().all(|(path, entry)| std::fs::read(root.join(path)).is_ok_and(|b| ContentHash::of(&b) == entry.hash));
-    same_files && rust_files(root).iter().all(|f| previous.files.contains_key(f))
+/// Whether nothing changed since the analysis that wrote `state`: then loading is skipped.
+fn unchanged(root: &Path, args: &Args, state: &Path) -> bool {
+    std::fs::read_to_string(state).is_ok_and(|recorded| recorded == fingerprint(root, args))
 }
 
 /// The workspace's Rust files (outside `target/` and hidden folders), relative, with `/`.
@@ -122,15 +121,11 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         FeatureSelection::Selected { features: args.features.clone(), no_default: args.no_default_features }
     };
     let options = LoadOptions { features, build_scripts: !args.no_build_scripts, proc_macros: !args.no_proc_macros };
-    let root_guess = std::path::absolute(&start)?;
-    let root_guess = root_guess.ancestors().find(|d| d.join("Cargo.toml").is_file()).map(Path::to_owned);
-    if let Some(root) = &root_guess {
+    // The no-change check needs only the root and the previous output, not a load.
+    if let Ok(root) = borrowscope_analyzer::load::workspace_root(&start) {
         let output = args.output.clone().unwrap_or_else(|| root.join(".borrowscope/type-info.json"));
         let state = output.with_extension("state");
-        if !args.check
-            && let Ok(previous) = TypeInfo::read(&output)
-            && unchanged(root, args, &previous, &state)
-        {
+        if !args.check && TypeInfo::read(&output).is_ok() && unchanged(&root, args, &state) {
             if !args.quiet {
                 eprintln!("borrowscope-analyzer: nothing changed since {}; not re-analyzing", output.display());
             }
@@ -171,7 +166,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let folder = output.parent().context("the output path has no folder")?;
     std::fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
     info.write(&output)?;
-    std::fs::write(output.with_extension("state"), fingerprint(args, &info)).with_context(|| format!("cannot write next to {}", output.display()))?;
+    std::fs::write(output.with_extension("state"), fingerprint(&workspace.root, args)).with_context(|| format!("cannot write next to {}", output.display()))?;
     if !args.quiet {
         let bindings: usize = info.files.values().map(|f| f.bindings.len()).sum();
         eprintln!("borrowscope-analyzer: wrote {} ({} files, {} bindings)", output.display(), info.files.len(), bindings);

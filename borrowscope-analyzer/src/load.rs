@@ -55,9 +55,7 @@ pub enum LoadError {
 
 /// Loads the workspace whose manifest is at or above `path`.
 pub fn load(path: &Path, std: &StdSources, options: &LoadOptions, progress: &(dyn Fn(String) + Sync)) -> Result<Workspace, LoadError> {
-    let path = std::path::absolute(path).map_err(|_| LoadError::NoManifest(path.to_owned()))?;
-    let root = path.ancestors().find(|dir| dir.join("Cargo.toml").is_file()).ok_or_else(|| LoadError::NoManifest(path.clone()))?;
-    let root = workspace_root(root);
+    let root = workspace_root(path)?;
     let cargo = cargo_config(std, &options.features)?;
     let load = LoadCargoConfig {
         load_out_dirs_from_check: options.build_scripts,
@@ -71,12 +69,21 @@ pub fn load(path: &Path, std: &StdSources, options: &LoadOptions, progress: &(dy
     Ok(Workspace { db, vfs, root })
 }
 
-/// The outermost folder above `start` whose manifest declares a `[workspace]`, else `start`.
-fn workspace_root(start: &Path) -> PathBuf {
-    start
-        .ancestors()
-        .filter(|dir| std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|m| m.lines().any(|l| l.trim() == "[workspace]")))
-        .last()
-        .unwrap_or(start)
-        .to_owned()
+/// The root of the Cargo workspace `path` belongs to, as Cargo itself decides it (a package
+/// whose manifest has a `[workspace]` table is its own workspace, whatever lies above it).
+pub fn workspace_root(path: &Path) -> Result<PathBuf, LoadError> {
+    let path = std::path::absolute(path).map_err(|_| LoadError::NoManifest(path.to_owned()))?;
+    let dir = path.ancestors().find(|dir| dir.join("Cargo.toml").is_file()).ok_or_else(|| LoadError::NoManifest(path.clone()))?;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .current_dir(dir)
+        .output()
+        .map_err(|err| LoadError::Cargo { path: dir.to_owned(), message: format!("cannot run cargo: {err}") })?;
+    if !output.status.success() {
+        let message = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+        return Err(LoadError::Cargo { path: dir.to_owned(), message });
+    }
+    let manifest = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    Ok(manifest.parent().map_or_else(|| dir.to_owned(), Path::to_owned))
 }
