@@ -212,14 +212,18 @@ pub(crate) fn expression(sema: &Semantics<'_, RootDatabase>, expr: &ast::Expr) -
             let raw = p.expr().and_then(|e| sema.type_of_expr(&e)).is_some_and(|t| t.original.is_raw_ptr());
             if raw { K::RawPtrDeref } else { K::Deref }
         }
+        // Macros are resolved: only std's `vec!`, `format!`, `pin!`, `addr_of!` count.
         ast::Expr::MacroExpr(m) => {
-            let name = m.macro_call().and_then(|c| c.path()).and_then(|p| p.segment()).map(|s| s.to_string()).unwrap_or_default();
-            match name.as_str() {
-                "vec" => K::VecMacro,
-                "format" => K::FormatMacro,
-                "pin" => K::PinNew,
-                "addr_of" | "addr_of_mut" => K::RawPtrNew,
-                _ => K::Unknown,
+            let resolved = m.macro_call().and_then(|call| sema.resolve_macro_call(&call));
+            match resolved.filter(|mac| is_std(db, mac.module(db).krate(db))).map(|mac| mac.name(db)) {
+                Some(name) => match name.as_str() {
+                    "vec" => K::VecMacro,
+                    "format" => K::FormatMacro,
+                    "pin" => K::PinNew,
+                    "addr_of" | "addr_of_mut" => K::RawPtrNew,
+                    _ => K::Unknown,
+                },
+                None => K::Unknown,
             }
         }
         ast::Expr::RecordExpr(_) => match sema.type_of_expr(expr).and_then(|t| t.original.as_adt()) {

@@ -17,27 +17,51 @@ use crate::classify::std_adt;
 pub(crate) fn sites(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Site> {
     let mut out = Vec::new();
     for node in root.descendants() {
-        let found = if let Some(call) = ast::CallExpr::cast(node.clone()) {
+        let Some(key) = key_token(&node) else { continue };
+        // Inside an item an attribute macro rewrites, rust-analyzer knows the expanded node:
+        // descend by the key token and analyze the node of the same kind found there. The
+        // position stays the user's.
+        let expanded_token = sema.descend_into_macros_single_exact(key.clone());
+        let expanded = expanded_token.parent_ancestors().find(|n| n.kind() == node.kind()).unwrap_or_else(|| node.clone());
+        let found = if let Some(call) = ast::CallExpr::cast(expanded.clone()) {
             call_site(sema, &call)
-        } else if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+        } else if let Some(call) = ast::MethodCallExpr::cast(expanded.clone()) {
             method_site(sema, &call)
-        } else if let Some(field) = ast::FieldExpr::cast(node.clone()) {
+        } else if let Some(field) = ast::FieldExpr::cast(expanded.clone()) {
             field_site(sema, &field)
-        } else if let Some(path) = ast::PathExpr::cast(node.clone()) {
+        } else if let Some(path) = ast::PathExpr::cast(expanded.clone()) {
             path_site(sema, &path)
-        } else if let Some(prefix) = ast::PrefixExpr::cast(node.clone()) {
+        } else if let Some(prefix) = ast::PrefixExpr::cast(expanded.clone()) {
             deref_site(sema, &prefix)
         } else {
             None
         };
-        if let Some((token, kind, target)) = found
-            && let Some(position) = Position::from_byte_offset(text, token.text_range().start().into())
+        if let Some((_, kind, target)) = found
+            && let Some(position) = Position::from_byte_offset(text, key.text_range().start().into())
         {
-            let function = crate::walk::function_path(sema, &node);
+            let function = crate::walk::function_path(sema, &expanded);
             out.push(Site { line: position.line, column: position.column, kind, target, function });
         }
     }
     out
+}
+
+/// The token that names a node's operation, which keys its site: the method or field name,
+/// the `*` of a dereference, the first token of a call or path.
+fn key_token(node: &SyntaxNode) -> Option<SyntaxToken> {
+    if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+        return call.name_ref()?.syntax().first_token();
+    }
+    if let Some(field) = ast::FieldExpr::cast(node.clone()) {
+        return field.name_ref()?.syntax().first_token();
+    }
+    if let Some(prefix) = ast::PrefixExpr::cast(node.clone()) {
+        return prefix.op_token();
+    }
+    if ast::CallExpr::can_cast(node.kind()) || ast::PathExpr::can_cast(node.kind()) {
+        return node.first_token();
+    }
+    None
 }
 
 type Found = Option<(SyntaxToken, SiteKind, String)>;

@@ -72,9 +72,18 @@ fn binding(
     pat: &ast::IdentPat,
 ) -> Option<Binding> {
     let db = sema.db;
-    let local = sema.to_def(pat)?;
     let name = pat.name()?;
     let offset: usize = name.syntax().text_range().start().into();
+    // Inside an item an attribute macro rewrites (`#[trace_borrow]`, which passes its input
+    // through while the analyzer runs), rust-analyzer knows the expanded pattern: descend into
+    // the expansion, and resolve and classify the pattern found there.
+    let expanded = name
+        .syntax()
+        .first_token()
+        .map(|token| sema.descend_into_macros_single_exact(token))
+        .and_then(|token| token.parent_ancestors().find_map(ast::IdentPat::cast));
+    let pat = &expanded.unwrap_or_else(|| pat.clone());
+    let local = sema.to_def(pat)?;
     let position = Position::from_byte_offset(text, offset)?;
     let ty = local.ty(db);
     let (ty_text, facts) = if ty.is_unknown() {

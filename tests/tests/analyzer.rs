@@ -180,3 +180,33 @@ fn a_workspace_with_a_path_dependency_a_build_script_cfg_and_a_derive() {
     let shared = info.file("app/src/main.rs").unwrap().bindings.iter().find(|b| b.name == "shared").unwrap().clone();
     assert!(matches!(shared.ty, type_info_schema::ResolvedType::Unknown { .. }), "{:?}", shared.ty);
 }
+
+#[test]
+fn traced_functions_are_analyzed_as_written() {
+    // While the analyzer runs, rust-analyzer expands `#[trace_borrow]` itself; the analyzer
+    // asks the macro (BORROWSCOPE_ANALYZING=1) to pass its input through, so the bindings
+    // inside traced functions keep their positions and types.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"traced\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]\n\
+             borrowscope-macro = {{ path = {:?} }}\nborrowscope-runtime = {{ path = {:?} }}\n\n[workspace]\n",
+            workspace().join("borrowscope-macro"),
+            workspace().join("borrowscope-runtime")
+        ),
+    )
+    .unwrap();
+    let source = "use std::rc::Rc;\n\n#[borrowscope_macro::trace_borrow]\nfn traced() -> usize {\n    let shared = Rc::new(vec![1]);\n    let other = shared.clone();\n    other.len()\n}\n\nfn main() {\n    traced();\n}\n";
+    std::fs::write(dir.path().join("src/main.rs"), source).unwrap();
+    let output = run(dir.path(), &["--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let info = type_info_schema::TypeInfo::read(&dir.path().join(".borrowscope/type-info.json")).unwrap();
+    let bindings = &info.file("src/main.rs").unwrap().bindings;
+    let names: Vec<_> = bindings.iter().map(|b| (b.name.as_str(), b.line, b.column, b.kind)).collect();
+    use type_info_schema::InitializerKind::{RcClone, RcNew};
+    assert_eq!(names, [("shared", 5, 9, RcNew), ("other", 6, 9, RcClone)]);
+    let sites: Vec<_> = info.file("src/main.rs").unwrap().sites.iter().map(|s| (s.line, s.column, s.kind)).collect();
+    assert_eq!(sites, [(6, 24, type_info_schema::SiteKind::RcClone)]);
+}
