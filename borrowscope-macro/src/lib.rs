@@ -55,6 +55,7 @@
 
 mod config;
 mod expand;
+mod types;
 mod valid;
 
 use proc_macro::TokenStream;

@@ -73,6 +73,9 @@ pub struct Guard {
     /// 0 when sampling left this instance out: it then records nothing.
     id: u64,
     state: std::cell::Cell<GuardState>,
+    /// An operation to record just before the drop: the release of a lock guard, the end of
+    /// a `RefCell` borrow.
+    release: std::cell::Cell<Option<Op>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -90,7 +93,7 @@ impl Guard {
     /// A guard for the binding described by `site`, with the binding's instance id.
     #[inline(always)]
     pub fn new(site: &'static CallSite) -> Guard {
-        Guard { site, id: fresh_id(), state: std::cell::Cell::new(GuardState::Unbound) }
+        Guard { site, id: fresh_id(), state: std::cell::Cell::new(GuardState::Unbound), release: std::cell::Cell::new(None) }
     }
 
     /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
@@ -134,6 +137,19 @@ impl Guard {
         }
     }
 
+    /// Records `release` just before the binding's drop (a lock guard's release, the end of
+    /// a `RefCell` borrow).
+    #[inline(always)]
+    pub fn releases(&self, release: Op) {
+        self.release.set(Some(release));
+    }
+
+    /// The binding's value is never dropped (`ManuallyDrop`): no drop is recorded.
+    #[inline(always)]
+    pub fn never_dropped(&self) {
+        self.set(GuardState::Moved);
+    }
+
     /// Records `op` about this binding.
     #[inline(always)]
     pub fn event(&self, op: Op, arg: u64) {
@@ -158,6 +174,9 @@ impl Guard {
 impl Drop for Guard {
     #[inline]
     fn drop(&mut self) {
+        if let (GuardState::Live | GuardState::MaybeMoved, Some(release)) = (self.state.get(), self.release.get()) {
+            event(self.site, release, self.id, 0);
+        }
         match self.state.get() {
             GuardState::Live => event(self.site, Op::Drop, self.id, 0),
             GuardState::MaybeMoved => event(self.site, Op::ScopeEnd, self.id, 0),

@@ -214,7 +214,10 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
             continue;
         }
         let guard = exp.ident("g");
-        let site = exp.site(&text, "", "let", name.span());
+        // With a type-info file, the site's kind is the analyzer's classification.
+        let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
+        let kind = known.map_or("let", |b| b.kind.name());
+        let site = exp.site(&text, "", kind, name.span());
         let constructor = match exp.config.sample {
             Some(rate) => {
                 let per_million = (rate * 1_000_000.0).round() as u64;
@@ -224,6 +227,9 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         };
         before.push(syn::parse_quote!(let #guard = #constructor;));
         after.push(syn::parse_quote!(#guard.bind(&#name);));
+        if let Some(known) = known {
+            after.extend(typed_events(exp, name, &guard, known, single && !matches!(from, Origin::Pointer(..) | Origin::MethodClone(_))));
+        }
         guards.push(Some(guard));
     }
     if let (Some(Some(guard)), Some(name)) = (guards.first(), names.first()) {
@@ -311,6 +317,48 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         exp.declare(Tracked { name: name.to_string(), guard: guard.filter(|_| !conditional) });
     }
     (before, after)
+}
+
+/// The events the analyzer's classification of a binding calls for, beyond its creation:
+/// a pointer creation with its counts for an `Rc`/`Arc` made through an alias, a factory or a
+/// conversion (`pointer`: no syntactic pointer event was recorded), a lock or `RefCell` guard
+/// with its release before its drop, no drop at all for a `ManuallyDrop`. Only emitted when
+/// the file's hash matched, so the types the calls need are the types the code has.
+fn typed_events(exp: &Expander<'_>, name: &syn::Ident, guard: &syn::Ident, known: &type_info_schema::Binding, pointer: bool) -> Vec<Stmt> {
+    use type_info_schema::{InitializerKind as K, ResolvedType};
+    let ty = match &known.ty {
+        ResolvedType::Known(ty) => ty.as_str(),
+        ResolvedType::Unknown { .. } => return Vec::new(),
+    };
+    let counted = |op: &str| -> Stmt {
+        let op = syn::Ident::new(op, proc_macro2::Span::mixed_site());
+        syn::parse_quote!(#guard.pointer(::borrowscope_runtime::__private::Op::#op, 0, &#name);)
+    };
+    let event = |op: &str, arg: u64| -> Stmt {
+        let op = syn::Ident::new(op, proc_macro2::Span::mixed_site());
+        syn::parse_quote!(#guard.event(::borrowscope_runtime::__private::Op::#op, #arg);)
+    };
+    let releases = |op: &str| -> Stmt {
+        let op = syn::Ident::new(op, proc_macro2::Span::mixed_site());
+        syn::parse_quote!(#guard.releases(::borrowscope_runtime::__private::Op::#op);)
+    };
+    let pointers = exp.has(Group::SmartPointers);
+    match known.kind {
+        K::RcNew | K::RcClone | K::PointerFactory if pointer && pointers && ty.starts_with("Rc<") => {
+            vec![counted(if known.kind == K::RcClone { "RcClone" } else { "RcNew" })]
+        }
+        K::ArcNew | K::ArcClone | K::PointerFactory if pointer && pointers && ty.starts_with("Arc<") => {
+            vec![counted(if known.kind == K::ArcClone { "ArcClone" } else { "ArcNew" })]
+        }
+        K::PointerFactory if pointer && pointers && ty.starts_with("Box<") => vec![event("BoxNew", 0)],
+        K::MutexLock if exp.has(Group::Methods) => vec![event("Lock", 0), releases("LockRelease")],
+        K::RwLockRead if exp.has(Group::Methods) => vec![event("Lock", 1), releases("LockRelease")],
+        K::RwLockWrite if exp.has(Group::Methods) => vec![event("Lock", 2), releases("LockRelease")],
+        K::RefCellBorrow if pointers => vec![releases("RefCellBorrowEnd")],
+        K::RefCellBorrowMut if pointers => vec![releases("RefCellBorrowEnd")],
+        K::ManuallyDropNew => vec![syn::parse_quote!(#guard.never_dropped();)],
+        _ => Vec::new(),
+    }
 }
 
 /// Whether an initializer spawns a thread: a call of `spawn`, possibly followed by

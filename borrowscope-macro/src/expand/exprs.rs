@@ -25,7 +25,18 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
                 _ => None,
             };
+            let site_kind = exp.position(call.func.span()).map(|(l, c)| exp.types.sites(l, c)).unwrap_or_default().iter().find_map(|s| match s.kind {
+                type_info_schema::SiteKind::FfiCall => Some("FfiCall"),
+                type_info_schema::SiteKind::UnsafeFnCall => Some("UnsafeFnCall"),
+                _ => None,
+            });
             match callee {
+                // The analyzer saw an FFI or `unsafe fn` callee: no declaration needed.
+                Some(callee) if site_kind.is_some() && exp.has(Group::Unsafe) => {
+                    let op = syn::Ident::new(site_kind.unwrap_or_default(), proc_macro2::Span::mixed_site());
+                    let site = exp.site(&callee, "", "call", call.func.span());
+                    before(expr, site, quote!(#op));
+                }
                 Some(callee) if exp.config.ffi.contains(&callee) => {
                     let site = exp.site(&callee, "", "ffi_call", call.func.span());
                     before(expr, site, quote!(FfiCall));
@@ -235,7 +246,12 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         // A read of a static the user declared (`statics = [..]`): recorded before the
         // statement, since a static is a place and must not be wrapped.
         Expr::Path(p) => {
-            if let Some(name) = declared_static(exp, &p.path) {
+            if let Some((op, arg, name)) = typed_path(exp, p) {
+                let site = exp.site(&name, if arg == 1 { "write" } else { "read" }, "static", p.span());
+                exp.before_statement(syn::parse_quote!(
+                    ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, #arg);
+                ));
+            } else if let Some(name) = declared_static(exp, &p.path) {
                 let site = exp.site(&name, "read", "static", p.span());
                 exp.before_statement(static_access(site, false));
             } else if let Some(last) = p.path.segments.last().map(|s| s.ident.to_string())
@@ -250,7 +266,34 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         // A union field the user declared (`unions = [..]`), read or written.
         Expr::Field(f) => {
             exp.visit_expr_mut(&mut f.base);
-            union_field(exp, f);
+            let position = match &f.member {
+                syn::Member::Named(ident) => exp.position(ident.span()),
+                syn::Member::Unnamed(index) => exp.position(index.span),
+            };
+            let typed = position.and_then(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::UnionFieldAccess));
+            if let Some(known) = typed {
+                let (union, field) = known.target.split_once('.').unwrap_or((&known.target, ""));
+                let site = exp.site(union, field, "union_field", f.span());
+                exp.before_statement(syn::parse_quote!(
+                    ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::UnionFieldAccess, 0, 0);
+                ));
+            } else {
+                union_field(exp, f);
+            }
+        }
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+            exp.visit_expr_mut(&mut u.expr);
+            let star = match u.op {
+                syn::UnOp::Deref(star) => star.span,
+                _ => u.span(),
+            };
+            let typed = exp.position(star).and_then(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::RawPtrDeref));
+            if typed.is_some() && exp.has(Group::Unsafe) {
+                let site = exp.site(&uses::text(&u.expr), "", "raw_ptr_deref", u.span());
+                exp.before_statement(syn::parse_quote!(
+                    ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::RawPtrDeref, 0, 0);
+                ));
+            }
         }
         // `&x` / `&mut x` of a tracked binding outside a `let` (an argument, a field...): a
         // borrow with no binding of its own. Passed through a call, so deref coercions and
@@ -278,12 +321,32 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
     true
 }
 
+/// A static read or write, or a const use, that the analyzer recorded at this path: the
+/// operation, its argument (1 for a write) and the name.
+fn typed_path(exp: &Expander<'_>, path: &syn::ExprPath) -> Option<(syn::Ident, u64, String)> {
+    use type_info_schema::SiteKind;
+    let (line, column) = exp.position(path.span())?;
+    let site = exp.types.sites(line, column).iter().find(|s| matches!(s.kind, SiteKind::StaticRead | SiteKind::StaticWrite | SiteKind::ConstUse))?;
+    let (op, arg) = match site.kind {
+        SiteKind::StaticRead if exp.has(Group::Unsafe) => ("StaticAccess", 0),
+        SiteKind::StaticWrite if exp.has(Group::Unsafe) => ("StaticAccess", 1),
+        SiteKind::ConstUse if exp.has(Group::Expressions) => ("ConstEval", 0),
+        _ => return None,
+    };
+    Some((syn::Ident::new(op, proc_macro2::Span::mixed_site()), arg, site.target.clone()))
+}
+
 /// Notes the left side of `=` or `op=` when it is a declared static (a write) or a declared
 /// union's field.
 fn place_written(exp: &mut Expander<'_>, place: &Expr) {
     match place {
         Expr::Path(p) => {
-            if let Some(name) = declared_static(exp, &p.path) {
+            if let Some((op, arg, name)) = typed_path(exp, p) {
+                let site = exp.site(&name, if arg == 1 { "write" } else { "read" }, "static", p.span());
+                exp.before_statement(syn::parse_quote!(
+                    ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, #arg);
+                ));
+            } else if let Some(name) = declared_static(exp, &p.path) {
                 let site = exp.site(&name, "write", "static", p.span());
                 exp.before_statement(static_access(site, true));
             }

@@ -19,6 +19,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Ident, ImplItem, Item, ItemFn, Signature, Stmt};
 
 use crate::config::{Conditions, Group, TraceConfig};
+use crate::types::FileTypes;
 
 /// Expands the attribute on `item`.
 pub(crate) fn item(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
@@ -95,9 +96,26 @@ fn conditional(conditions: &Conditions, instrumented: TokenStream, original: Tok
     }
 }
 
+/// What the type-info file says about the file being expanded.
+fn file_types() -> FileTypes {
+    if !proc_macro::is_available() {
+        return FileTypes::None;
+    }
+    match Span::call_site().unwrap().local_file() {
+        // Cargo gives rustc paths relative to the workspace root, its working directory.
+        Some(file) if file.is_relative() => match std::env::current_dir() {
+            Ok(dir) => crate::types::for_file(&dir.join(file)),
+            Err(_) => FileTypes::None,
+        },
+        Some(file) => crate::types::for_file(&file),
+        None => FileTypes::None,
+    }
+}
+
 fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     let mut expander = Expander::new(config, function.sig.ident.to_string());
-    let prologue = expander.prologue(&function.sig);
+    let mut prologue = expander.type_info_prologue(function.sig.ident.span());
+    prologue.extend(expander.prologue(&function.sig));
     expander.visit_block_mut(&mut function.block);
     let stmts = std::mem::take(&mut function.block.stmts);
     function.block.stmts = prologue.into_iter().chain(stmts).collect();
@@ -148,6 +166,8 @@ pub(crate) struct Expander<'a> {
     pub(crate) unions_in_scope: Vec<(String, String)>,
     /// How many `unsafe` blocks enclose the expression being expanded.
     pub(crate) unsafe_depth: usize,
+    /// What the analyzer's type-info file says about this source file.
+    pub(crate) types: FileTypes,
 }
 
 impl<'a> Expander<'a> {
@@ -162,6 +182,7 @@ impl<'a> Expander<'a> {
             fn_name,
             unions_in_scope: Vec::new(),
             unsafe_depth: 0,
+            types: file_types(),
         }
     }
 
@@ -229,6 +250,52 @@ impl<'a> Expander<'a> {
         if let Some(pending) = self.pending.last_mut() {
             pending.push(stmt);
         }
+    }
+
+    /// The position `proc_macro::Span` reports for `span` (1-based line and character
+    /// column), by which the type-info file is keyed; `None` outside a real expansion.
+    pub(crate) fn position(&self, span: Span) -> Option<(u32, u32)> {
+        proc_macro::is_available().then(|| {
+            let span = span.unwrap();
+            (span.line() as u32, span.column() as u32)
+        })
+    }
+
+    /// The statements that tie the expansion to the type-info file: an `include_bytes!` of it,
+    /// so Cargo rebuilds the crate when it changes, and, once per source file, the notice
+    /// that the file's entries are stale or unreadable.
+    fn type_info_prologue(&mut self, span: Span) -> Vec<Stmt> {
+        let mut stmts = Vec::new();
+        // The macro reads these variables; reading them in the generated code too puts them
+        // in rustc's dependency info, so Cargo rebuilds when they change.
+        if proc_macro::is_available() {
+            let (strict, path) = (crate::types::STRICT_ENV, crate::types::TYPE_INFO_ENV);
+            stmts.push(syn::parse_quote!(const _: [Option<&str>; 2] = [option_env!(#strict), option_env!(#path)];));
+        }
+        if let Some(path) = self.types.tracked() {
+            let path = path.display().to_string();
+            stmts.push(syn::parse_quote!(const _: &[u8] = include_bytes!(#path);));
+        }
+        if let FileTypes::Unusable { message, .. } = &self.types
+            && crate::types::first_notice(message)
+        {
+            let message = message.clone();
+            if crate::types::strict() {
+                let text = format!("borrowscope: {message} (BORROWSCOPE_STRICT=1 makes this an error)");
+                stmts.push(syn::parse_quote_spanned!(span=> compile_error!(#text);));
+            } else {
+                self.counter += 1;
+                let item = format_ident!("__borrowscope_stale{}", self.counter, span = span);
+                let note = format!("borrowscope: {message}");
+                stmts.push(syn::parse_quote!({
+                    #[deprecated(note = #note)]
+                    #[allow(non_camel_case_types)]
+                    struct #item;
+                    let _ = #item;
+                }));
+            }
+        }
+        stmts
     }
 
     /// With the `warn` option, a compile-time warning at `span` (on stable Rust, through a

@@ -1,0 +1,136 @@
+//! The type-info phase: the analyzer's `.borrowscope/type-info.json`, read once per compiler
+//! process, and the entries of the file being expanded, looked up by the exact position
+//! `proc_macro::Span` reports.
+//!
+//! A source file whose content hash differs from the one recorded is stale: its entries are
+//! ignored (the expansion falls back to syntax) and the user is told once per file how to
+//! refresh it, as a warning, or as an error when `BORROWSCOPE_STRICT=1` (for CI). A file that
+//! cannot be read (corrupt, another schema version) is treated the same way.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use type_info_schema::{Binding, ContentHash, FileEntry, Site, SiteKind, TypeInfo};
+
+/// Where to find the type-info file instead of walking up from the crate's manifest.
+pub(crate) const TYPE_INFO_ENV: &str = "BORROWSCOPE_TYPE_INFO";
+/// When `1`, a stale or unreadable type-info file is a compile error rather than a warning.
+pub(crate) const STRICT_ENV: &str = "BORROWSCOPE_STRICT";
+
+/// The loaded file: its content, the workspace root its paths are relative to, and where
+/// it is (for rebuild tracking and messages).
+pub(crate) struct Loaded {
+    info: TypeInfo,
+    root: PathBuf,
+    pub(crate) path: PathBuf,
+}
+
+/// What the type-info file says about one source file.
+pub(crate) enum FileTypes {
+    /// No usable type-info file: syntax only, nothing to say.
+    None,
+    /// Usable entries for this file.
+    Fresh(&'static FileEntry, &'static Loaded),
+    /// The file or its entry cannot be used; the message says why and what to do. `loaded`
+    /// is set when the type-info file itself was read (so rebuilds still track it).
+    Unusable { message: String, loaded: Option<&'static Loaded> },
+}
+
+/// The type-info file, or why it could not be read (`None` when there is none at all).
+fn loaded() -> &'static Result<Option<Loaded>, (PathBuf, String)> {
+    static LOADED: OnceLock<Result<Option<Loaded>, (PathBuf, String)>> = OnceLock::new();
+    LOADED.get_or_init(|| {
+        let path = match std::env::var_os(TYPE_INFO_ENV) {
+            Some(path) => PathBuf::from(path),
+            None => {
+                let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+                let found = manifest.ancestors().map(|dir| dir.join(".borrowscope/type-info.json")).find(|p| p.is_file());
+                match found {
+                    Some(path) => path,
+                    None => return Ok(None),
+                }
+            }
+        };
+        let root = path.parent().and_then(Path::parent).unwrap_or(Path::new("")).to_owned();
+        match TypeInfo::read(&path) {
+            Ok(info) => Ok(Some(Loaded { info, root, path })),
+            Err(err) => Err((path, err.to_string())),
+        }
+    })
+}
+
+/// The entries for the source file `file` (an absolute path, as `Span::local_file` gives).
+pub(crate) fn for_file(file: &Path) -> FileTypes {
+    let loaded = match loaded() {
+        Ok(Some(loaded)) => loaded,
+        Ok(None) => return FileTypes::None,
+        Err((path, message)) => {
+            return FileTypes::Unusable { message: format!("{message} (from {}); using syntax only", path.display()), loaded: None };
+        }
+    };
+    let Ok(relative) = file.strip_prefix(&loaded.root) else { return FileTypes::None };
+    let key = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    let Some(entry) = loaded.info.file(&key) else { return FileTypes::None };
+    if !hash_matches(file, entry) {
+        let message = format!(
+            "{key} changed since {} was written, so its type information is ignored and syntax is used instead; re-run `borrowscope-analyzer` to refresh it",
+            loaded.path.display()
+        );
+        return FileTypes::Unusable { message, loaded: Some(loaded) };
+    }
+    FileTypes::Fresh(entry, loaded)
+}
+
+/// Whether the file on disk still has the hash recorded for it (computed once per file).
+fn hash_matches(file: &Path, entry: &FileEntry) -> bool {
+    static CHECKED: Mutex<Option<HashMap<PathBuf, bool>>> = Mutex::new(None);
+    let mut checked = CHECKED.lock().unwrap_or_else(PoisonError::into_inner);
+    let checked = checked.get_or_insert_with(HashMap::new);
+    *checked.entry(file.to_owned()).or_insert_with(|| std::fs::read(file).is_ok_and(|bytes| ContentHash::of(&bytes) == entry.hash))
+}
+
+/// Whether the message about `key` still has to be shown: once per file per process.
+pub(crate) fn first_notice(key: &str) -> bool {
+    static SHOWN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+    SHOWN.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert_with(HashSet::new).insert(key.to_owned())
+}
+
+/// Whether stale or unreadable files are errors (`BORROWSCOPE_STRICT=1`).
+pub(crate) fn strict() -> bool {
+    std::env::var_os(STRICT_ENV).is_some_and(|v| v == "1")
+}
+
+impl FileTypes {
+    /// The binding recorded at this position, if the entries are usable.
+    pub(crate) fn binding(&self, line: u32, column: u32) -> Option<&'static Binding> {
+        match self {
+            FileTypes::Fresh(entry, _) => entry.binding_at(line, column),
+            _ => None,
+        }
+    }
+
+    /// The site of `kind` recorded at this position, if the entries are usable.
+    pub(crate) fn site(&self, line: u32, column: u32, kind: SiteKind) -> Option<&'static Site> {
+        match self {
+            FileTypes::Fresh(entry, _) => entry.site_at(line, column, kind),
+            _ => None,
+        }
+    }
+
+    /// The sites at this position, if the entries are usable.
+    pub(crate) fn sites(&self, line: u32, column: u32) -> &'static [Site] {
+        match self {
+            FileTypes::Fresh(entry, _) => entry.sites_at(line, column),
+            _ => &[],
+        }
+    }
+
+    /// The type-info file to track for rebuilds, if one was read.
+    pub(crate) fn tracked(&self) -> Option<&'static Path> {
+        match self {
+            FileTypes::Fresh(_, loaded) | FileTypes::Unusable { loaded: Some(loaded), .. } => Some(&loaded.path),
+            _ => None,
+        }
+    }
+}
