@@ -1,4 +1,9 @@
+//! `cargo xtask demo`: the whole toolchain on `examples/demo` in one command.
 //! `cargo xtask trial [CRATE@VERSION ...]`: the real-code trial of `#[trace_borrow]`.
+//!
+//! The demo analyzes the example project with the analyzer (built in release mode), builds
+//! and runs it instrumented, and leaves in `target/demo/` its type-info file, its trace
+//! (JSON), its ownership graph (DOT) and its Chrome trace; the run prints the trace as text.
 //!
 //! For each crate (by default those in `TRIAL_CRATES`), fetches its published source with
 //! `cargo vendor`, makes two copies under `target/trial/`, and in both reformats every Rust
@@ -20,13 +25,50 @@ const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0"
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some("demo") => demo(),
         Some("trial") => {
             let crates: Vec<String> =
                 if args.len() > 1 { args[1..].to_vec() } else { TRIAL_CRATES.iter().map(|s| s.to_string()).collect() };
             trial(&crates)
         }
-        _ => bail!("usage: cargo xtask trial [CRATE@VERSION ...]"),
+        _ => bail!("usage: cargo xtask demo | cargo xtask trial [CRATE@VERSION ...]"),
     }
+}
+
+fn demo() -> Result<()> {
+    let root = workspace_root();
+    let project = root.join("examples/demo");
+    let out = root.join("target/demo");
+    std::fs::create_dir_all(&out)?;
+    let status = Command::new("cargo")
+        .args(["run", "--release", "--quiet", "-p", "borrowscope-analyzer", "--bin", "borrowscope-analyzer", "--"])
+        .arg(&project)
+        .current_dir(&root)
+        .status()?;
+    if !status.success() {
+        bail!("the analyzer failed on {}", project.display());
+    }
+    std::fs::copy(project.join(".borrowscope/type-info.json"), out.join("type-info.json"))?;
+    // The macro tracks the type-info file once it exists; touching the source makes a build
+    // that predates the file expand again with it.
+    let main = project.join("src/main.rs");
+    std::fs::write(&main, std::fs::read(&main)?)?;
+    let status = Command::new("cargo")
+        .args(["run", "--quiet", "--manifest-path"])
+        .arg(project.join("Cargo.toml"))
+        .arg("--")
+        .arg(&out)
+        .env("CARGO_TARGET_DIR", root.join("target/demo-build"))
+        .status()?;
+    if !status.success() {
+        bail!("the demo program failed");
+    }
+    for file in ["type-info.json", "trace.json", "graph.dot", "trace.chrome.json"] {
+        let path = out.join(file);
+        let size = std::fs::metadata(&path).with_context(|| format!("{} was not written", path.display()))?.len();
+        eprintln!("demo: wrote {} ({size} bytes)", path.display());
+    }
+    Ok(())
 }
 
 fn workspace_root() -> PathBuf {

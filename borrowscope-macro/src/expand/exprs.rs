@@ -49,11 +49,12 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             }
         }
         Expr::MethodCall(call) => {
+            // The label is the receiver as the user wrote it, taken before it is rewritten.
+            let receiver = uses::text(&call.receiver);
             exp.visit_expr_mut(&mut call.receiver);
             call.args.iter_mut().for_each(|arg| exp.visit_expr_mut(arg));
             call.args.iter_mut().for_each(|arg| uses::by_value(exp, arg));
             let method = call.method.to_string();
-            let receiver = uses::text(&call.receiver);
             let probe = uses::maybe_moved(exp, &call.receiver);
             let op = match method.as_str() {
                 "clone" => Some(quote!(Clone)),
