@@ -3,29 +3,10 @@
 //! The analyzer is built with optimisation (a debug build of rust-analyzer's libraries is
 //! about 11x slower) and run as a user would run it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
-}
-
-/// Builds the analyzer in release mode once per test process and returns its path.
-fn analyzer() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let status = Command::new(env!("CARGO"))
-                .args(["build", "--release", "--locked", "-p", "borrowscope-analyzer", "--bin", "borrowscope-analyzer"])
-                .current_dir(workspace())
-                .status()
-                .unwrap();
-            assert!(status.success(), "building the analyzer failed");
-            let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace().join("target"), PathBuf::from);
-            target.join("release/borrowscope-analyzer")
-        })
-        .clone()
-}
+use borrowscope_tests::{analyzer, workspace};
 
 /// Copies a fixture into a fresh folder (so the test never writes into the repository).
 fn fixture(name: &str) -> tempfile::TempDir {

@@ -2,31 +2,10 @@
 //! trace; the same without the type-info file; and what happens when the file is stale,
 //! corrupt or refreshed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
-}
-
-fn target() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace().join("target"), PathBuf::from)
-}
-
-fn analyzer() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let status = Command::new(env!("CARGO"))
-                .args(["build", "--release", "--locked", "-p", "borrowscope-analyzer", "--bin", "borrowscope-analyzer"])
-                .current_dir(workspace())
-                .status()
-                .unwrap();
-            assert!(status.success());
-            target().join("release/borrowscope-analyzer")
-        })
-        .clone()
-}
+use borrowscope_tests::{analyzer, target, workspace};
 
 const SOURCE: &str = r#"use std::mem::ManuallyDrop;
 use std::rc::Rc;

@@ -247,11 +247,8 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         // A read of a static the user declared (`statics = [..]`): recorded before the
         // statement, since a static is a place and must not be wrapped.
         Expr::Path(p) => {
-            if let Some((op, arg, name)) = typed_path(exp, p) {
-                let site = exp.site(&name, if arg == 1 { "write" } else { "read" }, "static", p.span());
-                exp.before_statement(syn::parse_quote!(
-                    ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, #arg);
-                ));
+            if record_typed_path(exp, p) {
+                // The analyzer's site told what this path is.
             } else if let Some(name) = declared_static(exp, &p.path) {
                 let site = exp.site(&name, "read", "static", p.span());
                 exp.before_statement(static_access(site, false));
@@ -322,6 +319,17 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
     true
 }
 
+/// Records the static access or const use the analyzer found at this path, before the
+/// statement; returns whether there was one.
+fn record_typed_path(exp: &mut Expander<'_>, path: &syn::ExprPath) -> bool {
+    let Some((op, arg, name)) = typed_path(exp, path) else { return false };
+    let site = exp.site(&name, if arg == 1 { "write" } else { "read" }, "static", path.span());
+    exp.before_statement(syn::parse_quote!(
+        ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, #arg);
+    ));
+    true
+}
+
 /// A static read or write, or a const use, that the analyzer recorded at this path: the
 /// operation, its argument (1 for a write) and the name.
 fn typed_path(exp: &Expander<'_>, path: &syn::ExprPath) -> Option<(syn::Ident, u64, String)> {
@@ -342,11 +350,8 @@ fn typed_path(exp: &Expander<'_>, path: &syn::ExprPath) -> Option<(syn::Ident, u
 fn place_written(exp: &mut Expander<'_>, place: &Expr) {
     match place {
         Expr::Path(p) => {
-            if let Some((op, arg, name)) = typed_path(exp, p) {
-                let site = exp.site(&name, if arg == 1 { "write" } else { "read" }, "static", p.span());
-                exp.before_statement(syn::parse_quote!(
-                    ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, #arg);
-                ));
+            if record_typed_path(exp, p) {
+                // The analyzer's site told what this path is.
             } else if let Some(name) = declared_static(exp, &p.path) {
                 let site = exp.site(&name, "write", "static", p.span());
                 exp.before_statement(static_access(site, true));
