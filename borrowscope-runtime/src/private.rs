@@ -32,6 +32,15 @@ pub fn new<T: ?Sized>(site: &'static CallSite, _value: &T) -> u64 {
     }
 }
 
+/// Records an event with a count (a weak count, a strong count after an upgrade).
+#[inline(always)]
+fn record_count(site: &'static CallSite, op: Op, id: u64, arg: u64, count: u64) {
+    #[cfg(feature = "track")]
+    crate::recorder::record(site, op, id, arg, count);
+    #[cfg(not(feature = "track"))]
+    let _ = (site, op, id, arg, count);
+}
+
 /// Records a pointer event (`RcNew`, `RcClone`, `ArcClone`...) with the pointer's strong
 /// count.
 #[inline(always)]
@@ -137,6 +146,54 @@ impl Guard {
         }
     }
 
+    /// Records a downgrade (`RcDowngrade` or `ArcDowngrade`, as the `Weak`'s type says) for
+    /// this binding, with the weak count after it and the pointer it came from (0 if unknown).
+    #[inline(always)]
+    pub fn downgraded<W: WeakCounted>(&self, source: u64, weak: &W) {
+        if self.id != 0 {
+            record_count(self.site, W::DOWNGRADE, self.id, source, weak.weak() as u64);
+        }
+    }
+
+    /// Records `weak.clone()` for this binding, with the weak count after it.
+    #[inline(always)]
+    pub fn weak_cloned<W: WeakCounted>(&self, source: u64, weak: &W) {
+        if self.id != 0 {
+            record_count(self.site, Op::WeakClone, self.id, source, weak.weak() as u64);
+        }
+    }
+
+    /// Records `weak.upgrade()` for this binding: the strong count after it, 0 when the
+    /// allocation was gone and the upgrade failed.
+    #[inline(always)]
+    pub fn upgraded<P: Counted>(&self, source: u64, upgraded: &Option<P>) {
+        if self.id != 0 {
+            let strong = upgraded.as_ref().map_or(0, Counted::strong);
+            record_count(self.site, Op::WeakUpgrade, self.id, source, strong as u64);
+        }
+    }
+
+    /// Records `op` for this binding with a raw pointer's address (`Box::into_raw`).
+    #[inline(always)]
+    pub fn address<P: crate::RawPointer>(&self, op: Op, pointer: &P) {
+        if self.id != 0 {
+            event(self.site, op, self.id, (*pointer).address());
+        }
+    }
+
+    /// The binding was passed to `drop(..)`: its value is dropped now. Records the release
+    /// the guard holds (a lock or `RefCell` guard's), then the drop.
+    #[inline(always)]
+    fn dropped_now(&self) {
+        if self.state.get() == GuardState::Live {
+            if let Some(release) = self.release.get() {
+                event(self.site, release, self.id, 0);
+            }
+            event(self.site, Op::Drop, self.id, 0);
+        }
+        self.set(GuardState::Moved);
+    }
+
     /// Records `release` just before the binding's drop (a lock guard's release, the end of
     /// a `RefCell` borrow).
     #[inline(always)]
@@ -196,6 +253,8 @@ pub trait ViaCopy {
     fn used(&self, from: &Guard, site: &'static CallSite, to: u64);
     /// A method call with the binding as receiver: a `Copy` value stays alive.
     fn receiver(&self, from: &Guard);
+    /// `drop(x)`: a copy is dropped, the binding stays alive.
+    fn dropped(&self, from: &Guard);
 }
 
 /// The by-value use of a binding that is not `Copy`: a move; its guard records no drop.
@@ -205,6 +264,8 @@ pub trait ViaMove {
     /// A method call with the binding as receiver: it may take `self` by value, which
     /// syntax cannot tell.
     fn receiver(&self, from: &Guard);
+    /// `drop(x)`: the value is dropped here (and a lock or `RefCell` guard released).
+    fn dropped(&self, from: &Guard);
 }
 
 impl<T: Copy> ViaCopy for Probe<'_, T> {
@@ -216,6 +277,8 @@ impl<T: Copy> ViaCopy for Probe<'_, T> {
     }
     #[inline(always)]
     fn receiver(&self, _from: &Guard) {}
+    #[inline(always)]
+    fn dropped(&self, _from: &Guard) {}
 }
 
 impl<T: ?Sized> ViaMove for &Probe<'_, T> {
@@ -229,6 +292,10 @@ impl<T: ?Sized> ViaMove for &Probe<'_, T> {
     #[inline(always)]
     fn receiver(&self, from: &Guard) {
         from.set(GuardState::MaybeMoved);
+    }
+    #[inline(always)]
+    fn dropped(&self, from: &Guard) {
+        from.dropped_now();
     }
 }
 
@@ -335,6 +402,20 @@ impl<T: ?Sized> ViaShared for Probe<'_, std::sync::Arc<T>> {
     }
 }
 
+impl<T: ?Sized> ViaShared for Probe<'_, std::rc::Weak<T>> {
+    #[inline(always)]
+    fn shared(&self, guard: &Guard, source: u64) {
+        guard.weak_cloned(source, self.0);
+    }
+}
+
+impl<T: ?Sized> ViaShared for Probe<'_, std::sync::Weak<T>> {
+    #[inline(always)]
+    fn shared(&self, guard: &Guard, source: u64) {
+        guard.weak_cloned(source, self.0);
+    }
+}
+
 /// A new allocation when the pointer is its only owner, a clone when it shares one.
 #[inline(always)]
 fn record_shared<P: Counted>(pointer: &P, guard: &Guard, source: u64) {
@@ -361,7 +442,9 @@ pub fn after<T>(site: &'static CallSite, event: Option<(Op, u64)>, value: T) -> 
 /// The operation a method call performs, decided by the receiver's type at the call site
 /// (which the compiler knows there): `join` on a `JoinHandle`, `send`/`recv` on a channel's
 /// ends, `lock`/`read`/`write` on a `Mutex` or `RwLock` (also inside an `Arc`),
-/// `borrow`/`borrow_mut` on a `RefCell` (also inside an `Rc`).
+/// `borrow`/`borrow_mut` on a `RefCell` (also inside an `Rc`), `get`/`set` on a `Cell`,
+/// `get`/`set`/`get_or_init` on a `OnceCell` or `OnceLock`, `write`/`assume_init..` on a
+/// `MaybeUninit`.
 pub trait ViaTyped {
     /// The event for `method` on this receiver, if it has one.
     fn typed(&self, method: &str) -> Option<(Op, u64)>;
@@ -416,6 +499,11 @@ via_typed! {
     std::sync::Arc<std::sync::RwLock<T>> => |m| lock_op(m, true);
     std::cell::RefCell<T> => cell_op;
     std::rc::Rc<std::cell::RefCell<T>> => cell_op;
+    std::cell::Cell<T> => |m| match m {
+        "get" => Some((Op::CellGet, 0)),
+        "set" => Some((Op::CellSet, 0)),
+        _ => None,
+    };
 }
 
 // `JoinHandle<T>` and the channel ends need `T: Sized`.
@@ -435,6 +523,25 @@ via_typed_sized! {
     std::thread::JoinHandle<T> => |m| (m == "join").then_some((Op::ThreadJoin, 0));
     std::sync::mpsc::Sender<T> => |m| (m == "send").then_some((Op::ChannelSend, 1));
     std::sync::mpsc::SyncSender<T> => |m| matches!(m, "send" | "try_send").then_some((Op::ChannelSend, 1));
+    std::cell::OnceCell<T> => |m| match m {
+        "get" => Some((Op::OnceCellGet, 0)),
+        "set" => Some((Op::OnceCellSet, 0)),
+        "get_or_init" => Some((Op::OnceCellGetOrInit, 0)),
+        _ => None,
+    };
+    std::sync::OnceLock<T> => |m| match m {
+        "get" => Some((Op::OnceLockGet, 0)),
+        "set" => Some((Op::OnceLockSet, 0)),
+        "get_or_init" => Some((Op::OnceLockGetOrInit, 0)),
+        _ => None,
+    };
+    std::mem::MaybeUninit<T> => |m| match m {
+        "write" => Some((Op::MaybeUninitWrite, 0)),
+        "assume_init" => Some((Op::MaybeUninitAssumeInit, 0)),
+        "assume_init_read" => Some((Op::MaybeUninitAssumeInitRead, 0)),
+        "assume_init_drop" => Some((Op::MaybeUninitAssumeInitDrop, 0)),
+        _ => None,
+    };
     std::sync::mpsc::Receiver<T> => |m| match m {
         "recv" | "recv_timeout" => Some((Op::ChannelRecv, 1)),
         "try_recv" => Some((Op::ChannelTryRecv, 1)),

@@ -32,3 +32,30 @@ pub fn analyzer() -> PathBuf {
         })
         .clone()
 }
+
+/// Copies a fixture of `tests/fixtures/` into a fresh folder, so that a test never writes into
+/// the repository; its `target` folder is left out. Path dependencies written relative to the
+/// fixture (`path = "../../../borrowscope-runtime"`) are pointed at the repository.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let base = workspace().join("tests/fixtures").join(name);
+    let mut stack = vec![base.clone()];
+    while let Some(path) = stack.pop() {
+        for entry in std::fs::read_dir(&path).expect("the fixture is readable").flatten() {
+            let relative = entry.path().strip_prefix(&base).expect("inside the fixture").to_owned();
+            if entry.path().is_dir() {
+                if entry.file_name() != "target" {
+                    std::fs::create_dir_all(dir.path().join(&relative)).expect("a folder in the copy");
+                    stack.push(entry.path());
+                }
+            } else if entry.file_name() == "Cargo.toml" {
+                let manifest = std::fs::read_to_string(entry.path()).expect("a readable manifest");
+                let manifest = manifest.replace("path = \"../../../", &format!("path = \"{}/", workspace().display()));
+                std::fs::write(dir.path().join(&relative), manifest).expect("the manifest is written");
+            } else {
+                std::fs::copy(entry.path(), dir.path().join(&relative)).expect("the file is copied");
+            }
+        }
+    }
+    dir
+}

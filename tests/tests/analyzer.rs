@@ -6,28 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use borrowscope_tests::{analyzer, workspace};
-
-/// Copies a fixture into a fresh folder (so the test never writes into the repository).
-fn fixture(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let mut stack = vec![workspace().join("tests/fixtures").join(name)];
-    let base = stack[0].clone();
-    while let Some(path) = stack.pop() {
-        for entry in std::fs::read_dir(&path).unwrap().flatten() {
-            let relative = entry.path().strip_prefix(&base).unwrap().to_owned();
-            if entry.path().is_dir() {
-                if entry.file_name() != "target" {
-                    std::fs::create_dir_all(dir.path().join(&relative)).unwrap();
-                    stack.push(entry.path());
-                }
-            } else {
-                std::fs::copy(entry.path(), dir.path().join(&relative)).unwrap();
-            }
-        }
-    }
-    dir
-}
+use borrowscope_tests::{analyzer, fixture, workspace};
 
 fn run(dir: &Path, extra: &[&str]) -> std::process::Output {
     Command::new(analyzer()).arg(dir).args(extra).output().unwrap()

@@ -5,7 +5,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use borrowscope_tests::{analyzer, target, workspace};
+use borrowscope_runtime::Trace;
+use borrowscope_tests::{analyzer, fixture, target, workspace};
+use type_info_schema::{InitializerKind, SiteKind, TypeInfo};
 
 const SOURCE: &str = r#"use std::mem::ManuallyDrop;
 use std::rc::Rc;
@@ -75,6 +77,28 @@ fn analyze(dir: &Path) {
 /// Each test builds into a target folder of its own (`label`): the projects share a package
 /// name, and parallel builds into one folder would overwrite each other's binary.
 fn run(dir: &Path, label: &str, envs: &[(&str, &str)]) -> (Output, String) {
+    let (output, trace) = run_traced(dir, label, envs);
+    (output, trace.as_ref().map(text).unwrap_or_default())
+}
+
+/// The trace as text for a snapshot: the events of each thread in their order (the threads'
+/// interleaving is up to the scheduler), without the global order and locations.
+fn text(trace: &Trace) -> String {
+    let mut lines: Vec<(String, String)> = trace
+        .to_text()
+        .lines()
+        .map(|line| {
+            let line = line.rsplit_once(" @").map_or(line, |(head, _)| head).trim_start();
+            let line = line.split_once(' ').map_or(line, |(_, rest)| rest);
+            (line.split(' ').next().unwrap_or_default().to_owned(), line.to_owned())
+        })
+        .collect();
+    lines.sort_by(|a, b| a.0.cmp(&b.0));
+    lines.into_iter().map(|(_, line)| line).collect::<Vec<_>>().join("\n")
+}
+
+/// `cargo run` with the trace written at exit; returns the output and the trace.
+fn run_traced(dir: &Path, label: &str, envs: &[(&str, &str)]) -> (Output, Option<Trace>) {
     let trace = dir.join("trace.json");
     let _ = std::fs::remove_file(&trace);
     let mut command = Command::new(env!("CARGO"));
@@ -88,12 +112,8 @@ fn run(dir: &Path, label: &str, envs: &[(&str, &str)]) -> (Output, String) {
         command.env(key, value);
     }
     let output = command.output().unwrap();
-    let text = std::fs::read_to_string(&trace)
-        .ok()
-        .and_then(|json| borrowscope_runtime::from_json(&json).ok())
-        .map(|trace| trace.to_text().lines().map(|l| l.rsplit_once(" @").map_or(l, |(h, _)| h).to_owned()).collect::<Vec<_>>().join("\n"))
-        .unwrap_or_default();
-    (output, text)
+    let trace = std::fs::read_to_string(&trace).ok().and_then(|json| borrowscope_runtime::from_json(&json).ok());
+    (output, trace)
 }
 
 fn stderr(output: &Output) -> String {
@@ -120,7 +140,7 @@ fn the_type_info_file_turns_syntax_into_semantics() {
     // What only the analyzer can tell: the alias's Rc and the factory's Arc with their counts,
     // the lock through Arc<Mutex<_>> and its release, the FFI call, the union field, the
     // static write; and a ManuallyDrop is not reported dropped.
-    for semantic in ["rc_new aliased", "arc_new shared", "lock guard", "lock_release guard", "ffi_call abs", "union_field_access Bits [int]", "static_access TOTAL [write]"] {
+    for semantic in ["rc_new aliased", "arc_new shared", "lock_release guard", "ffi_call abs", "union_field_access Bits [int]", "static_access TOTAL [write]"] {
         assert!(with_types.contains(semantic), "missing `{semantic}` with type info:\n{with_types}");
         assert!(!syntactic.contains(semantic), "`{semantic}` without type info:\n{syntactic}");
     }
@@ -158,4 +178,95 @@ fn stale_corrupt_and_refreshed_files() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("is not JSON"), "{}", stderr(&output));
     assert!(!corrupt.contains("ffi_call abs"), "{corrupt}");
+}
+
+/// The runtime operations an initializer or site kind's documentation names (`track_rc_new`
+/// is the operation `rc_new`), and whether any one of them is enough (`.. or ..`) or all are
+/// recorded.
+fn documented_ops(doc: &str) -> (Vec<String>, bool) {
+    let ops = doc.split('`').filter_map(|part| part.strip_prefix("track_")).map(str::to_owned).collect();
+    (ops, doc.contains(" or `track_"))
+}
+
+/// The events recorded at a source line, as `(operation, site kind)`.
+fn at_line(trace: &Trace, line: u32) -> Vec<(&'static str, &'static str)> {
+    trace.events.iter().filter(|e| e.site.line == line && e.site.file.ends_with("main.rs")).map(|e| (e.op.name(), e.site.kind)).collect()
+}
+
+/// The line of the binding named after each kind (`await_` for `await`).
+fn kind_lines(info: &TypeInfo) -> Vec<(InitializerKind, u32)> {
+    let file = info.file("src/main.rs").expect("the fixture's main.rs was analyzed");
+    InitializerKind::ALL
+        .iter()
+        .map(|kind| {
+            let name = if *kind == InitializerKind::Await { "await_".to_owned() } else { kind.name().to_owned() };
+            let binding = file.bindings.iter().find(|b| b.name == name).unwrap_or_else(|| panic!("the fixture has no binding `{name}`"));
+            assert_eq!(binding.kind, *kind, "the analyzer classified `{name}` as {}", binding.kind);
+            (*kind, binding.line)
+        })
+        .collect()
+}
+
+#[test]
+fn every_initializer_kind_and_site_kind_turns_into_its_event() {
+    let dir = fixture("traced");
+    analyze(dir.path());
+    let info = TypeInfo::read(&dir.path().join(".borrowscope/type-info.json")).unwrap();
+    let (output, typed) = run_traced(dir.path(), "traced", &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "28 10 14 Ok(18) 10 26 1 15");
+    assert!(stderr(&output).is_empty() || !stderr(&output).contains("warning"), "{}", stderr(&output));
+    let typed = typed.expect("the program wrote its trace");
+    insta::assert_snapshot!("traced_with_type_info", text(&typed));
+
+    // Every kind: the binding's creation carries the analyzer's kind, and the events its
+    // documentation names are recorded at its line.
+    for (kind, line) in kind_lines(&info) {
+        let events = at_line(&typed, line);
+        assert!(events.contains(&("new", kind.name())), "{kind}: no `new` of kind {kind} at line {line}: {events:?}");
+        let (ops, any) = documented_ops(kind.event());
+        let found: Vec<&String> = ops.iter().filter(|op| events.iter().any(|(e, _)| e == op)).collect();
+        let ok = if any { !found.is_empty() } else { found.len() == ops.len() };
+        assert!(ok, "{kind}: documented {} of {ops:?}, recorded at line {line}: {events:?}", if any { "one" } else { "all" });
+    }
+    let manually_dropped = kind_lines(&info).into_iter().find(|(k, _)| *k == InitializerKind::ManuallyDropNew).unwrap().1;
+    assert!(!at_line(&typed, manually_dropped).iter().any(|(op, _)| *op == "drop"), "a ManuallyDrop is never dropped");
+
+    // Every site kind is in the fixture, and every site of a traced function records the
+    // event its kind documents, at its line.
+    let file = info.file("src/main.rs").unwrap();
+    for kind in SiteKind::ALL {
+        assert!(file.sites.iter().any(|s| s.kind == *kind), "the fixture has no {kind} site");
+    }
+    for site in file.sites.iter().filter(|s| s.function != "traced::block_on" && s.function != "traced::main") {
+        let events = at_line(&typed, site.line);
+        let (ops, _) = documented_ops(site.kind.event());
+        assert!(ops.iter().any(|op| events.iter().any(|(e, _)| e == op)), "{} site of `{}` at line {}: none of {ops:?} in {events:?}", site.kind, site.target, site.line);
+    }
+
+    // Without the file: the same program, classified by syntax alone.
+    std::fs::remove_dir_all(dir.path().join(".borrowscope")).unwrap();
+    let (output, syntactic) = run_traced(dir.path(), "traced", &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let syntactic = syntactic.expect("the program wrote its trace");
+    insta::assert_snapshot!("traced_syntax_only", text(&syntactic));
+    for (kind, line) in kind_lines(&info) {
+        let events = at_line(&syntactic, line);
+        assert!(events.contains(&("new", "let")) && !events.contains(&("new", kind.name())), "{kind} without type info: {events:?}");
+    }
+
+    // What only the analyzer could tell, by line: exactly these events are missing without it.
+    let ops_at = |trace: &Trace| -> std::collections::BTreeSet<(u32, &'static str)> {
+        trace.events.iter().filter(|e| e.site.file.ends_with("main.rs")).map(|e| (e.site.line, e.op.name())).collect()
+    };
+    let source = std::fs::read_to_string(dir.path().join("src/main.rs")).unwrap();
+    let lines: Vec<&str> = source.lines().collect();
+    let mut semantic: Vec<String> = ops_at(&typed)
+        .difference(&ops_at(&syntactic))
+        .map(|(line, op)| format!("{op}: {}", lines[*line as usize - 1].trim()))
+        .collect();
+    semantic.sort();
+    insta::assert_snapshot!("traced_semantic_only", semantic.join("\n"));
+    let only_syntactic: Vec<_> = ops_at(&syntactic).difference(&ops_at(&typed)).copied().collect();
+    assert!(only_syntactic.is_empty(), "syntax recorded what the analyzer's run did not: {only_syntactic:?}");
 }

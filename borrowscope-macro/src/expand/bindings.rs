@@ -61,41 +61,90 @@ enum Origin {
     Spawn,
     /// `mpsc::channel()` or `mpsc::sync_channel(n)` destructured into its two ends.
     Channel,
+    /// `ManuallyDrop::new(v)`: the value is never dropped unless the program asks.
+    NeverDropped,
     /// Something else.
     Other,
+}
+
+/// `ManuallyDrop::new`, by its last two path segments.
+fn is_manually_drop(func: &Expr) -> bool {
+    let Expr::Path(p) = func else { return false };
+    let tail: Vec<String> = p.path.segments.iter().rev().take(2).map(|s| s.ident.to_string()).collect();
+    tail == ["new", "ManuallyDrop"]
 }
 
 enum PointerSource {
     None,
     /// A counted pointer (`Rc`/`Arc`): the event carries the strong count.
     Counted(Option<syn::Ident>),
+    /// `Rc::downgrade(&x)` / `Arc::downgrade(&x)`: the `Weak`'s type picks the operation and
+    /// the event carries the weak count.
+    Downgrade(Option<syn::Ident>),
+    /// `Box::into_raw(b)`: the event carries the pointer's address.
+    Address,
+}
+
+/// How a constructor's event is recorded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    Plain,
+    Counted,
+    Downgrade,
+    Address,
 }
 
 /// The operation for a constructor path such as `Rc::new` (the last two segments decide).
-fn pointer_op(path: &syn::Path) -> Option<(&'static str, bool)> {
+fn pointer_op(path: &syn::Path) -> Option<(&'static str, Flavor)> {
     let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     let tail: Vec<&str> = segments.iter().rev().take(2).rev().map(String::as_str).collect();
     Some(match tail.as_slice() {
-        ["Rc", "new"] => ("RcNew", true),
-        ["Rc", "clone"] => ("RcClone", true),
-        ["Arc", "new"] => ("ArcNew", true),
-        ["Arc", "clone"] => ("ArcClone", true),
-        ["Rc" | "Arc", "downgrade"] => ("RcDowngrade", false),
-        ["Box", "new"] => ("BoxNew", false),
-        ["Box", "pin"] => ("BoxPin", false),
-        ["Box", "from_raw"] => ("BoxFromRaw", false),
-        ["RefCell", "new"] => ("RefCellNew", false),
-        ["Cell", "new"] => ("CellNew", false),
-        ["OnceCell", "new"] => ("OnceCellNew", false),
-        ["OnceLock", "new"] => ("OnceLockNew", false),
-        ["Pin", "new"] => ("PinNew", false),
-        ["Weak", "new"] => ("WeakNew", false),
-        ["MaybeUninit", "uninit"] => ("MaybeUninitUninit", false),
-        ["MaybeUninit", "new"] => ("MaybeUninitNew", false),
-        ["Cow", "Borrowed"] => ("CowBorrowed", false),
-        ["Cow", "Owned"] => ("CowOwned", false),
+        ["Rc", "new"] => ("RcNew", Flavor::Counted),
+        ["Rc", "clone"] => ("RcClone", Flavor::Counted),
+        ["Arc", "new"] => ("ArcNew", Flavor::Counted),
+        ["Arc", "clone"] => ("ArcClone", Flavor::Counted),
+        ["Rc" | "Arc", "downgrade"] => ("RcDowngrade", Flavor::Downgrade),
+        ["Box", "new"] => ("BoxNew", Flavor::Plain),
+        ["Box", "pin"] => ("BoxPin", Flavor::Plain),
+        ["Box", "from_raw"] => ("BoxFromRaw", Flavor::Plain),
+        ["Box", "into_raw"] => ("BoxIntoRaw", Flavor::Address),
+        ["RefCell", "new"] => ("RefCellNew", Flavor::Plain),
+        ["Cell", "new"] => ("CellNew", Flavor::Plain),
+        ["OnceCell", "new"] => ("OnceCellNew", Flavor::Plain),
+        ["OnceLock", "new"] => ("OnceLockNew", Flavor::Plain),
+        ["Pin", "new"] => ("PinNew", Flavor::Plain),
+        ["Weak", "new"] => ("WeakNew", Flavor::Plain),
+        ["MaybeUninit", "uninit"] => ("MaybeUninitUninit", Flavor::Plain),
+        ["MaybeUninit", "new"] => ("MaybeUninitNew", Flavor::Plain),
+        ["Cow", "Borrowed"] => ("CowBorrowed", Flavor::Plain),
+        ["Cow", "Owned"] => ("CowOwned", Flavor::Plain),
         _ => return None,
     })
+}
+
+/// The tracked binding an initializer takes its value from: `&x` as the first argument of a
+/// call (`Rc::clone(&x)`, `Rc::downgrade(&x)`), or the receiver of a method call
+/// (`x.upgrade()`, `x.clone()`), looking through `unsafe { .. }`, `.unwrap()` and `?`.
+fn source_binding(exp: &Expander<'_>, init: &Expr) -> Option<syn::Ident> {
+    let tracked = |expr: &Expr| match expr {
+        Expr::Path(p) if p.qself.is_none() => p.path.get_ident().filter(|i| exp.lookup(&i.to_string()).is_some()).cloned(),
+        _ => None,
+    };
+    match init {
+        Expr::Call(call) => match call.args.first() {
+            Some(Expr::Reference(r)) => tracked(&r.expr),
+            _ => None,
+        },
+        Expr::MethodCall(call) if matches!(call.method.to_string().as_str(), "unwrap" | "expect") => source_binding(exp, &call.receiver),
+        Expr::MethodCall(call) => tracked(&call.receiver),
+        Expr::Try(t) => source_binding(exp, &t.expr),
+        Expr::Paren(p) => source_binding(exp, &p.expr),
+        Expr::Unsafe(u) => match u.block.stmts.as_slice() {
+            [Stmt::Expr(expr, None)] => source_binding(exp, expr),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn origin(exp: &Expander<'_>, init: &Expr) -> Origin {
@@ -142,22 +191,26 @@ fn origin(exp: &Expander<'_>, init: &Expr) -> Origin {
                 _ => Origin::Other,
             }
         }
+        // `unsafe { Box::from_raw(p) }`: the constructor inside.
+        Expr::Unsafe(u) if exp.has(Group::SmartPointers) => match u.block.stmts.as_slice() {
+            [Stmt::Expr(inner @ Expr::Call(_), None)] => match origin(exp, inner) {
+                pointer @ Origin::Pointer(..) => pointer,
+                _ => Origin::Other,
+            },
+            _ => Origin::Other,
+        },
+        Expr::Call(call) if exp.has(Group::Ownership) && is_manually_drop(&call.func) => Origin::NeverDropped,
         Expr::Call(call) if exp.has(Group::SmartPointers) => {
             let Expr::Path(callee) = &*call.func else { return Origin::Other };
-            let Some((op, counted)) = pointer_op(&callee.path) else { return Origin::Other };
+            let Some((op, flavor)) = pointer_op(&callee.path) else { return Origin::Other };
             let op = syn::Ident::new(op, proc_macro2::Span::mixed_site());
-            let source = if counted {
-                // `Rc::clone(&a)`: the clone comes from `a`.
-                let from = call.args.first().and_then(|arg| match arg {
-                    Expr::Reference(r) => match &*r.expr {
-                        Expr::Path(p) => p.path.get_ident().filter(|i| exp.lookup(&i.to_string()).is_some()).cloned(),
-                        _ => None,
-                    },
-                    _ => None,
-                });
-                PointerSource::Counted(from)
-            } else {
-                PointerSource::None
+            // `Rc::clone(&a)`, `Rc::downgrade(&a)`: the new pointer comes from `a`.
+            let from = source_binding(exp, init);
+            let source = match flavor {
+                Flavor::Plain => PointerSource::None,
+                Flavor::Counted => PointerSource::Counted(from),
+                Flavor::Downgrade => PointerSource::Downgrade(from),
+                Flavor::Address => PointerSource::Address,
             };
             Origin::Pointer(quote!(#op), source)
         }
@@ -184,6 +237,8 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     };
     // Read before the initializer is rewritten (a struct literal becomes a call).
     let union = union_type(exp, &local.pat, &init.expr);
+    let source = if single { source_binding(exp, &init.expr).and_then(|s| exp.lookup(&s.to_string())) } else { None };
+    let syntactic = matches!(from, Origin::Pointer(..) | Origin::MethodClone(_));
     // The initializer runs before the new bindings exist: expand it in the outer scope. A
     // `&x` initializer is recorded as this binding's borrow below, not as a temporary one.
     if !matches!(from, Origin::Borrow(..)) {
@@ -207,6 +262,7 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     let mut before = Vec::new();
     let mut after = Vec::new();
     let mut guards = Vec::new();
+    let mut copies = false;
     for name in &names {
         let text = name.to_string();
         if !exp.config.tracks_name(&text) {
@@ -228,7 +284,9 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         before.push(syn::parse_quote!(let #guard = #constructor;));
         after.push(syn::parse_quote!(#guard.bind(&#name);));
         if let Some(known) = known {
-            after.extend(typed_events(exp, name, &guard, known, single && !matches!(from, Origin::Pointer(..) | Origin::MethodClone(_))));
+            copies = known.traits.is_some_and(|t| t.copy);
+            let source = source.as_ref().map_or(quote!(0), |g| quote!(#g.id()));
+            after.extend(typed_events(exp, name, &guard, known, single && !syntactic, &source));
         }
         guards.push(Some(guard));
     }
@@ -247,6 +305,14 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
                     });
                 }
             }
+            // Used again later: with the analyzer's trait facts, a `Copy` value is a copy
+            // (a non-`Copy` one is a reborrow of a `&mut`, which is no copy).
+            Origin::From(source) if copies => {
+                if let Some(source_guard) = exp.lookup(&source.to_string()) {
+                    let site = exp.site(&name.to_string(), &source.to_string(), "copy", init.expr.span());
+                    after.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::Copy, #guard.id(), #source_guard.id());));
+                }
+            }
             Origin::Borrow(owner, mutable) => {
                 if let Some(owner_guard) = exp.lookup(&owner.to_string()) {
                     after.push(syn::parse_quote!(#guard.borrows(&#owner_guard, #mutable);));
@@ -258,6 +324,13 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
             }
             Origin::Pointer(op, PointerSource::None) => {
                 after.push(syn::parse_quote!(#guard.event(::borrowscope_runtime::__private::Op::#op, 0);));
+            }
+            Origin::Pointer(_, PointerSource::Downgrade(source)) => {
+                let source = source.and_then(|s| exp.lookup(&s.to_string())).map_or(quote!(0), |g| quote!(#g.id()));
+                after.push(syn::parse_quote!(#guard.downgraded(#source, &#name);));
+            }
+            Origin::Pointer(op, PointerSource::Address) => {
+                after.push(syn::parse_quote!(#guard.address(::borrowscope_runtime::__private::Op::#op, &#name);));
             }
             Origin::Read(op, base, field) => {
                 let site = exp.site(&base, &field, "read", init.expr.span());
@@ -304,6 +377,7 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
                     after.push(syn::parse_quote!(#guard.event(::borrowscope_runtime::__private::Op::Channel, #receiver_guard.id());));
                 }
             }
+            Origin::NeverDropped => after.push(syn::parse_quote!(#guard.never_dropped();)),
             Origin::From(_) | Origin::Other => {}
         }
     }
@@ -319,43 +393,82 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     (before, after)
 }
 
-/// The events the analyzer's classification of a binding calls for, beyond its creation:
-/// a pointer creation with its counts for an `Rc`/`Arc` made through an alias, a factory or a
-/// conversion (`pointer`: no syntactic pointer event was recorded), a lock or `RefCell` guard
-/// with its release before its drop, no drop at all for a `ManuallyDrop`. Only emitted when
-/// the file's hash matched, so the types the calls need are the types the code has.
-fn typed_events(exp: &Expander<'_>, name: &syn::Ident, guard: &syn::Ident, known: &type_info_schema::Binding, pointer: bool) -> Vec<Stmt> {
+/// The events the analyzer's classification of a binding calls for, beyond its creation, so
+/// that every initializer kind records its documented event: a pointer event with its counts
+/// for an `Rc`/`Arc`/`Weak` made through an alias, a factory or a conversion, the event of a
+/// constructor reached through an alias (`untracked`: syntax recorded no event of its own),
+/// the result of a `weak.upgrade()`, a `transmute`, the release of a lock or `RefCell` guard
+/// before its drop, no drop at all for a `ManuallyDrop`. `source` is the id of the binding
+/// the value came from (0 if none). Only emitted when the file's hash matched, so the types
+/// the calls need are the types the code has.
+fn typed_events(exp: &Expander<'_>, name: &syn::Ident, guard: &syn::Ident, known: &type_info_schema::Binding, untracked: bool, source: &TokenStream) -> Vec<Stmt> {
     use type_info_schema::{InitializerKind as K, ResolvedType};
     let ty = match &known.ty {
         ResolvedType::Known(ty) => ty.as_str(),
         ResolvedType::Unknown { .. } => return Vec::new(),
     };
-    let counted = |op: &str| -> Stmt {
-        let op = syn::Ident::new(op, proc_macro2::Span::mixed_site());
-        syn::parse_quote!(#guard.pointer(::borrowscope_runtime::__private::Op::#op, 0, &#name);)
+    let op = |op: &str| syn::Ident::new(op, proc_macro2::Span::mixed_site());
+    let counted = |name_op: &str| -> Stmt {
+        let op = op(name_op);
+        syn::parse_quote!(#guard.pointer(::borrowscope_runtime::__private::Op::#op, #source, &#name);)
     };
-    let event = |op: &str, arg: u64| -> Stmt {
-        let op = syn::Ident::new(op, proc_macro2::Span::mixed_site());
+    let event = |name_op: &str, arg: u64| -> Stmt {
+        let op = op(name_op);
         syn::parse_quote!(#guard.event(::borrowscope_runtime::__private::Op::#op, #arg);)
     };
-    let releases = |op: &str| -> Stmt {
-        let op = syn::Ident::new(op, proc_macro2::Span::mixed_site());
+    let releases = |name_op: &str| -> Stmt {
+        let op = op(name_op);
         syn::parse_quote!(#guard.releases(::borrowscope_runtime::__private::Op::#op);)
     };
     let pointers = exp.has(Group::SmartPointers);
+    let unsafe_ops = exp.has(Group::Unsafe);
     match known.kind {
-        K::RcNew | K::RcClone | K::PointerFactory if pointer && pointers && ty.starts_with("Rc<") => {
+        K::RcNew | K::RcClone | K::PointerFactory if untracked && pointers && ty.starts_with("Rc<") => {
             vec![counted(if known.kind == K::RcClone { "RcClone" } else { "RcNew" })]
         }
-        K::ArcNew | K::ArcClone | K::PointerFactory if pointer && pointers && ty.starts_with("Arc<") => {
+        K::ArcNew | K::ArcClone | K::PointerFactory if untracked && pointers && ty.starts_with("Arc<") => {
             vec![counted(if known.kind == K::ArcClone { "ArcClone" } else { "ArcNew" })]
         }
-        K::PointerFactory if pointer && pointers && ty.starts_with("Box<") => vec![event("BoxNew", 0)],
-        K::MutexLock if exp.has(Group::Methods) => vec![event("Lock", 0), releases("LockRelease")],
-        K::RwLockRead if exp.has(Group::Methods) => vec![event("Lock", 1), releases("LockRelease")],
-        K::RwLockWrite if exp.has(Group::Methods) => vec![event("Lock", 2), releases("LockRelease")],
-        K::RefCellBorrow if pointers => vec![releases("RefCellBorrowEnd")],
-        K::RefCellBorrowMut if pointers => vec![releases("RefCellBorrowEnd")],
+        K::PointerFactory if untracked && pointers && ty.starts_with("Box<") => vec![event("BoxNew", 0)],
+        K::WeakDowngrade if untracked && pointers && ty.starts_with("Weak<") => {
+            vec![syn::parse_quote!(#guard.downgraded(#source, &#name);)]
+        }
+        K::WeakClone if untracked && pointers && ty.starts_with("Weak<") => {
+            vec![syn::parse_quote!(#guard.weak_cloned(#source, &#name);)]
+        }
+        K::WeakUpgrade if pointers && (ty.starts_with("Option<Rc<") || ty.starts_with("Option<Arc<")) => {
+            vec![syn::parse_quote!(#guard.upgraded(#source, &#name);)]
+        }
+        K::BoxIntoRaw if untracked && unsafe_ops && ty.starts_with("*mut ") => {
+            vec![syn::parse_quote!(#guard.address(::borrowscope_runtime::__private::Op::BoxIntoRaw, &#name);)]
+        }
+        K::Transmute if unsafe_ops => vec![event("Transmute", 0)],
+        // A constructor reached through an alias or a renaming import.
+        K::BoxNew | K::BoxPin | K::BoxFromRaw | K::WeakNew | K::PinNew | K::CowBorrowed | K::CowOwned | K::RefCellNew
+        | K::CellNew | K::OnceCellNew | K::OnceLockNew | K::MaybeUninitUninit | K::MaybeUninitNew
+            if untracked && pointers =>
+        {
+            let name_op = match known.kind {
+                K::BoxNew => "BoxNew",
+                K::BoxPin => "BoxPin",
+                K::BoxFromRaw => "BoxFromRaw",
+                K::WeakNew => "WeakNew",
+                K::PinNew => "PinNew",
+                K::CowBorrowed => "CowBorrowed",
+                K::CowOwned => "CowOwned",
+                K::RefCellNew => "RefCellNew",
+                K::CellNew => "CellNew",
+                K::OnceCellNew => "OnceCellNew",
+                K::OnceLockNew => "OnceLockNew",
+                K::MaybeUninitUninit => "MaybeUninitUninit",
+                _ => "MaybeUninitNew",
+            };
+            vec![event(name_op, 0)]
+        }
+        // The lock itself was recorded at the call (`lock`, `read`, `write`); its guard
+        // releases it when it drops.
+        K::MutexLock | K::RwLockRead | K::RwLockWrite if exp.has(Group::Methods) => vec![releases("LockRelease")],
+        K::RefCellBorrow | K::RefCellBorrowMut if pointers => vec![releases("RefCellBorrowEnd")],
         K::ManuallyDropNew => vec![syn::parse_quote!(#guard.never_dropped();)],
         _ => Vec::new(),
     }

@@ -20,6 +20,10 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
     match expr {
         Expr::Call(call) => {
             visit_mut::visit_expr_call_mut(exp, call);
+            if is_drop(&call.func) && call.args.len() == 1 && exp.has(Group::Ownership) {
+                // `drop(x)`: the value is dropped here, not moved somewhere it lives on.
+                call.args.iter_mut().for_each(|arg| uses::dropped(exp, arg));
+            }
             call.args.iter_mut().for_each(|arg| uses::by_value(exp, arg));
             let callee = match &*call.func {
                 Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
@@ -55,6 +59,10 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             call.args.iter_mut().for_each(|arg| exp.visit_expr_mut(arg));
             call.args.iter_mut().for_each(|arg| uses::by_value(exp, arg));
             let method = call.method.to_string();
+            let method_span = call.method.span();
+            let unsafe_method = exp
+                .position(method_span)
+                .is_some_and(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::UnsafeFnCall).is_some());
             let probe = uses::maybe_moved(exp, &call.receiver);
             let op = match method.as_str() {
                 "clone" => Some(quote!(Clone)),
@@ -67,14 +75,15 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 method.as_str(),
                 "join" | "send" | "try_send" | "recv" | "try_recv" | "recv_timeout" | "lock" | "try_lock" | "read"
                     | "try_read" | "write" | "try_write" | "borrow" | "try_borrow" | "borrow_mut" | "try_borrow_mut"
+                    | "get" | "set" | "get_or_init" | "assume_init" | "assume_init_read" | "assume_init_drop"
             );
             let group = match method.as_str() {
                 "join" | "send" | "try_send" | "recv" | "try_recv" | "recv_timeout" => Group::Methods,
-                "borrow" | "try_borrow" | "borrow_mut" | "try_borrow_mut" => Group::SmartPointers,
+                "borrow" | "try_borrow" | "borrow_mut" | "try_borrow_mut" | "get" | "set" | "get_or_init" => Group::SmartPointers,
+                "assume_init" | "assume_init_read" | "assume_init_drop" => Group::Unsafe,
                 _ => Group::Methods,
             };
-            let path_receiver = matches!(&*call.receiver, Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some());
-            if typed && path_receiver && exp.has(group) {
+            if typed && is_place(&call.receiver) && exp.has(group) {
                 let site = exp.site(&receiver, &method, "method", call.method.span());
                 let receiver_expr = call.receiver.clone();
                 let original = &*expr;
@@ -103,6 +112,11 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             if let Some(probe) = probe {
                 let call = &*expr;
                 *expr = syn::parse_quote!(::borrowscope_runtime::__private::then(#probe, #call));
+            }
+            // The analyzer saw an `unsafe fn` method (`m.assume_init()`, `p.offset(1)`).
+            if unsafe_method && exp.has(Group::Unsafe) {
+                let site = exp.site(&method, "", "call", method_span);
+                before(expr, site, quote!(UnsafeFnCall));
             }
         }
         Expr::Struct(s) => {
@@ -165,16 +179,18 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             }
         }
         Expr::Cast(c) => {
+            // The label and location are the expression as written, taken before rewriting.
+            let (from, span) = (uses::text(&c.expr), c.span());
             exp.visit_expr_mut(&mut c.expr);
             let to = uses::text(&c.ty);
             if matches!(&*c.ty, syn::Type::Ptr(_)) {
                 if exp.has(Group::Unsafe) {
-                    let site = exp.site(&uses::text(&c.expr), &to, "raw_ptr", c.span());
+                    let site = exp.site(&from, &to, "raw_ptr", span);
                     let original = &*expr;
                     *expr = syn::parse_quote!(::borrowscope_runtime::__private::raw_ptr(#site, #original));
                 }
             } else if exp.has(Group::Expressions) {
-                let site = exp.site("", &to, "cast", c.span());
+                let site = exp.site("", &to, "cast", span);
                 pass(expr, site, quote!(TypeCast), 0);
             }
         }
@@ -215,6 +231,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             // noted when it is a declared static or union field.
             exp.visit_expr_mut(&mut a.right);
             uses::by_value(exp, &mut a.right);
+            inside_place(exp, &mut a.left);
             place_written(exp, &a.left);
         }
         Expr::Binary(b) => {
@@ -226,6 +243,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             );
             if compound {
                 exp.visit_expr_mut(&mut b.right);
+                inside_place(exp, &mut b.left);
                 place_written(exp, &b.left);
             } else {
                 visit_mut::visit_expr_binary_mut(exp, b);
@@ -281,17 +299,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         }
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
             exp.visit_expr_mut(&mut u.expr);
-            let star = match u.op {
-                syn::UnOp::Deref(star) => star.span,
-                _ => u.span(),
-            };
-            let typed = exp.position(star).and_then(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::RawPtrDeref));
-            if typed.is_some() && exp.has(Group::Unsafe) {
-                let site = exp.site(&uses::text(&u.expr), "", "raw_ptr_deref", u.span());
-                exp.before_statement(syn::parse_quote!(
-                    ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::RawPtrDeref, 0, 0);
-                ));
-            }
+            raw_deref(exp, u);
         }
         // `&x` / `&mut x` of a tracked binding outside a `let` (an argument, a field...): a
         // borrow with no binding of its own. Passed through a call, so deref coercions and
@@ -319,11 +327,65 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
     true
 }
 
+/// Records a dereference of a raw pointer that the analyzer found, before the statement.
+fn raw_deref(exp: &mut Expander<'_>, u: &syn::ExprUnary) {
+    let syn::UnOp::Deref(star) = u.op else { return };
+    let typed = exp.position(star.span).and_then(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::RawPtrDeref));
+    if typed.is_some() && exp.has(Group::Unsafe) {
+        let site = exp.site(&uses::text(&u.expr), "", "raw_ptr_deref", u.span());
+        exp.before_statement(syn::parse_quote!(
+            ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::RawPtrDeref, 0, 0);
+        ));
+    }
+}
+
+/// The left side of an assignment: the place itself is never rewritten, but the values it
+/// is computed from are (`*m.lock().unwrap() = v` locks; `*p = v` dereferences a raw
+/// pointer; `a[f(i)] = v` calls `f`).
+fn inside_place(exp: &mut Expander<'_>, place: &mut Expr) {
+    match place {
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+            raw_deref(exp, u);
+            inside_place(exp, &mut u.expr);
+        }
+        Expr::Field(f) => inside_place(exp, &mut f.base),
+        Expr::Index(i) => {
+            inside_place(exp, &mut i.expr);
+            exp.visit_expr_mut(&mut i.index);
+        }
+        Expr::Paren(p) => inside_place(exp, &mut p.expr),
+        // A call's result is a value: expanded like any other.
+        Expr::MethodCall(_) | Expr::Call(_) => exp.visit_expr_mut(place),
+        _ => {}
+    }
+}
+
+/// Whether a callee is `drop`, `mem::drop` or `std::mem::drop` / `core::mem::drop`.
+fn is_drop(func: &Expr) -> bool {
+    let Expr::Path(p) = func else { return false };
+    let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    matches!(segments.iter().map(String::as_str).collect::<Vec<_>>().as_slice(), ["drop"] | ["mem", "drop"] | ["std" | "core", "mem", "drop"])
+}
+
+/// A receiver the macro can probe without evaluating anything twice: a binding, or a field
+/// of one (`x`, `self.cell`, `state.inner.lock`).
+fn is_place(expr: &Expr) -> bool {
+    match expr {
+        Expr::Path(p) => p.qself.is_none() && p.path.get_ident().is_some(),
+        Expr::Field(f) => is_place(&f.base),
+        _ => false,
+    }
+}
+
 /// Records the static access or const use the analyzer found at this path, before the
 /// statement; returns whether there was one.
 fn record_typed_path(exp: &mut Expander<'_>, path: &syn::ExprPath) -> bool {
     let Some((op, arg, name)) = typed_path(exp, path) else { return false };
-    let site = exp.site(&name, if arg == 1 { "write" } else { "read" }, "static", path.span());
+    let site = if op == "ConstEval" {
+        exp.site(&name, "", "const", path.span())
+    } else {
+        exp.site(&name, if arg == 1 { "write" } else { "read" }, "static", path.span())
+    };
     exp.before_statement(syn::parse_quote!(
         ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, #arg);
     ));

@@ -105,3 +105,19 @@ pub(crate) fn maybe_moved(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream
         (&::borrowscope_runtime::__private::Probe(&#ident)).receiver(&#guard)
     }))
 }
+
+/// `drop(x)` of a binding: a value that is not `Copy` is dropped there (a lock or `RefCell`
+/// guard released first), which its guard records; a `Copy` one stays alive. The argument is
+/// left as written, and a binding used again later (so `Copy`) is not probed.
+pub(crate) fn dropped(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Some((ident, guard)) = tracked_path(exp, expr) else { return };
+    if used_later(exp, &ident.to_string()) {
+        return;
+    }
+    *expr = syn::parse_quote!({
+        #[allow(unused_imports)]
+        use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
+        (&::borrowscope_runtime::__private::Probe(&#ident)).dropped(&#guard);
+        #ident
+    });
+}

@@ -20,6 +20,9 @@ pub trait Counted: sealed::Sealed {
 
 /// A weak pointer whose counts can be read: `rc::Weak<T>` and `sync::Weak<T>`.
 pub trait WeakCounted: sealed::Sealed {
+    /// The operation that records a downgrade to this weak type: `RcDowngrade` for an
+    /// `rc::Weak`, `ArcDowngrade` for a `sync::Weak`.
+    const DOWNGRADE: crate::Op;
     /// The strong count of the allocation (0 once it is gone).
     fn strong(&self) -> usize;
     /// The weak count of the allocation (0 once it is gone).
@@ -55,6 +58,7 @@ impl<T: ?Sized> Counted for Arc<T> {
 }
 
 impl<T: ?Sized> WeakCounted for std::rc::Weak<T> {
+    const DOWNGRADE: crate::Op = crate::Op::RcDowngrade;
     fn strong(&self) -> usize {
         self.strong_count()
     }
@@ -64,6 +68,7 @@ impl<T: ?Sized> WeakCounted for std::rc::Weak<T> {
 }
 
 impl<T: ?Sized> WeakCounted for std::sync::Weak<T> {
+    const DOWNGRADE: crate::Op = crate::Op::ArcDowngrade;
     fn strong(&self) -> usize {
         self.strong_count()
     }
