@@ -126,6 +126,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         let output = args.output.clone().unwrap_or_else(|| root.join(".borrowscope/type-info.json"));
         let state = output.with_extension("state");
         if !args.check && TypeInfo::read(&output).is_ok() && unchanged(&root, args, &state) {
+            stop_awaiting(&output);
             if !args.quiet {
                 eprintln!("borrowscope-analyzer: nothing changed since {}; not re-analyzing", output.display());
             }
@@ -167,6 +168,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
     info.write(&output)?;
     std::fs::write(output.with_extension("state"), fingerprint(&workspace.root, args)).with_context(|| format!("cannot write next to {}", output.display()))?;
+    stop_awaiting(&output);
     if !args.quiet {
         let bindings: usize = info.files.values().map(|f| f.bindings.len()).sum();
         eprintln!("borrowscope-analyzer: wrote {} ({} files, {} bindings)", output.display(), info.files.len(), bindings);
@@ -174,4 +176,13 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // Dropping rust-analyzer's database takes seconds on large workspaces; the process ends.
     std::mem::forget(workspace);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Deletes the marker a syntax-only build left next to the output (see
+/// [`type_info_schema::AWAITING_FILE`]), so that Cargo rebuilds the crates that read it.
+fn stop_awaiting(output: &Path) {
+    if let Some(folder) = output.parent() {
+        // Absent unless a build ran before there was a file: nothing to do then.
+        let _ = std::fs::remove_file(folder.join(type_info_schema::AWAITING_FILE));
+    }
 }

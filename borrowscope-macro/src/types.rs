@@ -28,7 +28,11 @@ pub(crate) struct Loaded {
 
 /// What the type-info file says about one source file.
 pub(crate) enum FileTypes {
-    /// No usable type-info file: syntax only, nothing to say.
+    /// No type-info file: syntax only. `awaiting` is the marker to track so that the first
+    /// analysis makes Cargo rebuild (see [`type_info_schema::AWAITING_FILE`]), when it could
+    /// be created.
+    Absent { awaiting: Option<&'static Path> },
+    /// The file has no entry for this source file: syntax only, nothing to say.
     None,
     /// Usable entries for this file.
     Fresh(&'static FileEntry, &'static Loaded),
@@ -64,7 +68,7 @@ fn loaded() -> &'static Result<Option<Loaded>, (PathBuf, String)> {
 pub(crate) fn for_file(file: &Path) -> FileTypes {
     let loaded = match loaded() {
         Ok(Some(loaded)) => loaded,
-        Ok(None) => return FileTypes::None,
+        Ok(None) => return FileTypes::Absent { awaiting: awaiting() },
         Err((path, message)) => {
             return FileTypes::Unusable { message: format!("{message} (from {}); using syntax only", path.display()), loaded: None };
         }
@@ -80,6 +84,43 @@ pub(crate) fn for_file(file: &Path) -> FileTypes {
         return FileTypes::Unusable { message, loaded: Some(loaded) };
     }
     FileTypes::Fresh(entry, loaded)
+}
+
+/// The marker in the `.borrowscope/` folder where the analyzer would write the file (at the
+/// workspace root: the nearest folder from the crate up whose manifest has a `[workspace]`
+/// table, or the crate's own), created once per process; `None` when it cannot be created
+/// (a read-only source tree), and then a later analysis is seen from the next edit on.
+fn awaiting() -> Option<&'static Path> {
+    static AWAITING: OnceLock<Option<PathBuf>> = OnceLock::new();
+    AWAITING
+        .get_or_init(|| {
+            let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR")?);
+            if managed_by_cargo(&manifest) {
+                return None;
+            }
+            let is_root = |dir: &&Path| {
+                std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|text| text.lines().any(|line| line.trim() == "[workspace]"))
+            };
+            let root = manifest.ancestors().find(is_root).unwrap_or(&manifest);
+            let folder = root.join(".borrowscope");
+            let marker = folder.join(type_info_schema::AWAITING_FILE);
+            if !marker.is_file() {
+                std::fs::create_dir_all(&folder).ok()?;
+                std::fs::write(&marker, b"").ok()?;
+            }
+            Some(marker)
+        })
+        .as_deref()
+}
+
+/// Whether a crate's folder is one Cargo owns and a build must not write into: a registry
+/// or git dependency's sources, or a package being verified by `cargo package`/`publish`
+/// (`<target>/package/<name>-<version>`, the target folder holding `CACHEDIR.TAG`).
+fn managed_by_cargo(manifest: &Path) -> bool {
+    let names: Vec<String> = manifest.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let registry = names.windows(2).any(|w| (w[0] == "registry" && w[1] == "src") || (w[0] == "git" && w[1] == "checkouts"));
+    let packaged = manifest.parent().is_some_and(|p| p.ends_with("package") && p.parent().is_some_and(|t| t.join("CACHEDIR.TAG").is_file()));
+    registry || packaged
 }
 
 /// Whether the file on disk still has the hash recorded for it (computed once per file).
@@ -126,10 +167,12 @@ impl FileTypes {
         }
     }
 
-    /// The type-info file to track for rebuilds, if one was read.
+    /// The file to track for rebuilds: the type-info file if one was read, the marker that
+    /// the analyzer deletes if there is none.
     pub(crate) fn tracked(&self) -> Option<&'static Path> {
         match self {
             FileTypes::Fresh(_, loaded) | FileTypes::Unusable { loaded: Some(loaded), .. } => Some(&loaded.path),
+            FileTypes::Absent { awaiting } => *awaiting,
             _ => None,
         }
     }

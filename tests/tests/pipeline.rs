@@ -124,7 +124,14 @@ fn stderr(output: &Output) -> String {
 fn the_type_info_file_turns_syntax_into_semantics() {
     let dir = project();
     let run = |dir: &Path, envs: &[(&str, &str)]| run(dir, "semantics", envs);
+    // Built before any analysis: syntax only, and the build waits for the file.
+    let (output, before) = run(dir.path(), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let awaiting = dir.path().join(".borrowscope").join(type_info_schema::AWAITING_FILE);
+    assert!(awaiting.is_file(), "a syntax-only build leaves the marker the analyzer deletes");
+    // The first analysis is seen by the next build, with no edit in between.
     analyze(dir.path());
+    assert!(!awaiting.exists(), "the analyzer deletes the marker");
     let (output, with_types) = run(dir.path(), &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "8");
@@ -136,6 +143,7 @@ fn the_type_info_file_turns_syntax_into_semantics() {
     let (output, syntactic) = run(dir.path(), &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     insta::assert_snapshot!("syntax_only", syntactic);
+    assert_eq!(before, syntactic, "a build before the analysis and one after the file's removal");
 
     // What only the analyzer can tell: the alias's Rc and the factory's Arc with their counts,
     // the lock through Arc<Mutex<_>> and its release, the FFI call, the union field, the

@@ -19,3 +19,10 @@ pub use site::SiteKind;
 /// when it is `1`, `#[trace_borrow]` returns its input untouched, so the positions the
 /// analyzer records are those of the code as written.
 pub const ANALYZING_ENV: &str = "BORROWSCOPE_ANALYZING";
+
+/// The empty file `#[trace_borrow]` creates in `.borrowscope/` when a crate is built before
+/// there is any type-info file, and lists as an input of the build. The analyzer deletes it
+/// whenever the type-info file next to it is written or found current, and Cargo rebuilds a
+/// crate one of whose inputs has disappeared: so the first analysis after a syntax-only
+/// build makes the next build use the file.
+pub const AWAITING_FILE: &str = "awaiting-type-info";
