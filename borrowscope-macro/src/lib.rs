@@ -19,34 +19,49 @@
 //! ```
 //!
 //! What is recorded: every `let` (destructuring, let-else, `ref`/`mut`) and parameter, its
-//! drop when its value really drops (end of scope, `return`, `?`, `break`, unwinding), moves
-//! and copies out of a binding as the compiler decides them from the type, `&x`/`&mut x`
-//! with their owner, `Rc`/`Arc`/`Box`/`Weak`/`Pin`/`Cow`/`RefCell`/`Cell`/`OnceCell`/
-//! `OnceLock`/`MaybeUninit` constructors (with reference counts), loops with iterations,
-//! `match` arms and `if` branches taken, `return`, `?`, labelled `break`/`continue`,
-//! struct/tuple/array/range/cast expressions, reads through `*r`, `a[i]` and `s.f` in
-//! initializers, closures with their capture mode and captures, `unsafe` and `async` blocks,
-//! `.await`, raw pointer casts, `.clone()` and `.unwrap()`-like methods, and with the
+//! drop when its value really drops (end of scope, `return`, `?`, `break`, unwinding, or a
+//! `drop(x)` call), moves and copies out of a binding as the compiler decides them from the
+//! type, `&x`/`&mut x` with their owner, `Rc`/`Arc`/`Box`/`Weak`/`Pin`/`Cow`/`RefCell`/
+//! `Cell`/`OnceCell`/`OnceLock`/`MaybeUninit` constructors (with strong or weak counts,
+//! `Box::into_raw` with its address; `ManuallyDrop::new` is never reported dropped), loops
+//! with iterations, `match` arms and `if` branches taken, `return`, `?`, labelled
+//! `break`/`continue`, struct/tuple/array/range/cast expressions, reads through `*r`, `a[i]`
+//! and `s.f` in initializers, closures with their capture mode and captures, `unsafe` and
+//! `async` blocks, `.await`, raw pointer casts, `.clone()` and `.unwrap()`-like methods, calls
+//! inside the left side of an assignment (`*m.lock().unwrap() += 1`), and with the
 //! `functions` group (`verbose`) function entry and exit. Where the compiler knows a type at
 //! the call site, it decides the event through method resolution on a probe: a `Copy` use
-//! is a copy, anything else a move; `x.clone()` of an `Rc`/`Arc` (also behind an alias) is a
-//! pointer clone with its count; `join` on a `JoinHandle`, `send`/`recv` on a channel's ends,
-//! `lock`/`read`/`write` on a `Mutex`/`RwLock` (also in an `Arc`) and `borrow`/`borrow_mut`
-//! on a `RefCell` record thread, channel, lock and RefCell events, after the call returns;
-//! the same method names on other types record nothing. `thread::spawn` bound by `let`
-//! records the spawn with the new thread, `mpsc::channel()` the channel.
+//! is a copy, anything else a move; `x.clone()` of an `Rc`/`Arc`/`Weak` (also behind an
+//! alias) is a pointer clone with its count; on a receiver that is a binding or a field of
+//! one (`x`, `self.state`), `join` on a `JoinHandle`, `send`/`recv` on a channel's ends,
+//! `lock`/`read`/`write` on a `Mutex`/`RwLock` (also in an `Arc`), `borrow`/`borrow_mut` on
+//! a `RefCell`, `get`/`set` on a `Cell`, `get`/`set`/`get_or_init` on a `OnceCell` or
+//! `OnceLock` and `write`/`assume_init` on a `MaybeUninit` record their events after the
+//! call returns; the same method names on other types record nothing. `thread::spawn` bound
+//! by `let` records the spawn with the new thread, `mpsc::channel()` the channel.
+//!
+//! With the analyzer's type-info file (see `types`), each binding's event carries the
+//! analyzer's initializer kind, and every kind records the runtime event its documentation
+//! in `type-info-schema` names: `Rc`/`Arc`/`Weak`/`Box` and cell constructors reached through
+//! a type alias or a factory function, `weak.upgrade()` with the strong count, `transmute`,
+//! the release of a lock guard and the end of a `RefCell` borrow when the guard drops, a
+//! copy from a binding used again later (the type's `Copy` fact); and the analyzer's sites
+//! record FFI and `unsafe fn` calls (methods too), union field accesses, static reads and
+//! writes, `const` uses and raw-pointer dereferences with no `ffi`/`unions`/`statics` option.
 //!
 //! What it never does: change what the code does. Values pass through generic runtime
 //! functions (types, coercions and temporaries stay as they were), place expressions and the
 //! left side of assignments are never wrapped, nested items and constant expressions are left
 //! alone, generated names are hygienic, `const fn` and foreign-ABI functions are refused.
 //!
-//! Known limits without type information (the analyzer's type-info file removes them): the
-//! last use of a non-`Copy` binding as a method receiver may have moved it (`into_iter`) or
-//! not (`len`), so its end is recorded as `scope_end` rather than a guessed drop; a
-//! parameter's drop is not recorded (parameters drop after the body, which a guard declared
-//! in the body cannot follow); a closure's creation and captures are recorded when it is
-//! bound by `let`.
+//! Known limits: the last use of a non-`Copy` binding as a method receiver may have moved it
+//! (`into_iter`) or not (`len`), which neither syntax nor the type-info file tells, so its
+//! end is recorded as `scope_end` rather than a guessed drop; a parameter's drop is not
+//! recorded (parameters drop after the body, which a guard declared in the body cannot
+//! follow); a closure's creation and captures are recorded when it is bound by `let`; a
+//! binding declared without a value (`let x;`) is not tracked; a lock or `RefCell` guard that
+//! is a temporary (`*m.lock().unwrap() += 1`) records the lock but not its release, and one
+//! bound by `let` records its release only with the type-info file.
 //!
 //! The crate is split by phase: [`config`] parses the attribute's options, [`valid`] refuses
 //! what cannot be traced, [`expand`] rewrites bodies (one visitor, one module per construct).
