@@ -63,8 +63,8 @@
 //! is a temporary (`*m.lock().unwrap() += 1`) records the lock but not its release, and one
 //! bound by `let` records its release only with the type-info file.
 //!
-//! The crate is split by phase: [`config`] parses the attribute's options, [`valid`] refuses
-//! what cannot be traced, [`expand`] rewrites bodies (one visitor, one module per construct).
+//! The crate is split by phase: `config` parses the attribute's options, `valid` refuses
+//! what cannot be traced, `expand` rewrites bodies (one visitor, one module per construct).
 //! When anything is refused, the error is emitted together with the user's code unchanged,
 //! never a half-rewritten function.
 

@@ -69,7 +69,7 @@ pub use error::{Error, Result};
 pub use event::{Event, ThreadRecord, Trace};
 pub use exit::TRACE_ENV;
 pub use export::json::{JSON_VERSION, from_json, to_json};
-pub use export::{chrome::to_chrome_trace, dot::to_dot, export_chrome_trace, export_dot, export_json};
+pub use export::{chrome::to_chrome_trace, dot::to_dot, export_chrome_trace, export_dot, export_html, export_json, html::to_html};
 pub use graph::{Borrow, CellBorrow, End, Graph, Move, Share, ValueKind, Variable};
 pub use intern::MAX_SITES;
 pub use recorder::{DEFAULT_MAX_EVENTS, MAX_EVENTS_ENV};

@@ -1,7 +1,9 @@
-//! Exports: JSON (canonical, versioned, importable), DOT and Chrome trace-event JSON.
+//! Exports: JSON (canonical, versioned, importable), DOT, Chrome trace-event JSON and an
+//! HTML report.
 
 pub(crate) mod chrome;
 pub(crate) mod dot;
+pub(crate) mod html;
 pub(crate) mod json;
 mod value;
 
@@ -35,4 +37,11 @@ pub fn export_dot(path: impl AsRef<Path>) -> Result<()> {
 pub fn export_chrome_trace(path: impl AsRef<Path>) -> Result<()> {
     let trace = crate::try_trace()?;
     write(path.as_ref(), &chrome::to_chrome_trace(&trace, &crate::Graph::build(&trace)))
+}
+
+/// Writes the current recorder's events and ownership graph as a self-contained HTML report
+/// to `path`, for reading in a browser.
+pub fn export_html(path: impl AsRef<Path>) -> Result<()> {
+    let trace = crate::try_trace()?;
+    write(path.as_ref(), &html::to_html(&trace, &crate::Graph::build(&trace)))
 }

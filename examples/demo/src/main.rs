@@ -51,7 +51,8 @@ fn main() {
     let write = || -> borrowscope_runtime::Result<()> {
         borrowscope_runtime::export_json(out.join("trace.json"))?;
         borrowscope_runtime::export_dot(out.join("graph.dot"))?;
-        borrowscope_runtime::export_chrome_trace(out.join("trace.chrome.json"))
+        borrowscope_runtime::export_chrome_trace(out.join("trace.chrome.json"))?;
+        borrowscope_runtime::export_html(out.join("report.html"))
     };
     if let Err(err) = write() {
         eprintln!("demo: {err}");
