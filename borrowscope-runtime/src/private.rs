@@ -194,6 +194,40 @@ impl Guard {
         self.set(GuardState::Moved);
     }
 
+    /// A by-value use of the binding whose type is not `Copy` (the analyzer's facts or the
+    /// syntax say so): its value moves to `to` (0: into a call or an expression) and the
+    /// guard records no drop.
+    #[inline(always)]
+    pub fn moved(&self, site: &'static CallSite, to: u64) {
+        if self.id != 0 && self.state.get() == GuardState::Live {
+            event(site, Op::Move, to, self.id);
+        }
+        self.set(GuardState::Moved);
+    }
+
+    /// A by-value use of the binding whose type is `Copy`: `to` (0: a call or an expression)
+    /// gets a copy and the binding stays alive.
+    #[inline(always)]
+    pub fn copied(&self, site: &'static CallSite, to: u64) {
+        if to != 0 && self.id != 0 {
+            event(site, Op::Copy, to, self.id);
+        }
+    }
+
+    /// A use that may have moved the binding or not, which nobody could tell where the macro
+    /// expanded it (a method receiver, a type not known to the compiler there): its end is
+    /// recorded as `scope_end` ("unknown"), never as a drop that may not have happened.
+    #[inline(always)]
+    pub fn maybe_moved(&self) {
+        self.set(GuardState::MaybeMoved);
+    }
+
+    /// `drop(x)` of a binding whose type is not `Copy`: its value is dropped here.
+    #[inline(always)]
+    pub fn dropped(&self) {
+        self.dropped_now();
+    }
+
     /// Records `release` just before the binding's drop (a lock guard's release, the end of
     /// a `RefCell` borrow).
     #[inline(always)]

@@ -7,7 +7,7 @@ use quote::quote;
 use syn::spanned::Spanned;
 use syn::{Expr, FnArg, Local, Pat, Signature, Stmt};
 
-use super::{Expander, Tracked, uses};
+use super::{Copies, Expander, Tracked, uses};
 use crate::config::Group;
 
 /// The identifiers a pattern binds, in order.
@@ -224,7 +224,7 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     let names = pattern_names(&local.pat);
     let Some(init) = &mut local.init else {
         // `let x;`: assigned later, perhaps on some paths only; not tracked.
-        names.into_iter().for_each(|n| exp.declare(Tracked { name: n.to_string(), guard: None }));
+        names.into_iter().for_each(|n| exp.declare(Tracked::untracked(n.to_string())));
         return (Vec::new(), Vec::new());
     };
     let single = matches!(&local.pat, Pat::Ident(_) | Pat::Type(_)) && names.len() == 1;
@@ -239,6 +239,9 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     let union = union_type(exp, &local.pat, &init.expr);
     let source = if single { source_binding(exp, &init.expr).and_then(|s| exp.lookup(&s.to_string())) } else { None };
     let syntactic = matches!(from, Origin::Pointer(..) | Origin::MethodClone(_));
+    // Decided before the initializer is rewritten, from the pattern and the initializer as
+    // written (a binding copied from another has its type).
+    let written = if single { syntactic_copies(exp, &local.pat, &init.expr) } else { Copies::Unknown };
     // The initializer runs before the new bindings exist: expand it in the outer scope. A
     // `&x` initializer is recorded as this binding's borrow below, not as a temporary one.
     if !matches!(from, Origin::Borrow(..)) {
@@ -262,11 +265,12 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     let mut before = Vec::new();
     let mut after = Vec::new();
     let mut guards = Vec::new();
-    let mut copies = false;
+    let mut copies = Vec::new();
     for name in &names {
         let text = name.to_string();
         if !exp.config.tracks_name(&text) {
             guards.push(None);
+            copies.push(Copies::Unknown);
             continue;
         }
         let guard = exp.ident("g");
@@ -283,8 +287,8 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         };
         before.push(syn::parse_quote!(let #guard = #constructor;));
         after.push(syn::parse_quote!(#guard.bind(&#name);));
+        copies.push(known.and_then(analyzer_copies).unwrap_or(written));
         if let Some(known) = known {
-            copies = known.traits.is_some_and(|t| t.copy);
             let source = source.as_ref().map_or(quote!(0), |g| quote!(#g.id()));
             after.extend(typed_events(exp, name, &guard, known, single && !syntactic, &source));
         }
@@ -294,20 +298,19 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         match from {
             // A source used again later was copied (or reborrowed): only a last use can move.
             Origin::From(source) if !uses::used_later(exp, &source.to_string()) => {
-                if let Some(source_guard) = exp.lookup(&source.to_string()) {
+                if let Some((source_guard, source_copies)) = exp.tracked(&source.to_string()) {
                     let site = exp.site(&name.to_string(), &source.to_string(), "move", init.expr.span());
+                    let record = uses::record_use(&source, &source_guard, source_copies, &site, &quote!(#guard.id()));
                     let source_expr = &init.expr;
                     *init.expr = syn::parse_quote!({
-                        #[allow(unused_imports)]
-                        use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
-                        (&::borrowscope_runtime::__private::Probe(&#source)).used(&#source_guard, #site, #guard.id());
+                        #record
                         #source_expr
                     });
                 }
             }
             // Used again later: with the analyzer's trait facts, a `Copy` value is a copy
             // (a non-`Copy` one is a reborrow of a `&mut`, which is no copy).
-            Origin::From(source) if copies => {
+            Origin::From(source) if copies.first() == Some(&Copies::Yes) => {
                 if let Some(source_guard) = exp.lookup(&source.to_string()) {
                     let site = exp.site(&name.to_string(), &source.to_string(), "copy", init.expr.span());
                     after.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::Copy, #guard.id(), #source_guard.id());));
@@ -341,15 +344,14 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
                 let create = exp.site(&name.to_string(), mode, "closure", init.expr.span());
                 before.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#create, ::borrowscope_runtime::__private::Op::ClosureCreate, #guard.id(), 0);));
                 for var in captured {
-                    let Some(var_guard) = exp.lookup(&var.to_string()) else { continue };
+                    let Some((var_guard, var_copies)) = exp.tracked(&var.to_string()) else { continue };
                     let site = exp.site(&var.to_string(), mode, "capture", var.span());
                     // A `move` closure moves what is not `Copy` (its guard then records no
-                    // drop) and copies the rest; the probe lets the compiler decide which.
+                    // drop) and copies the rest, as the binding's `Copies` tells.
                     let stmt: Stmt = if is_move {
+                        let record = uses::record_use(&var, &var_guard, var_copies, &site, &quote!(#guard.id()));
                         syn::parse_quote!({
-                            #[allow(unused_imports)]
-                            use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
-                            (&::borrowscope_runtime::__private::Probe(&#var)).used(&#var_guard, #site, #guard.id());
+                            #record
                             ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::ClosureCapture, #guard.id(), #var_guard.id());
                         })
                     } else {
@@ -387,8 +389,8 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     // The new bindings are in scope from the next statement on. One under `cfg` may not
     // exist in this build, so later statements do not refer to its guard.
     let conditional = local.attrs.iter().any(|a| a.path().is_ident("cfg"));
-    for (name, guard) in names.iter().zip(guards) {
-        exp.declare(Tracked { name: name.to_string(), guard: guard.filter(|_| !conditional) });
+    for ((name, guard), copies) in names.iter().zip(guards).zip(copies) {
+        exp.declare(Tracked { name: name.to_string(), guard: guard.filter(|_| !conditional), copies });
     }
     (before, after)
 }
@@ -474,6 +476,85 @@ fn typed_events(exp: &Expander<'_>, name: &syn::Ident, guard: &syn::Ident, known
     }
 }
 
+/// Whether the analyzer's trait facts say the binding's type is `Copy`: `None` when it could
+/// not resolve the whole type (a `{unknown}` part would make the fact a guess).
+fn analyzer_copies(known: &type_info_schema::Binding) -> Option<Copies> {
+    let type_info_schema::ResolvedType::Known(ty) = &known.ty else { return None };
+    if ty.contains("{unknown}") {
+        return None;
+    }
+    known.traits.map(|t| if t.copy { Copies::Yes } else { Copies::No })
+}
+
+/// Who can tell, from the code as written, whether a by-value use of a single-name binding
+/// copies or moves it. A written-out type (`let x: T`) lets a probe ask the compiler at each
+/// use; some initializers tell by themselves (a literal or `&x` is `Copy`, `&mut x`, `vec![]`
+/// or `String::new()` is not; `let y = x` is what `x` is). Anything else, closures above all,
+/// may have a type the compiler does not know yet where the binding is used: `Unknown`.
+fn syntactic_copies(exp: &Expander<'_>, pat: &Pat, init: &Expr) -> Copies {
+    if let Pat::Type(typed) = pat {
+        return match &*typed.ty {
+            syn::Type::Reference(r) if r.mutability.is_some() => Copies::No,
+            syn::Type::Reference(_) => Copies::Yes,
+            ty if written_out(ty) => Copies::Probe,
+            _ => Copies::Unknown,
+        };
+    }
+    initializer_copies(exp, init)
+}
+
+fn initializer_copies(exp: &Expander<'_>, init: &Expr) -> Copies {
+    match init {
+        // Every literal's type is `Copy`: numbers, `bool`, `char`, `&str`, `&[u8; N]`, `&CStr`.
+        Expr::Lit(_) => Copies::Yes,
+        Expr::Reference(r) if r.mutability.is_some() => Copies::No,
+        Expr::Reference(_) => Copies::Yes,
+        Expr::Paren(p) => initializer_copies(exp, &p.expr),
+        Expr::Path(p) if p.qself.is_none() => match p.path.get_ident().and_then(|i| exp.tracked(&i.to_string())) {
+            Some((_, copies)) => copies,
+            None => Copies::Unknown,
+        },
+        Expr::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "vec" || s.ident == "format") => Copies::No,
+        Expr::Call(call) => match &*call.func {
+            Expr::Path(p) if owned_constructor(&p.path) => Copies::No,
+            _ => Copies::Unknown,
+        },
+        _ => Copies::Unknown,
+    }
+}
+
+/// `String::new()`, `Vec::with_capacity(n)`, `Box::new(v)`, `Rc::clone(&r)`...: constructors
+/// of std types that are never `Copy`, whatever their parameters turn out to be.
+fn owned_constructor(path: &syn::Path) -> bool {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let [.., ty, function] = segments.as_slice() else { return false };
+    let owned = matches!(
+        ty.as_str(),
+        "String" | "Vec" | "VecDeque" | "Box" | "Rc" | "Arc" | "HashMap" | "HashSet" | "BTreeMap" | "BTreeSet"
+            | "BinaryHeap" | "RefCell" | "Cell" | "Mutex" | "RwLock" | "OnceCell" | "OnceLock" | "PathBuf" | "OsString"
+    );
+    owned && matches!(function.as_str(), "new" | "with_capacity" | "from" | "default" | "clone" | "pin")
+}
+
+/// A type written out in full: no `_` to infer and no `impl Trait` anywhere in it.
+fn written_out(ty: &syn::Type) -> bool {
+    struct Holes(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Holes {
+        fn visit_type_infer(&mut self, _: &'ast syn::TypeInfer) {
+            self.0 = true;
+        }
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+        fn visit_type_macro(&mut self, _: &'ast syn::TypeMacro) {
+            self.0 = true;
+        }
+    }
+    let mut holes = Holes(false);
+    syn::visit::Visit::visit_type(&mut holes, ty);
+    !holes.0
+}
+
 /// Whether an initializer spawns a thread: a call of `spawn`, possibly followed by
 /// `.unwrap()`/`.expect(..)` (`Builder::spawn` returns a `Result`).
 fn spawns(init: &Expr) -> bool {
@@ -530,12 +611,12 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
         for name in pattern_names(&typed.pat) {
             let text = name.to_string();
             if !exp.config.tracks_name(&text) {
-                exp.declare(Tracked { name: text, guard: None });
+                exp.declare(Tracked::untracked(text));
                 continue;
             }
             let site = exp.site(&text, "", "param", name.span());
             stmts.push(syn::parse_quote!(::borrowscope_runtime::__private::new(#site, &#name);));
-            exp.declare(Tracked { name: text, guard: None });
+            exp.declare(Tracked::untracked(text));
         }
     }
     stmts

@@ -12,11 +12,14 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{BinOp, Block, Expr};
 
 use super::bindings::pattern_names;
-use super::{Expander, uses};
+use super::{Expander, promote, uses};
 use crate::config::Group;
 
 /// Expands `expr` if this module handles it; returns whether it did (children included).
 pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
+    // Decided on the expression as written, before its operands are rewritten.
+    let keep = matches!(expr, Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_) | Expr::Repeat(_) | Expr::Range(_) | Expr::Cast(_))
+        && promote::keep_as_written(exp, expr);
     match expr {
         Expr::Call(call) => {
             visit_mut::visit_expr_call_mut(exp, call);
@@ -55,7 +58,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         Expr::MethodCall(call) => {
             // The label is the receiver as the user wrote it, taken before it is rewritten.
             let receiver = uses::text(&call.receiver);
-            exp.visit_expr_mut(&mut call.receiver);
+            exp.borrowing(|exp| exp.visit_expr_mut(&mut call.receiver));
             call.args.iter_mut().for_each(|arg| exp.visit_expr_mut(arg));
             call.args.iter_mut().for_each(|arg| uses::by_value(exp, arg));
             let method = call.method.to_string();
@@ -128,7 +131,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                     field.colon_token.get_or_insert_with(Default::default);
                 }
             }
-            if exp.has(Group::Expressions) && s.rest.is_none() {
+            if exp.has(Group::Expressions) && s.rest.is_none() && !keep {
                 let name = s.path.segments.last().map(|seg| seg.ident.to_string()).unwrap_or_default();
                 let site = exp.site(&name, "", "struct", s.path.span());
                 pass(expr, site, quote!(StructCreate), 0);
@@ -138,7 +141,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             visit_mut::visit_expr_tuple_mut(exp, t);
             t.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
             let len = t.elems.len() as u64;
-            if exp.has(Group::Expressions) && len > 0 {
+            if exp.has(Group::Expressions) && len > 0 && !keep {
                 let site = exp.site("", "", "tuple", t.span());
                 pass(expr, site, quote!(TupleCreate), len);
             }
@@ -147,15 +150,16 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             visit_mut::visit_expr_array_mut(exp, a);
             a.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
             let len = a.elems.len() as u64;
-            if exp.has(Group::Expressions) {
+            if exp.has(Group::Expressions) && !keep {
                 let site = exp.site("", "", "array", a.span());
                 pass(expr, site, quote!(ArrayCreate), len);
             }
         }
         Expr::Repeat(r) => {
-            // The length is a constant expression: left as written.
-            exp.visit_expr_mut(&mut r.expr);
-            if exp.has(Group::Expressions) {
+            // The length is a constant expression: left as written. The operand is copied
+            // or is a constant, which a call would stop being.
+            exp.borrowing(|exp| exp.visit_expr_mut(&mut r.expr));
+            if exp.has(Group::Expressions) && !keep {
                 let site = exp.site("", "", "array", r.span());
                 let len = r.len.clone();
                 let original = &*expr;
@@ -165,7 +169,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         }
         Expr::Range(r) => {
             visit_mut::visit_expr_range_mut(exp, r);
-            if exp.has(Group::Expressions) {
+            if exp.has(Group::Expressions) && !keep {
                 let kind = match (&r.start, &r.end, &r.limits) {
                     (_, _, syn::RangeLimits::Closed(_)) if r.start.is_none() => "RangeToInclusive",
                     (_, _, syn::RangeLimits::Closed(_)) => "RangeInclusive",
@@ -183,7 +187,9 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             let (from, span) = (uses::text(&c.expr), c.span());
             exp.visit_expr_mut(&mut c.expr);
             let to = uses::text(&c.ty);
-            if matches!(&*c.ty, syn::Type::Ptr(_)) {
+            if keep {
+                // A constant, or a cast of a temporary's address whose life the `let` extends.
+            } else if matches!(&*c.ty, syn::Type::Ptr(_)) {
                 if exp.has(Group::Unsafe) {
                     let site = exp.site(&from, &to, "raw_ptr", span);
                     let original = &*expr;
@@ -305,7 +311,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         // borrow with no binding of its own. Passed through a call, so deref coercions and
         // reborrows still happen where the reference is used.
         Expr::Reference(r) => {
-            exp.visit_expr_mut(&mut r.expr);
+            exp.borrowing(|exp| exp.visit_expr_mut(&mut r.expr));
             let owner = match &*r.expr {
                 Expr::Path(p) if p.qself.is_none() => p.path.get_ident().and_then(|i| exp.lookup(&i.to_string()).map(|g| (i.clone(), g))),
                 _ => None,

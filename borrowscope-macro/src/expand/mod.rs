@@ -6,6 +6,7 @@
 mod bindings;
 mod exprs;
 mod flow;
+mod promote;
 #[cfg(test)]
 mod snapshots;
 mod uses;
@@ -146,6 +147,34 @@ fn location(span: Span) -> TokenStream {
 pub(crate) struct Tracked {
     pub(crate) name: String,
     pub(crate) guard: Option<Ident>,
+    /// Who can tell whether a by-value use of the binding copies or moves it.
+    pub(crate) copies: Copies,
+}
+
+impl Tracked {
+    /// A name that hides outer bindings but is not tracked itself.
+    pub(crate) fn untracked(name: String) -> Tracked {
+        Tracked { name, guard: None, copies: Copies::Unknown }
+    }
+}
+
+/// Who decides whether a by-value use of a binding copies or moves it. A compiler-decided
+/// probe (method resolution on `Probe(&x)`) is only sound where the compiler already knows the
+/// binding's type at the use: otherwise it commits to `Copy` for a type inferred later
+/// (`let v = iter.collect();`) or for a closure (whose `Copy`-ness is decided after the
+/// function's capture analysis), and the code no longer compiles.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Copies {
+    /// The type is `Copy` (the analyzer's trait facts, or the syntax: a literal, `&x`).
+    Yes,
+    /// The type is not `Copy` (the analyzer's trait facts, or the syntax: `&mut x`,
+    /// `vec![..]`, `String::new()`); in generic code, a `T` with no `Copy` bound.
+    No,
+    /// The type is written out (a parameter, an annotated `let`), so the compiler knows it at
+    /// every use: a probe lets it decide.
+    Probe,
+    /// Nobody can tell soundly here: a by-value last use ends the binding as `scope_end`.
+    Unknown,
 }
 
 pub(crate) struct Expander<'a> {
@@ -166,6 +195,10 @@ pub(crate) struct Expander<'a> {
     pub(crate) unions_in_scope: Vec<(String, String)>,
     /// How many `unsafe` blocks enclose the expression being expanded.
     pub(crate) unsafe_depth: usize,
+    /// How many borrowed operands enclose the expression being expanded, within its block:
+    /// the operand of `&`, an autoref'd method receiver, an array repeat operand. A constant
+    /// expression there may be promoted to `'static` and must stay as written (`promote`).
+    pub(crate) borrowed: usize,
     /// What the analyzer's type-info file says about this source file.
     pub(crate) types: FileTypes,
 }
@@ -182,6 +215,7 @@ impl<'a> Expander<'a> {
             fn_name,
             unions_in_scope: Vec::new(),
             unsafe_depth: 0,
+            borrowed: 0,
             types: file_types(),
         }
     }
@@ -211,13 +245,24 @@ impl<'a> Expander<'a> {
     /// The guard of the binding `name` visible here, if it is tracked. Bindings outside the
     /// closure being expanded are out of reach.
     pub(crate) fn lookup(&self, name: &str) -> Option<Ident> {
+        self.tracked(name).map(|(guard, _)| guard)
+    }
+
+    /// The guard of the tracked binding `name` visible here and who decides its copies.
+    pub(crate) fn tracked(&self, name: &str) -> Option<(Ident, Copies)> {
         let innermost = self.scopes.iter().enumerate().rev().find_map(|(depth, scope)| {
             scope.iter().rev().find(|t| t.name == name).map(|t| (depth, t))
         });
         match innermost {
-            Some((depth, tracked)) if depth >= self.closure_floor => tracked.guard.clone(),
+            Some((depth, tracked)) if depth >= self.closure_floor => tracked.guard.clone().map(|g| (g, tracked.copies)),
             _ => None,
         }
+    }
+
+    /// Whether `name` is a local binding here (tracked or not): such a path is never part of
+    /// a constant expression.
+    pub(crate) fn is_local(&self, name: &str) -> bool {
+        self.scopes.iter().any(|scope| scope.iter().any(|t| t.name == name))
     }
 
     pub(crate) fn declare(&mut self, tracked: Tracked) {
@@ -229,7 +274,7 @@ impl<'a> Expander<'a> {
     /// Hides the outer bindings of `names` (rebound by a closure parameter, a `match` arm, a
     /// `for` pattern) while `f` runs.
     pub(crate) fn shadowed<R>(&mut self, names: Vec<String>, f: impl FnOnce(&mut Self) -> R) -> R {
-        self.scopes.push(names.into_iter().map(|name| Tracked { name, guard: None }).collect());
+        self.scopes.push(names.into_iter().map(Tracked::untracked).collect());
         let result = f(self);
         self.scopes.pop();
         result
@@ -239,9 +284,19 @@ impl<'a> Expander<'a> {
     pub(crate) fn in_closure<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
         let floor = std::mem::replace(&mut self.closure_floor, self.scopes.len());
         let later = std::mem::take(&mut self.later);
+        let borrowed = std::mem::take(&mut self.borrowed);
         let result = f(self);
+        self.borrowed = borrowed;
         self.later = later;
         self.closure_floor = floor;
+        result
+    }
+
+    /// Runs `f` on a borrowed operand (see `borrowed`).
+    pub(crate) fn borrowing<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.borrowed += 1;
+        let result = f(self);
+        self.borrowed -= 1;
         result
     }
 
@@ -338,6 +393,8 @@ impl<'a> Expander<'a> {
 
 impl VisitMut for Expander<'_> {
     fn visit_block_mut(&mut self, block: &mut Block) {
+        // A block is never promoted: what is borrowed inside it is its own business.
+        let borrowed = std::mem::take(&mut self.borrowed);
         self.scopes.push(Vec::new());
         let old = std::mem::take(&mut block.stmts);
         let uses: Vec<HashSet<String>> = old.iter().map(uses::names_in_stmt).collect();
@@ -374,6 +431,7 @@ impl VisitMut for Expander<'_> {
         }
         block.stmts = stmts;
         self.scopes.pop();
+        self.borrowed = borrowed;
     }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {

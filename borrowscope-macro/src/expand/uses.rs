@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Stmt};
 
-use super::Expander;
+use super::{Copies, Expander};
 
 /// The single-identifier paths a statement uses, and every identifier inside its macro
 /// invocations (which may use any binding).
@@ -63,61 +63,89 @@ pub(crate) fn text(node: &impl ToTokens) -> String {
     node.to_token_stream().to_string()
 }
 
-/// The tracked binding a bare path names, with its guard.
-fn tracked_path(exp: &Expander<'_>, expr: &Expr) -> Option<(syn::Ident, syn::Ident)> {
+/// The tracked binding a bare path names, with its guard and who decides its copies.
+fn tracked_path(exp: &Expander<'_>, expr: &Expr) -> Option<(syn::Ident, syn::Ident, Copies)> {
     let Expr::Path(path) = expr else { return None };
     if path.qself.is_some() {
         return None;
     }
     let ident = path.path.get_ident()?;
-    exp.lookup(&ident.to_string()).map(|guard| (ident.clone(), guard))
+    exp.tracked(&ident.to_string()).map(|(guard, copies)| (ident.clone(), guard, copies))
+}
+
+/// The statement that records a by-value use of `ident` (guard `guard`) whose value goes to
+/// the instance `to` (`0`: a call or an expression): a copy, a move, the compiler's decision
+/// through a probe where it knows the type, or "maybe moved" where nobody can tell.
+pub(crate) fn record_use(ident: &syn::Ident, guard: &syn::Ident, copies: Copies, site: &TokenStream, to: &TokenStream) -> TokenStream {
+    match copies {
+        Copies::Yes => quote!(#guard.copied(#site, #to);),
+        Copies::No => quote!(#guard.moved(#site, #to);),
+        Copies::Probe => quote!({
+            #[allow(unused_imports)]
+            use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
+            (&::borrowscope_runtime::__private::Probe(&#ident)).used(&#guard, #site, #to);
+        }),
+        Copies::Unknown => quote!(#guard.maybe_moved();),
+    }
 }
 
 /// A by-value use of a binding in an argument, a field, an element, a return value...: when
-/// it is the binding's last use, probes it (a move disarms its guard and is recorded; a copy
-/// is not). A binding used again later was not moved here, so it is left as written (and a
-/// `&mut` argument keeps its implicit reborrow).
+/// it is the binding's last use, records it (a move disarms its guard; a copy does not). A
+/// binding used again later was not moved here, so it is left as written (and a `&mut`
+/// argument keeps its implicit reborrow).
 pub(crate) fn by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
-    let Some((ident, guard)) = tracked_path(exp, expr) else { return };
+    let Some((ident, guard, copies)) = tracked_path(exp, expr) else { return };
     if used_later(exp, &ident.to_string()) {
         return;
     }
     let site = exp.site("", &ident.to_string(), "move", expr.span());
+    let record = record_use(&ident, &guard, copies, &site, &quote!(0));
     *expr = syn::parse_quote!({
-        #[allow(unused_imports)]
-        use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
-        (&::borrowscope_runtime::__private::Probe(&#ident)).used(&#guard, #site, 0);
+        #record
         #ident
     });
 }
 
-/// A probe for a binding used as a method receiver (or `match` scrutinee) for the last
-/// time: the method may take `self` by value, which syntax cannot tell, so a binding that is
-/// not `Copy` is then reported at the end of its scope as "scope end" rather than dropped.
+/// What to record for a binding used as a method receiver (or `match` scrutinee) for the
+/// last time: the method may take `self` by value, which syntax cannot tell, so a binding
+/// that is not `Copy` is then reported at the end of its scope as "scope end" rather than
+/// dropped.
 pub(crate) fn maybe_moved(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
-    let (ident, guard) = tracked_path(exp, expr)?;
+    let (ident, guard, copies) = tracked_path(exp, expr)?;
     if used_later(exp, &ident.to_string()) {
         return None;
     }
-    Some(quote!({
-        #[allow(unused_imports)]
-        use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
-        (&::borrowscope_runtime::__private::Probe(&#ident)).receiver(&#guard)
-    }))
+    match copies {
+        Copies::Yes => None,
+        Copies::No | Copies::Unknown => Some(quote!(#guard.maybe_moved())),
+        Copies::Probe => Some(quote!({
+            #[allow(unused_imports)]
+            use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
+            (&::borrowscope_runtime::__private::Probe(&#ident)).receiver(&#guard)
+        })),
+    }
 }
 
 /// `drop(x)` of a binding: a value that is not `Copy` is dropped there (a lock or `RefCell`
 /// guard released first), which its guard records; a `Copy` one stays alive. The argument is
-/// left as written, and a binding used again later (so `Copy`) is not probed.
+/// left as written, and a binding used again later (so `Copy`) is not touched.
 pub(crate) fn dropped(exp: &mut Expander<'_>, expr: &mut Expr) {
-    let Some((ident, guard)) = tracked_path(exp, expr) else { return };
+    let Some((ident, guard, copies)) = tracked_path(exp, expr) else { return };
     if used_later(exp, &ident.to_string()) {
         return;
     }
+    let record = match copies {
+        Copies::Yes => return,
+        Copies::No => quote!(#guard.dropped();),
+        Copies::Probe => quote!({
+            #[allow(unused_imports)]
+            use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
+            (&::borrowscope_runtime::__private::Probe(&#ident)).dropped(&#guard);
+        }),
+        Copies::Unknown => quote!(#guard.maybe_moved();),
+    };
     *expr = syn::parse_quote!({
-        #[allow(unused_imports)]
-        use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
-        (&::borrowscope_runtime::__private::Probe(&#ident)).dropped(&#guard);
+        #record
         #ident
     });
 }
