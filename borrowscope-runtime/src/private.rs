@@ -5,6 +5,17 @@
 pub use crate::site::{CallSite, Op};
 pub use crate::api::pointers::{Counted, WeakCounted};
 
+/// Whether a traced function should run its instrumented body: false once no event could be
+/// kept (the global recorder's cap reached and no session entered) or with tracking off, and
+/// the function then runs exactly as written, at no cost beyond this check.
+#[inline(always)]
+pub fn active() -> bool {
+    #[cfg(feature = "track")]
+    return crate::recorder::active();
+    #[cfg(not(feature = "track"))]
+    false
+}
+
 /// A new variable instance id, unique in the process (0 with tracking off).
 #[inline(always)]
 pub fn fresh_id() -> u64 {

@@ -49,6 +49,7 @@ impl Session {
 
     /// Makes the calling thread record into this session until the guard drops.
     pub fn enter(&self) -> SessionGuard {
+        recorder::session_entered(true);
         SessionGuard { previous: Some(recorder::switch_session(Some(Arc::clone(&self.recorder)))) }
     }
 
@@ -77,6 +78,7 @@ impl Drop for SessionGuard {
     fn drop(&mut self) {
         if let Some(previous) = self.previous.take() {
             recorder::switch_session(previous);
+            recorder::session_entered(false);
         }
     }
 }

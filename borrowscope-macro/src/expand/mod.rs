@@ -6,6 +6,7 @@
 mod bindings;
 mod exprs;
 mod flow;
+mod gate;
 mod promote;
 #[cfg(test)]
 mod snapshots;
@@ -114,12 +115,19 @@ fn file_types() -> FileTypes {
 }
 
 fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
+    let original = gate::runs_as_written(&function).then(|| function.block.clone());
     let mut expander = Expander::new(config, function.sig.ident.to_string());
     let mut prologue = expander.type_info_prologue(function.sig.ident.span());
     prologue.extend(expander.prologue(&function.sig));
     expander.visit_block_mut(&mut function.block);
     let stmts = std::mem::take(&mut function.block.stmts);
     function.block.stmts = prologue.into_iter().chain(stmts).collect();
+    if let Some(original) = original {
+        let instrumented = &function.block;
+        *function.block = syn::parse_quote!({
+            if ::borrowscope_runtime::__private::active() #instrumented else #original
+        });
+    }
     function
 }
 

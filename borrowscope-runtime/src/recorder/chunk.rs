@@ -77,7 +77,14 @@ unsafe impl Send for Chunk {}
 impl Chunk {
     pub(crate) fn new(capacity: usize, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
         let pooled = (capacity == MAX_CHUNK).then(|| POOL.lock().unwrap_or_else(PoisonError::into_inner).pop()).flatten();
-        let slots = pooled.unwrap_or_else(|| (0..capacity).map(|_| UnsafeCell::new(MaybeUninit::uninit())).collect());
+        let slots = pooled.unwrap_or_else(|| {
+            // Uninitialised slots, without touching each one (which costs a call per slot in
+            // a debug build of the user's program).
+            let raw = Box::into_raw(Box::<[RawEvent]>::new_uninit_slice(capacity));
+            // SAFETY: `UnsafeCell<MaybeUninit<T>>` has the layout of `MaybeUninit<T>`
+            // (`UnsafeCell` is `repr(transparent)`), so the allocation is the same slice.
+            unsafe { Box::from_raw(raw as *mut [UnsafeCell<MaybeUninit<RawEvent>>]) }
+        });
         Chunk {
             slots,
             len: AtomicUsize::new(0),

@@ -38,6 +38,12 @@ struct Hot {
     busy: Cell<bool>,
     next_id: Cell<u64>,
     id_end: Cell<u64>,
+    /// `EPOCH + 1` when this thread's recorder was found full at that epoch (0: not full):
+    /// until the epoch moves on, events are counted as dropped at once, without asking the
+    /// recorder for a chunk again.
+    full: Cell<u64>,
+    /// The dropped-events counter of the recorder found full.
+    dropped: Cell<*const AtomicU64>,
 }
 
 thread_local! {
@@ -50,6 +56,8 @@ thread_local! {
             busy: Cell::new(false),
             next_id: Cell::new(0),
             id_end: Cell::new(0),
+            full: Cell::new(0),
+            dropped: Cell::new(std::ptr::null()),
         }
     };
     static COLD: UnsafeCell<Cold> = const { UnsafeCell::new(Cold::new()) };
@@ -121,6 +129,8 @@ impl Cold {
         self.detach(hot);
         let Some(chunk) = chunk else {
             self.recorder().count_dropped();
+            hot.full.set(super::EPOCH.load(Ordering::Relaxed) + 1);
+            hot.dropped.set(self.recorder().dropped_counter());
             return None;
         };
         self.chunks_made += 1;
@@ -218,6 +228,13 @@ fn record_cold(hot: &Hot, mut event: RawEvent, op: Op) {
     if hot.busy.get() {
         return;
     }
+    if hot.full.get() == super::EPOCH.load(Ordering::Relaxed) + 1 {
+        // SAFETY: set with the counter of the recorder this thread records into, which the
+        // thread keeps alive until it switches recorders, which clears `full`.
+        unsafe { (*hot.dropped.get()).fetch_add(1, Ordering::Relaxed) };
+        return;
+    }
+    hot.full.set(0);
     let parked = park(hot);
     let alive = COLD.try_with(|cold| {
         // SAFETY: only this thread touches its `Cold`; the hot part is parked, so nothing
@@ -323,6 +340,7 @@ pub(crate) fn switch_session(session: Option<Arc<Recorder>>) -> Option<Arc<Recor
             return None;
         }
         park(hot);
+        hot.full.set(0);
         let previous = COLD.try_with(|cold| {
             // SAFETY: only this thread touches its `Cold`; the hot part is parked.
             let cold = unsafe { &mut *cold.get() };

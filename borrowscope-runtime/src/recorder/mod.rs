@@ -38,6 +38,31 @@ pub(crate) struct Recorder {
 
 pub(crate) static GLOBAL: Recorder = Recorder::new(usize::MAX);
 
+/// What instrumented functions check once per call (`__private::active`): bit 0 is set while
+/// the global recorder is full, and every session entered on any thread adds 2. At exactly 1
+/// no event can be kept anywhere, so traced functions run their original bodies.
+static GATE: AtomicUsize = AtomicUsize::new(0);
+
+/// Bumped whenever a recorder may have room again (`reset`, a new cap): a thread that found
+/// its recorder full tries again.
+pub(crate) static EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// Whether an event recorded now could be kept: false only when the global recorder is full
+/// and no session is entered.
+#[inline(always)]
+pub(crate) fn active() -> bool {
+    GATE.load(Ordering::Relaxed) != 1
+}
+
+/// A session was entered on some thread (`true`) or left.
+pub(crate) fn session_entered(entered: bool) {
+    if entered {
+        GATE.fetch_add(2, Ordering::Relaxed);
+    } else {
+        GATE.fetch_sub(2, Ordering::Relaxed);
+    }
+}
+
 impl Recorder {
     pub(crate) const fn new(max_events: usize) -> Recorder {
         Recorder {
@@ -61,6 +86,15 @@ impl Recorder {
 
     pub(crate) fn set_max_events(&self, max: usize) {
         self.max_events.store(max.min(usize::MAX - 1), Ordering::Relaxed);
+        self.has_room();
+    }
+
+    /// The recorder may have room again: threads that found it full try again.
+    fn has_room(&self) {
+        EPOCH.fetch_add(1, Ordering::Relaxed);
+        if std::ptr::eq(self, &GLOBAL) {
+            GATE.fetch_and(!1, Ordering::Relaxed);
+        }
     }
 
     /// Hands out a chunk of up to `wanted` slots, or `None` when the cap is reached.
@@ -73,10 +107,20 @@ impl Recorder {
                 (room > 0).then(|| used + wanted.min(room))
             })
             .ok()
-            .map(|used| wanted.min(max - used))?;
+            .map(|used| wanted.min(max - used));
+        let Some(granted) = granted else {
+            if std::ptr::eq(self, &GLOBAL) {
+                GATE.fetch_or(1, Ordering::Relaxed);
+            }
+            return None;
+        };
         let chunk = Arc::new(Chunk::new(granted, thread, sequence, start_clock));
         self.chunks.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::clone(&chunk));
         Some(chunk)
+    }
+
+    pub(crate) fn dropped_counter(&self) -> &AtomicU64 {
+        &self.dropped
     }
 
     fn count_dropped(&self) {
@@ -121,5 +165,6 @@ impl Recorder {
         self.allocated.fetch_sub(freed_slots, Ordering::Relaxed);
         self.dropped.store(0, Ordering::Relaxed);
         drop(freed);
+        self.has_room();
     }
 }
