@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use borrowscope_runtime::Trace;
+use borrowscope_runtime::{Op, Trace};
 use borrowscope_tests::{analyzer, fixture, target, workspace};
 use type_info_schema::{InitializerKind, SiteKind, TypeInfo};
 
@@ -275,6 +275,17 @@ fn every_initializer_kind_and_site_kind_turns_into_its_event() {
         .collect();
     semantic.sort();
     insta::assert_snapshot!("traced_semantic_only", semantic.join("\n"));
-    let only_syntactic: Vec<_> = ops_at(&syntactic).difference(&ops_at(&typed)).copied().collect();
+    // Syntax records nothing the analyzer's run does not, except "unknown" (`scope_end`) for a
+    // binding whose real fate the analyzer's facts told (a drop or a move, wherever it
+    // happened): without the file a fate may be unknown, never different. Both runs make the
+    // same bindings in the same order, so an instance has the same id in both.
+    let told = |id: u64| typed.events.iter().any(|e| (e.op == Op::Drop && e.id == id) || (e.op == Op::Move && e.arg == id));
+    let unknown_lines: std::collections::BTreeSet<u32> =
+        syntactic.events.iter().filter(|e| e.op == Op::ScopeEnd && told(e.id)).map(|e| e.site.line).collect();
+    let only_syntactic: Vec<_> = ops_at(&syntactic)
+        .difference(&ops_at(&typed))
+        .filter(|(line, op)| !(*op == "scope_end" && unknown_lines.contains(line)))
+        .copied()
+        .collect();
     assert!(only_syntactic.is_empty(), "syntax recorded what the analyzer's run did not: {only_syntactic:?}");
 }
