@@ -20,8 +20,8 @@
 //!
 //! What is recorded: every `let` (destructuring, let-else, `ref`/`mut`) and parameter, its
 //! drop when its value really drops (end of scope, `return`, `?`, `break`, unwinding, or a
-//! `drop(x)` call), moves and copies out of a binding as the compiler decides them from the
-//! type, `&x`/`&mut x` with their owner, `Rc`/`Arc`/`Box`/`Weak`/`Pin`/`Cow`/`RefCell`/
+//! `drop(x)` call), moves and copies out of a binding (see "Moves and copies" below),
+//! `&x`/`&mut x` with their owner, `Rc`/`Arc`/`Box`/`Weak`/`Pin`/`Cow`/`RefCell`/
 //! `Cell`/`OnceCell`/`OnceLock`/`MaybeUninit` constructors (with strong or weak counts,
 //! `Box::into_raw` with its address; `ManuallyDrop::new` is never reported dropped), loops
 //! with iterations, `match` arms and `if` branches taken, `return`, `?`, labelled
@@ -49,14 +49,39 @@
 //! record FFI and `unsafe fn` calls (methods too), union field accesses, static reads and
 //! writes, `const` uses and raw-pointer dereferences with no `ffi`/`unions`/`statics` option.
 //!
+//! Moves and copies: whether the last by-value use of a binding moves it or copies it is
+//! decided, in this order, by the analyzer's `Copy` fact for the binding's type (in generic
+//! code a `T` without a `Copy` bound is moved); by the syntax where it tells (a literal or
+//! `&x` is `Copy`; `&mut x`, `vec![..]`, `format!(..)`, `String::new()`, `Box::new(..)` and
+//! other std constructors are not; `let y = x` is what `x` is); by the compiler, through a
+//! probe (method resolution on `Probe(&x)`), for a binding whose type is written out
+//! (`let x: T = ..`); and otherwise by nobody: the binding's end is then recorded as
+//! `scope_end` ("unknown"), never as a guessed drop. A probe is only sound where the compiler
+//! already knows the type: for `let v = iter.collect();` typed by a later use, or a closure
+//! (whose `Copy`-ness is settled after the function's capture analysis), it would commit to
+//! the wrong answer and the code would no longer compile, so none is emitted there.
+//!
+//! Once no event could be kept (the process-wide recorder's cap reached and no `Session`
+//! entered), a traced function runs its body exactly as written, at the cost of one check
+//! per call; its events are then neither recorded nor counted as dropped. (A body with a
+//! nested item, an item-defining macro statement or an `impl Trait` return type is
+//! instrumented without this check, since its two copies would not be the same program.)
+//!
 //! What it never does: change what the code does. Values pass through generic runtime
 //! functions (types, coercions and temporaries stay as they were), place expressions and the
 //! left side of assignments are never wrapped, nested items and constant expressions are left
-//! alone, generated names are hygienic, `const fn` and foreign-ABI functions are refused.
+//! alone, generated names are hygienic, `const fn` and foreign-ABI functions are refused. A
+//! constant that Rust may promote to a `'static` value where it is borrowed (`&[]`,
+//! `[].iter()`, `[X; N]`, `&Some(1)`) and an aggregate through which a `let` extends a
+//! borrowed temporary's life (`let h = H { r: &String::new() }`) are left exactly as written
+//! and record no event: passing them through a call would end their life at the statement's
+//! end.
 //!
 //! Known limits: the last use of a non-`Copy` binding as a method receiver may have moved it
 //! (`into_iter`) or not (`len`), which neither syntax nor the type-info file tells, so its
-//! end is recorded as `scope_end` rather than a guessed drop; a parameter's drop is not
+//! end is recorded as `scope_end` rather than a guessed drop; without the type-info file, a
+//! by-value last use of a binding whose type is neither written out nor told by its
+//! initializer ends it as `scope_end` too; a parameter's drop is not
 //! recorded (parameters drop after the body, which a guard declared in the body cannot
 //! follow); a closure's creation and captures are recorded when it is bound by `let`; a
 //! binding declared without a value (`let x;`) is not tracked; a lock or `RefCell` guard that

@@ -19,19 +19,49 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use syn::visit_mut::{self, VisitMut};
 
-/// Crates with real test suites and few dependencies, so the trial runs in minutes.
+/// Crates with real test suites and few dependencies, so the trial runs in minutes (the
+/// default, and what `.ci/run` runs).
 const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0", "semver@1.0.26", "itoa@1.0.15"];
+
+/// The rest of the broader trial (`--full`), chosen for variety: generic containers and
+/// buffers with unsafe code, a Unicode table crate, parsers, iterators and trait-heavy
+/// generics, locks and atomics, async utilities, edition 2015 to 2021.
+const FULL_TRIAL_CRATES: &[&str] = &[
+    "arrayvec@0.7.6",
+    "smallvec@1.13.2",
+    "unicode-width@0.2.0",
+    "shlex@1.3.0",
+    "heck@0.5.0",
+    "either@1.13.0",
+    "lazy_static@1.5.0",
+    "glob@0.3.1",
+    "percent-encoding@2.3.1",
+    "slab@0.4.9",
+    "spin@0.9.8",
+    "futures-lite@2.3.0",
+    "bytes@1.7.1",
+];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("demo") => demo(),
         Some("trial") => {
-            let crates: Vec<String> =
-                if args.len() > 1 { args[1..].to_vec() } else { TRIAL_CRATES.iter().map(|s| s.to_string()).collect() };
-            trial(&crates)
+            let options: Vec<&str> = args[1..].iter().map(String::as_str).filter(|a| a.starts_with("--")).collect();
+            let named: Vec<String> = args[1..].iter().filter(|a| !a.starts_with("--")).cloned().collect();
+            if let Some(unknown) = options.iter().find(|o| !matches!(**o, "--full" | "--type-info")) {
+                bail!("unknown option {unknown}; usage: cargo xtask trial [--full] [--type-info] [CRATE@VERSION ...]");
+            }
+            let crates: Vec<String> = if !named.is_empty() {
+                named
+            } else if options.contains(&"--full") {
+                TRIAL_CRATES.iter().chain(FULL_TRIAL_CRATES).map(|s| s.to_string()).collect()
+            } else {
+                TRIAL_CRATES.iter().map(|s| s.to_string()).collect()
+            };
+            trial(&crates, options.contains(&"--type-info"))
         }
-        _ => bail!("usage: cargo xtask demo | cargo xtask trial [CRATE@VERSION ...]"),
+        _ => bail!("usage: cargo xtask demo | cargo xtask trial [--full] [--type-info] [CRATE@VERSION ...]"),
     }
 }
 
@@ -217,21 +247,34 @@ struct Outcome {
     failed: usize,
 }
 
-fn test(dir: &Path) -> Result<(Outcome, String)> {
+/// Builds the crate's tests (`cargo test --no-run`), then runs them and times the run of the
+/// unit and integration tests alone, so the time compares test execution and not
+/// compilation. Errors and warnings are counted in the build's output, test results in the
+/// runs' (doctests included).
+fn test(dir: &Path) -> Result<(Outcome, f64, String)> {
     let mut manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
     if !manifest.contains("\n[workspace]") {
         manifest.push_str("\n[workspace]\n");
         std::fs::write(dir.join("Cargo.toml"), manifest)?;
     }
-    let (built, log) = run(dir, "cargo", &["test", "--no-fail-fast"])?;
-    let mut outcome = Outcome { built: true, ..Outcome::default() };
-    for line in log.lines() {
+    let (built, build_log) = run(dir, "cargo", &["test", "--no-fail-fast", "--no-run"])?;
+    let started = std::time::Instant::now();
+    let (_, tests_log) = run(dir, "cargo", &["test", "--no-fail-fast", "--tests"])?;
+    let seconds = started.elapsed().as_secs_f64();
+    // Doctests are compiled when they run: counted, but not in the time. (A crate without a
+    // library has none, and says so with an error that is not a test failure.)
+    let (_, doc_log) = run(dir, "cargo", &["test", "--no-fail-fast", "--doc"])?;
+    let run_log = format!("{tests_log}{doc_log}");
+    let mut outcome = Outcome { built, ..Outcome::default() };
+    for line in build_log.lines() {
         if line.starts_with("error[") || line.starts_with("error:") && !line.starts_with("error: test failed") {
             outcome.errors += 1;
         }
         if line.starts_with("warning: ") && !line.contains("Cargo.toml:") && !line.contains(" generated ") {
             outcome.warnings += 1;
         }
+    }
+    for line in run_log.lines() {
         if let Some(rest) = line.strip_prefix("test result: ") {
             // "ok. 2 passed; 0 failed; ...": the number before each word.
             let words: Vec<&str> = rest.split(|c: char| c == ';' || c.is_whitespace()).filter(|w| !w.is_empty()).collect();
@@ -242,15 +285,37 @@ fn test(dir: &Path) -> Result<(Outcome, String)> {
             outcome.failed += number("failed");
         }
     }
-    outcome.built = built || outcome.passed + outcome.failed > 0;
-    if outcome.errors > 0 && outcome.passed + outcome.failed == 0 {
-        outcome.built = false;
-    }
-    Ok((outcome, log))
+    Ok((outcome, seconds, format!("{build_log}{run_log}")))
 }
 
-fn trial(crates: &[String]) -> Result<()> {
+/// The analyzer binary, built in release mode (a debug build of rust-analyzer's libraries is
+/// about 11x slower).
+fn analyzer() -> Result<PathBuf> {
+    let root = workspace_root();
+    let status = Command::new("cargo")
+        .args(["build", "--release", "--locked", "--quiet", "-p", "borrowscope-analyzer", "--bin", "borrowscope-analyzer"])
+        .current_dir(&root)
+        .status()?;
+    if !status.success() {
+        bail!("building the analyzer failed");
+    }
+    Ok(root.join("target/release/borrowscope-analyzer"))
+}
+
+/// One instrumented run against the baseline, as a table cell, and whether it did worse.
+fn cell(base: &Outcome, base_seconds: f64, inst: &Outcome, seconds: f64) -> (String, bool) {
+    let worse = !inst.built || inst.errors > 0 || inst.warnings > base.warnings || inst.passed < base.passed || inst.failed > base.failed;
+    let ratio = if base_seconds > 0.0 { seconds / base_seconds } else { 0.0 };
+    let text = format!(
+        "{} errors, {} warnings; {} passed, {} failed; {seconds:.2} s ({ratio:.2}x)",
+        inst.errors, inst.warnings, inst.passed, inst.failed
+    );
+    (text, worse)
+}
+
+fn trial(crates: &[String], with_type_info: bool) -> Result<()> {
     let work = workspace_root().join("target/trial");
+    let analyzer = if with_type_info { Some(analyzer()?) } else { None };
     let mut rows = Vec::new();
     let mut regressions = Vec::new();
     for spec in crates {
@@ -265,19 +330,35 @@ fn trial(crates: &[String]) -> Result<()> {
         rewrite_sources(&instrumented, true)?;
         add_dependencies(&instrumented)?;
         declare_extern_crates(&instrumented)?;
-        let (base, _) = test(&baseline)?;
-        let (inst, log) = test(&instrumented)?;
+        let (base, base_seconds, _) = test(&baseline)?;
+        let (inst, seconds, log) = test(&instrumented)?;
         std::fs::write(dir.join("instrumented.log"), &log)?;
-        eprintln!("{spec}: baseline {base:?}, instrumented {inst:?}");
-        if !inst.built || inst.errors > 0 || inst.warnings > base.warnings || inst.passed < base.passed || inst.failed > base.failed {
+        eprintln!("{spec}: baseline {base:?} in {base_seconds:.2} s, instrumented {inst:?} in {seconds:.2} s");
+        let (syntax_cell, worse) = cell(&base, base_seconds, &inst, seconds);
+        if worse {
             regressions.push(format!("{spec} (see {})", dir.join("instrumented.log").display()));
         }
+        let mut typed_cell = String::from("not run");
+        if let Some(analyzer) = &analyzer {
+            let (ok, analysis) = run(&instrumented, &analyzer.display().to_string(), &["--quiet", "."])?;
+            if !ok {
+                bail!("the analyzer failed on {spec}:\n{analysis}");
+            }
+            let (typed, typed_seconds, log) = test(&instrumented)?;
+            std::fs::write(dir.join("type-info.log"), &log)?;
+            eprintln!("{spec}: with type-info {typed:?} in {typed_seconds:.2} s");
+            let (text, worse) = cell(&base, base_seconds, &typed, typed_seconds);
+            if worse {
+                regressions.push(format!("{spec} with type-info (see {})", dir.join("type-info.log").display()));
+            }
+            typed_cell = text;
+        }
         rows.push(format!(
-            "| {spec} | {files} | {} passed, {} failed, {} warnings | {} errors, {} warnings | {} passed, {} failed |",
-            base.passed, base.failed, base.warnings, inst.errors, inst.warnings, inst.passed, inst.failed
+            "| {spec} | {files} | {} passed, {} failed, {} warnings; {base_seconds:.2} s | {syntax_cell} | {typed_cell} |",
+            base.passed, base.failed, base.warnings
         ));
     }
-    println!("| crate | files | baseline | instrumented build | instrumented tests |");
+    println!("| crate | files | baseline | instrumented, syntax only | instrumented, with type-info |");
     println!("|---|---|---|---|---|");
     rows.iter().for_each(|r| println!("{r}"));
     if !regressions.is_empty() {
