@@ -216,8 +216,25 @@ shapes! {
     }
 }
 
+/// Never returns, like `hint::unreachable_unchecked` (an `unsafe fn` call the analyzer
+/// reports) or `process::abort`.
+pub fn stop() -> ! {
+    std::process::abort()
+}
+
+// A recorded call of a diverging function: the event must not turn the call into
+// unreachable code (a warning the crate did not have).
+#[borrowscope_macro::trace_borrow(ffi = ["stop"])]
+pub fn diverging_recorded_call(flag: bool) -> u8 {
+    if flag {
+        return 1;
+    }
+    stop()
+}
+
 #[test]
 fn every_shape_compiles_and_behaves_as_before() {
+    assert_eq!(diverging_recorded_call(true), 1);
     macro_rules! same {
         ($f:ident ( $($arg:expr),* )) => {{
             let session = borrowscope_runtime::Session::new();

@@ -42,11 +42,11 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 Some(callee) if site_kind.is_some() && exp.has(Group::Unsafe) => {
                     let op = syn::Ident::new(site_kind.unwrap_or_default(), proc_macro2::Span::mixed_site());
                     let site = exp.site(&callee, "", "call", call.func.span());
-                    before(expr, site, quote!(#op));
+                    before_call(call, site, quote!(#op));
                 }
                 Some(callee) if exp.config.ffi.contains(&callee) => {
                     let site = exp.site(&callee, "", "ffi_call", call.func.span());
-                    before(expr, site, quote!(FfiCall));
+                    before_call(call, site, quote!(FfiCall));
                 }
                 Some(callee) if exp.unsafe_depth > 0 => {
                     let message = format!("`{callee}` is called in an `unsafe` block and may be an FFI or `unsafe fn` call, which syntax cannot tell; declare it with `ffi = [\"{callee}\"]` to track it, or run borrowscope-analyzer");
@@ -462,6 +462,16 @@ fn pass(expr: &mut Expr, site: TokenStream, op: TokenStream, arg: u64) {
     let original = &*expr;
     *expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
         #site, ::borrowscope_runtime::__private::Op::#op, 0, #arg, #original));
+}
+
+/// `then(event(..), f)(args)`: records `op` before the call, passing the callee rather than
+/// the call's result through `then`, so a callee that never returns (`-> !`) does not make
+/// the runtime call unreachable code.
+fn before_call(call: &mut syn::ExprCall, site: TokenStream, op: TokenStream) {
+    let callee = &call.func;
+    *call.func = syn::parse_quote!(::borrowscope_runtime::__private::then(
+        ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, 0),
+        #callee));
 }
 
 /// `then(event(..), expr)`: records `op` before evaluating `expr`.
