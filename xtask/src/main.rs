@@ -24,8 +24,10 @@ use syn::visit_mut::{self, VisitMut};
 const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0", "semver@1.0.26", "itoa@1.0.15"];
 
 /// The rest of the broader trial (`--full`), chosen for variety: generic containers and
-/// buffers with unsafe code, a Unicode table crate, parsers, iterators and trait-heavy
-/// generics, locks and atomics, async utilities, edition 2015 to 2021.
+/// buffers with unsafe code (arrayvec, smallvec, slab, bytes), a Unicode table crate, parsers
+/// (shlex, glob, percent-encoding), trait-heavy generics (either, byteorder), atomics and
+/// async utilities (bytes, futures-lite), editions 2015 to 2021. (spin, a lock library, has
+/// every recent release yanked, which `cargo vendor` refuses.)
 const FULL_TRIAL_CRATES: &[&str] = &[
     "arrayvec@0.7.6",
     "smallvec@1.13.2",
@@ -33,11 +35,10 @@ const FULL_TRIAL_CRATES: &[&str] = &[
     "shlex@1.3.0",
     "heck@0.5.0",
     "either@1.13.0",
-    "lazy_static@1.5.0",
+    "byteorder@1.5.0",
     "glob@0.3.1",
     "percent-encoding@2.3.1",
     "slab@0.4.9",
-    "spin@0.9.8",
     "futures-lite@2.3.0",
     "bytes@1.7.1",
 ];
