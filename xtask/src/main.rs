@@ -10,8 +10,10 @@
 //! file of `src/` and `tests/` with prettyplease (so line numbers match between them); in the
 //! instrumented copy it also puts `#[::borrowscope_macro::trace_borrow]` on every function
 //! with a body and every `impl` block (tests included) and adds the two BorrowScope crates as
-//! path dependencies. Then it runs `cargo test` in both and prints a table of compile errors
-//! and test results, which `TRIAL.md` records.
+//! path dependencies. Then it builds and runs the tests of both (timing the run apart from the
+//! build) and, with `--type-info`, runs the analyzer on the instrumented copy and its tests
+//! again; it prints a table of compile errors, warnings, test results and times, which
+//! `TRIAL.md` records. `--full` adds the rest of the broader trial to the default crates.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
