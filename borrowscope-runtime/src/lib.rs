@@ -52,7 +52,7 @@ mod session;
 mod site;
 
 #[doc(hidden)]
-#[path = "private.rs"]
+#[path = "private/mod.rs"]
 pub mod __private;
 
 pub use api::cells::*;

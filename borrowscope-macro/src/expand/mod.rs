@@ -4,6 +4,7 @@
 //! (expressions, smart pointers, closures, unsafe, async).
 
 mod bindings;
+mod copies;
 mod exprs;
 mod flow;
 mod gate;

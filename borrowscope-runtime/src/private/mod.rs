@@ -4,6 +4,9 @@
 
 pub use crate::site::{CallSite, Op};
 pub use crate::api::pointers::{Counted, WeakCounted};
+pub use probes::*;
+
+mod probes;
 
 /// Whether a traced function should run its instrumented body: false once no event could be
 /// kept (the global recorder's cap reached and no session entered) or with tracking off, and
@@ -287,62 +290,6 @@ impl Drop for Guard {
     }
 }
 
-/// A reference to a binding's value whose type decides, through method resolution, whether
-/// a by-value use moves or copies it: `(&Probe(&x)).used(..)` resolves to [`ViaCopy`] when the
-/// type is `Copy` (as the compiler itself decides for that use) and to [`ViaMove`] otherwise.
-pub struct Probe<'a, T: ?Sized>(pub &'a T);
-
-/// The by-value use of a `Copy` binding: a copy; the binding stays alive.
-pub trait ViaCopy {
-    /// `to`: the destination instance (0: into a call or an expression).
-    fn used(&self, from: &Guard, site: &'static CallSite, to: u64);
-    /// A method call with the binding as receiver: a `Copy` value stays alive.
-    fn receiver(&self, from: &Guard);
-    /// `drop(x)`: a copy is dropped, the binding stays alive.
-    fn dropped(&self, from: &Guard);
-}
-
-/// The by-value use of a binding that is not `Copy`: a move; its guard records no drop.
-pub trait ViaMove {
-    /// `to`: the destination instance (0: into a call or an expression).
-    fn used(&self, from: &Guard, site: &'static CallSite, to: u64);
-    /// A method call with the binding as receiver: it may take `self` by value, which
-    /// syntax cannot tell.
-    fn receiver(&self, from: &Guard);
-    /// `drop(x)`: the value is dropped here (and a lock or `RefCell` guard released).
-    fn dropped(&self, from: &Guard);
-}
-
-impl<T: Copy> ViaCopy for Probe<'_, T> {
-    #[inline(always)]
-    fn used(&self, from: &Guard, site: &'static CallSite, to: u64) {
-        if to != 0 && from.id != 0 {
-            event(site, Op::Copy, to, from.id);
-        }
-    }
-    #[inline(always)]
-    fn receiver(&self, _from: &Guard) {}
-    #[inline(always)]
-    fn dropped(&self, _from: &Guard) {}
-}
-
-impl<T: ?Sized> ViaMove for &Probe<'_, T> {
-    #[inline(always)]
-    fn used(&self, from: &Guard, site: &'static CallSite, to: u64) {
-        if from.id != 0 {
-            event(site, Op::Move, to, from.id);
-        }
-        from.set(GuardState::Moved);
-    }
-    #[inline(always)]
-    fn receiver(&self, from: &Guard) {
-        from.set(GuardState::MaybeMoved);
-    }
-    #[inline(always)]
-    fn dropped(&self, from: &Guard) {
-        from.dropped_now();
-    }
-}
 
 /// Records `op` and returns `value` unchanged. The macro passes expressions through this
 /// rather than wrapping them in a block: a call keeps the value's type, its coercions and the
@@ -416,62 +363,6 @@ impl Drop for Span {
     }
 }
 
-/// The binding's type decides, through method resolution at the binding site, whether it is
-/// an `Rc` or `Arc` (also behind a type alias or returned by a factory): then its creation is
-/// recorded as a pointer event with its counts, a new allocation when it is the only owner
-/// and a clone of `source` (0 if unknown) when it shares one. Other types record nothing.
-pub trait ViaShared {
-    /// Records the pointer event for the binding of `guard`.
-    fn shared(&self, guard: &Guard, source: u64);
-}
-
-/// The fallback of [`ViaShared`]: not a reference-counted pointer.
-pub trait ViaUnshared {
-    /// Records nothing.
-    fn shared(&self, guard: &Guard, source: u64);
-}
-
-// Implemented on the pointer types themselves rather than for `P: Counted`: a bound would
-// let method resolution pick this impl for a type not yet inferred (`let x = 1`) and fail.
-impl<T: ?Sized> ViaShared for Probe<'_, std::rc::Rc<T>> {
-    #[inline(always)]
-    fn shared(&self, guard: &Guard, source: u64) {
-        record_shared(self.0, guard, source);
-    }
-}
-
-impl<T: ?Sized> ViaShared for Probe<'_, std::sync::Arc<T>> {
-    #[inline(always)]
-    fn shared(&self, guard: &Guard, source: u64) {
-        record_shared(self.0, guard, source);
-    }
-}
-
-impl<T: ?Sized> ViaShared for Probe<'_, std::rc::Weak<T>> {
-    #[inline(always)]
-    fn shared(&self, guard: &Guard, source: u64) {
-        guard.weak_cloned(source, self.0);
-    }
-}
-
-impl<T: ?Sized> ViaShared for Probe<'_, std::sync::Weak<T>> {
-    #[inline(always)]
-    fn shared(&self, guard: &Guard, source: u64) {
-        guard.weak_cloned(source, self.0);
-    }
-}
-
-/// A new allocation when the pointer is its only owner, a clone when it shares one.
-#[inline(always)]
-fn record_shared<P: Counted>(pointer: &P, guard: &Guard, source: u64) {
-    let op = if pointer.strong() > 1 { P::OPS.1 } else { P::OPS.0 };
-    guard.pointer(op, source, pointer);
-}
-
-impl<T: ?Sized> ViaUnshared for &Probe<'_, T> {
-    #[inline(always)]
-    fn shared(&self, _guard: &Guard, _source: u64) {}
-}
 
 /// Records `event` (if any) once `value` has been computed, and returns `value`: the macro
 /// passes `(&Probe(&x)).typed(..)` as `event`, evaluated before the call that makes `value`,
@@ -482,138 +373,4 @@ pub fn after<T>(site: &'static CallSite, event: Option<(Op, u64)>, value: T) -> 
         self::event(site, op, 0, arg);
     }
     value
-}
-
-/// The operation a method call performs, decided by the receiver's type at the call site
-/// (which the compiler knows there): `join` on a `JoinHandle`, `send`/`recv` on a channel's
-/// ends, `lock`/`read`/`write` on a `Mutex` or `RwLock` (also inside an `Arc`),
-/// `borrow`/`borrow_mut` on a `RefCell` (also inside an `Rc`), `get`/`set` on a `Cell`,
-/// `get`/`set`/`get_or_init` on a `OnceCell` or `OnceLock`, `write`/`assume_init..` on a
-/// `MaybeUninit`.
-pub trait ViaTyped {
-    /// The event for `method` on this receiver, if it has one.
-    fn typed(&self, method: &str) -> Option<(Op, u64)>;
-}
-
-/// The fallback of [`ViaTyped`]: a receiver of any other type records nothing.
-pub trait ViaUntyped {
-    /// Nothing.
-    fn typed(&self, method: &str) -> Option<(Op, u64)>;
-}
-
-impl<T: ?Sized> ViaUntyped for &Probe<'_, T> {
-    #[inline(always)]
-    fn typed(&self, _method: &str) -> Option<(Op, u64)> {
-        None
-    }
-}
-
-fn lock_op(method: &str, rwlock: bool) -> Option<(Op, u64)> {
-    match (method, rwlock) {
-        ("lock" | "try_lock", false) => Some((Op::Lock, 0)),
-        ("read" | "try_read", true) => Some((Op::Lock, 1)),
-        ("write" | "try_write", true) => Some((Op::Lock, 2)),
-        _ => None,
-    }
-}
-
-fn cell_op(method: &str) -> Option<(Op, u64)> {
-    match method {
-        "borrow" | "try_borrow" => Some((Op::RefCellBorrow, 0)),
-        "borrow_mut" | "try_borrow_mut" => Some((Op::RefCellBorrowMut, 0)),
-        _ => None,
-    }
-}
-
-macro_rules! via_typed {
-    ($($ty:ty => $decide:expr;)*) => {$(
-        impl<T: ?Sized> ViaTyped for Probe<'_, $ty> {
-            #[inline(always)]
-            fn typed(&self, method: &str) -> Option<(Op, u64)> {
-                let decide: fn(&str) -> Option<(Op, u64)> = $decide;
-                decide(method)
-            }
-        }
-    )*};
-}
-
-via_typed! {
-    std::sync::Mutex<T> => |m| lock_op(m, false);
-    std::sync::Arc<std::sync::Mutex<T>> => |m| lock_op(m, false);
-    std::sync::RwLock<T> => |m| lock_op(m, true);
-    std::sync::Arc<std::sync::RwLock<T>> => |m| lock_op(m, true);
-    std::cell::RefCell<T> => cell_op;
-    std::rc::Rc<std::cell::RefCell<T>> => cell_op;
-    std::cell::Cell<T> => |m| match m {
-        "get" => Some((Op::CellGet, 0)),
-        "set" => Some((Op::CellSet, 0)),
-        _ => None,
-    };
-}
-
-// `JoinHandle<T>` and the channel ends need `T: Sized`.
-macro_rules! via_typed_sized {
-    ($($ty:ty => $decide:expr;)*) => {$(
-        impl<T> ViaTyped for Probe<'_, $ty> {
-            #[inline(always)]
-            fn typed(&self, method: &str) -> Option<(Op, u64)> {
-                let decide: fn(&str) -> Option<(Op, u64)> = $decide;
-                decide(method)
-            }
-        }
-    )*};
-}
-
-via_typed_sized! {
-    std::thread::JoinHandle<T> => |m| (m == "join").then_some((Op::ThreadJoin, 0));
-    std::sync::mpsc::Sender<T> => |m| (m == "send").then_some((Op::ChannelSend, 1));
-    std::sync::mpsc::SyncSender<T> => |m| matches!(m, "send" | "try_send").then_some((Op::ChannelSend, 1));
-    std::cell::OnceCell<T> => |m| match m {
-        "get" => Some((Op::OnceCellGet, 0)),
-        "set" => Some((Op::OnceCellSet, 0)),
-        "get_or_init" => Some((Op::OnceCellGetOrInit, 0)),
-        _ => None,
-    };
-    std::sync::OnceLock<T> => |m| match m {
-        "get" => Some((Op::OnceLockGet, 0)),
-        "set" => Some((Op::OnceLockSet, 0)),
-        "get_or_init" => Some((Op::OnceLockGetOrInit, 0)),
-        _ => None,
-    };
-    std::mem::MaybeUninit<T> => |m| match m {
-        "write" => Some((Op::MaybeUninitWrite, 0)),
-        "assume_init" => Some((Op::MaybeUninitAssumeInit, 0)),
-        "assume_init_read" => Some((Op::MaybeUninitAssumeInitRead, 0)),
-        "assume_init_drop" => Some((Op::MaybeUninitAssumeInitDrop, 0)),
-        _ => None,
-    };
-    std::sync::mpsc::Receiver<T> => |m| match m {
-        "recv" | "recv_timeout" => Some((Op::ChannelRecv, 1)),
-        "try_recv" => Some((Op::ChannelTryRecv, 1)),
-        _ => None,
-    };
-}
-
-/// A spawned thread's handle, bound by `let`: records the spawn, naming the new thread.
-pub trait ViaSpawn {
-    /// Records the spawn for the binding of `guard`.
-    fn spawned(&self, guard: &Guard);
-}
-
-/// The fallback of [`ViaSpawn`]: not a thread handle.
-pub trait ViaNotSpawned {
-    /// Nothing.
-    fn spawned(&self, guard: &Guard);
-}
-
-impl<T> ViaSpawn for Probe<'_, std::thread::JoinHandle<T>> {
-    #[inline(always)]
-    fn spawned(&self, guard: &Guard) {
-        guard.event(Op::ThreadSpawn, crate::recorder::thread_number(self.0.thread().id()));
-    }
-}
-
-impl<T: ?Sized> ViaNotSpawned for &Probe<'_, T> {
-    #[inline(always)]
-    fn spawned(&self, _guard: &Guard) {}
 }
