@@ -753,10 +753,31 @@ fn async_with_borrows_across_awaits() {
 }
 
 /// The events of a traced call as text, without the `@file:line:column` part.
+/// Instance ids (`#N`) are renumbered in order of appearance: the real ones depend on which
+/// id blocks other tests' threads took first.
 fn events_text(f: impl FnOnce()) -> String {
     let session = borrowscope_runtime::Session::new();
     session.record(f);
-    session.trace().to_text().lines().map(|l| l.rsplit_once(" @").map_or(l, |(h, _)| h)).collect::<Vec<_>>().join("\n")
+    let text = session.trace().to_text();
+    let mut ids: Vec<String> = Vec::new();
+    let mut lines = Vec::new();
+    for line in text.lines().map(|l| l.rsplit_once(" @").map_or(l, |(h, _)| h)) {
+        let words: Vec<String> = line
+            .split(' ')
+            .map(|word| match word.strip_prefix('#') {
+                Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
+                    let index = ids.iter().position(|i| i == id).unwrap_or_else(|| {
+                        ids.push(id.to_owned());
+                        ids.len() - 1
+                    });
+                    format!("#{}", index + 1)
+                }
+                _ => word.to_owned(),
+            })
+            .collect();
+        lines.push(words.join(" "));
+    }
+    lines.join("\n")
 }
 
 #[test]
