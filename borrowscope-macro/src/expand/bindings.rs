@@ -67,6 +67,18 @@ enum Origin {
     Other,
 }
 
+/// `*b` of a tracked binding `b`, with its guard: the new binding's type tells whether the
+/// value was copied out or moved out of a box.
+fn deref_source(exp: &Expander<'_>, init: &Expr) -> Option<(syn::Ident, syn::Ident)> {
+    let Expr::Unary(u) = init else { return None };
+    if !matches!(u.op, syn::UnOp::Deref(_)) {
+        return None;
+    }
+    let Expr::Path(p) = &*u.expr else { return None };
+    let ident = p.path.get_ident()?;
+    exp.lookup(&ident.to_string()).map(|guard| (ident.clone(), guard))
+}
+
 /// `ManuallyDrop::new`, by its last two path segments.
 fn is_manually_drop(func: &Expr) -> bool {
     let Expr::Path(p) = func else { return false };
@@ -238,15 +250,24 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     // Read before the initializer is rewritten (a struct literal becomes a call).
     let union = union_type(exp, &local.pat, &init.expr);
     let source = if single { source_binding(exp, &init.expr).and_then(|s| exp.lookup(&s.to_string())) } else { None };
+    // `let inner = *boxed;`: the value moves out of the box unless it is `Copy`.
+    let deref_of = if single { deref_source(exp, &init.expr) } else { None };
     let syntactic = matches!(from, Origin::Pointer(..) | Origin::MethodClone(_));
     // Decided before the initializer is rewritten, from the pattern and the initializer as
     // written (a binding copied from another has its type).
     let written = if single { copies::syntactic_copies(exp, &local.pat, &init.expr) } else { Copies::Unknown };
     // The initializer runs before the new bindings exist: expand it in the outer scope. A
     // `&x` initializer is recorded as this binding's borrow below, not as a temporary one.
+    // Named before the initializer is expanded: a closure initializer names its binding as
+    // the destination of what it captures.
+    let guard_names: Vec<syn::Ident> = names.iter().map(|_| exp.ident("g")).collect();
+    if matches!(from, Origin::Closure(..)) && exp.config.tracks_name(&names[0].to_string()) {
+        exp.closure_binding = Some(guard_names[0].clone());
+    }
     if !matches!(from, Origin::Borrow(..)) {
         syn::visit_mut::VisitMut::visit_expr_mut(exp, &mut init.expr);
     }
+    exp.closure_binding = None;
     if let Some((_, diverge)) = &mut init.diverge {
         syn::visit_mut::VisitMut::visit_expr_mut(exp, diverge);
         if exp.has(Group::ControlFlow) {
@@ -266,14 +287,13 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     let mut after = Vec::new();
     let mut guards = Vec::new();
     let mut copies = Vec::new();
-    for name in &names {
+    for (name, guard) in names.iter().zip(guard_names) {
         let text = name.to_string();
         if !exp.config.tracks_name(&text) {
             guards.push(None);
             copies.push(Copies::Unknown);
             continue;
         }
-        let guard = exp.ident("g");
         // With a type-info file, the site's kind is the analyzer's classification.
         let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
         let kind = known.map_or("let", |b| b.kind.name());
@@ -344,20 +364,12 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
                 let create = exp.site(&name.to_string(), mode, "closure", init.expr.span());
                 before.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#create, ::borrowscope_runtime::__private::Op::ClosureCreate, #guard.id(), 0);));
                 for var in captured {
-                    let Some((var_guard, var_copies)) = exp.tracked(&var.to_string()) else { continue };
+                    let Some(var_guard) = exp.lookup(&var.to_string()) else { continue };
                     let site = exp.site(&var.to_string(), mode, "capture", var.span());
                     // A `move` closure moves what is not `Copy` (its guard then records no
                     // drop) and copies the rest, as the binding's `Copies` tells.
-                    let stmt: Stmt = if is_move {
-                        let record = uses::record_use(&var, &var_guard, var_copies, &site, &quote!(#guard.id()));
-                        syn::parse_quote!({
-                            #record
-                            ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::ClosureCapture, #guard.id(), #var_guard.id());
-                        })
-                    } else {
-                        syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::ClosureCapture, #guard.id(), #var_guard.id());)
-                    };
-                    before.push(stmt);
+                    // Whether it moves is recorded where the closure is made (`captures`).
+                    before.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::ClosureCapture, #guard.id(), #var_guard.id());));
                 }
             }
             Origin::MethodClone(source) => {
@@ -382,6 +394,14 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
             Origin::NeverDropped => after.push(syn::parse_quote!(#guard.never_dropped();)),
             Origin::From(_) | Origin::Other => {}
         }
+    }
+    if let (Some((source, source_guard)), Some(Some(guard)), Some(name), Some(copies)) =
+        (deref_of, guards.first(), names.first(), copies.first())
+    {
+        let site = exp.site(&name.to_string(), &format!("*{source}"), "move", init.expr.span());
+        // The probe, if any, asks about the new binding: it has the moved value's type.
+        let record = uses::record_use(name, &source_guard, *copies, &site, &quote!(#guard.id()));
+        after.push(syn::parse_quote!({ #record }));
     }
     if let Some(union) = union {
         names.iter().for_each(|n| exp.unions_in_scope.push((n.to_string(), union.clone())));

@@ -12,7 +12,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{BinOp, Block, Expr};
 
 use super::bindings::pattern_names;
-use super::{Expander, promote, uses};
+use super::{Expander, captures, promote, uses};
 use crate::config::Group;
 
 /// Expands `expr` if this module handles it; returns whether it did (children included).
@@ -23,6 +23,13 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
     match expr {
         Expr::Call(call) => {
             visit_mut::visit_expr_call_mut(exp, call);
+            // `f()` of a closure binding: an `FnOnce` call consumes it, an `Fn` one borrows it,
+            // which syntax cannot tell. Noted before the statement: the callee must stay a
+            // place (moving it elsewhere would change when its captures drop), and an
+            // "unknown" end recorded early is still never wrong.
+            if let Some(unknown) = uses::called(exp, &call.func) {
+                exp.before_statement(syn::parse_quote!(#unknown;));
+            }
             if is_drop(&call.func) && call.args.len() == 1 && exp.has(Group::Ownership) {
                 // `drop(x)`: the value is dropped here, not moved somewhere it lives on.
                 call.args.iter_mut().for_each(|arg| uses::dropped(exp, arg));
@@ -201,8 +208,16 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             }
         }
         Expr::Closure(c) => {
+            // What it does to outer bindings, decided before its body is rewritten; recorded
+            // where it is created, in a block that keeps the closure's expected type.
+            let to = exp.closure_binding.take().map_or(quote!(0), |g| quote!(#g.id()));
+            let records = if exp.has(Group::Ownership) { captures::record(exp, c, &to) } else { Vec::new() };
             let params = c.inputs.iter().flat_map(pattern_names).map(|i| i.to_string()).collect();
             exp.in_closure(|exp| exp.shadowed(params, |exp| exp.visit_expr_mut(&mut c.body)));
+            if !records.is_empty() {
+                let original = &*expr;
+                *expr = syn::parse_quote!({ #(#records)* #original });
+            }
         }
         Expr::Async(a) => {
             exp.in_closure(|exp| exp.visit_block_mut(&mut a.block));

@@ -105,6 +105,8 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         }
         Expr::Try(t) => {
             exp.visit_expr_mut(&mut t.expr);
+            // `v?` takes `v` by value.
+            uses::by_value(exp, &mut t.expr);
             if exp.has(Group::Try) {
                 let site = exp.site("", "", "try", t.question_token.span);
                 let inner = &t.expr;

@@ -4,6 +4,7 @@
 //! (expressions, smart pointers, closures, unsafe, async).
 
 mod bindings;
+mod captures;
 mod copies;
 mod exprs;
 mod flow;
@@ -208,6 +209,9 @@ pub(crate) struct Expander<'a> {
     /// the operand of `&`, an autoref'd method receiver, an array repeat operand. A constant
     /// expression there may be promoted to `'static` and must stay as written (`promote`).
     pub(crate) borrowed: usize,
+    /// The guard of the binding a `let` is about to bind a closure to, for the closure's
+    /// captures to name as their destination.
+    pub(crate) closure_binding: Option<Ident>,
     /// What the analyzer's type-info file says about this source file.
     pub(crate) types: FileTypes,
 }
@@ -225,6 +229,7 @@ impl<'a> Expander<'a> {
             unions_in_scope: Vec::new(),
             unsafe_depth: 0,
             borrowed: 0,
+            closure_binding: None,
             types: file_types(),
         }
     }
@@ -408,6 +413,7 @@ impl VisitMut for Expander<'_> {
         let old = std::mem::take(&mut block.stmts);
         let uses: Vec<HashSet<String>> = old.iter().map(uses::names_in_stmt).collect();
         let mut stmts = Vec::with_capacity(old.len());
+        let last = old.len().saturating_sub(1);
         for (index, mut stmt) in old.into_iter().enumerate() {
             let after: HashSet<String> = uses[index + 1..].iter().flatten().cloned().collect();
             self.later.push(after);
@@ -419,9 +425,13 @@ impl VisitMut for Expander<'_> {
             let (before, after_stmts) = match &mut stmt {
                 Stmt::Local(local) if self.has(Group::Ownership) => bindings::local(self, local),
                 Stmt::Item(_) => (Vec::new(), Vec::new()),
-                Stmt::Expr(expr, _) => {
+                Stmt::Expr(expr, semi) => {
                     let attrs = attrs_mut(expr).map(std::mem::take).unwrap_or_default();
                     self.visit_expr_mut(expr);
+                    // A block's value moves out of it: its tail is a by-value use.
+                    if index == last && semi.is_none() && self.has(Group::Ownership) {
+                        uses::by_value(self, expr);
+                    }
                     if let Some(slot) = attrs_mut(expr) {
                         slot.splice(0..0, attrs);
                     }

@@ -53,6 +53,15 @@ impl<'ast> Visit<'ast> for Names {
     }
 }
 
+/// Whether `tokens` (a macro's input) contain the identifier `name` anywhere.
+pub(crate) fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|token| match token {
+        TokenTree::Ident(ident) => ident == name,
+        TokenTree::Group(group) => mentions(&group.stream(), name),
+        _ => false,
+    })
+}
+
 /// Whether `name` is used after the statement being expanded, in any enclosing block.
 pub(crate) fn used_later(exp: &Expander<'_>, name: &str) -> bool {
     exp.later.iter().any(|later| later.contains(name))
@@ -124,6 +133,17 @@ pub(crate) fn maybe_moved(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream
             (&::borrowscope_runtime::__private::Probe(&#ident)).receiver(&#guard)
         })),
     }
+}
+
+/// What to record for a binding called as a function for the last time (`f()`): a `Copy`
+/// callable (a function pointer) stays; any other may have been consumed (`FnOnce`) or only
+/// borrowed (`Fn`, `FnMut`), so its end is unknown.
+pub(crate) fn called(exp: &Expander<'_>, callee: &Expr) -> Option<TokenStream> {
+    let (ident, guard, copies) = tracked_path(exp, callee)?;
+    if used_later(exp, &ident.to_string()) || copies == Copies::Yes {
+        return None;
+    }
+    Some(quote!(#guard.maybe_moved()))
 }
 
 /// `drop(x)` of a binding: a value that is not `Copy` is dropped there (a lock or `RefCell`

@@ -1,0 +1,123 @@
+//! What a closure does to the bindings of its enclosing function that it mentions, decided
+//! from the code as written where that is certain and "unknown" where it is not: a `move`
+//! closure moves (or copies) a binding it uses as a whole; one that only uses fields of it
+//! captures just those places (edition 2021), which syntax cannot follow; a closure without
+//! `move` captures by reference what it only borrows (`&x`), and may take anything else by
+//! value (`|| drop(x)`), which only capture analysis can tell.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, ExprClosure};
+
+use super::bindings::pattern_names;
+use super::{Expander, uses};
+
+/// How a closure body mentions one outer binding: as a whole or through a field (`x.f`),
+/// each outside or inside a borrow (`&x`, `&x.f`). A mention syntax cannot follow (inside a
+/// macro or a nested `move` closure) counts as a whole one outside any borrow.
+#[derive(Default)]
+struct Mentions {
+    whole: bool,
+    field: bool,
+    borrowed_whole: bool,
+    borrowed_field: bool,
+    /// Rebound inside the body (a `let`, a pattern, a nested closure's parameter), so a
+    /// mention may not be this binding at all.
+    rebound: bool,
+}
+
+struct Finder<'n> {
+    name: &'n str,
+    mentions: Mentions,
+    /// Inside a `&` operand or a field access chain, and inside a nested `move` closure.
+    in_borrow: usize,
+    in_field: usize,
+    in_move_closure: usize,
+}
+
+impl<'ast> Visit<'ast> for Finder<'_> {
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        match expr {
+            Expr::Path(p) if p.path.is_ident(self.name) => {
+                let m = &mut self.mentions;
+                match (self.in_move_closure > 0, self.in_borrow > 0, self.in_field > 0) {
+                    (true, _, _) | (false, false, false) => m.whole = true,
+                    (false, false, true) => m.field = true,
+                    (false, true, false) => m.borrowed_whole = true,
+                    (false, true, true) => m.borrowed_field = true,
+                }
+            }
+            Expr::Reference(r) => {
+                self.in_borrow += 1;
+                self.visit_expr(&r.expr);
+                self.in_borrow -= 1;
+            }
+            Expr::Field(f) => {
+                self.in_field += 1;
+                self.visit_expr(&f.base);
+                self.in_field -= 1;
+            }
+            Expr::Closure(c) => {
+                let names = c.inputs.iter().flat_map(pattern_names);
+                if names.into_iter().any(|n| n == self.name) {
+                    self.mentions.rebound = true;
+                }
+                let moves = c.capture.is_some();
+                self.in_move_closure += usize::from(moves);
+                // A nested closure's body is its own context: a field or borrow outside it
+                // does not reach in.
+                let (borrow, field) = (std::mem::take(&mut self.in_borrow), std::mem::take(&mut self.in_field));
+                self.visit_expr(&c.body);
+                (self.in_borrow, self.in_field) = (borrow, field);
+                self.in_move_closure -= usize::from(moves);
+            }
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_pat(&mut self, pat: &'ast syn::Pat) {
+        if pattern_names(pat).iter().any(|n| n == self.name) {
+            self.mentions.rebound = true;
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if uses::mentions(&mac.tokens, self.name) {
+            self.mentions.whole = true;
+        }
+    }
+}
+
+/// The statements that record what closure `c` does to each tracked outer binding it
+/// mentions, at its creation; `to` is the closure's own binding, if it has one.
+pub(crate) fn record(exp: &mut Expander<'_>, c: &ExprClosure, to: &TokenStream) -> Vec<TokenStream> {
+    let params: Vec<String> = c.inputs.iter().flat_map(pattern_names).map(|i| i.to_string()).collect();
+    let mut names: Vec<String> = uses::names_in_expr(&c.body).into_iter().filter(|n| !params.contains(n)).collect();
+    names.sort();
+    let mut records = Vec::new();
+    for name in names {
+        let Some((guard, copies)) = exp.tracked(&name) else { continue };
+        // Used again after this statement: the closure did not take it by value.
+        if uses::used_later(exp, &name) {
+            continue;
+        }
+        let mut finder = Finder { name: &name, mentions: Mentions::default(), in_borrow: 0, in_field: 0, in_move_closure: 0 };
+        finder.visit_expr(&c.body);
+        let m = finder.mentions;
+        let ident = syn::Ident::new(&name, c.body.span());
+        // A `move` closure takes by value every place it mentions: the whole binding if it
+        // is used whole anywhere, otherwise only some fields of it. One without `move`
+        // borrows what it only mentions inside `&`.
+        let moves_whole = c.capture.is_some() && (m.whole || m.borrowed_whole);
+        let only_borrowed = c.capture.is_none() && !m.whole && !m.field;
+        if m.rebound || !(moves_whole || only_borrowed) {
+            records.push(quote!(#guard.maybe_moved();));
+        } else if moves_whole {
+            let site = exp.site(&name, "move", "capture", c.span());
+            records.push(uses::record_use(&ident, &guard, copies, &site, to));
+        }
+    }
+    records
+}
