@@ -258,6 +258,8 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     let written = if single { copies::syntactic_copies(exp, &local.pat, &init.expr) } else { Copies::Unknown };
     // The initializer runs before the new bindings exist: expand it in the outer scope. A
     // `&x` initializer is recorded as this binding's borrow below, not as a temporary one.
+    // Sites name the initializer where the user wrote it, before it is rewritten.
+    let init_span = init.expr.span();
     // Named before the initializer is expanded: a closure initializer names its binding as
     // the destination of what it captures.
     let guard_names: Vec<syn::Ident> = names.iter().map(|_| exp.ident("g")).collect();
@@ -319,7 +321,7 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
             // A source used again later was copied (or reborrowed): only a last use can move.
             Origin::From(source) if !uses::used_later(exp, &source.to_string()) => {
                 if let Some((source_guard, source_copies)) = exp.tracked(&source.to_string()) {
-                    let site = exp.site(&name.to_string(), &source.to_string(), "move", init.expr.span());
+                    let site = exp.site(&name.to_string(), &source.to_string(), "move", init_span);
                     let record = uses::record_use(&source, &source_guard, source_copies, &site, &quote!(#guard.id()));
                     let source_expr = &init.expr;
                     *init.expr = syn::parse_quote!({
@@ -332,7 +334,7 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
             // (a non-`Copy` one is a reborrow of a `&mut`, which is no copy).
             Origin::From(source) if copies.first() == Some(&Copies::Yes) => {
                 if let Some(source_guard) = exp.lookup(&source.to_string()) {
-                    let site = exp.site(&name.to_string(), &source.to_string(), "copy", init.expr.span());
+                    let site = exp.site(&name.to_string(), &source.to_string(), "copy", init_span);
                     after.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::Copy, #guard.id(), #source_guard.id());));
                 }
             }
@@ -356,12 +358,12 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
                 after.push(syn::parse_quote!(#guard.address(::borrowscope_runtime::__private::Op::#op, &#name);));
             }
             Origin::Read(op, base, field) => {
-                let site = exp.site(&base, &field, "read", init.expr.span());
+                let site = exp.site(&base, &field, "read", init_span);
                 after.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, #guard.id(), 0);));
             }
             Origin::Closure(is_move, captured) => {
                 let mode = if is_move { "move" } else { "ref" };
-                let create = exp.site(&name.to_string(), mode, "closure", init.expr.span());
+                let create = exp.site(&name.to_string(), mode, "closure", init_span);
                 before.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#create, ::borrowscope_runtime::__private::Op::ClosureCreate, #guard.id(), 0);));
                 for var in captured {
                     let Some(var_guard) = exp.lookup(&var.to_string()) else { continue };
@@ -398,7 +400,7 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     if let (Some((source, source_guard)), Some(Some(guard)), Some(name), Some(copies)) =
         (deref_of, guards.first(), names.first(), copies.first())
     {
-        let site = exp.site(&name.to_string(), &format!("*{source}"), "move", init.expr.span());
+        let site = exp.site(&name.to_string(), &format!("*{source}"), "move", init_span);
         // The probe, if any, asks about the new binding: it has the moved value's type.
         let record = uses::record_use(name, &source_guard, *copies, &site, &quote!(#guard.id()));
         after.push(syn::parse_quote!({ #record }));

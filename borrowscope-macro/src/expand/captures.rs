@@ -99,6 +99,10 @@ pub(crate) fn record(exp: &mut Expander<'_>, c: &ExprClosure, to: &TokenStream) 
     let mut records = Vec::new();
     for name in names {
         let Some((guard, copies)) = exp.tracked(&name) else { continue };
+        // A `Copy` value is never moved by a capture; a `move` closure's copy is recorded.
+        if copies == super::Copies::Yes && c.capture.is_none() {
+            continue;
+        }
         // Used again after this statement: the closure did not take it by value.
         if uses::used_later(exp, &name) {
             continue;
