@@ -8,7 +8,7 @@
 //! fn example() -> usize {
 //!     let data = vec![1, 2, 3];   // new data
 //!     let r = &data;              // new r, borrow r -> data
-//!     let n = r.len();            // new n
+//!     let n: usize = r.len();     // new n (its type written out: the compiler tells it is Copy)
 //!     n                           // drops of n, r and data, in the real order
 //! }
 //!
