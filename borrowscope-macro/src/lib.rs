@@ -77,14 +77,25 @@
 //! and record no event: passing them through a call would end their life at the statement's
 //! end.
 //!
+//! Where a value leaves a binding: an argument, a struct field or element, a `return`, a
+//! block's tail (the value of a function, a branch), `v?`, `let y = x`, `let y = *boxed` (out of
+//! the box unless the value is `Copy`), and a closure's capture. Every closure, wherever it
+//! is written (`thread::spawn(move || ..)` too), records at its creation what it does to the
+//! bindings it mentions: a `move` closure moves (or copies) a binding it uses as a whole; a
+//! closure that uses only fields of it (edition 2021 captures just those places), or one
+//! without `move` that does more than borrow it (`|| drop(x)` takes it by value), leaves the
+//! binding's end unknown.
+//!
 //! Known limits: the last use of a non-`Copy` binding as a method receiver may have moved it
 //! (`into_iter`) or not (`len`), which neither syntax nor the type-info file tells, so its
-//! end is recorded as `scope_end` rather than a guessed drop; without the type-info file, a
+//! end is recorded as `scope_end` rather than a guessed drop, and so is a closure binding's
+//! last call (`FnOnce` consumes it, `Fn` does not); without the type-info file, a
 //! by-value last use of a binding whose type is neither written out nor told by its
 //! initializer ends it as `scope_end` too; a parameter's drop is not
 //! recorded (parameters drop after the body, which a guard declared in the body cannot
-//! follow); a closure's creation and captures are recorded when it is bound by `let`; a
-//! binding declared without a value (`let x;`) is not tracked; a lock or `RefCell` guard that
+//! follow); bindings of `for`, `while let`, `if let` and `match` patterns and closure
+//! parameters are not tracked; assigning over a binding does not record the old value's drop;
+//! a binding declared without a value (`let x;`) is not tracked; a lock or `RefCell` guard that
 //! is a temporary (`*m.lock().unwrap() += 1`) records the lock but not its release, and one
 //! bound by `let` records its release only with the type-info file.
 //!
