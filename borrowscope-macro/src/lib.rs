@@ -84,7 +84,9 @@
 //! bindings it mentions: a `move` closure moves (or copies) a binding it uses as a whole; a
 //! closure that uses only fields of it (edition 2021 captures just those places), or one
 //! without `move` that does more than borrow it (`|| drop(x)` takes it by value), leaves the
-//! binding's end unknown.
+//! binding's end unknown. Assigning over a binding (`x = v`) records the old value's drop
+//! there, once `v` is computed (or "unknown" where it may have moved before); a binding
+//! moved out of and assigned again is live again.
 //!
 //! Known limits: the last use of a non-`Copy` binding as a method receiver may have moved it
 //! (`into_iter`) or not (`len`), which neither syntax nor the type-info file tells, so its
@@ -94,8 +96,7 @@
 //! initializer ends it as `scope_end` too; a parameter's drop is not
 //! recorded (parameters drop after the body, which a guard declared in the body cannot
 //! follow); bindings of `for`, `while let`, `if let` and `match` patterns and closure
-//! parameters are not tracked; assigning over a binding does not record the old value's drop;
-//! a binding declared without a value (`let x;`) is not tracked; a lock or `RefCell` guard that
+//! parameters are not tracked; a binding declared without a value (`let x;`) is not tracked; a lock or `RefCell` guard that
 //! is a temporary (`*m.lock().unwrap() += 1`) records the lock but not its release, and one
 //! bound by `let` records its release only with the type-info file.
 //!

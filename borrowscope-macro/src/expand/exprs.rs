@@ -252,6 +252,15 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             // noted when it is a declared static or union field.
             exp.visit_expr_mut(&mut a.right);
             uses::by_value(exp, &mut a.right);
+            // `x = v` over a tracked binding: its old value drops once `v` is computed. A
+            // `Copy` one has nothing to drop.
+            if let Some((guard, copies)) = assigned_binding(exp, &a.left)
+                && copies != super::Copies::Yes
+                && exp.has(Group::Ownership)
+            {
+                let right = &a.right;
+                *a.right = syn::parse_quote!(::borrowscope_runtime::__private::assigned(&#guard, #right));
+            }
             inside_place(exp, &mut a.left);
             place_written(exp, &a.left);
         }
@@ -379,6 +388,12 @@ fn inside_place(exp: &mut Expander<'_>, place: &mut Expr) {
         Expr::MethodCall(_) | Expr::Call(_) => exp.visit_expr_mut(place),
         _ => {}
     }
+}
+
+/// The tracked binding a plain `x = ..` assigns to.
+fn assigned_binding(exp: &Expander<'_>, left: &Expr) -> Option<(syn::Ident, super::Copies)> {
+    let Expr::Path(p) = left else { return None };
+    exp.tracked(&p.path.get_ident()?.to_string())
 }
 
 /// Whether a callee is `drop`, `mem::drop` or `std::mem::drop` / `core::mem::drop`.

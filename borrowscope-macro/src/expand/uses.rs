@@ -15,26 +15,40 @@ use super::{Copies, Expander};
 /// The single-identifier paths a statement uses, and every identifier inside its macro
 /// invocations (which may use any binding).
 pub(crate) fn names_in_stmt(stmt: &Stmt) -> HashSet<String> {
-    let mut names = Names(HashSet::new());
+    let mut names = Names { names: HashSet::new(), assigned_only: false };
     names.visit_stmt(stmt);
-    names.0
+    names.names
 }
 
-/// The names an expression uses (for a closure's captures).
+/// The names an expression mentions, assignment targets included (for a closure's
+/// captures: a closure that assigns to a binding captures it).
 pub(crate) fn names_in_expr(expr: &Expr) -> HashSet<String> {
-    let mut names = Names(HashSet::new());
+    let mut names = Names { names: HashSet::new(), assigned_only: true };
     names.visit_expr(expr);
-    names.0
+    names.names
 }
 
-struct Names(HashSet<String>);
+struct Names {
+    names: HashSet<String>,
+    /// Whether a binding that is only assigned to (`x = v`) counts.
+    assigned_only: bool,
+}
 
 impl<'ast> Visit<'ast> for Names {
     fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
         if let Some(ident) = path.path.get_ident() {
-            self.0.insert(ident.to_string());
+            self.names.insert(ident.to_string());
         }
         visit::visit_expr_path(self, path);
+    }
+
+    // `x = v` gives `x` a new value without using the old one: a move of `x` before it is
+    // still its last use.
+    fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+        if self.assigned_only || !matches!(&*assign.left, Expr::Path(p) if p.path.get_ident().is_some()) {
+            self.visit_expr(&assign.left);
+        }
+        self.visit_expr(&assign.right);
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
@@ -49,7 +63,7 @@ impl<'ast> Visit<'ast> for Names {
                 }
             }
         }
-        idents(mac.tokens.clone(), &mut self.0);
+        idents(mac.tokens.clone(), &mut self.names);
     }
 }
 

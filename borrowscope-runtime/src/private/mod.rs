@@ -236,6 +236,27 @@ impl Guard {
         self.set(GuardState::MaybeMoved);
     }
 
+    /// A new value is assigned to the binding: the old one, if the binding still holds it,
+    /// is dropped now (recorded as a drop, or as `scope_end` where it may have been moved
+    /// before); a binding moved out of holds a value again.
+    #[inline(always)]
+    pub fn overwritten(&self) {
+        if self.id == 0 {
+            return;
+        }
+        match self.state.get() {
+            GuardState::Live => {
+                if let Some(release) = self.release.get() {
+                    event(self.site, release, self.id, 0);
+                }
+                event(self.site, Op::Drop, self.id, 0);
+            }
+            GuardState::MaybeMoved => event(self.site, Op::ScopeEnd, self.id, 0),
+            GuardState::Unbound | GuardState::Moved => {}
+        }
+        self.state.set(GuardState::Live);
+    }
+
     /// `drop(x)` of a binding whose type is not `Copy`: its value is dropped here.
     #[inline(always)]
     pub fn dropped(&self) {
@@ -297,6 +318,14 @@ impl Drop for Guard {
 #[inline(always)]
 pub fn pass<T>(site: &'static CallSite, op: Op, id: u64, arg: u64, value: T) -> T {
     event(site, op, id, arg);
+    value
+}
+
+/// Returns `value` after recording, once it has been computed, that `guard`'s binding is
+/// about to be assigned it (`x = value`): the old value drops then.
+#[inline(always)]
+pub fn assigned<T>(guard: &Guard, value: T) -> T {
+    guard.overwritten();
     value
 }
 
