@@ -10,5 +10,6 @@ mod classify;
 pub mod config;
 pub mod load;
 mod sites;
+mod uses;
 pub mod std_sources;
 pub mod walk;

@@ -49,6 +49,7 @@ fn analyze_attached(ws: &Workspace) -> TypeInfo {
                 }
             }
             entry.sites = crate::sites::sites(&sema, &text, tree.syntax());
+            entry.uses = crate::uses::uses(&sema, &text, tree.syntax());
             files.insert(path, entry);
         }
     }

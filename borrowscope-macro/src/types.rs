@@ -159,6 +159,14 @@ impl FileTypes {
         }
     }
 
+    /// What the use of a binding at this position does, if the entries are usable.
+    pub(crate) fn use_kind(&self, line: u32, column: u32) -> Option<type_info_schema::UseKind> {
+        match self {
+            FileTypes::Fresh(entry, _) => entry.use_at(line, column).map(|u| u.kind),
+            _ => None,
+        }
+    }
+
     /// The sites at this position, if the entries are usable.
     pub(crate) fn sites(&self, line: u32, column: u32) -> &'static [Site] {
         match self {

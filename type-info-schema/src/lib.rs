@@ -11,7 +11,8 @@ pub use hash::{BadContentHash, ContentHash};
 pub use io::{ReadError, WriteError};
 pub use kind::{InitializerKind, KindGroup, UnknownKindName};
 pub use model::{
-    Binding, FileEntry, Generator, Position, ResolvedType, SCHEMA_VERSION, Site, TraitFacts, TypeInfo,
+    Binding, FileEntry, Generator, Position, ResolvedType, SCHEMA_VERSION, Site, TraitFacts, TypeInfo, Use,
+    UseKind,
 };
 pub use site::SiteKind;
 

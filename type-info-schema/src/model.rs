@@ -11,7 +11,7 @@ use crate::site::SiteKind;
 
 /// The version of the format this build reads and writes. Bumped on any incompatible
 /// change; a reader refuses every other version.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A whole `.borrowscope/type-info.json` file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +46,10 @@ pub struct FileEntry {
     pub bindings: Vec<Binding>,
     /// The expression sites in the file, sorted by position and kind.
     pub sites: Vec<Site>,
+    /// Uses of local bindings whose kind syntax cannot tell, sorted by position; omitted
+    /// when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uses: Vec<Use>,
 }
 
 /// A position as `proc_macro::Span::line()` and `proc_macro::Span::column()` report it:
@@ -156,6 +160,50 @@ pub struct Site {
     pub function: String,
 }
 
+/// A use of a local binding whose kind syntax cannot tell, keyed by the position of the
+/// binding's name where it is used. Today: a binding that is a method call's receiver
+/// (`w.into_inner()` moves `w`, `v.len()` borrows it), decided by the resolved method's
+/// `self` access and the receiver's adjustments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Use {
+    /// 1-based line of the binding's name at the use.
+    pub line: u32,
+    /// 1-based column of that name, in characters.
+    pub column: u32,
+    /// The binding's name.
+    pub name: String,
+    /// What the use does to the binding's value.
+    pub kind: UseKind,
+    /// Why the kind is [`UseKind::Unknown`]; omitted otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Use {
+    /// The use's position.
+    pub fn position(&self) -> Position {
+        Position { line: self.line, column: self.column }
+    }
+}
+
+/// What a use does to a binding's value, in snake_case in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UseKind {
+    /// The value moves out of the binding (a method taking `self` by value, on a type that
+    /// is not `Copy`); the binding is not dropped where it lives.
+    Move,
+    /// A copy of the value is taken (by-value `self` on a `Copy` type); the binding stays.
+    Copy,
+    /// The value is borrowed (`&self`, or autoref'd `&`); the binding stays.
+    SharedBorrow,
+    /// The value is borrowed mutably (`&mut self`); the binding stays.
+    MutableBorrow,
+    /// The analyzer could not tell (see `reason`).
+    Unknown,
+}
+
 impl Site {
     /// The site's position.
     pub fn position(&self) -> Position {
@@ -191,7 +239,7 @@ impl TypeInfo {
 impl FileEntry {
     /// An entry with no bindings and no sites for a file with this hash.
     pub fn new(hash: ContentHash) -> FileEntry {
-        FileEntry { hash, bindings: Vec::new(), sites: Vec::new() }
+        FileEntry { hash, bindings: Vec::new(), sites: Vec::new(), uses: Vec::new() }
     }
 
     /// The binding whose identifier starts at `line`/`column`, in O(log n).
@@ -208,6 +256,12 @@ impl FileEntry {
         &self.sites[start..end]
     }
 
+    /// The use of a binding whose name starts at `line`/`column`, in O(log n).
+    pub fn use_at(&self, line: u32, column: u32) -> Option<&Use> {
+        let key = Position { line, column };
+        self.uses.binary_search_by(|u| u.position().cmp(&key)).ok().map(|i| &self.uses[i])
+    }
+
     /// The site of `kind` at `line`/`column`.
     pub fn site_at(&self, line: u32, column: u32, kind: SiteKind) -> Option<&Site> {
         self.sites_at(line, column).iter().find(|s| s.kind == kind)
@@ -218,6 +272,8 @@ impl FileEntry {
         self.sites.sort_by(|a, b| {
             (a.position(), a.kind, &a.target).cmp(&(b.position(), b.kind, &b.target))
         });
+        self.uses.sort_by(|a, b| (a.position(), &a.name).cmp(&(b.position(), &b.name)));
+        self.uses.dedup_by(|a, b| a.position() == b.position());
     }
 
     /// The first position that holds two bindings, which a valid file never has.

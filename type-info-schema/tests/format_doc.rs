@@ -1,6 +1,6 @@
 //! The crate documentation's example file parses, round-trips and describes its example source.
 
-use type_info_schema::{ContentHash, InitializerKind, Position, SiteKind, TypeInfo};
+use type_info_schema::{ContentHash, InitializerKind, Position, SiteKind, TypeInfo, UseKind};
 
 const FORMAT: &str = include_str!("../src/format.md");
 
@@ -32,6 +32,10 @@ fn the_documented_example_describes_the_documented_source() {
     }
     let shared = entry.binding_at(6, 9).unwrap();
     assert_eq!((shared.name.as_str(), shared.kind), ("shared", InitializerKind::RcNew));
+    let receiver = entry.use_at(7, 17).unwrap();
+    assert_eq!((receiver.name.as_str(), receiver.kind), ("shared", UseKind::SharedBorrow));
+    let text: String = source.lines().nth(6).unwrap().chars().skip(16).collect();
+    assert!(text.starts_with("shared.clone()"), "the use is not at 7:17");
     let clone = entry.site_at(7, 24, SiteKind::RcClone).unwrap();
     let offset = source.find("clone").unwrap();
     assert_eq!(Position::from_byte_offset(source, offset), Some(clone.position()));

@@ -2,7 +2,8 @@
 
 use proptest::prelude::*;
 use type_info_schema::{
-    Binding, ContentHash, FileEntry, InitializerKind, ResolvedType, Site, SiteKind, TraitFacts, TypeInfo,
+    Binding, ContentHash, FileEntry, InitializerKind, ResolvedType, Site, SiteKind, TraitFacts, TypeInfo, Use,
+    UseKind,
 };
 
 fn text() -> impl Strategy<Value = String> {
@@ -32,14 +33,21 @@ fn site() -> impl Strategy<Value = Site> {
         .prop_map(|(line, column, kind, target, function)| Site { line, column, kind, target, function })
 }
 
+fn use_() -> impl Strategy<Value = Use> {
+    let kinds = [UseKind::Move, UseKind::Copy, UseKind::SharedBorrow, UseKind::MutableBorrow, UseKind::Unknown];
+    (1..500u32, 1..200u32, text(), prop::sample::select(kinds.to_vec()), prop::option::of(text()))
+        .prop_map(|(line, column, name, kind, reason)| Use { line, column, name, kind, reason })
+}
+
 fn entry() -> impl Strategy<Value = FileEntry> {
-    (any::<Vec<u8>>(), prop::collection::vec(binding(), 0..20), prop::collection::vec(site(), 0..10)).prop_map(
-        |(source, mut bindings, sites)| {
+    (any::<Vec<u8>>(), prop::collection::vec(binding(), 0..20), prop::collection::vec(site(), 0..10), prop::collection::vec(use_(), 0..10))
+        .prop_map(|(source, mut bindings, sites, mut uses)| {
             bindings.sort_by_key(|b| b.position());
             bindings.dedup_by_key(|b| b.position());
-            FileEntry { hash: ContentHash::of(&source), bindings, sites }
-        },
-    )
+            uses.sort_by_key(|u| u.position());
+            uses.dedup_by_key(|u| u.position());
+            FileEntry { hash: ContentHash::of(&source), bindings, sites, uses }
+        })
 }
 
 fn type_info() -> impl Strategy<Value = TypeInfo> {
@@ -68,6 +76,9 @@ proptest! {
             for binding in &entry.bindings {
                 let found = read.file(path).unwrap().binding_at(binding.line, binding.column);
                 prop_assert_eq!(found, Some(binding));
+            }
+            for used in &entry.uses {
+                prop_assert_eq!(read.file(path).unwrap().use_at(used.line, used.column), Some(used));
             }
             for site in &entry.sites {
                 let found = read.file(path).unwrap().site_at(site.line, site.column, site.kind);

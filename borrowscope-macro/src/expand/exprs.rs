@@ -73,7 +73,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             let unsafe_method = exp
                 .position(method_span)
                 .is_some_and(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::UnsafeFnCall).is_some());
-            let probe = uses::maybe_moved(exp, &call.receiver);
+            let probe = uses::receiver(exp, &call.receiver);
             let op = match method.as_str() {
                 "clone" => Some(quote!(Clone)),
                 "unwrap" | "expect" | "unwrap_or" | "unwrap_or_else" | "unwrap_or_default" => Some(quote!(Unwrap)),

@@ -149,6 +149,25 @@ pub(crate) fn maybe_moved(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream
     }
 }
 
+/// What to record for a binding that is a method call's receiver for the last time: the
+/// analyzer's use, where it resolved the method (a move, or nothing for a copy or a borrow),
+/// and otherwise what `maybe_moved` says.
+pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
+    use type_info_schema::UseKind;
+    let (ident, guard, _) = tracked_path(exp, expr)?;
+    if used_later(exp, &ident.to_string()) {
+        return None;
+    }
+    match exp.position(ident.span()).and_then(|(line, column)| exp.types.use_kind(line, column)) {
+        Some(UseKind::Move) => {
+            let site = exp.site("", &ident.to_string(), "move", ident.span());
+            Some(quote!(#guard.moved(#site, 0)))
+        }
+        Some(UseKind::Copy | UseKind::SharedBorrow | UseKind::MutableBorrow) => None,
+        Some(UseKind::Unknown) | None => maybe_moved(exp, expr),
+    }
+}
+
 /// What to record for a binding called as a function for the last time (`f()`): a `Copy`
 /// callable (a function pointer) stays; any other may have been consumed (`FnOnce`) or only
 /// borrowed (`Fn`, `FnMut`), so its end is unknown.
