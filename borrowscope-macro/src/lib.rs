@@ -89,9 +89,10 @@
 //! moved out of and assigned again is live again.
 //!
 //! Known limits: the last use of a non-`Copy` binding as a method receiver may have moved it
-//! (`into_iter`) or not (`len`), which neither syntax nor the type-info file tells, so its
-//! end is recorded as `scope_end` rather than a guessed drop, and so is a closure binding's
-//! last call (`FnOnce` consumes it, `Fn` does not); without the type-info file, a
+//! (`into_iter`) or not (`len`): with the type-info file (which records what each method
+//! call does to its receiver) that use is exact; without it syntax cannot tell, so its end is
+//! recorded as `scope_end` rather than a guessed drop, and so is a closure binding's last
+//! call (`FnOnce` consumes it, `Fn` does not) in both modes; without the type-info file, a
 //! by-value last use of a binding whose type is neither written out nor told by its
 //! initializer ends it as `scope_end` too; a parameter's drop is not
 //! recorded (parameters drop after the body, which a guard declared in the body cannot
