@@ -412,7 +412,7 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     // exist in this build, so later statements do not refer to its guard.
     let conditional = local.attrs.iter().any(|a| a.path().is_ident("cfg"));
     for ((name, guard), copies) in names.iter().zip(guards).zip(copies) {
-        exp.declare(Tracked { name: name.to_string(), guard: guard.filter(|_| !conditional), copies });
+        exp.declare(Tracked { name: name.to_string(), guard: guard.filter(|_| !conditional), copies, level: 0 });
     }
     (before, after)
 }

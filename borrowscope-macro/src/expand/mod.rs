@@ -159,12 +159,15 @@ pub(crate) struct Tracked {
     pub(crate) guard: Option<Ident>,
     /// Who can tell whether a by-value use of the binding copies or moves it.
     pub(crate) copies: Copies,
+    /// How many statements enclosed its declaration (`Expander::later`'s length then):
+    /// statements of blocks outside that one cannot use it.
+    pub(crate) level: usize,
 }
 
 impl Tracked {
     /// A name that hides outer bindings but is not tracked itself.
     pub(crate) fn untracked(name: String) -> Tracked {
-        Tracked { name, guard: None, copies: Copies::Unknown }
+        Tracked { name, guard: None, copies: Copies::Unknown, level: 0 }
     }
 }
 
@@ -279,16 +282,23 @@ impl<'a> Expander<'a> {
         self.scopes.iter().any(|scope| scope.iter().any(|t| t.name == name))
     }
 
-    pub(crate) fn declare(&mut self, tracked: Tracked) {
+    pub(crate) fn declare(&mut self, mut tracked: Tracked) {
+        tracked.level = self.later.len();
         if let Some(scope) = self.scopes.last_mut() {
             scope.push(tracked);
         }
     }
 
+    /// The statement level the binding `name` visible here was declared at (0 if none).
+    pub(crate) fn level_of(&self, name: &str) -> usize {
+        self.scopes.iter().rev().find_map(|scope| scope.iter().rev().find(|t| t.name == name)).map_or(0, |t| t.level)
+    }
+
     /// Hides the outer bindings of `names` (rebound by a closure parameter, a `match` arm, a
     /// `for` pattern) while `f` runs.
     pub(crate) fn shadowed<R>(&mut self, names: Vec<String>, f: impl FnOnce(&mut Self) -> R) -> R {
-        self.scopes.push(names.into_iter().map(Tracked::untracked).collect());
+        let level = self.later.len();
+        self.scopes.push(names.into_iter().map(|name| Tracked { level, ..Tracked::untracked(name) }).collect());
         let result = f(self);
         self.scopes.pop();
         result
@@ -411,11 +421,10 @@ impl VisitMut for Expander<'_> {
         let borrowed = std::mem::take(&mut self.borrowed);
         self.scopes.push(Vec::new());
         let old = std::mem::take(&mut block.stmts);
-        let uses: Vec<HashSet<String>> = old.iter().map(uses::names_in_stmt).collect();
+        let laters = uses::later_uses(&old);
         let mut stmts = Vec::with_capacity(old.len());
         let last = old.len().saturating_sub(1);
-        for (index, mut stmt) in old.into_iter().enumerate() {
-            let after: HashSet<String> = uses[index + 1..].iter().flatten().cloned().collect();
+        for (index, (mut stmt, after)) in old.into_iter().zip(laters).enumerate() {
             self.later.push(after);
             self.pending.push(Vec::new());
             // A statement's own attributes (`#[cfg(..)] return x;`) stay on the statement,

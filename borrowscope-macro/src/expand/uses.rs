@@ -76,9 +76,29 @@ pub(crate) fn mentions(tokens: &TokenStream, name: &str) -> bool {
     })
 }
 
-/// Whether `name` is used after the statement being expanded, in any enclosing block.
+/// For each statement of a block, the names used after it in the block that still refer to
+/// the bindings visible at it: a `let` that rebinds a name hides it from the statements that
+/// follow (its own initializer still sees the old one).
+pub(crate) fn later_uses(stmts: &[Stmt]) -> Vec<HashSet<String>> {
+    let mut laters = vec![HashSet::new(); stmts.len()];
+    for index in (0..stmts.len().saturating_sub(1)).rev() {
+        let next = &stmts[index + 1];
+        let rebound: HashSet<String> = match next {
+            Stmt::Local(local) => super::bindings::pattern_names(&local.pat).iter().map(|i| i.to_string()).collect(),
+            _ => HashSet::new(),
+        };
+        let mut after: HashSet<String> = laters[index + 1].iter().filter(|n| !rebound.contains(*n)).cloned().collect();
+        after.extend(names_in_stmt(next));
+        laters[index] = after;
+    }
+    laters
+}
+
+/// Whether the binding `name` visible here is used after the statement being expanded, in
+/// its own block or a block inside it (uses in enclosing blocks are of other bindings).
 pub(crate) fn used_later(exp: &Expander<'_>, name: &str) -> bool {
-    exp.later.iter().any(|later| later.contains(name))
+    let from = exp.level_of(name).saturating_sub(1).min(exp.later.len());
+    exp.later[from..].iter().any(|later| later.contains(name))
 }
 
 /// The source text of a pattern or expression, for event labels.
