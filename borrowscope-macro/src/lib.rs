@@ -85,8 +85,10 @@
 //! closure that uses only fields of it (edition 2021 captures just those places), or one
 //! without `move` that does more than borrow it (`|| drop(x)` takes it by value), leaves the
 //! binding's end unknown. Assigning over a binding (`x = v`) records the old value's drop
-//! there, once `v` is computed (or "unknown" where it may have moved before); a binding
-//! moved out of and assigned again is live again.
+//! there, once `v` is computed (or "unknown" where it may have moved before), and the new
+//! value is a new instance of the variable. A borrow or `RefCell` guard that is a temporary
+//! (`f(&x)`, `c.borrow().len()`) is recorded without a variable of its own; it lasts until
+//! the end of its statement.
 //!
 //! Known limits: the last use of a non-`Copy` binding as a method receiver may have moved it
 //! (`into_iter`) or not (`len`): with the type-info file (which records what each method

@@ -205,3 +205,57 @@ fn call_sites_carry_the_users_file_line_and_column() {
     let line = source.lines().position(|l| l.contains("let   spaced")).unwrap() as u32 + 1;
     assert_eq!((new.site.file, new.site.line, new.site.column), (file!(), line, 11));
 }
+
+fn takes(v: &[i32]) -> usize {
+    v.len()
+}
+
+#[trace_borrow]
+fn temporaries() -> usize {
+    let v = vec![1, 2];
+    let n = takes(&v);
+    let cell = std::cell::RefCell::new(3);
+    let m = *cell.borrow();
+    n + m + v.len()
+}
+
+#[test]
+fn borrows_and_guards_of_temporaries_are_not_variables() {
+    let session = Session::new();
+    assert_eq!(session.record(temporaries), 7);
+    let graph = session.graph();
+    assert!(graph.node(0).is_none(), "no variable #0: {:?}", graph.nodes);
+    let v = graph.named("v").next().unwrap().id;
+    let temporary = graph.borrows.iter().find(|b| b.owner == Some(v)).unwrap();
+    assert_eq!(temporary.borrower, 0);
+    // Known to exist where it was taken, and not claimed alive after.
+    assert_eq!(graph.borrowers_at(v, temporary.start).len(), 1);
+    assert!(graph.borrowers_at(v, temporary.start + 1).is_empty());
+    let report = borrowscope_runtime::to_html(&session.trace(), &graph);
+    assert!(report.contains("a temporary") && report.contains("the end of its statement"), "{report}");
+    assert!(!report.contains(">#0<") && !report.contains(" #0<"), "{report}");
+}
+
+#[trace_borrow]
+fn reassigned(log: Rc<std::cell::RefCell<Vec<String>>>) {
+    let mut a = Loud("first", Rc::clone(&log));
+    let _ = &a;
+    a = Loud("second", Rc::clone(&log));
+    let _ = &a;
+}
+
+#[test]
+fn assigning_over_a_binding_drops_its_old_value_there_and_starts_a_new_instance() {
+    let log = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let session = Session::new();
+    session.record(|| reassigned(Rc::clone(&log)));
+    assert_eq!(*log.borrow(), ["drop first", "drop second"]);
+    let events = session.events();
+    let a: Vec<_> = events.iter().filter(|e| e.site.name == "a" && matches!(e.op, Op::New | Op::Drop)).map(|e| (e.op, e.id)).collect();
+    let (first, second) = (a[0].1, a[2].1);
+    assert_ne!(first, second, "the new value is a new instance");
+    assert_eq!(a, [(Op::New, first), (Op::Drop, first), (Op::New, second), (Op::Drop, second)]);
+    // The trace stays consistent: nothing is dropped twice.
+    let graph = session.graph();
+    assert_eq!(graph.named("a").count(), 2);
+}

@@ -87,7 +87,8 @@ impl Variable {
 /// A borrow: `borrower` refers to `owner` from `start` until `end`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Borrow {
-    /// The reference's instance.
+    /// The reference's instance; 0 for a temporary (`f(&x)`), which lives until the end of
+    /// its statement: its `end` stays `None`, and it is never counted alive later.
     pub borrower: u64,
     /// The borrowed variable, when known.
     pub owner: Option<u64>,
@@ -129,7 +130,8 @@ pub struct Share {
 /// A `RefCell` borrow (`Ref` or `RefMut`), or an attempt that failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellBorrow {
-    /// The guard's instance.
+    /// The guard's instance; 0 for a temporary guard (`c.borrow().len()`), which lives until
+    /// the end of its statement: its `end` stays `None`.
     pub guard: u64,
     /// The guard's name (or for failures, the name at the failing call).
     pub name: &'static str,
@@ -222,6 +224,8 @@ impl Graph {
         self.borrows
             .iter()
             .filter(|b| b.owner == Some(owner) && b.start <= order && b.end.is_none_or(|end| order < end))
+            // A temporary's end is not recorded: it is known to exist only where it was taken.
+            .filter(|b| b.borrower != 0 || b.start == order)
             .collect()
     }
 
@@ -235,7 +239,7 @@ impl Graph {
     pub fn blocking_borrows(&self, failure: &CellBorrow) -> Vec<&CellBorrow> {
         self.cell_borrows
             .iter()
-            .filter(|b| !b.failed && b.start < failure.start && b.end.is_none_or(|end| failure.start < end))
+            .filter(|b| !b.failed && b.guard != 0 && b.start < failure.start && b.end.is_none_or(|end| failure.start < end))
             .collect()
     }
 
@@ -319,7 +323,11 @@ impl Graph {
                 }
             }
             Op::Borrow | Op::BorrowMut => {
-                self.ensure(event, event.id, ValueKind::Reference);
+                // A borrow with no binding of its own (an argument, a field) is a temporary,
+                // not a variable.
+                if event.id != 0 {
+                    self.ensure(event, event.id, ValueKind::Reference);
+                }
                 let mutable = event.op == Op::BorrowMut;
                 self.borrows.push(Borrow { borrower: event.id, owner: arg, mutable, start: order, end: None });
             }
@@ -335,7 +343,9 @@ impl Graph {
                 }
             }
             Op::RefCellBorrow | Op::RefCellBorrowMut => {
-                self.ensure(event, event.id, ValueKind::RefCellGuard);
+                if event.id != 0 {
+                    self.ensure(event, event.id, ValueKind::RefCellGuard);
+                }
                 self.cell_borrows.push(CellBorrow {
                     guard: event.id,
                     name: event.site.name,

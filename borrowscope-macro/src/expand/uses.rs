@@ -77,14 +77,19 @@ pub(crate) fn mentions(tokens: &TokenStream, name: &str) -> bool {
 }
 
 /// For each statement of a block, the names used after it in the block that still refer to
-/// the bindings visible at it: a `let` that rebinds a name hides it from the statements that
-/// follow (its own initializer still sees the old one).
+/// the values the bindings hold at it: a `let` that rebinds a name, and an assignment
+/// `x = v` that gives a binding a new value, hide the name from the statements that follow
+/// (the `let`'s initializer and `v` still see the old one).
 pub(crate) fn later_uses(stmts: &[Stmt]) -> Vec<HashSet<String>> {
     let mut laters = vec![HashSet::new(); stmts.len()];
     for index in (0..stmts.len().saturating_sub(1)).rev() {
         let next = &stmts[index + 1];
         let rebound: HashSet<String> = match next {
             Stmt::Local(local) => super::bindings::pattern_names(&local.pat).iter().map(|i| i.to_string()).collect(),
+            Stmt::Expr(Expr::Assign(assign), _) => match &*assign.left {
+                Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()).into_iter().collect(),
+                _ => HashSet::new(),
+            },
             _ => HashSet::new(),
         };
         let mut after: HashSet<String> = laters[index + 1].iter().filter(|n| !rebound.contains(*n)).cloned().collect();

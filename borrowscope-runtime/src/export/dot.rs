@@ -41,7 +41,10 @@ pub fn to_dot(graph: &Graph) -> String {
         );
     }
     for b in &graph.borrows {
-        if let Some(owner) = b.owner {
+        // A temporary borrow has no variable of its own to draw.
+        if let Some(owner) = b.owner
+            && b.borrower != 0
+        {
             let label = if b.mutable { "&mut" } else { "&" };
             let _ = writeln!(out, "  v{} -> v{owner} [style=dashed, label=\"{label}\"];", b.borrower);
         }

@@ -83,9 +83,14 @@ pub fn to_html(trace: &Trace, graph: &Graph) -> String {
 
     out.push_str("<h2>Borrows</h2>\n<table><tr><th>reference</th><th>owner</th><th>kind</th><th>from</th><th>until</th></tr>\n");
     for b in &graph.borrows {
-        let until = b.end.map_or_else(|| "<span class=\"alive\">alive</span>".to_owned(), |e| e.to_string());
+        let until = match (b.borrower, b.end) {
+            (0, _) => "the end of its statement".to_owned(),
+            (_, Some(end)) => end.to_string(),
+            (_, None) => "<span class=\"alive\">alive</span>".to_owned(),
+        };
         let kind = if b.mutable { "&amp;mut" } else { "&amp;" };
-        let _ = writeln!(out, "<tr><td class=\"m\">{}</td><td class=\"m\">{}</td><td>{kind}</td><td>{}</td><td>{until}</td></tr>", name_of(Some(b.borrower)), name_of(b.owner), b.start);
+        let borrower = if b.borrower == 0 { "a temporary".to_owned() } else { name_of(Some(b.borrower)) };
+        let _ = writeln!(out, "<tr><td class=\"m\">{borrower}</td><td class=\"m\">{}</td><td>{kind}</td><td>{}</td><td>{until}</td></tr>", name_of(b.owner), b.start);
     }
     out.push_str("</table>\n<h2>Moves</h2>\n<table><tr><th>from</th><th>to</th><th>at</th></tr>\n");
     for m in &graph.moves {
@@ -100,11 +105,13 @@ pub fn to_html(trace: &Trace, graph: &Graph) -> String {
     for c in &graph.cell_borrows {
         let until = match (c.failed, c.end) {
             (true, _) => "<span class=\"failed\">failed: already borrowed</span>".to_owned(),
+            (false, _) if c.guard == 0 => "the end of its statement".to_owned(),
             (false, Some(end)) => end.to_string(),
             (false, None) => "<span class=\"alive\">alive</span>".to_owned(),
         };
         let kind = if c.mutable { "borrow_mut" } else { "borrow" };
-        let _ = writeln!(out, "<tr><td>{}</td><td class=\"m\">{}</td><td>{kind}</td><td>{}</td><td>{until}</td></tr>", c.guard, escape(c.name), c.start);
+        let guard = if c.guard == 0 { "a temporary".to_owned() } else { name_of(Some(c.guard)) };
+        let _ = writeln!(out, "<tr><td class=\"m\">{guard}</td><td class=\"m\">{}</td><td>{kind}</td><td>{}</td><td>{until}</td></tr>", escape(c.name), c.start);
     }
     out.push_str("</table>\n<h2>Events</h2>\n<table><tr><th>order</th><th>thread</th><th>operation</th><th>name</th><th>detail</th><th>id</th><th>arg</th><th>count</th><th>type</th><th>where</th><th>kind</th></tr>\n");
     for e in &trace.events {

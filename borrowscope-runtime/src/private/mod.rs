@@ -93,8 +93,9 @@ impl Drop for RegionGuard {
 /// while unwinding. A guard whose binding was moved out records nothing.
 pub struct Guard {
     site: &'static CallSite,
-    /// 0 when sampling left this instance out: it then records nothing.
-    id: u64,
+    /// 0 when sampling left this instance out: it then records nothing. A new instance
+    /// when the binding is assigned a new value.
+    id: std::cell::Cell<u64>,
     state: std::cell::Cell<GuardState>,
     /// An operation to record just before the drop: the release of a lock guard, the end of
     /// a `RefCell` borrow.
@@ -116,18 +117,18 @@ impl Guard {
     /// A guard for the binding described by `site`, with the binding's instance id.
     #[inline(always)]
     pub fn new(site: &'static CallSite) -> Guard {
-        Guard { site, id: fresh_id(), state: std::cell::Cell::new(GuardState::Unbound), release: std::cell::Cell::new(None) }
+        Guard { site, id: std::cell::Cell::new(fresh_id()), state: std::cell::Cell::new(GuardState::Unbound), release: std::cell::Cell::new(None) }
     }
 
     /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
     /// events of an instance are kept or left out together.
     #[inline(always)]
     pub fn sampled(site: &'static CallSite, per_million: u64) -> Guard {
-        let mut guard = Guard::new(site);
+        let guard = Guard::new(site);
         // A fixed mix of the id, so the choice is spread evenly and costs no state.
-        let mixed = guard.id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+        let mixed = guard.id.get().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
         if mixed % 1_000_000 >= per_million {
-            guard.id = 0;
+            guard.id.set(0);
         }
         guard
     }
@@ -135,19 +136,19 @@ impl Guard {
     /// Records the binding's creation (with its type) once it holds its value.
     #[inline(always)]
     pub fn bind<T: ?Sized>(&self, _value: &T) {
-        if self.id == 0 {
+        if self.id.get() == 0 {
             return;
         }
         #[cfg(feature = "track")]
-        crate::emit::new_at::<T>(self.site, self.id);
+        crate::emit::new_at::<T>(self.site, self.id.get());
         self.state.set(GuardState::Live);
     }
 
     /// Records that this binding is a reference to `owner`'s value.
     #[inline(always)]
     pub fn borrows(&self, owner: &Guard, mutable: bool) {
-        if self.id != 0 {
-            event(self.site, if mutable { Op::BorrowMut } else { Op::Borrow }, self.id, owner.id);
+        if self.id.get() != 0 {
+            event(self.site, if mutable { Op::BorrowMut } else { Op::Borrow }, self.id.get(), owner.id.get());
         }
     }
 
@@ -155,8 +156,8 @@ impl Guard {
     /// count and the instance it came from.
     #[inline(always)]
     pub fn pointer<P: Counted>(&self, op: Op, source: u64, pointer: &P) {
-        if self.id != 0 {
-            counted(self.site, op, self.id, source, pointer);
+        if self.id.get() != 0 {
+            counted(self.site, op, self.id.get(), source, pointer);
         }
     }
 
@@ -164,16 +165,16 @@ impl Guard {
     /// this binding, with the weak count after it and the pointer it came from (0 if unknown).
     #[inline(always)]
     pub fn downgraded<W: WeakCounted>(&self, source: u64, weak: &W) {
-        if self.id != 0 {
-            record_count(self.site, W::DOWNGRADE, self.id, source, weak.weak() as u64);
+        if self.id.get() != 0 {
+            record_count(self.site, W::DOWNGRADE, self.id.get(), source, weak.weak() as u64);
         }
     }
 
     /// Records `weak.clone()` for this binding, with the weak count after it.
     #[inline(always)]
     pub fn weak_cloned<W: WeakCounted>(&self, source: u64, weak: &W) {
-        if self.id != 0 {
-            record_count(self.site, Op::WeakClone, self.id, source, weak.weak() as u64);
+        if self.id.get() != 0 {
+            record_count(self.site, Op::WeakClone, self.id.get(), source, weak.weak() as u64);
         }
     }
 
@@ -181,17 +182,17 @@ impl Guard {
     /// allocation was gone and the upgrade failed.
     #[inline(always)]
     pub fn upgraded<P: Counted>(&self, source: u64, upgraded: &Option<P>) {
-        if self.id != 0 {
+        if self.id.get() != 0 {
             let strong = upgraded.as_ref().map_or(0, Counted::strong);
-            record_count(self.site, Op::WeakUpgrade, self.id, source, strong as u64);
+            record_count(self.site, Op::WeakUpgrade, self.id.get(), source, strong as u64);
         }
     }
 
     /// Records `op` for this binding with a raw pointer's address (`Box::into_raw`).
     #[inline(always)]
     pub fn address<P: crate::RawPointer>(&self, op: Op, pointer: &P) {
-        if self.id != 0 {
-            event(self.site, op, self.id, (*pointer).address());
+        if self.id.get() != 0 {
+            event(self.site, op, self.id.get(), (*pointer).address());
         }
     }
 
@@ -201,9 +202,9 @@ impl Guard {
     fn dropped_now(&self) {
         if self.state.get() == GuardState::Live {
             if let Some(release) = self.release.get() {
-                event(self.site, release, self.id, 0);
+                event(self.site, release, self.id.get(), 0);
             }
-            event(self.site, Op::Drop, self.id, 0);
+            event(self.site, Op::Drop, self.id.get(), 0);
         }
         self.set(GuardState::Moved);
     }
@@ -213,8 +214,8 @@ impl Guard {
     /// guard records no drop.
     #[inline(always)]
     pub fn moved(&self, site: &'static CallSite, to: u64) {
-        if self.id != 0 && self.state.get() == GuardState::Live {
-            event(site, Op::Move, to, self.id);
+        if self.id.get() != 0 && self.state.get() == GuardState::Live {
+            event(site, Op::Move, to, self.id.get());
         }
         self.set(GuardState::Moved);
     }
@@ -223,8 +224,8 @@ impl Guard {
     /// gets a copy and the binding stays alive.
     #[inline(always)]
     pub fn copied(&self, site: &'static CallSite, to: u64) {
-        if to != 0 && self.id != 0 {
-            event(site, Op::Copy, to, self.id);
+        if to != 0 && self.id.get() != 0 {
+            event(site, Op::Copy, to, self.id.get());
         }
     }
 
@@ -236,24 +237,30 @@ impl Guard {
         self.set(GuardState::MaybeMoved);
     }
 
-    /// A new value is assigned to the binding: the old one, if the binding still holds it,
-    /// is dropped now (recorded as a drop, or as `scope_end` where it may have been moved
-    /// before); a binding moved out of holds a value again.
+    /// A new value, of type `T`, is assigned to the binding: the old one, if the binding still
+    /// holds it, is dropped now (recorded as a drop, or as `scope_end` where it may have been
+    /// moved before), and the new value is a new instance of the variable, with its creation
+    /// recorded.
     #[inline(always)]
-    pub fn overwritten(&self) {
-        if self.id == 0 {
+    pub fn overwritten<T>(&self) {
+        let id = self.id.get();
+        if id == 0 {
             return;
         }
         match self.state.get() {
             GuardState::Live => {
                 if let Some(release) = self.release.get() {
-                    event(self.site, release, self.id, 0);
+                    event(self.site, release, id, 0);
                 }
-                event(self.site, Op::Drop, self.id, 0);
+                event(self.site, Op::Drop, id, 0);
             }
-            GuardState::MaybeMoved => event(self.site, Op::ScopeEnd, self.id, 0),
+            GuardState::MaybeMoved => event(self.site, Op::ScopeEnd, id, 0),
             GuardState::Unbound | GuardState::Moved => {}
         }
+        let fresh = fresh_id();
+        self.id.set(fresh);
+        #[cfg(feature = "track")]
+        crate::emit::new_at::<T>(self.site, fresh);
         self.state.set(GuardState::Live);
     }
 
@@ -279,15 +286,15 @@ impl Guard {
     /// Records `op` about this binding.
     #[inline(always)]
     pub fn event(&self, op: Op, arg: u64) {
-        if self.id != 0 {
-            event(self.site, op, self.id, arg);
+        if self.id.get() != 0 {
+            event(self.site, op, self.id.get(), arg);
         }
     }
 
     /// The binding's instance id.
     #[inline(always)]
     pub fn id(&self) -> u64 {
-        self.id
+        self.id.get()
     }
 
     fn set(&self, state: GuardState) {
@@ -301,11 +308,11 @@ impl Drop for Guard {
     #[inline]
     fn drop(&mut self) {
         if let (GuardState::Live | GuardState::MaybeMoved, Some(release)) = (self.state.get(), self.release.get()) {
-            event(self.site, release, self.id, 0);
+            event(self.site, release, self.id.get(), 0);
         }
         match self.state.get() {
-            GuardState::Live => event(self.site, Op::Drop, self.id, 0),
-            GuardState::MaybeMoved => event(self.site, Op::ScopeEnd, self.id, 0),
+            GuardState::Live => event(self.site, Op::Drop, self.id.get(), 0),
+            GuardState::MaybeMoved => event(self.site, Op::ScopeEnd, self.id.get(), 0),
             GuardState::Unbound | GuardState::Moved => {}
         }
     }
@@ -325,7 +332,7 @@ pub fn pass<T>(site: &'static CallSite, op: Op, id: u64, arg: u64, value: T) -> 
 /// about to be assigned it (`x = value`): the old value drops then.
 #[inline(always)]
 pub fn assigned<T>(guard: &Guard, value: T) -> T {
-    guard.overwritten();
+    guard.overwritten::<T>();
     value
 }
 

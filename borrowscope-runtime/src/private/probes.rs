@@ -35,8 +35,8 @@ pub trait ViaMove {
 impl<T: Copy> ViaCopy for Probe<'_, T> {
     #[inline(always)]
     fn used(&self, from: &Guard, site: &'static CallSite, to: u64) {
-        if to != 0 && from.id != 0 {
-            event(site, Op::Copy, to, from.id);
+        if to != 0 && from.id.get() != 0 {
+            event(site, Op::Copy, to, from.id.get());
         }
     }
     #[inline(always)]
@@ -48,8 +48,8 @@ impl<T: Copy> ViaCopy for Probe<'_, T> {
 impl<T: ?Sized> ViaMove for &Probe<'_, T> {
     #[inline(always)]
     fn used(&self, from: &Guard, site: &'static CallSite, to: u64) {
-        if from.id != 0 {
-            event(site, Op::Move, to, from.id);
+        if from.id.get() != 0 {
+            event(site, Op::Move, to, from.id.get());
         }
         from.set(GuardState::Moved);
     }
