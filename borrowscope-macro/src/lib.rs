@@ -37,8 +37,10 @@
 //! `lock`/`read`/`write` on a `Mutex`/`RwLock` (also in an `Arc`), `borrow`/`borrow_mut` on
 //! a `RefCell`, `get`/`set` on a `Cell`, `get`/`set`/`get_or_init` on a `OnceCell` or
 //! `OnceLock` and `write`/`assume_init` on a `MaybeUninit` record their events after the
-//! call returns; the same method names on other types record nothing. `thread::spawn` bound
-//! by `let` records the spawn with the new thread, `mpsc::channel()` the channel.
+//! call returns; the same method names on other types record nothing. `thread::spawn` and
+//! `s.spawn` (in `thread::scope`) record the spawn with the new thread wherever they are
+//! written (`handles.push(thread::spawn(..))` too), on the handle's binding when a `let`
+//! binds it; `mpsc::channel()` records the channel.
 //!
 //! With the analyzer's type-info file (see `types`), each binding's event carries the
 //! analyzer's initializer kind, and every kind records the runtime event its documentation

@@ -259,3 +259,27 @@ fn assigning_over_a_binding_drops_its_old_value_there_and_starts_a_new_instance(
     let graph = session.graph();
     assert_eq!(graph.named("a").count(), 2);
 }
+
+#[trace_borrow]
+fn spawns_anywhere() -> usize {
+    let mut handles = Vec::new();
+    for i in 0..2 {
+        handles.push(std::thread::spawn(move || i));
+    }
+    let mut total = 0;
+    std::thread::scope(|s| {
+        s.spawn(|| total += 1);
+    });
+    for handle in handles {
+        total += handle.join().unwrap();
+    }
+    total
+}
+
+#[test]
+fn spawns_are_recorded_wherever_they_are_written() {
+    let session = Session::new();
+    assert_eq!(session.record(spawns_anywhere), 2);
+    let spawns = session.events().iter().filter(|e| e.op == Op::ThreadSpawn).count();
+    assert_eq!(spawns, 3, "two `thread::spawn`s pushed into a Vec and one scoped spawn");
+}

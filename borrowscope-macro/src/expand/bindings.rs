@@ -266,10 +266,12 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     if matches!(from, Origin::Closure(..)) && exp.config.tracks_name(&names[0].to_string()) {
         exp.closure_binding = Some(guard_names[0].clone());
     }
+    exp.spawn_bound = matches!(from, Origin::Spawn);
     if !matches!(from, Origin::Borrow(..)) {
         syn::visit_mut::VisitMut::visit_expr_mut(exp, &mut init.expr);
     }
     exp.closure_binding = None;
+    exp.spawn_bound = false;
     if let Some((_, diverge)) = &mut init.diverge {
         syn::visit_mut::VisitMut::visit_expr_mut(exp, diverge);
         if exp.has(Group::ControlFlow) {

@@ -39,6 +39,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
                 _ => None,
             };
+            let callee_span = call.func.span();
             let site_kind = exp.position(call.func.span()).map(|(l, c)| exp.types.sites(l, c)).unwrap_or_default().iter().find_map(|s| match s.kind {
                 type_info_schema::SiteKind::FfiCall => Some("FfiCall"),
                 type_info_schema::SiteKind::UnsafeFnCall => Some("UnsafeFnCall"),
@@ -55,6 +56,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                     let site = exp.site(&callee, "", "ffi_call", call.func.span());
                     before_call(call, site, quote!(FfiCall));
                 }
+                Some(callee) if callee == "spawn" && thread_path(&call.func) => spawn_anywhere(exp, expr, callee_span),
                 Some(callee) if exp.unsafe_depth > 0 => {
                     let message = format!("`{callee}` is called in an `unsafe` block and may be an FFI or `unsafe fn` call, which syntax cannot tell; declare it with `ffi = [\"{callee}\"]` to track it, or run borrowscope-analyzer");
                     exp.warn(call.func.span(), &message);
@@ -122,6 +124,9 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             if let Some(probe) = probe {
                 let call = &*expr;
                 *expr = syn::parse_quote!(::borrowscope_runtime::__private::then(#probe, #call));
+            }
+            if method == "spawn" {
+                spawn_anywhere(exp, expr, method_span);
             }
             // The analyzer saw an `unsafe fn` method (`m.assume_init()`, `p.offset(1)`).
             if unsafe_method && exp.has(Group::Unsafe) {
@@ -394,6 +399,34 @@ fn inside_place(exp: &mut Expander<'_>, place: &mut Expr) {
 fn assigned_binding(exp: &Expander<'_>, left: &Expr) -> Option<(syn::Ident, super::Copies)> {
     let Expr::Path(p) = left else { return None };
     exp.tracked(&p.path.get_ident()?.to_string())
+}
+
+/// `thread::spawn` (or `std::thread::spawn`): a path ending in those two segments.
+fn thread_path(func: &Expr) -> bool {
+    let Expr::Path(p) = func else { return false };
+    let segments: Vec<String> = p.path.segments.iter().rev().take(2).map(|s| s.ident.to_string()).collect();
+    segments == ["spawn", "thread"]
+}
+
+/// A spawn whose handle no `let` binds (`handles.push(thread::spawn(..))`, `s.spawn(..)` in
+/// `thread::scope`): the handle's type decides, once the call returns, whether it is a
+/// thread's, and the spawn is recorded naming the new thread.
+fn spawn_anywhere(exp: &mut Expander<'_>, expr: &mut Expr, span: proc_macro2::Span) {
+    if !exp.has(Group::Methods) || std::mem::take(&mut exp.spawn_bound) {
+        return;
+    }
+    let site = exp.site("", "", "spawn", span);
+    let handle = exp.ident("handle");
+    let original = &*expr;
+    *expr = syn::parse_quote!({
+        let #handle = #original;
+        {
+            #[allow(unused_imports)]
+            use ::borrowscope_runtime::__private::{ViaSpawn as _, ViaNotSpawned as _};
+            (&::borrowscope_runtime::__private::Probe(&#handle)).spawned_at(#site);
+        }
+        #handle
+    });
 }
 
 /// Whether a callee is `drop`, `mem::drop` or `std::mem::drop` / `core::mem::drop`.

@@ -215,6 +215,9 @@ pub(crate) struct Expander<'a> {
     /// The guard of the binding a `let` is about to bind a closure to, for the closure's
     /// captures to name as their destination.
     pub(crate) closure_binding: Option<Ident>,
+    /// Set while a `let` whose initializer spawns a thread is expanded: that spawn is
+    /// recorded on the binding, not as a temporary handle.
+    pub(crate) spawn_bound: bool,
     /// What the analyzer's type-info file says about this source file.
     pub(crate) types: FileTypes,
 }
@@ -233,6 +236,7 @@ impl<'a> Expander<'a> {
             unsafe_depth: 0,
             borrowed: 0,
             closure_binding: None,
+            spawn_bound: false,
             types: file_types(),
         }
     }
@@ -309,7 +313,9 @@ impl<'a> Expander<'a> {
         let floor = std::mem::replace(&mut self.closure_floor, self.scopes.len());
         let later = std::mem::take(&mut self.later);
         let borrowed = std::mem::take(&mut self.borrowed);
+        let spawn_bound = std::mem::take(&mut self.spawn_bound);
         let result = f(self);
+        self.spawn_bound = spawn_bound;
         self.borrowed = borrowed;
         self.later = later;
         self.closure_floor = floor;

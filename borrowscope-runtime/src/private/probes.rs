@@ -234,12 +234,16 @@ via_typed_sized! {
 pub trait ViaSpawn {
     /// Records the spawn for the binding of `guard`.
     fn spawned(&self, guard: &Guard);
+    /// Records the spawn of a handle no binding holds (`handles.push(thread::spawn(..))`).
+    fn spawned_at(&self, site: &'static CallSite);
 }
 
 /// The fallback of [`ViaSpawn`]: not a thread handle.
 pub trait ViaNotSpawned {
     /// Nothing.
     fn spawned(&self, guard: &Guard);
+    /// Nothing.
+    fn spawned_at(&self, site: &'static CallSite);
 }
 
 impl<T> ViaSpawn for Probe<'_, std::thread::JoinHandle<T>> {
@@ -247,9 +251,26 @@ impl<T> ViaSpawn for Probe<'_, std::thread::JoinHandle<T>> {
     fn spawned(&self, guard: &Guard) {
         guard.event(Op::ThreadSpawn, crate::recorder::thread_number(self.0.thread().id()));
     }
+    #[inline(always)]
+    fn spawned_at(&self, site: &'static CallSite) {
+        event(site, Op::ThreadSpawn, 0, crate::recorder::thread_number(self.0.thread().id()));
+    }
+}
+
+impl<T> ViaSpawn for Probe<'_, std::thread::ScopedJoinHandle<'_, T>> {
+    #[inline(always)]
+    fn spawned(&self, guard: &Guard) {
+        guard.event(Op::ThreadSpawn, crate::recorder::thread_number(self.0.thread().id()));
+    }
+    #[inline(always)]
+    fn spawned_at(&self, site: &'static CallSite) {
+        event(site, Op::ThreadSpawn, 0, crate::recorder::thread_number(self.0.thread().id()));
+    }
 }
 
 impl<T: ?Sized> ViaNotSpawned for &Probe<'_, T> {
     #[inline(always)]
     fn spawned(&self, _guard: &Guard) {}
+    #[inline(always)]
+    fn spawned_at(&self, _site: &'static CallSite) {}
 }
