@@ -128,13 +128,22 @@ pub(crate) fn record_use(ident: &syn::Ident, guard: &syn::Ident, copies: Copies,
     match copies {
         Copies::Yes => quote!(#guard.copied(#site, #to);),
         Copies::No => quote!(#guard.moved(#site, #to);),
-        Copies::Probe => quote!({
-            #[allow(unused_imports)]
-            use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
-            (&::borrowscope_runtime::__private::Probe(&#ident)).used(&#guard, #site, #to);
-        }),
+        Copies::Probe => {
+            let probe = copy_probe(ident, quote!(used(&#guard, #site, #to)));
+            quote!(#probe;)
+        }
         Copies::Unknown => quote!(#guard.maybe_moved();),
     }
+}
+
+/// `(&Probe(&ident)).call`, with `ViaCopy`/`ViaMove` in scope: the compiler picks the copy
+/// or the move method by `ident`'s type (only where that type is written out, see `Copies`).
+fn copy_probe(ident: &syn::Ident, call: TokenStream) -> TokenStream {
+    quote!({
+        #[allow(unused_imports)]
+        use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
+        (&::borrowscope_runtime::__private::Probe(&#ident)).#call
+    })
 }
 
 /// A by-value use of a binding in an argument, a field, an element, a return value...: when
@@ -166,11 +175,7 @@ pub(crate) fn maybe_moved(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream
     match copies {
         Copies::Yes => None,
         Copies::No | Copies::Unknown => Some(quote!(#guard.maybe_moved())),
-        Copies::Probe => Some(quote!({
-            #[allow(unused_imports)]
-            use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
-            (&::borrowscope_runtime::__private::Probe(&#ident)).receiver(&#guard)
-        })),
+        Copies::Probe => Some(copy_probe(&ident, quote!(receiver(&#guard)))),
     }
 }
 
@@ -215,11 +220,10 @@ pub(crate) fn dropped(exp: &mut Expander<'_>, expr: &mut Expr) {
     let record = match copies {
         Copies::Yes => return,
         Copies::No => quote!(#guard.dropped();),
-        Copies::Probe => quote!({
-            #[allow(unused_imports)]
-            use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
-            (&::borrowscope_runtime::__private::Probe(&#ident)).dropped(&#guard);
-        }),
+        Copies::Probe => {
+            let probe = copy_probe(&ident, quote!(dropped(&#guard)));
+            quote!(#probe;)
+        }
         Copies::Unknown => quote!(#guard.maybe_moved();),
     };
     *expr = syn::parse_quote!({
