@@ -1,4 +1,4 @@
-//! What a closure does to the bindings of its enclosing function that it mentions, decided
+//! What a closure (or an `async` block) does to the bindings of its enclosing function that it mentions, decided
 //! from the code as written where that is certain and "unknown" where it is not: a `move`
 //! closure moves (or copies) a binding it uses as a whole; one that only uses fields of it
 //! captures just those places (edition 2021), which syntax cannot follow; a closure without
@@ -59,6 +59,14 @@ impl<'ast> Visit<'ast> for Finder<'_> {
                 self.visit_expr(&f.base);
                 self.in_field -= 1;
             }
+            Expr::Async(a) => {
+                let moves = a.capture.is_some();
+                self.in_move_closure += usize::from(moves);
+                let (borrow, field) = (std::mem::take(&mut self.in_borrow), std::mem::take(&mut self.in_field));
+                self.visit_block(&a.block);
+                (self.in_borrow, self.in_field) = (borrow, field);
+                self.in_move_closure -= usize::from(moves);
+            }
             Expr::Closure(c) => {
                 let names = c.inputs.iter().flat_map(pattern_names);
                 if names.into_iter().any(|n| n == self.name) {
@@ -94,13 +102,23 @@ impl<'ast> Visit<'ast> for Finder<'_> {
 /// mentions, at its creation; `to` is the closure's own binding, if it has one.
 pub(crate) fn record(exp: &mut Expander<'_>, c: &ExprClosure, to: &TokenStream) -> Vec<TokenStream> {
     let params: Vec<String> = c.inputs.iter().flat_map(pattern_names).map(|i| i.to_string()).collect();
-    let mut names: Vec<String> = uses::names_in_expr(&c.body).into_iter().filter(|n| !params.contains(n)).collect();
+    record_captures(exp, c.capture.is_some(), &params, &c.body, c.span(), to)
+}
+
+/// The same for an `async` block, which captures like a closure (`async move` moves).
+pub(crate) fn record_async(exp: &mut Expander<'_>, a: &syn::ExprAsync) -> Vec<TokenStream> {
+    let body = Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: a.block.clone() });
+    record_captures(exp, a.capture.is_some(), &[], &body, a.span(), &quote!(0))
+}
+
+fn record_captures(exp: &mut Expander<'_>, moves: bool, params: &[String], body: &Expr, span: proc_macro2::Span, to: &TokenStream) -> Vec<TokenStream> {
+    let mut names: Vec<String> = uses::names_in_expr(body).into_iter().filter(|n| !params.contains(n)).collect();
     names.sort();
     let mut records = Vec::new();
     for name in names {
         let Some((guard, copies)) = exp.tracked(&name) else { continue };
         // A `Copy` value is never moved by a capture; a `move` closure's copy is recorded.
-        if copies == super::Copies::Yes && c.capture.is_none() {
+        if copies == super::Copies::Yes && !moves {
             continue;
         }
         // Used again after this statement: the closure did not take it by value.
@@ -108,18 +126,18 @@ pub(crate) fn record(exp: &mut Expander<'_>, c: &ExprClosure, to: &TokenStream) 
             continue;
         }
         let mut finder = Finder { name: &name, mentions: Mentions::default(), in_borrow: 0, in_field: 0, in_move_closure: 0 };
-        finder.visit_expr(&c.body);
+        finder.visit_expr(body);
         let m = finder.mentions;
-        let ident = syn::Ident::new(&name, c.body.span());
+        let ident = syn::Ident::new(&name, body.span());
         // A `move` closure takes by value every place it mentions: the whole binding if it
         // is used whole anywhere, otherwise only some fields of it. One without `move`
         // borrows what it only mentions inside `&`.
-        let moves_whole = c.capture.is_some() && (m.whole || m.borrowed_whole);
-        let only_borrowed = c.capture.is_none() && !m.whole && !m.field;
+        let moves_whole = moves && (m.whole || m.borrowed_whole);
+        let only_borrowed = !moves && !m.whole && !m.field;
         if m.rebound || !(moves_whole || only_borrowed) {
             records.push(quote!(#guard.maybe_moved();));
         } else if moves_whole {
-            let site = exp.site(&name, "move", "capture", c.span());
+            let site = exp.site(&name, "move", "capture", span);
             records.push(uses::record_use(&ident, &guard, copies, &site, to));
         }
     }

@@ -225,10 +225,16 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             }
         }
         Expr::Async(a) => {
+            // Like a closure, it captures the bindings it mentions where it is made.
+            let records = if exp.has(Group::Ownership) { captures::record_async(exp, a) } else { Vec::new() };
             exp.in_closure(|exp| exp.visit_block_mut(&mut a.block));
             if exp.has(Group::Async) {
                 let site = exp.site("", "", "async", a.async_token.span);
                 open_span(exp, &mut a.block, site, quote!(AsyncBlockEnter), quote!(AsyncBlockExit));
+            }
+            if !records.is_empty() {
+                let original = &*expr;
+                *expr = syn::parse_quote!({ #(#records)* #original });
             }
         }
         Expr::Unsafe(u) => {
