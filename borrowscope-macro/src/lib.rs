@@ -81,8 +81,9 @@
 //!
 //! Where a value leaves a binding: an argument, a struct field or element, a `return`, a
 //! block's tail (the value of a function, a branch), `v?`, `let y = x`, `let y = *boxed` (out of
-//! the box unless the value is `Copy`), and a closure's capture. Every closure, wherever it
-//! is written (`thread::spawn(move || ..)` too), records at its creation what it does to the
+//! the box unless the value is `Copy`), and a closure's or `async` block's capture. Every
+//! closure and `async` block, wherever it is written (`thread::spawn(move || ..)` too),
+//! records at its creation what it does to the
 //! bindings it mentions: a `move` closure moves (or copies) a binding it uses as a whole; a
 //! closure that uses only fields of it (edition 2021 captures just those places), or one
 //! without `move` that does more than borrow it (`|| drop(x)` takes it by value), leaves the
