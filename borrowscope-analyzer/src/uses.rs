@@ -2,7 +2,9 @@
 //! receiver is moved, copied or borrowed as the resolved method's `self` access, the
 //! receiver's autoref and autoderef, and the binding's `Copy`-ness decide.
 //!
-//! A use is keyed by the binding's name where it is used, the receiver's first token.
+//! A receiver use is keyed by the binding's name where it is used; and what a closure or
+//! `async` block does to each binding it captures, from rust-analyzer's capture analysis, is
+//! keyed by the closure's first token.
 
 use ra_ap_hir as hir;
 use ra_ap_hir::Semantics;
@@ -35,6 +37,89 @@ pub(crate) fn uses(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Syntax
         out.push(Use { line: position.line, column: position.column, name: name.text().to_string(), kind, reason });
     }
     out
+}
+
+/// Every call of a closure binding (`f()`): an `FnOnce` closure is consumed, an `Fn` or
+/// `FnMut` one borrowed. Keyed by the binding's name at the call.
+pub(crate) fn calls(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
+    let db = sema.db;
+    let mut out = Vec::new();
+    for call in root.descendants().filter_map(ast::CallExpr::cast) {
+        let Some(ast::Expr::PathExpr(callee)) = call.expr() else { continue };
+        let Some(name) = callee.path().and_then(|p| p.as_single_name_ref()) else { continue };
+        let Some(token) = name.syntax().first_token() else { continue };
+        let expanded = sema.descend_into_macros_single_exact(token.clone());
+        let callee = expanded.parent_ancestors().find_map(ast::PathExpr::cast).unwrap_or(callee);
+        let Some(hir::PathResolution::Local(local)) = callee.path().and_then(|p| sema.resolve_path(&p)) else { continue };
+        let Some(closure) = local.ty(db).as_closure() else { continue };
+        let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
+        let kind = match closure.fn_trait(db) {
+            hir::FnTrait::FnOnce | hir::FnTrait::AsyncFnOnce => UseKind::Move,
+            hir::FnTrait::FnMut | hir::FnTrait::AsyncFnMut => UseKind::MutableBorrow,
+            hir::FnTrait::Fn | hir::FnTrait::AsyncFn => UseKind::SharedBorrow,
+        };
+        out.push(Use { line: position.line, column: position.column, name: name.text().to_string(), kind, reason: None });
+    }
+    out
+}
+
+/// What each closure and `async` block in a file's syntax tree does to the bindings it
+/// captures, keyed by its first token.
+pub(crate) fn captures(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
+    let db = sema.db;
+    let mut out = Vec::new();
+    for node in root.descendants() {
+        let is_async_block = ast::BlockExpr::cast(node.clone()).is_some_and(|b| b.async_token().is_some());
+        if !(ast::ClosureExpr::can_cast(node.kind()) || is_async_block) {
+            continue;
+        }
+        // An attribute would come first, where the macro does not look.
+        let Some(token) = node.first_token().filter(|t| t.text() != "#") else { continue };
+        let expanded = sema.descend_into_macros_single_exact(token.clone());
+        let node = expanded.parent_ancestors().find(|n| n.kind() == node.kind()).unwrap_or(node);
+        let Some(expr) = ast::Expr::cast(node) else { continue };
+        let Some(ty) = sema.type_of_expr(&expr).map(|t| t.original) else { continue };
+        let items = match (ty.as_closure(), ty.as_coroutine()) {
+            (Some(closure), _) => closure.captured_items(db),
+            (None, Some(coroutine)) => coroutine.captured_items(db),
+            (None, None) => continue,
+        };
+        let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
+        let mut locals: Vec<hir::Local<'_>> = Vec::new();
+        for item in &items {
+            if !locals.contains(&item.local()) {
+                locals.push(item.local());
+            }
+        }
+        for local in locals {
+            let of_local: Vec<_> = items.iter().filter(|i| i.local() == local).collect();
+            let (kind, reason) = capture_use(db, &of_local);
+            let name = local.name(db).as_str().to_owned();
+            out.push(Use { line: position.line, column: position.column, name, kind, reason });
+        }
+    }
+    out
+}
+
+/// What the captures of one binding do to it: a by-value capture of the whole binding moves
+/// it (copies it if `Copy`); by-value captures of parts of it leave it whole only when every
+/// part is `Copy`; captures by reference borrow it.
+fn capture_use(db: &RootDatabase, captures: &[&hir::ClosureCapture<'_>]) -> (UseKind, Option<String>) {
+    let by_value: Vec<_> = captures.iter().filter(|c| matches!(c.kind(), hir::CaptureKind::Move)).collect();
+    // The whole binding: no field, and no dereference (which would change the type).
+    if let Some(whole) = by_value.iter().find(|c| !c.has_field_projections() && c.ty(db) == c.local().ty(db)) {
+        return if whole.ty(db).is_copy(db) { (UseKind::Copy, None) } else { (UseKind::Move, None) };
+    }
+    if by_value.iter().any(|c| !c.ty(db).is_copy(db)) {
+        return unknown("it moves only part of the binding into the closure");
+    }
+    if by_value.is_empty() && captures.iter().all(|c| matches!(c.kind(), hir::CaptureKind::SharedRef)) {
+        return (UseKind::SharedBorrow, None);
+    }
+    if by_value.is_empty() {
+        return (UseKind::MutableBorrow, None);
+    }
+    (UseKind::Copy, None)
 }
 
 fn unknown(reason: &str) -> (UseKind, Option<String>) {

@@ -50,6 +50,8 @@ fn analyze_attached(ws: &Workspace) -> TypeInfo {
             }
             entry.sites = crate::sites::sites(&sema, &text, tree.syntax());
             entry.uses = crate::uses::uses(&sema, &text, tree.syntax());
+            entry.uses.extend(crate::uses::captures(&sema, &text, tree.syntax()));
+            entry.uses.extend(crate::uses::calls(&sema, &text, tree.syntax()));
             files.insert(path, entry);
         }
     }

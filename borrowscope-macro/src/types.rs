@@ -167,6 +167,14 @@ impl FileTypes {
         }
     }
 
+    /// The uses keyed at this position (a closure's captures), if the entries are usable.
+    pub(crate) fn uses(&self, line: u32, column: u32) -> &'static [type_info_schema::Use] {
+        match self {
+            FileTypes::Fresh(entry, _) => entry.uses_at(line, column),
+            _ => &[],
+        }
+    }
+
     /// The sites at this position, if the entries are usable.
     pub(crate) fn sites(&self, line: u32, column: u32) -> &'static [Site] {
         match self {

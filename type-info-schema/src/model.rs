@@ -160,10 +160,14 @@ pub struct Site {
     pub function: String,
 }
 
-/// A use of a local binding whose kind syntax cannot tell, keyed by the position of the
-/// binding's name where it is used. Today: a binding that is a method call's receiver
-/// (`w.into_inner()` moves `w`, `v.len()` borrows it), decided by the resolved method's
-/// `self` access and the receiver's adjustments.
+/// A use of a local binding whose kind syntax cannot tell. Two sorts today, told apart by
+/// their position:
+/// - a binding that is a method call's receiver, keyed by the binding's name there
+///   (`w.into_inner()` moves `w`, `v.len()` borrows it), decided by the resolved method's
+///   `self` access and the receiver's adjustments;
+/// - a binding a closure or `async` block captures, keyed by the closure's first token (`|`,
+///   `move`, `async`), one use per captured binding, from rust-analyzer's capture analysis
+///   (a `move` closure that uses only `a.0` captures that place, not `a`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Use {
@@ -256,10 +260,18 @@ impl FileEntry {
         &self.sites[start..end]
     }
 
-    /// The use of a binding whose name starts at `line`/`column`, in O(log n).
+    /// The use of a binding whose name starts at `line`/`column` (a method receiver), in
+    /// O(log n).
     pub fn use_at(&self, line: u32, column: u32) -> Option<&Use> {
+        self.uses_at(line, column).first()
+    }
+
+    /// The uses keyed at `line`/`column`: a closure's captures, one per binding.
+    pub fn uses_at(&self, line: u32, column: u32) -> &[Use] {
         let key = Position { line, column };
-        self.uses.binary_search_by(|u| u.position().cmp(&key)).ok().map(|i| &self.uses[i])
+        let start = self.uses.partition_point(|u| u.position() < key);
+        let end = self.uses.partition_point(|u| u.position() <= key);
+        &self.uses[start..end]
     }
 
     /// The site of `kind` at `line`/`column`.
@@ -273,7 +285,7 @@ impl FileEntry {
             (a.position(), a.kind, &a.target).cmp(&(b.position(), b.kind, &b.target))
         });
         self.uses.sort_by(|a, b| (a.position(), &a.name).cmp(&(b.position(), &b.name)));
-        self.uses.dedup_by(|a, b| a.position() == b.position());
+        self.uses.dedup_by(|a, b| (a.position(), &a.name) == (b.position(), &b.name));
     }
 
     /// The first position that holds two bindings, which a valid file never has.

@@ -102,16 +102,35 @@ impl<'ast> Visit<'ast> for Finder<'_> {
 /// mentions, at its creation; `to` is the closure's own binding, if it has one.
 pub(crate) fn record(exp: &mut Expander<'_>, c: &ExprClosure, to: &TokenStream) -> Vec<TokenStream> {
     let params: Vec<String> = c.inputs.iter().flat_map(pattern_names).map(|i| i.to_string()).collect();
-    record_captures(exp, c.capture.is_some(), &params, &c.body, c.span(), to)
+    // The first token, by which the analyzer keys the closure's captures.
+    let first = c.lifetimes.as_ref().map(|l| l.for_token.span)
+        .or(c.constness.map(|t| t.span))
+        .or(c.movability.map(|t| t.span))
+        .or(c.asyncness.map(|t| t.span))
+        .or(c.capture.map(|t| t.span))
+        .unwrap_or(c.or1_token.span);
+    let key = c.attrs.is_empty().then_some(first);
+    record_captures(exp, c.capture.is_some(), &params, &c.body, c.span(), key, to)
 }
 
 /// The same for an `async` block, which captures like a closure (`async move` moves).
 pub(crate) fn record_async(exp: &mut Expander<'_>, a: &syn::ExprAsync) -> Vec<TokenStream> {
     let body = Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: a.block.clone() });
-    record_captures(exp, a.capture.is_some(), &[], &body, a.span(), &quote!(0))
+    let key = a.attrs.is_empty().then_some(a.async_token.span);
+    record_captures(exp, a.capture.is_some(), &[], &body, a.span(), key, &quote!(0))
 }
 
-fn record_captures(exp: &mut Expander<'_>, moves: bool, params: &[String], body: &Expr, span: proc_macro2::Span, to: &TokenStream) -> Vec<TokenStream> {
+fn record_captures(
+    exp: &mut Expander<'_>,
+    moves: bool,
+    params: &[String],
+    body: &Expr,
+    span: proc_macro2::Span,
+    key: Option<proc_macro2::Span>,
+    to: &TokenStream,
+) -> Vec<TokenStream> {
+    // The analyzer's capture analysis, when the type-info file has it for this closure.
+    let analyzed = key.and_then(|k| exp.position(k)).map_or(&[][..], |(line, column)| exp.types.uses(line, column));
     let mut names: Vec<String> = uses::names_in_expr(body).into_iter().filter(|n| !params.contains(n)).collect();
     names.sort();
     let mut records = Vec::new();
@@ -125,10 +144,22 @@ fn record_captures(exp: &mut Expander<'_>, moves: bool, params: &[String], body:
         if uses::used_later(exp, &name) {
             continue;
         }
+        let ident = syn::Ident::new(&name, body.span());
+        if !analyzed.is_empty() {
+            // A binding it does not capture (only shadowed inside, say) has no use.
+            match analyzed.iter().find(|u| u.name == name).map(|u| u.kind) {
+                Some(type_info_schema::UseKind::Move) => {
+                    let site = exp.site(&name, "move", "capture", span);
+                    records.push(uses::record_use(&ident, &guard, super::Copies::No, &site, to));
+                }
+                Some(type_info_schema::UseKind::Unknown) => records.push(quote!(#guard.maybe_moved();)),
+                _ => {}
+            }
+            continue;
+        }
         let mut finder = Finder { name: &name, mentions: Mentions::default(), in_borrow: 0, in_field: 0, in_move_closure: 0 };
         finder.visit_expr(body);
         let m = finder.mentions;
-        let ident = syn::Ident::new(&name, body.span());
         // A `move` closure takes by value every place it mentions: the whole binding if it
         // is used whole anywhere, otherwise only some fields of it. One without `move`
         // borrows what it only mentions inside `&`.

@@ -27,8 +27,15 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             // which syntax cannot tell. Noted before the statement: the callee must stay a
             // place (moving it elsewhere would change when its captures drop), and an
             // "unknown" end recorded early is still never wrong.
-            if let Some(unknown) = uses::called(exp, &call.func) {
-                exp.before_statement(syn::parse_quote!(#unknown;));
+            match uses::called(exp, &call.func) {
+                Some(uses::Called::Unknown(unknown)) => exp.before_statement(syn::parse_quote!(#unknown;)),
+                // An `FnOnce` closure is consumed by the call anyway: passing it through the
+                // runtime on its way there changes nothing.
+                Some(uses::Called::Consumed(record)) => {
+                    let callee = &call.func;
+                    *call.func = syn::parse_quote!(::borrowscope_runtime::__private::then(#record, #callee));
+                }
+                None => {}
             }
             if is_drop(&call.func) && call.args.len() == 1 && exp.has(Group::Ownership) {
                 // `drop(x)`: the value is dropped here, not moved somewhere it lives on.

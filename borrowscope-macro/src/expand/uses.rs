@@ -201,12 +201,29 @@ pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
 /// What to record for a binding called as a function for the last time (`f()`): a `Copy`
 /// callable (a function pointer) stays; any other may have been consumed (`FnOnce`) or only
 /// borrowed (`Fn`, `FnMut`), so its end is unknown.
-pub(crate) fn called(exp: &Expander<'_>, callee: &Expr) -> Option<TokenStream> {
+pub(crate) fn called(exp: &Expander<'_>, callee: &Expr) -> Option<Called> {
+    use type_info_schema::UseKind;
     let (ident, guard, copies) = tracked_path(exp, callee)?;
     if used_later(exp, &ident.to_string()) || copies == Copies::Yes {
         return None;
     }
-    Some(quote!(#guard.maybe_moved()))
+    // The analyzer knows the closure's kind: an `FnOnce` one is consumed by the call.
+    match exp.position(ident.span()).and_then(|(line, column)| exp.types.use_kind(line, column)) {
+        Some(UseKind::Move) => {
+            let site = exp.site("", &ident.to_string(), "move", ident.span());
+            Some(Called::Consumed(quote!(#guard.moved(#site, 0))))
+        }
+        Some(UseKind::Copy | UseKind::SharedBorrow | UseKind::MutableBorrow) => None,
+        Some(UseKind::Unknown) | None => Some(Called::Unknown(quote!(#guard.maybe_moved()))),
+    }
+}
+
+/// What a call of a closure binding records.
+pub(crate) enum Called {
+    /// It was consumed (`FnOnce`): recorded as the call starts.
+    Consumed(TokenStream),
+    /// Consumed or only borrowed, nobody can tell.
+    Unknown(TokenStream),
 }
 
 /// `drop(x)` of a binding: a value that is not `Copy` is dropped there (a lock or `RefCell`
