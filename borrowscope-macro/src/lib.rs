@@ -87,7 +87,8 @@
 //! bindings it mentions: a `move` closure moves (or copies) a binding it uses as a whole; a
 //! closure that uses only fields of it (edition 2021 captures just those places), or one
 //! without `move` that does more than borrow it (`|| drop(x)` takes it by value), leaves the
-//! binding's end unknown. Assigning over a binding (`x = v`) records the old value's drop
+//! binding's end unknown; with the type-info file, rust-analyzer's capture analysis decides
+//! instead. Assigning over a binding (`x = v`) records the old value's drop
 //! there, once `v` is computed (or "unknown" where it may have moved before), and the new
 //! value is a new instance of the variable. A borrow or `RefCell` guard that is a temporary
 //! (`f(&x)`, `c.borrow().len()`) is recorded without a variable of its own; it lasts until
@@ -97,7 +98,7 @@
 //! (`into_iter`) or not (`len`): with the type-info file (which records what each method
 //! call does to its receiver) that use is exact; without it syntax cannot tell, so its end is
 //! recorded as `scope_end` rather than a guessed drop, and so is a closure binding's last
-//! call (`FnOnce` consumes it, `Fn` does not) in both modes; without the type-info file, a
+//! call (`FnOnce` consumes it, `Fn` does not; the file tells which); without the file, a
 //! by-value last use of a binding whose type is neither written out nor told by its
 //! initializer ends it as `scope_end` too; a parameter's drop is not
 //! recorded (parameters drop after the body, which a guard declared in the body cannot
