@@ -32,13 +32,16 @@ pub(crate) enum FileTypes {
     /// analysis makes Cargo rebuild (see [`type_info_schema::AWAITING_FILE`]), when it could
     /// be created.
     Absent { awaiting: Option<&'static Path> },
-    /// The file has no entry for this source file: syntax only, nothing to say.
-    None,
+    /// No type information for this source file (outside a real expansion, or the file has
+    /// no entry for it): syntax only, nothing to say. `tracked` is the type-info file when
+    /// there is one, so that an analysis that adds the entry makes Cargo rebuild.
+    None { tracked: Option<&'static Path> },
     /// Usable entries for this file.
     Fresh(&'static FileEntry, &'static Loaded),
-    /// The file or its entry cannot be used; the message says why and what to do. `loaded`
-    /// is set when the type-info file itself was read (so rebuilds still track it).
-    Unusable { message: String, loaded: Option<&'static Loaded> },
+    /// The file or its entry cannot be used; the message says why and what to do. `tracked`
+    /// is the type-info file when it exists, read or not: a rebuild must follow it whatever
+    /// state it is in, so that a corrupt file replaced by a good one is seen at once.
+    Unusable { message: String, tracked: Option<&'static Path> },
 }
 
 /// The type-info file, or why it could not be read (`None` when there is none at all).
@@ -70,18 +73,21 @@ pub(crate) fn for_file(file: &Path) -> FileTypes {
         Ok(Some(loaded)) => loaded,
         Ok(None) => return FileTypes::Absent { awaiting: awaiting() },
         Err((path, message)) => {
-            return FileTypes::Unusable { message: format!("{message} (from {}); using syntax only", path.display()), loaded: None };
+            let message = format!("{message} (from {}); using syntax only", path.display());
+            let tracked = path.is_file().then_some(path.as_path());
+            return FileTypes::Unusable { message, tracked };
         }
     };
-    let Ok(relative) = file.strip_prefix(&loaded.root) else { return FileTypes::None };
+    let untyped = FileTypes::None { tracked: Some(&loaded.path) };
+    let Ok(relative) = file.strip_prefix(&loaded.root) else { return untyped };
     let key = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-    let Some(entry) = loaded.info.file(&key) else { return FileTypes::None };
+    let Some(entry) = loaded.info.file(&key) else { return untyped };
     if !hash_matches(file, entry) {
         let message = format!(
             "{key} changed since {} was written, so its type information is ignored and syntax is used instead; re-run `borrowscope-analyzer` to refresh it",
             loaded.path.display()
         );
-        return FileTypes::Unusable { message, loaded: Some(loaded) };
+        return FileTypes::Unusable { message, tracked: Some(&loaded.path) };
     }
     FileTypes::Fresh(entry, loaded)
 }
@@ -106,7 +112,11 @@ fn awaiting() -> Option<&'static Path> {
             let marker = folder.join(type_info_schema::AWAITING_FILE);
             if !marker.is_file() {
                 std::fs::create_dir_all(&folder).ok()?;
-                std::fs::write(&marker, b"").ok()?;
+                let file = std::fs::File::create(&marker).ok()?;
+                // Made during this build, the marker would look newer than the build's
+                // output, and Cargo would rebuild once more for nothing; only its deletion
+                // is news.
+                let _ = file.set_modified(std::time::SystemTime::UNIX_EPOCH);
             }
             Some(marker)
         })
@@ -183,13 +193,13 @@ impl FileTypes {
         }
     }
 
-    /// The file to track for rebuilds: the type-info file if one was read, the marker that
-    /// the analyzer deletes if there is none.
+    /// The file to track for rebuilds: the type-info file if there is one (usable or not),
+    /// the marker that the analyzer deletes if there is none.
     pub(crate) fn tracked(&self) -> Option<&'static Path> {
         match self {
-            FileTypes::Fresh(_, loaded) | FileTypes::Unusable { loaded: Some(loaded), .. } => Some(&loaded.path),
+            FileTypes::Fresh(_, loaded) => Some(&loaded.path),
+            FileTypes::Unusable { tracked, .. } | FileTypes::None { tracked } => *tracked,
             FileTypes::Absent { awaiting } => *awaiting,
-            _ => None,
         }
     }
 }

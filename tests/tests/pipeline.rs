@@ -289,3 +289,83 @@ fn every_initializer_kind_and_site_kind_turns_into_its_event() {
         .collect();
     assert!(only_syntactic.is_empty(), "syntax recorded what the analyzer's run did not: {only_syntactic:?}");
 }
+
+/// `cargo run` (not quiet, so that a rebuild shows as `Compiling pipeline`): whether the
+/// crate was rebuilt, the messages, and the trace as text.
+fn build_and_run(dir: &Path) -> (bool, String, String) {
+    let trace = dir.join("trace.json");
+    let _ = std::fs::remove_file(&trace);
+    let output = Command::new(env!("CARGO"))
+        .arg("run")
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target().join("pipeline").join("sequence"))
+        .env("BORROWSCOPE_TRACE", &trace)
+        .env_remove("BORROWSCOPE_TYPE_INFO")
+        .output()
+        .unwrap();
+    let messages = stderr(&output);
+    assert!(output.status.success(), "{messages}");
+    let json = std::fs::read_to_string(&trace).unwrap();
+    let trace = borrowscope_runtime::from_json(&json).unwrap();
+    (messages.contains("Compiling pipeline"), messages, text(&trace))
+}
+
+#[test]
+fn every_build_follows_the_type_info_file_whatever_state_it_was_in() {
+    let dir = project();
+    let file = dir.path().join(".borrowscope/type-info.json");
+    let (rebuilt, _, syntactic) = build_and_run(dir.path());
+    assert!(rebuilt);
+    analyze(dir.path());
+    let good = std::fs::read_to_string(&file).unwrap();
+    assert!(good.contains("\"schema_version\": 2"), "{good}");
+    assert!(good.contains("\"kind\": \"rc_new\""), "{good}");
+    let (_, _, typed) = build_and_run(dir.path());
+    assert!(typed.contains("ffi_call abs"), "{typed}");
+
+    // Each broken state: the bytes written, and what its one warning says.
+    let broken: [(&str, Vec<u8>, &str); 7] = [
+        ("not JSON", b"{ not json".to_vec(), "is not JSON"),
+        ("another version", good.replace("\"schema_version\": 2", "\"schema_version\": 99").into_bytes(), "has schema version 99"),
+        ("truncated", good.as_bytes()[..good.len() / 2].to_vec(), "is truncated"),
+        ("invalid UTF-8", [b"{\"schema_version\": 2, \"files\": {\"", &[0xff, 0xfe][..], b"\": {}}}"].concat(), "is not JSON"),
+        ("an unknown kind", good.replacen("\"kind\": \"rc_new\"", "\"kind\": \"rc_newer\"", 1).into_bytes(), "unknown initializer kind `rc_newer`"),
+        ("the wrong shape", b"{\"schema_version\": 2, \"files\": []}".to_vec(), "is not valid"),
+        ("empty", Vec::new(), "is truncated"),
+    ];
+    let mut states: Vec<(&str, Option<Vec<u8>>, Option<&str>)> = Vec::new();
+    for (name, bytes, warning) in broken {
+        states.push((name, Some(bytes), Some(warning)));
+        states.push(("good again", None, None));
+    }
+    states.push(("deleted", Some(Vec::new()), None));
+    states.push(("good again", None, None));
+    for (state, bytes, warning) in states {
+        match (state, bytes) {
+            ("good again", _) => analyze(dir.path()),
+            ("deleted", _) => std::fs::remove_file(&file).unwrap(),
+            (_, Some(bytes)) => std::fs::write(&file, bytes).unwrap(),
+            (_, None) => unreachable!(),
+        }
+        let (rebuilt, messages, trace) = build_and_run(dir.path());
+        assert!(rebuilt, "the build did not follow the file to `{state}`:\n{messages}");
+        match (state, warning) {
+            ("good again", _) => {
+                assert!(!messages.contains("borrowscope:"), "an old warning after `{state}`:\n{messages}");
+                assert_eq!(trace, typed, "after `{state}`");
+            }
+            (_, Some(warning)) => {
+                assert_eq!(messages.matches("borrowscope:").count(), 1, "one warning for `{state}`:\n{messages}");
+                assert!(messages.contains(warning), "`{state}` should say `{warning}`:\n{messages}");
+                assert_eq!(trace, syntactic, "`{state}` records the syntactic events");
+            }
+            (_, None) => {
+                assert!(!messages.contains("borrowscope:"), "{messages}");
+                assert_eq!(trace, syntactic, "`{state}` records the syntactic events");
+            }
+        }
+        // Nothing changed: no rebuild, and no warning replayed.
+        let (rebuilt, _, _) = build_and_run(dir.path());
+        assert!(!rebuilt, "rebuilt with nothing changed after `{state}`");
+    }
+}

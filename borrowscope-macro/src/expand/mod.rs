@@ -103,16 +103,16 @@ fn conditional(conditions: &Conditions, instrumented: TokenStream, original: Tok
 /// What the type-info file says about the file being expanded.
 fn file_types() -> FileTypes {
     if !proc_macro::is_available() {
-        return FileTypes::None;
+        return FileTypes::None { tracked: None };
     }
     match Span::call_site().unwrap().local_file() {
         // Cargo gives rustc paths relative to the workspace root, its working directory.
         Some(file) if file.is_relative() => match std::env::current_dir() {
             Ok(dir) => crate::types::for_file(&dir.join(file)),
-            Err(_) => FileTypes::None,
+            Err(_) => FileTypes::None { tracked: None },
         },
         Some(file) => crate::types::for_file(&file),
-        None => FileTypes::None,
+        None => FileTypes::None { tracked: None },
     }
 }
 
