@@ -107,15 +107,10 @@
 //! is a temporary (`*m.lock().unwrap() += 1`) records the lock but not its release, and one
 //! bound by `let` records its release only with the type-info file.
 //!
-//! The crate is split by phase: `config` parses the attribute's options, `valid` refuses
-//! what cannot be traced, `expand` rewrites bodies (one visitor, one module per construct).
+//! The expansion itself is the library `borrowscope-expand`, on `proc_macro2` tokens (so
+//! that it can be tested and fuzzed outside a compiler); this crate is its entry point.
 //! When anything is refused, the error is emitted together with the user's code unchanged,
 //! never a half-rewritten function.
-
-mod config;
-mod expand;
-mod types;
-mod valid;
 
 use proc_macro::TokenStream;
 
@@ -133,13 +128,5 @@ pub fn trace_borrow(attr: TokenStream, item: TokenStream) -> TokenStream {
     if std::env::var_os(type_info_schema::ANALYZING_ENV).is_some_and(|v| v == "1") {
         return item;
     }
-    let original: proc_macro2::TokenStream = item.clone().into();
-    match expand::item(attr.into(), original.clone()) {
-        Ok(tokens) => tokens.into(),
-        Err(error) => {
-            let mut out = error.to_compile_error();
-            out.extend(original);
-            out.into()
-        }
-    }
+    borrowscope_expand::trace_borrow(attr.into(), item.into()).into()
 }
