@@ -214,6 +214,26 @@ shapes! {
         let r = &(3u8 as usize);
         *r
     }
+    // Found by the fuzzer: a labelled `break` whose value the expansion wraps in a call
+    // (`break 'a ::path(..)` is Rust, but syn read it as a labelled loop and panicked).
+    pub fn labelled_break_with_tuple(n: u8) -> (u8, u8) {
+        let found = 'search: loop {
+            if n > 2 {
+                break 'search (n, n + 1);
+            }
+            break 'search (0, 0);
+        };
+        found
+    }
+    pub fn labelled_block_break(text: String) -> usize {
+        let len = 'b: {
+            if text.is_empty() {
+                break 'b 0;
+            }
+            break 'b [text.len(), 1][0];
+        };
+        len
+    }
 }
 
 /// Never returns, like `hint::unreachable_unchecked` (an `unsafe fn` call the analyzer
@@ -279,4 +299,7 @@ fn every_shape_compiles_and_behaves_as_before() {
     same!(extended_in_tuple());
     same!(extended_in_array());
     same!(extended_cast());
+    same!(labelled_break_with_tuple(3));
+    same!(labelled_break_with_tuple(1));
+    same!(labelled_block_break("abc".to_owned()));
 }

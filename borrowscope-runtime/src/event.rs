@@ -47,7 +47,7 @@ pub struct ThreadRecord {
 }
 
 /// Everything a recorder holds: the events in global order, the threads they came from,
-/// and how many events the cap made it drop.
+/// and how many events the cap made it drop or overwrite.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Trace {
     /// The events, in global order.
@@ -56,6 +56,8 @@ pub struct Trace {
     pub threads: Vec<ThreadRecord>,
     /// Events not kept because the event cap was reached.
     pub dropped: u64,
+    /// Earlier events overwritten to keep the most recent ones (`BORROWSCOPE_KEEP=last`).
+    pub overwritten: u64,
 }
 
 impl fmt::Display for Event {
@@ -86,6 +88,29 @@ impl fmt::Display for Event {
 }
 
 impl Trace {
+    /// What a reader must know about the events missing from the trace, and what to do
+    /// about it; `None` when nothing is missing.
+    pub fn note(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.dropped > 0 {
+            parts.push(format!(
+                "{} events were not recorded because the event cap was reached: raise it with \
+                 BORROWSCOPE_MAX_EVENTS=N (or set_max_events), or keep the most recent events \
+                 instead with BORROWSCOPE_KEEP=last",
+                self.dropped
+            ));
+        }
+        if self.overwritten > 0 {
+            parts.push(format!(
+                "{} earlier events were overwritten to keep the most recent ones \
+                 (BORROWSCOPE_KEEP=last): raise BORROWSCOPE_MAX_EVENTS=N to keep more; a \
+                 variable whose creation was overwritten shows only its later events",
+                self.overwritten
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
     /// The events as text, one per line, for reading and for snapshot tests. Instance ids
     /// and thread indices are renumbered in order of first appearance, so the text does not
     /// depend on which ids and threads a run happened to get.

@@ -27,8 +27,10 @@
 //! Recording never fails, never panics and never blocks: each thread appends 32-byte events
 //! to chunks of its own, with no lock and no allocation per event. The process-wide recorder
 //! keeps at most [`DEFAULT_MAX_EVENTS`] events (change it with `BORROWSCOPE_MAX_EVENTS` or
-//! [`set_max_events`]) and counts the rest as dropped. Set `BORROWSCOPE_TRACE=path.json` to
-//! have the trace written when the program exits, with no code change.
+//! [`set_max_events`]): the first ones, counting the rest as dropped, or with
+//! `BORROWSCOPE_KEEP=last` (or [`set_keep`]) the most recent ones, overwriting the oldest.
+//! Set `BORROWSCOPE_TRACE=path.json` to have the trace written when the program exits
+//! (also through `std::process::exit` or a panic in `main`), with no code change.
 //!
 //! Events carry a global order built from a Lamport clock: operations that synchronize
 //! threads (spawn, join, locks, channels, `OnceLock`, statics) stamp it, so whatever
@@ -72,7 +74,7 @@ pub use export::json::{JSON_VERSION, from_json, to_json};
 pub use export::{chrome::to_chrome_trace, dot::to_dot, export_chrome_trace, export_dot, export_html, export_json, html::to_html};
 pub use graph::{Borrow, CellBorrow, End, Graph, Move, Share, ValueKind, Variable};
 pub use intern::MAX_SITES;
-pub use recorder::{DEFAULT_MAX_EVENTS, MAX_EVENTS_ENV};
+pub use recorder::{DEFAULT_MAX_EVENTS, KEEP_ENV, Keep, MAX_EVENTS_ENV};
 pub use session::{Session, SessionGuard, Summary};
 pub use site::{CallSite, Op};
 
@@ -87,7 +89,7 @@ pub fn get_events() -> Vec<Event> {
 
 /// The events with their threads and the count of events dropped by the cap.
 pub fn trace() -> Trace {
-    recorder::with_recorder(|r| recorder::merge(&r.snapshot(), r.dropped()))
+    recorder::with_recorder(|r| recorder::merge(&r.snapshot(), r.dropped(), r.overwritten()))
 }
 
 /// Like [`trace`], but reports a recorder whose lock a panic poisoned as a
@@ -100,7 +102,7 @@ fn checked_trace(r: &recorder::Recorder) -> Result<Trace> {
     if r.poisoned() {
         return Err(Error::LockError("a panic happened while the recorder's chunk list was locked".to_owned()));
     }
-    Ok(recorder::merge(&r.snapshot(), r.dropped()))
+    Ok(recorder::merge(&r.snapshot(), r.dropped(), r.overwritten()))
 }
 
 /// The ownership graph of the events recorded so far.
@@ -124,6 +126,17 @@ pub fn set_max_events(max: usize) -> usize {
     recorder::with_recorder(|r| {
         let previous = r.max_events();
         r.set_max_events(max);
+        previous
+    })
+}
+
+/// Chooses which events the calling thread's recorder keeps once its cap is reached: the
+/// first ones (the default) or the most recent ones (`BORROWSCOPE_KEEP=last` for the
+/// process-wide recorder). Returns the previous choice.
+pub fn set_keep(keep: Keep) -> Keep {
+    recorder::with_recorder(|r| {
+        let previous = r.keep();
+        r.set_keep(keep);
         previous
     })
 }

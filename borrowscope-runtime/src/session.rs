@@ -55,7 +55,7 @@ impl Session {
 
     /// The session's events, with threads and the dropped count.
     pub fn trace(&self) -> Trace {
-        recorder::quietly(|| recorder::merge(&self.recorder.snapshot(), self.recorder.dropped()))
+        recorder::quietly(|| recorder::merge(&self.recorder.snapshot(), self.recorder.dropped(), self.recorder.overwritten()))
     }
 
     /// The session's events in global order.

@@ -227,8 +227,9 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             let params = c.inputs.iter().flat_map(pattern_names).map(|i| i.to_string()).collect();
             exp.in_closure(|exp| exp.shadowed(params, |exp| exp.visit_expr_mut(&mut c.body)));
             if !records.is_empty() {
-                let original = &*expr;
-                *expr = syn::parse_quote!({ #(#records)* #original });
+                let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
+                let records = records.into_iter().map(|r| syn::Stmt::Expr(Expr::Verbatim(r), None)).collect();
+                *expr = super::tail_block(records, original);
             }
         }
         Expr::Async(a) => {
@@ -240,8 +241,9 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 open_span(exp, &mut a.block, site, quote!(AsyncBlockEnter), quote!(AsyncBlockExit));
             }
             if !records.is_empty() {
-                let original = &*expr;
-                *expr = syn::parse_quote!({ #(#records)* #original });
+                let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
+                let records = records.into_iter().map(|r| syn::Stmt::Expr(Expr::Verbatim(r), None)).collect();
+                *expr = super::tail_block(records, original);
             }
         }
         Expr::Unsafe(u) => {

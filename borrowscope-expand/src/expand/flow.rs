@@ -89,6 +89,12 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             if let Some(value) = &mut b.expr {
                 exp.visit_expr_mut(value);
                 uses::by_value(exp, value);
+                // `break 'a ::path(..)` is Rust, but syn (which parses the expansion again)
+                // takes `'a :` for a labelled loop; parentheses keep it one expression.
+                if b.label.is_some() && quote::ToTokens::to_token_stream(&**value).to_string().starts_with("::") {
+                    let inner = std::mem::replace(&mut **value, Expr::Verbatim(TokenStream::new()));
+                    **value = Expr::Paren(syn::ExprParen { attrs: Vec::new(), paren_token: Default::default(), expr: Box::new(inner) });
+                }
             }
             if exp.has(Group::ControlFlow) {
                 let label = b.label.as_ref().map(|l| l.ident.to_string()).unwrap_or_default();
@@ -152,11 +158,9 @@ fn branch(site: TokenStream) -> Stmt {
 /// `{ event; expr }` for a diverging expression (`return`, `break`, `continue`): the event
 /// is recorded before the expression leaves.
 fn record_before(expr: &mut Expr, site: TokenStream, op: TokenStream, arg: u64) {
-    let original = &*expr;
-    *expr = syn::parse_quote!({
-        ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, #arg);
-        #original
-    });
+    let event = syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, #arg););
+    let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
+    *expr = super::tail_block(vec![event], original);
 }
 
 /// Puts `stmt` first in an arm body: inside it when it is a block, else in a new block.
@@ -168,18 +172,16 @@ fn prepend(body: &mut Expr, stmt: Stmt) {
         block.block.stmts.insert(0, stmt);
         return;
     }
-    let original = &*body;
-    *body = syn::parse_quote!({ #stmt #original });
+    let original = std::mem::replace(body, Expr::Verbatim(TokenStream::new()));
+    *body = super::tail_block(vec![stmt], original);
 }
 
 /// `{ let span = Span::enter(..); expr }`: the span's drop records the exit.
 fn bracket(expr: &mut Expr, span: &syn::Ident, site: TokenStream, enter: TokenStream, exit: TokenStream) {
-    let original = &*expr;
-    *expr = syn::parse_quote!({
-        let #span = ::borrowscope_runtime::__private::Span::enter(
-            #site, ::borrowscope_runtime::__private::Op::#enter, ::borrowscope_runtime::__private::Op::#exit);
-        #original
-    });
+    let enter = syn::parse_quote!(let #span = ::borrowscope_runtime::__private::Span::enter(
+        #site, ::borrowscope_runtime::__private::Op::#enter, ::borrowscope_runtime::__private::Op::#exit););
+    let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
+    *expr = super::tail_block(vec![enter], original);
 }
 
 /// Brackets a loop and counts its iterations.

@@ -125,12 +125,31 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     let stmts = std::mem::take(&mut function.block.stmts);
     function.block.stmts = prologue.into_iter().chain(stmts).collect();
     if let Some(original) = original {
-        let instrumented = &function.block;
-        *function.block = syn::parse_quote!({
-            if ::borrowscope_runtime::__private::active() #instrumented else #original
+        // Built as syntax: the instrumented body is not parsed again.
+        let instrumented = std::mem::replace(&mut *function.block, Block { brace_token: Default::default(), stmts: Vec::new() });
+        let gate = Expr::If(syn::ExprIf {
+            attrs: Vec::new(),
+            if_token: Default::default(),
+            cond: Box::new(syn::parse_quote!(::borrowscope_runtime::__private::active())),
+            then_branch: instrumented,
+            else_branch: Some((Default::default(), Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: *original })))),
         });
+        function.block.stmts.push(Stmt::Expr(gate, None));
     }
     function
+}
+
+/// `{ stmts.. tail }`, built as syntax rather than parsed from tokens: a tail that starts
+/// with a block (`{ .. } + r`, `match x { .. }.len()`) would parse as a statement of its
+/// own, and syn's printer adds the parentheses it needs.
+pub(crate) fn tail_block(stmts: Vec<Stmt>, tail: Expr) -> Expr {
+    let mut stmts = stmts;
+    stmts.push(Stmt::Expr(tail, None));
+    Expr::Block(syn::ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block: Block { brace_token: Default::default(), stmts },
+    })
 }
 
 /// The file, line and column of `span`, as literals. Inside a real expansion they come from

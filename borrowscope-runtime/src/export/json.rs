@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! {
-//!   "format": "borrowscope-trace", "version": 1, "dropped": 0,
+//!   "format": "borrowscope-trace", "version": 1, "dropped": 0, "overwritten": 0,
+//!   "note": "..." (only when events are missing: how many, and what to do),
 //!   "threads": [{"index": 0, "name": "main", "std_id": 1}],
 //!   "sites": [{"name": "x", "detail": "", "label": "", "file": "src/main.rs",
 //!              "line": 3, "column": 9, "kind": "manual"}],
@@ -64,7 +65,13 @@ fn push_u64(out: &mut String, mut n: u64) {
 /// Writes a trace as JSON.
 pub fn to_json(trace: &Trace) -> String {
     let mut out = String::with_capacity(64 + trace.events.len() * 48);
-    let _ = write!(out, "{{\"format\":\"{FORMAT}\",\"version\":{JSON_VERSION},\"dropped\":{},\"threads\":[", trace.dropped);
+    let _ = write!(out, "{{\"format\":\"{FORMAT}\",\"version\":{JSON_VERSION},\"dropped\":{},\"overwritten\":{},", trace.dropped, trace.overwritten);
+    if let Some(note) = trace.note() {
+        out.push_str("\"note\":");
+        quote(&mut out, &note);
+        out.push(',');
+    }
+    out.push_str("\"threads\":[");
     for (i, thread) in trace.threads.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -188,5 +195,7 @@ pub fn from_json(text: &str) -> Result<Trace> {
         });
     }
     let dropped = number(&root, "dropped")?;
-    Ok(Trace { events, threads, dropped })
+    // Absent from traces written before ring-buffer recording existed.
+    let overwritten = if root.get("overwritten").is_some() { number(&root, "overwritten")? } else { 0 };
+    Ok(Trace { events, threads, dropped, overwritten })
 }

@@ -97,6 +97,22 @@ impl Chunk {
         }
     }
 
+    /// A new chunk in the memory of `old`, whose events are forgotten.
+    pub(crate) fn reuse(mut old: Chunk, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
+        // Taken out, `old` holds an empty slice, which its `Drop` leaves alone.
+        let slots = std::mem::take(&mut old.slots);
+        Chunk {
+            slots,
+            len: AtomicUsize::new(0),
+            base: AtomicUsize::new(0),
+            thread,
+            sequence,
+            start_clock,
+            last_stamp: AtomicU64::new(0),
+            last_stamp_len: AtomicUsize::new(0),
+        }
+    }
+
     pub(crate) fn capacity(&self) -> usize {
         self.slots.len()
     }

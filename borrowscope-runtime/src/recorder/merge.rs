@@ -10,7 +10,7 @@ use crate::site::Op;
 /// Merges the chunks' events into one trace, ordered by clock, then thread, then the order
 /// on the thread. The clock respects every synchronization the recorder saw: an event that
 /// causally follows another (through a lock, spawn, join or channel) comes after it.
-pub(crate) fn merge(chunks: &[Arc<Chunk>], dropped: u64) -> Trace {
+pub(crate) fn merge(chunks: &[Arc<Chunk>], dropped: u64, overwritten: u64) -> Trace {
     let mut keyed = Vec::new();
     let mut threads: Vec<ThreadRecord> = Vec::new();
     for chunk in chunks {
@@ -63,5 +63,5 @@ pub(crate) fn merge(chunks: &[Arc<Chunk>], dropped: u64) -> Trace {
             event
         })
         .collect();
-    Trace { events, threads, dropped }
+    Trace { events, threads, dropped, overwritten }
 }

@@ -1,5 +1,6 @@
 //! The recorder: per-thread chunks of 32-byte events, a Lamport clock for the global
-//! order, a bounded event count, and sessions that scope recording to a test.
+//! order, a bounded event count (keeping the first events, or the most recent ones by
+//! reusing the oldest chunk), and sessions that scope recording to a test.
 //!
 //! The hot path takes no lock, allocates nothing and touches no shared cache line: it writes
 //! one slot of the thread's current chunk and publishes the new length. Only operations that
@@ -10,7 +11,7 @@ mod chunk;
 mod local;
 mod merge;
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 pub(crate) use chunk::ThreadInfo;
@@ -26,6 +27,25 @@ pub const DEFAULT_MAX_EVENTS: usize = 8 << 20;
 /// The environment variable that sets the event cap of the global recorder.
 pub const MAX_EVENTS_ENV: &str = "BORROWSCOPE_MAX_EVENTS";
 
+/// The environment variable that chooses which events the global recorder keeps once its
+/// cap is reached: `first` (the default) or `last`.
+pub const KEEP_ENV: &str = "BORROWSCOPE_KEEP";
+
+/// Which events a recorder keeps once its cap is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keep {
+    /// The first events: later ones are counted as dropped (the default).
+    #[default]
+    First,
+    /// The most recent events: the oldest are overwritten, a chunk of up to 4096 events at
+    /// a time (the trace counts them as overwritten), at the same cost per event.
+    Last,
+}
+
+const KEEP_UNREAD: u8 = 0;
+const KEEP_FIRST: u8 = 1;
+const KEEP_LAST: u8 = 2;
+
 /// A set of recorded events: the process-wide one, or a session's.
 pub(crate) struct Recorder {
     chunks: Mutex<Vec<Arc<Chunk>>>,
@@ -34,6 +54,10 @@ pub(crate) struct Recorder {
     /// `usize::MAX` until the global recorder has read its environment variable.
     max_events: AtomicUsize,
     dropped: AtomicU64,
+    /// `KEEP_UNREAD` until the global recorder has read its environment variable.
+    keep: AtomicU8,
+    /// Events overwritten to keep the most recent ones.
+    overwritten: AtomicU64,
 }
 
 pub(crate) static GLOBAL: Recorder = Recorder::new(usize::MAX);
@@ -70,7 +94,38 @@ impl Recorder {
             allocated: AtomicUsize::new(0),
             max_events: AtomicUsize::new(max_events),
             dropped: AtomicU64::new(0),
+            keep: AtomicU8::new(if max_events == usize::MAX { KEEP_UNREAD } else { KEEP_FIRST }),
+            overwritten: AtomicU64::new(0),
         }
+    }
+
+    pub(crate) fn keep(&self) -> Keep {
+        let keep = match self.keep.load(Ordering::Relaxed) {
+            KEEP_UNREAD => {
+                let keep = match std::env::var(KEEP_ENV) {
+                    Ok(value) if value.trim() == "last" => KEEP_LAST,
+                    Ok(value) if value.trim() == "first" || value.trim().is_empty() => KEEP_FIRST,
+                    Ok(value) => {
+                        eprintln!("borrowscope: {KEEP_ENV}={value:?} is neither `first` nor `last`; keeping the first events");
+                        KEEP_FIRST
+                    }
+                    Err(_) => KEEP_FIRST,
+                };
+                self.keep.store(keep, Ordering::Relaxed);
+                keep
+            }
+            keep => keep,
+        };
+        if keep == KEEP_LAST { Keep::Last } else { Keep::First }
+    }
+
+    pub(crate) fn set_keep(&self, keep: Keep) {
+        self.keep.store(if keep == Keep::Last { KEEP_LAST } else { KEEP_FIRST }, Ordering::Relaxed);
+        self.has_room();
+    }
+
+    pub(crate) fn overwritten(&self) -> u64 {
+        self.overwritten.load(Ordering::Relaxed)
     }
 
     pub(crate) fn max_events(&self) -> usize {
@@ -78,8 +133,14 @@ impl Recorder {
         if max != usize::MAX {
             return max;
         }
-        let from_env = std::env::var(MAX_EVENTS_ENV).ok().and_then(|v| v.trim().parse().ok());
-        let max = from_env.unwrap_or(DEFAULT_MAX_EVENTS);
+        let max = match std::env::var(MAX_EVENTS_ENV) {
+            Ok(value) => value.trim().replace('_', "").parse().unwrap_or_else(|_| {
+                eprintln!("borrowscope: {MAX_EVENTS_ENV}={value:?} is not a number of events; keeping the default cap of {DEFAULT_MAX_EVENTS}");
+                DEFAULT_MAX_EVENTS
+            }),
+            Err(_) => DEFAULT_MAX_EVENTS,
+        };
+        let max = max.min(usize::MAX - 1);
         self.max_events.store(max, Ordering::Relaxed);
         max
     }
@@ -109,6 +170,12 @@ impl Recorder {
             .ok()
             .map(|used| wanted.min(max - used));
         let Some(granted) = granted else {
+            if self.keep() == Keep::Last {
+                // No room: the oldest chunk no thread is writing is reused. When there is
+                // none (every chunk is some thread's current one), this event is dropped,
+                // but recording goes on.
+                return self.recycle(thread, sequence, start_clock);
+            }
             if std::ptr::eq(self, &GLOBAL) {
                 GATE.fetch_or(1, Ordering::Relaxed);
             }
@@ -116,6 +183,21 @@ impl Recorder {
         };
         let chunk = Arc::new(Chunk::new(granted, thread, sequence, start_clock));
         self.chunks.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::clone(&chunk));
+        Some(chunk)
+    }
+
+    /// Takes the chunk that starts earliest among those no thread holds (not a thread's
+    /// current chunk, not being read), counts its events as overwritten, and hands its
+    /// memory out again as a new chunk.
+    fn recycle(&self, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Option<Arc<Chunk>> {
+        let mut chunks = self.chunks.lock().unwrap_or_else(PoisonError::into_inner);
+        // Under the lock no reader can clone a chunk, so a count of one stays one.
+        let oldest = chunks.iter().enumerate().filter(|(_, c)| Arc::strong_count(c) == 1).min_by_key(|(_, c)| c.start_clock)?.0;
+        let old = Arc::try_unwrap(chunks.swap_remove(oldest)).ok()?;
+        let (events, base) = old.published();
+        self.overwritten.fetch_add((events.len() - base) as u64, Ordering::Relaxed);
+        let chunk = Arc::new(Chunk::reuse(old, thread, sequence, start_clock));
+        chunks.push(Arc::clone(&chunk));
         Some(chunk)
     }
 
@@ -164,6 +246,7 @@ impl Recorder {
         let freed_slots: usize = freed.iter().map(|c| c.capacity()).sum();
         self.allocated.fetch_sub(freed_slots, Ordering::Relaxed);
         self.dropped.store(0, Ordering::Relaxed);
+        self.overwritten.store(0, Ordering::Relaxed);
         drop(freed);
         self.has_room();
     }
