@@ -13,6 +13,26 @@ unsafe extern "C" {
 }
 
 static REGISTER: Once = Once::new();
+static NOTE: Once = Once::new();
+
+/// Registers, the first time the process-wide recorder drops or overwrites an event, a note
+/// printed on stderr at exit: how many events are missing, and how to keep more.
+pub(crate) fn note_missing_once() {
+    NOTE.call_once(|| {
+        // SAFETY: `print_note` is a plain `extern "C" fn` that never unwinds.
+        unsafe { atexit(print_note) };
+    });
+}
+
+extern "C" fn print_note() {
+    let _ = std::panic::catch_unwind(|| {
+        let global = &crate::recorder::GLOBAL;
+        let counts = crate::Trace { dropped: global.dropped(), overwritten: global.overwritten(), ..Default::default() };
+        if let Some(note) = counts.note() {
+            eprintln!("borrowscope: {note}");
+        }
+    });
+}
 
 /// Registers the exit hook the first time any thread records, if `BORROWSCOPE_TRACE` is set.
 pub(crate) fn register_once() {

@@ -48,7 +48,7 @@ pub fn to_html(trace: &Trace, graph: &Graph) -> String {
         graph.moves.len(),
         graph.shares.len(),
         graph.cell_borrows.len(),
-        if trace.dropped > 0 { format!(" <b>{} events were dropped by the event cap.</b>", trace.dropped) } else { String::new() }
+        trace.note().map(|note| format!(" <b>{}.</b>", escape(&note))).unwrap_or_default()
     );
     let name_of = |id: Option<u64>| -> String {
         id.and_then(|id| graph.node(id)).map_or_else(|| "?".to_owned(), |v| format!("{} #{}", escape(v.name), v.id))

@@ -18,7 +18,27 @@ fn write(path: &Path, text: &str) -> Result<()> {
     if path.is_dir() {
         return Err(Error::ExportError(format!("{} is a folder; give a file name inside it", path.display())));
     }
-    std::fs::write(path, text).map_err(Error::IoError)
+    // The text goes to a temporary file beside `path`, renamed over it once complete: a
+    // write that fails (no space, no permission) leaves no partial file, and a reader sees
+    // the old file or the new one.
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        use std::io::Write as _;
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(text.as_bytes())?;
+        file.flush()?;
+        drop(file);
+        std::fs::rename(&temp, path)
+    })();
+    written.map_err(|error| {
+        let _ = std::fs::remove_file(&temp);
+        let context = format!(
+            "cannot write {}: {error} (check that its folder exists, is writable and has space; nothing was written)",
+            path.display()
+        );
+        Error::IoError(std::io::Error::new(error.kind(), context))
+    })
 }
 
 /// Writes the current recorder's events as JSON to `path`.

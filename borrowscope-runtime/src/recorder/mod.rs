@@ -196,6 +196,9 @@ impl Recorder {
         let old = Arc::try_unwrap(chunks.swap_remove(oldest)).ok()?;
         let (events, base) = old.published();
         self.overwritten.fetch_add((events.len() - base) as u64, Ordering::Relaxed);
+        if std::ptr::eq(self, &GLOBAL) {
+            crate::exit::note_missing_once();
+        }
         let chunk = Arc::new(Chunk::reuse(old, thread, sequence, start_clock));
         chunks.push(Arc::clone(&chunk));
         Some(chunk)
@@ -206,6 +209,9 @@ impl Recorder {
     }
 
     fn count_dropped(&self) {
+        if std::ptr::eq(self, &GLOBAL) {
+            crate::exit::note_missing_once();
+        }
         self.dropped.fetch_add(1, Ordering::Relaxed);
     }
 
