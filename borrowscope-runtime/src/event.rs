@@ -94,18 +94,18 @@ impl Trace {
         let mut parts = Vec::new();
         if self.dropped > 0 {
             parts.push(format!(
-                "{} events were not recorded because the event cap was reached: raise it with \
+                "{} not recorded because the event cap was reached: raise it with \
                  BORROWSCOPE_MAX_EVENTS=N (or set_max_events), or keep the most recent events \
                  instead with BORROWSCOPE_KEEP=last",
-                self.dropped
+                counted(self.dropped, "event was", "events were")
             ));
         }
         if self.overwritten > 0 {
             parts.push(format!(
-                "{} earlier events were overwritten to keep the most recent ones \
+                "{} overwritten to keep the most recent ones \
                  (BORROWSCOPE_KEEP=last): raise BORROWSCOPE_MAX_EVENTS=N to keep more; a \
                  variable whose creation was overwritten shows only its later events",
-                self.overwritten
+                counted(self.overwritten, "earlier event was", "earlier events were")
             ));
         }
         (!parts.is_empty()).then(|| parts.join("; "))
@@ -160,6 +160,11 @@ impl Trace {
         }
         out
     }
+}
+
+/// `n` and the words for one or for several.
+fn counted(n: u64, one: &str, several: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { several })
 }
 
 /// Whether an operation's `arg` names another variable instance (and so is renamed in text).

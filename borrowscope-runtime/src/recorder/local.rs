@@ -125,8 +125,10 @@ impl Cold {
         let start_clock = self.clock();
         let wanted = self.chunk.as_ref().map_or(FIRST_CHUNK, |c| (c.capacity() * 2).min(MAX_CHUNK));
         let thread = self.thread.clone().unwrap_or(ThreadInfo { index: u32::MAX, name: None, std_id: 0 });
-        let chunk = self.recorder().allocate(wanted, thread, self.chunks_made, start_clock);
+        // Detached first, the full chunk is no longer held by this thread, so that keeping
+        // the most recent events may reuse it.
         self.detach(hot);
+        let chunk = self.recorder().allocate(wanted, thread, self.chunks_made, start_clock);
         let Some(chunk) = chunk else {
             self.recorder().count_dropped();
             hot.full.set(super::EPOCH.load(Ordering::Relaxed) + 1);

@@ -141,6 +141,8 @@ impl Recorder {
             Err(_) => DEFAULT_MAX_EVENTS,
         };
         let max = max.min(usize::MAX - 1);
+        // Both variables are read (and a bad value reported) together, when recording starts.
+        self.keep();
         self.max_events.store(max, Ordering::Relaxed);
         max
     }
