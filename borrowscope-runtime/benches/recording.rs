@@ -156,6 +156,27 @@ fn per_event(c: &mut Criterion) {
     }
 }
 
+/// Keeping the most recent events (a ring of 2^16 events, always full, so every chunk is a
+/// reused one) against keeping the first ones (the default, with room for every event), in
+/// one group: the cost per event of `BORROWSCOPE_KEEP=last`.
+fn keep_modes(c: &mut Criterion) {
+    for threads in [1, 2] {
+        let mut group = c.benchmark_group(format!("keep/{threads}_threads"));
+        group.throughput(Throughput::Elements(1));
+        group.measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_millis(500)).sample_size(20);
+        let first = Session::with_max_events(usize::MAX);
+        let last = Session::with_max_events(1 << 16);
+        last.record(|| set_keep(Keep::Last));
+        for (mode, session) in [("first", &first), ("last", &last)] {
+            let workers = Workers::start(threads, session);
+            for (name, op) in [("macro_event", macro_event as Operation), ("macro_new", macro_new)] {
+                group.bench_function(format!("{mode}/{name}"), |b| b.iter_custom(|iters| workers.run(iters, op)));
+            }
+        }
+        group.finish();
+    }
+}
+
 fn export(c: &mut Criterion) {
     let session = Session::with_max_events(usize::MAX);
     session.record(|| {
@@ -171,5 +192,5 @@ fn export(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, per_event, export);
+criterion_group!(benches, per_event, keep_modes, export);
 criterion_main!(benches);
