@@ -1,15 +1,43 @@
-//! A self-contained HTML report that a person reads in a browser: a summary, every variable
-//! with a bar showing its lifetime in the global order, the borrows, moves, `Rc`/`Arc` shares
-//! and `RefCell` borrows between them, and the full event list. No script, no external file:
-//! the page is one file that opens anywhere.
+//! The HTML report: one self-contained page (no network: the script, the style and the
+//! data are inline) with a timeline of every variable instance, grouped by thread and
+//! function (lifelines, borrows on the owner's row, moves as arrows, `Rc`/`Arc` strong
+//! counts as step lines), the traced source beside it, a step-through over the global event
+//! order with what is alive at each step, and the questions a user asks of one variable
+//! (who borrows it now, where its value went, why it is still alive, which clones share its
+//! allocation). It shows what the trace says and nothing more: an end that is unknown is
+//! shown as unknown.
+//!
+//! The trace is embedded as JSON in a `<script type="application/json">` element, events as
+//! arrays as in the JSON export:
+//!
+//! ```text
+//! { "ops": [op names], "threads": [[index, name]], "files": [[file, text or null]],
+//!   "fns": [function names], "sites": [[name, detail, file, line, column, kind, fn]],
+//!   "events": [[op, thread, site, id, arg, count]],   // by global order
+//!   "vars": [[id, name, type, kind, thread, created, end, ended_at, site]],  // end: 0 alive,
+//!                                                      // 1 dropped, 2 moved, 3 scope end
+//!   "borrows": [[borrower, owner, mutable, start, end]], "moves": [[from, to, at]],
+//!   "shares": [[from, to, op, count, at]], "cells": [[guard, name, mutable, start, end, failed]],
+//!   "summary": "...", "note": "..." or null }
+//! ```
+//!
+//! Indexes that do not apply are -1. Only the rows on screen are drawn, so a trace of a
+//! million events stays responsive.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
+use super::json::quote;
+use super::sources::SourceIndex;
 use crate::event::Trace;
 use crate::graph::{End, Graph, ValueKind};
+use crate::site::Op;
 
-/// `text` with the characters HTML gives a meaning to escaped (names and types come from
-/// the user's program: `Vec<T>`, `&'a str`, anything in a string label).
+const STYLE: &str = include_str!("report/report.css");
+const SCRIPT: &str = include_str!("report/report.js");
+
+/// `text` with the characters HTML gives a meaning to escaped.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -25,114 +53,227 @@ fn escape(text: &str) -> String {
     out
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}\
-table{border-collapse:collapse;margin-bottom:2em}th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}\
-th{background:#f3f3f3}code,td.m{font-family:ui-monospace,monospace;font-size:90%}\
-.bar{position:relative;width:320px;height:10px;background:#f4f4f4}\
-.bar span{position:absolute;top:0;height:10px;background:#4a7fd0}.bar span.ended{background:#9aa}\
-.alive{color:#0a6}.failed{color:#c22;font-weight:bold}";
-
-/// Renders the trace and its graph as one HTML page.
+/// Renders the trace and its graph as one HTML page, with the source files the trace names
+/// embedded where they can be read from the current folder, the running program's, or a
+/// folder above either.
 pub fn to_html(trace: &Trace, graph: &Graph) -> String {
-    let mut out = String::with_capacity(4096 + trace.events.len() * 160);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>BorrowScope report</title><style>");
+    // The folder it runs in, and the program's own (`target/debug/app` sits inside the
+    // workspace whose relative paths `file!()` gave).
+    let roots: Vec<PathBuf> = std::env::current_dir().into_iter().chain(std::env::current_exe()).collect();
+    to_html_with_sources(trace, graph, &SourceIndex::read(trace, &roots))
+}
+
+/// Renders the trace and its graph as one HTML page, embedding the sources of `sources`.
+pub fn to_html_with_sources(trace: &Trace, graph: &Graph, sources: &SourceIndex) -> String {
+    let data = data(trace, graph, sources);
+    let mut out = String::with_capacity(data.len() + SCRIPT.len() + STYLE.len() + 4096);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>BorrowScope report</title>\n<style>");
     out.push_str(STYLE);
-    out.push_str("</style></head><body>\n<h1>BorrowScope report</h1>\n");
-    let _ = writeln!(
-        out,
-        "<p>{} events on {} threads, {} variables, {} borrows, {} moves, {} shares, {} RefCell borrows.{}</p>",
+    out.push_str("</style></head><body>\n<header><h1>BorrowScope report</h1><span id=\"summary\">");
+    out.push_str(&escape(&summary(trace, graph)));
+    out.push_str("</span>");
+    if let Some(note) = trace.note() {
+        let _ = write!(out, "<div id=\"note\">{}.</div>", escape(&note));
+    }
+    out.push_str(concat!(
+        "<div id=\"filters\"><label>thread <select id=\"f-thread\"><option value=\"\">all</option></select></label>",
+        "<label>function <select id=\"f-fn\"><option value=\"\">all</option></select></label>",
+        "<label>variable <input id=\"f-name\" type=\"text\" placeholder=\"name\" size=\"12\"></label>",
+        "<label>events <select id=\"f-group\"><option value=\"\">all groups</option></select></label>",
+        "<span class=\"legend\"><span style=\"background:#90cdf4\"></span>lifeline<span style=\"background:#68d391\"></span>alive at the end",
+        "<span style=\"background:#cbd5e0\"></span>scope end (unknown)<span style=\"background:#38a169\"></span>&amp; borrow",
+        "<span style=\"background:#f56565\"></span>&amp;mut borrow<span style=\"background:#dd6b20\"></span>move<span style=\"background:#6b46c1\"></span>strong count</span></div>",
+        "</header>\n<main><div id=\"left\"><div id=\"zoom\">timeline <button id=\"zoom-in\">+</button><button id=\"zoom-out\">\u{2212}</button>",
+        "<button id=\"zoom-fit\">fit</button> (ctrl+wheel zooms, shift+wheel pans; click a row to ask about it)</div>",
+        "<canvas id=\"axis\"></canvas><div id=\"scroller\"><canvas id=\"timeline\"></canvas><div id=\"spacer\"></div></div></div>",
+        "<div id=\"right\"><div id=\"details\">Click a variable in the timeline to see who borrows it, where its value went and why it is alive.</div>",
+        "<div id=\"live\"></div><div id=\"sourcebox\"><div id=\"sourcehead\"></div><div id=\"source\"></div></div></div></main>\n",
+        "<footer><button id=\"prev\">\u{25C0}</button><input id=\"slider\" type=\"range\" min=\"0\" value=\"0\"><button id=\"next\">\u{25B6}</button>",
+        "<span id=\"steptext\"></span></footer><div id=\"tip\"></div>\n",
+    ));
+    out.push_str("<script type=\"application/json\" id=\"data\">");
+    out.push_str(&data);
+    out.push_str("</script>\n<script>");
+    out.push_str(SCRIPT);
+    out.push_str("</script>\n</body></html>\n");
+    out
+}
+
+fn summary(trace: &Trace, graph: &Graph) -> String {
+    format!(
+        "{} events on {} threads, {} variable instances, {} borrows, {} moves, {} shares, {} RefCell borrows",
         trace.events.len(),
         trace.threads.len(),
         graph.nodes.len(),
         graph.borrows.len(),
         graph.moves.len(),
         graph.shares.len(),
-        graph.cell_borrows.len(),
-        trace.note().map(|note| format!(" <b>{}.</b>", escape(&note))).unwrap_or_default()
-    );
-    let name_of = |id: Option<u64>| -> String {
-        id.and_then(|id| graph.node(id)).map_or_else(|| "?".to_owned(), |v| format!("{} #{}", escape(v.name), v.id))
-    };
-    let span = (graph.last_order + 1).max(1) as f64;
+        graph.cell_borrows.len()
+    )
+}
 
-    out.push_str("<h2>Variables</h2>\n<table><tr><th>#</th><th>name</th><th>type</th><th>kind</th><th>thread</th><th>created at</th><th>lifetime</th><th>end</th></tr>\n");
-    for v in &graph.nodes {
-        let end = v.ended_at();
-        let left = v.created as f64 / span * 100.0;
-        let width = ((end.unwrap_or(graph.last_order + 1).saturating_sub(v.created)).max(1) as f64 / span * 100.0).min(100.0 - left);
-        let state = match v.end {
-            None => "<span class=\"alive\">alive</span>".to_owned(),
-            Some(End::Dropped(at)) => format!("dropped @{at}"),
-            Some(End::MovedOut(at)) => format!("moved @{at}"),
-            Some(End::ScopeEnded(at)) => format!("scope end @{at}"),
-        };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"m\">{}</td><td class=\"m\">{}</td><td>{}</td><td>t{}</td><td class=\"m\">{} @{}</td><td><div class=\"bar\"><span{} style=\"left:{left:.2}%;width:{width:.2}%\"></span></div></td><td>{state}</td></tr>",
-            v.id,
-            escape(v.name),
-            escape(v.type_name.unwrap_or("")),
-            kind_name(v.kind),
-            v.thread,
-            escape(&v.site.to_string()),
-            v.created,
-            if end.is_some() { " class=\"ended\"" } else { "" },
-        );
-    }
-    out.push_str("</table>\n");
+/// The page's data, as JSON safe inside a `<script>` element.
+fn data(trace: &Trace, graph: &Graph, sources: &SourceIndex) -> String {
+    let mut out = String::with_capacity(trace.events.len() * 28 + 4096);
+    // Positions in the page are indexes into the events; a trace read back from a file
+    // whose orders are not 0, 1, 2.. is mapped onto them.
+    let dense = trace.events.iter().enumerate().all(|(i, e)| e.order == i as u64);
+    let positions: HashMap<u64, i64> =
+        if dense { HashMap::new() } else { trace.events.iter().enumerate().map(|(i, e)| (e.order, i as i64)).collect() };
+    let at = |order: u64| -> i64 { if dense { order as i64 } else { positions.get(&order).copied().unwrap_or(-1) } };
+    let maybe = |order: Option<u64>| order.map_or(-1, at);
+    let id = |id: Option<u64>| id.map_or(-1, |i| i as i64);
 
-    out.push_str("<h2>Borrows</h2>\n<table><tr><th>reference</th><th>owner</th><th>kind</th><th>from</th><th>until</th></tr>\n");
-    for b in &graph.borrows {
-        let until = match (b.borrower, b.end) {
-            (0, _) => "the end of its statement".to_owned(),
-            (_, Some(end)) => end.to_string(),
-            (_, None) => "<span class=\"alive\">alive</span>".to_owned(),
+    out.push_str("{\"ops\":[");
+    for (i, op) in Op::ALL.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        quote(&mut out, op.name());
+    }
+    out.push_str("],\"threads\":[");
+    for (i, t) in trace.threads.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "[{},", t.index);
+        match &t.name {
+            Some(name) => quote(&mut out, name),
+            None => out.push_str("null"),
+        }
+        out.push(']');
+    }
+    // Files, functions and sites, each written once and referred to by index.
+    let mut file_index: HashMap<&str, usize> = HashMap::new();
+    out.push_str("],\"files\":[");
+    for (i, (file, text)) in sources.files().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        file_index.insert(file, i);
+        out.push('[');
+        quote(&mut out, file);
+        out.push(',');
+        match text {
+            Some(text) => quote(&mut out, text),
+            None => out.push_str("null"),
+        }
+        out.push(']');
+    }
+    let mut site_index: HashMap<*const crate::site::CallSite, usize> = HashMap::new();
+    let mut sites = Vec::new();
+    let mut fns: Vec<&str> = Vec::new();
+    let mut fn_index: HashMap<&str, usize> = HashMap::new();
+    let mut site_rows = String::new();
+    for event in &trace.events {
+        let site = event.site;
+        if site_index.contains_key(&(site as *const _)) {
+            continue;
+        }
+        site_index.insert(site, sites.len());
+        sites.push(site);
+        let function = sources.function_at(site.file, site.line).map(|name| {
+            let next = fns.len();
+            *fn_index.entry(name).or_insert_with(|| {
+                fns.push(name);
+                next
+            })
+        });
+        site_rows.push(if sites.len() > 1 { ',' } else { '[' });
+        site_rows.push('[');
+        quote(&mut site_rows, site.name);
+        site_rows.push(',');
+        quote(&mut site_rows, site.detail);
+        let file = file_index.get(site.file).map_or(-1, |&i| i as i64);
+        let _ = write!(site_rows, ",{file},{},{},", site.line, site.column);
+        quote(&mut site_rows, site.kind);
+        let _ = write!(site_rows, ",{}]", function.map_or(-1, |i| i as i64));
+    }
+    if sites.is_empty() {
+        site_rows.push('[');
+    }
+    site_rows.push(']');
+    out.push_str("],\"fns\":[");
+    for (i, name) in fns.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        quote(&mut out, name);
+    }
+    out.push_str("],\"sites\":");
+    out.push_str(&site_rows);
+    out.push_str(",\"events\":[");
+    for (i, e) in trace.events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let site = site_index[&(e.site as *const _)];
+        let _ = write!(out, "[{},{},{site},{},{},{}]", e.op as u8, e.thread, e.id, e.arg, e.count);
+    }
+    out.push_str("],\"vars\":[");
+    for (i, v) in graph.nodes.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "[{},", v.id);
+        quote(&mut out, v.name);
+        out.push(',');
+        match v.type_name {
+            Some(ty) => quote(&mut out, ty),
+            None => out.push_str("null"),
+        }
+        out.push(',');
+        quote(&mut out, kind_name(v.kind));
+        let (end, ended) = match v.end {
+            None => (0, None),
+            Some(End::Dropped(at)) => (1, Some(at)),
+            Some(End::MovedOut(at)) => (2, Some(at)),
+            Some(End::ScopeEnded(at)) => (3, Some(at)),
         };
-        let kind = if b.mutable { "&amp;mut" } else { "&amp;" };
-        let borrower = if b.borrower == 0 { "a temporary".to_owned() } else { name_of(Some(b.borrower)) };
-        let _ = writeln!(out, "<tr><td class=\"m\">{borrower}</td><td class=\"m\">{}</td><td>{kind}</td><td>{}</td><td>{until}</td></tr>", name_of(b.owner), b.start);
+        let site = site_index.get(&(v.site as *const _)).map_or(-1, |&i| i as i64);
+        let _ = write!(out, ",{},{},{end},{},{site}]", v.thread, at(v.created), maybe(ended));
     }
-    out.push_str("</table>\n<h2>Moves</h2>\n<table><tr><th>from</th><th>to</th><th>at</th></tr>\n");
-    for m in &graph.moves {
-        let to = if m.to == 0 { "a call or expression".to_owned() } else { name_of(Some(m.to)) };
-        let _ = writeln!(out, "<tr><td class=\"m\">{}</td><td class=\"m\">{to}</td><td>{}</td></tr>", name_of(m.from), m.at);
+    out.push_str("],\"borrows\":[");
+    for (i, b) in graph.borrows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "[{},{},{},{},{}]", b.borrower, id(b.owner), u8::from(b.mutable), at(b.start), maybe(b.end));
     }
-    out.push_str("</table>\n<h2>Shared pointers</h2>\n<table><tr><th>from</th><th>to</th><th>operation</th><th>count after</th><th>at</th></tr>\n");
-    for s in &graph.shares {
-        let _ = writeln!(out, "<tr><td class=\"m\">{}</td><td class=\"m\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", name_of(s.from), name_of(Some(s.to)), s.op, s.count, s.at);
+    out.push_str("],\"moves\":[");
+    for (i, m) in graph.moves.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "[{},{},{}]", id(m.from), m.to, at(m.at));
     }
-    out.push_str("</table>\n<h2>RefCell borrows</h2>\n<table><tr><th>guard</th><th>cell</th><th>kind</th><th>from</th><th>until</th></tr>\n");
-    for c in &graph.cell_borrows {
-        let until = match (c.failed, c.end) {
-            (true, _) => "<span class=\"failed\">failed: already borrowed</span>".to_owned(),
-            (false, _) if c.guard == 0 => "the end of its statement".to_owned(),
-            (false, Some(end)) => end.to_string(),
-            (false, None) => "<span class=\"alive\">alive</span>".to_owned(),
-        };
-        let kind = if c.mutable { "borrow_mut" } else { "borrow" };
-        let guard = if c.guard == 0 { "a temporary".to_owned() } else { name_of(Some(c.guard)) };
-        let _ = writeln!(out, "<tr><td class=\"m\">{guard}</td><td class=\"m\">{}</td><td>{kind}</td><td>{}</td><td>{until}</td></tr>", escape(c.name), c.start);
+    out.push_str("],\"shares\":[");
+    for (i, s) in graph.shares.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "[{},{},{},{},{}]", id(s.from), s.to, s.op as u8, s.count, at(s.at));
     }
-    out.push_str("</table>\n<h2>Events</h2>\n<table><tr><th>order</th><th>thread</th><th>operation</th><th>name</th><th>detail</th><th>id</th><th>arg</th><th>count</th><th>type</th><th>where</th><th>kind</th></tr>\n");
-    for e in &trace.events {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>t{}</td><td>{}</td><td class=\"m\">{}</td><td class=\"m\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"m\">{}</td><td class=\"m\">{}</td><td>{}</td></tr>",
-            e.order,
-            e.thread,
-            e.op,
-            escape(e.site.name),
-            escape(e.site.detail),
-            e.id,
-            e.arg,
-            e.count,
-            escape(e.type_name.unwrap_or("")),
-            escape(&e.site.to_string()),
-            escape(e.site.kind),
-        );
+    out.push_str("],\"cells\":[");
+    for (i, c) in graph.cell_borrows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "[{},", c.guard);
+        quote(&mut out, c.name);
+        let _ = write!(out, ",{},{},{},{}]", u8::from(c.mutable), at(c.start), maybe(c.end), u8::from(c.failed));
     }
-    out.push_str("</table>\n</body></html>\n");
-    out
+    out.push_str("],\"summary\":");
+    quote(&mut out, &summary(trace, graph));
+    out.push_str(",\"note\":");
+    match trace.note() {
+        Some(note) => quote(&mut out, &note),
+        None => out.push_str("null"),
+    }
+    out.push('}');
+    // Inside a <script> element, `</script>` or `<!--` in a name or a source file would end
+    // or change it; every `<` is in a JSON string, where `\u003c` is the same text.
+    out.replace('<', "\\u003c")
 }
 
 fn kind_name(kind: ValueKind) -> &'static str {
@@ -152,14 +293,15 @@ fn kind_name(kind: ValueKind) -> &'static str {
 
 #[cfg(all(test, feature = "track"))]
 mod tests {
-    use super::*;
-    use crate::Session;
     use std::rc::Rc;
 
-    fn report() -> String {
-        let session = Session::new();
+    use super::*;
+    use crate::export::value::{Value, parse};
+
+    fn report() -> (String, Trace, Graph) {
+        let session = crate::Session::new();
         session.record(|| {
-            let a = crate::track_new("a<script>", vec![1]);
+            let a = crate::track_new("a<script>", vec![1, 2, 3]);
             let r = crate::track_borrow("r", &a);
             let _ = r.len();
             crate::track_drop("r");
@@ -168,21 +310,57 @@ mod tests {
             crate::track_drop("a<script>");
         });
         let trace = session.trace();
-        to_html(&trace, &Graph::build(&trace))
+        let graph = Graph::build(&trace);
+        (to_html(&trace, &graph), trace, graph)
+    }
+
+    fn embedded(html: &str) -> Value {
+        let start = html.find("<script type=\"application/json\" id=\"data\">").unwrap();
+        let text = &html[start..];
+        let text = &text[text.find('>').unwrap() + 1..text.find("</script>").unwrap()];
+        parse(text).unwrap()
     }
 
     #[test]
-    fn the_report_lists_variables_borrows_shares_and_events() {
-        let html = report();
+    fn the_report_is_one_page_with_the_trace_embedded() {
+        let (html, trace, graph) = report();
         assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
-        assert!(html.contains("alloc::vec::Vec&lt;i32&gt;"), "types are escaped: {html}");
-        assert!(html.contains("a&lt;script&gt;") && !html.contains("<script>"), "names are escaped");
-        for section in ["<h2>Variables</h2>", "<h2>Borrows</h2>", "<h2>Moves</h2>", "<h2>Shared pointers</h2>", "<h2>Events</h2>"] {
-            assert!(html.contains(section), "{section}");
-        }
-        assert!(html.contains("<td>&amp;</td>"), "the borrow of a by r");
-        assert!(html.contains("<td>rc_clone</td><td>2</td>"), "the clone with its count: {html}");
-        assert_eq!(html.matches("<tr>").count(), html.matches("</tr>").count());
-        assert_eq!(html.matches("<table>").count(), html.matches("</table>").count());
+        assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "nothing is fetched");
+        // A name from the program cannot open or close an element.
+        assert!(!html.contains("a<script>"), "names are escaped");
+        let data = embedded(&html);
+        let len = |key: &str| data.get(key).and_then(Value::as_array).map_or(usize::MAX, |a| a.len());
+        assert_eq!(len("events"), trace.events.len());
+        assert_eq!(len("vars"), graph.nodes.len());
+        assert_eq!(len("borrows"), graph.borrows.len());
+        assert_eq!(len("shares"), graph.shares.len());
+        let names: Vec<&str> = data.get("vars").unwrap().as_array().unwrap().iter().map(|v| v.as_array().unwrap()[1].as_str().unwrap()).collect();
+        assert!(names.contains(&"a<script>") && names.contains(&"clone"), "{names:?}");
+        // This file is readable from the test's folder: its text is embedded, and the
+        // function of each site found in it.
+        let files = data.get("files").unwrap().as_array().unwrap();
+        assert!(files.iter().any(|f| f.as_array().unwrap()[1].as_str().is_some_and(|t| t.contains("fn report()"))), "the source is embedded");
+        let fns = data.get("fns").unwrap().as_array().unwrap();
+        assert!(fns.iter().any(|f| f.as_str() == Some("report")), "{fns:?}");
+    }
+
+    #[test]
+    fn an_unreadable_source_is_said_to_be_missing_not_invented() {
+        let (_, trace, graph) = report();
+        let html = to_html_with_sources(&trace, &graph, &SourceIndex::read(&trace, &[]));
+        let data = embedded(&html);
+        let files = data.get("files").unwrap().as_array().unwrap();
+        // Read from the test's folder only when the path as written reaches it.
+        let readable = std::path::Path::new(files[0].as_array().unwrap()[0].as_str().unwrap()).is_file();
+        assert_eq!(files[0].as_array().unwrap()[1].as_str().is_some(), readable);
+        assert!(html.contains("not embedded: the file could not be read"), "the page says so");
+    }
+
+    #[test]
+    fn missing_events_are_noted_on_the_page() {
+        let (_, mut trace, graph) = report();
+        trace.dropped = 5;
+        let html = to_html(&trace, &graph);
+        assert!(html.contains("<div id=\"note\">5 events were not recorded"), "{}", &html[..2000]);
     }
 }

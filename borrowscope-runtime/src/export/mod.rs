@@ -5,6 +5,7 @@ pub(crate) mod chrome;
 pub(crate) mod dot;
 pub(crate) mod html;
 pub(crate) mod json;
+pub(crate) mod sources;
 mod value;
 
 use std::path::Path;

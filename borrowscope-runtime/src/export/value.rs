@@ -1,11 +1,13 @@
 //! A small JSON reader for importing traces (the runtime has no JSON dependency).
 
-/// A parsed JSON value. Numbers are kept as unsigned integers, the only ones traces use.
+/// A parsed JSON value. Numbers are integers: unsigned, the only ones traces use, or
+/// negative (the report's "none" index, -1).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {
     Null,
     Bool(bool),
     Number(u64),
+    Negative(i64),
     String(String),
     Array(Vec<Value>),
     Object(Vec<(String, Value)>),
@@ -114,6 +116,19 @@ impl Parser<'_> {
                 }
             }
             Some(b'"') => self.string().map(Value::String),
+            Some(b'-') => {
+                self.at += 1;
+                let start = self.at;
+                while self.bytes.get(self.at).is_some_and(u8::is_ascii_digit) {
+                    self.at += 1;
+                }
+                std::str::from_utf8(&self.bytes[start..self.at])
+                    .ok()
+                    .and_then(|digits| digits.parse::<i64>().ok())
+                    .filter(|n| *n > 0)
+                    .map(|n| Value::Negative(-n))
+                    .ok_or_else(|| self.error("a negative number that fits in 64 bits"))
+            }
             Some(b'0'..=b'9') => {
                 let start = self.at;
                 while self.bytes.get(self.at).is_some_and(u8::is_ascii_digit) {
