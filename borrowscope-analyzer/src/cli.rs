@@ -16,7 +16,7 @@ use type_info_schema::{ContentHash, TypeInfo};
 /// Analyzes a Cargo workspace with rust-analyzer and writes .borrowscope/type-info.json.
 #[derive(Parser, Debug)]
 #[command(name = "borrowscope-analyzer", version)]
-struct Args {
+pub(crate) struct Args {
     /// The workspace to analyze (a folder at or below its Cargo.toml); the current one by default.
     path: Option<PathBuf>,
     /// Where to write the file (default: <workspace root>/.borrowscope/type-info.json).
@@ -46,15 +46,13 @@ struct Args {
 }
 
 /// Runs the command with the process's arguments.
+#[allow(dead_code, reason = "the analyzer's own binary; `cargo-borrowscope` calls `main_with`")]
 pub(crate) fn main() -> ExitCode {
-    // `cargo borrowscope analyze ...` runs this binary as `cargo-borrowscope borrowscope analyze ...`.
-    let mut argv: Vec<String> = std::env::args().collect();
-    if argv.get(1).map(String::as_str) == Some("borrowscope") {
-        argv.remove(1);
-        if argv.get(1).map(String::as_str) == Some("analyze") {
-            argv.remove(1);
-        }
-    }
+    main_with(std::env::args().collect())
+}
+
+/// Runs the analysis with these arguments (`argv[0]` being the program).
+pub(crate) fn main_with(argv: Vec<String>) -> ExitCode {
     let args = Args::parse_from(argv);
     match run(&args) {
         Ok(code) => code,
@@ -63,6 +61,14 @@ pub(crate) fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Analyzes the workspace at `root` quietly (skipped when nothing changed), for the
+/// commands that build and run with tracing on.
+#[allow(dead_code, reason = "used by `cargo-borrowscope` only")]
+pub(crate) fn analyze_quietly(root: &Path) -> anyhow::Result<()> {
+    let args = Args::parse_from([std::ffi::OsStr::new("borrowscope-analyzer"), root.as_os_str(), std::ffi::OsStr::new("--quiet")]);
+    run(&args).map(|_| ())
 }
 
 /// What decides whether a re-run can be skipped: the options, and every Rust file of the

@@ -4,7 +4,9 @@
 use std::sync::Once;
 
 /// When set to a path, the global recorder's events are written there as JSON when the
-/// process exits normally (`main` returns or `std::process::exit` is called).
+/// process exits (`main` returns or panics, or `std::process::exit` is called). `{pid}` in
+/// the path stands for the process id and `{exe}` for the program's file name, so that
+/// several programs (the test programs of `cargo test`) each write a trace of their own.
 pub const TRACE_ENV: &str = "BORROWSCOPE_TRACE";
 
 unsafe extern "C" {
@@ -44,8 +46,16 @@ pub(crate) fn register_once() {
     });
 }
 
+/// The trace's path, with `{pid}` and `{exe}` filled in.
+pub(crate) fn trace_path(pattern: &std::ffi::OsStr) -> std::path::PathBuf {
+    let Some(text) = pattern.to_str() else { return pattern.into() };
+    let exe = std::env::current_exe().ok().and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())).unwrap_or_default();
+    text.replace("{pid}", &std::process::id().to_string()).replace("{exe}", &exe).into()
+}
+
 extern "C" fn write_at_exit() {
     let Some(path) = std::env::var_os(TRACE_ENV) else { return };
+    let path = trace_path(&path);
     // A panic must not unwind into C; report it and carry on exiting.
     let result = std::panic::catch_unwind(|| crate::export::export_json(&path));
     match result {

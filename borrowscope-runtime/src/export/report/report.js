@@ -84,9 +84,16 @@
   D.fns.map((f, i) => [f, i]).sort().forEach(([f, i]) => fFn.add(new Option(f, i)));
   Object.keys(COLORS).forEach((g) => fGroup.add(new Option(g, g)));
   let rows = [];
+  // Per thread, the events that name no variable instance, for the thread's lane.
+  const laneEvents = new Map();
+  for (let i = 0; i < N; i++) {
+    const e = D.events[i];
+    if (!varIndex.has(e[3])) (laneEvents.get(e[1]) || laneEvents.set(e[1], []).get(e[1])).push(i);
+  }
   function buildRows() {
     const t = fThread.value, f = fFn.value, name = fName.value.trim();
     const kept = [];
+    const lanes = [...laneEvents.keys()].sort((a, b) => a - b);
     D.vars.forEach((v, i) => {
       if (t !== "" && v[4] !== +t) return;
       const s = site(v[8]);
@@ -98,11 +105,16 @@
     kept.sort((a, b) => { const x = key(a), y = key(b); return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0) || x[2] - y[2]; });
     rows = [];
     let last = null;
+    // Each thread's own lane comes first: its events that name no variable (spawns, joins,
+    // locks, control flow), so that threads read side by side.
+    const lane = (th) => { if (t === "" || +t === th) rows.push({ lane: th }); };
     for (const i of kept) {
       const v = D.vars[i], label = `${threadName(v[4])} \u2014 fn ${fnOf(site(v[8])) || "(unknown function)"}`;
+      while (lanes.length && lanes[0] <= v[4]) lane(lanes.shift());
       if (label !== last) { rows.push({ header: label }); last = label; }
       rows.push({ v: i });
     }
+    lanes.forEach(lane);
     // The canvas (sticky, one screen high) and the spacer make the scrolled height.
     $("spacer").style.height = Math.max(0, rows.length * ROW - scroller.clientHeight) + "px";
     canvas.dataset.rows = rows.filter((r) => r.v !== undefined).length;
@@ -133,6 +145,19 @@
     const end = (v) => (v[7] >= 0 ? v[7] : N);
     for (let r = first; r < last; r++) {
       const y = r * ROW - top, row = rows[r];
+      if (row.lane !== undefined) {
+        ctx.fillStyle = "#f7fafc"; ctx.fillRect(0, y, w, ROW);
+        ctx.fillStyle = "#4a5568"; ctx.fillText(`${threadName(row.lane)}: thread events`, 8, y + 13);
+        const group = fGroup.value;
+        for (const i of laneEvents.get(row.lane) || []) {
+          const x = px(i);
+          if (x < LABEL || x > w) continue;
+          const g = groupOf(i);
+          if (group && g !== group) continue;
+          ctx.fillStyle = COLORS[g]; ctx.fillRect(x - 1, y + 3, 2, 12);
+        }
+        continue;
+      }
       if (row.header !== undefined) {
         ctx.fillStyle = "#edf2f7"; ctx.fillRect(0, y, w, ROW);
         ctx.fillStyle = "#2d3748"; ctx.fillText(row.header, 6, y + 13);
@@ -241,6 +266,14 @@
   const tip = $("tip");
   canvas.addEventListener("mousemove", (ev) => {
     const { row, x } = hit(ev);
+    if (row && row.lane !== undefined) {
+      let best = null, dist = 5;
+      for (const i of laneEvents.get(row.lane) || []) { const d = Math.abs(px(i) - x); if (d < dist) { dist = d; best = i; } }
+      if (best === null) { tip.style.display = "none"; return; }
+      tip.textContent = eventText(best) + "\n" + (sourceLine(site(D.events[best][2])) || "(source not embedded)");
+      tip.style.display = "block"; tip.style.left = ev.clientX + 12 + "px"; tip.style.top = ev.clientY + 12 + "px";
+      return;
+    }
     if (!row || row.v === undefined) { tip.style.display = "none"; return; }
     const v = D.vars[row.v];
     let best = null, dist = 5;
