@@ -285,6 +285,21 @@ fn why(name: &str, trace: &Trace, sources: &SourceIndex) -> anyhow::Result<Strin
             let kind = if b.mutable { "mutably" } else { "shared" };
             out.push_str(&format!("  borrows {} {kind} from event {}\n", b.owner.map_or_else(|| "an unnamed value".to_owned(), label), b.start));
         }
+        // RefCell guards taken from it, and locks of it, by name while it lived.
+        for c in graph.cell_borrows.iter().filter(|c| c.name == v.name && v.alive_at(c.start)) {
+            let kind = if c.mutable { "borrow_mut" } else { "borrow" };
+            let guard = if c.guard == 0 { "a temporary guard".to_owned() } else { label(c.guard) };
+            let until = match (c.failed, c.guard, c.end) {
+                (true, _, _) => "failed: it was already borrowed".to_owned(),
+                (false, 0, _) => "until the end of its statement".to_owned(),
+                (false, _, Some(end)) => format!("until event {end}"),
+                (false, _, None) => "until the end of the trace".to_owned(),
+            };
+            out.push_str(&format!("  RefCell {kind} by {guard} at event {}{} {until}\n", c.start, at(c.start)));
+        }
+        for e in trace.events.iter().filter(|e| e.op == Op::Lock && e.site.name == v.name && v.alive_at(e.order)) {
+            out.push_str(&format!("  locked on thread {} at event {} ({}:{}:{})\n", e.thread, e.order, e.site.file, e.site.line, e.site.column));
+        }
         for m in graph.moves.iter().filter(|m| m.to == v.id) {
             out.push_str(&format!("  its value came from {} at event {}{}\n", m.from.map_or_else(|| "an expression".to_owned(), label), m.at, at(m.at)));
         }
