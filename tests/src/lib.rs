@@ -33,6 +33,24 @@ pub fn analyzer() -> PathBuf {
         .clone()
 }
 
+/// The `cargo-borrowscope` binary (the analyzer and the trace commands), built in release
+/// mode once per test process, like [`analyzer`].
+pub fn cargo_borrowscope() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let status = Command::new(cargo)
+                .args(["build", "--release", "--locked", "-p", "borrowscope-analyzer", "--bin", "cargo-borrowscope"])
+                .current_dir(workspace())
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building cargo-borrowscope failed");
+            target().join("release/cargo-borrowscope")
+        })
+        .clone()
+}
+
 /// Copies a fixture of `tests/fixtures/` into a fresh folder, so that a test never writes into
 /// the repository; its `target` folder is left out. Path dependencies written relative to the
 /// fixture (`path = "../../../borrowscope-runtime"`) are pointed at the repository.

@@ -1,0 +1,100 @@
+//! `cargo borrowscope run` and `cargo borrowscope test` in a user's project: one command
+//! analyzes it, builds and runs it with tracing on, and leaves the trace and its report
+//! under `target/borrowscope/`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use borrowscope_tests::{cargo_borrowscope, workspace};
+
+const MAIN: &str = r#"use borrowscope_macro::trace_borrow;
+
+#[trace_borrow]
+fn build(n: usize) -> Vec<String> {
+    let mut names = Vec::new();
+    for i in 0..n {
+        let name = format!("order {i}");
+        names.push(name);
+    }
+    names
+}
+
+fn main() {
+    let code: i32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(0);
+    println!("{}", build(2).len());
+    std::process::exit(code);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn builds_three() {
+        assert_eq!(super::build(3).len(), 3);
+    }
+}
+"#;
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"orders\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]\n\
+         borrowscope-macro = {{ path = {:?} }}\nborrowscope-runtime = {{ path = {:?} }}\n\n[workspace]\n",
+        workspace().join("borrowscope-macro"),
+        workspace().join("borrowscope-runtime")
+    );
+    std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(dir.path().join("src/main.rs"), MAIN).unwrap();
+    dir
+}
+
+fn cargo_borrowscope_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(cargo_borrowscope())
+        .arg("borrowscope")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("BORROWSCOPE_TRACE")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn run_analyzes_builds_runs_and_writes_the_trace_and_report() {
+    let dir = project();
+    let output = cargo_borrowscope_in(dir.path(), &["run", "--", "3"]);
+    let messages = String::from_utf8_lossy(&output.stderr);
+    // The program's own exit status is the command's.
+    assert_eq!(output.status.code(), Some(3), "{messages}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "2");
+    assert!(dir.path().join(".borrowscope/type-info.json").is_file(), "the workspace was analyzed");
+    let folder = dir.path().join("target/borrowscope");
+    assert!(messages.contains(&format!("trace  {}", folder.join("trace.json").display())), "{messages}");
+    assert!(messages.contains(&format!("report {}", folder.join("report.html").display())), "{messages}");
+    let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(folder.join("trace.json")).unwrap()).unwrap();
+    let names: Vec<_> = trace.events.iter().filter(|e| e.op == borrowscope_runtime::Op::New).map(|e| e.site.name).collect();
+    assert_eq!(names, ["n", "names", "name", "name"], "{names:?}");
+    let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(report.contains("fn build(n: usize)"), "the report embeds the source");
+
+    // A second run: nothing changed, so the analysis is skipped (and says nothing).
+    let again = cargo_borrowscope_in(dir.path(), &["run"]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("borrowscope-analyzer: wrote"));
+}
+
+#[test]
+fn test_writes_a_trace_and_report_per_test_program() {
+    let dir = project();
+    let output = cargo_borrowscope_in(dir.path(), &["test", "builds_three"]);
+    let messages = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{messages}");
+    let folder = dir.path().join("target/borrowscope");
+    let traces: Vec<_> = std::fs::read_dir(&folder).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    assert_eq!(traces.len(), 1, "one test program traced: {traces:?}");
+    let name = traces[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("test-orders-") && name.ends_with(".json"), "{name}");
+    assert!(traces[0].with_extension("html").is_file());
+    let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(&traces[0]).unwrap()).unwrap();
+    assert_eq!(trace.events.iter().filter(|e| e.op == borrowscope_runtime::Op::New && e.site.name == "name").count(), 3);
+}
