@@ -161,6 +161,11 @@ pub struct Graph {
     /// The global order of the last event (the "now" of still-alive variables).
     pub last_order: u64,
     index: HashMap<u64, usize>,
+    /// The borrows not ended yet, under each instance whose end ends them (the reference
+    /// and the owner), so that ending one costs no scan of every borrow.
+    open: HashMap<u64, Vec<usize>>,
+    /// The same for RefCell borrows, under their guard.
+    open_cells: HashMap<u64, Vec<usize>>,
 }
 
 /// The kind of value a type holds, from its full path as `std::any::type_name` gives it.
@@ -288,11 +293,17 @@ impl Graph {
         self.nodes[i].end = Some(end);
         let at = self.nodes[i].ended_at().unwrap_or_default();
         // A borrow ends when its reference or its owner goes away.
-        for borrow in self.borrows.iter_mut().filter(|b| b.end.is_none() && (b.borrower == id || b.owner == Some(id))) {
-            borrow.end = Some(at);
+        for i in self.open.remove(&id).unwrap_or_default() {
+            let borrow = &mut self.borrows[i];
+            if borrow.end.is_none() {
+                borrow.end = Some(at);
+            }
         }
-        for borrow in self.cell_borrows.iter_mut().filter(|b| b.end.is_none() && !b.failed && b.guard == id) {
-            borrow.end = Some(at);
+        for i in self.open_cells.remove(&id).unwrap_or_default() {
+            let borrow = &mut self.cell_borrows[i];
+            if borrow.end.is_none() && !borrow.failed {
+                borrow.end = Some(at);
+            }
         }
     }
 
@@ -329,6 +340,10 @@ impl Graph {
                     self.ensure(event, event.id, ValueKind::Reference);
                 }
                 let mutable = event.op == Op::BorrowMut;
+                let index = self.borrows.len();
+                for by in [(event.id != 0).then_some(event.id), arg].into_iter().flatten() {
+                    self.open.entry(by).or_default().push(index);
+                }
                 self.borrows.push(Borrow { borrower: event.id, owner: arg, mutable, start: order, end: None });
             }
             Op::RcNew | Op::ArcNew | Op::RcClone | Op::ArcClone | Op::RcDowngrade | Op::ArcDowngrade | Op::WeakClone => {
@@ -345,6 +360,7 @@ impl Graph {
             Op::RefCellBorrow | Op::RefCellBorrowMut => {
                 if event.id != 0 {
                     self.ensure(event, event.id, ValueKind::RefCellGuard);
+                    self.open_cells.entry(event.id).or_default().push(self.cell_borrows.len());
                 }
                 self.cell_borrows.push(CellBorrow {
                     guard: event.id,

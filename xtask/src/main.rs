@@ -1,9 +1,11 @@
 //! `cargo xtask demo`: the whole toolchain on `examples/demo` in one command.
 //! `cargo xtask trial [CRATE@VERSION ...]`: the real-code trial of `#[trace_borrow]`.
 //!
-//! The demo analyzes the example project with the analyzer (built in release mode), builds
-//! and runs it instrumented, and leaves in `target/demo/` its type-info file, its trace
-//! (JSON), its ownership graph (DOT) and its Chrome trace; the run prints the trace as text.
+//! The demo runs `cargo borrowscope run` (built in release mode) in the example project, as a
+//! user would in theirs: it analyzes the project, builds and runs it instrumented, and
+//! writes the trace and its report; the program prints its trace as text and exports it
+//! through the runtime's API. `target/demo/` is left with the type-info file, the trace
+//! (JSON), the ownership graph (DOT), the Chrome trace and the report to open.
 //!
 //! For each crate (by default those in `TRIAL_CRATES`), fetches its published source with
 //! `cargo vendor`, makes two copies under `target/trial/`, and in both reformats every Rust
@@ -73,31 +75,36 @@ fn demo() -> Result<()> {
     let project = root.join("examples/demo");
     let out = root.join("target/demo");
     std::fs::create_dir_all(&out)?;
+    // The user's path: `cargo borrowscope run` in the project (analysis, build, traced run,
+    // trace and report under the project's target/borrowscope/), the CLI built in release.
     let status = Command::new("cargo")
-        .args(["run", "--release", "--quiet", "-p", "borrowscope-analyzer", "--bin", "borrowscope-analyzer", "--"])
-        .arg(&project)
+        .args(["build", "--release", "--quiet", "--locked", "-p", "borrowscope-analyzer", "--bin", "cargo-borrowscope"])
         .current_dir(&root)
         .status()?;
     if !status.success() {
-        bail!("the analyzer failed on {}", project.display());
+        bail!("building cargo-borrowscope failed");
     }
-    std::fs::copy(project.join(".borrowscope/type-info.json"), out.join("type-info.json"))?;
-    // No touch needed: a build that predates the file tracked the marker the analyzer deleted.
-    let status = Command::new("cargo")
-        .args(["run", "--quiet", "--manifest-path"])
-        .arg(project.join("Cargo.toml"))
-        .arg("--")
+    let build = root.join("target/demo-build");
+    let status = Command::new(root.join("target/release/cargo-borrowscope"))
+        .args(["borrowscope", "run", "--"])
         .arg(&out)
-        .env("CARGO_TARGET_DIR", root.join("target/demo-build"))
+        .current_dir(&project)
+        .env("CARGO_TARGET_DIR", &build)
+        .env_remove("BORROWSCOPE_TRACE")
         .status()?;
     if !status.success() {
-        bail!("the demo program failed");
+        bail!("`cargo borrowscope run` failed on {}", project.display());
     }
+    // The program also exports through the runtime's API into target/demo; the report of
+    // the user's path (with the source embedded) replaces its own.
+    std::fs::copy(project.join(".borrowscope/type-info.json"), out.join("type-info.json"))?;
+    std::fs::copy(build.join("borrowscope/report.html"), out.join("report.html"))?;
     for file in ["type-info.json", "trace.json", "graph.dot", "trace.chrome.json", "report.html"] {
         let path = out.join(file);
         let size = std::fs::metadata(&path).with_context(|| format!("{} was not written", path.display()))?.len();
         eprintln!("demo: wrote {} ({size} bytes)", path.display());
     }
+    eprintln!("demo: open {} in a browser", out.join("report.html").display());
     Ok(())
 }
 

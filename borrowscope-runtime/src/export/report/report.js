@@ -426,6 +426,8 @@
   // For tests and scripts: what the page shows.
   window.borrowscope = {
     ready: true,
+    // When the first screen was drawn, in milliseconds since navigation started.
+    renderedAt: performance.now(),
     rows: () => rows.filter((r) => r.v !== undefined).map((r) => D.vars[r.v][0]),
     rowTop: (id) => rows.findIndex((r) => r.v !== undefined && D.vars[r.v][0] === id) * ROW,
     select, goTo, step: () => step,

@@ -1,0 +1,83 @@
+//! The HTML report in a real browser: headless Chromium driven through WebDriver
+//! (`tests/browser/report.py`, selenium; `.ci/run` installs Debian's `chromium` and
+//! `chromium-driver` and selenium from PyPI). The demo's report (its trace and source, in
+//! the analyzer's test fixtures) loads without console errors, has one timeline row per
+//! variable instance of the trace, shows a variable's borrows and moves when its row is
+//! clicked, and moves the highlighted source line as the right arrow steps through events;
+//! a report of a million events renders and stays responsive.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use borrowscope_runtime::{Graph, SourceIndex, from_json, to_html_with_sources};
+use borrowscope_tests::workspace;
+
+fn script() -> PathBuf {
+    workspace().join("tests/browser/report.py")
+}
+
+/// Runs the driver script; its JSON answer, or the test fails with what it said.
+fn drive(args: &[&std::ffi::OsStr]) -> String {
+    let output = Command::new("python3").arg(script()).args(args).output().expect("python3 runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("No module named 'selenium'"),
+        "the browser tests need selenium (python3 -m pip install selenium) and Debian's chromium and chromium-driver, as .ci/run installs"
+    );
+    assert!(output.status.success(), "{stderr}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn number(json: &str, key: &str) -> f64 {
+    let at = json.find(&format!("\"{key}\": ")).unwrap_or_else(|| panic!("{key} in {json}")) + key.len() + 4;
+    json[at..].split([',', '}']).next().unwrap().trim().parse().unwrap()
+}
+
+#[test]
+fn the_demo_report_works_in_a_browser() {
+    let fixture = workspace().join("borrowscope-analyzer/tests/fixtures/demo");
+    let trace = from_json(&std::fs::read_to_string(fixture.join("trace.json")).unwrap()).unwrap();
+    let graph = Graph::build(&trace);
+    let sources = SourceIndex::read(&trace, std::slice::from_ref(&fixture));
+    assert!(sources.text("src/main.rs").is_some());
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.html");
+    std::fs::write(&report, to_html_with_sources(&trace, &graph, &sources)).unwrap();
+
+    // What the page must show, from the trace itself.
+    let instances: Vec<String> = graph.nodes.iter().map(|v| v.id.to_string()).collect();
+    let borrowed = graph.nodes.iter().max_by_key(|v| graph.borrows.iter().filter(|b| b.owner == Some(v.id)).count()).unwrap();
+    let borrows = graph.borrows.iter().filter(|b| b.owner == Some(borrowed.id)).count();
+    assert!(borrows > 0);
+    let moved = graph.moves.iter().find(|m| m.from.is_some()).unwrap();
+    let moved_to = if moved.to == 0 { "a call or expression".to_owned() } else { format!("{} #{}", graph.node(moved.to).unwrap().name, moved.to) };
+    let steps: Vec<String> = (1..=15)
+        .map(|i| format!("{{\"step\": {i}, \"line\": {}}}", trace.events[i].site.line))
+        .collect();
+    let expect = format!(
+        "{{\"instances\": [{}], \"click\": [{{\"id\": {}, \"shows\": [\"Borrowed by ({borrows})\", \"{} #{}\"]}}, {{\"id\": {}, \"shows\": [\"moved to {moved_to} at #{}\"]}}], \"steps\": [{}]}}",
+        instances.join(", "),
+        borrowed.id,
+        borrowed.name,
+        borrowed.id,
+        moved.from.unwrap(),
+        moved.at,
+        steps.join(", ")
+    );
+    let expect_path = dir.path().join("expect.json");
+    std::fs::write(&expect_path, expect).unwrap();
+    let answer = drive(&["check".as_ref(), report.as_os_str(), expect_path.as_os_str()]);
+    assert_eq!(number(&answer, "rows") as usize, graph.nodes.len(), "{answer}");
+}
+
+#[test]
+fn a_report_of_a_million_events_renders_and_stays_responsive() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("big.html");
+    let made = Command::new(env!("CARGO_BIN_EXE_report-of-size")).arg("1000000").arg(&report).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(String::from_utf8_lossy(&made.stdout).starts_with("1000000 events"), "{}", String::from_utf8_lossy(&made.stdout));
+    let answer = drive(&["load".as_ref(), report.as_os_str()]);
+    assert_eq!(number(&answer, "rows"), 500_000.0, "one row per variable instance: {answer}");
+    assert!(number(&answer, "ink") > 0.0, "the timeline was drawn: {answer}");
+}
