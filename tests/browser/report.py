@@ -4,8 +4,9 @@ chromium and chromium-driver; nothing is downloaded).
 
   report.py check REPORT EXPECT.json   the checks of tests/tests/browser.rs (see there)
   report.py load REPORT                loads a report, prints its first-render time as JSON
-  report.py screenshot REPORT OUT.png [VARIABLE_ID]
-                                       a screenshot, with a variable selected if given
+  report.py screenshot REPORT OUT.png [VARIABLE_ID [STEP]]
+                                       a screenshot, with a variable selected and the
+                                       step-through at STEP if given
 
 Prints one JSON object on stdout; exits 1 with a message on stderr when a check fails.
 """
@@ -139,12 +140,16 @@ def load(path):
         driver.quit()
 
 
-def screenshot(path, out, var_id=None):
+def screenshot(path, out, var_id=None, step=None):
     driver = browser(1400, 860)
     try:
         open_report(driver, path)
+        if step is not None:
+            driver.execute_script("window.borrowscope.goTo(arguments[0])", int(step))
         if var_id is not None:
             click_variable(driver, int(var_id))
+            if step is not None:
+                driver.execute_script("window.borrowscope.goTo(arguments[0])", int(step))
         driver.save_screenshot(out)
         print(json.dumps({"screenshot": out}))
     finally:
@@ -157,6 +162,6 @@ if __name__ == "__main__":
     elif len(sys.argv) >= 3 and sys.argv[1] == "load":
         load(sys.argv[2])
     elif len(sys.argv) >= 4 and sys.argv[1] == "screenshot":
-        screenshot(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
+        screenshot(sys.argv[2], sys.argv[3], *sys.argv[4:6])
     else:
         fail(__doc__)

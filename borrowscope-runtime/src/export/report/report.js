@@ -245,6 +245,9 @@
   }
   scroller.addEventListener("scroll", draw);
   window.addEventListener("resize", resize);
+  // The panes settle their sizes after the first layout (and whenever the window or the
+  // details beside them change): the canvas follows its pane.
+  if (window.ResizeObserver) new ResizeObserver(() => { if (canvas.clientHeight !== scroller.clientHeight || canvas.clientWidth !== width()) resize(); }).observe(scroller);
   scroller.addEventListener("wheel", (ev) => {
     if (!ev.ctrlKey && !ev.shiftKey) return;
     ev.preventDefault();
@@ -388,7 +391,7 @@
       out.push(`<div><b>${esc(key)}</b></div><ul>` + vars.slice(0, 200).map((v) => {
         const b = owns.get(v[0]), g = groups.get(find(v[0]));
         let extra = b ? ` borrows ${esc(varName(b[1]))}${b[2] ? " mutably" : ""}` : "";
-        if (g && g.size > 1) extra += ` shares with ${[...g].filter((o) => o !== v[0] && alive(o, step)).map((o) => esc(varName(o))).join(", ") || "nobody alive"}`;
+        if (g && g.size > 1) extra += ` shares with ${[...g].filter((o) => o !== v[0] && alive(o, step)).map((o) => esc(varName(o))).join(", ") || "no other tracked pointer alive"}`;
         return `<li><span class="m">${esc(v[1])} #${v[0]}</span>${extra}</li>`;
       }).join("") + (vars.length > 200 ? `<li>and ${vars.length - 200} more</li>` : "") + "</ul>");
     }

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Screenshots of the demo's report for the README (docs/report*.png): runs the demo (`cargo
+# xtask demo`, which is `cargo borrowscope run` on examples/demo) and photographs its report
+# in headless Chromium (Debian's chromium and chromium-driver, selenium; see .ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo xtask demo > /dev/null
+mkdir -p docs
+report="$PWD/target/demo/report.html"
+python3 tests/browser/report.py screenshot "$report" docs/report.png
+# The Arc `total` selected, with the step-through on the lock taken in a worker thread.
+python3 tests/browser/report.py screenshot "$report" docs/report-variable.png 3 33
