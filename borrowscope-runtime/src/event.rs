@@ -94,9 +94,10 @@ impl Trace {
         let mut parts = Vec::new();
         if self.dropped > 0 {
             parts.push(format!(
-                "{} not recorded because the event cap was reached: raise it with \
-                 BORROWSCOPE_MAX_EVENTS=N (or set_max_events), or keep the most recent events \
-                 instead with BORROWSCOPE_KEEP=last",
+                "the event cap was reached, so the trace stops there ({} dropped; outside a \
+                 Session, later events are neither recorded nor counted): \
+                 raise the cap with BORROWSCOPE_MAX_EVENTS=N (or set_max_events), or keep the \
+                 most recent events instead with BORROWSCOPE_KEEP=last",
                 counted(self.dropped, "event was", "events were")
             ));
         }

@@ -69,7 +69,7 @@ fn dropped_events_are_noted_on_stderr_at_exit_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let (trace, stderr) = run_child_output(&dir.path().join("noted.json"), &[(MAX_EVENTS_ENV, "1")]);
     assert_eq!(trace.dropped, 1);
-    assert!(stderr.contains("borrowscope: 1 event was not recorded because the event cap was reached"), "{stderr}");
+    assert!(stderr.contains("borrowscope: the event cap was reached, so the trace stops there (1 event was dropped;"), "{stderr}");
     assert!(stderr.contains("BORROWSCOPE_KEEP=last"), "{stderr}");
     // Nothing missing: nothing said.
     let (trace, stderr) = run_child_output(&dir.path().join("quiet.json"), &[]);

@@ -69,7 +69,7 @@ fn keeping_the_first_events_drops_the_rest_and_says_how_to_keep_more() {
     let trace = session.trace();
     assert_eq!((trace.events.len(), trace.dropped, trace.overwritten), (100, 900, 0));
     let note = trace.note().unwrap();
-    assert!(note.contains("900 events were not recorded") && note.contains("BORROWSCOPE_KEEP=last"), "{note}");
+    assert!(note.contains("(900 events were dropped;") && note.contains("BORROWSCOPE_KEEP=last"), "{note}");
     // The note and the counts survive the JSON form.
     let json = to_json(&trace);
     assert!(json.contains("\"note\":"), "{json:.200}");

@@ -361,6 +361,6 @@ mod tests {
         let (_, mut trace, graph) = report();
         trace.dropped = 5;
         let html = to_html(&trace, &graph);
-        assert!(html.contains("<div id=\"note\">5 events were not recorded"), "{}", &html[..2000]);
+        assert!(html.contains("<div id=\"note\">the event cap was reached, so the trace stops there (5 events were dropped;"), "{}", &html[..2000]);
     }
 }

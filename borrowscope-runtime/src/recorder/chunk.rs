@@ -32,7 +32,7 @@ pub(crate) const MAX_CHUNK: usize = 4096;
 type Slots = Box<[UnsafeCell<MaybeUninit<RawEvent>>]>;
 
 /// Full-size chunk memory freed by `reset` or by a dropped session, kept for reuse (up to
-/// the default event cap, 256 MiB, which the recorder may hold anyway) so that recording
+/// the default event cap, 32 MiB, which the recorder may hold anyway) so that recording
 /// again writes to memory the process has already touched instead of faulting in fresh pages.
 static POOL: Mutex<Vec<Slots>> = Mutex::new(Vec::new());
 const POOL_LIMIT: usize = super::DEFAULT_MAX_EVENTS / MAX_CHUNK;

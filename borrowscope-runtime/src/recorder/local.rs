@@ -206,9 +206,15 @@ unsafe fn put(write: *mut RawEvent, start: *mut RawEvent, len_cell: *const Atomi
 }
 
 /// Records one event on the calling thread. Never blocks on the hot path; skipped when the
-/// thread is being torn down or the recorder itself is running on it.
+/// thread is being torn down, the recorder itself is running on it, or no event can be kept.
 #[inline(always)]
 pub(crate) fn record(site: &'static CallSite, op: Op, id: u64, arg: u64, aux: u64) {
+    // Once no event can be kept anywhere (the process-wide recorder is full and no session
+    // is entered), an event costs this one load: not even the thread-local is reached, and
+    // it is not counted (a loop inside a traced call keeps recording past the per-call gate).
+    if !super::active() {
+        return;
+    }
     let head = (op as u64) << ID_BITS | (id & ID_MASK);
     HOT.with(|hot| {
         let write = hot.write.get();

@@ -19,10 +19,10 @@ use chunk::Chunk;
 pub(crate) use local::{fresh_id, is_busy, quietly, record, switch_session, thread_number, with_recorder};
 pub(crate) use merge::merge;
 
-/// The default cap on events kept per recorder: 8 Mi events, 256 MiB. Past it, events are
+/// The default cap on events kept per recorder: 1 Mi events, 32 MiB. Past it, events are
 /// counted as dropped instead of kept. Override it with `BORROWSCOPE_MAX_EVENTS` or
 /// [`crate::set_max_events`].
-pub const DEFAULT_MAX_EVENTS: usize = 8 << 20;
+pub const DEFAULT_MAX_EVENTS: usize = 1 << 20;
 
 /// The environment variable that sets the event cap of the global recorder.
 pub const MAX_EVENTS_ENV: &str = "BORROWSCOPE_MAX_EVENTS";
