@@ -58,7 +58,7 @@ fn run(dir: &Path) -> Figures {
 
 fn report(mode: &str, f: &Figures) {
     println!(
-        "truth suite, {mode}: fates {} right / {} unknown / {} wrong ({} bindings not tracked: patterns of for, while let, if let); drop orders {}/{} right",
+        "truth suite, {mode}: fates {} right / {} unknown / {} wrong ({} bindings not tracked); drop orders {}/{} right",
         f.right, f.unknown, f.wrong, f.untracked, f.orders_right, f.orders
     );
 }

@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, Stmt};
 
-use super::bindings::pattern_names;
+use super::bindings::pattern_guards;
 use super::{Expander, uses};
 use crate::config::Group;
 
@@ -19,13 +19,15 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         Expr::ForLoop(l) => {
             exp.visit_expr_mut(&mut l.expr);
             uses::by_value(exp, &mut l.expr);
-            let names = names(pattern_names(&l.pat));
-            exp.shadowed(names, |exp| exp.visit_block_mut(&mut l.body));
+            let (guards, bound) = pattern_guards(exp, &l.pat);
+            exp.scoped(bound, |exp| exp.visit_block_mut(&mut l.body));
+            l.body.stmts.splice(0..0, guards);
             loop_span(exp, expr, "for");
         }
         Expr::While(l) => {
-            let bound = condition(exp, &mut l.cond);
-            exp.shadowed(bound, |exp| exp.visit_block_mut(&mut l.body));
+            let (guards, bound) = condition(exp, &mut l.cond);
+            exp.scoped(bound, |exp| exp.visit_block_mut(&mut l.body));
+            l.body.stmts.splice(0..0, guards);
             loop_span(exp, expr, "while");
         }
         Expr::Loop(l) => {
@@ -39,13 +41,15 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             }
             let span = exp.has(Group::Branches).then(|| exp.ident("match"));
             for (index, arm) in m.arms.iter_mut().enumerate() {
-                let bound = names(pattern_names(&arm.pat));
-                exp.shadowed(bound, |exp| {
-                    if let Some((_, guard)) = &mut arm.guard {
-                        exp.visit_expr_mut(guard);
-                    }
-                    exp.visit_expr_mut(&mut arm.body);
-                });
+                let (guards, bound) = pattern_guards(exp, &arm.pat);
+                if let Some((_, guard)) = &mut arm.guard {
+                    // The arm's guard runs before the body, where the bindings' guards
+                    // start: in it they are in scope but not tracked.
+                    let untracked = bound.iter().map(|t| super::Tracked { guard: None, ..t.clone() }).collect();
+                    exp.scoped(untracked, |exp| exp.visit_expr_mut(guard));
+                }
+                exp.scoped(bound, |exp| exp.visit_expr_mut(&mut arm.body));
+                prepend_all(&mut arm.body, guards);
                 if let Some(span) = &span {
                     let site = exp.site("", &uses::text(&arm.pat), "match_arm", arm.pat.span());
                     let index = index as u64;
@@ -58,8 +62,9 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             }
         }
         Expr::If(i) => {
-            let bound = condition(exp, &mut i.cond);
-            exp.shadowed(bound, |exp| exp.visit_block_mut(&mut i.then_branch));
+            let (guards, bound) = condition(exp, &mut i.cond);
+            exp.scoped(bound, |exp| exp.visit_block_mut(&mut i.then_branch));
+            i.then_branch.stmts.splice(0..0, guards);
             if let Some((_, otherwise)) = &mut i.else_branch {
                 exp.visit_expr_mut(otherwise);
             }
@@ -126,29 +131,45 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
     true
 }
 
-fn names(idents: Vec<syn::Ident>) -> Vec<String> {
-    idents.into_iter().map(|i| i.to_string()).collect()
-}
-
-/// Expands an `if`/`while` condition and returns the names its `let` patterns bind (in scope
-/// in the body only).
-fn condition(exp: &mut Expander<'_>, cond: &mut Expr) -> Vec<String> {
+/// Expands an `if`/`while` condition and returns the guards and bindings of its `let`
+/// patterns (in scope in the body only).
+fn condition(exp: &mut Expander<'_>, cond: &mut Expr) -> (Vec<Stmt>, Vec<super::Tracked>) {
     match cond {
         Expr::Let(l) => {
             exp.visit_expr_mut(&mut l.expr);
-            names(pattern_names(&l.pat))
+            pattern_guards(exp, &l.pat)
         }
-        // `if let A = a && let B = b`: each side in turn.
+        // `if let A = a && let B = b`: each side in turn; the names the left binds are in
+        // scope on the right, where they are not tracked (their guards start in the body).
         Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-            let mut bound = condition(exp, &mut b.left);
-            bound.extend(condition(exp, &mut b.right));
-            bound
+            let (mut guards, mut bound) = condition(exp, &mut b.left);
+            let left = bound.iter().map(|t| super::Tracked { guard: None, ..t.clone() }).collect();
+            let (more, right) = exp.scoped(left, |exp| condition(exp, &mut b.right));
+            guards.extend(more);
+            bound.extend(right);
+            (guards, bound)
         }
         other => {
             exp.visit_expr_mut(other);
-            Vec::new()
+            (Vec::new(), Vec::new())
         }
     }
+}
+
+/// Puts `stmts` first in an arm body: inside it when it is a block, else in a new block.
+fn prepend_all(body: &mut Expr, stmts: Vec<Stmt>) {
+    if stmts.is_empty() {
+        return;
+    }
+    if let Expr::Block(block) = body
+        && block.label.is_none()
+        && block.attrs.is_empty()
+    {
+        block.block.stmts.splice(0..0, stmts);
+        return;
+    }
+    let original = std::mem::replace(body, Expr::Verbatim(TokenStream::new()));
+    *body = super::tail_block(stmts, original);
 }
 
 fn branch(site: TokenStream) -> Stmt {

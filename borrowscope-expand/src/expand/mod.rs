@@ -327,6 +327,14 @@ impl<'a> Expander<'a> {
         result
     }
 
+    /// Runs `f` with `bindings` in scope (a pattern's, see `bindings::pattern_guards`).
+    pub(crate) fn scoped<R>(&mut self, bindings: Vec<Tracked>, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.scopes.push(bindings);
+        let result = f(self);
+        self.scopes.pop();
+        result
+    }
+
     /// Runs `f` with outer bindings out of reach, as inside a closure.
     pub(crate) fn in_closure<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
         let floor = std::mem::replace(&mut self.closure_floor, self.scopes.len());
