@@ -18,9 +18,9 @@
 //! assert_eq!(names, ["new data", "new r", "borrow r", "new n", "drop n", "drop r", "drop data"]);
 //! ```
 //!
-//! What is recorded: every `let` (destructuring, let-else, `ref`/`mut`), parameter and
-//! binding of a `for`, `while let`, `if let` or `match` arm pattern (created when the body it
-//! is in scope for starts), its drop when its value really drops (end of scope, `return`, `?`, `break`, unwinding, or a
+//! What is recorded: every `let` (destructuring, let-else, `ref`/`mut`), parameter, closure
+//! parameter and binding of a `for`, `while let`, `if let` or `match` arm pattern (created
+//! when the body it is in scope for starts), its drop when its value really drops (end of scope, `return`, `?`, `break`, unwinding, or a
 //! `drop(x)` call), moves and copies out of a binding (see "Moves and copies" below),
 //! `&x`/`&mut x` with their owner, `Rc`/`Arc`/`Box`/`Weak`/`Pin`/`Cow`/`RefCell`/
 //! `Cell`/`OnceCell`/`OnceLock`/`MaybeUninit` constructors (with strong or weak counts,
@@ -103,8 +103,8 @@
 //! by-value last use of a binding whose type is neither written out nor told by its
 //! initializer ends it as `scope_end` too; a parameter's drop is not
 //! recorded (parameters drop after the body, which a guard declared in the body cannot
-//! follow); closure parameters are not tracked, nor is a capitalised name in a pattern
-//! (`None`, `MAX`: Rust's conventions make it a variant or a constant being matched); a
+//! follow); a capitalised name in a pattern is not tracked (`None`, `MAX`: Rust's
+//! conventions make it a variant or a constant being matched); a
 //! binding declared without a value (`let x;`) is not tracked; a lock or `RefCell` guard that
 //! is a temporary (`*m.lock().unwrap() += 1`) records the lock but not its release, and one
 //! bound by `let` records its release only with the type-info file.

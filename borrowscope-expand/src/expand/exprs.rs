@@ -11,7 +11,6 @@ use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{BinOp, Block, Expr};
 
-use super::bindings::pattern_names;
 use super::{Expander, captures, promote, uses};
 use crate::config::Group;
 
@@ -224,8 +223,21 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             // where it is created, in a block that keeps the closure's expected type.
             let to = exp.closure_binding.take().map_or(quote!(0), |g| quote!(#g.id()));
             let records = if exp.has(Group::Ownership) { captures::record(exp, c, &to) } else { Vec::new() };
-            let params = c.inputs.iter().flat_map(pattern_names).map(|i| i.to_string()).collect();
-            exp.in_closure(|exp| exp.shadowed(params, |exp| exp.visit_expr_mut(&mut c.body)));
+            // Its parameters are tracked like `let` bindings of its body, on each call.
+            let guards = exp.in_closure(|exp| {
+                let (mut guards, mut bound) = (Vec::new(), Vec::new());
+                for input in &c.inputs {
+                    let (more, names) = super::bindings::pattern_guards(exp, input);
+                    guards.extend(more);
+                    bound.extend(names);
+                }
+                if !guards.is_empty() {
+                    super::flow::as_block(&mut c.body);
+                }
+                exp.scoped(bound, |exp| exp.visit_expr_mut(&mut c.body));
+                guards
+            });
+            super::flow::prepend_all(&mut c.body, guards);
             if !records.is_empty() {
                 let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
                 let records = records.into_iter().map(|r| syn::Stmt::Expr(Expr::Verbatim(r), None)).collect();

@@ -48,6 +48,9 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                     let untracked = bound.iter().map(|t| super::Tracked { guard: None, ..t.clone() }).collect();
                     exp.scoped(untracked, |exp| exp.visit_expr_mut(guard));
                 }
+                if !guards.is_empty() {
+                    as_block(&mut arm.body);
+                }
                 exp.scoped(bound, |exp| exp.visit_expr_mut(&mut arm.body));
                 prepend_all(&mut arm.body, guards);
                 if let Some(span) = &span {
@@ -156,8 +159,20 @@ fn condition(exp: &mut Expander<'_>, cond: &mut Expr) -> (Vec<Stmt>, Vec<super::
     }
 }
 
-/// Puts `stmts` first in an arm body: inside it when it is a block, else in a new block.
-fn prepend_all(body: &mut Expr, stmts: Vec<Stmt>) {
+/// Makes a body that is an expression a block of its own, `{ expr }`, before it is
+/// expanded: what its expansion puts before its statement (a match scrutinee's record, a
+/// call's) then stays inside the body, where the bindings' guards are.
+pub(crate) fn as_block(body: &mut Expr) {
+    if matches!(body, Expr::Block(b) if b.label.is_none() && b.attrs.is_empty()) {
+        return;
+    }
+    let original = std::mem::replace(body, Expr::Verbatim(TokenStream::new()));
+    *body = super::tail_block(Vec::new(), original);
+}
+
+/// Puts `stmts` first in an arm's or a closure's body: inside it when it is a block, else in
+/// a new block.
+pub(crate) fn prepend_all(body: &mut Expr, stmts: Vec<Stmt>) {
     if stmts.is_empty() {
         return;
     }

@@ -317,16 +317,6 @@ impl<'a> Expander<'a> {
         self.scopes.iter().rev().find_map(|scope| scope.iter().rev().find(|t| t.name == name)).map_or(0, |t| t.level)
     }
 
-    /// Hides the outer bindings of `names` (rebound by a closure parameter, a `match` arm, a
-    /// `for` pattern) while `f` runs.
-    pub(crate) fn shadowed<R>(&mut self, names: Vec<String>, f: impl FnOnce(&mut Self) -> R) -> R {
-        let level = self.later.len();
-        self.scopes.push(names.into_iter().map(|name| Tracked { level, ..Tracked::untracked(name) }).collect());
-        let result = f(self);
-        self.scopes.pop();
-        result
-    }
-
     /// Runs `f` with `bindings` in scope (a pattern's, see `bindings::pattern_guards`).
     pub(crate) fn scoped<R>(&mut self, bindings: Vec<Tracked>, f: impl FnOnce(&mut Self) -> R) -> R {
         self.scopes.push(bindings);
