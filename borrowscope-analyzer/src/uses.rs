@@ -1,6 +1,8 @@
 //! Uses of local bindings whose kind syntax cannot tell: a binding that is a method call's
 //! receiver is moved, copied or borrowed as the resolved method's `self` access, the
-//! receiver's autoref and autoderef, and the binding's `Copy`-ness decide.
+//! receiver's autoref and autoderef, and the binding's `Copy`-ness decide; a called closure
+//! binding is consumed when it is `FnOnce`; a `match` scrutinee is moved when an arm binds a
+//! non-`Copy` part of it by value.
 //!
 //! A receiver use is keyed by the binding's name where it is used; and what a closure or
 //! `async` block does to each binding it captures, from rust-analyzer's capture analysis, is
@@ -59,6 +61,64 @@ pub(crate) fn calls(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synta
             hir::FnTrait::Fn | hir::FnTrait::AsyncFn => UseKind::SharedBorrow,
         };
         out.push(Use { line: position.line, column: position.column, name: name.text().to_string(), kind, reason: None });
+    }
+    out
+}
+
+/// Every `match` whose scrutinee is a binding (`match o { Some(x) => .. }`): the match moves
+/// it when an arm binds a part of it by value whose type is not `Copy`; otherwise it only
+/// reads it (patterns of literals, wildcards, `ref` or `Copy` bindings, or binding modes that
+/// borrow). Keyed by the binding's name at the scrutinee.
+pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
+    let db = sema.db;
+    let mut out = Vec::new();
+    for found in root.descendants().filter_map(ast::MatchExpr::cast) {
+        let Some(ast::Expr::PathExpr(scrutinee)) = found.expr() else { continue };
+        let Some(name) = scrutinee.path().and_then(|p| p.as_single_name_ref()) else { continue };
+        let Some(token) = name.syntax().first_token() else { continue };
+        let expanded = sema.descend_into_macros_single_exact(token.clone());
+        let (found, scrutinee) = expanded
+            .parent_ancestors()
+            .find_map(ast::PathExpr::cast)
+            .and_then(|path| {
+                let found = path.syntax().parent().and_then(ast::MatchExpr::cast)?;
+                (found.expr()?.syntax() == path.syntax()).then_some((found, path))
+            })
+            .unwrap_or((found, scrutinee));
+        let Some(hir::PathResolution::Local(local)) = scrutinee.path().and_then(|p| sema.resolve_path(&p)) else { continue };
+        let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
+        let ty = local.ty(db);
+        let (kind, reason) = if ty.is_unknown() {
+            unknown("the binding's type could not be inferred")
+        } else if ty.is_copy(db) {
+            (UseKind::Copy, None)
+        } else {
+            let bindings = found
+                .match_arm_list()
+                .into_iter()
+                .flat_map(|arms| arms.arms())
+                .filter_map(|arm| arm.pat())
+                .flat_map(|pat| pat.syntax().descendants().filter_map(ast::IdentPat::cast).collect::<Vec<_>>());
+            let mut moves = false;
+            let mut unsure = false;
+            for binding in bindings {
+                // A name that resolves to a constant or a unit variant binds nothing.
+                if sema.resolve_bind_pat_to_const(&binding).is_some() {
+                    continue;
+                }
+                match (sema.binding_mode_of_pat(&binding), sema.type_of_binding_in_pat(&binding)) {
+                    (Some(hir::BindingMode::Move), Some(ty)) if !ty.is_copy(db) => moves = true,
+                    (Some(_), Some(_)) => {}
+                    _ => unsure = true,
+                }
+            }
+            match (moves, unsure) {
+                (true, _) => (UseKind::Move, None),
+                (false, true) => unknown("a pattern binding's mode or type could not be inferred"),
+                (false, false) => (UseKind::SharedBorrow, None),
+            }
+        };
+        out.push(Use { line: position.line, column: position.column, name: name.text().to_string(), kind, reason });
     }
     out
 }

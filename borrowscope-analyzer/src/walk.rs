@@ -52,6 +52,7 @@ fn analyze_attached(ws: &Workspace) -> TypeInfo {
             entry.uses = crate::uses::uses(&sema, &text, tree.syntax());
             entry.uses.extend(crate::uses::captures(&sema, &text, tree.syntax()));
             entry.uses.extend(crate::uses::calls(&sema, &text, tree.syntax()));
+            entry.uses.extend(crate::uses::scrutinees(&sema, &text, tree.syntax()));
             files.insert(path, entry);
         }
     }

@@ -170,3 +170,60 @@ fn traced_functions_are_analyzed_as_written() {
     let sites: Vec<_> = info.file("src/main.rs").unwrap().sites.iter().map(|s| (s.line, s.column, s.kind)).collect();
     assert_eq!(sites, [(6, 24, type_info_schema::SiteKind::RcClone)]);
 }
+
+#[test]
+fn a_match_moves_its_scrutinee_only_when_an_arm_binds_a_non_copy_part_by_value() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"scrutinees\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n").unwrap();
+    let source = "\
+const LIMIT: u8 = 3;
+
+fn main() {
+    let moved = Some(String::new());
+    match moved {
+        Some(s) => drop(s),
+        None => {}
+    }
+    let by_ref = Some(String::new());
+    match by_ref {
+        Some(ref s) => drop(s.len()),
+        None => {}
+    }
+    let wild = Some(String::new());
+    match wild {
+        Some(_) => {}
+        None => {}
+    }
+    let copied = Some(1u8);
+    match copied {
+        Some(LIMIT) => {}
+        Some(n) => drop(n),
+        None => {}
+    }
+    let through = &Some(String::new());
+    match through {
+        Some(s) => drop(s.len()),
+        None => {}
+    }
+}
+";
+    std::fs::write(dir.path().join("src/main.rs"), source).unwrap();
+    let output = run(dir.path(), &["--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let info = type_info_schema::TypeInfo::read(&dir.path().join(".borrowscope/type-info.json")).unwrap();
+    let entry = info.file("src/main.rs").unwrap();
+    use type_info_schema::UseKind::{Copy, Move, SharedBorrow};
+    // Each scrutinee is on the line after its binding, at column 11.
+    let kinds: Vec<_> = [(5, "moved"), (10, "by_ref"), (15, "wild"), (20, "copied"), (26, "through")]
+        .iter()
+        .map(|&(line, name)| {
+            let found = entry.uses_at(line, 11).iter().find(|u| u.name == name);
+            (name, found.map(|u| u.kind))
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [("moved", Some(Move)), ("by_ref", Some(SharedBorrow)), ("wild", Some(SharedBorrow)), ("copied", Some(Copy)), ("through", Some(Copy))]
+    );
+}

@@ -36,7 +36,8 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         }
         Expr::Match(m) => {
             exp.visit_expr_mut(&mut m.expr);
-            if let Some(probe) = uses::maybe_moved(exp, &m.expr) {
+            // The analyzer knows whether the arms move it; syntax cannot tell.
+            if let Some(probe) = uses::receiver(exp, &m.expr) {
                 exp.before_statement(syn::parse_quote!(#probe;));
             }
             let span = exp.has(Group::Branches).then(|| exp.ident("match"));
