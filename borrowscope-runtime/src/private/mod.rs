@@ -114,10 +114,13 @@ enum GuardState {
 }
 
 impl Guard {
-    /// A guard for the binding described by `site`, with the binding's instance id.
+    /// A guard for the binding described by `site`, with the binding's instance id; 0 (the
+    /// guard records nothing) when no event could be kept anywhere, which spares the
+    /// thread-local id counter in a loop that runs on after the event cap was reached.
     #[inline(always)]
     pub fn new(site: &'static CallSite) -> Guard {
-        Guard { site, id: std::cell::Cell::new(fresh_id()), state: std::cell::Cell::new(GuardState::Unbound), release: std::cell::Cell::new(None) }
+        let id = if crate::recorder::active() { fresh_id() } else { 0 };
+        Guard { site, id: std::cell::Cell::new(id), state: std::cell::Cell::new(GuardState::Unbound), release: std::cell::Cell::new(None) }
     }
 
     /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
@@ -307,6 +310,10 @@ impl Guard {
 impl Drop for Guard {
     #[inline]
     fn drop(&mut self) {
+        // Sampled out, or made while no event could be kept: nothing to record.
+        if self.id.get() == 0 {
+            return;
+        }
         if let (GuardState::Live | GuardState::MaybeMoved, Some(release)) = (self.state.get(), self.release.get()) {
             event(self.site, release, self.id.get(), 0);
         }
