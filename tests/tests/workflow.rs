@@ -73,7 +73,7 @@ fn run_analyzes_builds_runs_and_writes_the_trace_and_report() {
     assert!(messages.contains(&format!("report {}", folder.join("report.html").display())), "{messages}");
     let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(folder.join("trace.json")).unwrap()).unwrap();
     let names: Vec<_> = trace.events.iter().filter(|e| e.op == borrowscope_runtime::Op::New).map(|e| e.site.name).collect();
-    assert_eq!(names, ["n", "names", "name", "name"], "{names:?}");
+    assert_eq!(names, ["n", "names", "i", "name", "i", "name"], "{names:?}");
     let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
     assert!(report.contains("fn build(n: usize)"), "the report embeds the source");
 
