@@ -8,5 +8,5 @@ cargo xtask demo > /dev/null
 mkdir -p docs
 report="$PWD/target/demo/report.html"
 python3 tests/browser/report.py screenshot "$report" docs/report.png
-# The Arc `total` selected, with the step-through on the lock taken in a worker thread.
+# The Arc `total` selected, with the step-through part way through the run (event 33).
 python3 tests/browser/report.py screenshot "$report" docs/report-variable.png 3 33
