@@ -20,126 +20,8 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
     let keep = matches!(expr, Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_) | Expr::Repeat(_) | Expr::Range(_) | Expr::Cast(_))
         && promote::keep_as_written(exp, expr);
     match expr {
-        Expr::Call(call) => {
-            visit_mut::visit_expr_call_mut(exp, call);
-            // `f()` of a closure binding: an `FnOnce` call consumes it, an `Fn` one borrows it,
-            // which syntax cannot tell. Noted before the statement: the callee must stay a
-            // place (moving it elsewhere would change when its captures drop), and an
-            // "unknown" end recorded early is still never wrong.
-            match uses::called(exp, &call.func) {
-                Some(uses::Called::Unknown(unknown)) => exp.before_statement(syn::parse_quote!(#unknown;)),
-                // An `FnOnce` closure is consumed by the call anyway: passing it through the
-                // runtime on its way there changes nothing.
-                Some(uses::Called::Consumed(record)) => {
-                    let callee = &call.func;
-                    *call.func = syn::parse_quote!(::borrowscope_runtime::__private::then(#record, #callee));
-                }
-                None => {}
-            }
-            if is_drop(&call.func) && call.args.len() == 1 && exp.has(Group::Ownership) {
-                // `drop(x)`: the value is dropped here, not moved somewhere it lives on.
-                call.args.iter_mut().for_each(|arg| uses::dropped(exp, arg));
-            }
-            call.args.iter_mut().for_each(|arg| uses::by_value(exp, arg));
-            let callee = match &*call.func {
-                Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-                _ => None,
-            };
-            let callee_span = call.func.span();
-            let site_kind = exp.position(call.func.span()).map(|(l, c)| exp.types.sites(l, c)).unwrap_or_default().iter().find_map(|s| match s.kind {
-                type_info_schema::SiteKind::FfiCall => Some("FfiCall"),
-                type_info_schema::SiteKind::UnsafeFnCall => Some("UnsafeFnCall"),
-                _ => None,
-            });
-            match callee {
-                // The analyzer saw an FFI or `unsafe fn` callee: no declaration needed.
-                Some(callee) if site_kind.is_some() && exp.has(Group::Unsafe) => {
-                    let op = syn::Ident::new(site_kind.unwrap_or_default(), proc_macro2::Span::mixed_site());
-                    let site = exp.site(&callee, "", "call", call.func.span());
-                    before_call(call, site, quote!(#op));
-                }
-                Some(callee) if exp.config.ffi.contains(&callee) => {
-                    let site = exp.site(&callee, "", "ffi_call", call.func.span());
-                    before_call(call, site, quote!(FfiCall));
-                }
-                Some(callee) if callee == "spawn" && thread_path(&call.func) => spawn_anywhere(exp, expr, callee_span),
-                Some(callee) if exp.unsafe_depth > 0 => {
-                    let message = format!("`{callee}` is called in an `unsafe` block and may be an FFI or `unsafe fn` call, which syntax cannot tell; declare it with `ffi = [\"{callee}\"]` to track it, or run borrowscope-analyzer");
-                    exp.warn(call.func.span(), &message);
-                }
-                _ => {}
-            }
-        }
-        Expr::MethodCall(call) => {
-            // The label is the receiver as the user wrote it, taken before it is rewritten.
-            let receiver = uses::text(&call.receiver);
-            exp.borrowing(|exp| exp.visit_expr_mut(&mut call.receiver));
-            call.args.iter_mut().for_each(|arg| exp.visit_expr_mut(arg));
-            call.args.iter_mut().for_each(|arg| uses::by_value(exp, arg));
-            let method = call.method.to_string();
-            let method_span = call.method.span();
-            let unsafe_method = exp
-                .position(method_span)
-                .is_some_and(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::UnsafeFnCall).is_some());
-            let probe = uses::receiver(exp, &call.receiver);
-            let op = match method.as_str() {
-                "clone" => Some(quote!(Clone)),
-                "unwrap" | "expect" | "unwrap_or" | "unwrap_or_else" | "unwrap_or_default" => Some(quote!(Unwrap)),
-                _ => None,
-            };
-            // Threads, channels, locks and RefCells: the receiver's type decides (a path
-            // receiver, whose type the compiler knows at the call); the event follows the call.
-            let typed = matches!(
-                method.as_str(),
-                "join" | "send" | "try_send" | "recv" | "try_recv" | "recv_timeout" | "lock" | "try_lock" | "read"
-                    | "try_read" | "write" | "try_write" | "borrow" | "try_borrow" | "borrow_mut" | "try_borrow_mut"
-                    | "get" | "set" | "get_or_init" | "assume_init" | "assume_init_read" | "assume_init_drop"
-            );
-            let group = match method.as_str() {
-                "join" | "send" | "try_send" | "recv" | "try_recv" | "recv_timeout" => Group::Methods,
-                "borrow" | "try_borrow" | "borrow_mut" | "try_borrow_mut" | "get" | "set" | "get_or_init" => Group::SmartPointers,
-                "assume_init" | "assume_init_read" | "assume_init_drop" => Group::Unsafe,
-                _ => Group::Methods,
-            };
-            if typed && is_place(&call.receiver) && exp.has(group) {
-                let site = exp.site(&receiver, &method, "method", call.method.span());
-                let receiver_expr = call.receiver.clone();
-                let original = &*expr;
-                *expr = syn::parse_quote!(::borrowscope_runtime::__private::after(
-                    #site,
-                    {
-                        #[allow(unused_imports)]
-                        use ::borrowscope_runtime::__private::{ViaTyped as _, ViaUntyped as _};
-                        (&::borrowscope_runtime::__private::Probe(&#receiver_expr)).typed(#method)
-                    },
-                    #original));
-            } else if exp.has(Group::Methods) {
-                let site = exp.site(&receiver, &method, "method", call.method.span());
-                if let Some(op) = op {
-                    pass(expr, site, op, 0);
-                } else if matches!(method.as_str(), "lock" | "try_lock" | "read" | "try_read" | "write" | "try_write") {
-                    // A receiver that is not a plain path: the method's name is all there is.
-                    let mode: u64 = match method.as_str() {
-                        "read" | "try_read" => 1,
-                        "write" | "try_write" => 2,
-                        _ => 0,
-                    };
-                    pass(expr, site, quote!(Lock), mode);
-                }
-            }
-            if let Some(probe) = probe {
-                let call = &*expr;
-                *expr = syn::parse_quote!(::borrowscope_runtime::__private::then(#probe, #call));
-            }
-            if method == "spawn" {
-                spawn_anywhere(exp, expr, method_span);
-            }
-            // The analyzer saw an `unsafe fn` method (`m.assume_init()`, `p.offset(1)`).
-            if unsafe_method && exp.has(Group::Unsafe) {
-                let site = exp.site(&method, "", "call", method_span);
-                before(expr, site, quote!(UnsafeFnCall));
-            }
-        }
+        Expr::Call(_) => call(exp, expr),
+        Expr::MethodCall(_) => method_call(exp, expr),
         Expr::Struct(s) => {
             visit_mut::visit_expr_struct_mut(exp, s);
             for field in &mut s.fields {
@@ -218,46 +100,8 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 pass(expr, site, quote!(TypeCast), 0);
             }
         }
-        Expr::Closure(c) => {
-            // What it does to outer bindings, decided before its body is rewritten; recorded
-            // where it is created, in a block that keeps the closure's expected type.
-            let to = exp.closure_binding.take().map_or(quote!(0), |g| quote!(#g.id()));
-            let records = if exp.has(Group::Ownership) { captures::record(exp, c, &to) } else { Vec::new() };
-            // Its parameters are tracked like `let` bindings of its body, on each call.
-            let guards = exp.in_closure(|exp| {
-                let (mut guards, mut bound) = (Vec::new(), Vec::new());
-                for input in &c.inputs {
-                    let (more, names) = super::bindings::pattern_guards(exp, input);
-                    guards.extend(more);
-                    bound.extend(names);
-                }
-                if !guards.is_empty() {
-                    super::flow::as_block(&mut c.body);
-                }
-                exp.scoped(bound, |exp| exp.visit_expr_mut(&mut c.body));
-                guards
-            });
-            super::flow::prepend_all(&mut c.body, guards);
-            if !records.is_empty() {
-                let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
-                let records = records.into_iter().map(|r| syn::Stmt::Expr(Expr::Verbatim(r), None)).collect();
-                *expr = super::tail_block(records, original);
-            }
-        }
-        Expr::Async(a) => {
-            // Like a closure, it captures the bindings it mentions where it is made.
-            let records = if exp.has(Group::Ownership) { captures::record_async(exp, a) } else { Vec::new() };
-            exp.in_closure(|exp| exp.visit_block_mut(&mut a.block));
-            if exp.has(Group::Async) {
-                let site = exp.site("", "", "async", a.async_token.span);
-                open_span(exp, &mut a.block, site, quote!(AsyncBlockEnter), quote!(AsyncBlockExit));
-            }
-            if !records.is_empty() {
-                let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
-                let records = records.into_iter().map(|r| syn::Stmt::Expr(Expr::Verbatim(r), None)).collect();
-                *expr = super::tail_block(records, original);
-            }
-        }
+        Expr::Closure(_) => closure(exp, expr),
+        Expr::Async(_) => async_block(exp, expr),
         Expr::Unsafe(u) => {
             exp.unsafe_depth += 1;
             exp.visit_block_mut(&mut u.block);
@@ -279,51 +123,8 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 pass(expr, end, quote!(AwaitEnd), 0);
             }
         }
-        Expr::Assign(a) => {
-            // The left side is a place (or a destructuring pattern): never rewritten, only
-            // noted when it is a declared static or union field.
-            exp.visit_expr_mut(&mut a.right);
-            uses::by_value(exp, &mut a.right);
-            // `x = v` over a tracked binding: its old value drops once `v` is computed. A
-            // `Copy` one has nothing to drop.
-            if let Some((guard, copies)) = assigned_binding(exp, &a.left)
-                && copies != super::Copies::Yes
-                && exp.has(Group::Ownership)
-            {
-                let right = &a.right;
-                *a.right = syn::parse_quote!(::borrowscope_runtime::__private::assigned(&#guard, #right));
-            }
-            inside_place(exp, &mut a.left);
-            place_written(exp, &a.left);
-        }
-        Expr::Binary(b) => {
-            let compound = matches!(
-                b.op,
-                BinOp::AddAssign(_) | BinOp::SubAssign(_) | BinOp::MulAssign(_) | BinOp::DivAssign(_) | BinOp::RemAssign(_)
-                    | BinOp::BitXorAssign(_) | BinOp::BitAndAssign(_) | BinOp::BitOrAssign(_) | BinOp::ShlAssign(_)
-                    | BinOp::ShrAssign(_)
-            );
-            if compound {
-                exp.visit_expr_mut(&mut b.right);
-                inside_place(exp, &mut b.left);
-                place_written(exp, &b.left);
-            } else {
-                visit_mut::visit_expr_binary_mut(exp, b);
-            }
-            // Arithmetic takes its operands by value (`s + "x"` moves a `String`); comparisons
-            // and `&&`/`||` do not.
-            let arithmetic = matches!(
-                b.op,
-                BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) | BinOp::Rem(_) | BinOp::BitXor(_)
-                    | BinOp::BitAnd(_) | BinOp::BitOr(_) | BinOp::Shl(_) | BinOp::Shr(_)
-            );
-            if arithmetic {
-                uses::by_value(exp, &mut b.left);
-            }
-            if arithmetic || compound {
-                uses::by_value(exp, &mut b.right);
-            }
-        }
+        Expr::Assign(_) => assign(exp, expr),
+        Expr::Binary(_) => binary(exp, expr),
         // A read of a static the user declared (`statics = [..]`): recorded before the
         // statement, since a static is a place and must not be wrapped.
         Expr::Path(p) => {
@@ -387,6 +188,232 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         _ => return false,
     }
     true
+}
+
+/// `f(..)` and `path(..)`: the callee, its arguments by value, `drop(x)`, spawns, and the
+/// calls the analyzer found (FFI, `unsafe fn`).
+fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::Call(call) = expr else { return };
+    visit_mut::visit_expr_call_mut(exp, call);
+    // `f()` of a closure binding: an `FnOnce` call consumes it, an `Fn` one borrows it,
+    // which syntax cannot tell. Noted before the statement: the callee must stay a
+    // place (moving it elsewhere would change when its captures drop), and an
+    // "unknown" end recorded early is still never wrong.
+    match uses::called(exp, &call.func) {
+        Some(uses::Called::Unknown(unknown)) => exp.before_statement(syn::parse_quote!(#unknown;)),
+        // An `FnOnce` closure is consumed by the call anyway: passing it through the
+        // runtime on its way there changes nothing.
+        Some(uses::Called::Consumed(record)) => {
+            let callee = &call.func;
+            *call.func = syn::parse_quote!(::borrowscope_runtime::__private::then(#record, #callee));
+        }
+        None => {}
+    }
+    if is_drop(&call.func) && call.args.len() == 1 && exp.has(Group::Ownership) {
+        // `drop(x)`: the value is dropped here, not moved somewhere it lives on.
+        call.args.iter_mut().for_each(|arg| uses::dropped(exp, arg));
+    }
+    call.args.iter_mut().for_each(|arg| uses::by_value(exp, arg));
+    let callee = match &*call.func {
+        Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    let callee_span = call.func.span();
+    let site_kind = exp.position(call.func.span()).map(|(l, c)| exp.types.sites(l, c)).unwrap_or_default().iter().find_map(|s| match s.kind {
+        type_info_schema::SiteKind::FfiCall => Some("FfiCall"),
+        type_info_schema::SiteKind::UnsafeFnCall => Some("UnsafeFnCall"),
+        _ => None,
+    });
+    match callee {
+        // The analyzer saw an FFI or `unsafe fn` callee: no declaration needed.
+        Some(callee) if site_kind.is_some() && exp.has(Group::Unsafe) => {
+            let op = syn::Ident::new(site_kind.unwrap_or_default(), proc_macro2::Span::mixed_site());
+            let site = exp.site(&callee, "", "call", call.func.span());
+            before_call(call, site, quote!(#op));
+        }
+        Some(callee) if exp.config.ffi.contains(&callee) => {
+            let site = exp.site(&callee, "", "ffi_call", call.func.span());
+            before_call(call, site, quote!(FfiCall));
+        }
+        Some(callee) if callee == "spawn" && thread_path(&call.func) => spawn_anywhere(exp, expr, callee_span),
+        Some(callee) if exp.unsafe_depth > 0 => {
+            let message = format!("`{callee}` is called in an `unsafe` block and may be an FFI or `unsafe fn` call, which syntax cannot tell; declare it with `ffi = [\"{callee}\"]` to track it, or run borrowscope-analyzer");
+            exp.warn(call.func.span(), &message);
+        }
+        _ => {}
+    }
+}
+
+/// `x.method(..)`: the receiver's use, clones, locks, `RefCell` borrows, channels, joins and
+/// the other methods whose events the receiver's type decides.
+fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::MethodCall(call) = expr else { return };
+    // The label is the receiver as the user wrote it, taken before it is rewritten.
+    let receiver = uses::text(&call.receiver);
+    exp.borrowing(|exp| exp.visit_expr_mut(&mut call.receiver));
+    call.args.iter_mut().for_each(|arg| exp.visit_expr_mut(arg));
+    call.args.iter_mut().for_each(|arg| uses::by_value(exp, arg));
+    let method = call.method.to_string();
+    let method_span = call.method.span();
+    let unsafe_method = exp
+        .position(method_span)
+        .is_some_and(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::UnsafeFnCall).is_some());
+    let probe = uses::receiver(exp, &call.receiver);
+    let op = match method.as_str() {
+        "clone" => Some(quote!(Clone)),
+        "unwrap" | "expect" | "unwrap_or" | "unwrap_or_else" | "unwrap_or_default" => Some(quote!(Unwrap)),
+        _ => None,
+    };
+    // Threads, channels, locks and RefCells: the receiver's type decides (a path
+    // receiver, whose type the compiler knows at the call); the event follows the call.
+    let typed = matches!(
+        method.as_str(),
+        "join" | "send" | "try_send" | "recv" | "try_recv" | "recv_timeout" | "lock" | "try_lock" | "read"
+            | "try_read" | "write" | "try_write" | "borrow" | "try_borrow" | "borrow_mut" | "try_borrow_mut"
+            | "get" | "set" | "get_or_init" | "assume_init" | "assume_init_read" | "assume_init_drop"
+    );
+    let group = match method.as_str() {
+        "join" | "send" | "try_send" | "recv" | "try_recv" | "recv_timeout" => Group::Methods,
+        "borrow" | "try_borrow" | "borrow_mut" | "try_borrow_mut" | "get" | "set" | "get_or_init" => Group::SmartPointers,
+        "assume_init" | "assume_init_read" | "assume_init_drop" => Group::Unsafe,
+        _ => Group::Methods,
+    };
+    if typed && is_place(&call.receiver) && exp.has(group) {
+        let site = exp.site(&receiver, &method, "method", call.method.span());
+        let receiver_expr = call.receiver.clone();
+        let original = &*expr;
+        *expr = syn::parse_quote!(::borrowscope_runtime::__private::after(
+            #site,
+            {
+                #[allow(unused_imports)]
+                use ::borrowscope_runtime::__private::{ViaTyped as _, ViaUntyped as _};
+                (&::borrowscope_runtime::__private::Probe(&#receiver_expr)).typed(#method)
+            },
+            #original));
+    } else if exp.has(Group::Methods) {
+        let site = exp.site(&receiver, &method, "method", call.method.span());
+        if let Some(op) = op {
+            pass(expr, site, op, 0);
+        } else if matches!(method.as_str(), "lock" | "try_lock" | "read" | "try_read" | "write" | "try_write") {
+            // A receiver that is not a plain path: the method's name is all there is.
+            let mode: u64 = match method.as_str() {
+                "read" | "try_read" => 1,
+                "write" | "try_write" => 2,
+                _ => 0,
+            };
+            pass(expr, site, quote!(Lock), mode);
+        }
+    }
+    if let Some(probe) = probe {
+        let call = &*expr;
+        *expr = syn::parse_quote!(::borrowscope_runtime::__private::then(#probe, #call));
+    }
+    if method == "spawn" {
+        spawn_anywhere(exp, expr, method_span);
+    }
+    // The analyzer saw an `unsafe fn` method (`m.assume_init()`, `p.offset(1)`).
+    if unsafe_method && exp.has(Group::Unsafe) {
+        let site = exp.site(&method, "", "call", method_span);
+        before(expr, site, quote!(UnsafeFnCall));
+    }
+}
+
+/// A closure: what it does to the bindings it captures, where it is made, and its
+/// parameters, tracked in its body.
+fn closure(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::Closure(c) = expr else { return };
+    // What it does to outer bindings, decided before its body is rewritten; recorded
+    // where it is created, in a block that keeps the closure's expected type.
+    let to = exp.closure_binding.take().map_or(quote!(0), |g| quote!(#g.id()));
+    let records = if exp.has(Group::Ownership) { captures::record(exp, c, &to) } else { Vec::new() };
+    // Its parameters are tracked like `let` bindings of its body, on each call.
+    let guards = exp.in_closure(|exp| {
+        let (mut guards, mut bound) = (Vec::new(), Vec::new());
+        for input in &c.inputs {
+            let (more, names) = super::bindings::pattern_guards(exp, input);
+            guards.extend(more);
+            bound.extend(names);
+        }
+        if !guards.is_empty() {
+            super::flow::as_block(&mut c.body);
+        }
+        exp.scoped(bound, |exp| exp.visit_expr_mut(&mut c.body));
+        guards
+    });
+    super::flow::prepend_all(&mut c.body, guards);
+    if !records.is_empty() {
+        let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
+        let records = records.into_iter().map(|r| syn::Stmt::Expr(Expr::Verbatim(r), None)).collect();
+        *expr = super::tail_block(records, original);
+    }
+}
+
+/// An `async` block: its captures where it is made, and its span.
+fn async_block(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::Async(a) = expr else { return };
+    // Like a closure, it captures the bindings it mentions where it is made.
+    let records = if exp.has(Group::Ownership) { captures::record_async(exp, a) } else { Vec::new() };
+    exp.in_closure(|exp| exp.visit_block_mut(&mut a.block));
+    if exp.has(Group::Async) {
+        let site = exp.site("", "", "async", a.async_token.span);
+        open_span(exp, &mut a.block, site, quote!(AsyncBlockEnter), quote!(AsyncBlockExit));
+    }
+    if !records.is_empty() {
+        let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
+        let records = records.into_iter().map(|r| syn::Stmt::Expr(Expr::Verbatim(r), None)).collect();
+        *expr = super::tail_block(records, original);
+    }
+}
+
+/// `x = v`: the old value's drop once `v` is computed, and places written.
+fn assign(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::Assign(a) = expr else { return };
+    // The left side is a place (or a destructuring pattern): never rewritten, only
+    // noted when it is a declared static or union field.
+    exp.visit_expr_mut(&mut a.right);
+    uses::by_value(exp, &mut a.right);
+    // `x = v` over a tracked binding: its old value drops once `v` is computed. A
+    // `Copy` one has nothing to drop.
+    if let Some((guard, copies)) = assigned_binding(exp, &a.left)
+        && copies != super::Copies::Yes
+        && exp.has(Group::Ownership)
+    {
+        let right = &a.right;
+        *a.right = syn::parse_quote!(::borrowscope_runtime::__private::assigned(&#guard, #right));
+    }
+    inside_place(exp, &mut a.left);
+    place_written(exp, &a.left);
+}
+
+/// Binary operators, compound assignments included.
+fn binary(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::Binary(b) = expr else { return };
+    let compound = matches!(
+        b.op,
+        BinOp::AddAssign(_) | BinOp::SubAssign(_) | BinOp::MulAssign(_) | BinOp::DivAssign(_) | BinOp::RemAssign(_)
+            | BinOp::BitXorAssign(_) | BinOp::BitAndAssign(_) | BinOp::BitOrAssign(_) | BinOp::ShlAssign(_)
+            | BinOp::ShrAssign(_)
+    );
+    if compound {
+        exp.visit_expr_mut(&mut b.right);
+        inside_place(exp, &mut b.left);
+        place_written(exp, &b.left);
+    } else {
+        visit_mut::visit_expr_binary_mut(exp, b);
+    }
+    // Arithmetic takes its operands by value (`s + "x"` moves a `String`); comparisons
+    // and `&&`/`||` do not.
+    let arithmetic = matches!(
+        b.op,
+        BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) | BinOp::Rem(_) | BinOp::BitXor(_)
+            | BinOp::BitAnd(_) | BinOp::BitOr(_) | BinOp::Shl(_) | BinOp::Shr(_)
+    );
+    if arithmetic {
+        uses::by_value(exp, &mut b.left);
+    }
+    if arithmetic || compound {
+        uses::by_value(exp, &mut b.right);
+    }
 }
 
 /// Records a dereference of a raw pointer that the analyzer found, before the statement.
