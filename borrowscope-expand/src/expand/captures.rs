@@ -3,16 +3,20 @@
 //! closure moves (or copies) a binding it uses as a whole; one that only uses fields of it
 //! captures just those places (edition 2021), which syntax cannot follow; a closure without
 //! `move` captures by reference what it only borrows (`&x`), and may take anything else by
-//! value (`|| drop(x)`), which only capture analysis can tell.
+//! value (`|| drop(x)`), which only capture analysis can tell. Also the expansion of a
+//! closure and of an `async` block as a whole: captures recorded where it is made, a
+//! closure's parameters tracked in its body.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
+use syn::visit_mut::VisitMut;
 use syn::{Expr, ExprClosure};
 
 use super::bindings::pattern_names;
 use super::{Expander, uses};
+use crate::config::Group;
 
 /// How a closure body mentions one outer binding: as a whole or through a field (`x.f`),
 /// each outside or inside a borrow (`&x`, `&x.f`). A mention syntax cannot follow (inside a
@@ -173,4 +177,51 @@ fn record_captures(
         }
     }
     records
+}
+
+/// A closure: what it does to the bindings it captures, where it is made, and its
+/// parameters, tracked in its body.
+pub(crate) fn closure(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::Closure(c) = expr else { return };
+    // What it does to outer bindings, decided before its body is rewritten; recorded
+    // where it is created, in a block that keeps the closure's expected type.
+    let to = exp.closure_binding.take().map_or(quote!(0), |g| quote!(#g.id()));
+    let records = if exp.has(Group::Ownership) { record(exp, c, &to) } else { Vec::new() };
+    // Its parameters are tracked like `let` bindings of its body, on each call.
+    let guards = exp.in_closure(|exp| {
+        let (mut guards, mut bound) = (Vec::new(), Vec::new());
+        for input in &c.inputs {
+            let (more, names) = super::patterns::pattern_guards(exp, input);
+            guards.extend(more);
+            bound.extend(names);
+        }
+        if !guards.is_empty() {
+            super::flow::as_block(&mut c.body);
+        }
+        exp.scoped(bound, |exp| exp.visit_expr_mut(&mut c.body));
+        guards
+    });
+    super::flow::prepend_all(&mut c.body, guards);
+    if !records.is_empty() {
+        let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
+        let records = records.into_iter().map(|r| syn::Stmt::Expr(Expr::Verbatim(r), None)).collect();
+        *expr = super::tail_block(records, original);
+    }
+}
+
+/// An `async` block: its captures where it is made, and its span.
+pub(crate) fn async_block(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::Async(a) = expr else { return };
+    // Like a closure, it captures the bindings it mentions where it is made.
+    let records = if exp.has(Group::Ownership) { record_async(exp, a) } else { Vec::new() };
+    exp.in_closure(|exp| exp.visit_block_mut(&mut a.block));
+    if exp.has(Group::Async) {
+        let site = exp.site("", "", "async", a.async_token.span);
+        super::exprs::open_span(exp, &mut a.block, site, quote!(AsyncBlockEnter), quote!(AsyncBlockExit));
+    }
+    if !records.is_empty() {
+        let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
+        let records = records.into_iter().map(|r| syn::Stmt::Expr(Expr::Verbatim(r), None)).collect();
+        *expr = super::tail_block(records, original);
+    }
 }

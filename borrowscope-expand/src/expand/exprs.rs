@@ -100,8 +100,8 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 pass(expr, site, quote!(TypeCast), 0);
             }
         }
-        Expr::Closure(_) => closure(exp, expr),
-        Expr::Async(_) => async_block(exp, expr),
+        Expr::Closure(_) => captures::closure(exp, expr),
+        Expr::Async(_) => captures::async_block(exp, expr),
         Expr::Unsafe(u) => {
             exp.unsafe_depth += 1;
             exp.visit_block_mut(&mut u.block);
@@ -315,53 +315,6 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     if unsafe_method && exp.has(Group::Unsafe) {
         let site = exp.site(&method, "", "call", method_span);
         before(expr, site, quote!(UnsafeFnCall));
-    }
-}
-
-/// A closure: what it does to the bindings it captures, where it is made, and its
-/// parameters, tracked in its body.
-fn closure(exp: &mut Expander<'_>, expr: &mut Expr) {
-    let Expr::Closure(c) = expr else { return };
-    // What it does to outer bindings, decided before its body is rewritten; recorded
-    // where it is created, in a block that keeps the closure's expected type.
-    let to = exp.closure_binding.take().map_or(quote!(0), |g| quote!(#g.id()));
-    let records = if exp.has(Group::Ownership) { captures::record(exp, c, &to) } else { Vec::new() };
-    // Its parameters are tracked like `let` bindings of its body, on each call.
-    let guards = exp.in_closure(|exp| {
-        let (mut guards, mut bound) = (Vec::new(), Vec::new());
-        for input in &c.inputs {
-            let (more, names) = super::bindings::pattern_guards(exp, input);
-            guards.extend(more);
-            bound.extend(names);
-        }
-        if !guards.is_empty() {
-            super::flow::as_block(&mut c.body);
-        }
-        exp.scoped(bound, |exp| exp.visit_expr_mut(&mut c.body));
-        guards
-    });
-    super::flow::prepend_all(&mut c.body, guards);
-    if !records.is_empty() {
-        let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
-        let records = records.into_iter().map(|r| syn::Stmt::Expr(Expr::Verbatim(r), None)).collect();
-        *expr = super::tail_block(records, original);
-    }
-}
-
-/// An `async` block: its captures where it is made, and its span.
-fn async_block(exp: &mut Expander<'_>, expr: &mut Expr) {
-    let Expr::Async(a) = expr else { return };
-    // Like a closure, it captures the bindings it mentions where it is made.
-    let records = if exp.has(Group::Ownership) { captures::record_async(exp, a) } else { Vec::new() };
-    exp.in_closure(|exp| exp.visit_block_mut(&mut a.block));
-    if exp.has(Group::Async) {
-        let site = exp.site("", "", "async", a.async_token.span);
-        open_span(exp, &mut a.block, site, quote!(AsyncBlockEnter), quote!(AsyncBlockExit));
-    }
-    if !records.is_empty() {
-        let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
-        let records = records.into_iter().map(|r| syn::Stmt::Expr(Expr::Verbatim(r), None)).collect();
-        *expr = super::tail_block(records, original);
     }
 }
 
@@ -600,7 +553,7 @@ fn before(expr: &mut Expr, site: TokenStream, op: TokenStream) {
 }
 
 /// Opens a span as the first statement of a block; it closes when the block is left.
-fn open_span(exp: &mut Expander<'_>, block: &mut Block, site: TokenStream, enter: TokenStream, exit: TokenStream) {
+pub(crate) fn open_span(exp: &mut Expander<'_>, block: &mut Block, site: TokenStream, enter: TokenStream, exit: TokenStream) {
     let span = exp.ident("block");
     block.stmts.insert(
         0,

@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, Stmt};
 
-use super::bindings::pattern_guards;
+use super::patterns::pattern_guards;
 use super::{Expander, uses};
 use crate::config::Group;
 

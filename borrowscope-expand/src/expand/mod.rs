@@ -9,6 +9,7 @@ mod copies;
 mod exprs;
 mod flow;
 mod gate;
+mod patterns;
 mod promote;
 #[cfg(test)]
 mod snapshots;
@@ -317,7 +318,7 @@ impl<'a> Expander<'a> {
         self.scopes.iter().rev().find_map(|scope| scope.iter().rev().find(|t| t.name == name)).map_or(0, |t| t.level)
     }
 
-    /// Runs `f` with `bindings` in scope (a pattern's, see `bindings::pattern_guards`).
+    /// Runs `f` with `bindings` in scope (a pattern's, see `patterns::pattern_guards`).
     pub(crate) fn scoped<R>(&mut self, bindings: Vec<Tracked>, f: impl FnOnce(&mut Self) -> R) -> R {
         self.scopes.push(bindings);
         let result = f(self);

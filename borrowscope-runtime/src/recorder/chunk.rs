@@ -85,22 +85,16 @@ impl Chunk {
             // (`UnsafeCell` is `repr(transparent)`), so the allocation is the same slice.
             unsafe { Box::from_raw(raw as *mut [UnsafeCell<MaybeUninit<RawEvent>>]) }
         });
-        Chunk {
-            slots,
-            len: AtomicUsize::new(0),
-            base: AtomicUsize::new(0),
-            thread,
-            sequence,
-            start_clock,
-            last_stamp: AtomicU64::new(0),
-            last_stamp_len: AtomicUsize::new(0),
-        }
+        Chunk::in_slots(slots, thread, sequence, start_clock)
     }
 
     /// A new chunk in the memory of `old`, whose events are forgotten.
     pub(crate) fn reuse(mut old: Chunk, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
         // Taken out, `old` holds an empty slice, which its `Drop` leaves alone.
-        let slots = std::mem::take(&mut old.slots);
+        Chunk::in_slots(std::mem::take(&mut old.slots), thread, sequence, start_clock)
+    }
+
+    fn in_slots(slots: Slots, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
         Chunk {
             slots,
             len: AtomicUsize::new(0),

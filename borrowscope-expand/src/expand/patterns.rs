@@ -1,0 +1,78 @@
+//! The bindings of `for`, `while let`, `if let` and `match` arm patterns and closure
+//! parameters: each gets a drop guard first in the body it is in scope for, and is tracked
+//! there like a `let` binding.
+
+use syn::{Pat, Stmt};
+
+use super::bindings::{collect, guard_constructor};
+use super::{Copies, Expander, Tracked, copies};
+use crate::config::Group;
+
+/// The bindings a `for`, `while let`, `if let` or `match` arm pattern introduces, tracked
+/// like `let` bindings: for each, the statements that put its guard first in the body it is
+/// in scope for (`new` is recorded when the body starts; the guard's drop at the body's end
+/// records the binding's drop, or a use that moves it disarms the guard), and the binding
+/// to declare while the body is expanded. Bindings the options leave out hide outer ones of
+/// the same name without being tracked.
+pub(crate) fn pattern_guards(exp: &mut Expander<'_>, pat: &Pat) -> (Vec<Stmt>, Vec<Tracked>) {
+    let mut stmts = Vec::new();
+    let mut tracked = Vec::new();
+    // Declared inside the body: only the body's statements can use it later.
+    let level = exp.later.len() + 1;
+    for name in binding_names(pat) {
+        let text = name.to_string();
+        if !exp.has(Group::Ownership) || !exp.config.tracks_name(&text) {
+            tracked.push(Tracked { level, ..Tracked::untracked(text) });
+            continue;
+        }
+        let guard = exp.ident("g");
+        let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
+        let kind = known.map_or("pattern", |b| b.kind.name());
+        let site = exp.site(&text, "", kind, name.span());
+        let constructor = guard_constructor(exp, &site);
+        stmts.push(syn::parse_quote!(let #guard = #constructor;));
+        stmts.push(syn::parse_quote!(#guard.bind(&#name);));
+        let copies = known.and_then(copies::analyzer_copies).unwrap_or(Copies::Unknown);
+        tracked.push(Tracked { name: text, guard: Some(guard), copies, level });
+    }
+    (stmts, tracked)
+}
+
+/// The identifiers a pattern surely binds: without a `ref`, `mut` or `@`, a capitalised
+/// name (`None`, `MAX`, `Empty`) is a unit variant or a constant being matched, as Rust's
+/// naming conventions have it, not a new binding.
+fn binding_names(pat: &Pat) -> Vec<syn::Ident> {
+    let mut names = Vec::new();
+    collect(pat, &mut names);
+    let constants: Vec<syn::Ident> = {
+        let mut found = Vec::new();
+        constant_like(pat, &mut found);
+        found
+    };
+    names.retain(|n| !constants.contains(n));
+    names
+}
+
+fn constant_like(pat: &Pat, out: &mut Vec<syn::Ident>) {
+    match pat {
+        Pat::Ident(p) if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() => {
+            if p.ident.to_string().starts_with(|c: char| c.is_uppercase()) {
+                out.push(p.ident.clone());
+            }
+        }
+        Pat::Ident(p) => {
+            if let Some((_, sub)) = &p.subpat {
+                constant_like(sub, out);
+            }
+        }
+        Pat::Tuple(p) => p.elems.iter().for_each(|e| constant_like(e, out)),
+        Pat::TupleStruct(p) => p.elems.iter().for_each(|e| constant_like(e, out)),
+        Pat::Struct(p) => p.fields.iter().for_each(|f| constant_like(&f.pat, out)),
+        Pat::Slice(p) => p.elems.iter().for_each(|e| constant_like(e, out)),
+        Pat::Or(p) => p.cases.iter().for_each(|c| constant_like(c, out)),
+        Pat::Reference(p) => constant_like(&p.pat, out),
+        Pat::Type(p) => constant_like(&p.pat, out),
+        Pat::Paren(p) => constant_like(&p.pat, out),
+        _ => {}
+    }
+}
