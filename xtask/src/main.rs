@@ -85,7 +85,7 @@ fn demo() -> Result<()> {
         bail!("building cargo-borrowscope failed");
     }
     let build = root.join("target/demo-build");
-    let status = Command::new(root.join("target/release/cargo-borrowscope"))
+    let status = Command::new(target_dir(&root).join("release/cargo-borrowscope"))
         .args(["borrowscope", "run", "--"])
         .arg(&out)
         .current_dir(&project)
@@ -106,6 +106,11 @@ fn demo() -> Result<()> {
     }
     eprintln!("demo: open {} in a browser", out.join("report.html").display());
     Ok(())
+}
+
+/// Where Cargo builds the workspace: `CARGO_TARGET_DIR` when set, else `target/`.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |dir| root.join(PathBuf::from(dir)))
 }
 
 fn workspace_root() -> PathBuf {
@@ -312,7 +317,7 @@ fn analyzer() -> Result<PathBuf> {
     if !status.success() {
         bail!("building the analyzer failed");
     }
-    Ok(root.join("target/release/borrowscope-analyzer"))
+    Ok(target_dir(&root).join("release/borrowscope-analyzer"))
 }
 
 /// One instrumented run against the baseline, as a table cell, and whether it did worse.
