@@ -106,18 +106,22 @@ fn call_kind(db: &RootDatabase, function: hir::Function, result: Option<&hir::Ty
             ("", "spawn") => Some(K::ThreadSpawn),
             ("", "channel" | "sync_channel") => Some(K::ChannelCreate),
             ("", "transmute") => Some(K::Transmute),
+            ("", "take" | "replace") => Some(K::MemTake),
             _ => None,
         };
         if let Some(kind) = kind {
             return kind;
         }
     }
-    // A function of the user's returning a smart pointer is a factory of one.
-    if !from_std
-        && let Some(result) = result
-        && matches!(std_adt(db, result).as_deref(), Some("Rc" | "Arc" | "Box"))
-    {
-        return K::PointerFactory;
+    // A function of the user's returning a smart pointer is a factory of one: the binding
+    // holds a new pointer as if it were made here (`factory` names the function).
+    if !from_std && let Some(result) = result {
+        match std_adt(db, result).as_deref() {
+            Some("Rc") => return K::RcNew,
+            Some("Arc") => return K::ArcNew,
+            Some("Box") => return K::BoxNew,
+            _ => {}
+        }
     }
     if function.self_param(db).is_some() { K::MethodCall } else { K::FunctionCall }
 }
@@ -146,6 +150,7 @@ fn method_kind(sema: &Semantics<'_, RootDatabase>, call: &ast::MethodCallExpr) -
         (Some("JoinHandle"), "join") => Some(K::ThreadJoin),
         (Some("Receiver"), "recv" | "try_recv" | "recv_timeout") => Some(K::ChannelRecv),
         (Some("MaybeUninit"), "assume_init" | "assume_init_read") => Some(K::MaybeUninitAssumeInit),
+        (Some("Option"), "take" | "replace") => Some(K::MemTake),
         (_, "clone") => Some(K::Clone),
         (_, "collect") => Some(K::Collect),
         (_, "as_ptr" | "as_mut_ptr") => Some(K::RawPtrNew),
@@ -261,6 +266,38 @@ pub(crate) fn expression(sema: &Semantics<'_, RootDatabase>, expr: &ast::Expr) -
         ast::Expr::MethodCallExpr(call) => method_kind(sema, call),
         _ => K::Unknown,
     }
+}
+
+/// The user function or method a binding's initializer calls to make a `Box`, `Rc` or `Arc`
+/// (the `factory` of an `rc_new`...), as `krate::module::Type::name`.
+pub(crate) fn factory(sema: &Semantics<'_, RootDatabase>, pat: &ast::IdentPat) -> Option<String> {
+    let db = sema.db;
+    let local = pat.syntax().ancestors().find_map(ast::LetStmt::cast)?;
+    let mut init = local.initializer()?;
+    // `(make())`, `unsafe { make() }`: the value is the inner call's.
+    let init = loop {
+        init = match init {
+            ast::Expr::ParenExpr(p) => p.expr()?,
+            ast::Expr::BlockExpr(b) if b.async_token().is_none() => b.stmt_list()?.tail_expr()?,
+            other => break other,
+        };
+    };
+    let function = match &init {
+        ast::Expr::CallExpr(call) => match call.expr()? {
+            ast::Expr::PathExpr(p) => match sema.resolve_path(&p.path()?)? {
+                hir::PathResolution::Def(hir::ModuleDef::Function(f)) => f,
+                _ => return None,
+            },
+            _ => return None,
+        },
+        ast::Expr::MethodCallExpr(call) => sema.resolve_method_call(call)?,
+        _ => return None,
+    };
+    if is_std(db, function.module(db).krate(db)) {
+        return None;
+    }
+    let result = sema.type_of_expr(&init)?.original;
+    matches!(std_adt(db, &result).as_deref(), Some("Rc" | "Arc" | "Box")).then(|| crate::walk::path_of(db, function))
 }
 
 /// `Some`, `None`, `Ok`, `Err`, `Cow::Borrowed`/`Owned`, or a user enum's variant.

@@ -106,6 +106,7 @@ fn binding(
         ty: ty_text,
         declared_type,
         kind: classify::initializer(sema, pat),
+        factory: classify::factory(sema, pat),
         function: function_path(sema, pat.syntax()),
         traits: facts.map(|f: TraitFacts| f),
     })
@@ -133,10 +134,14 @@ fn declared_type(sema: &Semantics<'_, RootDatabase>, pat: &ast::IdentPat) -> Opt
 
 /// The path of the function (or closure's function) around a node: `krate::module::Type::name`.
 pub(crate) fn function_path(sema: &Semantics<'_, RootDatabase>, node: &SyntaxNode) -> String {
-    let db = sema.db;
     let Some(function) = node.ancestors().find_map(ast::Fn::cast).and_then(|f| sema.to_def(&f)) else {
         return String::new();
     };
+    path_of(sema.db, function)
+}
+
+/// The path of a function: `krate::module::Type::name`.
+pub(crate) fn path_of(db: &RootDatabase, function: hir::Function) -> String {
     let module = function.module(db);
     let mut parts: Vec<String> = module.path_to_root(db).iter().rev().filter_map(|m| m.name(db)).map(|n| n.as_str().to_owned()).collect();
     parts.insert(0, module.krate(db).display_name(db).map(|n| n.to_string()).unwrap_or_default());

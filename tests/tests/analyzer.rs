@@ -129,7 +129,9 @@ fn a_workspace_with_a_path_dependency_a_build_script_cfg_and_a_derive() {
     // `util::fast` exists only under the cfg its build script sets.
     assert_eq!(binding("app/src/main.rs", "shared").ty, type_info_schema::ResolvedType::Known("Rc<u32>".into()));
     // `hello_from_derive` exists only once the derive is expanded.
-    assert_eq!(binding("app/src/main.rs", "made").kind, type_info_schema::InitializerKind::PointerFactory);
+    // It returns an `Arc`: the binding is an `arc_new` that the function made.
+    let made = binding("app/src/main.rs", "made");
+    assert_eq!((made.kind, made.factory.as_deref()), (type_info_schema::InitializerKind::ArcNew, Some("app::hello_from_derive")));
     assert_eq!(binding("util/src/lib.rs", "value").kind, type_info_schema::InitializerKind::RcNew);
     insta::assert_snapshot!("workspace", std::fs::read_to_string(&path).unwrap());
 

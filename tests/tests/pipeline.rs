@@ -237,6 +237,12 @@ fn every_initializer_kind_and_site_kind_turns_into_its_event() {
         let ok = if any { !found.is_empty() } else { found.len() == ops.len() };
         assert!(ok, "{kind}: documented {} of {ops:?}, recorded at line {line}: {events:?}", if any { "one" } else { "all" });
     }
+    // A user function returning an `Arc` makes an `arc_new`, with its counts, and the file
+    // names the function.
+    let made = info.file("src/main.rs").unwrap().bindings.iter().find(|b| b.name == "arc_factory").unwrap();
+    assert_eq!((made.kind, made.factory.as_deref()), (InitializerKind::ArcNew, Some("traced::factory")));
+    let events = at_line(&typed, made.line);
+    assert!(events.contains(&("new", "arc_new")) && events.contains(&("arc_new", "arc_new")), "{events:?}");
     let manually_dropped = kind_lines(&info).into_iter().find(|(k, _)| *k == InitializerKind::ManuallyDropNew).unwrap().1;
     assert!(!at_line(&typed, manually_dropped).iter().any(|(op, _)| *op == "drop"), "a ManuallyDrop is never dropped");
 
@@ -318,7 +324,8 @@ fn every_build_follows_the_type_info_file_whatever_state_it_was_in() {
     assert!(rebuilt);
     analyze(dir.path());
     let good = std::fs::read_to_string(&file).unwrap();
-    assert!(good.contains("\"schema_version\": 2"), "{good}");
+    let version = format!("\"schema_version\": {}", type_info_schema::SCHEMA_VERSION);
+    assert!(good.contains(&version), "{good}");
     assert!(good.contains("\"kind\": \"rc_new\""), "{good}");
     let (_, _, typed) = build_and_run(dir.path());
     assert!(typed.contains("ffi_call abs"), "{typed}");
@@ -326,11 +333,11 @@ fn every_build_follows_the_type_info_file_whatever_state_it_was_in() {
     // Each broken state: the bytes written, and what its one warning says.
     let broken: [(&str, Vec<u8>, &str); 7] = [
         ("not JSON", b"{ not json".to_vec(), "is not JSON"),
-        ("another version", good.replace("\"schema_version\": 2", "\"schema_version\": 99").into_bytes(), "has schema version 99"),
+        ("another version", good.replace(&version, "\"schema_version\": 99").into_bytes(), "has schema version 99"),
         ("truncated", good.as_bytes()[..good.len() / 2].to_vec(), "is truncated"),
-        ("invalid UTF-8", [b"{\"schema_version\": 2, \"files\": {\"", &[0xff, 0xfe][..], b"\": {}}}"].concat(), "is not JSON"),
+        ("invalid UTF-8", [format!("{{{version}, \"files\": {{\"").as_bytes(), &[0xff, 0xfe][..], b"\": {}}}"].concat(), "is not JSON"),
         ("an unknown kind", good.replacen("\"kind\": \"rc_new\"", "\"kind\": \"rc_newer\"", 1).into_bytes(), "unknown initializer kind `rc_newer`"),
-        ("the wrong shape", b"{\"schema_version\": 2, \"files\": []}".to_vec(), "is not valid"),
+        ("the wrong shape", format!("{{{version}, \"files\": []}}").into_bytes(), "is not valid"),
         ("empty", Vec::new(), "is truncated"),
     ];
     let mut states: Vec<(&str, Option<Vec<u8>>, Option<&str>)> = Vec::new();

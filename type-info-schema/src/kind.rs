@@ -120,20 +120,17 @@ macro_rules! initializer_kinds {
 
 initializer_kinds! {
     // Smart pointers.
-    BoxNew = "box_new", SmartPointers, "`Box::new(v)`" => "`track_box_new`";
+    BoxNew = "box_new", SmartPointers, "`Box::new(v)`, or a call of a user function or method returning a `Box` (`fn make() -> Box<T>`, see [`crate::Binding::factory`])" => "`track_box_new`";
     BoxPin = "box_pin", SmartPointers, "`Box::pin(v)`" => "`track_box_pin`";
     BoxFromRaw = "box_from_raw", SmartPointers, "`unsafe { Box::from_raw(p) }`" => "`track_box_from_raw`";
     RcNew = "rc_new", SmartPointers,
-        "`Rc::new(v)`, also through a type alias (`MyRc::new(v)`), `Rc::from(v)` or `.into()` whose target is an `Rc`"
+        "`Rc::new(v)`, also through a type alias (`MyRc::new(v)`), `Rc::from(v)`, `.into()` whose target is an `Rc`, or a call of a user function or method returning an `Rc` (`fn make_rc() -> Rc<i32>`, see [`crate::Binding::factory`])"
         => "`track_rc_new` with the strong and weak counts";
     RcClone = "rc_clone", SmartPointers, "`Rc::clone(&rc)` or `rc.clone()` where `rc: Rc<T>`" => "`track_rc_clone` with the new strong count";
     ArcNew = "arc_new", SmartPointers,
-        "`Arc::new(v)`, also through a type alias, `Arc::from(v)` or `.into()` whose target is an `Arc`"
+        "`Arc::new(v)`, also through a type alias, `Arc::from(v)`, `.into()` whose target is an `Arc`, or a call of a user function or method returning an `Arc` (see [`crate::Binding::factory`])"
         => "`track_arc_new` with the strong and weak counts";
     ArcClone = "arc_clone", SmartPointers, "`Arc::clone(&arc)` or `arc.clone()` where `arc: Arc<T>`" => "`track_arc_clone` with the new strong count";
-    PointerFactory = "pointer_factory", SmartPointers,
-        "a call of a user function or method whose return type is `Box`, `Rc` or `Arc` (`fn make() -> Rc<T>`)"
-        => "`track_box_new`, `track_rc_new` or `track_arc_new` for the pointer returned";
     WeakNew = "weak_new", SmartPointers, "`Weak::new()` (a `Weak` that never upgrades)" => "`track_weak_new`";
     WeakDowngrade = "weak_downgrade", SmartPointers, "`Rc::downgrade(&rc)` or `Arc::downgrade(&arc)`" => "`track_rc_downgrade` or `track_arc_downgrade` with the new weak count";
     WeakClone = "weak_clone", SmartPointers, "`weak.clone()` where `weak` is an `rc::Weak` or `sync::Weak`" => "`track_weak_clone`";
@@ -202,6 +199,9 @@ initializer_kinds! {
     CopyFrom = "copy_from", ReferencesAndMoves, "`let y = x;` where the type of `x` is `Copy`" => "`track_copy` (`x` stays alive)";
     Clone = "clone", ReferencesAndMoves, "`x.clone()` or `Clone::clone(&x)` on a type other than `Rc`, `Arc` or `Weak`" => "`track_clone`";
     Conversion = "conversion", ReferencesAndMoves, "`x.into()`, `T::from(x)`, `x.try_into()` or `x as T` (not producing a smart pointer)" => "`track_new`";
+    MemTake = "mem_take", ReferencesAndMoves,
+        "`mem::take(&mut p)`, `mem::replace(&mut p, v)`, or `o.take()` / `o.replace(v)` on an `Option`: the value moved out of a place, which keeps another"
+        => "`track_new`";
     Deref = "deref", ReferencesAndMoves, "`*r` where `r` is a reference or implements `Deref`" => "`track_deref`";
 
     // Values and user types.

@@ -11,7 +11,7 @@ use crate::site::SiteKind;
 
 /// The version of the format this build reads and writes. Bumped on any incompatible
 /// change; a reader refuses every other version.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A whole `.borrowscope/type-info.json` file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +99,11 @@ pub struct Binding {
     pub declared_type: Option<String>,
     /// How the binding got its value.
     pub kind: InitializerKind,
+    /// The path of the user function or method that made the value, when the binding's
+    /// initializer calls one returning a `Box`, `Rc` or `Arc` (`kind` is then `box_new`,
+    /// `rc_new` or `arc_new`): `demo::make_rc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factory: Option<String>,
     /// The path of the enclosing function, e.g. `demo::shapes::Circle::area`.
     pub function: String,
     /// What the type implements; `None` when the type is unknown.

@@ -454,13 +454,12 @@ fn typed_events(exp: &Expander<'_>, name: &syn::Ident, guard: &syn::Ident, known
     let pointers = exp.has(Group::SmartPointers);
     let unsafe_ops = exp.has(Group::Unsafe);
     match known.kind {
-        K::RcNew | K::RcClone | K::PointerFactory if untracked && pointers && ty.starts_with("Rc<") => {
+        K::RcNew | K::RcClone if untracked && pointers && ty.starts_with("Rc<") => {
             vec![counted(if known.kind == K::RcClone { "RcClone" } else { "RcNew" })]
         }
-        K::ArcNew | K::ArcClone | K::PointerFactory if untracked && pointers && ty.starts_with("Arc<") => {
+        K::ArcNew | K::ArcClone if untracked && pointers && ty.starts_with("Arc<") => {
             vec![counted(if known.kind == K::ArcClone { "ArcClone" } else { "ArcNew" })]
         }
-        K::PointerFactory if untracked && pointers && ty.starts_with("Box<") => vec![event("BoxNew", 0)],
         K::WeakDowngrade if untracked && pointers && ty.starts_with("Weak<") => {
             vec![syn::parse_quote!(#guard.downgraded(#source, &#name);)]
         }

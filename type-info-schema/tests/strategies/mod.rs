@@ -22,9 +22,10 @@ fn resolved() -> impl Strategy<Value = ResolvedType> {
 }
 
 fn binding() -> impl Strategy<Value = Binding> {
-    (1..500u32, 1..200u32, text(), resolved(), prop::option::of(text()), prop::sample::select(InitializerKind::ALL), text(), facts())
-        .prop_map(|(line, column, name, ty, declared_type, kind, function, traits)| Binding {
-            line, column, name, ty, declared_type, kind, function, traits,
+    let position = (1..500u32, 1..200u32);
+    (position, text(), resolved(), prop::option::of(text()), prop::sample::select(InitializerKind::ALL), prop::option::of(text()), text(), facts())
+        .prop_map(|((line, column), name, ty, declared_type, kind, factory, function, traits)| Binding {
+            line, column, name, ty, declared_type, kind, factory, function, traits,
         })
 }
 
