@@ -333,6 +333,14 @@ impl Graph {
                     self.moves.push(Move { from, to: event.id, at: order });
                 }
             }
+            // The caller's binding receives a returned value: the destination of the move
+            // recorded where it was returned, a few moves back at most (the callee's last
+            // events and other threads' come between).
+            Op::Receive => {
+                if let Some(m) = self.moves.iter_mut().rev().take(4096).find(|m| m.to == 0 && m.from == arg) {
+                    m.to = event.id;
+                }
+            }
             Op::Borrow | Op::BorrowMut => {
                 // A borrow with no binding of its own (an argument, a field) is a temporary,
                 // not a variable.

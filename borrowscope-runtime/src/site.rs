@@ -108,6 +108,10 @@ ops! {
     /// A move. `id`: the destination (0: into a call or an expression); `arg`: the source
     /// (0 if unknown).
     Move = "move", false;
+    /// A value a traced function returned (the instance `arg`, recorded as moved into "a
+    /// call or an expression" at its `return` or tail) is bound by the caller's binding `id`:
+    /// the destination of that move.
+    Receive = "receive", false;
     /// A copy of a `Copy` value. `id`: the destination; `arg`: the source.
     Copy = "copy", false;
     /// A variable is dropped. `id`: the variable (0 when known only by name).

@@ -18,6 +18,9 @@ struct Figures {
     untracked: usize,
     orders_right: usize,
     orders: usize,
+    links_right: usize,
+    links_unknown: usize,
+    links: usize,
     wrong_lines: Vec<String>,
 }
 
@@ -44,6 +47,13 @@ fn run(dir: &Path) -> Figures {
                     figures.wrong_lines.push(line.to_owned());
                 }
             }
+        } else if line.starts_with("link ") {
+            figures.links += 1;
+            match line.rsplit(' ').next().unwrap_or_default() {
+                "right" => figures.links_right += 1,
+                "unknown" => figures.links_unknown += 1,
+                _ => figures.wrong_lines.push(line.to_owned()),
+            }
         } else if line.starts_with("order ") {
             figures.orders += 1;
             if verdict == "right" {
@@ -58,8 +68,10 @@ fn run(dir: &Path) -> Figures {
 
 fn report(mode: &str, f: &Figures) {
     println!(
-        "truth suite, {mode}: fates {} right / {} unknown / {} wrong ({} bindings not tracked); drop orders {}/{} right",
-        f.right, f.unknown, f.wrong, f.untracked, f.orders_right, f.orders
+        "truth suite, {mode}: fates {} right / {} unknown / {} wrong ({} bindings not tracked); drop orders {}/{} right; \
+         destinations {} right / {} unknown / {} wrong",
+        f.right, f.unknown, f.wrong, f.untracked, f.orders_right, f.orders, f.links_right, f.links_unknown,
+        f.links - f.links_right - f.links_unknown
     );
 }
 
@@ -78,6 +90,9 @@ fn every_recorded_fate_is_the_truth_with_and_without_type_info() {
         assert!(figures.right + figures.unknown + figures.untracked >= 80, "{mode}: the fixture lost bindings: {figures:?}");
         assert!(figures.wrong_lines.is_empty(), "{mode}: recorded wrong:\n{}", figures.wrong_lines.join("\n"));
     }
+    // With the file, every fate and every destination is told.
+    assert_eq!((typed.unknown, typed.links_unknown), (0, 0), "with type-info, something stayed unknown: {typed:?}");
+    assert!(typed.links >= 7, "the fixture lost its destinations: {typed:?}");
     // The file only ever turns "unknown" into the truth.
     assert!(typed.right > syntactic.right, "type-info told nothing more: {syntactic:?} vs {typed:?}");
     assert_eq!(typed.right + typed.unknown, syntactic.right + syntactic.unknown);

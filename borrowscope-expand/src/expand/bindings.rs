@@ -271,6 +271,8 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     // `&x` initializer is recorded as this binding's borrow below, not as a temporary one.
     // Sites name the initializer where the user wrote it, before it is rewritten.
     let init_span = init.expr.span();
+    // `let x = f(..)` / `let x = r.m(..)`: the value a traced `f` returns is linked to `x`.
+    let callee = if single && matches!(from, Origin::Other) { returning_call(&init.expr) } else { None };
     // Named before the initializer is expanded: a closure initializer names its binding as
     // the destination of what it captures.
     let guard_names: Vec<syn::Ident> = names.iter().map(|_| exp.ident("g")).collect();
@@ -315,8 +317,12 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         let site = exp.site(&text, "", kind, name.span());
         let constructor = guard_constructor(exp, &site);
         before.push(syn::parse_quote!(let #guard = #constructor;));
-        after.push(syn::parse_quote!(#guard.bind(&#name);));
-        copies.push(known.and_then(copies::analyzer_copies).unwrap_or(written));
+        let name_copies = known.and_then(copies::analyzer_copies).unwrap_or(written);
+        match &callee {
+            Some(callee) if name_copies != Copies::Yes => after.push(syn::parse_quote!(#guard.bind_returned(&#name, #callee);)),
+            _ => after.push(syn::parse_quote!(#guard.bind(&#name);)),
+        }
+        copies.push(name_copies);
         if let Some(known) = known {
             let source = source.as_ref().map_or(quote!(0), |g| quote!(#g.id()));
             after.extend(typed_events(exp, name, &guard, known, single && !syntactic, &source));
@@ -502,6 +508,28 @@ fn typed_events(exp: &Expander<'_>, name: &syn::Ident, guard: &syn::Ident, known
         K::ManuallyDropNew => vec![syn::parse_quote!(#guard.never_dropped();)],
         _ => Vec::new(),
     }
+}
+
+/// The name of the function or method an initializer calls, when the call itself is the
+/// initializer (`f(..)`, `path::f::<T>(..)`, `r.m(..)`); not a tuple struct or variant
+/// (`Point(..)`, `Some(..)`), whose name is capitalised.
+fn returning_call(init: &Expr) -> Option<String> {
+    let name = match init {
+        Expr::Call(call) => match &*call.func {
+            Expr::Path(p) if p.qself.is_none() || p.path.segments.len() > 1 => p.path.segments.last()?.ident.to_string(),
+            _ => return None,
+        },
+        Expr::MethodCall(call) => call.method.to_string(),
+        _ => return None,
+    };
+    // The commonest std methods, which no traced function of the user's is likely to share a
+    // name with: checking for a returned value after them would only cost time.
+    const STD: [&str; 24] = [
+        "clone", "unwrap", "expect", "len", "is_empty", "iter", "iter_mut", "into_iter", "collect", "to_string",
+        "to_owned", "as_ref", "as_mut", "lock", "borrow", "borrow_mut", "get", "get_mut", "map", "unwrap_or",
+        "unwrap_or_default", "unwrap_or_else", "cloned", "copied",
+    ];
+    (!name.starts_with(char::is_uppercase) && !STD.contains(&name.as_str())).then_some(name)
 }
 
 /// Whether an initializer spawns a thread: a call of `spawn`, possibly followed by

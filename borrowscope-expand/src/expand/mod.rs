@@ -122,6 +122,7 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     let mut expander = Expander::new(config, function.sig.ident.to_string());
     let mut prologue = expander.type_info_prologue(function.sig.ident.span());
     prologue.extend(expander.prologue(&function.sig));
+    expander.fn_block = true;
     expander.visit_block_mut(&mut function.block);
     let stmts = std::mem::take(&mut function.block.stmts);
     function.block.stmts = prologue.into_iter().chain(stmts).collect();
@@ -138,6 +139,24 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
         function.block.stmts.push(Stmt::Expr(gate, None));
     }
     function
+}
+
+/// Whether a function's return type may hold the value of one of its bindings, so that a
+/// returned binding can be linked to the caller's (`Frame`): not `()`, `!`, a reference, a
+/// raw pointer or a primitive, and not an `async fn` (whose body runs where it is polled).
+fn returns_owned(sig: &Signature) -> bool {
+    const PRIMITIVES: [&str; 17] =
+        ["bool", "char", "str", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32", "f64"];
+    let syn::ReturnType::Type(_, ty) = &sig.output else { return false };
+    if sig.asyncness.is_some() {
+        return false;
+    }
+    match &**ty {
+        syn::Type::Reference(_) | syn::Type::Ptr(_) | syn::Type::Never(_) => false,
+        syn::Type::Tuple(t) => !t.elems.is_empty(),
+        syn::Type::Path(p) => p.qself.is_some() || !p.path.get_ident().is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str())),
+        _ => true,
+    }
 }
 
 /// `{ stmts.. tail }`, built as syntax rather than parsed from tokens: a tail that starts
@@ -240,6 +259,12 @@ pub(crate) struct Expander<'a> {
     pub(crate) spawn_bound: bool,
     /// What the analyzer's type-info file says about this source file.
     pub(crate) types: FileTypes,
+    /// The function's name, when its return type may hold a binding's value (see
+    /// `returns_owned`) and the expression being expanded is not inside a closure or `async`
+    /// block: a binding returned from here is noted for the caller's binding.
+    pub(crate) returns: Option<String>,
+    /// Set until the function's own block is entered: its tail is the function's value.
+    fn_block: bool,
 }
 
 impl<'a> Expander<'a> {
@@ -258,6 +283,8 @@ impl<'a> Expander<'a> {
             closure_binding: None,
             spawn_bound: false,
             types: file_types(),
+            returns: None,
+            fn_block: false,
         }
     }
 
@@ -332,7 +359,9 @@ impl<'a> Expander<'a> {
         let later = std::mem::take(&mut self.later);
         let borrowed = std::mem::take(&mut self.borrowed);
         let spawn_bound = std::mem::take(&mut self.spawn_bound);
+        let returns = self.returns.take();
         let result = f(self);
+        self.returns = returns;
         self.spawn_bound = spawn_bound;
         self.borrowed = borrowed;
         self.later = later;
@@ -432,6 +461,12 @@ impl<'a> Expander<'a> {
                     #site, ::borrowscope_runtime::__private::Op::FnEnter, ::borrowscope_runtime::__private::Op::FnExit);
             });
         }
+        if self.has(Group::Ownership) && returns_owned(sig) {
+            // Opened first, so that it closes after every local is dropped.
+            let frame = self.ident("frame");
+            stmts.push(syn::parse_quote!(let #frame = ::borrowscope_runtime::__private::Frame::enter();));
+            self.returns = Some(sig.ident.to_string());
+        }
         if self.has(Group::Ownership) {
             stmts.extend(bindings::parameters(self, sig));
         }
@@ -443,6 +478,7 @@ impl VisitMut for Expander<'_> {
     fn visit_block_mut(&mut self, block: &mut Block) {
         // A block is never promoted: what is borrowed inside it is its own business.
         let borrowed = std::mem::take(&mut self.borrowed);
+        let fn_block = std::mem::take(&mut self.fn_block);
         self.scopes.push(Vec::new());
         let old = std::mem::take(&mut block.stmts);
         let laters = uses::later_uses(&old);
@@ -463,7 +499,7 @@ impl VisitMut for Expander<'_> {
                     self.visit_expr_mut(expr);
                     // A block's value moves out of it: its tail is a by-value use.
                     if index == last && semi.is_none() && self.has(Group::Ownership) {
-                        uses::by_value(self, expr);
+                        if fn_block { uses::returned(self, expr) } else { uses::by_value(self, expr) }
                     }
                     if let Some(slot) = attrs_mut(expr) {
                         slot.splice(0..0, attrs);

@@ -151,8 +151,14 @@ fn copy_probe(ident: &syn::Ident, call: TokenStream) -> TokenStream {
 /// binding used again later was not moved here, so it is left as written (and a `&mut`
 /// argument keeps its implicit reborrow).
 pub(crate) fn by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
+    by_value_use(exp, expr, false);
+}
+
+/// `by_value`; `leaves` when the use leaves the function (`return x`), so that it is the
+/// binding's last use on its path whatever follows it in the source.
+fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
     let Some((ident, guard, copies)) = tracked_path(exp, expr) else { return };
-    if used_later(exp, &ident.to_string()) {
+    if !leaves && used_later(exp, &ident.to_string()) {
         return;
     }
     let site = exp.site("", &ident.to_string(), "move", expr.span());
@@ -161,6 +167,23 @@ pub(crate) fn by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
         #record
         #ident
     });
+}
+
+/// A binding the function returns (its block's tail or `return x`, its last use on that
+/// path): a by-value use whose move, where the function's return type can hold it, is noted
+/// for the caller's binding (`Guard::returned`).
+pub(crate) fn returned(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Some(function) = exp.returns.clone() else { return by_value_use(exp, expr, true) };
+    match tracked_path(exp, expr) {
+        Some((ident, guard, Copies::No)) => {
+            let site = exp.site("", &ident.to_string(), "move", expr.span());
+            *expr = syn::parse_quote!({
+                #guard.returned(#site, #function);
+                #ident
+            });
+        }
+        _ => by_value_use(exp, expr, true),
+    }
 }
 
 /// What to record for a binding used as a method receiver (or `match` scrutinee) for the
