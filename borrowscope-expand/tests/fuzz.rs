@@ -183,8 +183,8 @@ fn mutate(stream: TokenStream, donor: &TokenStream, rng: &mut Rng) -> TokenStrea
         1 => trees.insert(i, trees[i].clone()),
         2 if i + 1 < trees.len() => trees.swap(i, i + 1),
         3 => {
-            let new = if ident.starts_with("r#") {
-                Ident::new_raw(&ident[2..], Span::call_site())
+            let new = if let Some(raw) = ident.strip_prefix("r#") {
+                Ident::new_raw(raw, Span::call_site())
             } else {
                 Ident::new(ident, Span::call_site())
             };

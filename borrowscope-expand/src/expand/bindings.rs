@@ -7,6 +7,7 @@ use quote::quote;
 use syn::spanned::Spanned;
 use syn::{Expr, FnArg, Local, Pat, Signature, Stmt};
 
+use super::vocabulary::{self, Record};
 use super::{Copies, Expander, Tracked, copies, uses};
 use crate::config::Group;
 
@@ -59,8 +60,9 @@ enum Origin {
     From(syn::Ident),
     /// `&x` / `&mut x` of a tracked binding.
     Borrow(syn::Ident, bool),
-    /// A smart pointer constructor, with the runtime operation and the source binding.
-    Pointer(TokenStream, PointerSource),
+    /// A smart pointer constructor: what it records, and the binding the new pointer comes
+    /// from (`Rc::clone(&a)`).
+    Pointer(Record, Option<syn::Ident>),
     /// A read through a place: `*r`, `a[i]`, `s.f` (the operation, the base's text, the field).
     Read(TokenStream, String, String),
     /// A closure: whether it is `move`, and the tracked bindings its body uses.
@@ -95,54 +97,6 @@ fn is_manually_drop(func: &Expr) -> bool {
     let Expr::Path(p) = func else { return false };
     let tail: Vec<String> = p.path.segments.iter().rev().take(2).map(|s| s.ident.to_string()).collect();
     tail == ["new", "ManuallyDrop"]
-}
-
-enum PointerSource {
-    None,
-    /// A counted pointer (`Rc`/`Arc`): the event carries the strong count.
-    Counted(Option<syn::Ident>),
-    /// `Rc::downgrade(&x)` / `Arc::downgrade(&x)`: the `Weak`'s type picks the operation and
-    /// the event carries the weak count.
-    Downgrade(Option<syn::Ident>),
-    /// `Box::into_raw(b)`: the event carries the pointer's address.
-    Address,
-}
-
-/// How a constructor's event is recorded.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Flavor {
-    Plain,
-    Counted,
-    Downgrade,
-    Address,
-}
-
-/// The operation for a constructor path such as `Rc::new` (the last two segments decide).
-fn pointer_op(path: &syn::Path) -> Option<(&'static str, Flavor)> {
-    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-    let tail: Vec<&str> = segments.iter().rev().take(2).rev().map(String::as_str).collect();
-    Some(match tail.as_slice() {
-        ["Rc", "new"] => ("RcNew", Flavor::Counted),
-        ["Rc", "clone"] => ("RcClone", Flavor::Counted),
-        ["Arc", "new"] => ("ArcNew", Flavor::Counted),
-        ["Arc", "clone"] => ("ArcClone", Flavor::Counted),
-        ["Rc" | "Arc", "downgrade"] => ("RcDowngrade", Flavor::Downgrade),
-        ["Box", "new"] => ("BoxNew", Flavor::Plain),
-        ["Box", "pin"] => ("BoxPin", Flavor::Plain),
-        ["Box", "from_raw"] => ("BoxFromRaw", Flavor::Plain),
-        ["Box", "into_raw"] => ("BoxIntoRaw", Flavor::Address),
-        ["RefCell", "new"] => ("RefCellNew", Flavor::Plain),
-        ["Cell", "new"] => ("CellNew", Flavor::Plain),
-        ["OnceCell", "new"] => ("OnceCellNew", Flavor::Plain),
-        ["OnceLock", "new"] => ("OnceLockNew", Flavor::Plain),
-        ["Pin", "new"] => ("PinNew", Flavor::Plain),
-        ["Weak", "new"] => ("WeakNew", Flavor::Plain),
-        ["MaybeUninit", "uninit"] => ("MaybeUninitUninit", Flavor::Plain),
-        ["MaybeUninit", "new"] => ("MaybeUninitNew", Flavor::Plain),
-        ["Cow", "Borrowed"] => ("CowBorrowed", Flavor::Plain),
-        ["Cow", "Owned"] => ("CowOwned", Flavor::Plain),
-        _ => return None,
-    })
 }
 
 /// The tracked binding an initializer takes its value from: `&x` as the first argument of a
@@ -225,62 +179,116 @@ fn origin(exp: &Expander<'_>, init: &Expr) -> Origin {
         Expr::Call(call) if exp.has(Group::Ownership) && is_manually_drop(&call.func) => Origin::NeverDropped,
         Expr::Call(call) if exp.has(Group::SmartPointers) => {
             let Expr::Path(callee) = &*call.func else { return Origin::Other };
-            let Some((op, flavor)) = pointer_op(&callee.path) else { return Origin::Other };
-            let op = syn::Ident::new(op, proc_macro2::Span::mixed_site());
+            let Some(kind) = vocabulary::constructor_path(&callee.path) else { return Origin::Other };
             // `Rc::clone(&a)`, `Rc::downgrade(&a)`: the new pointer comes from `a`.
-            let from = source_binding(exp, init);
-            let source = match flavor {
-                Flavor::Plain => PointerSource::None,
-                Flavor::Counted => PointerSource::Counted(from),
-                Flavor::Downgrade => PointerSource::Downgrade(from),
-                Flavor::Address => PointerSource::Address,
-            };
-            Origin::Pointer(quote!(#op), source)
+            Origin::Pointer(vocabulary::initializer(kind).record, source_binding(exp, init))
         }
         _ => Origin::Other,
     }
+}
+
+/// What a `let` is, read before its initializer is rewritten (a struct literal becomes a
+/// call, a moved binding a block).
+struct Let {
+    names: Vec<syn::Ident>,
+    /// The pattern is one name (`let x`, `let x: T`).
+    single: bool,
+    from: Origin,
+    union: Option<String>,
+    /// The guard of the binding the value comes from (`Rc::clone(&a)`, `a.upgrade()`).
+    source: Option<syn::Ident>,
+    /// `let inner = *boxed;`: the value moves out of the box unless it is `Copy`.
+    deref_of: Option<(syn::Ident, syn::Ident)>,
+    /// Whether syntax records the initializer's own event (`Rc::new(..)`, `x.clone()`).
+    syntactic: bool,
+    /// Who decides the copies, from the pattern and the initializer as written (a binding
+    /// copied from another has its type).
+    written: Copies,
+    /// The initializer where the user wrote it, for sites.
+    init_span: proc_macro2::Span,
+    /// `let x = f(..)` / `let x = r.m(..)`: the value a traced `f` returns is linked to `x`.
+    callee: Option<String>,
+    /// One guard per name, named before the initializer is expanded: a closure initializer
+    /// names its binding as the destination of what it captures.
+    guard_names: Vec<syn::Ident>,
 }
 
 /// Expands a `let`: returns the statements to put before and after it; the `let` itself is
 /// rewritten in place (its initializer expanded, a move probed, `else` recorded).
 pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Vec<Stmt>) {
     let names = pattern_names(&local.pat);
-    let Some(init) = &mut local.init else {
+    let Some(init) = &local.init else {
         // `let x;`: assigned later, perhaps on some paths only; not tracked.
         names.into_iter().for_each(|n| exp.declare(Tracked::untracked(n.to_string())));
         return (Vec::new(), Vec::new());
     };
-    let single = matches!(&local.pat, Pat::Ident(_) | Pat::Type(_)) && names.len() == 1;
+    let read = read_let(exp, &local.pat, &init.expr, names);
+    expand_initializer(exp, local, &read);
+    let (mut before, mut after, guards, copies) = creations(exp, &read);
+    if let (Some(Some(guard)), Some(name)) = (guards.first(), read.names.first()) {
+        let init = local.init.as_mut().map(|init| &mut *init.expr);
+        let (origin_before, origin_after) = record_origin(exp, &read, guard, name, init, &guards, copies.first().copied());
+        before.extend(origin_before);
+        after.extend(origin_after);
+    }
+    if let (Some((source, source_guard)), Some(Some(guard)), Some(name), Some(copies)) =
+        (&read.deref_of, guards.first(), read.names.first(), copies.first())
+    {
+        let site = exp.site(&name.to_string(), &format!("*{source}"), "move", read.init_span);
+        // The probe, if any, asks about the new binding: it has the moved value's type.
+        let record = uses::record_use(name, source_guard, *copies, &site, &quote!(#guard.id()));
+        after.push(syn::parse_quote!({ #record }));
+    }
+    if let Some(union) = &read.union {
+        read.names.iter().for_each(|n| exp.unions_in_scope.push((n.to_string(), union.clone())));
+    }
+    // The new bindings are in scope from the next statement on. One under `cfg` may not
+    // exist in this build, so later statements do not refer to its guard.
+    let conditional = local.attrs.iter().any(|a| a.path().is_ident("cfg"));
+    for ((name, guard), copies) in read.names.iter().zip(guards).zip(copies) {
+        exp.declare(Tracked { name: name.to_string(), guard: guard.filter(|_| !conditional), copies, level: 0 });
+    }
+    (before, after)
+}
+
+/// Reads what the `let` of `pat = init` is, before anything is rewritten.
+fn read_let(exp: &mut Expander<'_>, pat: &Pat, init: &Expr, names: Vec<syn::Ident>) -> Let {
+    let single = matches!(pat, Pat::Ident(_) | Pat::Type(_)) && names.len() == 1;
     let from = if single {
-        origin(exp, &init.expr)
-    } else if names.len() == 2 && exp.has(Group::Methods) && is_channel(&init.expr) {
+        origin(exp, init)
+    } else if names.len() == 2 && exp.has(Group::Methods) && is_channel(init) {
         Origin::Channel
     } else {
         Origin::Other
     };
-    // Read before the initializer is rewritten (a struct literal becomes a call).
-    let union = union_type(exp, &local.pat, &init.expr);
-    let source = if single { source_binding(exp, &init.expr).and_then(|s| exp.lookup(&s.to_string())) } else { None };
-    // `let inner = *boxed;`: the value moves out of the box unless it is `Copy`.
-    let deref_of = if single { deref_source(exp, &init.expr) } else { None };
     let syntactic = matches!(from, Origin::Pointer(..) | Origin::MethodClone(_));
-    // Decided before the initializer is rewritten, from the pattern and the initializer as
-    // written (a binding copied from another has its type).
-    let written = if single { copies::syntactic_copies(exp, &local.pat, &init.expr) } else { Copies::Unknown };
-    // The initializer runs before the new bindings exist: expand it in the outer scope. A
-    // `&x` initializer is recorded as this binding's borrow below, not as a temporary one.
-    // Sites name the initializer where the user wrote it, before it is rewritten.
-    let init_span = init.expr.span();
-    // `let x = f(..)` / `let x = r.m(..)`: the value a traced `f` returns is linked to `x`.
-    let callee = if single && matches!(from, Origin::Other) { returning_call(&init.expr) } else { None };
-    // Named before the initializer is expanded: a closure initializer names its binding as
-    // the destination of what it captures.
-    let guard_names: Vec<syn::Ident> = names.iter().map(|_| exp.ident("g")).collect();
-    if matches!(from, Origin::Closure(..)) && exp.config.tracks_name(&names[0].to_string()) {
-        exp.closure_binding = Some(guard_names[0].clone());
+    let callee = if single && matches!(from, Origin::Other) { returning_call(init) } else { None };
+    let guard_names = names.iter().map(|_| exp.ident("g")).collect();
+    Let {
+        union: union_type(exp, pat, init),
+        source: if single { source_binding(exp, init).and_then(|s| exp.lookup(&s.to_string())) } else { None },
+        deref_of: if single { deref_source(exp, init) } else { None },
+        written: if single { copies::syntactic_copies(exp, pat, init) } else { Copies::Unknown },
+        init_span: init.span(),
+        names,
+        single,
+        from,
+        syntactic,
+        callee,
+        guard_names,
     }
-    exp.spawn_bound = matches!(from, Origin::Spawn);
-    if !matches!(from, Origin::Borrow(..)) {
+}
+
+/// Expands the initializer and the `else` block of a `let-else`. The initializer runs before
+/// the new bindings exist: it is expanded in the outer scope. A `&x` initializer is recorded
+/// as this binding's borrow, not as a temporary one.
+fn expand_initializer(exp: &mut Expander<'_>, local: &mut Local, read: &Let) {
+    let Some(init) = &mut local.init else { return };
+    if matches!(read.from, Origin::Closure(..)) && exp.config.tracks_name(&read.names[0].to_string()) {
+        exp.closure_binding = Some(read.guard_names[0].clone());
+    }
+    exp.spawn_bound = matches!(read.from, Origin::Spawn);
+    if !matches!(read.from, Origin::Borrow(..)) {
         syn::visit_mut::VisitMut::visit_expr_mut(exp, &mut init.expr);
     }
     exp.closure_binding = None;
@@ -300,11 +308,14 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
             }
         }
     }
-    let mut before = Vec::new();
-    let mut after = Vec::new();
-    let mut guards = Vec::new();
-    let mut copies = Vec::new();
-    for (name, guard) in names.iter().zip(guard_names) {
+}
+
+/// Each name's guard (declared before the `let`) and creation (after it), with the events
+/// the analyzer's kind calls for; the guards (`None` for a name the filter leaves out) and
+/// who decides each binding's copies.
+fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<Option<syn::Ident>>, Vec<Copies>) {
+    let (mut before, mut after, mut guards, mut copies) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (name, guard) in read.names.iter().zip(&read.guard_names) {
         let text = name.to_string();
         if !exp.config.tracks_name(&text) {
             guards.push(None);
@@ -317,197 +328,156 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         let site = exp.site(&text, "", kind, name.span());
         let constructor = guard_constructor(exp, &site);
         before.push(syn::parse_quote!(let #guard = #constructor;));
-        let name_copies = known.and_then(copies::analyzer_copies).unwrap_or(written);
-        match &callee {
+        let name_copies = known.and_then(copies::analyzer_copies).unwrap_or(read.written);
+        match &read.callee {
             Some(callee) if name_copies != Copies::Yes => after.push(syn::parse_quote!(#guard.bind_returned(&#name, #callee);)),
             _ => after.push(syn::parse_quote!(#guard.bind(&#name);)),
         }
         copies.push(name_copies);
         if let Some(known) = known {
-            let source = source.as_ref().map_or(quote!(0), |g| quote!(#g.id()));
-            after.extend(typed_events(exp, name, &guard, known, single && !syntactic, &source));
+            let source = read.source.as_ref().map_or(quote!(0), |g| quote!(#g.id()));
+            after.extend(typed_events(exp, name, guard, known, read.single && !read.syntactic, &source));
         }
-        guards.push(Some(guard));
+        guards.push(Some(guard.clone()));
     }
-    if let (Some(Some(guard)), Some(name)) = (guards.first(), names.first()) {
-        match from {
-            // A source used again later was copied (or reborrowed): only a last use can move.
-            Origin::From(source) if !uses::used_later(exp, &source.to_string()) => {
-                if let Some((source_guard, source_copies)) = exp.tracked(&source.to_string()) {
-                    let site = exp.site(&name.to_string(), &source.to_string(), "move", init_span);
-                    let record = uses::record_use(&source, &source_guard, source_copies, &site, &quote!(#guard.id()));
-                    let source_expr = &init.expr;
-                    *init.expr = syn::parse_quote!({
-                        #record
-                        #source_expr
-                    });
-                }
+    (before, after, guards, copies)
+}
+
+/// What the initializer tells about the first binding (`name`, guard `guard`): a move or copy
+/// from another binding (rewriting `init` to record it), a borrow, a smart pointer, a read
+/// through a place, a closure and its captures, a clone, a spawn, a channel's two ends. Returns
+/// the statements to put before and after the `let`.
+fn record_origin(
+    exp: &mut Expander<'_>,
+    read: &Let,
+    guard: &syn::Ident,
+    name: &syn::Ident,
+    init: Option<&mut Expr>,
+    guards: &[Option<syn::Ident>],
+    copies: Option<Copies>,
+) -> (Vec<Stmt>, Vec<Stmt>) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    let init_span = read.init_span;
+    match &read.from {
+        // A source used again later was copied (or reborrowed): only a last use can move.
+        Origin::From(source) if !uses::used_later(exp, &source.to_string()) => {
+            if let (Some((source_guard, source_copies)), Some(init)) = (exp.tracked(&source.to_string()), init) {
+                let site = exp.site(&name.to_string(), &source.to_string(), "move", init_span);
+                let record = uses::record_use(source, &source_guard, source_copies, &site, &quote!(#guard.id()));
+                let source_expr = &*init;
+                *init = syn::parse_quote!({
+                    #record
+                    #source_expr
+                });
             }
-            // Used again later: with the analyzer's trait facts, a `Copy` value is a copy
-            // (a non-`Copy` one is a reborrow of a `&mut`, which is no copy).
-            Origin::From(source) if copies.first() == Some(&Copies::Yes) => {
-                if let Some(source_guard) = exp.lookup(&source.to_string()) {
-                    let site = exp.site(&name.to_string(), &source.to_string(), "copy", init_span);
-                    after.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::Copy, #guard.id(), #source_guard.id());));
-                }
-            }
-            Origin::Borrow(owner, mutable) => {
-                if let Some(owner_guard) = exp.lookup(&owner.to_string()) {
-                    after.push(syn::parse_quote!(#guard.borrows(&#owner_guard, #mutable);));
-                }
-            }
-            Origin::Pointer(op, PointerSource::Counted(source)) => {
-                let source = source.and_then(|s| exp.lookup(&s.to_string())).map_or(quote!(0), |g| quote!(#g.id()));
-                after.push(syn::parse_quote!(#guard.pointer(::borrowscope_runtime::__private::Op::#op, #source, &#name);));
-            }
-            Origin::Pointer(op, PointerSource::None) => {
-                after.push(syn::parse_quote!(#guard.event(::borrowscope_runtime::__private::Op::#op, 0);));
-            }
-            Origin::Pointer(_, PointerSource::Downgrade(source)) => {
-                let source = source.and_then(|s| exp.lookup(&s.to_string())).map_or(quote!(0), |g| quote!(#g.id()));
-                after.push(syn::parse_quote!(#guard.downgraded(#source, &#name);));
-            }
-            Origin::Pointer(op, PointerSource::Address) => {
-                after.push(syn::parse_quote!(#guard.address(::borrowscope_runtime::__private::Op::#op, &#name);));
-            }
-            Origin::Read(op, base, field) => {
-                let site = exp.site(&base, &field, "read", init_span);
-                after.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, #guard.id(), 0);));
-            }
-            Origin::Closure(is_move, captured) => {
-                let mode = if is_move { "move" } else { "ref" };
-                let create = exp.site(&name.to_string(), mode, "closure", init_span);
-                before.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#create, ::borrowscope_runtime::__private::Op::ClosureCreate, #guard.id(), 0);));
-                for var in captured {
-                    let Some(var_guard) = exp.lookup(&var.to_string()) else { continue };
-                    let site = exp.site(&var.to_string(), mode, "capture", var.span());
-                    // A `move` closure moves what is not `Copy` (its guard then records no
-                    // drop) and copies the rest, as the binding's `Copies` tells.
-                    // Whether it moves is recorded where the closure is made (`captures`).
-                    before.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::ClosureCapture, #guard.id(), #var_guard.id());));
-                }
-            }
-            Origin::MethodClone(source) => {
-                if let Some(source_guard) = exp.lookup(&source.to_string()) {
-                    after.push(shared(name, guard, quote!(#source_guard.id())));
-                }
-            }
-            // Any other initializer (an alias's constructor, a factory): the graph classifies
-            // the binding from the type its `New` event carries. Probing the type here could
-            // meet a type the compiler has not inferred yet (`let x = Default::default()`).
-            Origin::Spawn => after.push(syn::parse_quote!({
-                #[allow(unused_imports)]
-                use ::borrowscope_runtime::__private::{ViaSpawn as _, ViaNotSpawned as _};
-                (&::borrowscope_runtime::__private::Probe(&#name)).spawned(&#guard);
-            })),
-            Origin::Channel => {
-                // The event names the receiving end's instance, which later events can follow.
-                if let Some(Some(receiver_guard)) = guards.get(1) {
-                    after.push(syn::parse_quote!(#guard.event(::borrowscope_runtime::__private::Op::Channel, #receiver_guard.id());));
-                }
-            }
-            Origin::NeverDropped => after.push(syn::parse_quote!(#guard.never_dropped();)),
-            Origin::From(_) | Origin::Other => {}
         }
-    }
-    if let (Some((source, source_guard)), Some(Some(guard)), Some(name), Some(copies)) =
-        (deref_of, guards.first(), names.first(), copies.first())
-    {
-        let site = exp.site(&name.to_string(), &format!("*{source}"), "move", init_span);
-        // The probe, if any, asks about the new binding: it has the moved value's type.
-        let record = uses::record_use(name, &source_guard, *copies, &site, &quote!(#guard.id()));
-        after.push(syn::parse_quote!({ #record }));
-    }
-    if let Some(union) = union {
-        names.iter().for_each(|n| exp.unions_in_scope.push((n.to_string(), union.clone())));
-    }
-    // The new bindings are in scope from the next statement on. One under `cfg` may not
-    // exist in this build, so later statements do not refer to its guard.
-    let conditional = local.attrs.iter().any(|a| a.path().is_ident("cfg"));
-    for ((name, guard), copies) in names.iter().zip(guards).zip(copies) {
-        exp.declare(Tracked { name: name.to_string(), guard: guard.filter(|_| !conditional), copies, level: 0 });
+        // Used again later: with the analyzer's trait facts, a `Copy` value is a copy
+        // (a non-`Copy` one is a reborrow of a `&mut`, which is no copy).
+        Origin::From(source) if copies == Some(Copies::Yes) => {
+            if let Some(source_guard) = exp.lookup(&source.to_string()) {
+                let site = exp.site(&name.to_string(), &source.to_string(), "copy", init_span);
+                after.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::Copy, #guard.id(), #source_guard.id());));
+            }
+        }
+        Origin::Borrow(owner, mutable) => {
+            if let Some(owner_guard) = exp.lookup(&owner.to_string()) {
+                after.push(syn::parse_quote!(#guard.borrows(&#owner_guard, #mutable);));
+            }
+        }
+        Origin::Pointer(record, source) => {
+            let source = source.as_ref().and_then(|s| exp.lookup(&s.to_string())).map_or(quote!(0), |g| quote!(#g.id()));
+            after.extend(self::record(guard, name, *record, &source));
+        }
+        Origin::Read(op, base, field) => {
+            let site = exp.site(base, field, "read", init_span);
+            after.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, #guard.id(), 0);));
+        }
+        Origin::Closure(is_move, captured) => {
+            let mode = if *is_move { "move" } else { "ref" };
+            let create = exp.site(&name.to_string(), mode, "closure", init_span);
+            before.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#create, ::borrowscope_runtime::__private::Op::ClosureCreate, #guard.id(), 0);));
+            for var in captured {
+                let Some(var_guard) = exp.lookup(&var.to_string()) else { continue };
+                let site = exp.site(&var.to_string(), mode, "capture", var.span());
+                // Whether it moves is recorded where the closure is made (`captures`).
+                before.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::ClosureCapture, #guard.id(), #var_guard.id());));
+            }
+        }
+        Origin::MethodClone(source) => {
+            if let Some(source_guard) = exp.lookup(&source.to_string()) {
+                after.push(shared(name, guard, quote!(#source_guard.id())));
+            }
+        }
+        Origin::Spawn => after.push(syn::parse_quote!({
+            #[allow(unused_imports)]
+            use ::borrowscope_runtime::__private::{ViaSpawn as _, ViaNotSpawned as _};
+            (&::borrowscope_runtime::__private::Probe(&#name)).spawned(&#guard);
+        })),
+        Origin::Channel => {
+            // The event names the receiving end's instance, which later events can follow.
+            if let Some(Some(receiver_guard)) = guards.get(1) {
+                after.push(syn::parse_quote!(#guard.event(::borrowscope_runtime::__private::Op::Channel, #receiver_guard.id());));
+            }
+        }
+        Origin::NeverDropped => after.push(syn::parse_quote!(#guard.never_dropped();)),
+        // Any other initializer (an alias's constructor, a factory): the graph classifies the
+        // binding from the type its `New` event carries. Probing the type here could meet a
+        // type the compiler has not inferred yet (`let x = Default::default()`).
+        Origin::From(_) | Origin::Other => {}
     }
     (before, after)
 }
 
-/// The events the analyzer's classification of a binding calls for, beyond its creation, so
-/// that every initializer kind records its documented event: a pointer event with its counts
-/// for an `Rc`/`Arc`/`Weak` made through an alias, a factory or a conversion, the event of a
+/// The events the analyzer's classification of a binding calls for, beyond its creation, as
+/// `vocabulary::initializer` tells for its kind: a pointer event with its counts for an
+/// `Rc`/`Arc`/`Weak` made through an alias, a factory or a conversion, the event of a
 /// constructor reached through an alias (`untracked`: syntax recorded no event of its own),
 /// the result of a `weak.upgrade()`, a `transmute`, the release of a lock or `RefCell` guard
 /// before its drop, no drop at all for a `ManuallyDrop`. `source` is the id of the binding
 /// the value came from (0 if none). Only emitted when the file's hash matched, so the types
 /// the calls need are the types the code has.
 fn typed_events(exp: &Expander<'_>, name: &syn::Ident, guard: &syn::Ident, known: &type_info_schema::Binding, untracked: bool, source: &TokenStream) -> Vec<Stmt> {
-    use type_info_schema::{InitializerKind as K, ResolvedType};
+    use type_info_schema::ResolvedType;
     let ty = match &known.ty {
         ResolvedType::Known(ty) => ty.as_str(),
         ResolvedType::Unknown { .. } => return Vec::new(),
     };
-    let op = |op: &str| syn::Ident::new(op, proc_macro2::Span::mixed_site());
-    let counted = |name_op: &str| -> Stmt {
-        let op = op(name_op);
-        syn::parse_quote!(#guard.pointer(::borrowscope_runtime::__private::Op::#op, #source, &#name);)
-    };
-    let event = |name_op: &str, arg: u64| -> Stmt {
-        let op = op(name_op);
-        syn::parse_quote!(#guard.event(::borrowscope_runtime::__private::Op::#op, #arg);)
-    };
-    let releases = |name_op: &str| -> Stmt {
-        let op = op(name_op);
-        syn::parse_quote!(#guard.releases(::borrowscope_runtime::__private::Op::#op);)
-    };
-    let pointers = exp.has(Group::SmartPointers);
-    let unsafe_ops = exp.has(Group::Unsafe);
-    match known.kind {
-        K::RcNew | K::RcClone if untracked && pointers && ty.starts_with("Rc<") => {
-            vec![counted(if known.kind == K::RcClone { "RcClone" } else { "RcNew" })]
-        }
-        K::ArcNew | K::ArcClone if untracked && pointers && ty.starts_with("Arc<") => {
-            vec![counted(if known.kind == K::ArcClone { "ArcClone" } else { "ArcNew" })]
-        }
-        K::WeakDowngrade if untracked && pointers && ty.starts_with("Weak<") => {
-            vec![syn::parse_quote!(#guard.downgraded(#source, &#name);)]
-        }
-        K::WeakClone if untracked && pointers && ty.starts_with("Weak<") => {
-            vec![syn::parse_quote!(#guard.weak_cloned(#source, &#name);)]
-        }
-        K::WeakUpgrade if pointers && (ty.starts_with("Option<Rc<") || ty.starts_with("Option<Arc<")) => {
-            vec![syn::parse_quote!(#guard.upgraded(#source, &#name);)]
-        }
-        K::BoxIntoRaw if untracked && unsafe_ops && ty.starts_with("*mut ") => {
-            vec![syn::parse_quote!(#guard.address(::borrowscope_runtime::__private::Op::BoxIntoRaw, &#name);)]
-        }
-        K::Transmute if unsafe_ops => vec![event("Transmute", 0)],
-        // A constructor reached through an alias or a renaming import.
-        K::BoxNew | K::BoxPin | K::BoxFromRaw | K::WeakNew | K::PinNew | K::CowBorrowed | K::CowOwned | K::RefCellNew
-        | K::CellNew | K::OnceCellNew | K::OnceLockNew | K::MaybeUninitUninit | K::MaybeUninitNew
-            if untracked && pointers =>
-        {
-            let name_op = match known.kind {
-                K::BoxNew => "BoxNew",
-                K::BoxPin => "BoxPin",
-                K::BoxFromRaw => "BoxFromRaw",
-                K::WeakNew => "WeakNew",
-                K::PinNew => "PinNew",
-                K::CowBorrowed => "CowBorrowed",
-                K::CowOwned => "CowOwned",
-                K::RefCellNew => "RefCellNew",
-                K::CellNew => "CellNew",
-                K::OnceCellNew => "OnceCellNew",
-                K::OnceLockNew => "OnceLockNew",
-                K::MaybeUninitUninit => "MaybeUninitUninit",
-                _ => "MaybeUninitNew",
-            };
-            vec![event(name_op, 0)]
-        }
-        // The lock itself was recorded at the call (`lock`, `read`, `write`); its guard
-        // releases it when it drops.
-        K::MutexLock | K::RwLockRead | K::RwLockWrite if exp.has(Group::Methods) => vec![releases("LockRelease")],
-        K::RefCellBorrow | K::RefCellBorrowMut if pointers => vec![releases("RefCellBorrowEnd")],
-        K::ManuallyDropNew => vec![syn::parse_quote!(#guard.never_dropped();)],
-        _ => Vec::new(),
+    let typed = vocabulary::initializer(known.kind);
+    let applies = typed.group.is_none_or(|group| exp.has(group))
+        && (untracked || !typed.untracked_only)
+        && (typed.types.is_empty() || typed.types.iter().any(|prefix| ty.starts_with(prefix)));
+    if !applies {
+        return Vec::new();
     }
+    record(guard, name, typed.record, source).into_iter().collect()
+}
+
+/// The statement that records `record` for the binding `name` (guard `guard`), whose value
+/// came from the instance `source`; `None` for a plain creation.
+fn record(guard: &syn::Ident, name: &syn::Ident, record: Record, source: &TokenStream) -> Option<Stmt> {
+    Some(match record {
+        Record::Creation => return None,
+        Record::Counted(op) => {
+            let op = op.path();
+            syn::parse_quote!(#guard.pointer(#op, #source, &#name);)
+        }
+        Record::Downgraded => syn::parse_quote!(#guard.downgraded(#source, &#name);),
+        Record::WeakCloned => syn::parse_quote!(#guard.weak_cloned(#source, &#name);),
+        Record::Upgraded => syn::parse_quote!(#guard.upgraded(#source, &#name);),
+        Record::Event(op) => {
+            let op = op.path();
+            syn::parse_quote!(#guard.event(#op, 0);)
+        }
+        Record::Address(op) => {
+            let op = op.path();
+            syn::parse_quote!(#guard.address(#op, &#name);)
+        }
+        Record::ReleasedBy(op) => {
+            let op = op.path();
+            syn::parse_quote!(#guard.releases(#op);)
+        }
+        Record::NeverDropped => syn::parse_quote!(#guard.never_dropped();),
+    })
 }
 
 /// The name of the function or method an initializer calls, when the call itself is the

@@ -151,13 +151,13 @@ fn record_captures(
         let ident = syn::Ident::new(&name, body.span());
         if !analyzed.is_empty() {
             // A binding it does not capture (only shadowed inside, say) has no use.
-            match analyzed.iter().find(|u| u.name == name).map(|u| u.kind) {
-                Some(type_info_schema::UseKind::Move) => {
+            match analyzed.iter().find(|u| u.name == name).map(|u| super::vocabulary::use_fate(u.kind)) {
+                Some(super::vocabulary::Fate::Moves) => {
                     let site = exp.site(&name, "move", "capture", span);
                     records.push(uses::record_use(&ident, &guard, super::Copies::No, &site, to));
                 }
-                Some(type_info_schema::UseKind::Unknown) => records.push(quote!(#guard.maybe_moved();)),
-                _ => {}
+                Some(super::vocabulary::Fate::Unknown) => records.push(quote!(#guard.maybe_moved();)),
+                Some(super::vocabulary::Fate::Stays) | None => {}
             }
             continue;
         }

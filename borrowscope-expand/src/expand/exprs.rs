@@ -9,9 +9,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{BinOp, Block, Expr};
+use syn::{BinOp, Block, Expr, Stmt};
 
-use super::{Expander, captures, promote, uses};
+use super::{Expander, captures, promote, uses, vocabulary};
 use crate::config::Group;
 
 /// Expands `expr` if this module handles it; returns whether it did (children included).
@@ -153,9 +153,9 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             if let Some(known) = typed {
                 let (union, field) = known.target.split_once('.').unwrap_or((&known.target, ""));
                 let site = exp.site(union, field, "union_field", f.span());
-                exp.before_statement(syn::parse_quote!(
-                    ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::UnionFieldAccess, 0, 0);
-                ));
+                if let Some(stmt) = site_event(exp, known.kind, site) {
+                    exp.before_statement(stmt);
+                }
             } else {
                 union_field(exp, f);
             }
@@ -219,24 +219,23 @@ fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
         _ => None,
     };
     let callee_span = call.func.span();
-    let site_kind = exp.position(call.func.span()).map(|(l, c)| exp.types.sites(l, c)).unwrap_or_default().iter().find_map(|s| match s.kind {
-        type_info_schema::SiteKind::FfiCall => Some("FfiCall"),
-        type_info_schema::SiteKind::UnsafeFnCall => Some("UnsafeFnCall"),
+    let site_op = exp.position(call.func.span()).map(|(l, c)| exp.types.sites(l, c)).unwrap_or_default().iter().find_map(|s| match s.kind {
+        type_info_schema::SiteKind::FfiCall | type_info_schema::SiteKind::UnsafeFnCall => vocabulary::site(s.kind),
         _ => None,
     });
-    match callee {
+    let site_op = site_op.filter(|(_, _, group)| exp.has(*group)).map(|(op, _, _)| op);
+    match (callee, site_op) {
         // The analyzer saw an FFI or `unsafe fn` callee: no declaration needed.
-        Some(callee) if site_kind.is_some() && exp.has(Group::Unsafe) => {
-            let op = syn::Ident::new(site_kind.unwrap_or_default(), proc_macro2::Span::mixed_site());
+        (Some(callee), Some(op)) => {
             let site = exp.site(&callee, "", "call", call.func.span());
-            before_call(call, site, quote!(#op));
+            before_call(call, site, op.name());
         }
-        Some(callee) if exp.config.ffi.contains(&callee) => {
+        (Some(callee), None) if exp.config.ffi.contains(&callee) => {
             let site = exp.site(&callee, "", "ffi_call", call.func.span());
             before_call(call, site, quote!(FfiCall));
         }
-        Some(callee) if callee == "spawn" && thread_path(&call.func) => spawn_anywhere(exp, expr, callee_span),
-        Some(callee) if exp.unsafe_depth > 0 => {
+        (Some(callee), None) if callee == "spawn" && thread_path(&call.func) => spawn_anywhere(exp, expr, callee_span),
+        (Some(callee), None) if exp.unsafe_depth > 0 => {
             let message = format!("`{callee}` is called in an `unsafe` block and may be an FFI or `unsafe fn` call, which syntax cannot tell; declare it with `ffi = [\"{callee}\"]` to track it, or run borrowscope-analyzer");
             exp.warn(call.func.span(), &message);
         }
@@ -373,12 +372,20 @@ fn binary(exp: &mut Expander<'_>, expr: &mut Expr) {
 fn raw_deref(exp: &mut Expander<'_>, u: &syn::ExprUnary) {
     let syn::UnOp::Deref(star) = u.op else { return };
     let typed = exp.position(star.span).and_then(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::RawPtrDeref));
-    if typed.is_some() && exp.has(Group::Unsafe) {
+    if let Some(known) = typed {
         let site = exp.site(&uses::text(&u.expr), "", "raw_ptr_deref", u.span());
-        exp.before_statement(syn::parse_quote!(
-            ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::RawPtrDeref, 0, 0);
-        ));
+        if let Some(stmt) = site_event(exp, known.kind, site) {
+            exp.before_statement(stmt);
+        }
     }
+}
+
+/// The statement recording the event of a site the analyzer found (`vocabulary::site`), if
+/// its kind records one where it is and its group is enabled.
+fn site_event(exp: &Expander<'_>, kind: type_info_schema::SiteKind, site: TokenStream) -> Option<Stmt> {
+    let (op, arg, group) = vocabulary::site(kind)?;
+    let op = op.path();
+    exp.has(group).then(|| syn::parse_quote!(::borrowscope_runtime::__private::event(#site, #op, 0, #arg);))
 }
 
 /// The left side of an assignment: the place itself is never rewritten, but the values it
@@ -457,30 +464,26 @@ fn is_place(expr: &Expr) -> bool {
 /// statement; returns whether there was one.
 fn record_typed_path(exp: &mut Expander<'_>, path: &syn::ExprPath) -> bool {
     let Some((op, arg, name)) = typed_path(exp, path) else { return false };
-    let site = if op == "ConstEval" {
+    let site = if op == vocabulary::CONST_EVAL {
         exp.site(&name, "", "const", path.span())
     } else {
         exp.site(&name, if arg == 1 { "write" } else { "read" }, "static", path.span())
     };
+    let op = op.path();
     exp.before_statement(syn::parse_quote!(
-        ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, #arg);
+        ::borrowscope_runtime::__private::event(#site, #op, 0, #arg);
     ));
     true
 }
 
 /// A static read or write, or a const use, that the analyzer recorded at this path: the
 /// operation, its argument (1 for a write) and the name.
-fn typed_path(exp: &Expander<'_>, path: &syn::ExprPath) -> Option<(syn::Ident, u64, String)> {
+fn typed_path(exp: &Expander<'_>, path: &syn::ExprPath) -> Option<(vocabulary::Op, u64, String)> {
     use type_info_schema::SiteKind;
     let (line, column) = exp.position(path.span())?;
     let site = exp.types.sites(line, column).iter().find(|s| matches!(s.kind, SiteKind::StaticRead | SiteKind::StaticWrite | SiteKind::ConstUse))?;
-    let (op, arg) = match site.kind {
-        SiteKind::StaticRead if exp.has(Group::Unsafe) => ("StaticAccess", 0),
-        SiteKind::StaticWrite if exp.has(Group::Unsafe) => ("StaticAccess", 1),
-        SiteKind::ConstUse if exp.has(Group::Expressions) => ("ConstEval", 0),
-        _ => return None,
-    };
-    Some((syn::Ident::new(op, proc_macro2::Span::mixed_site()), arg, site.target.clone()))
+    let (op, arg, group) = vocabulary::site(site.kind)?;
+    exp.has(group).then(|| (op, arg, site.target.clone()))
 }
 
 /// Notes the left side of `=` or `op=` when it is a declared static (a write) or a declared

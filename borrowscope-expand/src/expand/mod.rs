@@ -14,6 +14,7 @@ mod promote;
 #[cfg(test)]
 mod snapshots;
 mod uses;
+mod vocabulary;
 
 use std::collections::HashSet;
 

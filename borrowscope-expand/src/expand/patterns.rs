@@ -55,10 +55,13 @@ fn binding_names(pat: &Pat) -> Vec<syn::Ident> {
 
 fn constant_like(pat: &Pat, out: &mut Vec<syn::Ident>) {
     match pat {
-        Pat::Ident(p) if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() => {
-            if p.ident.to_string().starts_with(|c: char| c.is_uppercase()) {
-                out.push(p.ident.clone());
-            }
+        Pat::Ident(p)
+            if p.by_ref.is_none()
+                && p.mutability.is_none()
+                && p.subpat.is_none()
+                && p.ident.to_string().starts_with(|c: char| c.is_uppercase()) =>
+        {
+            out.push(p.ident.clone());
         }
         Pat::Ident(p) => {
             if let Some((_, sub)) = &p.subpat {

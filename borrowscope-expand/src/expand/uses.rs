@@ -10,6 +10,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Stmt};
 
+use super::vocabulary::{self, Fate};
 use super::{Copies, Expander};
 
 /// The single-identifier paths a statement uses, and every identifier inside its macro
@@ -206,38 +207,42 @@ pub(crate) fn maybe_moved(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream
 /// analyzer's use, where it resolved the method (a move, or nothing for a copy or a borrow),
 /// and otherwise what `maybe_moved` says.
 pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
-    use type_info_schema::UseKind;
     let (ident, guard, _) = tracked_path(exp, expr)?;
     if used_later(exp, &ident.to_string()) {
         return None;
     }
-    match exp.position(ident.span()).and_then(|(line, column)| exp.types.use_kind(line, column)) {
-        Some(UseKind::Move) => {
+    match analyzed_fate(exp, &ident) {
+        Some(Fate::Moves) => {
             let site = exp.site("", &ident.to_string(), "move", ident.span());
             Some(quote!(#guard.moved(#site, 0)))
         }
-        Some(UseKind::Copy | UseKind::SharedBorrow | UseKind::MutableBorrow) => None,
-        Some(UseKind::Unknown) | None => maybe_moved(exp, expr),
+        Some(Fate::Stays) => None,
+        Some(Fate::Unknown) | None => maybe_moved(exp, expr),
     }
+}
+
+/// What the analyzer's use at `ident` (a binding's name where it is used) does to it.
+fn analyzed_fate(exp: &Expander<'_>, ident: &syn::Ident) -> Option<Fate> {
+    let (line, column) = exp.position(ident.span())?;
+    exp.types.use_kind(line, column).map(vocabulary::use_fate)
 }
 
 /// What to record for a binding called as a function for the last time (`f()`): a `Copy`
 /// callable (a function pointer) stays; any other may have been consumed (`FnOnce`) or only
 /// borrowed (`Fn`, `FnMut`), so its end is unknown.
 pub(crate) fn called(exp: &Expander<'_>, callee: &Expr) -> Option<Called> {
-    use type_info_schema::UseKind;
     let (ident, guard, copies) = tracked_path(exp, callee)?;
     if used_later(exp, &ident.to_string()) || copies == Copies::Yes {
         return None;
     }
     // The analyzer knows the closure's kind: an `FnOnce` one is consumed by the call.
-    match exp.position(ident.span()).and_then(|(line, column)| exp.types.use_kind(line, column)) {
-        Some(UseKind::Move) => {
+    match analyzed_fate(exp, &ident) {
+        Some(Fate::Moves) => {
             let site = exp.site("", &ident.to_string(), "move", ident.span());
             Some(Called::Consumed(quote!(#guard.moved(#site, 0))))
         }
-        Some(UseKind::Copy | UseKind::SharedBorrow | UseKind::MutableBorrow) => None,
-        Some(UseKind::Unknown) | None => Some(Called::Unknown(quote!(#guard.maybe_moved()))),
+        Some(Fate::Stays) => None,
+        Some(Fate::Unknown) | None => Some(Called::Unknown(quote!(#guard.maybe_moved()))),
     }
 }
 
