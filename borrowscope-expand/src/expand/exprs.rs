@@ -22,172 +22,209 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
     match expr {
         Expr::Call(_) => call(exp, expr),
         Expr::MethodCall(_) => method_call(exp, expr),
-        Expr::Struct(s) => {
-            visit_mut::visit_expr_struct_mut(exp, s);
-            for field in &mut s.fields {
-                uses::by_value(exp, &mut field.expr);
-                // `S { x }` prints only the member: a rewritten value needs `x: ..`.
-                if !matches!(field.expr, Expr::Path(_)) {
-                    field.colon_token.get_or_insert_with(Default::default);
-                }
-            }
-            if exp.has(Group::Expressions) && s.rest.is_none() && !keep {
-                let name = s.path.segments.last().map(|seg| seg.ident.to_string()).unwrap_or_default();
-                let site = exp.site(&name, "", "struct", s.path.span());
-                pass(expr, site, quote!(StructCreate), 0);
-            }
-        }
-        Expr::Tuple(t) => {
-            visit_mut::visit_expr_tuple_mut(exp, t);
-            t.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
-            let len = t.elems.len() as u64;
-            if exp.has(Group::Expressions) && len > 0 && !keep {
-                let site = exp.site("", "", "tuple", t.span());
-                pass(expr, site, quote!(TupleCreate), len);
-            }
-        }
-        Expr::Array(a) => {
-            visit_mut::visit_expr_array_mut(exp, a);
-            a.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
-            let len = a.elems.len() as u64;
-            if exp.has(Group::Expressions) && !keep {
-                let site = exp.site("", "", "array", a.span());
-                pass(expr, site, quote!(ArrayCreate), len);
-            }
-        }
-        Expr::Repeat(r) => {
-            // The length is a constant expression: left as written. The operand is copied
-            // or is a constant, which a call would stop being.
-            exp.borrowing(|exp| exp.visit_expr_mut(&mut r.expr));
-            if exp.has(Group::Expressions) && !keep {
-                let site = exp.site("", "", "array", r.span());
-                let len = r.len.clone();
-                let original = &*expr;
-                *expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
-                    #site, ::borrowscope_runtime::__private::Op::ArrayCreate, 0, (#len) as u64, #original));
-            }
-        }
-        Expr::Range(r) => {
-            visit_mut::visit_expr_range_mut(exp, r);
-            if exp.has(Group::Expressions) && !keep {
-                let kind = match (&r.start, &r.end, &r.limits) {
-                    (_, _, syn::RangeLimits::Closed(_)) if r.start.is_none() => "RangeToInclusive",
-                    (_, _, syn::RangeLimits::Closed(_)) => "RangeInclusive",
-                    (Some(_), Some(_), _) => "Range",
-                    (Some(_), None, _) => "RangeFrom",
-                    (None, Some(_), _) => "RangeTo",
-                    (None, None, _) => "RangeFull",
-                };
-                let site = exp.site("", kind, "range", r.span());
-                pass(expr, site, quote!(Range), 0);
-            }
-        }
-        Expr::Cast(c) => {
-            // The label and location are the expression as written, taken before rewriting.
-            let (from, span) = (uses::text(&c.expr), c.span());
-            exp.visit_expr_mut(&mut c.expr);
-            let to = uses::text(&c.ty);
-            if keep {
-                // A constant, or a cast of a temporary's address whose life the `let` extends.
-            } else if matches!(&*c.ty, syn::Type::Ptr(_)) {
-                if exp.has(Group::Unsafe) {
-                    let site = exp.site(&from, &to, "raw_ptr", span);
-                    let original = &*expr;
-                    *expr = syn::parse_quote!(::borrowscope_runtime::__private::raw_ptr(#site, #original));
-                }
-            } else if exp.has(Group::Expressions) {
-                let site = exp.site("", &to, "cast", span);
-                pass(expr, site, quote!(TypeCast), 0);
-            }
-        }
+        Expr::Struct(_) => struct_literal(exp, expr, keep),
+        Expr::Tuple(_) => tuple(exp, expr, keep),
+        Expr::Array(_) => array(exp, expr, keep),
+        Expr::Repeat(_) => repeat(exp, expr, keep),
+        Expr::Range(_) => range(exp, expr, keep),
+        Expr::Cast(_) => cast(exp, expr, keep),
         Expr::Closure(_) => captures::closure(exp, expr),
         Expr::Async(_) => captures::async_block(exp, expr),
-        Expr::Unsafe(u) => {
-            exp.unsafe_depth += 1;
-            exp.visit_block_mut(&mut u.block);
-            exp.unsafe_depth -= 1;
-            if exp.has(Group::Unsafe) {
-                let site = exp.site("", "", "unsafe", u.unsafe_token.span);
-                open_span(exp, &mut u.block, site, quote!(UnsafeBlockEnter), quote!(UnsafeBlockExit));
-            }
-        }
-        Expr::Await(a) => {
-            exp.visit_expr_mut(&mut a.base);
-            if exp.has(Group::Async) {
-                let name = uses::text(&a.base);
-                let start = exp.site(&name, "", "await", a.await_token.span);
-                let end = exp.site(&name, "", "await", a.await_token.span);
-                let base = &a.base;
-                *a.base = syn::parse_quote!(::borrowscope_runtime::__private::pass(
-                    #start, ::borrowscope_runtime::__private::Op::AwaitStart, 0, 0, #base));
-                pass(expr, end, quote!(AwaitEnd), 0);
-            }
-        }
+        Expr::Unsafe(_) => unsafe_block(exp, expr),
+        Expr::Await(_) => await_(exp, expr),
         Expr::Assign(_) => assign(exp, expr),
         Expr::Binary(_) => binary(exp, expr),
-        // A read of a static the user declared (`statics = [..]`): recorded before the
-        // statement, since a static is a place and must not be wrapped.
-        Expr::Path(p) => {
-            if record_typed_path(exp, p) {
-                // The analyzer's site told what this path is.
-            } else if let Some(name) = declared_static(exp, &p.path) {
-                let site = exp.site(&name, "read", "static", p.span());
-                exp.before_statement(static_access(site, false));
-            } else if let Some(last) = p.path.segments.last().map(|s| s.ident.to_string())
-                && last.len() > 1
-                && last.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-                && exp.lookup(&last).is_none()
-            {
-                let message = format!("`{last}` may be a `static` or a `const`, which syntax cannot tell; declare it with `statics = [\"{last}\"]` to track its accesses, or run borrowscope-analyzer");
-                exp.warn(p.span(), &message);
-            }
-        }
-        // A union field the user declared (`unions = [..]`), read or written.
-        Expr::Field(f) => {
-            exp.visit_expr_mut(&mut f.base);
-            let position = match &f.member {
-                syn::Member::Named(ident) => exp.position(ident.span()),
-                syn::Member::Unnamed(index) => exp.position(index.span),
-            };
-            let typed = position.and_then(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::UnionFieldAccess));
-            if let Some(known) = typed {
-                let (union, field) = known.target.split_once('.').unwrap_or((&known.target, ""));
-                let site = exp.site(union, field, "union_field", f.span());
-                if let Some(stmt) = site_event(exp, known.kind, site) {
-                    exp.before_statement(stmt);
-                }
-            } else {
-                union_field(exp, f);
-            }
-        }
+        Expr::Path(_) => path(exp, expr),
+        Expr::Field(_) => field(exp, expr),
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
             exp.visit_expr_mut(&mut u.expr);
             raw_deref(exp, u);
         }
-        // `&x` / `&mut x` of a tracked binding outside a `let` (an argument, a field...): a
-        // borrow with no binding of its own. Passed through a call, so deref coercions and
-        // reborrows still happen where the reference is used.
-        Expr::Reference(r) => {
-            exp.borrowing(|exp| exp.visit_expr_mut(&mut r.expr));
-            let owner = match &*r.expr {
-                Expr::Path(p) if p.qself.is_none() => p.path.get_ident().and_then(|i| exp.lookup(&i.to_string()).map(|g| (i.clone(), g))),
-                _ => None,
-            };
-            if let Some((name, guard)) = owner
-                && exp.has(Group::Ownership)
-            {
-                let op = if r.mutability.is_some() { quote!(BorrowMut) } else { quote!(Borrow) };
-                let site = exp.site("", &name.to_string(), "borrow", r.span());
-                let original = &*expr;
-                *expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
-                    #site, ::borrowscope_runtime::__private::Op::#op, 0, #guard.id(), #original));
-            }
-        }
+        Expr::Reference(_) => reference(exp, expr),
         // Constant blocks stay constant.
         Expr::Const(_) => {}
         _ => return false,
     }
     true
+}
+/// A struct literal: its fields are by-value uses; the value is recorded as created unless it may be a promoted constant.
+fn struct_literal(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
+    let Expr::Struct(s) = expr else { return };
+    visit_mut::visit_expr_struct_mut(exp, s);
+    for field in &mut s.fields {
+        uses::by_value(exp, &mut field.expr);
+        // `S { x }` prints only the member: a rewritten value needs `x: ..`.
+        if !matches!(field.expr, Expr::Path(_)) {
+            field.colon_token.get_or_insert_with(Default::default);
+        }
+    }
+    if exp.has(Group::Expressions) && s.rest.is_none() && !keep {
+        let name = s.path.segments.last().map(|seg| seg.ident.to_string()).unwrap_or_default();
+        let site = exp.site(&name, "", "struct", s.path.span());
+        pass(expr, site, quote!(StructCreate), 0);
+    }
+}
+
+/// A tuple: its elements are by-value uses; recorded with its length.
+fn tuple(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
+    let Expr::Tuple(t) = expr else { return };
+    visit_mut::visit_expr_tuple_mut(exp, t);
+    t.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
+    let len = t.elems.len() as u64;
+    if exp.has(Group::Expressions) && len > 0 && !keep {
+        let site = exp.site("", "", "tuple", t.span());
+        pass(expr, site, quote!(TupleCreate), len);
+    }
+}
+
+/// An array literal: its elements are by-value uses; recorded with its length.
+fn array(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
+    let Expr::Array(a) = expr else { return };
+    visit_mut::visit_expr_array_mut(exp, a);
+    a.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
+    let len = a.elems.len() as u64;
+    if exp.has(Group::Expressions) && !keep {
+        let site = exp.site("", "", "array", a.span());
+        pass(expr, site, quote!(ArrayCreate), len);
+    }
+}
+
+/// `[v; n]`: the length is a constant expression, left as written; the operand is copied or is a constant, which a call would stop being.
+fn repeat(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
+    let Expr::Repeat(r) = expr else { return };
+    // The length is a constant expression: left as written. The operand is copied
+    // or is a constant, which a call would stop being.
+    exp.borrowing(|exp| exp.visit_expr_mut(&mut r.expr));
+    if exp.has(Group::Expressions) && !keep {
+        let site = exp.site("", "", "array", r.span());
+        let len = r.len.clone();
+        let original = &*expr;
+        *expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
+            #site, ::borrowscope_runtime::__private::Op::ArrayCreate, 0, (#len) as u64, #original));
+    }
+}
+
+/// A range, recorded with its shape (`a..b`, `..=b`...).
+fn range(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
+    let Expr::Range(r) = expr else { return };
+    visit_mut::visit_expr_range_mut(exp, r);
+    if exp.has(Group::Expressions) && !keep {
+        let kind = match (&r.start, &r.end, &r.limits) {
+            (_, _, syn::RangeLimits::Closed(_)) if r.start.is_none() => "RangeToInclusive",
+            (_, _, syn::RangeLimits::Closed(_)) => "RangeInclusive",
+            (Some(_), Some(_), _) => "Range",
+            (Some(_), None, _) => "RangeFrom",
+            (None, Some(_), _) => "RangeTo",
+            (None, None, _) => "RangeFull",
+        };
+        let site = exp.site("", kind, "range", r.span());
+        pass(expr, site, quote!(Range), 0);
+    }
+}
+
+/// `x as T`: a cast to a raw pointer records the pointer, any other the cast.
+fn cast(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
+    let Expr::Cast(c) = expr else { return };
+    // The label and location are the expression as written, taken before rewriting.
+    let (from, span) = (uses::text(&c.expr), c.span());
+    exp.visit_expr_mut(&mut c.expr);
+    let to = uses::text(&c.ty);
+    if keep {
+        // A constant, or a cast of a temporary's address whose life the `let` extends.
+    } else if matches!(&*c.ty, syn::Type::Ptr(_)) {
+        if exp.has(Group::Unsafe) {
+            let site = exp.site(&from, &to, "raw_ptr", span);
+            let original = &*expr;
+            *expr = syn::parse_quote!(::borrowscope_runtime::__private::raw_ptr(#site, #original));
+        }
+    } else if exp.has(Group::Expressions) {
+        let site = exp.site("", &to, "cast", span);
+        pass(expr, site, quote!(TypeCast), 0);
+    }
+}
+
+/// An `unsafe` block, bracketed by its enter and exit.
+fn unsafe_block(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::Unsafe(u) = expr else { return };
+    exp.unsafe_depth += 1;
+    exp.visit_block_mut(&mut u.block);
+    exp.unsafe_depth -= 1;
+    if exp.has(Group::Unsafe) {
+        let site = exp.site("", "", "unsafe", u.unsafe_token.span);
+        open_span(exp, &mut u.block, site, quote!(UnsafeBlockEnter), quote!(UnsafeBlockExit));
+    }
+}
+
+/// `fut.await`: its start and its end.
+fn await_(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::Await(a) = expr else { return };
+    exp.visit_expr_mut(&mut a.base);
+    if exp.has(Group::Async) {
+        let name = uses::text(&a.base);
+        let start = exp.site(&name, "", "await", a.await_token.span);
+        let end = exp.site(&name, "", "await", a.await_token.span);
+        let base = &a.base;
+        *a.base = syn::parse_quote!(::borrowscope_runtime::__private::pass(
+            #start, ::borrowscope_runtime::__private::Op::AwaitStart, 0, 0, #base));
+        pass(expr, end, quote!(AwaitEnd), 0);
+    }
+}
+
+/// A read of a static the user declared (`statics = [..]`) or the analyzer found, recorded before the statement, since a static is a place and must not be wrapped; a constant-like name otherwise gets a warning under `warn`.
+fn path(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::Path(p) = expr else { return };
+    if record_typed_path(exp, p) {
+        // The analyzer's site told what this path is.
+    } else if let Some(name) = declared_static(exp, &p.path) {
+        let site = exp.site(&name, "read", "static", p.span());
+        exp.before_statement(static_access(site, false));
+    } else if let Some(last) = p.path.segments.last().map(|s| s.ident.to_string())
+        && last.len() > 1
+        && last.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && exp.lookup(&last).is_none()
+    {
+        let message = format!("`{last}` may be a `static` or a `const`, which syntax cannot tell; declare it with `statics = [\"{last}\"]` to track its accesses, or run borrowscope-analyzer");
+        exp.warn(p.span(), &message);
+    }
+}
+
+/// A union field the user declared (`unions = [..]`) or the analyzer found, read or written.
+fn field(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::Field(f) = expr else { return };
+    exp.visit_expr_mut(&mut f.base);
+    let position = match &f.member {
+        syn::Member::Named(ident) => exp.position(ident.span()),
+        syn::Member::Unnamed(index) => exp.position(index.span),
+    };
+    let typed = position.and_then(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::UnionFieldAccess));
+    if let Some(known) = typed {
+        let (union, field) = known.target.split_once('.').unwrap_or((&known.target, ""));
+        let site = exp.site(union, field, "union_field", f.span());
+        if let Some(stmt) = site_event(exp, known.kind, site) {
+            exp.before_statement(stmt);
+        }
+    } else {
+        union_field(exp, f);
+    }
+}
+
+/// `&x` / `&mut x` of a tracked binding outside a `let` (an argument, a field...): a borrow with no binding of its own. Passed through a call, so deref coercions and reborrows still happen where the reference is used.
+fn reference(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let Expr::Reference(r) = expr else { return };
+    exp.borrowing(|exp| exp.visit_expr_mut(&mut r.expr));
+    let owner = match &*r.expr {
+        Expr::Path(p) if p.qself.is_none() => p.path.get_ident().and_then(|i| exp.lookup(&i.to_string()).map(|g| (i.clone(), g))),
+        _ => None,
+    };
+    if let Some((name, guard)) = owner
+        && exp.has(Group::Ownership)
+    {
+        let op = if r.mutability.is_some() { quote!(BorrowMut) } else { quote!(Borrow) };
+        let site = exp.site("", &name.to_string(), "borrow", r.span());
+        let original = &*expr;
+        *expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
+            #site, ::borrowscope_runtime::__private::Op::#op, 0, #guard.id(), #original));
+    }
 }
 
 /// `f(..)` and `path(..)`: the callee, its arguments by value, `drop(x)`, spawns, and the
