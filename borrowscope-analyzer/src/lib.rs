@@ -13,3 +13,5 @@ mod sites;
 mod uses;
 pub mod std_sources;
 pub mod walk;
+#[cfg(test)]
+mod tests;

@@ -40,25 +40,37 @@ fn analyze_attached(ws: &Workspace) -> TypeInfo {
                 continue;
             }
             let Ok(bytes) = std::fs::read(ws.root.join(&path)) else { continue };
-            let mut entry = FileEntry::new(ContentHash::of(&bytes));
-            let tree = sema.parse(file);
-            let text = tree.syntax().text().to_string();
-            for pat in tree.syntax().descendants().filter_map(ast::IdentPat::cast) {
-                if let Some(binding) = binding(&sema, &traits, target, &text, &pat) {
-                    entry.bindings.push(binding);
-                }
-            }
-            entry.sites = crate::sites::sites(&sema, &text, tree.syntax());
-            entry.uses = crate::uses::uses(&sema, &text, tree.syntax());
-            entry.uses.extend(crate::uses::captures(&sema, &text, tree.syntax()));
-            entry.uses.extend(crate::uses::calls(&sema, &text, tree.syntax()));
-            entry.uses.extend(crate::uses::scrutinees(&sema, &text, tree.syntax()));
-            files.insert(path, entry);
+            files.insert(path, file_entry(&sema, &traits, target, file, ContentHash::of(&bytes)));
         }
     }
     info.files = files;
     info.normalize();
     info
+}
+
+/// What the analysis knows about one source file (whose bytes hash to `hash`): its bindings,
+/// sites and uses.
+pub(crate) fn file_entry(
+    sema: &Semantics<'_, RootDatabase>,
+    traits: &classify::Traits,
+    target: hir::DisplayTarget,
+    file: hir::EditionedFileId,
+    hash: ContentHash,
+) -> FileEntry {
+    let mut entry = FileEntry::new(hash);
+    let tree = sema.parse(file);
+    let text = tree.syntax().text().to_string();
+    for pat in tree.syntax().descendants().filter_map(ast::IdentPat::cast) {
+        if let Some(binding) = binding(sema, traits, target, &text, &pat) {
+            entry.bindings.push(binding);
+        }
+    }
+    entry.sites = crate::sites::sites(sema, &text, tree.syntax());
+    entry.uses = crate::uses::uses(sema, &text, tree.syntax());
+    entry.uses.extend(crate::uses::captures(sema, &text, tree.syntax()));
+    entry.uses.extend(crate::uses::calls(sema, &text, tree.syntax()));
+    entry.uses.extend(crate::uses::scrutinees(sema, &text, tree.syntax()));
+    entry
 }
 
 /// The workspace-relative path of a file, with forward slashes; `None` outside the root.

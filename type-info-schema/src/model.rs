@@ -213,6 +213,25 @@ pub enum UseKind {
     Unknown,
 }
 
+impl UseKind {
+    /// The kind's snake_case name, as the file writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            UseKind::Move => "move",
+            UseKind::Copy => "copy",
+            UseKind::SharedBorrow => "shared_borrow",
+            UseKind::MutableBorrow => "mutable_borrow",
+            UseKind::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for UseKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl Site {
     /// The site's position.
     pub fn position(&self) -> Position {

@@ -1,0 +1,208 @@
+//! The classification on small in-memory fixtures (rust-analyzer's test fixtures with its
+//! `minicore` for the standard traits), without a Cargo load: one `check` per feature, the
+//! file's uses (or bindings) rendered one per line.
+
+use ra_ap_hir as hir;
+use ra_ap_hir::Semantics;
+use ra_ap_ide_db::RootDatabase;
+use ra_ap_syntax::AstNode;
+use ra_ap_test_fixture::WithFixture;
+use type_info_schema::{ContentHash, FileEntry};
+
+use crate::{classify, walk};
+
+/// The analysis of a one-file fixture (`//- minicore: ..` lines first, then the source).
+fn entry(fixture: &str) -> (FileEntry, String) {
+    let (db, file) = RootDatabase::with_single_file(fixture);
+    hir::attach_db(&db, || {
+        let sema = Semantics::new(&db);
+        let krate = hir::Crate::all(&db).into_iter().find(|k| k.origin(&db).is_local()).expect("the fixture's crate");
+        let traits = classify::Traits::find(&db, krate);
+        let target = hir::DisplayTarget::from_crate(&db, krate.into());
+        let text = sema.parse(file).syntax().text().to_string();
+        (walk::file_entry(&sema, &traits, target, file, ContentHash::of(text.as_bytes())), text)
+    })
+}
+
+/// The source text from a 1-based line and character column, to the end of its word.
+fn word_at(text: &str, line: u32, column: u32) -> String {
+    let line = text.lines().nth(line as usize - 1).unwrap_or_default();
+    line.chars().skip(column as usize - 1).take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '|').collect()
+}
+
+/// Checks the uses the analysis finds: one line per use, `name kind` (with the reason of an
+/// `unknown`), in the file's order, each at a position where the source names it.
+fn check_uses(fixture: &str, expected: &str) {
+    let (entry, text) = entry(fixture);
+    let mut lines = Vec::new();
+    for u in &entry.uses {
+        let at = word_at(&text, u.line, u.column);
+        assert!(at.starts_with(&u.name) || at.starts_with("move") || at.starts_with('|'), "{} is not at {}:{} ({at:?})", u.name, u.line, u.column);
+        let reason = u.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+        lines.push(format!("{}:{} {} {}{reason}", u.line, u.column, u.name, u.kind));
+    }
+    assert_eq!(lines.join("\n"), expected.trim(), "\nuses of:\n{text}");
+}
+
+/// Checks the bindings the analysis finds: `name: type kind` with `copy` when the type is.
+fn check_bindings(fixture: &str, expected: &str) {
+    let (entry, _) = entry(fixture);
+    let lines: Vec<String> = entry
+        .bindings
+        .iter()
+        .map(|b| {
+            let ty = match &b.ty {
+                type_info_schema::ResolvedType::Known(ty) => ty.clone(),
+                type_info_schema::ResolvedType::Unknown { unknown } => format!("unknown ({unknown})"),
+            };
+            let copy = if b.traits.is_some_and(|t| t.copy) { " copy" } else { "" };
+            format!("{}: {ty} {}{copy}", b.name, b.kind)
+        })
+        .collect();
+    assert_eq!(lines.join("\n"), expected.trim());
+}
+
+#[test]
+fn a_method_receiver_is_used_as_the_method_takes_self() {
+    check_uses(
+        r#"
+//- minicore: copy, clone, derive
+struct Owned(u8);
+#[derive(Clone, Copy)]
+struct Small(u8);
+impl Owned {
+    fn take(self) -> u8 { self.0 }
+    fn look(&self) -> u8 { self.0 }
+    fn poke(&mut self) { self.0 += 1; }
+}
+impl Small {
+    fn take(self) -> u8 { self.0 }
+}
+fn main() {
+    let mut a = Owned(1);
+    a.poke();
+    a.look();
+    a.take();
+    let s = Small(2);
+    s.take();
+}
+"#,
+        "
+14:5 a mutable_borrow
+15:5 a shared_borrow
+16:5 a move
+18:5 s copy",
+    );
+}
+
+#[test]
+fn a_closure_captures_what_the_capture_analysis_says() {
+    check_uses(
+        r#"
+//- minicore: copy, clone, fn, add, builtin_impls
+struct Owned(u8);
+struct Pair(Owned, u8);
+fn main() {
+    // Edition 2021 captures the place `whole.0`, a `u8`: a copy, and `whole` stays.
+    let whole = Owned(1);
+    let take = move || whole.0;
+    let owned = Owned(5);
+    let consume = move || owned;
+    let pair = Pair(Owned(2), 3);
+    let field = move || pair.1;
+    let read = Owned(4);
+    let look = || read.0;
+    let mut count = 0;
+    let mut bump = || count += 1;
+    bump();
+    let _ = (take(), field(), look(), consume);
+}
+"#,
+        "
+6:16 whole copy
+8:19 owned move
+10:17 pair copy
+12:16 read shared_borrow
+14:20 count mutable_borrow
+15:5 bump mutable_borrow
+16:14 take shared_borrow
+16:22 field shared_borrow
+16:31 look shared_borrow",
+    );
+}
+
+#[test]
+fn calling_a_closure_moves_it_only_when_it_is_fn_once() {
+    check_uses(
+        r#"
+//- minicore: copy, clone, fn, add, builtin_impls
+struct Owned(u8);
+fn main() {
+    let value = Owned(1);
+    let once = move || value;
+    let n = 2;
+    let many = move || n;
+    once();
+    many();
+}
+"#,
+        "
+4:16 value move
+6:16 n copy
+7:5 once move
+8:5 many shared_borrow",
+    );
+}
+
+#[test]
+fn a_match_moves_its_scrutinee_only_when_an_arm_binds_a_non_copy_part_by_value() {
+    check_uses(
+        r#"
+//- minicore: copy, clone, option
+struct Owned(u8);
+fn main() {
+    let moved = Some(Owned(1));
+    match moved { Some(inner) => drop(inner), None => {} }
+    let by_ref = Some(Owned(2));
+    match by_ref { Some(ref inner) => { let _ = inner; } None => {} }
+    let number = Some(3);
+    match number { Some(n) => { let _ = n; } None => {} }
+}
+fn drop<T>(_: T) {}
+"#,
+        "
+4:11 moved move
+6:11 by_ref shared_borrow
+8:11 number copy",
+    );
+}
+
+#[test]
+fn bindings_of_every_pattern_get_their_type_kind_and_facts() {
+    check_bindings(
+        r#"
+//- minicore: copy, clone, option, iterator
+struct Owned(u8);
+fn take(param: Owned) -> u8 { param.0 }
+fn main() {
+    let owned = Owned(1);
+    let number = 2u8;
+    let moved = owned;
+    if let Some(inner) = Some(number) { let _ = inner; }
+    let (left, right) = (1u8, Owned(3));
+    let closure = |arg: u8| arg;
+    let _ = (take(moved), left, right, closure(1));
+}
+"#,
+        "
+param: Owned unknown
+owned: Owned user_struct
+number: u8 literal copy
+moved: Owned move_from
+inner: u8 unknown copy
+left: u8 tuple copy
+right: Owned tuple
+closure: impl Fn(u8) -> u8 closure copy
+arg: u8 unknown copy",
+    );
+}
