@@ -36,11 +36,12 @@ pub(crate) fn sites(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synta
         } else {
             None
         };
-        if let Some((_, kind, target)) = found
-            && let Some(position) = Position::from_byte_offset(text, key.text_range().start().into())
-        {
-            let function = crate::walk::function_path(sema, &expanded);
-            out.push(Site { line: position.line, column: position.column, kind, target, function });
+        let traced = traced_call(sema, &expanded);
+        for (_, kind, target) in found.into_iter().chain(traced) {
+            if let Some(position) = Position::from_byte_offset(text, key.text_range().start().into()) {
+                let function = crate::walk::function_path(sema, &expanded);
+                out.push(Site { line: position.line, column: position.column, kind, target, function });
+            }
         }
     }
     out
@@ -132,6 +133,62 @@ fn method_site(sema: &Semantics<'_, RootDatabase>, call: &ast::MethodCallExpr) -
         Some(kind) => Some((token, kind, receiver_text)),
         None => function_site(sema, function, call.syntax(), token, method),
     }
+}
+
+/// A call of a function `#[trace_borrow]` instruments (the attribute on it or on its `impl`
+/// block, not under `cfg_attr`), which returns: its parameters and its returned binding are
+/// linked to the caller's arguments and binding. Method syntax, or a path call of a function
+/// without `self` (a method called by path takes its receiver as the first argument, which
+/// would shift the arguments against the parameters).
+fn traced_call(sema: &Semantics<'_, RootDatabase>, node: &SyntaxNode) -> Found {
+    let db = sema.db;
+    let (function, token, target) = if let Some(call) = ast::CallExpr::cast(node.clone()) {
+        let ast::Expr::PathExpr(callee) = call.expr()? else { return None };
+        let path = callee.path()?;
+        let hir::PathResolution::Def(hir::ModuleDef::Function(function)) = sema.resolve_path(&path)? else { return None };
+        if function.self_param(db).is_some() {
+            return None;
+        }
+        (function, callee.syntax().first_token()?, path.segment()?.name_ref()?.text().to_string())
+    } else if let Some(call) = ast::MethodCallExpr::cast(node.clone()) {
+        let name = call.name_ref()?;
+        (sema.resolve_method_call(&call)?, name.syntax().first_token()?, name.text().to_string())
+    } else {
+        return None;
+    };
+    if crate::classify::is_std(db, function.module(db).krate(db)) || function.ret_type(db).is_never() || !is_traced(sema, function) {
+        return None;
+    }
+    Some((token, SiteKind::TracedCall, target))
+}
+
+/// Whether `#[trace_borrow]` is written on the function or on the `impl` block around it. An
+/// attribute macro's expansion replaces the item: the attribute is then on the item the
+/// expansion came from.
+fn is_traced(sema: &Semantics<'_, RootDatabase>, function: hir::Function) -> bool {
+    use ra_ap_syntax::ast::HasAttrs;
+    let db = sema.db;
+    let Some(source) = hir::HasSource::source(function, db) else { return false };
+    let traced = |node: &SyntaxNode| {
+        node.ancestors().filter(|n| ast::Fn::can_cast(n.kind()) || ast::Impl::can_cast(n.kind())).any(|item| {
+            let attrs: Vec<ast::Attr> = match (ast::Fn::cast(item.clone()), ast::Impl::cast(item)) {
+                (Some(f), _) => f.attrs().collect(),
+                (None, Some(i)) => i.attrs().collect(),
+                (None, None) => Vec::new(),
+            };
+            attrs.iter().any(|a| a.path().and_then(|p| p.segment()).and_then(|s| s.name_ref()).is_some_and(|n| n.text() == "trace_borrow"))
+        })
+    };
+    let (mut file, mut node) = (source.file_id, source.value.syntax().clone());
+    // A few levels of expansion at most: the attribute's own, and a macro around it.
+    for _ in 0..4 {
+        if traced(&node) {
+            return true;
+        }
+        let Some(call) = file.call_node(db) else { return false };
+        (file, node) = (call.file_id, call.value);
+    }
+    false
 }
 
 fn field_site(sema: &Semantics<'_, RootDatabase>, field: &ast::FieldExpr) -> Found {

@@ -108,9 +108,10 @@ ops! {
     /// A move. `id`: the destination (0: into a call or an expression); `arg`: the source
     /// (0 if unknown).
     Move = "move", false;
-    /// A value a traced function returned (the instance `arg`, recorded as moved into "a
-    /// call or an expression" at its `return` or tail) is bound by the caller's binding `id`:
-    /// the destination of that move.
+    /// A value that moved into a traced call or out of one (the instance `arg`, recorded as
+    /// moved into "a call or an expression" where it was passed or returned) is bound on the
+    /// other side by `id`: the callee's parameter or the caller's binding, the destination of
+    /// that move.
     Receive = "receive", false;
     /// A copy of a `Copy` value. `id`: the destination; `arg`: the source.
     Copy = "copy", false;

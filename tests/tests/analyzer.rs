@@ -170,7 +170,8 @@ fn traced_functions_are_analyzed_as_written() {
     use type_info_schema::InitializerKind::{RcClone, RcNew};
     assert_eq!(names, [("shared", 5, 9, RcNew), ("other", 6, 9, RcClone)]);
     let sites: Vec<_> = info.file("src/main.rs").unwrap().sites.iter().map(|s| (s.line, s.column, s.kind)).collect();
-    assert_eq!(sites, [(6, 24, type_info_schema::SiteKind::RcClone)]);
+    // `main` calls the traced function: its arguments and returned binding are linked.
+    assert_eq!(sites, [(6, 24, type_info_schema::SiteKind::RcClone), (11, 5, type_info_schema::SiteKind::TracedCall)]);
 }
 
 #[test]

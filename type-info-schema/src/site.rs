@@ -58,6 +58,9 @@ site_kinds! {
     RwLockWrite = "rwlock_write", "`.write()` or `.try_write()` whose receiver is an `RwLock`" => "`track_lock` (write)";
     RefCellBorrow = "refcell_borrow", "`.borrow()` whose receiver is a `RefCell` (not `Borrow::borrow`)" => "`track_refcell_borrow`";
     RefCellBorrowMut = "refcell_borrow_mut", "`.borrow_mut()` whose receiver is a `RefCell`" => "`track_refcell_borrow_mut`";
+    TracedCall = "traced_call",
+        "a call (`f(..)`, or method syntax `r.m(..)`) of a function of the workspace that `#[trace_borrow]` instruments, and that returns"
+        => "`track_move` of each argument that is a binding, with the callee's parameter as its destination, and of the binding the callee returns, with the caller's binding as its";
 }
 
 crate::kind::by_name!(SiteKind, "site kind");

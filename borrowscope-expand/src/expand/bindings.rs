@@ -262,7 +262,7 @@ fn read_let(exp: &mut Expander<'_>, pat: &Pat, init: &Expr, names: Vec<syn::Iden
         Origin::Other
     };
     let syntactic = matches!(from, Origin::Pointer(..) | Origin::MethodClone(_));
-    let callee = if single && matches!(from, Origin::Other) { returning_call(init) } else { None };
+    let callee = if single && matches!(from, Origin::Other) { returning_call(exp, init) } else { None };
     let guard_names = names.iter().map(|_| exp.ident("g")).collect();
     Let {
         union: union_type(exp, pat, init),
@@ -480,26 +480,19 @@ fn record(guard: &syn::Ident, name: &syn::Ident, record: Record, source: &TokenS
     })
 }
 
-/// The name of the function or method an initializer calls, when the call itself is the
-/// initializer (`f(..)`, `path::f::<T>(..)`, `r.m(..)`); not a tuple struct or variant
-/// (`Point(..)`, `Some(..)`), whose name is capitalised.
-fn returning_call(init: &Expr) -> Option<String> {
-    let name = match init {
+/// The name of the traced function or method an initializer calls, when the call itself is
+/// the initializer (`f(..)`, `path::f::<T>(..)`, `r.m(..)`) and the analyzer found that the
+/// callee is traced (a `traced_call` site): its returned binding is linked to this one.
+fn returning_call(exp: &Expander<'_>, init: &Expr) -> Option<String> {
+    let (name, span) = match init {
         Expr::Call(call) => match &*call.func {
-            Expr::Path(p) if p.qself.is_none() || p.path.segments.len() > 1 => p.path.segments.last()?.ident.to_string(),
+            Expr::Path(p) if p.qself.is_none() => (p.path.segments.last()?.ident.to_string(), call.func.span()),
             _ => return None,
         },
-        Expr::MethodCall(call) => call.method.to_string(),
+        Expr::MethodCall(call) => (call.method.to_string(), call.method.span()),
         _ => return None,
     };
-    // The commonest std methods, which no traced function of the user's is likely to share a
-    // name with: checking for a returned value after them would only cost time.
-    const STD: [&str; 24] = [
-        "clone", "unwrap", "expect", "len", "is_empty", "iter", "iter_mut", "into_iter", "collect", "to_string",
-        "to_owned", "as_ref", "as_mut", "lock", "borrow", "borrow_mut", "get", "get_mut", "map", "unwrap_or",
-        "unwrap_or_default", "unwrap_or_else", "cloned", "copied",
-    ];
-    (!name.starts_with(char::is_uppercase) && !STD.contains(&name.as_str())).then_some(name)
+    exp.calls_traced(span).then_some(name)
 }
 
 /// Whether an initializer spawns a thread: a call of `spawn`, possibly followed by
@@ -553,17 +546,41 @@ fn union_type(exp: &Expander<'_>, pat: &Pat, init: &Expr) -> Option<String> {
 /// recorded; their names are in scope for borrows and moves.
 pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
     let mut stmts = Vec::new();
-    for input in &sig.inputs {
-        let FnArg::Typed(typed) = input else { continue };
-        for name in pattern_names(&typed.pat) {
+    let function = exp.fn_name().to_owned();
+    for (index, typed) in sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(typed) => Some(typed),
+        FnArg::Receiver(_) => None,
+    }).enumerate() {
+        let names = pattern_names(&typed.pat);
+        // A by-value parameter of a function that runs when called (not an `async fn`, whose
+        // parameters are bound when it is first polled) receives its caller's argument.
+        let receives = matches!(&*typed.pat, Pat::Ident(_)) && !matches!(&*typed.ty, syn::Type::Reference(_)) && sig.asyncness.is_none();
+        // A single-name parameter's type is written out in the signature.
+        let written = match (&*typed.pat, names.len()) {
+            (Pat::Ident(_), 1) => copies::written_type_copies(&typed.ty),
+            _ => Copies::Unknown,
+        };
+        for name in names {
             let text = name.to_string();
             if !exp.config.tracks_name(&text) {
                 exp.declare(Tracked::untracked(text));
                 continue;
             }
+            // Like a `let` binding's: its guard, declared before the body's first statement,
+            // drops after every local of the body, as the parameter itself does.
+            let guard = exp.ident("g");
+            let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
             let site = exp.site(&text, "", "param", name.span());
-            stmts.push(syn::parse_quote!(::borrowscope_runtime::__private::new(#site, &#name);));
-            exp.declare(Tracked::untracked(text));
+            let constructor = guard_constructor(exp, &site);
+            stmts.push(syn::parse_quote!(let #guard = #constructor;));
+            if receives {
+                let index = index as u32;
+                stmts.push(syn::parse_quote!(#guard.bind_argument(&#name, #function, #index);));
+            } else {
+                stmts.push(syn::parse_quote!(#guard.bind(&#name);));
+            }
+            let copies = known.and_then(copies::analyzer_copies).unwrap_or(written);
+            exp.declare(Tracked { name: text, guard: Some(guard), copies, level: 0 });
         }
     }
     stmts

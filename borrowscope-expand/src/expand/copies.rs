@@ -23,14 +23,21 @@ pub(crate) fn analyzer_copies(known: &type_info_schema::Binding) -> Option<Copie
 /// may have a type the compiler does not know yet where the binding is used: `Unknown`.
 pub(crate) fn syntactic_copies(exp: &Expander<'_>, pat: &Pat, init: &Expr) -> Copies {
     if let Pat::Type(typed) = pat {
-        return match &*typed.ty {
-            syn::Type::Reference(r) if r.mutability.is_some() => Copies::No,
-            syn::Type::Reference(_) => Copies::Yes,
-            ty if written_out(ty) => Copies::Probe,
-            _ => Copies::Unknown,
-        };
+        return written_type_copies(&typed.ty);
     }
     initializer_copies(exp, init)
+}
+
+/// Who can tell the copies of a binding whose type is written `ty` (a `let x: T` or a
+/// parameter): `&T` is `Copy`, `&mut T` is not, any other type written out in full lets a probe
+/// ask the compiler.
+pub(crate) fn written_type_copies(ty: &syn::Type) -> Copies {
+    match ty {
+        syn::Type::Reference(r) if r.mutability.is_some() => Copies::No,
+        syn::Type::Reference(_) => Copies::Yes,
+        ty if written_out(ty) => Copies::Probe,
+        _ => Copies::Unknown,
+    }
 }
 
 fn initializer_copies(exp: &Expander<'_>, init: &Expr) -> Copies {

@@ -231,6 +231,12 @@ fn reference(exp: &mut Expander<'_>, expr: &mut Expr) {
 /// calls the analyzer found (FFI, `unsafe fn`).
 fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Call(call) = expr else { return };
+    // Read before the arguments are rewritten.
+    let traced = match &*call.func {
+        Expr::Path(p) if exp.calls_traced(call.func.span()) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    let stage_from = uses::stageable_from(&call.args.iter().collect::<Vec<_>>());
     visit_mut::visit_expr_call_mut(exp, call);
     // `f()` of a closure binding: an `FnOnce` call consumes it, an `Fn` one borrows it,
     // which syntax cannot tell. Noted before the statement: the callee must stay a
@@ -250,7 +256,7 @@ fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
         // `drop(x)`: the value is dropped here, not moved somewhere it lives on.
         call.args.iter_mut().for_each(|arg| uses::dropped(exp, arg));
     }
-    call.args.iter_mut().for_each(|arg| uses::by_value(exp, arg));
+    let staged = arguments(exp, call.args.iter_mut(), traced.as_deref(), stage_from);
     let callee = match &*call.func {
         Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
@@ -278,6 +284,29 @@ fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
         }
         _ => {}
     }
+    if staged {
+        linked_call(expr);
+    }
+}
+
+/// The by-value uses of a call's arguments; of a traced callee (`function`), those from
+/// `stage_from` on are staged for its parameters. Returns whether one was.
+fn arguments<'a>(exp: &mut Expander<'_>, args: impl Iterator<Item = &'a mut Expr>, function: Option<&str>, stage_from: usize) -> bool {
+    let mut staged = false;
+    for (index, arg) in args.enumerate() {
+        match function {
+            Some(function) if index >= stage_from => staged |= uses::passed(exp, arg, function, index),
+            _ => uses::by_value(exp, arg),
+        }
+    }
+    staged
+}
+
+/// `called(call)`: once the call has returned, what its parameters did not claim of the
+/// arguments staged for them is forgotten.
+fn linked_call(expr: &mut Expr) {
+    let original = &*expr;
+    *expr = syn::parse_quote!(::borrowscope_runtime::__private::called(#original));
 }
 
 /// `x.method(..)`: the receiver's use, clones, locks, `RefCell` borrows, channels, joins and
@@ -286,9 +315,12 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::MethodCall(call) = expr else { return };
     // The label is the receiver as the user wrote it, taken before it is rewritten.
     let receiver = uses::text(&call.receiver);
+    // Read before the arguments are rewritten.
+    let traced = exp.calls_traced(call.method.span()).then(|| call.method.to_string());
+    let stage_from = uses::stageable_from(&call.args.iter().collect::<Vec<_>>());
     exp.borrowing(|exp| exp.visit_expr_mut(&mut call.receiver));
     call.args.iter_mut().for_each(|arg| exp.visit_expr_mut(arg));
-    call.args.iter_mut().for_each(|arg| uses::by_value(exp, arg));
+    let staged = arguments(exp, call.args.iter_mut(), traced.as_deref(), stage_from);
     let method = call.method.to_string();
     let method_span = call.method.span();
     let unsafe_method = exp
@@ -351,6 +383,9 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     if unsafe_method && exp.has(Group::Unsafe) {
         let site = exp.site(&method, "", "call", method_span);
         before(expr, site, quote!(UnsafeFnCall));
+    }
+    if staged {
+        linked_call(expr);
     }
 }
 

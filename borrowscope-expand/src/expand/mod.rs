@@ -385,6 +385,17 @@ impl<'a> Expander<'a> {
         }
     }
 
+    /// Whether the analyzer found, at the token `span`, a call of a function `#[trace_borrow]`
+    /// instruments (so that its parameters and its returned binding are linked to the caller's).
+    pub(crate) fn calls_traced(&self, span: Span) -> bool {
+        self.position(span).is_some_and(|(l, c)| self.types.site(l, c, type_info_schema::SiteKind::TracedCall).is_some())
+    }
+
+    /// The name of the function being expanded.
+    pub(crate) fn fn_name(&self) -> &str {
+        &self.fn_name
+    }
+
     /// The position `proc_macro::Span` reports for `span` (1-based line and character
     /// column), by which the type-info file is keyed; `None` outside a real expansion.
     pub(crate) fn position(&self, span: Span) -> Option<(u32, u32)> {

@@ -170,6 +170,50 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
     });
 }
 
+/// A by-value argument `index` of a call of the traced function `function`: when it is a
+/// binding's last use and a move, recorded as moved and staged for the callee's parameter
+/// (`Guard::passed`); otherwise as `by_value`. Returns whether it was staged.
+pub(crate) fn passed(exp: &mut Expander<'_>, expr: &mut Expr, function: &str, index: usize) -> bool {
+    match tracked_path(exp, expr) {
+        Some((ident, guard, Copies::No)) if !used_later(exp, &ident.to_string()) => {
+            let site = exp.site("", &ident.to_string(), "move", expr.span());
+            let index = index as u32;
+            *expr = syn::parse_quote!({
+                #guard.passed(&#ident, #site, #function, #index);
+                #ident
+            });
+            true
+        }
+        _ => {
+            by_value(exp, expr);
+            false
+        }
+    }
+}
+
+/// Whether evaluating an argument runs no code that could be traced: a path, a literal, a
+/// reference to a path, a closure (made, not called).
+pub(crate) fn runs_nothing(expr: &Expr) -> bool {
+    match expr {
+        Expr::Path(_) | Expr::Lit(_) | Expr::Closure(_) => true,
+        Expr::Reference(r) => matches!(&*r.expr, Expr::Path(_)),
+        Expr::Paren(p) => runs_nothing(&p.expr),
+        _ => false,
+    }
+}
+
+/// The first of a call's arguments that may be staged for a traced callee: those from it on
+/// have only arguments after them that run no code, so nothing traced may run between
+/// their staging and the callee's first statement.
+pub(crate) fn stageable_from(args: &[&Expr]) -> usize {
+    // The first index from which every later argument runs nothing.
+    let mut from = args.len();
+    while from > 0 && runs_nothing(args[from - 1]) {
+        from -= 1;
+    }
+    from.saturating_sub(1)
+}
+
 /// A binding the function returns (its block's tail or `return x`, its last use on that
 /// path): a by-value use whose move, where the function's return type can hold it, is noted
 /// for the caller's binding (`Guard::returned`).

@@ -212,7 +212,9 @@ pub(crate) fn site(kind: SiteKind) -> Option<(Op, u64, Group)> {
         | SiteKind::RwLockRead
         | SiteKind::RwLockWrite
         | SiteKind::RefCellBorrow
-        | SiteKind::RefCellBorrowMut => None,
+        | SiteKind::RefCellBorrowMut
+        // The arguments and the returned binding record their moves, linked (`links`).
+        | SiteKind::TracedCall => None,
     }
 }
 

@@ -5,10 +5,10 @@
 pub use crate::site::{CallSite, Op};
 pub use crate::api::pointers::{Counted, WeakCounted};
 pub use probes::*;
-pub use returns::Frame;
+pub use links::{Frame, called};
 
+mod links;
 mod probes;
-mod returns;
 
 /// Whether a traced function should run its instrumented body: false once no event could be
 /// kept (the global recorder's cap reached and no session entered) or with tracking off, and

@@ -1,0 +1,178 @@
+//! Linking a value that moves into a traced call or out of one to the binding on the other
+//! side: an argument to the callee's parameter, a returned value to the caller's binding.
+//! The macro links only calls the analyzer found to call a traced function (`traced_call`
+//! sites), so that the other side surely runs; what is not linked keeps the destination
+//! "a call or an expression", never a wrong one.
+//!
+//! **Arguments.** At a traced call whose arguments run no code of their own (paths,
+//! literals, references: nothing traced can run between them and the callee's first
+//! statement), each binding moved in as an argument is recorded as moved and staged on its
+//! thread with the callee's name, its position and its type. The callee's by-value parameter
+//! at that position, of that type, claims it as it is bound (`Receive`). The call clears what
+//! was staged when it returns (`called`).
+//!
+//! **Returned values.** The callee records its returned binding as moved where it returns
+//! it, and leaves a note on its thread: which instance, at which depth of traced frames, from
+//! which function. The caller's `let x = f(..)`, once bound, claims the note when it is for
+//! exactly this call: left by a function of the name the caller called, one frame deeper
+//! than the caller, for an instance made after the caller's binding was declared (so during
+//! the call). It then records `Receive`, which names the move's destination. Anything else is
+//! left unclaimed:
+//!
+//! - every traced function that may return a value of its own (`Frame`) clears the note as
+//!   it starts, so a note left while its arguments were evaluated (`f(g())`) is gone;
+//! - a note left by a call nested inside the callee is one frame too deep;
+//! - a note left before the caller's binding was declared is for an older instance.
+
+use std::cell::Cell;
+
+use super::{Guard, GuardState, event};
+use crate::site::{CallSite, Op};
+
+struct Returns {
+    /// How many `Frame`s are open on this thread.
+    depth: Cell<u32>,
+    /// The instance last returned (0: none), the depth of the frame that returned it, and
+    /// that function's name.
+    id: Cell<u64>,
+    at: Cell<u32>,
+    name: Cell<&'static str>,
+}
+
+/// One staged argument: the instance, the callee's name, the argument's position and type.
+#[derive(Clone, Copy)]
+struct Staged {
+    id: u64,
+    function: &'static str,
+    index: u32,
+    ty: &'static str,
+}
+
+/// How many arguments of one call can be staged; the others stay unlinked.
+const STAGED: usize = 8;
+
+struct Arguments {
+    staged: [Cell<Staged>; STAGED],
+    len: Cell<usize>,
+}
+
+const NONE: Staged = Staged { id: 0, function: "", index: 0, ty: "" };
+
+thread_local! {
+    static RETURNS: Returns = const {
+        Returns { depth: Cell::new(0), id: Cell::new(0), at: Cell::new(0), name: Cell::new("") }
+    };
+    static ARGUMENTS: Arguments = const {
+        Arguments { staged: [const { Cell::new(NONE) }; STAGED], len: Cell::new(0) }
+    };
+}
+
+/// Returns the value of a traced call whose arguments were staged, once it has returned: what
+/// its parameters did not claim is forgotten.
+#[inline(always)]
+pub fn called<T>(value: T) -> T {
+    ARGUMENTS.with(|a| a.len.set(0));
+    value
+}
+
+/// The frame of a traced function whose return type may hold a binding's value: open from
+/// its first statement to its exit (by return, `?` or unwinding).
+pub struct Frame(());
+
+impl Frame {
+    /// Opens the frame, and forgets a note left before it (by a call in its arguments).
+    #[inline(always)]
+    pub fn enter() -> Frame {
+        RETURNS.with(|r| {
+            r.depth.set(r.depth.get() + 1);
+            r.id.set(0);
+        });
+        Frame(())
+    }
+}
+
+impl Drop for Frame {
+    #[inline(always)]
+    fn drop(&mut self) {
+        RETURNS.with(|r| r.depth.set(r.depth.get().saturating_sub(1)));
+    }
+}
+
+impl Guard {
+    /// The binding, whose value is `value`, is moved in as argument `index` of a call of the
+    /// traced function `function`: recorded as moved, and staged for the callee's parameter.
+    #[inline(always)]
+    pub fn passed<T: ?Sized>(&self, _value: &T, site: &'static CallSite, function: &'static str, index: u32) {
+        let id = self.id.get();
+        if id != 0 && self.state.get() == GuardState::Live {
+            event(site, Op::Move, 0, id);
+            let ty = std::any::type_name::<T>();
+            ARGUMENTS.with(|a| {
+                let len = a.len.get();
+                if len < STAGED {
+                    a.staged[len].set(Staged { id, function, index, ty });
+                    a.len.set(len + 1);
+                }
+            });
+        }
+        self.set(GuardState::Moved);
+    }
+
+    /// `bind` for by-value parameter `index` of the traced function `function`: records the
+    /// creation, then, if the caller staged the argument at this position (see the module
+    /// docs), that it is the value bound here.
+    #[inline(always)]
+    pub fn bind_argument<T>(&self, value: &T, function: &'static str, index: u32) {
+        self.bind(value);
+        let id = self.id.get();
+        if id == 0 {
+            return;
+        }
+        let ty = std::any::type_name::<T>();
+        let passed = ARGUMENTS.with(|a| {
+            (0..a.len.get()).map(|i| a.staged[i].get()).find(|s| s.index == index && s.function == function && s.ty == ty).map(|s| s.id)
+        });
+        if let Some(passed) = passed {
+            event(self.site, Op::Receive, id, passed);
+        }
+    }
+
+    /// The binding's value is returned by the function `function` (its last use, a move):
+    /// recorded as moved where it is returned, with a note for the caller's binding.
+    #[inline(always)]
+    pub fn returned(&self, site: &'static CallSite, function: &'static str) {
+        let id = self.id.get();
+        if id != 0 && self.state.get() == GuardState::Live {
+            event(site, Op::Move, 0, id);
+            RETURNS.with(|r| {
+                r.id.set(id);
+                r.at.set(r.depth.get());
+                r.name.set(function);
+            });
+        }
+        self.set(GuardState::Moved);
+    }
+
+    /// `bind` for a binding initialized by a call of `function` (`let x = function(..)`):
+    /// records the creation, then, if the call returned a traced function's binding (see
+    /// the module docs), that the value it returned is the one bound here.
+    #[inline(always)]
+    pub fn bind_returned<T: ?Sized>(&self, value: &T, function: &'static str) {
+        self.bind(value);
+        let id = self.id.get();
+        if id == 0 {
+            return;
+        }
+        let returned = RETURNS.with(|r| {
+            let returned = r.id.get();
+            let direct = returned > id && r.at.get() == r.depth.get() + 1 && r.name.get() == function;
+            if direct {
+                r.id.set(0);
+            }
+            direct.then_some(returned)
+        });
+        if let Some(returned) = returned {
+            event(self.site, Op::Receive, id, returned);
+        }
+    }
+}
