@@ -340,7 +340,10 @@ fn every_build_follows_the_type_info_file_whatever_state_it_was_in() {
         ("the wrong shape", format!("{{{version}, \"files\": []}}").into_bytes(), "is not valid"),
         ("empty", Vec::new(), "is truncated"),
     ];
-    let mut states: Vec<(&str, Option<Vec<u8>>, Option<&str>)> = Vec::new();
+    // Each state: its name, the bytes written (`None`: the analyzer's good file) and the
+    // warning it gives (`None`: none).
+    type State<'a> = (&'a str, Option<Vec<u8>>, Option<&'a str>);
+    let mut states: Vec<State<'_>> = Vec::new();
     for (name, bytes, warning) in broken {
         states.push((name, Some(bytes), Some(warning)));
         states.push(("good again", None, None));
