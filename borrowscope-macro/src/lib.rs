@@ -95,15 +95,27 @@
 //! (`f(&x)`, `c.borrow().len()`) is recorded without a variable of its own; it lasts until
 //! the end of its statement.
 //!
+//! Parameters are tracked like `let` bindings: each gets its creation when the body starts
+//! and its drop after the body's locals (in reverse order, as they drop), or its move. With
+//! the type-info file, at a call the analyzer found to call a traced function (a
+//! `traced_call` site), a binding moved in as an argument is linked to the callee's parameter
+//! and a binding the callee returns to the caller's `let x = f(..)`: the move is recorded
+//! where it happens, and the other side records `receive`, naming the move's destination.
+//! An argument is linked only when the arguments after it run no code of their own (paths,
+//! literals, references), when the parameter at its position has its type, and not for an
+//! `async fn` (whose parameters are bound when it is first polled); a returned value only
+//! when the callee's return type can hold one (not `()`, a primitive or a reference) and
+//! the note it leaves is from the call just made (see the runtime's `__private::links`).
+//! Without the file nothing is linked: the macro cannot know that a callee is traced.
+//!
 //! Known limits: the last use of a non-`Copy` binding as a method receiver may have moved it
 //! (`into_iter`) or not (`len`): with the type-info file (which records what each method
 //! call does to its receiver) that use is exact; without it syntax cannot tell, so its end is
 //! recorded as `scope_end` rather than a guessed drop, and so is a closure binding's last
 //! call (`FnOnce` consumes it, `Fn` does not; the file tells which); without the file, a
 //! by-value last use of a binding whose type is neither written out nor told by its
-//! initializer ends it as `scope_end` too; a parameter's drop is not
-//! recorded (parameters drop after the body, which a guard declared in the body cannot
-//! follow); a capitalised name in a pattern is not tracked (`None`, `MAX`: Rust's
+//! initializer ends it as `scope_end` too; `self` taken by value is not tracked (a receiver
+//! is not a parameter binding); a capitalised name in a pattern is not tracked (`None`, `MAX`: Rust's
 //! conventions make it a variant or a constant being matched); a
 //! binding declared without a value (`let x;`) is not tracked; a lock or `RefCell` guard that
 //! is a temporary (`*m.lock().unwrap() += 1`) records the lock but not its release, and one

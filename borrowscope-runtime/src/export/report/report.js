@@ -24,7 +24,7 @@
   }
   function isInstanceArg(op) {
     const name = D.ops[op];
-    return /^(borrow|borrow_mut|move|copy|rc_clone|arc_clone|rc_downgrade|arc_downgrade|weak_clone|weak_upgrade|refcell_borrow|refcell_borrow_mut)$/.test(name);
+    return /^(borrow|borrow_mut|move|receive|copy|rc_clone|arc_clone|rc_downgrade|arc_downgrade|weak_clone|weak_upgrade|refcell_borrow|refcell_borrow_mut)$/.test(name);
   }
   const borrowsOf = new Map(); // owner id -> borrows
   D.borrows.forEach((b) => { if (b[1] >= 0) { (borrowsOf.get(b[1]) || borrowsOf.set(b[1], []).get(b[1])).push(b); } });
