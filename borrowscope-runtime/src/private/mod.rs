@@ -378,17 +378,25 @@ pub struct Span {
 }
 
 impl Span {
-    /// Records `enter` for a new instance of the construct.
+    /// Records `enter` for a new instance of the construct. Entered while no event could be
+    /// kept, the span has id 0 and records nothing at all: a loop or `match` inside a call
+    /// that runs on past the event cap then costs a field test per iteration or arm, not a
+    /// thread-local id and a check of the recorder each.
     #[inline(always)]
     pub fn enter(site: &'static CallSite, enter: Op, exit: Op) -> Span {
-        let id = fresh_id();
-        event(site, enter, id, 0);
+        let id = if crate::recorder::active() { fresh_id() } else { 0 };
+        if id != 0 {
+            event(site, enter, id, 0);
+        }
         Span { site, exit, id, iteration: std::cell::Cell::new(0) }
     }
 
     /// Records the start of the next loop iteration, numbered from 0.
     #[inline(always)]
     pub fn iteration(&self) {
+        if self.id == 0 {
+            return;
+        }
         let n = self.iteration.get();
         event(self.site, Op::LoopIteration, self.id, n);
         self.iteration.set(n + 1);
@@ -397,14 +405,18 @@ impl Span {
     /// Records the arm taken in a `match` (`site` names the arm's pattern).
     #[inline(always)]
     pub fn arm(&self, site: &'static CallSite, index: u64) {
-        event(site, Op::MatchArm, self.id, index);
+        if self.id != 0 {
+            event(site, Op::MatchArm, self.id, index);
+        }
     }
 }
 
 impl Drop for Span {
     #[inline]
     fn drop(&mut self) {
-        event(self.site, self.exit, self.id, 0);
+        if self.id != 0 {
+            event(self.site, self.exit, self.id, 0);
+        }
     }
 }
 
