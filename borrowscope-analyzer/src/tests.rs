@@ -33,7 +33,8 @@ fn word_at(text: &str, line: u32, column: u32) -> String {
 /// Checks the uses the analysis finds: one line per use, `name kind` (with the reason of an
 /// `unknown`), in the file's order, each at a position where the source names it.
 fn check_uses(fixture: &str, expected: &str) {
-    let (entry, text) = entry(fixture);
+    let (mut entry, text) = entry(fixture);
+    entry.uses.sort_by_key(|u| (u.line, u.column));
     let mut lines = Vec::new();
     for u in &entry.uses {
         let at = word_at(&text, u.line, u.column);
@@ -121,13 +122,15 @@ fn main() {
         "
 6:16 whole copy
 8:19 owned move
+8:27 owned move
 10:17 pair copy
 12:16 read shared_borrow
 14:20 count mutable_borrow
 15:5 bump mutable_borrow
 16:14 take shared_borrow
 16:22 field shared_borrow
-16:31 look shared_borrow",
+16:31 look shared_borrow
+16:39 consume move",
     );
 }
 
@@ -148,7 +151,9 @@ fn main() {
 "#,
         "
 4:16 value move
+4:24 value move
 6:16 n copy
+6:24 n copy
 7:5 once move
 8:5 many shared_borrow",
     );
@@ -172,8 +177,53 @@ fn drop<T>(_: T) {}
 "#,
         "
 4:11 moved move
+4:39 inner move
 6:11 by_ref shared_borrow
-8:11 number copy",
+6:49 inner copy
+8:11 number copy
+8:41 n copy",
+    );
+}
+
+#[test]
+fn every_other_use_of_a_value_moves_copies_or_borrows_it() {
+    check_uses(
+        r#"
+//- minicore: copy, clone, try, option
+struct Owned(u8);
+fn take(_: Owned) {}
+fn look(_: &Owned) {}
+fn poke(_: &mut Owned) {}
+fn number(n: u8) -> u8 { n }
+fn wrapped(o: Option<Owned>) -> Option<Owned> {
+    let inside = o?;
+    Some(inside)
+}
+fn main() {
+    let mut owned = Owned(1);
+    let small = 2;
+    look(&owned);
+    poke(&mut owned);
+    let by_mut = &mut owned;
+    poke(by_mut);
+    let copied = number(small);
+    take(owned);
+    let pair = (copied, small);
+    let _ = (pair.0, wrapped(None));
+}
+"#,
+        "
+5:26 n copy
+7:18 o move
+8:10 inside move
+13:11 owned shared_borrow
+14:15 owned mutable_borrow
+15:23 owned mutable_borrow
+16:10 by_mut mutable_borrow
+17:25 small copy
+18:10 owned move
+19:17 copied copy
+19:25 small copy",
     );
 }
 

@@ -2,7 +2,8 @@
 //! receiver is moved, copied or borrowed as the resolved method's `self` access, the
 //! receiver's autoref and autoderef, and the binding's `Copy`-ness decide; a called closure
 //! binding is consumed when it is `FnOnce`; a `match` scrutinee is moved when an arm binds a
-//! non-`Copy` part of it by value.
+//! non-`Copy` part of it by value; any other use of a binding's value moves, copies or
+//! borrows it as its type, the `&` around it and its adjustments decide.
 //!
 //! A receiver use is keyed by the binding's name where it is used; and what a closure or
 //! `async` block does to each binding it captures, from rust-analyzer's capture analysis, is
@@ -36,6 +37,57 @@ pub(crate) fn uses(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Syntax
         let Some(hir::PathResolution::Local(local)) = receiver.path().and_then(|p| sema.resolve_path(&p)) else { continue };
         let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
         let (kind, reason) = receiver_use(sema, &call, &receiver, local);
+        out.push(Use { line: position.line, column: position.column, name: name.text().to_string(), kind, reason });
+    }
+    out
+}
+
+/// Every other use of a binding's value: a path in a value position (an argument, a field
+/// or element of a literal, a returned value or a block's tail, a `let` initializer, a `?`
+/// operand, an operand, an assignment's right side). Borrowed when it is the operand of `&`
+/// or `&mut` or an adjustment reborrows it (`f(r)` with `r: &mut T`); copied when its type
+/// is `Copy`; moved otherwise. Receivers, callees and `match` scrutinees have their own
+/// passes; a place written (`a = ..`) or reached through (`a.f`, `a[i]`, `*a`) is not a use
+/// of the binding's value. Keyed by the binding's name there.
+pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
+    let db = sema.db;
+    let mut out = Vec::new();
+    for path in root.descendants().filter_map(ast::PathExpr::cast) {
+        let Some(name) = path.path().and_then(|p| p.as_single_name_ref()) else { continue };
+        let Some(token) = name.syntax().first_token() else { continue };
+        let expanded = sema.descend_into_macros_single_exact(token.clone());
+        let path = expanded.parent_ancestors().find_map(ast::PathExpr::cast).unwrap_or(path);
+        let Some(hir::PathResolution::Local(local)) = path.path().and_then(|p| sema.resolve_path(&p)) else { continue };
+        let Some(parent) = path.syntax().parent() else { continue };
+        let is_path = |e: Option<ast::Expr>| e.is_some_and(|e| e.syntax() == path.syntax());
+        let reference = ast::RefExpr::cast(parent.clone());
+        let skipped = ast::MethodCallExpr::cast(parent.clone()).is_some_and(|c| is_path(c.receiver()))
+            || ast::CallExpr::cast(parent.clone()).is_some_and(|c| is_path(c.expr()))
+            || ast::MatchExpr::cast(parent.clone()).is_some_and(|m| is_path(m.expr()))
+            || ast::BinExpr::cast(parent.clone()).is_some_and(|b| b.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { .. })) && is_path(b.lhs()))
+            || ast::FieldExpr::can_cast(parent.kind())
+            || ast::IndexExpr::cast(parent.clone()).is_some_and(|i| is_path(i.base()))
+            || ast::PrefixExpr::can_cast(parent.kind())
+            || reference.as_ref().is_some_and(|r| r.raw_token().is_some());
+        if skipped {
+            continue;
+        }
+        let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
+        let ty = local.ty(db);
+        let adjusted = sema.expr_adjustments(&ast::Expr::PathExpr(path.clone())).unwrap_or_default();
+        let reborrow = adjusted.iter().rev().find_map(|a| match a.kind {
+            hir::Adjust::Borrow(hir::AutoBorrow::Ref(m)) => Some(m),
+            _ => None,
+        });
+        let (kind, reason) = match (reference, reborrow) {
+            (Some(r), _) if r.mut_token().is_some() => (UseKind::MutableBorrow, None),
+            (Some(_), _) => (UseKind::SharedBorrow, None),
+            (None, Some(hir::Mutability::Mut)) => (UseKind::MutableBorrow, None),
+            (None, Some(hir::Mutability::Shared)) => (UseKind::SharedBorrow, None),
+            (None, None) if ty.is_unknown() => unknown("the binding's type could not be inferred"),
+            (None, None) if ty.is_copy(db) => (UseKind::Copy, None),
+            (None, None) => (UseKind::Move, None),
+        };
         out.push(Use { line: position.line, column: position.column, name: name.text().to_string(), kind, reason });
     }
     out

@@ -70,6 +70,7 @@ pub(crate) fn file_entry(
     entry.uses.extend(crate::uses::captures(sema, &text, tree.syntax()));
     entry.uses.extend(crate::uses::calls(sema, &text, tree.syntax()));
     entry.uses.extend(crate::uses::scrutinees(sema, &text, tree.syntax()));
+    entry.uses.extend(crate::uses::values(sema, &text, tree.syntax()));
     entry
 }
 
