@@ -473,11 +473,15 @@ impl<'a> Expander<'a> {
                     #site, ::borrowscope_runtime::__private::Op::FnEnter, ::borrowscope_runtime::__private::Op::FnExit);
             });
         }
-        if self.has(Group::Ownership) && returns_owned(sig) {
-            // Opened first, so that it closes after every local is dropped.
+        if returns_owned(sig) {
+            // Opened first, so that it closes after every local is dropped; opened whatever
+            // the options, so that a note a call inside this one leaves is always a frame too
+            // deep for this function's caller.
             let frame = self.ident("frame");
             stmts.push(syn::parse_quote!(let #frame = ::borrowscope_runtime::__private::Frame::enter();));
-            self.returns = Some(sig.ident.to_string());
+            if self.has(Group::Ownership) {
+                self.returns = Some(sig.ident.to_string());
+            }
         }
         if self.has(Group::Ownership) {
             stmts.extend(bindings::parameters(self, sig));
