@@ -9,6 +9,7 @@ mod copies;
 mod exprs;
 mod flow;
 mod gate;
+mod literals;
 mod patterns;
 mod promote;
 #[cfg(test)]

@@ -1,0 +1,109 @@
+//! Struct, tuple, array, repeat, range and cast expressions: their operands are by-value
+//! uses, and each is recorded as created (passed through the runtime) unless it may be a
+//! constant Rust promotes or an aggregate through which a `let` extends a temporary
+//! (`keep`, decided by `promote` on the expression as written).
+
+use quote::quote;
+use syn::Expr;
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+
+use super::exprs::pass;
+use super::{Expander, uses};
+use crate::config::Group;
+
+/// A struct literal: its fields are by-value uses; the value is recorded as created unless it may be a promoted constant.
+pub(crate) fn struct_literal(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
+    let Expr::Struct(s) = expr else { return };
+    visit_mut::visit_expr_struct_mut(exp, s);
+    for field in &mut s.fields {
+        uses::by_value(exp, &mut field.expr);
+        // `S { x }` prints only the member: a rewritten value needs `x: ..`.
+        if !matches!(field.expr, Expr::Path(_)) {
+            field.colon_token.get_or_insert_with(Default::default);
+        }
+    }
+    if exp.has(Group::Expressions) && s.rest.is_none() && !keep {
+        let name = s.path.segments.last().map(|seg| seg.ident.to_string()).unwrap_or_default();
+        let site = exp.site(&name, "", "struct", s.path.span());
+        pass(expr, site, quote!(StructCreate), 0);
+    }
+}
+
+/// A tuple: its elements are by-value uses; recorded with its length.
+pub(crate) fn tuple(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
+    let Expr::Tuple(t) = expr else { return };
+    visit_mut::visit_expr_tuple_mut(exp, t);
+    t.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
+    let len = t.elems.len() as u64;
+    if exp.has(Group::Expressions) && len > 0 && !keep {
+        let site = exp.site("", "", "tuple", t.span());
+        pass(expr, site, quote!(TupleCreate), len);
+    }
+}
+
+/// An array literal: its elements are by-value uses; recorded with its length.
+pub(crate) fn array(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
+    let Expr::Array(a) = expr else { return };
+    visit_mut::visit_expr_array_mut(exp, a);
+    a.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
+    let len = a.elems.len() as u64;
+    if exp.has(Group::Expressions) && !keep {
+        let site = exp.site("", "", "array", a.span());
+        pass(expr, site, quote!(ArrayCreate), len);
+    }
+}
+
+/// `[v; n]`: the length is a constant expression, left as written; the operand is copied or is a constant, which a call would stop being.
+pub(crate) fn repeat(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
+    let Expr::Repeat(r) = expr else { return };
+    // The length is a constant expression: left as written. The operand is copied
+    // or is a constant, which a call would stop being.
+    exp.borrowing(|exp| exp.visit_expr_mut(&mut r.expr));
+    if exp.has(Group::Expressions) && !keep {
+        let site = exp.site("", "", "array", r.span());
+        let len = r.len.clone();
+        let original = &*expr;
+        *expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
+            #site, ::borrowscope_runtime::__private::Op::ArrayCreate, 0, (#len) as u64, #original));
+    }
+}
+
+/// A range, recorded with its shape (`a..b`, `..=b`...).
+pub(crate) fn range(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
+    let Expr::Range(r) = expr else { return };
+    visit_mut::visit_expr_range_mut(exp, r);
+    if exp.has(Group::Expressions) && !keep {
+        let kind = match (&r.start, &r.end, &r.limits) {
+            (_, _, syn::RangeLimits::Closed(_)) if r.start.is_none() => "RangeToInclusive",
+            (_, _, syn::RangeLimits::Closed(_)) => "RangeInclusive",
+            (Some(_), Some(_), _) => "Range",
+            (Some(_), None, _) => "RangeFrom",
+            (None, Some(_), _) => "RangeTo",
+            (None, None, _) => "RangeFull",
+        };
+        let site = exp.site("", kind, "range", r.span());
+        pass(expr, site, quote!(Range), 0);
+    }
+}
+
+/// `x as T`: a cast to a raw pointer records the pointer, any other the cast.
+pub(crate) fn cast(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
+    let Expr::Cast(c) = expr else { return };
+    // The label and location are the expression as written, taken before rewriting.
+    let (from, span) = (uses::text(&c.expr), c.span());
+    exp.visit_expr_mut(&mut c.expr);
+    let to = uses::text(&c.ty);
+    if keep {
+        // A constant, or a cast of a temporary's address whose life the `let` extends.
+    } else if matches!(&*c.ty, syn::Type::Ptr(_)) {
+        if exp.has(Group::Unsafe) {
+            let site = exp.site(&from, &to, "raw_ptr", span);
+            let original = &*expr;
+            *expr = syn::parse_quote!(::borrowscope_runtime::__private::raw_ptr(#site, #original));
+        }
+    } else if exp.has(Group::Expressions) {
+        let site = exp.site("", &to, "cast", span);
+        pass(expr, site, quote!(TypeCast), 0);
+    }
+}
