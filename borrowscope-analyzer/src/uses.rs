@@ -15,29 +15,55 @@ use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::{AstNode, SyntaxNode, ast};
 use type_info_schema::{Position, Use, UseKind};
 
+/// A path that names one binding, as a use of it is keyed and decided: its name and the
+/// position of its token as written, and the same path in the expansion rust-analyzer made of
+/// an attribute macro around it (`#[trace_borrow]` passes its input through while the
+/// analyzer runs), or the path itself outside one.
+struct Named {
+    name: String,
+    position: Position,
+    expanded: ast::PathExpr,
+}
+
+impl Named {
+    fn used(&self, kind: UseKind, reason: Option<String>) -> Use {
+        Use { line: self.position.line, column: self.position.column, name: self.name.clone(), kind, reason }
+    }
+}
+
+fn named(sema: &Semantics<'_, RootDatabase>, text: &str, path: &ast::PathExpr) -> Option<Named> {
+    let name = path.path()?.as_single_name_ref()?;
+    let token = name.syntax().first_token()?;
+    let position = Position::from_byte_offset(text, token.text_range().start().into())?;
+    let expanded = sema.descend_into_macros_single_exact(token).parent_ancestors().find_map(ast::PathExpr::cast).unwrap_or_else(|| path.clone());
+    Some(Named { name: name.text().to_string(), position, expanded })
+}
+
+/// The local binding a path resolves to.
+fn local_of<'db>(sema: &Semantics<'db, RootDatabase>, path: &ast::PathExpr) -> Option<hir::Local<'db>> {
+    match sema.resolve_path(&path.path()?)? {
+        hir::PathResolution::Local(local) => Some(local),
+        _ => None,
+    }
+}
+
 /// Every receiver use in a file's syntax tree.
 pub(crate) fn uses(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
     let mut out = Vec::new();
     for call in root.descendants().filter_map(ast::MethodCallExpr::cast) {
         let Some(ast::Expr::PathExpr(receiver)) = call.receiver() else { continue };
-        let Some(name) = receiver.path().and_then(|p| p.as_single_name_ref()) else { continue };
-        let Some(token) = name.syntax().first_token() else { continue };
-        // Inside an item an attribute macro rewrites, analyze the call rust-analyzer expanded
-        // (the same code while the analyzer runs); the position stays the user's.
-        let expanded = sema.descend_into_macros_single_exact(token.clone());
-        let call = expanded
-            .parent_ancestors()
-            .find_map(ast::PathExpr::cast)
-            .and_then(|path| {
-                let call = path.syntax().parent().and_then(ast::MethodCallExpr::cast)?;
-                (call.receiver()?.syntax() == path.syntax()).then_some((call, path))
-            })
+        let Some(named) = named(sema, text, &receiver) else { continue };
+        let (call, receiver) = named
+            .expanded
+            .syntax()
+            .parent()
+            .and_then(ast::MethodCallExpr::cast)
+            .filter(|c| c.receiver().is_some_and(|r| r.syntax() == named.expanded.syntax()))
+            .map(|c| (c, named.expanded.clone()))
             .unwrap_or((call, receiver));
-        let (call, receiver) = call;
-        let Some(hir::PathResolution::Local(local)) = receiver.path().and_then(|p| sema.resolve_path(&p)) else { continue };
-        let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
+        let Some(local) = local_of(sema, &receiver) else { continue };
         let (kind, reason) = receiver_use(sema, &call, &receiver, local);
-        out.push(Use { line: position.line, column: position.column, name: name.text().to_string(), kind, reason });
+        out.push(named.used(kind, reason));
     }
     out
 }
@@ -53,11 +79,9 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
     let db = sema.db;
     let mut out = Vec::new();
     for path in root.descendants().filter_map(ast::PathExpr::cast) {
-        let Some(name) = path.path().and_then(|p| p.as_single_name_ref()) else { continue };
-        let Some(token) = name.syntax().first_token() else { continue };
-        let expanded = sema.descend_into_macros_single_exact(token.clone());
-        let path = expanded.parent_ancestors().find_map(ast::PathExpr::cast).unwrap_or(path);
-        let Some(hir::PathResolution::Local(local)) = path.path().and_then(|p| sema.resolve_path(&p)) else { continue };
+        let Some(named) = named(sema, text, &path) else { continue };
+        let path = named.expanded.clone();
+        let Some(local) = local_of(sema, &path) else { continue };
         let Some(parent) = path.syntax().parent() else { continue };
         let is_path = |e: Option<ast::Expr>| e.is_some_and(|e| e.syntax() == path.syntax());
         let reference = ast::RefExpr::cast(parent.clone());
@@ -72,7 +96,6 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         if skipped {
             continue;
         }
-        let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
         let ty = local.ty(db);
         let adjusted = sema.expr_adjustments(&ast::Expr::PathExpr(path.clone())).unwrap_or_default();
         let reborrow = adjusted.iter().rev().find_map(|a| match a.kind {
@@ -88,7 +111,7 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
             (None, None) if ty.is_copy(db) => (UseKind::Copy, None),
             (None, None) => (UseKind::Move, None),
         };
-        out.push(Use { line: position.line, column: position.column, name: name.text().to_string(), kind, reason });
+        out.push(named.used(kind, reason));
     }
     out
 }
@@ -100,19 +123,15 @@ pub(crate) fn calls(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synta
     let mut out = Vec::new();
     for call in root.descendants().filter_map(ast::CallExpr::cast) {
         let Some(ast::Expr::PathExpr(callee)) = call.expr() else { continue };
-        let Some(name) = callee.path().and_then(|p| p.as_single_name_ref()) else { continue };
-        let Some(token) = name.syntax().first_token() else { continue };
-        let expanded = sema.descend_into_macros_single_exact(token.clone());
-        let callee = expanded.parent_ancestors().find_map(ast::PathExpr::cast).unwrap_or(callee);
-        let Some(hir::PathResolution::Local(local)) = callee.path().and_then(|p| sema.resolve_path(&p)) else { continue };
+        let Some(named) = named(sema, text, &callee) else { continue };
+        let Some(local) = local_of(sema, &named.expanded) else { continue };
         let Some(closure) = local.ty(db).as_closure() else { continue };
-        let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
         let kind = match closure.fn_trait(db) {
             hir::FnTrait::FnOnce | hir::FnTrait::AsyncFnOnce => UseKind::Move,
             hir::FnTrait::FnMut | hir::FnTrait::AsyncFnMut => UseKind::MutableBorrow,
             hir::FnTrait::Fn | hir::FnTrait::AsyncFn => UseKind::SharedBorrow,
         };
-        out.push(Use { line: position.line, column: position.column, name: name.text().to_string(), kind, reason: None });
+        out.push(named.used(kind, None));
     }
     out
 }
@@ -126,19 +145,16 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
     let mut out = Vec::new();
     for found in root.descendants().filter_map(ast::MatchExpr::cast) {
         let Some(ast::Expr::PathExpr(scrutinee)) = found.expr() else { continue };
-        let Some(name) = scrutinee.path().and_then(|p| p.as_single_name_ref()) else { continue };
-        let Some(token) = name.syntax().first_token() else { continue };
-        let expanded = sema.descend_into_macros_single_exact(token.clone());
-        let (found, scrutinee) = expanded
-            .parent_ancestors()
-            .find_map(ast::PathExpr::cast)
-            .and_then(|path| {
-                let found = path.syntax().parent().and_then(ast::MatchExpr::cast)?;
-                (found.expr()?.syntax() == path.syntax()).then_some((found, path))
-            })
+        let Some(named) = named(sema, text, &scrutinee) else { continue };
+        let (found, scrutinee) = named
+            .expanded
+            .syntax()
+            .parent()
+            .and_then(ast::MatchExpr::cast)
+            .filter(|m| m.expr().is_some_and(|e| e.syntax() == named.expanded.syntax()))
+            .map(|m| (m, named.expanded.clone()))
             .unwrap_or((found, scrutinee));
-        let Some(hir::PathResolution::Local(local)) = scrutinee.path().and_then(|p| sema.resolve_path(&p)) else { continue };
-        let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
+        let Some(local) = local_of(sema, &scrutinee) else { continue };
         let ty = local.ty(db);
         let (kind, reason) = if ty.is_unknown() {
             unknown("the binding's type could not be inferred")
@@ -170,7 +186,7 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
                 (false, false) => (UseKind::SharedBorrow, None),
             }
         };
-        out.push(Use { line: position.line, column: position.column, name: name.text().to_string(), kind, reason });
+        out.push(named.used(kind, reason));
     }
     out
 }
