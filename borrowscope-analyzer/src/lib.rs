@@ -6,6 +6,7 @@
 //! a Cargo workspace, and [`walk`] turns it into the type-info file (with `classify`
 //! deciding initializer kinds and trait facts).
 
+mod channels;
 mod classify;
 pub mod config;
 pub mod load;

@@ -165,7 +165,7 @@ fn traced_call(sema: &Semantics<'_, RootDatabase>, node: &SyntaxNode) -> Found {
 /// Whether `#[trace_borrow]` is written on the function or on the `impl` block around it. An
 /// attribute macro's expansion replaces the item: the attribute is then on the item the
 /// expansion came from.
-fn is_traced(sema: &Semantics<'_, RootDatabase>, function: hir::Function) -> bool {
+pub(crate) fn is_traced(sema: &Semantics<'_, RootDatabase>, function: hir::Function) -> bool {
     use ra_ap_syntax::ast::HasAttrs;
     let db = sema.db;
     let Some(source) = hir::HasSource::source(function, db) else { return false };

@@ -7,13 +7,15 @@ use ra_ap_hir::Semantics;
 use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::AstNode;
 use ra_ap_test_fixture::WithFixture;
-use type_info_schema::{ContentHash, FileEntry};
+use type_info_schema::{ContentHash, FileEntry, SiteKind};
 
 use crate::{classify, walk};
 
-/// The analysis of a one-file fixture (`//- minicore: ..` lines first, then the source).
+/// The analysis of a fixture's first file (`//- minicore: ..` lines first, then the source;
+/// more files, such as a small `std` crate, may follow it).
 fn entry(fixture: &str) -> (FileEntry, String) {
-    let (db, file) = RootDatabase::with_single_file(fixture);
+    let (db, files) = RootDatabase::with_many_files(fixture);
+    let file = files[0];
     hir::attach_db(&db, || {
         let sema = Semantics::new(&db);
         let krate = hir::Crate::all(&db).into_iter().find(|k| k.origin(&db).is_local()).expect("the fixture's crate");
@@ -254,5 +256,109 @@ left: u8 tuple copy
 right: Owned tuple
 closure: impl Fn(u8) -> u8 closure copy
 arg: u8 unknown copy",
+    );
+}
+
+/// A `std` with just enough of `mpsc` for the channel fixtures.
+const MPSC: &str = r#"
+//- /std.rs crate:std
+pub mod sync {
+    pub mod mpsc {
+        pub struct Sender<T>(T);
+        pub struct SyncSender<T>(T);
+        pub struct Receiver<T>(T);
+        pub struct Iter<'a, T>(&'a T);
+        pub fn channel<T>() -> (Sender<T>, Receiver<T>) { loop {} }
+        pub fn sync_channel<T>(bound: usize) -> (SyncSender<T>, Receiver<T>) { loop {} }
+        impl<T> Sender<T> { pub fn send(&self, t: T) -> Result<(), T> { loop {} } }
+        impl<T> Clone for Sender<T> { fn clone(&self) -> Self { loop {} } }
+        impl<T> SyncSender<T> { pub fn send(&self, t: T) -> Result<(), T> { loop {} } }
+        impl<T> Receiver<T> {
+            pub fn recv(&self) -> Result<T, ()> { loop {} }
+            pub fn iter(&self) -> Iter<'_, T> { loop {} }
+        }
+    }
+}
+pub mod mem { pub fn drop<T>(_x: T) {} }
+pub mod prelude {
+    pub mod rust_2021 { pub use core::prelude::rust_2021::*; }
+    pub mod rust_2024 { pub use core::prelude::rust_2024::*; }
+}
+"#;
+
+/// The channel sites of a fixture: `kind target` at the word they key, one per line.
+fn check_channels(source: &str, expected: &str) {
+    let fixture = format!("//- minicore: clone, result, option, iterator\n//- /main.rs crate:main deps:std\n{source}{MPSC}");
+    let (mut entry, text) = entry(&fixture);
+    entry.sites.sort_by_key(|s| (s.line, s.column));
+    let lines: Vec<String> = entry
+        .sites
+        .iter()
+        .filter(|s| matches!(s.kind, SiteKind::LinkedChannel | SiteKind::LinkedSend | SiteKind::LinkedRecv))
+        .map(|s| format!("{}:{} {} {} {}", s.line, s.column, word_at(&text, s.line, s.column), s.kind, s.target))
+        .collect();
+    assert_eq!(lines.join("\n"), expected.trim(), "\nchannels of:\n{text}");
+}
+
+#[test]
+fn a_channel_whose_every_use_is_seen_is_linked() {
+    check_channels(
+        r#"
+use std::sync::mpsc;
+#[trace_borrow]
+fn linked() {
+    let (tx, rx) = mpsc::channel();
+    let tx2 = tx.clone();
+    let worker = move || { tx2.send(1).unwrap(); };
+    tx.send(2).unwrap();
+    std::mem::drop(tx);
+    let got = rx.recv().unwrap();
+    for more in rx.iter() {}
+    for more in &rx {}
+}
+"#,
+        "
+5:20 mpsc linked_channel std::sync::mpsc::channel
+7:32 send linked_send 5:20
+8:8 send linked_send 5:20
+10:18 recv linked_recv 5:20
+11:5 for linked_recv 5:20
+12:5 for linked_recv 5:20
+",
+    );
+}
+
+#[test]
+fn a_channel_with_a_use_out_of_sight_is_not_linked() {
+    // Each function but the first lets one end escape where the macro could not follow it:
+    // into a call, a closure that borrows it, a macro, a struct, an iterator it does not
+    // drive; or is a bounded channel, or in an untraced function.
+    check_channels(
+        r#"
+use std::sync::mpsc;
+fn elsewhere(tx: mpsc::Sender<u8>) {}
+struct Holder(mpsc::Receiver<u8>);
+#[trace_borrow]
+fn control() { let (tx, rx) = mpsc::channel::<u8>(); tx.send(1); }
+#[trace_borrow]
+fn passed() { let (tx, rx) = mpsc::channel(); elsewhere(tx); }
+#[trace_borrow]
+fn borrowed() { let (tx, rx) = mpsc::channel::<u8>(); let f = || tx.send(1); }
+#[trace_borrow]
+fn in_macro() { let (tx, rx) = mpsc::channel::<u8>(); m!(tx); }
+#[trace_borrow]
+fn stored() { let (tx, rx) = mpsc::channel::<u8>(); let h = Holder(rx); }
+#[trace_borrow]
+fn bounded() { let (tx, rx) = mpsc::sync_channel::<u8>(1); tx.send(1); }
+#[trace_borrow]
+fn cloned_elsewhere() { let (tx, rx) = mpsc::channel::<u8>(); elsewhere(tx.clone()); }
+#[trace_borrow]
+fn iterated() { let (tx, rx) = mpsc::channel::<u8>(); let n = rx.iter().count(); }
+fn untraced() { let (tx, rx) = mpsc::channel::<u8>(); tx.send(1); }
+"#,
+        "
+6:31 mpsc linked_channel std::sync::mpsc::channel
+6:57 send linked_send 6:31
+",
     );
 }

@@ -66,6 +66,7 @@ pub(crate) fn file_entry(
         }
     }
     entry.sites = crate::sites::sites(sema, &text, tree.syntax());
+    entry.sites.extend(crate::channels::sites(sema, &text, tree.syntax()));
     entry.uses = crate::uses::uses(sema, &text, tree.syntax());
     entry.uses.extend(crate::uses::captures(sema, &text, tree.syntax()));
     entry.uses.extend(crate::uses::calls(sema, &text, tree.syntax()));
@@ -143,6 +144,14 @@ fn declared_type(sema: &Semantics<'_, RootDatabase>, pat: &ast::IdentPat) -> Opt
         hir::PathResolution::Def(hir::ModuleDef::TypeAlias(alias)) => Some(alias.name(sema.db).as_str().to_owned()),
         _ => None,
     }
+}
+
+/// The node of the same kind in the expansion rust-analyzer made of an attribute macro
+/// around `node` (`#[trace_borrow]` passes its input through while the analyzer runs), found
+/// by its first token; `node` itself outside one.
+pub(crate) fn expanded(sema: &Semantics<'_, RootDatabase>, node: &SyntaxNode) -> SyntaxNode {
+    let Some(token) = node.first_token() else { return node.clone() };
+    sema.descend_into_macros_single_exact(token).parent_ancestors().find(|n| n.kind() == node.kind()).unwrap_or_else(|| node.clone())
 }
 
 /// The path of the function (or closure's function) around a node: `krate::module::Type::name`.

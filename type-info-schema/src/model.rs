@@ -11,7 +11,7 @@ use crate::site::SiteKind;
 
 /// The version of the format this build reads and writes. Bumped on any incompatible
 /// change; a reader refuses every other version.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// A whole `.borrowscope/type-info.json` file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

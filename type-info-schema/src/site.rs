@@ -61,6 +61,15 @@ site_kinds! {
     TracedCall = "traced_call",
         "a call (`f(..)`, or method syntax `r.m(..)`) of a function of the workspace that `#[trace_borrow]` instruments, and that returns"
         => "`track_move` of each argument that is a binding, with the callee's parameter as its destination, and of the binding the callee returns, with the caller's binding as its";
+    LinkedChannel = "linked_channel",
+        "`let (tx, rx) = mpsc::channel()` in a traced function, whose ends (and the senders cloned from them) the analyzer found used only by sends, receives, clones bound by `let`, `drop` and `move` closures of that function (the target is `std::sync::mpsc::channel`)"
+        => "`track_channel`, with a queue that follows each value sent to the receive that takes it";
+    LinkedSend = "linked_send",
+        "`tx.send(v)` on a sender of a `linked_channel` (the target is the channel's `line:column`)"
+        => "`track_channel_send`, queuing the binding moved in as `v`";
+    LinkedRecv = "linked_recv",
+        "`rx.recv()`, `rx.try_recv()`, `rx.recv_timeout(..)` on the receiver of a `linked_channel`, or a `for` loop over it (`for x in rx`, `&rx`, `rx.iter()`, `rx.try_iter()`, keyed by `for`; the target is the channel's `line:column`)"
+        => "`track_channel_recv`, linking the value received to the binding it initializes (`track_move` to it)";
 }
 
 crate::kind::by_name!(SiteKind, "site kind");
