@@ -185,6 +185,14 @@ impl FileTypes {
         }
     }
 
+    /// Every site of `kind` in the file whose target is `target`, if the entries are usable.
+    pub(crate) fn count_sites(&self, kind: SiteKind, target: &str) -> usize {
+        match self {
+            FileTypes::Fresh(entry, _) => entry.sites.iter().filter(|s| s.kind == kind && s.target == target).count(),
+            _ => 0,
+        }
+    }
+
     /// The sites at this position, if the entries are usable.
     pub(crate) fn sites(&self, line: u32, column: u32) -> &'static [Site] {
         match self {

@@ -208,6 +208,9 @@ struct Let {
     init_span: proc_macro2::Span,
     /// `let x = f(..)` / `let x = r.m(..)`: the value a traced `f` returns is linked to `x`.
     callee: Option<String>,
+    /// `let x = rx.recv().unwrap()`: the receive whose value `x` is (its method's span), linked
+    /// to the binding sent if the channel is.
+    received: Option<proc_macro2::Span>,
     /// One guard per name, named before the initializer is expanded: a closure initializer
     /// names its binding as the destination of what it captures.
     guard_names: Vec<syn::Ident>,
@@ -223,8 +226,15 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         return (Vec::new(), Vec::new());
     };
     let read = read_let(exp, &local.pat, &init.expr, names);
+    // A channel the analyzer linked: its queue, declared before the `let` so that every
+    // send and receive after it can reach it.
+    let queue = match (&read.from, &*init.expr) {
+        (Origin::Channel, Expr::Call(call)) => super::channels::declare(exp, first_token(&call.func)),
+        _ => None,
+    };
     expand_initializer(exp, local, &read);
     let (mut before, mut after, guards, copies) = creations(exp, &read);
+    before.splice(0..0, queue);
     if let (Some(Some(guard)), Some(name)) = (guards.first(), read.names.first()) {
         let init = local.init.as_mut().map(|init| &mut *init.expr);
         let (origin_before, origin_after) = record_origin(exp, &read, guard, name, init, &guards, copies.first().copied());
@@ -275,6 +285,7 @@ fn read_let(exp: &mut Expander<'_>, pat: &Pat, init: &Expr, names: Vec<syn::Iden
         from,
         syntactic,
         callee,
+        received: if single { super::channels::received_by(init) } else { None },
         guard_names,
     }
 }
@@ -331,6 +342,9 @@ fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<O
         let name_copies = known.and_then(copies::analyzer_copies).unwrap_or(read.written);
         match &read.callee {
             Some(callee) if name_copies != Copies::Yes => after.push(syn::parse_quote!(#guard.bind_returned(&#name, #callee);)),
+            _ if read.received.is_some_and(|recv| super::channels::rewritten(exp, recv)) => {
+                after.push(syn::parse_quote!(#guard.bind_received(&#name);));
+            }
             _ => after.push(syn::parse_quote!(#guard.bind(&#name);)),
         }
         copies.push(name_copies);
@@ -503,6 +517,19 @@ fn spawns(init: &Expr) -> bool {
         Expr::MethodCall(call) if call.method == "spawn" => true,
         Expr::MethodCall(call) if call.method == "unwrap" || call.method == "expect" => spawns(&call.receiver),
         _ => false,
+    }
+}
+
+/// The span of an expression's first token (the leading `::` of a path that has one), by
+/// which the analyzer keys a call's site.
+fn first_token(expr: &Expr) -> proc_macro2::Span {
+    match expr {
+        Expr::Path(p) => match (&p.path.leading_colon, p.path.segments.first()) {
+            (Some(colon), _) => colon.spans[0],
+            (None, Some(segment)) => segment.ident.span(),
+            (None, None) => expr.span(),
+        },
+        _ => expr.span(),
     }
 }
 

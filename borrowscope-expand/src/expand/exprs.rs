@@ -224,9 +224,20 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     let stage_from = uses::stageable_from(&call.args.iter().collect::<Vec<_>>());
     exp.borrowing(|exp| exp.visit_expr_mut(&mut call.receiver));
     call.args.iter_mut().for_each(|arg| exp.visit_expr_mut(arg));
-    let staged = arguments(exp, call.args.iter_mut(), traced.as_deref(), stage_from);
     let method = call.method.to_string();
     let method_span = call.method.span();
+    // A send or receive on a channel the analyzer linked goes through its queue; a send
+    // queues the instance its argument moves out of, read before the move is recorded.
+    let channel = match method.as_str() {
+        "send" => super::channels::rewrite(exp, method_span, type_info_schema::SiteKind::LinkedSend).map(|c| (c, true)),
+        "recv" | "try_recv" | "recv_timeout" => super::channels::rewrite(exp, method_span, type_info_schema::SiteKind::LinkedRecv).map(|c| (c, false)),
+        _ => None,
+    };
+    let sent = call.args.first().and_then(|arg| uses::moved_instance(exp, arg)).unwrap_or_else(|| quote!(0));
+    let staged = arguments(exp, call.args.iter_mut(), traced.as_deref(), stage_from);
+    if let (Some((queue, true)), Some(arg)) = (&channel, call.args.first_mut()) {
+        super::channels::sending(arg, queue, sent);
+    }
     let unsafe_method = exp
         .position(method_span)
         .is_some_and(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::UnsafeFnCall).is_some());
@@ -290,6 +301,11 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     }
     if staged {
         linked_call(expr);
+    }
+    match &channel {
+        Some((queue, true)) => super::channels::sent(expr, queue),
+        Some((queue, false)) => super::channels::receive(expr, queue),
+        None => {}
     }
 }
 

@@ -19,7 +19,16 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         Expr::ForLoop(l) => {
             exp.visit_expr_mut(&mut l.expr);
             uses::by_value(exp, &mut l.expr);
-            let (guards, bound) = pattern_guards(exp, &l.pat);
+            // Over a linked channel's receiver: each iteration took a message, whose queued
+            // instance its binding claims.
+            let queue = super::channels::rewrite(exp, l.for_token.span, type_info_schema::SiteKind::LinkedRecv);
+            let (mut guards, bound) = match &queue {
+                Some(_) => super::patterns::received_guards(exp, &l.pat),
+                None => pattern_guards(exp, &l.pat),
+            };
+            if let Some(queue) = queue {
+                guards.insert(0, syn::parse_quote!(::borrowscope_runtime::__private::received_item(#queue);));
+            }
             exp.scoped(bound, |exp| exp.visit_block_mut(&mut l.body));
             l.body.stmts.splice(0..0, guards);
             loop_span(exp, expr, "for");

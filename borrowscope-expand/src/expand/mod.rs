@@ -5,6 +5,7 @@
 
 mod bindings;
 mod captures;
+mod channels;
 mod copies;
 mod exprs;
 mod flow;
@@ -126,6 +127,8 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     prologue.extend(expander.prologue(&function.sig));
     expander.fn_block = true;
     expander.visit_block_mut(&mut function.block);
+    // Known once the whole body is expanded: whether each channel's sites were all rewritten.
+    prologue.extend(channels::flags(&expander));
     let stmts = std::mem::take(&mut function.block.stmts);
     function.block.stmts = prologue.into_iter().chain(stmts).collect();
     if let Some(original) = original {
@@ -267,6 +270,8 @@ pub(crate) struct Expander<'a> {
     pub(crate) returns: Option<String>,
     /// Set until the function's own block is entered: its tail is the function's value.
     fn_block: bool,
+    /// The linked channels whose queues the function declares (`channels`).
+    pub(crate) channels: Vec<channels::Declared>,
 }
 
 impl<'a> Expander<'a> {
@@ -287,6 +292,7 @@ impl<'a> Expander<'a> {
             types: file_types(),
             returns: None,
             fn_block: false,
+            channels: Vec::new(),
         }
     }
 

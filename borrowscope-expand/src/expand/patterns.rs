@@ -15,6 +15,17 @@ use crate::config::Group;
 /// to declare while the body is expanded. Bindings the options leave out hide outer ones of
 /// the same name without being tracked.
 pub(crate) fn pattern_guards(exp: &mut Expander<'_>, pat: &Pat) -> (Vec<Stmt>, Vec<Tracked>) {
+    guards(exp, pat, false)
+}
+
+/// `pattern_guards` for the pattern of `for x in rx` over a linked channel: a pattern that is
+/// one plain name binds the whole value received, and claims what the receive took.
+pub(crate) fn received_guards(exp: &mut Expander<'_>, pat: &Pat) -> (Vec<Stmt>, Vec<Tracked>) {
+    let whole = matches!(pat, Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none());
+    guards(exp, pat, whole)
+}
+
+fn guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<Stmt>, Vec<Tracked>) {
     let mut stmts = Vec::new();
     let mut tracked = Vec::new();
     // Declared inside the body: only the body's statements can use it later.
@@ -31,7 +42,11 @@ pub(crate) fn pattern_guards(exp: &mut Expander<'_>, pat: &Pat) -> (Vec<Stmt>, V
         let site = exp.site(&text, "", kind, name.span());
         let constructor = guard_constructor(exp, &site);
         stmts.push(syn::parse_quote!(let #guard = #constructor;));
-        stmts.push(syn::parse_quote!(#guard.bind(&#name);));
+        if received {
+            stmts.push(syn::parse_quote!(#guard.bind_received(&#name);));
+        } else {
+            stmts.push(syn::parse_quote!(#guard.bind(&#name);));
+        }
         let copies = known.and_then(copies::analyzer_copies).unwrap_or(Copies::Unknown);
         tracked.push(Tracked { name: text, guard: Some(guard), copies, level });
     }

@@ -170,6 +170,15 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
     });
 }
 
+/// The instance a by-value use moves out of, as an expression for the generated code
+/// (`Guard::sent_id`): a binding whose type is not `Copy`, at its last use.
+pub(crate) fn moved_instance(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
+    match tracked_path(exp, expr) {
+        Some((ident, guard, Copies::No)) if !used_later(exp, &ident.to_string()) => Some(quote!(#guard.sent_id())),
+        _ => None,
+    }
+}
+
 /// A by-value argument `index` of a call of the traced function `function`: when it is a
 /// binding's last use and a move, recorded as moved and staged for the callee's parameter
 /// (`Guard::passed`); otherwise as `by_value`. Returns whether it was staged.

@@ -214,7 +214,12 @@ pub(crate) fn site(kind: SiteKind) -> Option<(Op, u64, Group)> {
         | SiteKind::RefCellBorrow
         | SiteKind::RefCellBorrowMut
         // The arguments and the returned binding record their moves, linked (`links`).
-        | SiteKind::TracedCall => None,
+        | SiteKind::TracedCall
+        // The channel, its sends and receives record their events through the receiver's
+        // probe; the queue links what they carry (`channels`).
+        | SiteKind::LinkedChannel
+        | SiteKind::LinkedSend
+        | SiteKind::LinkedRecv => None,
     }
 }
 

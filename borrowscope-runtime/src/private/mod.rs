@@ -6,7 +6,9 @@ pub use crate::site::{CallSite, Op};
 pub use crate::api::pointers::{Counted, WeakCounted};
 pub use probes::*;
 pub use links::{Frame, called};
+pub use channels::{Channel, linked_channel, received, received_item, sending, sent};
 
+mod channels;
 mod links;
 mod probes;
 
@@ -300,6 +302,11 @@ impl Guard {
     #[inline(always)]
     pub fn id(&self) -> u64 {
         self.id.get()
+    }
+
+    /// Whether the binding holds its value (bound, and not moved or maybe moved since).
+    fn is_live(&self) -> bool {
+        self.state.get() == GuardState::Live
     }
 
     fn set(&self, state: GuardState) {
