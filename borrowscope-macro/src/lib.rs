@@ -108,6 +108,16 @@
 //! the note it leaves is from the call just made (see the runtime's `__private::links`).
 //! Without the file nothing is linked: the macro cannot know that a callee is traced.
 //!
+//! Channels: with the type-info file, a channel the analyzer saw whole (a `linked_channel`
+//! site: `let (tx, rx) = mpsc::channel()` whose ends, and the senders cloned from them by
+//! `let`, are used in the function only by sends, receives, `drop` and `move` closures) gets
+//! a queue declared with it; each `tx.send(x)` queues the binding moved in and each
+//! receive pops the oldest, so the binding `let got = rx.recv().unwrap()` (or `.expect("..")`,
+//! `?`, or the binding of `for got in rx`) records `receive` naming `x`'s move, on whatever
+//! thread either runs. The queue is linked only if the macro rewrote every send and receive
+//! the analyzer listed; otherwise, and for any other channel, a send is a move into the
+//! call (see the runtime's `__private::channels`).
+//!
 //! Known limits: the last use of a non-`Copy` binding as a method receiver may have moved it
 //! (`into_iter`) or not (`len`): with the type-info file (which records what each method
 //! call does to its receiver) that use is exact; without it syntax cannot tell, so its end is
