@@ -123,6 +123,7 @@ fn file_types() -> FileTypes {
 fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     let original = gate::runs_as_written(&function).then(|| function.block.clone());
     let mut expander = Expander::new(config, function.sig.ident.to_string());
+    expander.gated = original.is_some();
     let mut prologue = expander.type_info_prologue(function.sig.ident.span());
     prologue.extend(expander.prologue(&function.sig));
     expander.fn_block = true;
@@ -272,6 +273,8 @@ pub(crate) struct Expander<'a> {
     fn_block: bool,
     /// The linked channels whose queues the function declares (`channels`).
     pub(crate) channels: Vec<channels::Declared>,
+    /// The body is also emitted as written, behind the gate (`gate`).
+    gated: bool,
 }
 
 impl<'a> Expander<'a> {
@@ -293,6 +296,7 @@ impl<'a> Expander<'a> {
             returns: None,
             fn_block: false,
             channels: Vec::new(),
+            gated: false,
         }
     }
 
@@ -518,11 +522,20 @@ impl VisitMut for Expander<'_> {
                 Stmt::Local(local) if self.has(Group::Ownership) => bindings::local(self, local),
                 Stmt::Item(_) => (Vec::new(), Vec::new()),
                 Stmt::Expr(expr, semi) => {
-                    let attrs = attrs_mut(expr).map(std::mem::take).unwrap_or_default();
+                    let mut attrs = attrs_mut(expr).map(std::mem::take).unwrap_or_default();
+                    let call = matches!(expr, Expr::Call(_) | Expr::MethodCall(_));
                     self.visit_expr_mut(expr);
                     // A block's value moves out of it: its tail is a by-value use.
                     if index == last && semi.is_none() && self.has(Group::Ownership) {
                         if fn_block { uses::returned(self, expr) } else { uses::by_value(self, expr) }
+                    }
+                    // An unused `Result` of a call statement is reported by the copy as
+                    // written, where the user wrote it; the instrumented copy would report it
+                    // again at the attribute, where the wrappers' tokens are spanned. (Only a
+                    // call statement may carry an attribute: on an assignment or an operator
+                    // it would be an attribute on an expression.)
+                    if self.gated && call && semi.is_some() && matches!(expr, Expr::Call(_) | Expr::MethodCall(_)) {
+                        attrs.push(syn::parse_quote!(#[allow(unused_must_use)]));
                     }
                     if let Some(slot) = attrs_mut(expr) {
                         slot.splice(0..0, attrs);

@@ -95,3 +95,11 @@ snapshot!(impl_block_skips_const_fns, (quiet), impl Point {
     fn norm(&self) -> i64 { let s = self.x * self.x; s }
     const fn origin() -> i64 { 0 }
 });
+
+// The unused `Result` is the user's to see once, in the copy as written: the instrumented
+// copy's call statements allow it.
+snapshot!(unused_result_reported_once, (quiet), fn f(tx: &Sender<u8>, v: &mut Vec<u8>) {
+    tx.send(1);
+    v.push(2);
+    v[0] = 3;
+});
