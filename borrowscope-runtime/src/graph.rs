@@ -166,6 +166,9 @@ pub struct Graph {
     open: HashMap<u64, Vec<usize>>,
     /// The same for RefCell borrows, under their guard.
     open_cells: HashMap<u64, Vec<usize>>,
+    /// The moves into a call or an expression, under the instance moved, for the binding
+    /// that receives it later to name as the destination (an instance moves once).
+    undirected: HashMap<u64, usize>,
 }
 
 /// The kind of value a type holds, from its full path as `std::any::type_name` gives it.
@@ -330,15 +333,18 @@ impl Graph {
                     if let Some(from) = from {
                         self.end(from, End::MovedOut(order));
                     }
+                    if let (Some(from), 0) = (from, event.id) {
+                        self.undirected.insert(from, self.moves.len());
+                    }
                     self.moves.push(Move { from, to: event.id, at: order });
                 }
             }
-            // The caller's binding receives a returned value: the destination of the move
-            // recorded where it was returned, a few moves back at most (the callee's last
-            // events and other threads' come between).
+            // A binding receives a value moved into a call: returned by a traced callee, a
+            // traced callee's parameter, taken from a channel. It is the move's destination,
+            // however many events came between.
             Op::Receive => {
-                if let Some(m) = self.moves.iter_mut().rev().take(4096).find(|m| m.to == 0 && m.from == arg) {
-                    m.to = event.id;
+                if let Some(index) = arg.and_then(|arg| self.undirected.remove(&arg)) {
+                    self.moves[index].to = event.id;
                 }
             }
             Op::Borrow | Op::BorrowMut => {

@@ -30,7 +30,8 @@ const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0"
 /// The rest of the broader trial (`--full`), chosen for variety: generic containers and
 /// buffers with unsafe code (arrayvec, smallvec, slab, bytes), a Unicode table crate, parsers
 /// (shlex, glob, percent-encoding), trait-heavy generics (either, byteorder), atomics and
-/// async utilities (bytes, futures-lite), editions 2015 to 2021. (spin, a lock library, has
+/// async utilities (bytes, futures-lite), a thread pool whose tests send on channels from its
+/// workers (threadpool), editions 2015 to 2021. (spin, a lock library, has
 /// every recent release yanked, which `cargo vendor` refuses.)
 const FULL_TRIAL_CRATES: &[&str] = &[
     "arrayvec@0.7.6",
@@ -45,6 +46,7 @@ const FULL_TRIAL_CRATES: &[&str] = &[
     "slab@0.4.9",
     "futures-lite@2.3.0",
     "bytes@1.7.1",
+    "threadpool@1.8.1",
 ];
 
 fn main() -> Result<()> {
