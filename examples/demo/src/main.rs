@@ -1,10 +1,11 @@
 //! A small program whose ownership story BorrowScope tells: a shared configuration behind an
-//! alias of `Rc`, a counter shared by threads through `Arc<Mutex<_>>`, a `RefCell` cache,
-//! moves and borrows. `cargo xtask demo` analyzes it, runs it, and exports its trace.
+//! alias of `Rc`, a counter shared by threads through `Arc<Mutex<_>>`, notes the threads send
+//! back on a channel, a `RefCell` cache, moves and borrows. `cargo xtask demo` analyzes it,
+//! runs it, and exports its trace.
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 
 use borrowscope_macro::trace_borrow;
@@ -16,6 +17,11 @@ struct Config {
     workers: usize,
 }
 
+/// What a worker sends back when it is done.
+struct Note {
+    worker: usize,
+}
+
 fn counter() -> Arc<Mutex<usize>> {
     Arc::new(Mutex::new(0))
 }
@@ -25,20 +31,29 @@ fn run() -> usize {
     let config = Shared::new(Config { name: String::from("demo"), workers: 3 });
     let view = config.clone();
     let total = counter();
+    let (tx, rx) = mpsc::channel();
     let mut handles = Vec::new();
     for worker in 0..view.workers {
         let total = Arc::clone(&total);
+        let tx = tx.clone();
         handles.push(thread::spawn(move || {
             *total.lock().unwrap() += worker;
+            let note = Note { worker };
+            tx.send(note).unwrap();
         }));
     }
+    drop(tx);
     for handle in handles {
         handle.join().unwrap();
+    }
+    let mut notes = Vec::new();
+    for note in rx {
+        notes.push(note);
     }
     let cache = RefCell::new(Vec::new());
     cache.borrow_mut().push(config.name.clone());
     let seen = cache.borrow().len();
-    let result = *total.lock().unwrap() + seen;
+    let result = *total.lock().unwrap() + seen + notes.iter().map(|n| n.worker).sum::<usize>();
     result
 }
 
