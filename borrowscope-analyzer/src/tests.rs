@@ -162,6 +162,24 @@ fn main() {
 }
 
 #[test]
+fn calling_any_other_callable_uses_it_through_the_trait_the_compiler_picks() {
+    check_uses(
+        r#"
+//- minicore: copy, clone, fn, add, builtin_impls, coerce_unsized, dispatch_from_dyn
+fn shared(f: &dyn Fn() -> u8) -> u8 { f() }
+fn generic<F: FnOnce() -> u8>(g: F) -> u8 { g() }
+fn generic_fn<H: Fn() -> u8>(h: H) -> u8 { h() }
+fn pointer(p: fn() -> u8) -> u8 { p() }
+"#,
+        "
+1:39 f copy
+2:45 g move
+3:44 h shared_borrow
+4:35 p copy",
+    );
+}
+
+#[test]
 fn a_match_moves_its_scrutinee_only_when_an_arm_binds_a_non_copy_part_by_value() {
     check_uses(
         r#"

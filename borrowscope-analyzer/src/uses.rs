@@ -116,8 +116,11 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
     out
 }
 
-/// Every call of a closure binding (`f()`): an `FnOnce` closure is consumed, an `Fn` or
-/// `FnMut` one borrowed. Keyed by the binding's name at the call.
+/// Every call of a callable binding (`f()`): a closure is consumed when it is `FnOnce` and
+/// borrowed when it is `Fn` or `FnMut`; any other callable (`Box<dyn Fn()>`, a generic
+/// `F: FnOnce()`) is called through the most permissive of the three it implements, as the
+/// compiler does; a function pointer or a reference is copied. Keyed by the binding's name at
+/// the call.
 pub(crate) fn calls(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
     let db = sema.db;
     let mut out = Vec::new();
@@ -125,8 +128,17 @@ pub(crate) fn calls(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synta
         let Some(ast::Expr::PathExpr(callee)) = call.expr() else { continue };
         let Some(named) = named(sema, text, &callee) else { continue };
         let Some(local) = local_of(sema, &named.expanded) else { continue };
-        let Some(closure) = local.ty(db).as_closure() else { continue };
-        let kind = match closure.fn_trait(db) {
+        let ty = local.ty(db);
+        let fn_trait = match (ty.as_closure(), ty.as_callable(db).map(|c| c.kind())) {
+            (Some(closure), _) => closure.fn_trait(db),
+            _ if ty.is_copy(db) => {
+                out.push(named.used(UseKind::Copy, None));
+                continue;
+            }
+            (None, Some(hir::CallableKind::FnImpl(fn_trait))) => fn_trait,
+            _ => continue,
+        };
+        let kind = match fn_trait {
             hir::FnTrait::FnOnce | hir::FnTrait::AsyncFnOnce => UseKind::Move,
             hir::FnTrait::FnMut | hir::FnTrait::AsyncFnMut => UseKind::MutableBorrow,
             hir::FnTrait::Fn | hir::FnTrait::AsyncFn => UseKind::SharedBorrow,

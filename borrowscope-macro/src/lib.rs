@@ -121,8 +121,9 @@
 //! Known limits: the last use of a non-`Copy` binding as a method receiver may have moved it
 //! (`into_iter`) or not (`len`): with the type-info file (which records what each method
 //! call does to its receiver) that use is exact; without it syntax cannot tell, so its end is
-//! recorded as `scope_end` rather than a guessed drop, and so is a closure binding's last
-//! call (`FnOnce` consumes it, `Fn` does not; the file tells which); without the file, a
+//! recorded as `scope_end` rather than a guessed drop, and so is a callable binding's last
+//! call (an `FnOnce` closure or `Box<dyn FnOnce()>` is consumed, an `Fn` one is not; the file
+//! tells which); without the file, a
 //! by-value last use of a binding whose type is neither written out nor told by its
 //! initializer ends it as `scope_end` too; `self` taken by value is not tracked (a receiver
 //! is not a parameter binding); a capitalised name in a pattern is not tracked (`None`, `MAX`: Rust's
