@@ -113,7 +113,7 @@
 //! `let`, are used in the function only by sends, receives, `drop` and `move` closures) gets
 //! a queue declared with it; each `tx.send(x)` queues the binding moved in and each
 //! receive pops the oldest, so the binding `let got = rx.recv().unwrap()` (or `.expect("..")`,
-//! `?`, or the binding of `for got in rx`) records `receive` naming `x`'s move, on whatever
+//! `?`, `got` in `while let Ok(got) = rx.recv()` or `if let`, or the binding of `for got in rx`) records `receive` naming `x`'s move, on whatever
 //! thread either runs. The queue is linked only if the macro rewrote every send and receive
 //! the analyzer listed; otherwise, and for any other channel, a send is a move into the
 //! call (see the runtime's `__private::channels`).

@@ -23,7 +23,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             // instance its binding claims.
             let queue = super::channels::rewrite(exp, l.for_token.span, type_info_schema::SiteKind::LinkedRecv);
             let (mut guards, bound) = match &queue {
-                Some(_) => super::patterns::received_guards(exp, &l.pat),
+                Some(_) => super::patterns::received_guards(exp, &l.pat, super::patterns::plain_name),
                 None => pattern_guards(exp, &l.pat),
             };
             if let Some(queue) = queue {
@@ -34,7 +34,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             loop_span(exp, expr, "for");
         }
         Expr::While(l) => {
-            let (guards, bound) = condition(exp, &mut l.cond);
+            let (guards, bound) = condition(exp, &mut l.cond, true);
             exp.scoped(bound, |exp| exp.visit_block_mut(&mut l.body));
             l.body.stmts.splice(0..0, guards);
             loop_span(exp, expr, "while");
@@ -75,7 +75,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             }
         }
         Expr::If(i) => {
-            let (guards, bound) = condition(exp, &mut i.cond);
+            let (guards, bound) = condition(exp, &mut i.cond, true);
             exp.scoped(bound, |exp| exp.visit_block_mut(&mut i.then_branch));
             i.then_branch.stmts.splice(0..0, guards);
             if let Some((_, otherwise)) = &mut i.else_branch {
@@ -145,19 +145,30 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
 }
 
 /// Expands an `if`/`while` condition and returns the guards and bindings of its `let`
-/// patterns (in scope in the body only).
-fn condition(exp: &mut Expander<'_>, cond: &mut Expr) -> (Vec<Stmt>, Vec<super::Tracked>) {
+/// patterns (in scope in the body only). `alone`: the condition is one `let`, not part of a
+/// chain (in which code may run between its receive and the body).
+fn condition(exp: &mut Expander<'_>, cond: &mut Expr, alone: bool) -> (Vec<Stmt>, Vec<super::Tracked>) {
     match cond {
         Expr::Let(l) => {
+            // `while let Ok(x) = rx.recv()` on a linked channel: `x` claims what it took.
+            let receive = match &*l.expr {
+                Expr::MethodCall(m) if alone && matches!(m.method.to_string().as_str(), "recv" | "try_recv" | "recv_timeout") => Some(m.method.span()),
+                _ => None,
+            };
             exp.visit_expr_mut(&mut l.expr);
-            pattern_guards(exp, &l.pat)
+            match receive {
+                Some(span) if super::channels::rewritten(exp, span) => {
+                    super::patterns::received_guards(exp, &l.pat, super::patterns::ok_of_plain_name)
+                }
+                _ => pattern_guards(exp, &l.pat),
+            }
         }
         // `if let A = a && let B = b`: each side in turn; the names the left binds are in
         // scope on the right, where they are not tracked (their guards start in the body).
         Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-            let (mut guards, mut bound) = condition(exp, &mut b.left);
+            let (mut guards, mut bound) = condition(exp, &mut b.left, false);
             let left = bound.iter().map(|t| super::Tracked { guard: None, ..t.clone() }).collect();
-            let (more, right) = exp.scoped(left, |exp| condition(exp, &mut b.right));
+            let (more, right) = exp.scoped(left, |exp| condition(exp, &mut b.right, false));
             guards.extend(more);
             bound.extend(right);
             (guards, bound)

@@ -18,11 +18,21 @@ pub(crate) fn pattern_guards(exp: &mut Expander<'_>, pat: &Pat) -> (Vec<Stmt>, V
     guards(exp, pat, false)
 }
 
-/// `pattern_guards` for the pattern of `for x in rx` over a linked channel: a pattern that is
-/// one plain name binds the whole value received, and claims what the receive took.
-pub(crate) fn received_guards(exp: &mut Expander<'_>, pat: &Pat) -> (Vec<Stmt>, Vec<Tracked>) {
-    let whole = matches!(pat, Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none());
-    guards(exp, pat, whole)
+/// `pattern_guards` for a pattern that takes a value a linked receive took: `x` in
+/// `for x in rx`, `Ok(x)` in `while let Ok(x) = rx.recv()`. When that `x` is one plain name
+/// (`message` tells), it binds the whole message and claims what the receive took.
+pub(crate) fn received_guards(exp: &mut Expander<'_>, pat: &Pat, message: fn(&Pat) -> bool) -> (Vec<Stmt>, Vec<Tracked>) {
+    guards(exp, pat, message(pat))
+}
+
+/// Whether a pattern is one plain name (no `ref`, no `@`).
+pub(crate) fn plain_name(pat: &Pat) -> bool {
+    matches!(pat, Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none())
+}
+
+/// Whether a pattern is `Ok(name)` with one plain name.
+pub(crate) fn ok_of_plain_name(pat: &Pat) -> bool {
+    matches!(pat, Pat::TupleStruct(t) if t.qself.is_none() && t.path.is_ident("Ok") && t.elems.len() == 1 && t.elems.first().is_some_and(plain_name))
 }
 
 fn guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<Stmt>, Vec<Tracked>) {
