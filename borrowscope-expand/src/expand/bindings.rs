@@ -14,31 +14,32 @@ use crate::config::Group;
 /// The identifiers a pattern binds, in order.
 pub(crate) fn pattern_names(pat: &Pat) -> Vec<syn::Ident> {
     let mut names = Vec::new();
-    collect(pat, &mut names);
+    identifiers(pat, &mut |p| names.push(p.ident.clone()));
     names
 }
 
-pub(crate) fn collect(pat: &Pat, out: &mut Vec<syn::Ident>) {
+/// Calls `f` on each identifier pattern in `pat`, in order (of an `|` pattern, the first
+/// alternative's: every alternative binds the same names).
+pub(crate) fn identifiers(pat: &Pat, f: &mut impl FnMut(&syn::PatIdent)) {
     match pat {
         Pat::Ident(p) => {
-            out.push(p.ident.clone());
+            f(p);
             if let Some((_, sub)) = &p.subpat {
-                collect(sub, out);
+                identifiers(sub, f);
             }
         }
-        Pat::Tuple(p) => p.elems.iter().for_each(|e| collect(e, out)),
-        Pat::TupleStruct(p) => p.elems.iter().for_each(|e| collect(e, out)),
-        Pat::Struct(p) => p.fields.iter().for_each(|f| collect(&f.pat, out)),
-        Pat::Slice(p) => p.elems.iter().for_each(|e| collect(e, out)),
-        // Every alternative binds the same names.
+        Pat::Tuple(p) => p.elems.iter().for_each(|e| identifiers(e, f)),
+        Pat::TupleStruct(p) => p.elems.iter().for_each(|e| identifiers(e, f)),
+        Pat::Struct(p) => p.fields.iter().for_each(|field| identifiers(&field.pat, f)),
+        Pat::Slice(p) => p.elems.iter().for_each(|e| identifiers(e, f)),
         Pat::Or(p) => {
             if let Some(first) = p.cases.first() {
-                collect(first, out);
+                identifiers(first, f);
             }
         }
-        Pat::Reference(p) => collect(&p.pat, out),
-        Pat::Type(p) => collect(&p.pat, out),
-        Pat::Paren(p) => collect(&p.pat, out),
+        Pat::Reference(p) => identifiers(&p.pat, f),
+        Pat::Type(p) => identifiers(&p.pat, f),
+        Pat::Paren(p) => identifiers(&p.pat, f),
         _ => {}
     }
 }

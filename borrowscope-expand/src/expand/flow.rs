@@ -66,7 +66,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 if let Some(span) = &span {
                     let site = exp.site("", &uses::text(&arm.pat), "match_arm", arm.pat.span());
                     let index = index as u64;
-                    prepend(&mut arm.body, syn::parse_quote!(#span.arm(#site, #index);));
+                    prepend_all(&mut arm.body, vec![syn::parse_quote!(#span.arm(#site, #index);)]);
                 }
             }
             if let Some(span) = span {
@@ -218,19 +218,6 @@ fn record_before(expr: &mut Expr, site: TokenStream, op: TokenStream, arg: u64) 
     let event = syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, #arg););
     let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
     *expr = super::tail_block(vec![event], original);
-}
-
-/// Puts `stmt` first in an arm body: inside it when it is a block, else in a new block.
-fn prepend(body: &mut Expr, stmt: Stmt) {
-    if let Expr::Block(block) = body
-        && block.label.is_none()
-        && block.attrs.is_empty()
-    {
-        block.block.stmts.insert(0, stmt);
-        return;
-    }
-    let original = std::mem::replace(body, Expr::Verbatim(TokenStream::new()));
-    *body = super::tail_block(vec![stmt], original);
 }
 
 /// `{ let span = Span::enter(..); expr }`: the span's drop records the exit.

@@ -4,7 +4,7 @@
 
 use syn::{Pat, Stmt};
 
-use super::bindings::{collect, guard_constructor};
+use super::bindings::{guard_constructor, identifiers};
 use super::{Copies, Expander, Tracked, copies};
 use crate::config::Group;
 
@@ -68,39 +68,14 @@ fn guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<Stmt>, Vec<
 /// naming conventions have it, not a new binding.
 fn binding_names(pat: &Pat) -> Vec<syn::Ident> {
     let mut names = Vec::new();
-    collect(pat, &mut names);
-    let constants: Vec<syn::Ident> = {
-        let mut found = Vec::new();
-        constant_like(pat, &mut found);
-        found
-    };
-    names.retain(|n| !constants.contains(n));
+    identifiers(pat, &mut |p| {
+        let constant_like = p.by_ref.is_none()
+            && p.mutability.is_none()
+            && p.subpat.is_none()
+            && p.ident.to_string().starts_with(|c: char| c.is_uppercase());
+        if !constant_like {
+            names.push(p.ident.clone());
+        }
+    });
     names
-}
-
-fn constant_like(pat: &Pat, out: &mut Vec<syn::Ident>) {
-    match pat {
-        Pat::Ident(p)
-            if p.by_ref.is_none()
-                && p.mutability.is_none()
-                && p.subpat.is_none()
-                && p.ident.to_string().starts_with(|c: char| c.is_uppercase()) =>
-        {
-            out.push(p.ident.clone());
-        }
-        Pat::Ident(p) => {
-            if let Some((_, sub)) = &p.subpat {
-                constant_like(sub, out);
-            }
-        }
-        Pat::Tuple(p) => p.elems.iter().for_each(|e| constant_like(e, out)),
-        Pat::TupleStruct(p) => p.elems.iter().for_each(|e| constant_like(e, out)),
-        Pat::Struct(p) => p.fields.iter().for_each(|f| constant_like(&f.pat, out)),
-        Pat::Slice(p) => p.elems.iter().for_each(|e| constant_like(e, out)),
-        Pat::Or(p) => p.cases.iter().for_each(|c| constant_like(c, out)),
-        Pat::Reference(p) => constant_like(&p.pat, out),
-        Pat::Type(p) => constant_like(&p.pat, out),
-        Pat::Paren(p) => constant_like(&p.pat, out),
-        _ => {}
-    }
 }
