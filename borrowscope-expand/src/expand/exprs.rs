@@ -233,7 +233,10 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
         "recv" | "try_recv" | "recv_timeout" => super::channels::rewrite(exp, method_span, type_info_schema::SiteKind::LinkedRecv).map(|c| (c, false)),
         _ => None,
     };
-    let sent = call.args.first().and_then(|arg| uses::moved_instance(exp, arg)).unwrap_or_else(|| quote!(0));
+    let sent = match (&channel, call.args.first()) {
+        (Some((_, true)), Some(arg)) => uses::moved_instance(exp, arg).unwrap_or_else(|| quote!(0)),
+        _ => quote!(0),
+    };
     let staged = arguments(exp, call.args.iter_mut(), traced.as_deref(), stage_from);
     if let (Some((queue, true)), Some(arg)) = (&channel, call.args.first_mut()) {
         super::channels::sending(arg, queue, sent);

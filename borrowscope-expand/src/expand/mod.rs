@@ -1,7 +1,9 @@
-//! The rewrite: one `VisitMut` driver that walks every nested body and dispatches each
-//! construct to its module: `bindings` (let and parameters, drops), `uses` (moves, copies,
-//! last-use analysis), `flow` (loops, match, if, return, `?`, break/continue) and `exprs`
-//! (expressions, smart pointers, closures, unsafe, async).
+//! The rewrite: `function` takes a traced item as a whole (the gate, build conditions, the
+//! prologue); one `VisitMut` driver walks every nested body and dispatches each construct to
+//! its module: `bindings` (let, drops), `patterns` (pattern bindings and parameters), `uses`
+//! (moves, copies, last-use analysis), `flow` (loops, match, if, return, `?`,
+//! break/continue), `exprs` (expressions, smart pointers, closures, unsafe, async) and
+//! `channels` (linked channels' queues).
 
 mod bindings;
 mod captures;
@@ -9,12 +11,15 @@ mod channels;
 mod copies;
 mod exprs;
 mod flow;
+mod function;
 mod gate;
 mod literals;
 mod patterns;
 mod promote;
 #[cfg(test)]
 mod snapshots;
+
+pub(crate) use function::item;
 mod uses;
 mod vocabulary;
 
@@ -24,85 +29,10 @@ use proc_macro2::{Span, TokenStream};
 
 use quote::{format_ident, quote, quote_spanned};
 use syn::visit_mut::{self, VisitMut};
-use syn::{Block, Expr, Ident, ImplItem, Item, ItemFn, Signature, Stmt};
+use syn::{Block, Expr, Ident, Item, Signature, Stmt};
 
-use crate::config::{Conditions, Group, TraceConfig};
+use crate::config::{Group, TraceConfig};
 use crate::types::FileTypes;
-
-/// Expands the attribute on `item`.
-pub(crate) fn item(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let config = TraceConfig::parse(attr)?;
-    match syn::parse2::<Item>(item)? {
-        Item::Fn(function) => {
-            crate::valid::signature(&function.sig)?;
-            let instrumented = instrument_fn(&config, function.clone());
-            Ok(conditional(&config.conditions, quote!(#instrumented), quote!(#function)))
-        }
-        Item::Impl(mut block) => {
-            let mut items = Vec::new();
-            for impl_item in std::mem::take(&mut block.items) {
-                match impl_item {
-                    // A const or foreign-ABI method is left as written: it cannot be traced,
-                    // and the rest of the block still can.
-                    ImplItem::Fn(method) if crate::valid::signature(&method.sig).is_ok() => {
-                        let function = ItemFn {
-                            attrs: method.attrs.clone(),
-                            vis: method.vis.clone(),
-                            sig: method.sig.clone(),
-                            block: Box::new(method.block.clone()),
-                        };
-                        let instrumented = instrument_fn(&config, function);
-                        let tokens = conditional(&config.conditions, quote!(#instrumented), quote!(#method));
-                        items.extend(syn::parse2::<ImplItemList>(tokens)?.0);
-                    }
-                    other => items.push(other),
-                }
-            }
-            block.items = items;
-            Ok(quote!(#block))
-        }
-        other => Err(syn::Error::new_spanned(
-            other,
-            "#[trace_borrow] applies to functions, methods and `impl` blocks",
-        )),
-    }
-}
-
-/// Several impl items, to re-parse a method emitted twice under `cfg`.
-struct ImplItemList(Vec<ImplItem>);
-
-impl syn::parse::Parse for ImplItemList {
-    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
-        let mut items = Vec::new();
-        while !input.is_empty() {
-            items.push(input.parse()?);
-        }
-        Ok(ImplItemList(items))
-    }
-}
-
-/// The instrumented item where the build conditions hold, the original elsewhere.
-fn conditional(conditions: &Conditions, instrumented: TokenStream, original: TokenStream) -> TokenStream {
-    let mut predicates = Vec::new();
-    if conditions.debug_only {
-        predicates.push(quote!(debug_assertions));
-    }
-    if conditions.release_only {
-        predicates.push(quote!(not(debug_assertions)));
-    }
-    for feature in &conditions.features {
-        predicates.push(quote!(feature = #feature));
-    }
-    if predicates.is_empty() {
-        return instrumented;
-    }
-    quote! {
-        #[cfg(all(#(#predicates),*))]
-        #instrumented
-        #[cfg(not(all(#(#predicates),*)))]
-        #original
-    }
-}
 
 /// What the type-info file says about the file being expanded.
 fn file_types() -> FileTypes {
@@ -117,51 +47,6 @@ fn file_types() -> FileTypes {
         },
         Some(file) => crate::types::for_file(&file),
         None => FileTypes::None { tracked: None },
-    }
-}
-
-fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
-    let original = gate::runs_as_written(&function).then(|| function.block.clone());
-    let mut expander = Expander::new(config, function.sig.ident.to_string());
-    expander.gated = original.is_some();
-    let mut prologue = expander.type_info_prologue(function.sig.ident.span());
-    prologue.extend(expander.prologue(&function.sig));
-    expander.fn_block = true;
-    expander.visit_block_mut(&mut function.block);
-    // Known once the whole body is expanded: whether each channel's sites were all rewritten.
-    prologue.extend(channels::flags(&expander));
-    let stmts = std::mem::take(&mut function.block.stmts);
-    function.block.stmts = prologue.into_iter().chain(stmts).collect();
-    if let Some(original) = original {
-        // Built as syntax: the instrumented body is not parsed again.
-        let instrumented = std::mem::replace(&mut *function.block, Block { brace_token: Default::default(), stmts: Vec::new() });
-        let gate = Expr::If(syn::ExprIf {
-            attrs: Vec::new(),
-            if_token: Default::default(),
-            cond: Box::new(syn::parse_quote!(::borrowscope_runtime::__private::active())),
-            then_branch: instrumented,
-            else_branch: Some((Default::default(), Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: *original })))),
-        });
-        function.block.stmts.push(Stmt::Expr(gate, None));
-    }
-    function
-}
-
-/// Whether a function's return type may hold the value of one of its bindings, so that a
-/// returned binding can be linked to the caller's (`Frame`): not `()`, `!`, a reference, a
-/// raw pointer or a primitive, and not an `async fn` (whose body runs where it is polled).
-fn returns_owned(sig: &Signature) -> bool {
-    const PRIMITIVES: [&str; 17] =
-        ["bool", "char", "str", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32", "f64"];
-    let syn::ReturnType::Type(_, ty) = &sig.output else { return false };
-    if sig.asyncness.is_some() {
-        return false;
-    }
-    match &**ty {
-        syn::Type::Reference(_) | syn::Type::Ptr(_) | syn::Type::Never(_) => false,
-        syn::Type::Tuple(t) => !t.elems.is_empty(),
-        syn::Type::Path(p) => p.qself.is_some() || !p.path.get_ident().is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str())),
-        _ => true,
     }
 }
 
@@ -270,15 +155,15 @@ pub(crate) struct Expander<'a> {
     /// block: a binding returned from here is noted for the caller's binding.
     pub(crate) returns: Option<String>,
     /// Set until the function's own block is entered: its tail is the function's value.
-    fn_block: bool,
+    pub(super) fn_block: bool,
     /// The linked channels whose queues the function declares (`channels`).
     pub(crate) channels: Vec<channels::Declared>,
     /// The body is also emitted as written, behind the gate (`gate`).
-    gated: bool,
+    pub(super) gated: bool,
 }
 
 impl<'a> Expander<'a> {
-    fn new(config: &'a TraceConfig, fn_name: String) -> Expander<'a> {
+    pub(super) fn new(config: &'a TraceConfig, fn_name: String) -> Expander<'a> {
         Expander {
             config,
             scopes: vec![Vec::new()],
@@ -419,7 +304,7 @@ impl<'a> Expander<'a> {
     /// The statements that tie the expansion to the type-info file: an `include_bytes!` of it,
     /// so Cargo rebuilds the crate when it changes, and, once per source file, the notice
     /// that the file's entries are stale or unreadable.
-    fn type_info_prologue(&mut self, span: Span) -> Vec<Stmt> {
+    pub(super) fn type_info_prologue(&mut self, span: Span) -> Vec<Stmt> {
         let mut stmts = Vec::new();
         // The macro reads these variables; reading them in the generated code too puts them
         // in rustc's dependency info, so Cargo rebuilds when they change.
@@ -474,7 +359,7 @@ impl<'a> Expander<'a> {
     }
 
     /// The function's first statements: its entry span and its parameters' creation.
-    fn prologue(&mut self, sig: &Signature) -> Vec<Stmt> {
+    pub(super) fn prologue(&mut self, sig: &Signature) -> Vec<Stmt> {
         let mut stmts = Vec::new();
         if self.has(Group::Functions) {
             let site = self.site(&self.fn_name.clone(), "", "fn", sig.ident.span());
@@ -484,7 +369,7 @@ impl<'a> Expander<'a> {
                     #site, ::borrowscope_runtime::__private::Op::FnEnter, ::borrowscope_runtime::__private::Op::FnExit);
             });
         }
-        if returns_owned(sig) {
+        if function::returns_owned(sig) {
             // Opened first, so that it closes after every local is dropped; opened whatever
             // the options, so that a note a call inside this one leaves is always a frame too
             // deep for this function's caller.
@@ -495,7 +380,7 @@ impl<'a> Expander<'a> {
             }
         }
         if self.has(Group::Ownership) {
-            stmts.extend(bindings::parameters(self, sig));
+            stmts.extend(patterns::parameters(self, sig));
         }
         stmts
     }

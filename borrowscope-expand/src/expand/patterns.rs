@@ -1,8 +1,8 @@
 //! The bindings of `for`, `while let`, `if let` and `match` arm patterns and closure
 //! parameters: each gets a drop guard first in the body it is in scope for, and is tracked
-//! there like a `let` binding.
+//! there like a `let` binding. Also a function's parameters, guarded before its body.
 
-use syn::{Pat, Stmt};
+use syn::{FnArg, Pat, Signature, Stmt};
 
 use super::bindings::{guard_constructor, identifiers};
 use super::{Copies, Expander, Tracked, copies};
@@ -78,4 +78,49 @@ fn binding_names(pat: &Pat) -> Vec<syn::Ident> {
         }
     });
     names
+}
+
+/// Records the creation of each parameter bound by a plain identifier. Parameters drop after
+/// the body, which a guard declared in the body cannot follow, so only their creation is
+/// recorded; their names are in scope for borrows and moves.
+pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
+    let mut stmts = Vec::new();
+    let function = exp.fn_name().to_owned();
+    for (index, typed) in sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(typed) => Some(typed),
+        FnArg::Receiver(_) => None,
+    }).enumerate() {
+        let names = super::bindings::pattern_names(&typed.pat);
+        // A by-value parameter of a function that runs when called (not an `async fn`, whose
+        // parameters are bound when it is first polled) receives its caller's argument.
+        let receives = matches!(&*typed.pat, Pat::Ident(_)) && !matches!(&*typed.ty, syn::Type::Reference(_)) && sig.asyncness.is_none();
+        // A single-name parameter's type is written out in the signature.
+        let written = match (&*typed.pat, names.len()) {
+            (Pat::Ident(_), 1) => copies::written_type_copies(&typed.ty),
+            _ => Copies::Unknown,
+        };
+        for name in names {
+            let text = name.to_string();
+            if !exp.config.tracks_name(&text) {
+                exp.declare(Tracked::untracked(text));
+                continue;
+            }
+            // Like a `let` binding's: its guard, declared before the body's first statement,
+            // drops after every local of the body, as the parameter itself does.
+            let guard = exp.ident("g");
+            let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
+            let site = exp.site(&text, "", "param", name.span());
+            let constructor = guard_constructor(exp, &site);
+            stmts.push(syn::parse_quote!(let #guard = #constructor;));
+            if receives {
+                let index = index as u32;
+                stmts.push(syn::parse_quote!(#guard.bind_argument(&#name, #function, #index);));
+            } else {
+                stmts.push(syn::parse_quote!(#guard.bind(&#name);));
+            }
+            let copies = known.and_then(copies::analyzer_copies).unwrap_or(written);
+            exp.declare(Tracked { name: text, guard: Some(guard), copies, level: 0 });
+        }
+    }
+    stmts
 }

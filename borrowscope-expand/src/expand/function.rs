@@ -1,0 +1,131 @@
+//! A traced item as a whole: a function, or each method of an `impl` block, instrumented
+//! (behind the per-call gate where its body may also run as written, and under the
+//! attribute's build conditions), with the prologue before its body.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::visit_mut::VisitMut;
+use syn::{Block, Expr, ImplItem, Item, ItemFn, Signature, Stmt};
+
+use super::{Expander, channels, gate};
+use crate::config::{Conditions, TraceConfig};
+
+/// Expands the attribute on `item`.
+pub(crate) fn item(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let config = TraceConfig::parse(attr)?;
+    match syn::parse2::<Item>(item)? {
+        Item::Fn(function) => {
+            crate::valid::signature(&function.sig)?;
+            let instrumented = instrument_fn(&config, function.clone());
+            Ok(conditional(&config.conditions, quote!(#instrumented), quote!(#function)))
+        }
+        Item::Impl(mut block) => {
+            let mut items = Vec::new();
+            for impl_item in std::mem::take(&mut block.items) {
+                match impl_item {
+                    // A const or foreign-ABI method is left as written: it cannot be traced,
+                    // and the rest of the block still can.
+                    ImplItem::Fn(method) if crate::valid::signature(&method.sig).is_ok() => {
+                        let function = ItemFn {
+                            attrs: method.attrs.clone(),
+                            vis: method.vis.clone(),
+                            sig: method.sig.clone(),
+                            block: Box::new(method.block.clone()),
+                        };
+                        let instrumented = instrument_fn(&config, function);
+                        let tokens = conditional(&config.conditions, quote!(#instrumented), quote!(#method));
+                        items.extend(syn::parse2::<ImplItemList>(tokens)?.0);
+                    }
+                    other => items.push(other),
+                }
+            }
+            block.items = items;
+            Ok(quote!(#block))
+        }
+        other => Err(syn::Error::new_spanned(
+            other,
+            "#[trace_borrow] applies to functions, methods and `impl` blocks",
+        )),
+    }
+}
+
+/// Several impl items, to re-parse a method emitted twice under `cfg`.
+struct ImplItemList(Vec<ImplItem>);
+
+impl syn::parse::Parse for ImplItemList {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let mut items = Vec::new();
+        while !input.is_empty() {
+            items.push(input.parse()?);
+        }
+        Ok(ImplItemList(items))
+    }
+}
+
+/// The instrumented item where the build conditions hold, the original elsewhere.
+fn conditional(conditions: &Conditions, instrumented: TokenStream, original: TokenStream) -> TokenStream {
+    let mut predicates = Vec::new();
+    if conditions.debug_only {
+        predicates.push(quote!(debug_assertions));
+    }
+    if conditions.release_only {
+        predicates.push(quote!(not(debug_assertions)));
+    }
+    for feature in &conditions.features {
+        predicates.push(quote!(feature = #feature));
+    }
+    if predicates.is_empty() {
+        return instrumented;
+    }
+    quote! {
+        #[cfg(all(#(#predicates),*))]
+        #instrumented
+        #[cfg(not(all(#(#predicates),*)))]
+        #original
+    }
+}
+
+fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
+    let original = gate::runs_as_written(&function).then(|| function.block.clone());
+    let mut expander = Expander::new(config, function.sig.ident.to_string());
+    expander.gated = original.is_some();
+    let mut prologue = expander.type_info_prologue(function.sig.ident.span());
+    prologue.extend(expander.prologue(&function.sig));
+    expander.fn_block = true;
+    expander.visit_block_mut(&mut function.block);
+    // Known once the whole body is expanded: whether each channel's sites were all rewritten.
+    prologue.extend(channels::flags(&expander));
+    let stmts = std::mem::take(&mut function.block.stmts);
+    function.block.stmts = prologue.into_iter().chain(stmts).collect();
+    if let Some(original) = original {
+        // Built as syntax: the instrumented body is not parsed again.
+        let instrumented = std::mem::replace(&mut *function.block, Block { brace_token: Default::default(), stmts: Vec::new() });
+        let gate = Expr::If(syn::ExprIf {
+            attrs: Vec::new(),
+            if_token: Default::default(),
+            cond: Box::new(syn::parse_quote!(::borrowscope_runtime::__private::active())),
+            then_branch: instrumented,
+            else_branch: Some((Default::default(), Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: *original })))),
+        });
+        function.block.stmts.push(Stmt::Expr(gate, None));
+    }
+    function
+}
+
+/// Whether a function's return type may hold the value of one of its bindings, so that a
+/// returned binding can be linked to the caller's (`Frame`): not `()`, `!`, a reference, a
+/// raw pointer or a primitive, and not an `async fn` (whose body runs where it is polled).
+pub(super) fn returns_owned(sig: &Signature) -> bool {
+    const PRIMITIVES: [&str; 17] =
+        ["bool", "char", "str", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32", "f64"];
+    let syn::ReturnType::Type(_, ty) = &sig.output else { return false };
+    if sig.asyncness.is_some() {
+        return false;
+    }
+    match &**ty {
+        syn::Type::Reference(_) | syn::Type::Ptr(_) | syn::Type::Never(_) => false,
+        syn::Type::Tuple(t) => !t.elems.is_empty(),
+        syn::Type::Path(p) => p.qself.is_some() || !p.path.get_ident().is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str())),
+        _ => true,
+    }
+}
