@@ -102,6 +102,15 @@ pub(crate) fn receive(expr: &mut Expr, channel: &Ident) {
     *expr = syn::parse_quote!(::borrowscope_runtime::__private::received(#channel, #call));
 }
 
+/// The span of the method of `expr` when it is a receive call (`recv`, `try_recv`,
+/// `recv_timeout`), which a linked channel's receiver may be making.
+pub(crate) fn receive_call(expr: &Expr) -> Option<Span> {
+    match expr {
+        Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "recv" | "try_recv" | "recv_timeout") => Some(m.method.span()),
+        _ => None,
+    }
+}
+
 /// The receive call in a `let` initializer whose value is what it took:
 /// `rx.recv().unwrap()`, `rx.recv().expect("..")`, `rx.recv()?`. Returns its method's span.
 pub(crate) fn received_by(init: &Expr) -> Option<Span> {
@@ -112,8 +121,5 @@ pub(crate) fn received_by(init: &Expr) -> Option<Span> {
         Expr::MethodCall(m) if m.method == "expect" && matches!(m.args.first(), Some(Expr::Lit(_))) && m.args.len() == 1 => &*m.receiver,
         _ => return None,
     };
-    match inner {
-        Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "recv" | "try_recv" | "recv_timeout") => Some(m.method.span()),
-        _ => None,
-    }
+    receive_call(inner)
 }

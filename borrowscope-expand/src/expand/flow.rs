@@ -151,10 +151,7 @@ fn condition(exp: &mut Expander<'_>, cond: &mut Expr, alone: bool) -> (Vec<Stmt>
     match cond {
         Expr::Let(l) => {
             // `while let Ok(x) = rx.recv()` on a linked channel: `x` claims what it took.
-            let receive = match &*l.expr {
-                Expr::MethodCall(m) if alone && matches!(m.method.to_string().as_str(), "recv" | "try_recv" | "recv_timeout") => Some(m.method.span()),
-                _ => None,
-            };
+            let receive = super::channels::receive_call(&l.expr).filter(|_| alone);
             exp.visit_expr_mut(&mut l.expr);
             match receive {
                 Some(span) if super::channels::rewritten(exp, span) => {
