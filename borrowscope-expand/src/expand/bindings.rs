@@ -233,15 +233,21 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         (Origin::Channel, Expr::Call(call)) => super::channels::declare(exp, first_token(&call.func)),
         _ => None,
     };
-    expand_initializer(exp, local, &read);
-    let (mut before, mut after, guards, copies) = creations(exp, &read);
+    // The statements after this one that name the new bindings use them, not the bindings
+    // they shadow: `let line = wrap(line);` is the old `line`'s last use.
+    let shadowed: Vec<String> = read.names.iter().map(|n| n.to_string()).collect();
+    let (mut before, mut after, guards, copies) = uses::with_values_replaced(exp, &shadowed, false, |exp| {
+        expand_initializer(exp, local, &read);
+        let (mut before, mut after, guards, copies) = creations(exp, &read);
+        if let (Some(Some(guard)), Some(name)) = (guards.first(), read.names.first()) {
+            let init = local.init.as_mut().map(|init| &mut *init.expr);
+            let (origin_before, origin_after) = record_origin(exp, &read, guard, name, init, &guards, copies.first().copied());
+            before.extend(origin_before);
+            after.extend(origin_after);
+        }
+        (before, after, guards, copies)
+    });
     before.splice(0..0, queue);
-    if let (Some(Some(guard)), Some(name)) = (guards.first(), read.names.first()) {
-        let init = local.init.as_mut().map(|init| &mut *init.expr);
-        let (origin_before, origin_after) = record_origin(exp, &read, guard, name, init, &guards, copies.first().copied());
-        before.extend(origin_before);
-        after.extend(origin_after);
-    }
     if let (Some((source, source_guard)), Some(Some(guard)), Some(name), Some(copies)) =
         (&read.deref_of, guards.first(), read.names.first(), copies.first())
     {

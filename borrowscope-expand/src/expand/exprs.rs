@@ -317,8 +317,16 @@ fn assign(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Assign(a) = expr else { return };
     // The left side is a place (or a destructuring pattern): never rewritten, only
     // noted when it is a declared static or union field.
-    exp.visit_expr_mut(&mut a.right);
-    uses::by_value(exp, &mut a.right);
+    // The right side is the old value's last chance to be used: `b = b.header(h)` and
+    // `head = Some(Box::new(Node { next: head }))` move it.
+    let assigned: Vec<String> = match &*a.left {
+        Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()).into_iter().collect(),
+        _ => Vec::new(),
+    };
+    uses::with_values_replaced(exp, &assigned, true, |exp| {
+        exp.visit_expr_mut(&mut a.right);
+        uses::by_value(exp, &mut a.right);
+    });
     // `x = v` over a tracked binding: its old value drops once `v` is computed. A
     // `Copy` one has nothing to drop.
     if let Some((guard, copies)) = assigned_binding(exp, &a.left)

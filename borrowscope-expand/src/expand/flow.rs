@@ -94,8 +94,10 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         }
         Expr::Return(r) => {
             if let Some(value) = &mut r.expr {
-                exp.visit_expr_mut(value);
-                uses::returned(exp, value);
+                uses::leaving(exp, |exp| {
+                    exp.visit_expr_mut(value);
+                    uses::returned(exp, value);
+                });
             }
             if exp.has(Group::ControlFlow) {
                 let site = exp.site("", "", "return", r.return_token.span);

@@ -23,7 +23,6 @@ pub(crate) use function::item;
 mod uses;
 mod vocabulary;
 
-use std::collections::HashSet;
 
 use proc_macro2::{Span, TokenStream};
 
@@ -129,7 +128,10 @@ pub(crate) struct Expander<'a> {
     closure_floor: usize,
     /// For each statement being expanded, the names used after it in its enclosing blocks:
     /// a binding used later cannot have been moved by the current statement.
-    pub(crate) later: Vec<HashSet<String>>,
+    pub(crate) later: Vec<uses::Later>,
+    /// While a `return`'s value is expanded, the number of statement levels outside it:
+    /// uses at those levels never run after it (0 otherwise).
+    pub(crate) leaving: usize,
     /// Statements to insert before the statement being expanded, innermost block last.
     pending: Vec<Vec<Stmt>>,
     counter: usize,
@@ -169,6 +171,7 @@ impl<'a> Expander<'a> {
             scopes: vec![Vec::new()],
             closure_floor: 0,
             later: Vec::new(),
+            leaving: 0,
             pending: Vec::new(),
             counter: 0,
             fn_name,
@@ -254,6 +257,7 @@ impl<'a> Expander<'a> {
     pub(crate) fn in_closure<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
         let floor = std::mem::replace(&mut self.closure_floor, self.scopes.len());
         let later = std::mem::take(&mut self.later);
+        let leaving = std::mem::take(&mut self.leaving);
         let borrowed = std::mem::take(&mut self.borrowed);
         let spawn_bound = std::mem::take(&mut self.spawn_bound);
         let returns = self.returns.take();
@@ -262,6 +266,7 @@ impl<'a> Expander<'a> {
         self.spawn_bound = spawn_bound;
         self.borrowed = borrowed;
         self.later = later;
+        self.leaving = leaving;
         self.closure_floor = floor;
         result
     }

@@ -77,34 +77,99 @@ pub(crate) fn mentions(tokens: &TokenStream, name: &str) -> bool {
     })
 }
 
-/// For each statement of a block, the names used after it in the block that still refer to
-/// the values the bindings hold at it: a `let` that rebinds a name, and an assignment
-/// `x = v` that gives a binding a new value, hide the name from the statements that follow
-/// (the `let`'s initializer and `v` still see the old one).
-pub(crate) fn later_uses(stmts: &[Stmt]) -> Vec<HashSet<String>> {
-    let mut laters = vec![HashSet::new(); stmts.len()];
+/// What follows one statement in its block, for the bindings the statement uses.
+#[derive(Clone, Default)]
+pub(crate) struct Later {
+    /// The names used after the statement that still refer to the values the bindings hold
+    /// at it.
+    pub(crate) used: HashSet<String>,
+    /// The names a later statement of the block assigns a new value to (`x = v;`) before any
+    /// use: the value a binding holds at this statement is never read after it, on any path
+    /// that goes on in the block (a path that leaves it cannot read the old value either,
+    /// since it was not used before the assignment).
+    pub(crate) reassigned: HashSet<String>,
+}
+
+/// For each statement of a block, what follows it (`Later`): a `let` that rebinds a name,
+/// and an assignment `x = v` that gives a binding a new value, hide the name from the
+/// statements that follow (the `let`'s initializer and `v` still see the old one).
+pub(crate) fn later_uses(stmts: &[Stmt]) -> Vec<Later> {
+    let mut laters = vec![Later::default(); stmts.len()];
     for index in (0..stmts.len().saturating_sub(1)).rev() {
         let next = &stmts[index + 1];
-        let rebound: HashSet<String> = match next {
-            Stmt::Local(local) => super::bindings::pattern_names(&local.pat).iter().map(|i| i.to_string()).collect(),
+        let (rebound, assigned): (HashSet<String>, HashSet<String>) = match next {
+            Stmt::Local(local) => {
+                (super::bindings::pattern_names(&local.pat).iter().map(|i| i.to_string()).collect(), HashSet::new())
+            }
             Stmt::Expr(Expr::Assign(assign), _) => match &*assign.left {
-                Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()).into_iter().collect(),
-                _ => HashSet::new(),
+                Expr::Path(p) => {
+                    let name: HashSet<String> = p.path.get_ident().map(|i| i.to_string()).into_iter().collect();
+                    (name.clone(), name)
+                }
+                _ => (HashSet::new(), HashSet::new()),
             },
-            _ => HashSet::new(),
+            _ => (HashSet::new(), HashSet::new()),
         };
-        let mut after: HashSet<String> = laters[index + 1].iter().filter(|n| !rebound.contains(*n)).cloned().collect();
-        after.extend(names_in_stmt(next));
-        laters[index] = after;
+        let named = names_in_stmt(next);
+        let following = &laters[index + 1];
+        let mut used: HashSet<String> = following.used.iter().filter(|n| !rebound.contains(*n)).cloned().collect();
+        used.extend(named.iter().cloned());
+        let reassigned = following.reassigned.iter().chain(&assigned).filter(|n| !named.contains(*n)).cloned().collect();
+        laters[index] = Later { used, reassigned };
     }
     laters
 }
 
 /// Whether the binding `name` visible here is used after the statement being expanded, in
-/// its own block or a block inside it (uses in enclosing blocks are of other bindings).
+/// its own block or a block inside it (uses in enclosing blocks are of other bindings). The
+/// blocks are searched from the innermost out: a block that assigns the binding a new value
+/// before using it again ends the search (the old value is never read), and so does the
+/// value of a `return` being expanded (nothing after it runs).
 pub(crate) fn used_later(exp: &Expander<'_>, name: &str) -> bool {
     let from = exp.level_of(name).saturating_sub(1).min(exp.later.len());
-    exp.later[from..].iter().any(|later| later.contains(name))
+    for level in (from..exp.later.len()).rev() {
+        if level < exp.leaving {
+            return false;
+        }
+        let later = &exp.later[level];
+        if later.used.contains(name) {
+            return true;
+        }
+        if later.reassigned.contains(name) {
+            return false;
+        }
+    }
+    false
+}
+
+/// Runs `f` (the expansion of a statement's part after which the bindings `names` no longer
+/// hold the values they hold in it: an assignment's right side, a `let` initializer that
+/// shadows them) with the current statement's uses of `names` taken for another value's.
+/// An assignment (`killed`) also ends the search of enclosing blocks; a shadowing `let`
+/// does not, since the old binding is visible again after the block.
+pub(crate) fn with_values_replaced<R>(exp: &mut Expander<'_>, names: &[String], killed: bool, f: impl FnOnce(&mut Expander<'_>) -> R) -> R {
+    let Some(current) = exp.later.last_mut() else { return f(exp) };
+    let saved = current.clone();
+    for name in names {
+        current.used.remove(name);
+        if killed {
+            current.reassigned.insert(name.clone());
+        }
+    }
+    let result = f(exp);
+    if let Some(current) = exp.later.last_mut() {
+        *current = saved;
+    }
+    result
+}
+
+/// Runs `f` (the expansion of a `return`'s value) with every binding's later uses out of
+/// reach: nothing after the `return` runs.
+pub(crate) fn leaving<R>(exp: &mut Expander<'_>, f: impl FnOnce(&mut Expander<'_>) -> R) -> R {
+    let saved = std::mem::replace(&mut exp.leaving, exp.later.len());
+    let result = f(exp);
+    exp.leaving = saved;
+    result
 }
 
 /// The source text of a pattern or expression, for event labels.
