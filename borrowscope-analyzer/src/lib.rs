@@ -10,6 +10,7 @@ mod channels;
 mod classify;
 pub mod config;
 pub mod load;
+mod partial;
 mod sites;
 mod uses;
 pub mod std_sources;

@@ -85,11 +85,36 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         let Some(parent) = path.syntax().parent() else { continue };
         let is_path = |e: Option<ast::Expr>| e.is_some_and(|e| e.syntax() == path.syntax());
         let reference = ast::RefExpr::cast(parent.clone());
+        // A field used by value moves that part of the binding; a pattern that destructures
+        // the binding moves what it binds by value.
+        if ast::FieldExpr::can_cast(parent.kind()) {
+            if let Some(kind) = field_use(sema, &parent) {
+                out.push(named.used(kind, None));
+            }
+            continue;
+        }
+        if let Some(pat) = destructured_by(&parent, &path) {
+            let (kind, reason) = match crate::partial::pattern(sema, &pat) {
+                Some(left) => (left.kind(), None),
+                None => unknown("what the pattern leaves in the binding could not be told"),
+            };
+            out.push(named.used(kind, reason));
+            continue;
+        }
+        // The base of struct update syntax gives up only the fields not written.
+        if let Some(list) = ast::RecordExprFieldList::cast(parent.clone())
+            && is_path(list.spread())
+        {
+            let literal = list.syntax().parent().and_then(ast::RecordExpr::cast);
+            let kind = literal.and_then(|l| crate::partial::spread(sema, &l));
+            let (kind, reason) = kind.map_or_else(|| unknown("which fields the update takes could not be told"), |k| (k, None));
+            out.push(named.used(kind, reason));
+            continue;
+        }
         let skipped = ast::MethodCallExpr::cast(parent.clone()).is_some_and(|c| is_path(c.receiver()))
             || ast::CallExpr::cast(parent.clone()).is_some_and(|c| is_path(c.expr()))
             || ast::MatchExpr::cast(parent.clone()).is_some_and(|m| is_path(m.expr()))
             || ast::BinExpr::cast(parent.clone()).is_some_and(|b| b.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { .. })) && is_path(b.lhs()))
-            || ast::FieldExpr::can_cast(parent.kind())
             || ast::IndexExpr::cast(parent.clone()).is_some_and(|i| is_path(i.base()))
             || ast::PrefixExpr::can_cast(parent.kind())
             || reference.as_ref().is_some_and(|r| r.raw_token().is_some());
@@ -158,6 +183,7 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
     for found in root.descendants().filter_map(ast::MatchExpr::cast) {
         let Some(ast::Expr::PathExpr(scrutinee)) = found.expr() else { continue };
         let Some(named) = named(sema, text, &scrutinee) else { continue };
+        let written: Vec<ast::MatchArm> = found.match_arm_list().into_iter().flat_map(|arms| arms.arms()).collect();
         let (found, scrutinee) = named
             .expanded
             .syntax()
@@ -198,6 +224,20 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
                 (false, false) => (UseKind::SharedBorrow, None),
             }
         };
+        // What each arm does to it, keyed by the arm's pattern as written: the arm taken at
+        // run time decides whether the binding moved.
+        if !ty.is_unknown() && !ty.is_copy(db) {
+            let arms = found.match_arm_list().into_iter().flat_map(|arms| arms.arms());
+            for (written, arm) in written.iter().zip(arms) {
+                let (Some(key), Some(pat)) = (written.pat().and_then(|p| p.syntax().first_token()), arm.pat()) else { continue };
+                let Some(position) = Position::from_byte_offset(text, key.text_range().start().into()) else { continue };
+                let (kind, reason) = match crate::partial::pattern(sema, &pat) {
+                    Some(left) => (left.kind(), None),
+                    None => unknown("what the arm's pattern leaves in the binding could not be told"),
+                };
+                out.push(Use { line: position.line, column: position.column, name: named.name.clone(), kind, reason });
+            }
+        }
         out.push(named.used(kind, reason));
     }
     out
@@ -260,6 +300,54 @@ fn capture_use(db: &RootDatabase, captures: &[&hir::ClosureCapture<'_>]) -> (Use
         return (UseKind::MutableBorrow, None);
     }
     (UseKind::Copy, None)
+}
+
+/// The pattern of a `let` (other than a plain name) or `if let`/`while let` whose value is
+/// the path `path` (the child of `parent`).
+fn destructured_by(parent: &ra_ap_syntax::SyntaxNode, path: &ast::PathExpr) -> Option<ast::Pat> {
+    let (pat, value) = if let Some(stmt) = ast::LetStmt::cast(parent.clone()) {
+        (stmt.pat()?, stmt.initializer()?)
+    } else {
+        let cond = ast::LetExpr::cast(parent.clone())?;
+        (cond.pat()?, cond.expr()?)
+    };
+    let plain = matches!(&pat, ast::Pat::IdentPat(p) if p.pat().is_none());
+    (value.syntax() == path.syntax() && !plain).then_some(pat)
+}
+
+/// What a chain of fields on a binding (`w.0`, `c.inner.name`, the parent of its path) does
+/// to it when the chain's value is used: only a value position takes the field by value (a
+/// receiver, a callee, an operand of `&`, a place written or reached through is no use of
+/// it). `None` when the chain is not used by value here.
+fn field_use(sema: &Semantics<'_, RootDatabase>, parent: &ra_ap_syntax::SyntaxNode) -> Option<UseKind> {
+    let mut outer = ast::FieldExpr::cast(parent.clone())?;
+    while let Some(up) = outer.syntax().parent().and_then(ast::FieldExpr::cast) {
+        outer = up;
+    }
+    let up = outer.syntax().parent()?;
+    let is_outer = |e: Option<ast::Expr>| e.is_some_and(|e| e.syntax() == outer.syntax());
+    let placed = ast::MethodCallExpr::cast(up.clone()).is_some_and(|c| is_outer(c.receiver()))
+        || ast::CallExpr::cast(up.clone()).is_some_and(|c| is_outer(c.expr()))
+        || ast::MatchExpr::cast(up.clone()).is_some_and(|m| is_outer(m.expr()))
+        || ast::BinExpr::cast(up.clone()).is_some_and(|b| b.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { .. })) && is_outer(b.lhs()))
+        || ast::IndexExpr::cast(up.clone()).is_some_and(|i| is_outer(i.base()))
+        || ast::PrefixExpr::can_cast(up.kind())
+        || ast::RefExpr::can_cast(up.kind())
+        || ast::LetExpr::can_cast(up.kind())
+        || ast::LetStmt::cast(up.clone()).is_some_and(|l| !matches!(l.pat(), Some(ast::Pat::IdentPat(p)) if p.pat().is_none()));
+    if placed {
+        return None;
+    }
+    let adjusted = sema.expr_adjustments(&ast::Expr::FieldExpr(outer.clone())).unwrap_or_default();
+    let reborrow = adjusted.iter().rev().find_map(|a| match a.kind {
+        hir::Adjust::Borrow(hir::AutoBorrow::Ref(m)) => Some(m),
+        _ => None,
+    });
+    Some(match reborrow {
+        Some(hir::Mutability::Mut) => UseKind::MutableBorrow,
+        Some(hir::Mutability::Shared) => UseKind::SharedBorrow,
+        None => crate::partial::field(sema, &outer).unwrap_or(UseKind::Unknown),
+    })
 }
 
 fn unknown(reason: &str) -> (UseKind, Option<String>) {

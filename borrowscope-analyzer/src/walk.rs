@@ -72,6 +72,7 @@ pub(crate) fn file_entry(
     entry.uses.extend(crate::uses::calls(sema, &text, tree.syntax()));
     entry.uses.extend(crate::uses::scrutinees(sema, &text, tree.syntax()));
     entry.uses.extend(crate::uses::values(sema, &text, tree.syntax()));
+    crate::partial::settle(&mut entry.uses);
     entry
 }
 

@@ -11,7 +11,7 @@ use crate::site::SiteKind;
 
 /// The version of the format this build reads and writes. Bumped on any incompatible
 /// change; a reader refuses every other version.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// A whole `.borrowscope/type-info.json` file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,6 +203,10 @@ pub enum UseKind {
     /// The value moves out of the binding (a method taking `self` by value, on a type that
     /// is not `Copy`); the binding is not dropped where it lives.
     Move,
+    /// Some parts of the value move out (bound by value by a pattern, or a field used by
+    /// value), and a part that needs dropping stays: the binding is still dropped where it
+    /// lives, for what stays.
+    PartialMove,
     /// A copy of the value is taken (by-value `self` on a `Copy` type); the binding stays.
     Copy,
     /// The value is borrowed (`&self`, or autoref'd `&`); the binding stays.
@@ -218,6 +222,7 @@ impl UseKind {
     pub fn name(self) -> &'static str {
         match self {
             UseKind::Move => "move",
+            UseKind::PartialMove => "partial_move",
             UseKind::Copy => "copy",
             UseKind::SharedBorrow => "shared_borrow",
             UseKind::MutableBorrow => "mutable_borrow",

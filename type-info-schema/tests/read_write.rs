@@ -163,8 +163,8 @@ fn json_of_the_wrong_shape_is_invalid_with_a_reason() {
         ("[1, 2]", "not a JSON object"),
         (r#"{"files": {}}"#, "no `schema_version`"),
         (r#"{"schema_version": "1"}"#, "not a number"),
-        (r#"{"schema_version": 4, "generator": {"name": "x", "version": "1"}}"#, "missing field `files`"),
-        (r#"{"schema_version": 4, "generator": {"name": "x", "version": "1"}, "files": {"a.rs": {"hash": "md5:1", "bindings": [], "sites": []}}}"#, "not a content hash"),
+        (r#"{"schema_version": 5, "generator": {"name": "x", "version": "1"}}"#, "missing field `files`"),
+        (r#"{"schema_version": 5, "generator": {"name": "x", "version": "1"}, "files": {"a.rs": {"hash": "md5:1", "bindings": [], "sites": []}}}"#, "not a content hash"),
     ] {
         let err = read_text(text).unwrap_err();
         assert!(matches!(err, ReadError::Invalid { .. }), "{text}: {err:?}");

@@ -222,9 +222,7 @@ struct Let {
 pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Vec<Stmt>) {
     let names = pattern_names(&local.pat);
     let Some(init) = &local.init else {
-        // `let x;`: assigned later, perhaps on some paths only; not tracked.
-        names.into_iter().for_each(|n| exp.declare(Tracked::untracked(n.to_string())));
-        return (Vec::new(), Vec::new());
+        return deferred(exp, local, names);
     };
     let read = read_let(exp, &local.pat, &init.expr, names);
     // A channel the analyzer linked: its queue, declared before the `let` so that every
@@ -248,6 +246,18 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         (before, after, guards, copies)
     });
     before.splice(0..0, queue);
+    // A pattern that destructures a binding (`let [a, b] = arr;`) or a field taken by value
+    // (`let inner = w.0;`) moves what it takes out of that binding.
+    if let Some(init) = local.init.as_mut() {
+        match &*init.expr {
+            Expr::Path(_) if !read.single => {
+                let key = first_token(&init.expr);
+                after.extend(uses::destructured(exp, &init.expr, Some(&local.pat), key));
+            }
+            Expr::Field(_) => uses::field_by_value(exp, &mut init.expr),
+            _ => {}
+        }
+    }
     if let (Some((source, source_guard)), Some(Some(guard)), Some(name), Some(copies)) =
         (&read.deref_of, guards.first(), read.names.first(), copies.first())
     {
@@ -269,6 +279,33 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
 }
 
 /// Reads what the `let` of `pat = init` is, before anything is rewritten.
+/// `let x;`: a binding assigned later, perhaps on some paths only. A single name gets a guard
+/// that holds no instance until the first assignment (`Guard::overwritten` then records its
+/// creation, with no drop before it); a pattern of several names is not tracked.
+fn deferred(exp: &mut Expander<'_>, local: &Local, names: Vec<syn::Ident>) -> (Vec<Stmt>, Vec<Stmt>) {
+    let single = matches!(&local.pat, Pat::Ident(p) if p.subpat.is_none()) || matches!(&local.pat, Pat::Type(t) if matches!(&*t.pat, Pat::Ident(p) if p.subpat.is_none()));
+    let tracked = single && exp.has(Group::Ownership) && names.first().is_some_and(|n| exp.config.tracks_name(&n.to_string()));
+    let conditional = local.attrs.iter().any(|a| a.path().is_ident("cfg"));
+    let (Some(name), true, false) = (names.first(), tracked, conditional) else {
+        names.into_iter().for_each(|n| exp.declare(Tracked::untracked(n.to_string())));
+        return (Vec::new(), Vec::new());
+    };
+    let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
+    let kind = known.map_or("let", |b| b.kind.name());
+    let site = exp.site(&name.to_string(), "", kind, name.span());
+    let guard = exp.ident("g");
+    let constructor = guard_constructor(exp, &site);
+    let copies = known.and_then(copies::analyzer_copies).unwrap_or(Copies::Unknown);
+    // Assignments record nothing for a `Copy` binding (nothing to drop), so it would never
+    // be created.
+    if copies == Copies::Yes {
+        exp.declare(Tracked::untracked(name.to_string()));
+        return (Vec::new(), Vec::new());
+    }
+    exp.declare(Tracked { name: name.to_string(), guard: Some(guard.clone()), copies, level: 0 });
+    (vec![syn::parse_quote!(let #guard = #constructor;)], Vec::new())
+}
+
 fn read_let(exp: &mut Expander<'_>, pat: &Pat, init: &Expr, names: Vec<syn::Ident>) -> Let {
     let single = matches!(pat, Pat::Ident(_) | Pat::Type(_)) && names.len() == 1;
     let from = if single {
@@ -529,7 +566,7 @@ fn spawns(init: &Expr) -> bool {
 
 /// The span of an expression's first token (the leading `::` of a path that has one), by
 /// which the analyzer keys a call's site.
-fn first_token(expr: &Expr) -> proc_macro2::Span {
+pub(crate) fn first_token(expr: &Expr) -> proc_macro2::Span {
     match expr {
         Expr::Path(p) => match (&p.path.leading_colon, p.path.segments.first()) {
             (Some(colon), _) => colon.spans[0],

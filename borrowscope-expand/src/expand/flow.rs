@@ -45,13 +45,19 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         }
         Expr::Match(m) => {
             exp.visit_expr_mut(&mut m.expr);
-            // The analyzer knows whether the arms move it; syntax cannot tell.
-            if let Some(probe) = uses::receiver(exp, &m.expr) {
+            // The analyzer knows what each arm moves out of a binding it matches: the arm
+            // taken at run time decides. Without it, syntax cannot tell.
+            let per_arm = m.arms.iter().any(|arm| uses::arm_analyzed(exp, &arm.pat));
+            if !per_arm && let Some(probe) = uses::receiver(exp, &m.expr) {
                 exp.before_statement(syn::parse_quote!(#probe;));
             }
             let span = exp.has(Group::Branches).then(|| exp.ident("match"));
             for (index, arm) in m.arms.iter_mut().enumerate() {
-                let (guards, bound) = pattern_guards(exp, &arm.pat);
+                let (mut guards, bound) = pattern_guards(exp, &arm.pat);
+                if per_arm {
+                    let key = arm.pat.span();
+                    guards.splice(0..0, uses::destructured(exp, &m.expr, Some(&arm.pat), key));
+                }
                 if let Some((_, guard)) = &mut arm.guard {
                     // The arm's guard runs before the body, where the bindings' guards
                     // start: in it they are in scope but not tracked.
@@ -155,12 +161,16 @@ fn condition(exp: &mut Expander<'_>, cond: &mut Expr, alone: bool) -> (Vec<Stmt>
             // `while let Ok(x) = rx.recv()` on a linked channel: `x` claims what it took.
             let receive = super::channels::receive_call(&l.expr).filter(|_| alone);
             exp.visit_expr_mut(&mut l.expr);
-            match receive {
+            // What the pattern moves out of a binding it destructures, once it matched.
+            let moved = uses::destructured(exp, &l.expr, Some(&l.pat), super::bindings::first_token(&l.expr));
+            let (mut guards, bound) = match receive {
                 Some(span) if super::channels::rewritten(exp, span) => {
                     super::patterns::received_guards(exp, &l.pat, super::patterns::ok_of_plain_name)
                 }
                 _ => pattern_guards(exp, &l.pat),
-            }
+            };
+            guards.splice(0..0, moved);
+            (guards, bound)
         }
         // `if let A = a && let B = b`: each side in turn; the names the left binds are in
         // scope on the right, where they are not tracked (their guards start in the body).

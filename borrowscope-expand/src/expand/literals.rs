@@ -23,6 +23,13 @@ pub(crate) fn struct_literal(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool
             field.colon_token.get_or_insert_with(Default::default);
         }
     }
+    // `S { a, ..base }` takes the fields not written out of `base`.
+    if let Some(base) = &s.rest
+        && exp.has(Group::Ownership)
+        && let Some(record) = uses::destructured(exp, base, None, super::bindings::first_token(base))
+    {
+        exp.before_statement(record);
+    }
     if exp.has(Group::Expressions) && s.rest.is_none() && !keep {
         let name = s.path.segments.last().map(|seg| seg.ident.to_string()).unwrap_or_default();
         let site = exp.site(&name, "", "struct", s.path.span());

@@ -238,7 +238,8 @@ pub(crate) enum Fate {
 pub(crate) fn use_fate(kind: UseKind) -> Fate {
     match kind {
         UseKind::Move => Fate::Moves,
-        UseKind::Copy | UseKind::SharedBorrow | UseKind::MutableBorrow => Fate::Stays,
+        // What needs dropping stays: the binding is still dropped where it lives.
+        UseKind::PartialMove | UseKind::Copy | UseKind::SharedBorrow | UseKind::MutableBorrow => Fate::Stays,
         UseKind::Unknown => Fate::Unknown,
     }
 }

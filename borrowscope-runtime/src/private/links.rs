@@ -129,8 +129,18 @@ impl Guard {
             return;
         }
         let ty = std::any::type_name::<T>();
+        // The newest match is this call's (a recursive call stages its argument while the
+        // caller's own is still staged), and it is claimed once.
         let passed = ARGUMENTS.with(|a| {
-            (0..a.len.get()).map(|i| a.staged[i].get()).find(|s| s.index == index && s.function == function && s.ty == ty).map(|s| s.id)
+            let len = a.len.get();
+            let found = (0..len).rev().find(|&i| {
+                let s = a.staged[i].get();
+                s.index == index && s.function == function && s.ty == ty
+            })?;
+            let claimed = a.staged[found].get().id;
+            a.staged[found].set(a.staged[len - 1].get());
+            a.len.set(len - 1);
+            Some(claimed)
         });
         if let Some(passed) = passed {
             event(self.site, Op::Receive, id, passed);

@@ -1,0 +1,272 @@
+//! What a pattern matched by value against a binding, or a field moved out of it, leaves in
+//! the binding: whether any part of it moved, and whether a part that needs dropping stays
+//! (the binding is then still dropped where it lives, for that part). `let [a, b] = arr;`
+//! moves all of `arr`; `let Tagged { item, .. } = t;` moves `t` too when what `..` leaves
+//! is `Copy`, and only part of it when what stays needs dropping.
+
+use ra_ap_hir as hir;
+use ra_ap_hir::Semantics;
+use ra_ap_ide_db::RootDatabase;
+use ra_ap_syntax::ast;
+use type_info_schema::{Use, UseKind};
+
+/// What matching or moving leaves in a binding.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub(crate) struct Left {
+    /// A part that is not `Copy` moved out.
+    moved: bool,
+    /// A part that needs dropping stays in the binding.
+    stays: bool,
+}
+
+impl Left {
+    fn join(self, other: Left) -> Left {
+        Left { moved: self.moved || other.moved, stays: self.stays || other.stays }
+    }
+
+    /// The use this is of the binding: moved (nothing that needs dropping stays), moved in
+    /// part (the binding is still dropped, for what stays), or only read.
+    pub(crate) fn kind(self) -> UseKind {
+        match (self.moved, self.stays) {
+            (true, false) => UseKind::Move,
+            (true, true) => UseKind::PartialMove,
+            (false, _) => UseKind::SharedBorrow,
+        }
+    }
+}
+
+/// Whether a value of type `ty` needs dropping; `None` when it depends on type parameters or
+/// the type is not known.
+fn needs_drop(db: &RootDatabase, ty: &hir::Type<'_>) -> Option<bool> {
+    if ty.contains_unknown() {
+        return None;
+    }
+    match ty.drop_glue(db) {
+        hir::DropGlue::None => Some(false),
+        hir::DropGlue::HasDropGlue => Some(true),
+        hir::DropGlue::DependOnParams => None,
+    }
+}
+
+/// A part of type `ty` that stays where it is.
+fn stays(db: &RootDatabase, ty: &hir::Type<'_>) -> Option<Left> {
+    Some(Left { moved: false, stays: needs_drop(db, ty)? })
+}
+
+/// What matching `pat` by value leaves in the value it matches; `None` when the analyzer
+/// cannot tell (an or-pattern whose alternatives differ, a `box` pattern, a type it does not
+/// know).
+pub(crate) fn pattern(sema: &Semantics<'_, RootDatabase>, pat: &ast::Pat) -> Option<Left> {
+    let db = sema.db;
+    // Matched through a reference (a `&` field, or default binding modes): what it binds is
+    // borrowed from behind the reference, which itself is `Copy`.
+    let ty = sema.type_of_pat(pat).map(|t| t.original);
+    if ty.as_ref().is_some_and(|t| t.is_reference()) {
+        return Some(Left::default());
+    }
+    match pat {
+        ast::Pat::IdentPat(p) => binding(sema, p),
+        ast::Pat::WildcardPat(_) => stays(db, &ty?),
+        ast::Pat::ParenPat(p) => pattern(sema, &p.pat()?),
+        // A reference is `Copy`; a literal, a range, a constant or a unit variant binds
+        // nothing and leaves nothing that needs dropping.
+        ast::Pat::RefPat(_) | ast::Pat::LiteralPat(_) | ast::Pat::RangePat(_) | ast::Pat::PathPat(_) | ast::Pat::ConstBlockPat(_) => {
+            Some(Left::default())
+        }
+        ast::Pat::TuplePat(t) => sequence(sema, t.fields(), &ty?.tuple_fields(db)),
+        ast::Pat::TupleStructPat(t) => {
+            let fields: Vec<_> = sema.resolve_tuple_struct_pat_fields(t)?.into_iter().map(|(_, ty)| ty).collect();
+            sequence(sema, t.fields(), &fields)
+        }
+        ast::Pat::RecordPat(r) => record(sema, r),
+        ast::Pat::SlicePat(s) => slice(sema, s, &ty?),
+        ast::Pat::OrPat(o) => {
+            let mut alternatives = o.pats().map(|p| pattern(sema, &p));
+            let first = alternatives.next()??;
+            alternatives.all(|a| a == Some(first)).then_some(first)
+        }
+        ast::Pat::BoxPat(_) | ast::Pat::DerefPat(_) | ast::Pat::NotNull(_) | ast::Pat::RestPat(_) | ast::Pat::MacroPat(_) => None,
+    }
+}
+
+/// A name in a pattern: a constant or unit variant matched, a binding by value (a move
+/// unless `Copy`), or by reference (the part stays).
+fn binding(sema: &Semantics<'_, RootDatabase>, p: &ast::IdentPat) -> Option<Left> {
+    let db = sema.db;
+    if sema.resolve_bind_pat_to_const(p).is_some() {
+        return Some(Left::default());
+    }
+    let ty = sema.type_of_binding_in_pat(p)?;
+    if ty.contains_unknown() {
+        return None;
+    }
+    match sema.binding_mode_of_pat(p)? {
+        hir::BindingMode::Move if ty.is_copy(db) => Some(Left::default()),
+        hir::BindingMode::Move => Some(Left { moved: true, stays: false }),
+        hir::BindingMode::Ref(_) => {
+            let part = sema.type_of_pat(&ast::Pat::IdentPat(p.clone()))?.original;
+            stays(db, &part)
+        }
+    }
+}
+
+/// The subpatterns of a tuple or tuple struct against its fields' types, a `..` standing for
+/// the fields it skips.
+fn sequence(sema: &Semantics<'_, RootDatabase>, pats: impl Iterator<Item = ast::Pat>, fields: &[hir::Type<'_>]) -> Option<Left> {
+    let pats: Vec<ast::Pat> = pats.collect();
+    let rest = pats.iter().position(|p| matches!(p, ast::Pat::RestPat(_)));
+    let mut left = Left::default();
+    match rest {
+        None => {
+            for pat in &pats {
+                left = left.join(pattern(sema, pat)?);
+            }
+        }
+        Some(at) => {
+            let after = pats.len() - at - 1;
+            let skipped = fields.len().checked_sub(at + after)?;
+            for pat in pats.iter().filter(|p| !matches!(p, ast::Pat::RestPat(_))) {
+                left = left.join(pattern(sema, pat)?);
+            }
+            for ty in &fields[at..at + skipped] {
+                left = left.join(stays(sema.db, ty)?);
+            }
+        }
+    }
+    Some(left)
+}
+
+/// A struct pattern: each field's subpattern, and the fields a `..` leaves.
+fn record(sema: &Semantics<'_, RootDatabase>, r: &ast::RecordPat) -> Option<Left> {
+    let list = r.record_pat_field_list()?;
+    let mut left = Left::default();
+    for field in list.fields() {
+        left = left.join(pattern(sema, &field.pat()?)?);
+    }
+    if list.rest_pat().is_some() {
+        let whole = sema.type_of_pat(&ast::Pat::RecordPat(r.clone()))?.original;
+        let written: Vec<hir::Field> = list.fields().filter_map(|f| sema.resolve_record_pat_field(&f)).map(|(f, _)| f).collect();
+        left = left.join(untaken(sema.db, &whole, &written)?);
+    }
+    Some(left)
+}
+
+/// What stays of a struct value of type `whole` whose fields `taken` were taken: its other
+/// fields. `None` for an enum variant's fields, which the type does not list.
+fn untaken(db: &RootDatabase, whole: &hir::Type<'_>, taken: &[hir::Field]) -> Option<Left> {
+    if !matches!(whole.as_adt(), Some(hir::Adt::Struct(_))) {
+        return None;
+    }
+    let mut left = Left::default();
+    for (field, ty) in whole.fields(db) {
+        if !taken.contains(&field) {
+            left = left.join(stays(db, &ty)?);
+        }
+    }
+    Some(left)
+}
+
+/// The base of struct update syntax (`S { a, ..base }`), a value of type `whole` from which
+/// the fields not written (`written`) are taken: moved out unless `Copy`; the written ones
+/// stay in it.
+pub(crate) fn spread(sema: &Semantics<'_, RootDatabase>, literal: &ast::RecordExpr) -> Option<UseKind> {
+    let db = sema.db;
+    let whole = sema.type_of_expr(&ast::Expr::RecordExpr(literal.clone()))?.original;
+    if !matches!(whole.as_adt(), Some(hir::Adt::Struct(_))) || whole.contains_unknown() {
+        return None;
+    }
+    let written: Vec<hir::Field> = literal
+        .record_expr_field_list()?
+        .fields()
+        .filter_map(|f| sema.resolve_record_field(&f))
+        .map(|(f, _, _)| f)
+        .collect();
+    let mut left = Left::default();
+    for (field, ty) in whole.fields(db) {
+        left = left.join(match (written.contains(&field), ty.is_copy(db)) {
+            (true, _) => stays(db, &ty)?,
+            (false, true) => Left::default(),
+            (false, false) => Left { moved: true, stays: false },
+        });
+    }
+    Some(if left.moved { left.kind() } else { UseKind::Copy })
+}
+
+/// An array pattern: each element's subpattern, and the elements an unbound `..` leaves.
+fn slice(sema: &Semantics<'_, RootDatabase>, s: &ast::SlicePat, ty: &hir::Type<'_>) -> Option<Left> {
+    let (element, len) = ty.as_array(sema.db)?;
+    let pats: Vec<ast::Pat> = s.pats().collect();
+    let mut left = Left::default();
+    for pat in pats.iter().filter(|p| !matches!(p, ast::Pat::RestPat(_))) {
+        left = left.join(pattern(sema, pat)?);
+    }
+    let named = pats.iter().filter(|p| !matches!(p, ast::Pat::RestPat(_))).count();
+    if named < len && pats.iter().any(|p| matches!(p, ast::Pat::RestPat(_))) {
+        left = left.join(stays(sema.db, &element)?);
+    }
+    Some(left)
+}
+
+/// A field (`w.0`, `c.inner.name`) used by value: a copy when its type is `Copy`; otherwise
+/// it moves out of the binding, and what stays is every other field on the way to it.
+/// `None` when the analyzer cannot tell (a field reached through a `Box` or another
+/// dereference, a type it does not know).
+pub(crate) fn field(sema: &Semantics<'_, RootDatabase>, outer: &ast::FieldExpr) -> Option<UseKind> {
+    let db = sema.db;
+    let moved = sema.type_of_expr(&ast::Expr::FieldExpr(outer.clone()))?.original;
+    if moved.contains_unknown() {
+        return None;
+    }
+    if moved.is_copy(db) {
+        return Some(UseKind::Copy);
+    }
+    // From the binding out: each step's siblings stay.
+    let mut chain = vec![outer.clone()];
+    while let Some(ast::Expr::FieldExpr(inner)) = chain.last().and_then(|f| f.expr()) {
+        chain.push(inner);
+    }
+    let mut left = Left { moved: true, stays: false };
+    for step in chain.iter().rev() {
+        let base = sema.type_of_expr(&step.expr()?)?;
+        // A dereference on the way (`b.x` with `b: Box<S>`): not the binding's own field.
+        if base.has_adjustment() || base.original.is_reference() {
+            return None;
+        }
+        let taken = sema.resolve_field(step)?;
+        let siblings: Vec<hir::Type<'_>> = match (taken.clone().left(), taken.right()) {
+            (Some(field), _) => base.original.fields(db).into_iter().filter(|(f, _)| *f != field).map(|(_, ty)| ty).collect(),
+            (None, Some(tuple_field)) => base
+                .original
+                .tuple_fields(db)
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| *i as u32 != tuple_field.index)
+                .map(|(_, ty)| ty)
+                .collect(),
+            (None, None) => return None,
+        };
+        for ty in &siblings {
+            left = left.join(stays(db, ty)?);
+        }
+    }
+    Some(left.kind())
+}
+
+/// A binding moved out of part by part (two fields, a field and a pattern, two arms' worth of
+/// uses): what stays at its end depends on which of them ran, which no single use can tell.
+/// Such uses, of any binding of the same name in the file, become "unknown".
+pub(crate) fn settle(uses: &mut [Use]) {
+    let mut partial: Vec<&str> = Vec::new();
+    let mut twice: Vec<String> = Vec::new();
+    for u in uses.iter().filter(|u| u.kind == UseKind::PartialMove) {
+        if partial.contains(&u.name.as_str()) {
+            twice.push(u.name.clone());
+        } else {
+            partial.push(&u.name);
+        }
+    }
+    for u in uses.iter_mut().filter(|u| u.kind == UseKind::PartialMove && twice.contains(&u.name)) {
+        u.kind = UseKind::Unknown;
+        u.reason = Some("it is moved out of part by part: what stays depends on the path taken".to_owned());
+    }
+}

@@ -1,0 +1,293 @@
+//! The generated programs: a small ownership language (values that log their own drops,
+//! moves, borrows, patterns, branches, loops, closures, calls between traced functions) and
+//! how it is printed as Rust.
+
+use std::fmt::Write;
+
+/// The types a variable can have. Every one but `Int` holds values that log their drops.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Ty {
+    /// `Noisy`, a value that logs its own drop.
+    Noisy,
+    /// `Box<Noisy>`.
+    Boxed,
+    /// `Option<Noisy>`.
+    Opt,
+    /// `Vec<Noisy>`.
+    List,
+    /// `Pair { a: Noisy, b: Noisy }`.
+    Pair,
+    /// `Tagged { item: Noisy, tag: u32 }`: what `..` leaves of it is `Copy`.
+    Tagged,
+}
+
+impl Ty {
+    /// The type as Rust writes it.
+    pub fn rust(self) -> &'static str {
+        match self {
+            Ty::Noisy => "Noisy",
+            Ty::Boxed => "Box<Noisy>",
+            Ty::Opt => "Option<Noisy>",
+            Ty::List => "Vec<Noisy>",
+            Ty::Pair => "Pair",
+            Ty::Tagged => "Tagged",
+        }
+    }
+}
+
+/// A field of a `Pair` or a `Tagged`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Field {
+    /// `Pair::a`.
+    A,
+    /// `Pair::b`.
+    B,
+    /// `Tagged::item`.
+    Item,
+}
+
+impl Field {
+    /// The field's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::A => "a",
+            Field::B => "b",
+            Field::Item => "item",
+        }
+    }
+}
+
+/// A condition on the program's run-time input `k`.
+#[derive(Clone, Copy, Debug)]
+pub struct Cond {
+    /// `k % modulus == equals`.
+    pub modulus: u32,
+    /// See `modulus`.
+    pub equals: u32,
+}
+
+/// A value made from nothing or from variables.
+#[derive(Clone, Debug)]
+pub enum Init {
+    /// A new value of the type; the names of the values it makes.
+    Fresh(Ty, Vec<String>),
+    /// `Pair { a: new(..), ..v }`: a new pair taking `b` from `v`.
+    Update(String, String),
+    /// `v` (a move).
+    Var(String),
+    /// `pass(v)`: through a function that is not traced.
+    Pass(String),
+    /// `give(v)`: through the program's traced function that returns its parameter.
+    Give(String),
+    /// `v.a`: a field moved out.
+    Field(String, Field),
+    /// `v.pop()` of a `Vec<Noisy>`.
+    Pop(String),
+    /// `if cond { a } else { b }`.
+    Choose(Cond, Box<Init>, Box<Init>),
+}
+
+/// A pattern a `let` destructures a `Pair` or a `Tagged` with.
+#[derive(Clone, Debug)]
+pub enum Destructure {
+    /// `let Pair { a: x, b: y } = v;`
+    Both(String, String),
+    /// `let Pair { a: x, .. } = v;` (or `b`): what stays needs dropping.
+    One(Field, String),
+    /// `let Tagged { item: x, .. } = v;`: what stays is `Copy`.
+    Item(String),
+}
+
+/// One statement.
+#[derive(Clone, Debug)]
+pub enum Stmt {
+    /// `let mut name = init;` (a name already in scope is shadowed).
+    Let(String, Ty, Init),
+    /// `let name;` then `if cond { name = a } else { name = b }`.
+    Deferred(String, Ty, Cond, Init, Init),
+    /// `name = init;`
+    Assign(String, Init),
+    /// `consume(v);` (a function that is not traced drops it).
+    Consume(String),
+    /// `consume(v.a);`
+    ConsumeField(String, Field),
+    /// `take(v);` (the program's traced function that drops its parameter).
+    Take(String),
+    /// `drop(v);`
+    Drop(String),
+    /// `look(&v);`
+    Look(String),
+    /// `let Pattern = v;`
+    Destructure(String, Destructure),
+    /// `v.push(w);`
+    Push(String, String),
+    /// `match v { Some(x) => { .. } None => { .. } }`; by `ref` when the flag is set.
+    Match(String, String, bool, Vec<Stmt>, Vec<Stmt>),
+    /// `if let Some(x) = v { .. }`; by `ref` when the flag is set.
+    IfLet(String, String, bool, Vec<Stmt>),
+    /// `if cond { .. } else { .. }`
+    If(Cond, Vec<Stmt>, Vec<Stmt>),
+    /// `for _ in 0..n { ..; if cond { break } }`: a label on the loop when the flag is set,
+    /// and the break is a labelled one from a block inside.
+    Loop(u32, Vec<Stmt>, Option<Cond>, bool),
+    /// `if cond { return; }`
+    ReturnIf(Cond),
+    /// `let c = move || consume(v);` then `c();` when the flag is set.
+    MoveClosure(String, String, bool),
+    /// `let c = || look(&v);` called `n` times.
+    RefClosure(String, String, u32),
+}
+
+/// A generated program: a traced function `p{id}(k)` over the statements, and its two traced
+/// helpers (`take_{id}` drops its parameter, `give_{id}` returns it).
+#[derive(Clone, Debug)]
+pub struct Program {
+    /// Its number, in its function names and variable names.
+    pub id: usize,
+    /// The statements of `p{id}`.
+    pub body: Vec<Stmt>,
+}
+
+impl Program {
+    /// The program's functions as Rust, with `#[trace_borrow]` on each when `traced`.
+    pub fn rust(&self, traced: bool) -> String {
+        let attr = if traced { "#[trace_borrow]\n" } else { "" };
+        let id = self.id;
+        let mut out = String::new();
+        let _ = writeln!(out, "{attr}fn take_{id}<T>(taken_{id}: T) {{\n    look(&taken_{id});\n}}\n");
+        let _ = writeln!(out, "{attr}fn give_{id}<T>(given_{id}: T) -> T {{\n    given_{id}\n}}\n");
+        let _ = writeln!(out, "{attr}fn p{id}(k: u32) {{");
+        for stmt in &self.body {
+            stmt_rust(&mut out, stmt, id, 1);
+        }
+        let _ = writeln!(out, "    let _ = k;\n}}");
+        out
+    }
+}
+
+fn cond_rust(c: Cond) -> String {
+    format!("k % {} == {}", c.modulus, c.equals)
+}
+
+/// The Rust of a value, in program `id`.
+pub fn init_rust(init: &Init, id: usize) -> String {
+    match init {
+        Init::Fresh(ty, names) => fresh_rust(*ty, names),
+        Init::Update(name, from) => format!("Pair {{ a: new(\"{name}\"), ..{from} }}"),
+        Init::Var(v) => v.clone(),
+        Init::Pass(v) => format!("pass({v})"),
+        Init::Give(v) => format!("give_{id}({v})"),
+        Init::Field(v, f) => format!("{v}.{}", f.name()),
+        Init::Pop(v) => format!("{v}.pop()"),
+        Init::Choose(c, a, b) => format!("if {} {{ {} }} else {{ {} }}", cond_rust(*c), init_rust(a, id), init_rust(b, id)),
+    }
+}
+
+fn fresh_rust(ty: Ty, names: &[String]) -> String {
+    let new = |i: usize| format!("new(\"{}\")", names[i]);
+    match ty {
+        Ty::Noisy => new(0),
+        Ty::Boxed => format!("Box::new({})", new(0)),
+        Ty::Opt if names.is_empty() => "None".to_owned(),
+        Ty::Opt => format!("Some({})", new(0)),
+        Ty::List => format!("vec![{}]", (0..names.len()).map(new).collect::<Vec<_>>().join(", ")),
+        Ty::Pair => format!("Pair {{ a: {}, b: {} }}", new(0), new(1)),
+        Ty::Tagged => format!("Tagged {{ item: {}, tag: 7 }}", new(0)),
+    }
+}
+
+fn block_rust(out: &mut String, stmts: &[Stmt], id: usize, depth: usize) {
+    for stmt in stmts {
+        stmt_rust(out, stmt, id, depth);
+    }
+}
+
+fn stmt_rust(out: &mut String, stmt: &Stmt, id: usize, depth: usize) {
+    let pad = "    ".repeat(depth);
+    let close = format!("{pad}}}");
+    match stmt {
+        Stmt::Let(name, ty, init) => {
+            let _ = writeln!(out, "{pad}let mut {name}: {} = {};", ty.rust(), init_rust(init, id));
+        }
+        Stmt::Deferred(name, ty, c, a, b) => {
+            let _ = writeln!(out, "{pad}let {name}: {};", ty.rust());
+            let _ = writeln!(out, "{pad}if {} {{ {name} = {}; }} else {{ {name} = {}; }}", cond_rust(*c), init_rust(a, id), init_rust(b, id));
+        }
+        Stmt::Assign(name, init) => {
+            let _ = writeln!(out, "{pad}{name} = {};", init_rust(init, id));
+        }
+        Stmt::Consume(v) => {
+            let _ = writeln!(out, "{pad}consume({v});");
+        }
+        Stmt::ConsumeField(v, f) => {
+            let _ = writeln!(out, "{pad}consume({v}.{});", f.name());
+        }
+        Stmt::Take(v) => {
+            let _ = writeln!(out, "{pad}take_{id}({v});");
+        }
+        Stmt::Drop(v) => {
+            let _ = writeln!(out, "{pad}drop({v});");
+        }
+        Stmt::Look(v) => {
+            let _ = writeln!(out, "{pad}look(&{v});");
+        }
+        Stmt::Destructure(v, d) => {
+            let pattern = match d {
+                Destructure::Both(x, y) => format!("Pair {{ a: {x}, b: {y} }}"),
+                Destructure::One(f, x) => format!("Pair {{ {}: {x}, .. }}", f.name()),
+                Destructure::Item(x) => format!("Tagged {{ item: {x}, .. }}"),
+            };
+            let _ = writeln!(out, "{pad}let {pattern} = {v};");
+        }
+        Stmt::Push(list, v) => {
+            let _ = writeln!(out, "{pad}{list}.push({v});");
+        }
+        Stmt::Match(v, x, by_ref, some, none) => {
+            let r = if *by_ref { "ref " } else { "" };
+            let _ = writeln!(out, "{pad}match {v} {{");
+            let _ = writeln!(out, "{pad}    Some({r}{x}) => {{");
+            block_rust(out, some, id, depth + 2);
+            let _ = writeln!(out, "{pad}    }}\n{pad}    None => {{");
+            block_rust(out, none, id, depth + 2);
+            let _ = writeln!(out, "{pad}    }}\n{close}");
+        }
+        Stmt::IfLet(v, x, by_ref, body) => {
+            let r = if *by_ref { "ref " } else { "" };
+            let _ = writeln!(out, "{pad}if let Some({r}{x}) = {v} {{");
+            block_rust(out, body, id, depth + 1);
+            let _ = writeln!(out, "{close}");
+        }
+        Stmt::If(c, then, els) => {
+            let _ = writeln!(out, "{pad}if {} {{", cond_rust(*c));
+            block_rust(out, then, id, depth + 1);
+            let _ = writeln!(out, "{pad}}} else {{");
+            block_rust(out, els, id, depth + 1);
+            let _ = writeln!(out, "{close}");
+        }
+        Stmt::Loop(n, body, brk, labelled) => {
+            let label = if *labelled { "'outer: " } else { "" };
+            let _ = writeln!(out, "{pad}{label}for _ in 0..{n} {{");
+            block_rust(out, body, id, depth + 1);
+            if let Some(c) = brk {
+                let target = if *labelled { " 'outer" } else { "" };
+                let _ = writeln!(out, "{pad}    if {} {{ break{target}; }}", cond_rust(*c));
+            }
+            let _ = writeln!(out, "{close}");
+        }
+        Stmt::ReturnIf(c) => {
+            let _ = writeln!(out, "{pad}if {} {{ return; }}", cond_rust(*c));
+        }
+        Stmt::MoveClosure(c, v, called) => {
+            let _ = writeln!(out, "{pad}let {c} = move || consume({v});");
+            if *called {
+                let _ = writeln!(out, "{pad}{c}();");
+            }
+        }
+        Stmt::RefClosure(c, v, calls) => {
+            let _ = writeln!(out, "{pad}let {c} = || look(&{v});");
+            for _ in 0..*calls {
+                let _ = writeln!(out, "{pad}{c}();");
+            }
+        }
+    }
+}
