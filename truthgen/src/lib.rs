@@ -155,8 +155,10 @@ pub struct Options {
     pub programs: usize,
     /// Programs per project built.
     pub batch: usize,
-    /// Where the batch projects and their target folders go.
+    /// Where the batch projects go.
     pub work: PathBuf,
+    /// Their target folder (kept between runs, so that only the programs are rebuilt).
+    pub target: PathBuf,
     /// The analyzer binary.
     pub analyzer: PathBuf,
 }
@@ -180,11 +182,11 @@ fn run_batch(options: &Options, mut programs: Vec<Program>, report: &mut Report)
     let repo = batch::repo();
     let plain = options.work.join("plain");
     let traced = options.work.join("traced");
-    let target = options.work.join("target");
+    let target = &options.target;
     // Plain: what rustc rejects is discarded; what the oracle mispredicts is set aside.
     for _ in 0..8 {
         batch::write(&plain, &repo, &programs, false).expect("the batch is written");
-        let built = batch::build(&plain, &target, &programs, false);
+        let built = batch::build(&plain, target, &programs, false);
         if let Some(error) = built.other_error {
             panic!("the generated batch does not build for a reason of its own (a generator bug):\n{error}");
         }
@@ -194,7 +196,7 @@ fn run_batch(options: &Options, mut programs: Vec<Program>, report: &mut Report)
         report.rejected += built.rejected.len();
         programs.retain(|p| !built.rejected.contains(&p.id));
     }
-    let output = batch::run(&plain, &target);
+    let output = batch::run(&plain, target);
     let mut mispredicted = Vec::new();
     for line in output.lines().filter(|l| l.starts_with("log ")) {
         let id = line.split(' ').nth(1).and_then(|c| c.trim_start_matches('p').split('/').next()?.parse().ok()).unwrap_or(usize::MAX);
@@ -208,7 +210,7 @@ fn run_batch(options: &Options, mut programs: Vec<Program>, report: &mut Report)
     for _ in 0..8 {
         batch::write(&traced, &repo, &programs, true).expect("the batch is written");
         let _ = std::fs::remove_dir_all(traced.join(".borrowscope"));
-        let built = batch::build(&traced, &target, &programs, true);
+        let built = batch::build(&traced, target, &programs, true);
         if let Some(error) = built.other_error {
             report.broken.push((usize::MAX, error));
             return;
@@ -222,9 +224,9 @@ fn run_batch(options: &Options, mut programs: Vec<Program>, report: &mut Report)
         programs.retain(|p| !built.rejected.contains(&p.id));
     }
     report.kept += programs.len();
-    report.without.add(&batch::run(&traced, &target));
+    report.without.add(&batch::run(&traced, target));
     analyze(&options.analyzer, &traced);
-    report.with.add(&batch::run(&traced, &target));
+    report.with.add(&batch::run(&traced, target));
     let _ = std::fs::remove_dir_all(traced.join(".borrowscope"));
     report.programs.extend(programs);
 }
@@ -232,4 +234,34 @@ fn run_batch(options: &Options, mut programs: Vec<Program>, report: &mut Report)
 fn analyze(analyzer: &Path, dir: &Path) {
     let status = Command::new(analyzer).arg(dir).arg("--quiet").status().expect("the analyzer runs");
     assert!(status.success(), "the analyzer failed on the generated batch in {}", dir.display());
+}
+
+/// The smallest program found, by deleting statements one at a time, that is still recorded
+/// wrong in the same mode as `program` (`with_type_info`): each round builds every one-deletion
+/// variant of the current program as one batch and keeps the shortest that still fails. A
+/// variant that no longer compiles or that the oracle cannot predict is not kept.
+pub fn shrink(options: &Options, program: &Program, with_type_info: bool) -> Program {
+    let mut current = program.clone();
+    loop {
+        let variants: Vec<Program> = program::deletions(&current.body)
+            .into_iter()
+            .enumerate()
+            .map(|(id, body)| Program { id, body })
+            .collect();
+        if variants.is_empty() {
+            return current;
+        }
+        let mut report = Report::default();
+        run_batch(options, variants, &mut report);
+        let failing = if with_type_info { &report.with.wrong } else { &report.without.wrong };
+        let smallest = report
+            .programs
+            .iter()
+            .filter(|p| failing.iter().any(|(id, _)| *id == p.id))
+            .min_by_key(|p| program::size(&p.body));
+        match smallest {
+            Some(smaller) => current = Program { id: program.id, body: smaller.body.clone() },
+            None => return current,
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! `cargo run --release -p truthgen -- [--seed N] [--programs N] [--batch N] [--analyzer PATH]
-//! [--show ID]`: the long run of the generated-programs oracle; prints the figures (right /
-//! unknown / wrong per construct, with and without type-info) and every wrong case's program.
+//! [--show ID] [--shrink]`: the long run of the generated-programs oracle; prints the figures (right /
+//! unknown / wrong per construct, with and without type-info) and every wrong case's program;
+//! `--shrink` also deletes statements from the first wrong program while it stays wrong.
 
 use std::path::PathBuf;
 
@@ -10,6 +11,7 @@ fn main() {
     let mut batch = 400;
     let mut analyzer = truthgen::batch::repo().join("target/release/borrowscope-analyzer");
     let mut show = None;
+    let mut shrink = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| fail(&format!("{arg} needs a value")));
@@ -19,7 +21,8 @@ fn main() {
             "--batch" => batch = number(&value()) as usize,
             "--analyzer" => analyzer = PathBuf::from(value()),
             "--show" => show = Some(number(&value()) as usize),
-            other => fail(&format!("unknown option {other}; the options are --seed, --programs, --batch, --analyzer, --show")),
+            "--shrink" => shrink = true,
+            other => fail(&format!("unknown option {other}; the options are --seed, --programs, --batch, --analyzer, --show, --shrink")),
         }
     }
     if let Some(id) = show {
@@ -35,7 +38,8 @@ fn main() {
         ));
     }
     let work = tempfile::tempdir().unwrap_or_else(|e| fail(&format!("no temporary folder: {e}")));
-    let options = truthgen::Options { seed, programs, batch: batch.max(1), work: work.path().to_owned(), analyzer };
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| truthgen::batch::repo().join("target"), PathBuf::from).join("truthgen");
+    let options = truthgen::Options { seed, programs, batch: batch.max(1), work: work.path().to_owned(), target, analyzer };
     let report = truthgen::run(&options);
     print!("{}", report.text());
     let wrong = report.without.wrong.iter().map(|w| ("without type-info", w)).chain(report.with.wrong.iter().map(|w| ("with type-info", w)));
@@ -46,6 +50,13 @@ fn main() {
             shown.push(*id);
             println!("{}", report.programs.iter().find(|p| p.id == *id).map(|p| p.rust(true)).unwrap_or_default());
         }
+    }
+    let first = report.without.wrong.first().map(|(id, _)| (*id, false)).or(report.with.wrong.first().map(|(id, _)| (*id, true)));
+    if let (true, Some((id, with))) = (shrink, first)
+        && let Some(program) = report.programs.iter().find(|p| p.id == id)
+    {
+        let small = truthgen::shrink(&options, program, with);
+        println!("program {id} shrunk to {} statements:\n{}", truthgen::program::size(&small.body), small.rust(true));
     }
     for (id, text) in report.broken.iter().take(5) {
         println!("broken by the macro (program {id}):\n{text}");

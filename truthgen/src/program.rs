@@ -291,3 +291,48 @@ fn stmt_rust(out: &mut String, stmt: &Stmt, id: usize, depth: usize) {
         }
     }
 }
+
+/// How many statements a body has, nested ones included.
+pub fn size(stmts: &[Stmt]) -> usize {
+    stmts.iter().map(|s| 1 + children(s).iter().map(|c| size(c)).sum::<usize>()).sum()
+}
+
+/// The blocks nested in a statement.
+fn children(stmt: &Stmt) -> Vec<&Vec<Stmt>> {
+    match stmt {
+        Stmt::Match(_, _, _, some, none) | Stmt::If(_, some, none) => vec![some, none],
+        Stmt::IfLet(_, _, _, body) | Stmt::Loop(_, body, _, _) => vec![body],
+        _ => Vec::new(),
+    }
+}
+
+/// Every body made from `stmts` by deleting one statement, at any depth.
+pub fn deletions(stmts: &[Stmt]) -> Vec<Vec<Stmt>> {
+    let mut out = Vec::new();
+    for (i, stmt) in stmts.iter().enumerate() {
+        let mut without = stmts.to_vec();
+        without.remove(i);
+        out.push(without);
+        let nested: Vec<Stmt> = match stmt {
+            Stmt::Match(v, x, r, some, none) => {
+                let mut variants: Vec<Stmt> = deletions(some).into_iter().map(|s| Stmt::Match(v.clone(), x.clone(), *r, s, none.clone())).collect();
+                variants.extend(deletions(none).into_iter().map(|n| Stmt::Match(v.clone(), x.clone(), *r, some.clone(), n)));
+                variants
+            }
+            Stmt::If(c, then, els) => {
+                let mut variants: Vec<Stmt> = deletions(then).into_iter().map(|t| Stmt::If(*c, t, els.clone())).collect();
+                variants.extend(deletions(els).into_iter().map(|e| Stmt::If(*c, then.clone(), e)));
+                variants
+            }
+            Stmt::IfLet(v, x, r, body) => deletions(body).into_iter().map(|b| Stmt::IfLet(v.clone(), x.clone(), *r, b)).collect(),
+            Stmt::Loop(n, body, brk, l) => deletions(body).into_iter().map(|b| Stmt::Loop(*n, b, *brk, *l)).collect(),
+            _ => Vec::new(),
+        };
+        for variant in nested {
+            let mut with = stmts.to_vec();
+            with[i] = variant;
+            out.push(with);
+        }
+    }
+    out
+}

@@ -27,6 +27,7 @@ fn generated_programs_are_never_recorded_wrong() {
         programs,
         batch: programs.max(1),
         work: work.path().to_owned(),
+        target: target.join("truthgen"),
         analyzer: target.join("release/borrowscope-analyzer"),
     };
     let report = truthgen::run(&options);

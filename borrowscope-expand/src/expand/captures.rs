@@ -144,11 +144,18 @@ fn record_captures(
         if copies == super::Copies::Yes && !moves {
             continue;
         }
-        // Used again after this statement: the closure did not take it by value.
-        if uses::used_later(exp, &name) {
-            continue;
-        }
         let ident = syn::Ident::new(&name, body.span());
+        // Used again after this statement: the closure did not take it by value, or it is
+        // given a new value before that use. The capture analysis tells which.
+        if uses::used_later(exp, &name) {
+            let analyzed_fate = analyzed.iter().find(|u| u.name == name).map(|u| super::vocabulary::use_fate(u.kind));
+            if analyzed_fate != Some(super::vocabulary::Fate::Moves) {
+                if analyzed_fate != Some(super::vocabulary::Fate::Stays) && let Some(note) = uses::uncertain(exp, &ident, &guard, copies) {
+                    records.push(quote!(#note;));
+                }
+                continue;
+            }
+        }
         if !analyzed.is_empty() {
             // A binding it does not capture (only shadowed inside, say) has no use.
             match analyzed.iter().find(|u| u.name == name).map(|u| super::vocabulary::use_fate(u.kind)) {

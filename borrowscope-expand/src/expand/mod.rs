@@ -24,6 +24,8 @@ mod uses;
 mod vocabulary;
 
 
+use std::collections::HashSet;
+
 use proc_macro2::{Span, TokenStream};
 
 use quote::{format_ident, quote, quote_spanned};
@@ -132,6 +134,8 @@ pub(crate) struct Expander<'a> {
     /// While a `return`'s value is expanded, the number of statement levels outside it:
     /// uses at those levels never run after it (0 otherwise).
     pub(crate) leaving: usize,
+    /// The names the function assigns to somewhere (`uses::assigned_names`).
+    pub(crate) reassigned: HashSet<String>,
     /// Statements to insert before the statement being expanded, innermost block last.
     pending: Vec<Vec<Stmt>>,
     counter: usize,
@@ -172,6 +176,7 @@ impl<'a> Expander<'a> {
             closure_floor: 0,
             later: Vec::new(),
             leaving: 0,
+            reassigned: HashSet::new(),
             pending: Vec::new(),
             counter: 0,
             fn_name,

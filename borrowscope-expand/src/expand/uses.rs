@@ -226,9 +226,19 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
     if let Expr::Field(_) = expr {
         return field_by_value(exp, expr);
     }
-    let Some((ident, guard, copies)) = tracked_path(exp, expr) else { return };
+    let Some((ident, guard, mut copies)) = tracked_path(exp, expr) else { return };
     if !leaves && used_later(exp, &ident.to_string()) {
-        return;
+        match passed_on(exp, &ident, &guard, copies) {
+            PassedOn::Moves => copies = Copies::No,
+            PassedOn::Note(note) => {
+                *expr = syn::parse_quote!({
+                    #note;
+                    #ident
+                });
+                return;
+            }
+            PassedOn::Stays => return,
+        }
     }
     let site = exp.site("", &ident.to_string(), "move", expr.span());
     let record = record_use(&ident, &guard, copies, &site, &quote!(0));
@@ -315,6 +325,57 @@ pub(crate) fn binds_by_value(pat: &syn::Pat) -> bool {
     found.0
 }
 
+/// What a by-value use of a binding that is used again later does: the analyzer may know it
+/// moves (the binding is then assigned again before it is read); otherwise, in a function
+/// that assigns the binding somewhere, it is noted as a use after which the binding's end is
+/// unknown (`Guard::passed_on`).
+pub(crate) enum PassedOn {
+    Moves,
+    Note(TokenStream),
+    Stays,
+}
+
+pub(crate) fn passed_on(exp: &Expander<'_>, ident: &syn::Ident, guard: &syn::Ident, copies: Copies) -> PassedOn {
+    if analyzed_fate(exp, ident) == Some(Fate::Moves) {
+        return PassedOn::Moves;
+    }
+    if analyzed_fate(exp, ident) == Some(Fate::Stays) {
+        return PassedOn::Stays;
+    }
+    uncertain(exp, ident, guard, copies).map_or(PassedOn::Stays, PassedOn::Note)
+}
+
+/// `Guard::passed_on` for a binding that is not `Copy` (or may not be) in a function that
+/// assigns it somewhere: after this use, whether it still holds its value is not known.
+pub(crate) fn uncertain(exp: &Expander<'_>, ident: &syn::Ident, guard: &syn::Ident, copies: Copies) -> Option<TokenStream> {
+    if copies == Copies::Yes || !exp.reassigned.contains(&ident.to_string()) {
+        return None;
+    }
+    Some(match copies {
+        Copies::Probe => copy_probe(ident, quote!(passed_on(&#guard))),
+        _ => quote!(#guard.passed_on()),
+    })
+}
+
+/// The names a function body assigns to (`x = v`), anywhere in it.
+pub(crate) fn assigned_names(block: &syn::Block) -> HashSet<String> {
+    struct Assigned(HashSet<String>);
+    impl<'ast> Visit<'ast> for Assigned {
+        fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+            if let Expr::Path(p) = &*assign.left
+                && let Some(ident) = p.path.get_ident()
+            {
+                self.0.insert(ident.to_string());
+            }
+            visit::visit_expr_assign(self, assign);
+        }
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+    }
+    let mut found = Assigned(HashSet::new());
+    found.visit_block(block);
+    found.0
+}
+
 /// The instance a by-value use moves out of, as an expression for the generated code
 /// (`Guard::sent_id`): a binding whose type is not `Copy`, at its last use.
 pub(crate) fn moved_instance(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
@@ -328,8 +389,11 @@ pub(crate) fn moved_instance(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStr
 /// binding's last use and a move, recorded as moved and staged for the callee's parameter
 /// (`Guard::passed`); otherwise as `by_value`. Returns whether it was staged.
 pub(crate) fn passed(exp: &mut Expander<'_>, expr: &mut Expr, function: &str, index: usize) -> bool {
+    let moves = |exp: &Expander<'_>, ident: &syn::Ident, guard: &syn::Ident| {
+        !used_later(exp, &ident.to_string()) || matches!(passed_on(exp, ident, guard, Copies::No), PassedOn::Moves)
+    };
     match tracked_path(exp, expr) {
-        Some((ident, guard, Copies::No)) if !used_later(exp, &ident.to_string()) => {
+        Some((ident, guard, Copies::No)) if moves(exp, &ident, &guard) => {
             let site = exp.site("", &ident.to_string(), "move", expr.span());
             let index = index as u32;
             *expr = syn::parse_quote!({
@@ -405,9 +469,16 @@ pub(crate) fn maybe_moved(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream
 /// analyzer's use, where it resolved the method (a move, or nothing for a copy or a borrow),
 /// and otherwise what `maybe_moved` says.
 pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
-    let (ident, guard, _) = tracked_path(exp, expr)?;
+    let (ident, guard, copies) = tracked_path(exp, expr)?;
     if used_later(exp, &ident.to_string()) {
-        return None;
+        return match passed_on(exp, &ident, &guard, copies) {
+            PassedOn::Moves => {
+                let site = exp.site("", &ident.to_string(), "move", ident.span());
+                Some(quote!(#guard.moved(#site, 0)))
+            }
+            PassedOn::Note(note) => Some(note),
+            PassedOn::Stays => None,
+        };
     }
     match analyzed_fate(exp, &ident) {
         Some(Fate::Moves) => {
@@ -430,8 +501,18 @@ fn analyzed_fate(exp: &Expander<'_>, ident: &syn::Ident) -> Option<Fate> {
 /// borrowed (`Fn`, `FnMut`), so its end is unknown.
 pub(crate) fn called(exp: &Expander<'_>, callee: &Expr) -> Option<Called> {
     let (ident, guard, copies) = tracked_path(exp, callee)?;
-    if used_later(exp, &ident.to_string()) || copies == Copies::Yes {
+    if copies == Copies::Yes {
         return None;
+    }
+    if used_later(exp, &ident.to_string()) {
+        return match passed_on(exp, &ident, &guard, copies) {
+            PassedOn::Moves => {
+                let site = exp.site("", &ident.to_string(), "move", ident.span());
+                Some(Called::Consumed(quote!(#guard.moved(#site, 0))))
+            }
+            PassedOn::Note(note) => Some(Called::Unknown(note)),
+            PassedOn::Stays => None,
+        };
     }
     // The analyzer knows the closure's kind: an `FnOnce` one is consumed by the call.
     match analyzed_fate(exp, &ident) {
@@ -458,6 +539,13 @@ pub(crate) enum Called {
 pub(crate) fn dropped(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Some((ident, guard, copies)) = tracked_path(exp, expr) else { return };
     if used_later(exp, &ident.to_string()) {
+        // A binding dropped and given a new value before it is read: the drop is here.
+        if let PassedOn::Note(note) = passed_on(exp, &ident, &guard, copies) {
+            *expr = syn::parse_quote!({
+                #note;
+                #ident
+            });
+        }
         return;
     }
     let record = match copies {

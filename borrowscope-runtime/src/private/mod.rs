@@ -104,6 +104,9 @@ pub struct Guard {
     /// An operation to record just before the drop: the release of a lock guard, the end of
     /// a `RefCell` borrow.
     release: std::cell::Cell<Option<Op>>,
+    /// The value was used by value where the binding is used again later (see
+    /// [`Guard::passed_on`]): whether it is still there at its end nobody can tell.
+    uncertain: std::cell::Cell<bool>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -124,7 +127,13 @@ impl Guard {
     #[inline(always)]
     pub fn new(site: &'static CallSite) -> Guard {
         let id = if crate::recorder::active() { fresh_id() } else { 0 };
-        Guard { site, id: std::cell::Cell::new(id), state: std::cell::Cell::new(GuardState::Unbound), release: std::cell::Cell::new(None) }
+        Guard {
+            site,
+            id: std::cell::Cell::new(id),
+            state: std::cell::Cell::new(GuardState::Unbound),
+            release: std::cell::Cell::new(None),
+            uncertain: std::cell::Cell::new(false),
+        }
     }
 
     /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
@@ -244,6 +253,18 @@ impl Guard {
         self.set(GuardState::MaybeMoved);
     }
 
+    /// A by-value use of the binding that is not its last in the code (it is used again
+    /// later) in a function that assigns it a new value somewhere: a reborrow or a copy, or a
+    /// move after which the binding is given a new value before it is read again. Which one
+    /// nobody could tell where the macro expanded it, so the value's end is recorded as
+    /// "unknown" (`scope_end`) rather than as a drop that may not have happened.
+    #[inline(always)]
+    pub fn passed_on(&self) {
+        if self.state.get() == GuardState::Live {
+            self.uncertain.set(true);
+        }
+    }
+
     /// A new value, of type `T`, is assigned to the binding: the old one, if the binding still
     /// holds it, is dropped now (recorded as a drop, or as `scope_end` where it may have been
     /// moved before), and the new value is a new instance of the variable, with its creation
@@ -255,6 +276,7 @@ impl Guard {
             return;
         }
         match self.state.get() {
+            GuardState::Live if self.uncertain.get() => event(self.site, Op::ScopeEnd, id, 0),
             GuardState::Live => {
                 if let Some(release) = self.release.get() {
                     event(self.site, release, id, 0);
@@ -264,6 +286,7 @@ impl Guard {
             GuardState::MaybeMoved => event(self.site, Op::ScopeEnd, id, 0),
             GuardState::Unbound | GuardState::Moved => {}
         }
+        self.uncertain.set(false);
         let fresh = fresh_id();
         self.id.set(fresh);
         #[cfg(feature = "track")]
@@ -327,6 +350,7 @@ impl Drop for Guard {
             event(self.site, release, self.id.get(), 0);
         }
         match self.state.get() {
+            GuardState::Live if self.uncertain.get() => event(self.site, Op::ScopeEnd, self.id.get(), 0),
             GuardState::Live => event(self.site, Op::Drop, self.id.get(), 0),
             GuardState::MaybeMoved => event(self.site, Op::ScopeEnd, self.id.get(), 0),
             GuardState::Unbound | GuardState::Moved => {}

@@ -19,6 +19,8 @@ pub trait ViaCopy {
     fn receiver(&self, from: &Guard);
     /// `drop(x)`: a copy is dropped, the binding stays alive.
     fn dropped(&self, from: &Guard);
+    /// A by-value use of a binding used again later: a copy, nothing to note.
+    fn passed_on(&self, from: &Guard);
 }
 
 /// The by-value use of a binding that is not `Copy`: a move; its guard records no drop.
@@ -30,6 +32,9 @@ pub trait ViaMove {
     fn receiver(&self, from: &Guard);
     /// `drop(x)`: the value is dropped here (and a lock or `RefCell` guard released).
     fn dropped(&self, from: &Guard);
+    /// A by-value use of a binding used again later: a reborrow, or a move before the
+    /// binding is assigned again (see [`Guard::passed_on`]).
+    fn passed_on(&self, from: &Guard);
 }
 
 impl<T: Copy> ViaCopy for Probe<'_, T> {
@@ -43,6 +48,8 @@ impl<T: Copy> ViaCopy for Probe<'_, T> {
     fn receiver(&self, _from: &Guard) {}
     #[inline(always)]
     fn dropped(&self, _from: &Guard) {}
+    #[inline(always)]
+    fn passed_on(&self, _from: &Guard) {}
 }
 
 impl<T: ?Sized> ViaMove for &Probe<'_, T> {
@@ -60,6 +67,10 @@ impl<T: ?Sized> ViaMove for &Probe<'_, T> {
     #[inline(always)]
     fn dropped(&self, from: &Guard) {
         from.dropped_now();
+    }
+    #[inline(always)]
+    fn passed_on(&self, from: &Guard) {
+        from.passed_on();
     }
 }
 
