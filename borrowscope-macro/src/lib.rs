@@ -128,7 +128,17 @@
 //! initializer ends it as `scope_end` too; `self` taken by value is not tracked (a receiver
 //! is not a parameter binding); a capitalised name in a pattern is not tracked (`None`, `MAX`: Rust's
 //! conventions make it a variant or a constant being matched); a
-//! binding declared without a value (`let x;`) is not tracked; a lock or `RefCell` guard that
+//! binding declared without a value (`let x;`) is tracked from its first assignment only
+//! when its type may need dropping (a `Copy` one, as the file tells, is not tracked); a pattern
+//! that destructures a binding (`let [a, b] = arr;`, `if let Some(x) = o`, a `match` arm),
+//! a field used by value (`w.0`) and the base of struct update syntax (`S { a, ..base }`)
+//! move what they take out of the binding: with the file, the binding is moved when nothing
+//! that needs dropping stays (in a `match`, the arm taken decides) and still dropped where it
+//! lives when something does; without it, its end is `scope_end`; in both modes, so is the
+//! end of a value moved out part by part in two places (what stays depends on the path); a by-value
+//! use of a binding used again later, in a function that assigns it a new value, may have
+//! been a move before that assignment: without the file (which tells moves from reborrows)
+//! the old value's end is `scope_end`; a lock or `RefCell` guard that
 //! is a temporary (`*m.lock().unwrap() += 1`) records the lock but not its release, and one
 //! bound by `let` records its release only with the type-info file.
 //!
