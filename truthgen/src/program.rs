@@ -336,3 +336,21 @@ pub fn deletions(stmts: &[Stmt]) -> Vec<Vec<Stmt>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_statement_at_every_depth_can_be_deleted() {
+        let body = vec![
+            Stmt::Look("a".into()),
+            Stmt::If(Cond { modulus: 2, equals: 0 }, vec![Stmt::Look("b".into()), Stmt::Look("c".into())], vec![Stmt::Look("d".into())]),
+        ];
+        assert_eq!(size(&body), 5);
+        let variants = deletions(&body);
+        // The two top-level statements, and the three inside the `if`.
+        assert_eq!(variants.len(), 5);
+        assert!(variants.iter().all(|v| size(v) < size(&body)));
+    }
+}

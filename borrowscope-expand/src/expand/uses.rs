@@ -230,11 +230,10 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
     if !leaves && used_later(exp, &ident.to_string()) {
         match passed_on(exp, &ident, &guard, copies) {
             PassedOn::Moves => copies = Copies::No,
+            // Noted before the statement, the use itself left as written: a `&mut` keeps its
+            // implicit reborrow, and the note records no event.
             PassedOn::Note(note) => {
-                *expr = syn::parse_quote!({
-                    #note;
-                    #ident
-                });
+                exp.before_statement(syn::parse_quote!(#note;));
                 return;
             }
             PassedOn::Stays => return,
@@ -541,10 +540,7 @@ pub(crate) fn dropped(exp: &mut Expander<'_>, expr: &mut Expr) {
     if used_later(exp, &ident.to_string()) {
         // A binding dropped and given a new value before it is read: the drop is here.
         if let PassedOn::Note(note) = passed_on(exp, &ident, &guard, copies) {
-            *expr = syn::parse_quote!({
-                #note;
-                #ident
-            });
+            exp.before_statement(syn::parse_quote!(#note;));
         }
         return;
     }
