@@ -165,6 +165,11 @@ pub struct Options {
 
 /// Generates, builds, runs and judges `options.programs` programs.
 pub fn run(options: &Options) -> Report {
+    run_reporting(options, |_| {})
+}
+
+/// `run`, calling `progress` with the figures so far after each batch.
+pub fn run_reporting(options: &Options, mut progress: impl FnMut(&Report)) -> Report {
     let mut report = Report { seed: options.seed, ..Report::default() };
     let mut rng = generate::Rng::new(options.seed);
     let mut next = 0;
@@ -174,6 +179,7 @@ pub fn run(options: &Options) -> Report {
         next += n;
         report.generated += n;
         run_batch(options, programs, &mut report);
+        progress(&report);
     }
     report
 }

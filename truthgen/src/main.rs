@@ -40,7 +40,10 @@ fn main() {
     let work = tempfile::tempdir().unwrap_or_else(|e| fail(&format!("no temporary folder: {e}")));
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| truthgen::batch::repo().join("target"), PathBuf::from).join("truthgen");
     let options = truthgen::Options { seed, programs, batch: batch.max(1), work: work.path().to_owned(), target, analyzer };
-    let report = truthgen::run(&options);
+    let report = truthgen::run_reporting(&options, |so_far| {
+        let (without, with) = (so_far.without.total(), so_far.with.total());
+        eprintln!("truthgen: {} of {programs} generated, {} kept; without type-info {without}; with {with}", so_far.generated, so_far.kept);
+    });
     print!("{}", report.text());
     let wrong = report.without.wrong.iter().map(|w| ("without type-info", w)).chain(report.with.wrong.iter().map(|w| ("with type-info", w)));
     let mut shown: Vec<usize> = Vec::new();
