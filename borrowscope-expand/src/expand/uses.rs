@@ -114,10 +114,38 @@ pub(crate) fn later_uses(stmts: &[Stmt]) -> Vec<Later> {
         let following = &laters[index + 1];
         let mut used: HashSet<String> = following.used.iter().filter(|n| !rebound.contains(*n)).cloned().collect();
         used.extend(named.iter().cloned());
-        let reassigned = following.reassigned.iter().chain(&assigned).filter(|n| !named.contains(*n)).cloned().collect();
+        // A statement that may leave the block (`break`, `?`, ...) may skip the assignments
+        // after it, and a value only reborrowed before it may be read after the block.
+        let reassigned = if may_leave(next) {
+            HashSet::new()
+        } else {
+            following.reassigned.iter().chain(&assigned).filter(|n| !named.contains(*n)).cloned().collect()
+        };
         laters[index] = Later { used, reassigned };
     }
     laters
+}
+
+/// Whether a statement may leave its block early: a `break`, `continue`, `return` or `?`
+/// outside a closure, or a macro (which may hide one).
+fn may_leave(stmt: &Stmt) -> bool {
+    struct Leaves(bool);
+    impl<'ast> Visit<'ast> for Leaves {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::Break(_) | Expr::Continue(_) | Expr::Return(_) | Expr::Try(_) | Expr::Macro(_) => self.0 = true,
+                Expr::Closure(_) | Expr::Async(_) => {}
+                _ => visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {
+            self.0 = true;
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut leaves = Leaves(false);
+    leaves.visit_stmt(stmt);
+    leaves.0
 }
 
 /// Whether the binding `name` visible here is used after the statement being expanded, in
@@ -227,6 +255,10 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
         return field_by_value(exp, expr);
     }
     let Some((ident, guard, mut copies)) = tracked_path(exp, expr) else { return };
+    // The analyzer saw a reborrow or a copy here (`f(r)` with `r: &mut T`): the binding stays.
+    if analyzed_fate(exp, &ident) == Some(Fate::Stays) {
+        return;
+    }
     if !leaves && used_later(exp, &ident.to_string()) {
         match passed_on(exp, &ident, &guard, copies) {
             PassedOn::Moves => copies = Copies::No,
