@@ -111,13 +111,7 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
             out.push(named.used(kind, reason));
             continue;
         }
-        let skipped = ast::MethodCallExpr::cast(parent.clone()).is_some_and(|c| is_path(c.receiver()))
-            || ast::CallExpr::cast(parent.clone()).is_some_and(|c| is_path(c.expr()))
-            || ast::MatchExpr::cast(parent.clone()).is_some_and(|m| is_path(m.expr()))
-            || ast::BinExpr::cast(parent.clone()).is_some_and(|b| b.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { .. })) && is_path(b.lhs()))
-            || ast::IndexExpr::cast(parent.clone()).is_some_and(|i| is_path(i.base()))
-            || ast::PrefixExpr::can_cast(parent.kind())
-            || reference.as_ref().is_some_and(|r| r.raw_token().is_some());
+        let skipped = placed(&parent, path.syntax()) || reference.as_ref().is_some_and(|r| r.raw_token().is_some());
         if skipped {
             continue;
         }
@@ -315,6 +309,20 @@ fn destructured_by(parent: &ra_ap_syntax::SyntaxNode, path: &ast::PathExpr) -> O
     (value.syntax() == path.syntax() && !plain).then_some(pat)
 }
 
+/// Whether `child` is, in `parent`, a place rather than a value: a method call's receiver, a
+/// callee, a `match` scrutinee, an assignment's left side, an indexed base, a prefix
+/// operator's operand (each has a pass of its own, or uses no value).
+fn placed(parent: &ra_ap_syntax::SyntaxNode, child: &ra_ap_syntax::SyntaxNode) -> bool {
+    let is_child = |e: Option<ast::Expr>| e.is_some_and(|e| e.syntax() == child);
+    ast::MethodCallExpr::cast(parent.clone()).is_some_and(|c| is_child(c.receiver()))
+        || ast::CallExpr::cast(parent.clone()).is_some_and(|c| is_child(c.expr()))
+        || ast::MatchExpr::cast(parent.clone()).is_some_and(|m| is_child(m.expr()))
+        || ast::BinExpr::cast(parent.clone())
+            .is_some_and(|b| b.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { .. })) && is_child(b.lhs()))
+        || ast::IndexExpr::cast(parent.clone()).is_some_and(|i| is_child(i.base()))
+        || ast::PrefixExpr::can_cast(parent.kind())
+}
+
 /// What a chain of fields on a binding (`w.0`, `c.inner.name`, the parent of its path) does
 /// to it when the chain's value is used: only a value position takes the field by value (a
 /// receiver, a callee, an operand of `&`, a place written or reached through is no use of
@@ -325,17 +333,8 @@ fn field_use(sema: &Semantics<'_, RootDatabase>, parent: &ra_ap_syntax::SyntaxNo
         outer = up;
     }
     let up = outer.syntax().parent()?;
-    let is_outer = |e: Option<ast::Expr>| e.is_some_and(|e| e.syntax() == outer.syntax());
-    let placed = ast::MethodCallExpr::cast(up.clone()).is_some_and(|c| is_outer(c.receiver()))
-        || ast::CallExpr::cast(up.clone()).is_some_and(|c| is_outer(c.expr()))
-        || ast::MatchExpr::cast(up.clone()).is_some_and(|m| is_outer(m.expr()))
-        || ast::BinExpr::cast(up.clone()).is_some_and(|b| b.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { .. })) && is_outer(b.lhs()))
-        || ast::IndexExpr::cast(up.clone()).is_some_and(|i| is_outer(i.base()))
-        || ast::PrefixExpr::can_cast(up.kind())
-        || ast::RefExpr::can_cast(up.kind())
-        || ast::LetExpr::can_cast(up.kind())
-        || ast::LetStmt::cast(up.clone()).is_some_and(|l| !matches!(l.pat(), Some(ast::Pat::IdentPat(p)) if p.pat().is_none()));
-    if placed {
+    let destructured = ast::LetStmt::cast(up.clone()).is_some_and(|l| !matches!(l.pat(), Some(ast::Pat::IdentPat(p)) if p.pat().is_none()));
+    if placed(&up, outer.syntax()) || ast::RefExpr::can_cast(up.kind()) || ast::LetExpr::can_cast(up.kind()) || destructured {
         return None;
     }
     let adjusted = sema.expr_adjustments(&ast::Expr::FieldExpr(outer.clone())).unwrap_or_default();
