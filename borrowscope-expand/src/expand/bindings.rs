@@ -417,8 +417,9 @@ fn record_origin(
     let (mut before, mut after) = (Vec::new(), Vec::new());
     let init_span = read.init_span;
     match &read.from {
-        // A source used again later was copied (or reborrowed): only a last use can move.
-        Origin::From(source) if !uses::used_later(exp, &source.to_string()) => {
+        // A source used again later was copied or reborrowed, or moved before it is given a
+        // new value: only a last use, or one the analyzer calls a move, is recorded as one.
+        Origin::From(source) if moved_from(exp, source, &mut before) => {
             if let (Some((source_guard, source_copies)), Some(init)) = (exp.tracked(&source.to_string()), init) {
                 let site = exp.site(&name.to_string(), &source.to_string(), "move", init_span);
                 let record = uses::record_use(source, &source_guard, source_copies, &site, &quote!(#guard.id()));
@@ -484,6 +485,24 @@ fn record_origin(
         Origin::From(_) | Origin::Other => {}
     }
     (before, after)
+}
+
+/// Whether `let x = source;` moves `source` here: its last use, or one the analyzer calls a
+/// move. Otherwise, in a function that gives `source` a new value, its end becomes unknown
+/// (the note goes into `before`).
+fn moved_from(exp: &Expander<'_>, source: &syn::Ident, before: &mut Vec<Stmt>) -> bool {
+    if !uses::used_later(exp, &source.to_string()) {
+        return true;
+    }
+    let Some((guard, copies)) = exp.tracked(&source.to_string()) else { return false };
+    match uses::passed_on(exp, source, &guard, copies) {
+        uses::PassedOn::Moves => true,
+        uses::PassedOn::Note(note) => {
+            before.push(syn::parse_quote!(#note;));
+            false
+        }
+        uses::PassedOn::Stays => false,
+    }
 }
 
 /// The events the analyzer's classification of a binding calls for, beyond its creation, as

@@ -487,7 +487,7 @@ pub(crate) fn returned(exp: &mut Expander<'_>, expr: &mut Expr) {
 pub(crate) fn maybe_moved(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
     let (ident, guard, copies) = tracked_path(exp, expr)?;
     if used_later(exp, &ident.to_string()) {
-        return None;
+        return uncertain(exp, &ident, &guard, copies);
     }
     match copies {
         Copies::Yes => None,
