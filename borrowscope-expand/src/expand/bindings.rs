@@ -222,7 +222,7 @@ struct Let {
 pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Vec<Stmt>) {
     let names = pattern_names(&local.pat);
     let Some(init) = &local.init else {
-        return deferred(exp, local, names);
+        return super::deferred::local(exp, local, names);
     };
     let read = read_let(exp, &local.pat, &init.expr, names);
     // A channel the analyzer linked: its queue, declared before the `let` so that every
@@ -252,9 +252,9 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         match &*init.expr {
             Expr::Path(_) if !read.single => {
                 let key = first_token(&init.expr);
-                after.extend(uses::destructured(exp, &init.expr, Some(&local.pat), key));
+                after.extend(super::partial::destructured(exp, &init.expr, Some(&local.pat), key));
             }
-            Expr::Field(_) => uses::field_by_value(exp, &mut init.expr),
+            Expr::Field(_) => super::partial::field_by_value(exp, &mut init.expr),
             _ => {}
         }
     }
@@ -279,33 +279,6 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
 }
 
 /// Reads what the `let` of `pat = init` is, before anything is rewritten.
-/// `let x;`: a binding assigned later, perhaps on some paths only. A single name gets a guard
-/// that holds no instance until the first assignment (`Guard::overwritten` then records its
-/// creation, with no drop before it); a pattern of several names is not tracked.
-fn deferred(exp: &mut Expander<'_>, local: &Local, names: Vec<syn::Ident>) -> (Vec<Stmt>, Vec<Stmt>) {
-    let single = matches!(&local.pat, Pat::Ident(p) if p.subpat.is_none()) || matches!(&local.pat, Pat::Type(t) if matches!(&*t.pat, Pat::Ident(p) if p.subpat.is_none()));
-    let tracked = single && exp.has(Group::Ownership) && names.first().is_some_and(|n| exp.config.tracks_name(&n.to_string()));
-    let conditional = local.attrs.iter().any(|a| a.path().is_ident("cfg"));
-    let (Some(name), true, false) = (names.first(), tracked, conditional) else {
-        names.into_iter().for_each(|n| exp.declare(Tracked::untracked(n.to_string())));
-        return (Vec::new(), Vec::new());
-    };
-    let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
-    let kind = known.map_or("let", |b| b.kind.name());
-    let site = exp.site(&name.to_string(), "", kind, name.span());
-    let guard = exp.ident("g");
-    let constructor = guard_constructor(exp, &site);
-    let copies = known.and_then(copies::analyzer_copies).unwrap_or(Copies::Unknown);
-    // Assignments record nothing for a `Copy` binding (nothing to drop), so it would never
-    // be created.
-    if copies == Copies::Yes {
-        exp.declare(Tracked::untracked(name.to_string()));
-        return (Vec::new(), Vec::new());
-    }
-    exp.declare(Tracked { name: name.to_string(), guard: Some(guard.clone()), copies, level: 0 });
-    (vec![syn::parse_quote!(let #guard = #constructor;)], Vec::new())
-}
-
 fn read_let(exp: &mut Expander<'_>, pat: &Pat, init: &Expr, names: Vec<syn::Ident>) -> Let {
     let single = matches!(pat, Pat::Ident(_) | Pat::Type(_)) && names.len() == 1;
     let from = if single {
@@ -419,7 +392,7 @@ fn record_origin(
     match &read.from {
         // A source used again later was copied or reborrowed, or moved before it is given a
         // new value: only a last use, or one the analyzer calls a move, is recorded as one.
-        Origin::From(source) if moved_from(exp, source, &mut before) => {
+        Origin::From(source) if uses::moved_from(exp, source, &mut before) => {
             if let (Some((source_guard, source_copies)), Some(init)) = (exp.tracked(&source.to_string()), init) {
                 let site = exp.site(&name.to_string(), &source.to_string(), "move", init_span);
                 let record = uses::record_use(source, &source_guard, source_copies, &site, &quote!(#guard.id()));
@@ -485,24 +458,6 @@ fn record_origin(
         Origin::From(_) | Origin::Other => {}
     }
     (before, after)
-}
-
-/// Whether `let x = source;` moves `source` here: its last use, or one the analyzer calls a
-/// move. Otherwise, in a function that gives `source` a new value, its end becomes unknown
-/// (the note goes into `before`).
-fn moved_from(exp: &Expander<'_>, source: &syn::Ident, before: &mut Vec<Stmt>) -> bool {
-    if !uses::used_later(exp, &source.to_string()) {
-        return true;
-    }
-    let Some((guard, copies)) = exp.tracked(&source.to_string()) else { return false };
-    match uses::passed_on(exp, source, &guard, copies) {
-        uses::PassedOn::Moves => true,
-        uses::PassedOn::Note(note) => {
-            before.push(syn::parse_quote!(#note;));
-            false
-        }
-        uses::PassedOn::Stays => false,
-    }
 }
 
 /// The events the analyzer's classification of a binding calls for, beyond its creation, as

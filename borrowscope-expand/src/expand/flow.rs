@@ -47,7 +47,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             exp.visit_expr_mut(&mut m.expr);
             // The analyzer knows what each arm moves out of a binding it matches: the arm
             // taken at run time decides. Without it, syntax cannot tell.
-            let per_arm = m.arms.iter().any(|arm| uses::arm_analyzed(exp, &arm.pat));
+            let per_arm = m.arms.iter().any(|arm| super::partial::arm_analyzed(exp, &arm.pat));
             if !per_arm && let Some(probe) = uses::receiver(exp, &m.expr) {
                 exp.before_statement(syn::parse_quote!(#probe;));
             }
@@ -56,7 +56,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 let (mut guards, bound) = pattern_guards(exp, &arm.pat);
                 if per_arm {
                     let key = arm.pat.span();
-                    guards.splice(0..0, uses::destructured(exp, &m.expr, Some(&arm.pat), key));
+                    guards.splice(0..0, super::partial::destructured(exp, &m.expr, Some(&arm.pat), key));
                 }
                 if let Some((_, guard)) = &mut arm.guard {
                     // The arm's guard runs before the body, where the bindings' guards
@@ -162,7 +162,7 @@ fn condition(exp: &mut Expander<'_>, cond: &mut Expr, alone: bool) -> (Vec<Stmt>
             let receive = super::channels::receive_call(&l.expr).filter(|_| alone);
             exp.visit_expr_mut(&mut l.expr);
             // What the pattern moves out of a binding it destructures, once it matched.
-            let moved = uses::destructured(exp, &l.expr, Some(&l.pat), super::bindings::first_token(&l.expr));
+            let moved = super::partial::destructured(exp, &l.expr, Some(&l.pat), super::bindings::first_token(&l.expr));
             let (mut guards, bound) = match receive {
                 Some(span) if super::channels::rewritten(exp, span) => {
                     super::patterns::received_guards(exp, &l.pat, super::patterns::ok_of_plain_name)

@@ -26,7 +26,7 @@ pub(crate) fn struct_literal(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool
     // `S { a, ..base }` takes the fields not written out of `base`.
     if let Some(base) = &s.rest
         && exp.has(Group::Ownership)
-        && let Some(record) = uses::destructured(exp, base, None, super::bindings::first_token(base))
+        && let Some(record) = super::partial::destructured(exp, base, None, super::bindings::first_token(base))
     {
         exp.before_statement(record);
     }

@@ -9,11 +9,13 @@ mod bindings;
 mod captures;
 mod channels;
 mod copies;
+mod deferred;
 mod exprs;
 mod flow;
 mod function;
 mod gate;
 mod literals;
+mod partial;
 mod patterns;
 mod promote;
 #[cfg(test)]

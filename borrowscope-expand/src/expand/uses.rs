@@ -206,7 +206,7 @@ pub(crate) fn text(node: &impl ToTokens) -> String {
 }
 
 /// The tracked binding a bare path names, with its guard and who decides its copies.
-fn tracked_path(exp: &Expander<'_>, expr: &Expr) -> Option<(syn::Ident, syn::Ident, Copies)> {
+pub(crate) fn tracked_path(exp: &Expander<'_>, expr: &Expr) -> Option<(syn::Ident, syn::Ident, Copies)> {
     let Expr::Path(path) = expr else { return None };
     if path.qself.is_some() {
         return None;
@@ -252,7 +252,7 @@ pub(crate) fn by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
 /// binding's last use on its path whatever follows it in the source.
 fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
     if let Expr::Field(_) = expr {
-        return field_by_value(exp, expr);
+        return super::partial::field_by_value(exp, expr);
     }
     let Some((ident, guard, mut copies)) = tracked_path(exp, expr) else { return };
     // The analyzer saw a reborrow or a copy here (`f(r)` with `r: &mut T`): the binding stays.
@@ -277,83 +277,6 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
         #record
         #ident
     });
-}
-
-/// The tracked binding at the root of a chain of fields (`w.0`, `c.inner.name`).
-fn field_root(exp: &Expander<'_>, expr: &Expr) -> Option<(syn::Ident, syn::Ident, Copies)> {
-    match expr {
-        Expr::Field(f) => field_root(exp, &f.base),
-        Expr::Paren(p) => field_root(exp, &p.expr),
-        path => tracked_path(exp, path),
-    }
-}
-
-/// A field of a binding used by value (`let inner = w.0;`, `consume(c.name)`, a closure's
-/// `owned.inner`): the analyzer's use at the binding's name tells whether it moved all of
-/// what needs dropping (recorded as a move where the field is taken), part of it or a copy
-/// (the binding is still dropped where it lives). Without it, a binding that is not `Copy`
-/// may have lost what needed dropping, so its end is unknown.
-pub(crate) fn field_by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
-    let Some((ident, guard, copies)) = field_root(exp, expr) else { return };
-    match analyzed_fate(exp, &ident) {
-        Some(Fate::Moves) => {
-            let site = exp.site("", &text(expr), "move", ident.span());
-            *expr = syn::parse_quote!({
-                #guard.moved(#site, 0);
-                #expr
-            });
-        }
-        Some(Fate::Stays) => {}
-        Some(Fate::Unknown) | None if copies == Copies::Yes => {}
-        // Recorded before the statement: it records no event, and a binding whose field
-        // may have moved on some path only is as unknown as one whose field did.
-        Some(Fate::Unknown) | None => exp.before_statement(syn::parse_quote!(#guard.maybe_moved();)),
-    }
-}
-
-/// What a pattern that destructures the tracked binding `value` records where it matched
-/// (`let [a, b] = arr;`, `if let Some(x) = o`, a `match` arm; `None` for the base of struct
-/// update syntax, `S { a, ..value }`, which takes the fields not written): the analyzer's
-/// use at `key` (the binding's name, or the arm's pattern), a move when what needs dropping
-/// all left; without it, "unknown" when the pattern binds anything by value.
-pub(crate) fn destructured(exp: &mut Expander<'_>, value: &Expr, pat: Option<&syn::Pat>, key: proc_macro2::Span) -> Option<Stmt> {
-    let (ident, guard, copies) = tracked_path(exp, value)?;
-    if copies == Copies::Yes {
-        return None;
-    }
-    let kind = exp.position(key).and_then(|(line, column)| exp.types.use_kind(line, column));
-    match kind.map(vocabulary::use_fate) {
-        Some(Fate::Moves) => {
-            let site = exp.site("", &ident.to_string(), "move", key);
-            Some(syn::parse_quote!(#guard.moved(#site, 0);))
-        }
-        Some(Fate::Stays) => None,
-        Some(Fate::Unknown) => Some(syn::parse_quote!(#guard.maybe_moved();)),
-        None => pat.is_none_or(binds_by_value).then(|| syn::parse_quote!(#guard.maybe_moved();)),
-    }
-}
-
-/// Whether the analyzer says what the `match` arm with pattern `pat` does to its scrutinee.
-pub(crate) fn arm_analyzed(exp: &Expander<'_>, pat: &syn::Pat) -> bool {
-    let key = pat.span();
-    exp.position(key).and_then(|(line, column)| exp.types.use_kind(line, column)).is_some()
-}
-
-/// Whether a pattern binds a name by value (`x`, `x @ ..`, not `ref x`): a name that is a
-/// constant or a unit variant counts too, since syntax cannot tell them apart.
-pub(crate) fn binds_by_value(pat: &syn::Pat) -> bool {
-    struct ByValue(bool);
-    impl<'ast> Visit<'ast> for ByValue {
-        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-            if p.by_ref.is_none() {
-                self.0 = true;
-            }
-            visit::visit_pat_ident(self, p);
-        }
-    }
-    let mut found = ByValue(false);
-    found.visit_pat(pat);
-    found.0
 }
 
 /// What a by-value use of a binding that is used again later does: the analyzer may know it
@@ -386,6 +309,24 @@ pub(crate) fn uncertain(exp: &Expander<'_>, ident: &syn::Ident, guard: &syn::Ide
         Copies::Probe => copy_probe(ident, quote!(passed_on(&#guard))),
         _ => quote!(#guard.passed_on()),
     })
+}
+
+/// Whether `let x = source;` moves `source` here: its last use, or one the analyzer calls a
+/// move. Otherwise, in a function that gives `source` a new value, its end becomes unknown
+/// (the note goes into `before`).
+pub(crate) fn moved_from(exp: &Expander<'_>, source: &syn::Ident, before: &mut Vec<Stmt>) -> bool {
+    if !used_later(exp, &source.to_string()) {
+        return true;
+    }
+    let Some((guard, copies)) = exp.tracked(&source.to_string()) else { return false };
+    match passed_on(exp, source, &guard, copies) {
+        PassedOn::Moves => true,
+        PassedOn::Note(note) => {
+            before.push(syn::parse_quote!(#note;));
+            false
+        }
+        PassedOn::Stays => false,
+    }
 }
 
 /// The names a function body assigns to (`x = v`), anywhere in it.
@@ -522,7 +463,7 @@ pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
 }
 
 /// What the analyzer's use at `ident` (a binding's name where it is used) does to it.
-fn analyzed_fate(exp: &Expander<'_>, ident: &syn::Ident) -> Option<Fate> {
+pub(crate) fn analyzed_fate(exp: &Expander<'_>, ident: &syn::Ident) -> Option<Fate> {
     let (line, column) = exp.position(ident.span())?;
     exp.types.use_kind(line, column).map(vocabulary::use_fate)
 }
