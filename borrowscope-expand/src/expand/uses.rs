@@ -509,13 +509,15 @@ pub(crate) enum Called {
 /// guard released first), which its guard records; a `Copy` one stays alive. The argument is
 /// left as written, and a binding used again later (so `Copy`) is not touched.
 pub(crate) fn dropped(exp: &mut Expander<'_>, expr: &mut Expr) {
-    let Some((ident, guard, copies)) = tracked_path(exp, expr) else { return };
+    let Some((ident, guard, mut copies)) = tracked_path(exp, expr) else { return };
     if used_later(exp, &ident.to_string()) {
-        // A binding dropped and given a new value before it is read: the drop is here.
-        if let PassedOn::Note(note) = passed_on(exp, &ident, &guard, copies) {
-            exp.before_statement(syn::parse_quote!(#note;));
+        // A binding dropped and given a new value before it is read: the analyzer tells
+        // that its value goes into `drop`, which drops it here.
+        match passed_on(exp, &ident, &guard, copies) {
+            PassedOn::Moves => copies = Copies::No,
+            PassedOn::Note(note) => return exp.before_statement(syn::parse_quote!(#note;)),
+            PassedOn::Stays => return,
         }
-        return;
     }
     let record = match copies {
         Copies::Yes => return,
