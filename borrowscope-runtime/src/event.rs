@@ -58,6 +58,14 @@ pub struct Trace {
     pub dropped: u64,
     /// Earlier events overwritten to keep the most recent ones (`BORROWSCOPE_KEEP=last`).
     pub overwritten: u64,
+    /// Events recorded but unreadable: the program was killed (SIGKILL, the OOM killer)
+    /// before the call sites they name were written down in its spool.
+    pub lost: u64,
+    /// How the run ended when it did not end normally, as a trace read from the spool a
+    /// crash or a signal left says it: the signal's name (`SIGSEGV`), or
+    /// [`Trace::UNFINISHED`] when the spool does not say (SIGKILL, or a program still
+    /// running). `None` for a run that ended normally.
+    pub ended_by: Option<String>,
 }
 
 impl fmt::Display for Event {
@@ -109,7 +117,38 @@ impl Trace {
                 counted(self.overwritten, "earlier event was", "earlier events were")
             ));
         }
+        if self.lost > 0 {
+            parts.push(format!(
+                "{} unreadable: the program was killed before their call sites were written \
+                 down (they are the last ones each thread recorded, at most 200 ms before the end)",
+                counted(self.lost, "recorded event is", "recorded events are")
+            ));
+        }
         (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
+    /// What `ended_by` holds when the spool does not say how the run ended.
+    pub const UNFINISHED: &'static str = "unknown";
+
+    /// How the run ended, when it did not end normally, and the last event of each thread:
+    /// where each thread was when it ended. `None` for a run that ended normally.
+    pub fn ending(&self) -> Option<String> {
+        let ended_by = self.ended_by.as_deref()?;
+        let how = match ended_by {
+            Trace::UNFINISHED => "the run did not finish: it was killed (SIGKILL, the OOM killer) or is still running; \
+                 this is what its spool held"
+                .to_owned(),
+            signal => format!("the run ended by {signal}{}; this is what its spool held", signal_meaning(signal)),
+        };
+        let mut lines = vec![how];
+        for thread in &self.threads {
+            let last = self.events.iter().rev().find(|e| e.thread == thread.index);
+            let name = thread.name.as_deref().unwrap_or("unnamed");
+            if let Some(last) = last {
+                lines.push(format!("last event on thread {} ({name}): {} {} at {}", thread.index, last.op, last.site.name, last.site));
+            }
+        }
+        Some(lines.join("\n"))
     }
 
     /// The events as text, one per line, for reading and for snapshot tests. Instance ids
@@ -160,6 +199,21 @@ impl Trace {
             out.push('\n');
         }
         out
+    }
+}
+
+/// What a signal usually means, for the sentence that says a run ended by it.
+fn signal_meaning(signal: &str) -> &'static str {
+    match signal {
+        "SIGSEGV" | "SIGBUS" => " (a crash: an invalid memory access)",
+        "SIGABRT" => " (an abort: `std::process::abort`, a double panic or `panic = \"abort\"`)",
+        "SIGILL" | "SIGTRAP" => " (a crash: an illegal instruction or a trap)",
+        "SIGFPE" => " (a crash: an arithmetic fault)",
+        "SIGINT" => " (Ctrl-C)",
+        "SIGTERM" => " (a request to stop: `kill`, `timeout`, systemd, Docker)",
+        "SIGHUP" => " (the terminal closed)",
+        "SIGQUIT" => " (Ctrl-\\)",
+        _ => "",
     }
 }
 

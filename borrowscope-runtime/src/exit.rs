@@ -36,13 +36,24 @@ extern "C" fn print_note() {
     });
 }
 
-/// Registers the exit hook the first time any thread records, if `BORROWSCOPE_TRACE` is set.
+/// Registers the exit hook the first time any thread records, if `BORROWSCOPE_TRACE` is set;
+/// and, where there are memory-mapped files and signals, makes the spool that keeps the
+/// events of a run that crashes or is stopped, with its signal handlers (see `crate::spool`).
 pub(crate) fn register_once() {
     REGISTER.call_once(|| {
-        if std::env::var_os(TRACE_ENV).is_some_and(|p| !p.is_empty()) {
-            // SAFETY: `write_at_exit` is a plain `extern "C" fn` that never unwinds.
-            unsafe { atexit(write_at_exit) };
+        let Some(pattern) = std::env::var_os(TRACE_ENV).filter(|p| !p.is_empty()) else { return };
+        // SAFETY: `write_at_exit` is a plain `extern "C" fn` that never unwinds.
+        unsafe { atexit(write_at_exit) };
+        #[cfg(all(unix, target_pointer_width = "64"))]
+        {
+            let path = trace_path(&pattern);
+            let max = crate::recorder::GLOBAL.max_events();
+            if let Some(spool) = crate::spool::file::create(&path, max) {
+                crate::spool::signals::install(spool);
+            }
         }
+        #[cfg(not(all(unix, target_pointer_width = "64")))]
+        let _ = pattern;
     });
 }
 
@@ -59,7 +70,13 @@ extern "C" fn write_at_exit() {
     // A panic must not unwind into C; report it and carry on exiting.
     let result = std::panic::catch_unwind(|| crate::export::export_json(&path));
     match result {
-        Ok(Ok(())) => {}
+        Ok(Ok(())) => {
+            // The trace is complete: the spool that kept it against a crash is not needed.
+            #[cfg(all(unix, target_pointer_width = "64"))]
+            if let Some(spool) = crate::spool::file::get() {
+                let _ = std::fs::remove_file(&spool.path);
+            }
+        }
         Ok(Err(err)) => eprintln!("borrowscope: {TRACE_ENV}: {err}"),
         Err(_) => eprintln!("borrowscope: {TRACE_ENV}: writing the trace panicked"),
     }

@@ -52,6 +52,8 @@ mod intern;
 mod recorder;
 mod session;
 mod site;
+#[cfg_attr(not(feature = "track"), allow(dead_code))]
+mod spool;
 
 #[doc(hidden)]
 #[path = "private/mod.rs"]
@@ -78,6 +80,8 @@ pub use intern::MAX_SITES;
 pub use recorder::{DEFAULT_MAX_EVENTS, KEEP_ENV, Keep, MAX_EVENTS_ENV};
 pub use session::{Session, SessionGuard, Summary};
 pub use site::{CallSite, Op};
+pub use spool::read::from_spool;
+pub use spool::{SPOOL_MAGIC, spool_path};
 
 /// Whether this build records: the `track` feature is on.
 pub const TRACKING: bool = cfg!(feature = "track");

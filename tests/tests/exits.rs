@@ -1,12 +1,15 @@
 //! How a traced program's trace survives the ways a program ends: `std::process::exit`, a
 //! panic in `main`, a panic on a worker thread (the events before it and the drops during
 //! unwinding are kept), and a trace file that cannot be written (one clear error, no partial
-//! file). The program is `src/bin/exits.rs`.
+//! file), and the eight ways a program ends (return, exit, panic, abort, segfault, SIGINT,
+//! SIGTERM, SIGKILL): the exit status is the one the program has untraced, and the trace
+//! (written, or read back from the spool the end left) holds every event recorded before
+//! the end. The program is `src/bin/exits.rs`.
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use borrowscope_runtime::{Op, Trace, from_json};
+use borrowscope_runtime::{Op, Trace, from_json, from_spool, spool_path};
 
 fn run(mode: &str, trace: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_exits")).arg(mode).env("BORROWSCOPE_TRACE", trace).output().unwrap()
@@ -100,4 +103,92 @@ fn a_trace_that_cannot_be_written_gives_one_clear_error_and_no_file() {
     let fine = dir.path().join("fine.json");
     assert!(run("many", &fine).status.success());
     assert!(read(&fine).events.len() > 300);
+}
+
+/// How a run of `exits ending` is ended: by the program itself, or by a signal the test
+/// sends once it has printed `ready` (SIGKILL after a second, longer than the 200 ms in
+/// which the spool's keeper writes down new call sites).
+#[derive(Clone, Copy, Debug)]
+enum Ending {
+    Itself(&'static str),
+    Signal(libc::c_int, std::time::Duration),
+}
+
+/// Runs `exits ending` to the end `ending`, traced to `trace` when given; returns how it
+/// exited (the code, or the signal that ended it).
+fn run_to_end(ending: Ending, trace: Option<&Path>) -> (Option<i32>, Option<i32>) {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    let how = match ending {
+        Ending::Itself(how) => how,
+        Ending::Signal(..) => "wait",
+    };
+    let mut command = Command::new(env!("CARGO_BIN_EXE_exits"));
+    command.args(["ending", how]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null());
+    match trace {
+        Some(path) => command.env("BORROWSCOPE_TRACE", path),
+        None => command.env_remove("BORROWSCOPE_TRACE"),
+    };
+    let mut child = command.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = lines.find(|l| l.as_ref().is_ok_and(|l| l == "ready"));
+    assert!(ready.is_some() || matches!(ending, Ending::Itself(_)), "{ending:?}: the program never said it was ready");
+    if let Ending::Signal(signal, after) = ending {
+        std::thread::sleep(after);
+        // SAFETY: a signal to our own child, which has not been waited for.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+    }
+    let status = child.wait().unwrap();
+    (status.code(), status.signal())
+}
+
+/// The events a trace holds, without what differs from run to run.
+fn story(trace: &Trace) -> Vec<(Op, &'static str, u32)> {
+    trace.events.iter().map(|e| (e.op, e.site.name, e.site.line)).collect()
+}
+
+/// The trace the end left: the JSON trace when it was written, else the spool.
+fn left(trace: &Path) -> (Trace, &'static str) {
+    if let Ok(text) = std::fs::read_to_string(trace) {
+        return (from_json(&text).unwrap(), "trace");
+    }
+    let bytes = std::fs::read(spool_path(trace)).unwrap_or_else(|_| panic!("neither {} nor its spool was left", trace.display()));
+    (from_spool(&bytes).unwrap(), "spool")
+}
+
+#[test]
+fn every_ending_keeps_the_exit_status_and_every_event_recorded_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let normal = dir.path().join("return.json");
+    assert_eq!(run_to_end(Ending::Itself("return"), Some(&normal)), (Some(0), None));
+    let expected = read(&normal);
+    assert!(expected.events.len() > 1500, "{} events", expected.events.len());
+    let second = std::time::Duration::from_secs(1);
+    let quick = std::time::Duration::from_millis(50);
+    let endings = [
+        ("exit", Ending::Itself("exit"), "trace", None),
+        ("panic", Ending::Itself("panic"), "trace", None),
+        ("abort", Ending::Itself("abort"), "spool", Some("SIGABRT")),
+        ("segfault", Ending::Itself("segfault"), "spool", Some("SIGSEGV")),
+        ("sigint", Ending::Signal(libc::SIGINT, quick), "trace", Some("SIGINT")),
+        ("sigterm", Ending::Signal(libc::SIGTERM, quick), "trace", Some("SIGTERM")),
+        ("sigkill", Ending::Signal(libc::SIGKILL, second), "spool", Some(Trace::UNFINISHED)),
+    ];
+    let mut table = Vec::new();
+    for (name, ending, from, ended_by) in endings {
+        let path = dir.path().join(format!("{name}.json"));
+        let untraced = run_to_end(ending, None);
+        let traced = run_to_end(ending, Some(&path));
+        assert_eq!(traced, untraced, "{name}: the exit status differs from the untraced run's");
+        let (trace, read_from) = left(&path);
+        assert_eq!(read_from, from, "{name}: what the end left");
+        assert_eq!(trace.ended_by.as_deref(), ended_by, "{name}: how the trace says the run ended");
+        assert_eq!(trace.lost, 0, "{name}: events left unreadable");
+        assert_eq!(story(&trace), story(&expected), "{name}: the events differ from a normal run's");
+        if from == "trace" {
+            assert!(!spool_path(&path).exists(), "{name}: the spool was left beside the trace");
+        }
+        table.push(format!("{name}: status {traced:?}, {} of {} events, from the {read_from}", trace.events.len(), expected.events.len()));
+    }
+    eprintln!("{}", table.join("\n"));
 }

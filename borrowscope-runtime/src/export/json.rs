@@ -5,6 +5,7 @@
 //! {
 //!   "format": "borrowscope-trace", "version": 1, "dropped": 0, "overwritten": 0,
 //!   "note": "..." (only when events are missing: how many, and what to do),
+//!   "lost": 0, "ended_by": "SIGSEGV" (only for a run that did not end normally),
 //!   "threads": [{"index": 0, "name": "main", "std_id": 1}],
 //!   "sites": [{"name": "x", "detail": "", "label": "", "file": "src/main.rs",
 //!              "line": 3, "column": 9, "kind": "manual"}],
@@ -66,6 +67,14 @@ fn push_u64(out: &mut String, mut n: u64) {
 pub fn to_json(trace: &Trace) -> String {
     let mut out = String::with_capacity(64 + trace.events.len() * 48);
     let _ = write!(out, "{{\"format\":\"{FORMAT}\",\"version\":{JSON_VERSION},\"dropped\":{},\"overwritten\":{},", trace.dropped, trace.overwritten);
+    if trace.lost > 0 {
+        let _ = write!(out, "\"lost\":{},", trace.lost);
+    }
+    if let Some(ended_by) = &trace.ended_by {
+        out.push_str("\"ended_by\":");
+        quote(&mut out, ended_by);
+        out.push(',');
+    }
     if let Some(note) = trace.note() {
         out.push_str("\"note\":");
         quote(&mut out, &note);
@@ -197,5 +206,11 @@ pub fn from_json(text: &str) -> Result<Trace> {
     let dropped = number(&root, "dropped")?;
     // Absent from traces written before ring-buffer recording existed.
     let overwritten = if root.get("overwritten").is_some() { number(&root, "overwritten")? } else { 0 };
-    Ok(Trace { events, threads, dropped, overwritten })
+    // Written only for a run that did not end normally.
+    let lost = if root.get("lost").is_some() { number(&root, "lost")? } else { 0 };
+    let ended_by = match root.get("ended_by") {
+        Some(value) => Some(value.as_str().ok_or_else(|| bad("\"ended_by\" is not a string"))?.to_owned()),
+        None => None,
+    };
+    Ok(Trace { events, threads, dropped, overwritten, lost, ended_by })
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::{Error, Result};
 
-fn write(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write(path: &Path, text: &str) -> Result<()> {
     if path.as_os_str().is_empty() {
         return Err(Error::ExportError("the path is empty; give a file name such as trace.json".to_owned()));
     }

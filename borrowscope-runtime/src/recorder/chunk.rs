@@ -52,11 +52,23 @@ pub(crate) struct ThreadInfo {
     pub(crate) std_id: u64,
 }
 
+/// Where a chunk's slots and published length live.
+enum Memory {
+    /// Ordinary memory: a session's chunks, or every chunk when there is no spool.
+    Heap {
+        slots: Slots,
+        len: AtomicUsize,
+        /// Events below `base` were cleared by `reset` and are not reported.
+        base: AtomicUsize,
+    },
+    /// A record of the spool, the file the process-wide recorder writes while
+    /// `BORROWSCOPE_TRACE` is set (see `crate::spool`).
+    #[cfg(all(unix, target_pointer_width = "64"))]
+    Mapped(crate::spool::file::MappedChunk),
+}
+
 pub(crate) struct Chunk {
-    slots: Box<[UnsafeCell<MaybeUninit<RawEvent>>]>,
-    len: AtomicUsize,
-    /// Events below `base` were cleared by `reset` and are not reported.
-    base: AtomicUsize,
+    memory: Memory,
     pub(crate) thread: ThreadInfo,
     /// The chunk's place among its thread's chunks.
     pub(crate) sequence: u64,
@@ -75,7 +87,15 @@ unsafe impl Sync for Chunk {}
 unsafe impl Send for Chunk {}
 
 impl Chunk {
-    pub(crate) fn new(capacity: usize, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
+    /// A chunk of `capacity` slots, in the spool when `spooled` and the process has one.
+    pub(crate) fn new(capacity: usize, spooled: bool, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
+        #[cfg(all(unix, target_pointer_width = "64"))]
+        if let Some(spool) = crate::spool::file::get().filter(|_| spooled) {
+            if let Some(mapped) = spool.allocate(capacity, &thread, sequence, start_clock) {
+                return Chunk::in_memory(Memory::Mapped(mapped), thread, sequence, start_clock);
+            }
+        }
+        let _ = spooled;
         let pooled = (capacity == MAX_CHUNK).then(|| POOL.lock().unwrap_or_else(PoisonError::into_inner).pop()).flatten();
         let slots = pooled.unwrap_or_else(|| {
             // Uninitialised slots, without touching each one (which costs a call per slot in
@@ -90,15 +110,26 @@ impl Chunk {
 
     /// A new chunk in the memory of `old`, whose events are forgotten.
     pub(crate) fn reuse(mut old: Chunk, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
-        // Taken out, `old` holds an empty slice, which its `Drop` leaves alone.
-        Chunk::in_slots(std::mem::take(&mut old.slots), thread, sequence, start_clock)
+        // Taken out, `old` holds empty heap memory, which its `Drop` leaves alone.
+        let empty = Memory::Heap { slots: Box::new([]), len: AtomicUsize::new(0), base: AtomicUsize::new(0) };
+        match std::mem::replace(&mut old.memory, empty) {
+            Memory::Heap { slots, .. } => Chunk::in_slots(slots, thread, sequence, start_clock),
+            #[cfg(all(unix, target_pointer_width = "64"))]
+            Memory::Mapped(mapped) => {
+                mapped.start(&thread, sequence, start_clock);
+                Chunk::in_memory(Memory::Mapped(mapped), thread, sequence, start_clock)
+            }
+        }
     }
 
     fn in_slots(slots: Slots, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
+        let memory = Memory::Heap { slots, len: AtomicUsize::new(0), base: AtomicUsize::new(0) };
+        Chunk::in_memory(memory, thread, sequence, start_clock)
+    }
+
+    fn in_memory(memory: Memory, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
         Chunk {
-            slots,
-            len: AtomicUsize::new(0),
-            base: AtomicUsize::new(0),
+            memory,
             thread,
             sequence,
             start_clock,
@@ -108,25 +139,54 @@ impl Chunk {
     }
 
     pub(crate) fn capacity(&self) -> usize {
-        self.slots.len()
+        match &self.memory {
+            Memory::Heap { slots, .. } => slots.len(),
+            #[cfg(all(unix, target_pointer_width = "64"))]
+            Memory::Mapped(mapped) => mapped.capacity(),
+        }
     }
 
     /// The first free slot, for the writer.
     pub(crate) fn slot_ptr(&self) -> *mut RawEvent {
-        self.slots.as_ptr() as *mut RawEvent
+        match &self.memory {
+            Memory::Heap { slots, .. } => slots.as_ptr() as *mut RawEvent,
+            #[cfg(all(unix, target_pointer_width = "64"))]
+            Memory::Mapped(mapped) => mapped.slots(),
+        }
     }
 
     pub(crate) fn len_cell(&self) -> &AtomicUsize {
-        &self.len
+        match &self.memory {
+            Memory::Heap { len, .. } => len,
+            #[cfg(all(unix, target_pointer_width = "64"))]
+            Memory::Mapped(mapped) => mapped.len(),
+        }
+    }
+
+    fn base_cell(&self) -> &AtomicUsize {
+        match &self.memory {
+            Memory::Heap { base, .. } => base,
+            #[cfg(all(unix, target_pointer_width = "64"))]
+            Memory::Mapped(mapped) => mapped.base(),
+        }
+    }
+
+    /// The spool record this chunk lives in, if it does.
+    #[cfg(all(unix, target_pointer_width = "64"))]
+    pub(crate) fn mapped(&self) -> Option<&crate::spool::file::MappedChunk> {
+        match &self.memory {
+            Memory::Mapped(mapped) => Some(mapped),
+            Memory::Heap { .. } => None,
+        }
     }
 
     /// The published events, all of them (including those before `base`, which carry the
     /// clock forward) and the index from which they are reported.
     pub(crate) fn published(&self) -> (&[RawEvent], usize) {
-        let len = self.len.load(Ordering::Acquire);
-        let base = self.base.load(Ordering::Acquire).min(len);
+        let len = self.len_cell().load(Ordering::Acquire);
+        let base = self.base_cell().load(Ordering::Acquire).min(len);
         // SAFETY: slots below `len` were fully written before `len` was published.
-        let events = unsafe { std::slice::from_raw_parts(self.slots.as_ptr() as *const RawEvent, len) };
+        let events = unsafe { std::slice::from_raw_parts(self.slot_ptr() as *const RawEvent, len) };
         (events, base)
     }
 
@@ -151,21 +211,23 @@ impl Chunk {
 
     /// The clock of the last published event.
     pub(crate) fn current_clock(&self) -> u64 {
-        self.clock_at(self.len.load(Ordering::Acquire))
+        self.clock_at(self.len_cell().load(Ordering::Acquire))
     }
 
     /// Hides every event published so far.
     pub(crate) fn clear(&self) {
-        self.base.store(self.len.load(Ordering::Acquire), Ordering::Release);
+        self.base_cell().store(self.len_cell().load(Ordering::Acquire), Ordering::Release);
     }
 }
 
 impl Drop for Chunk {
     fn drop(&mut self) {
-        if self.slots.len() != MAX_CHUNK {
+        // A spool record goes back to the spool's free list when its `MappedChunk` drops.
+        let Memory::Heap { slots, .. } = &mut self.memory else { return };
+        if slots.len() != MAX_CHUNK {
             return;
         }
-        let slots = std::mem::take(&mut self.slots);
+        let slots = std::mem::take(slots);
         // Pushing may allocate: keep an instrumented allocator from recording (and so from
         // taking the pool's lock again) meanwhile.
         super::quietly(|| {

@@ -1,67 +1,116 @@
 //! Reading chunks back: each event's Lamport clock is rebuilt, and all threads' events are
-//! merged into one global order.
+//! merged into one global order. The same merge serves the live recorder and a spool read
+//! after the process ended, which differ only in how an event's site and type are found.
 
 use std::sync::Arc;
 
 use super::chunk::{Chunk, ID_BITS, ID_MASK};
 use crate::event::{Event, ThreadRecord, Trace};
-use crate::site::Op;
+use crate::site::{CallSite, Op};
 
-/// Merges the chunks' events into one trace, ordered by clock, then thread, then the order
-/// on the thread. The clock respects every synchronization the recorder saw: an event that
-/// causally follows another (through a lock, spawn, join or channel) comes after it.
-pub(crate) fn merge(chunks: &[Arc<Chunk>], dropped: u64, overwritten: u64) -> Trace {
-    let mut keyed = Vec::new();
-    let mut threads: Vec<ThreadRecord> = Vec::new();
-    for chunk in chunks {
-        let info = &chunk.thread;
-        if !threads.iter().any(|t| t.index == info.index) {
-            threads.push(ThreadRecord { index: info.index, name: info.name.clone(), std_id: info.std_id });
+/// One stored event with its pointers resolved: `site` is `None` when it cannot be known
+/// (a spool whose process was killed before the site was written down).
+pub(crate) struct Stored {
+    pub(crate) head: u64,
+    pub(crate) arg: u64,
+    pub(crate) aux: u64,
+    pub(crate) site: Option<&'static CallSite>,
+    pub(crate) type_name: Option<&'static str>,
+}
+
+/// Where a run of events was recorded.
+pub(crate) struct Origin<'a> {
+    pub(crate) thread: &'a super::ThreadInfo,
+    pub(crate) sequence: u64,
+    pub(crate) start_clock: u64,
+    /// Events before this index were cleared by `reset`; they only carry the clock.
+    pub(crate) base: usize,
+}
+
+type Key = (u64, u32, u64, usize);
+
+/// Collects chunks' events, then orders them.
+#[derive(Default)]
+pub(crate) struct Merge {
+    keyed: Vec<(Key, Event)>,
+    threads: Vec<ThreadRecord>,
+    /// Events whose site was unknown, left out.
+    pub(crate) lost: u64,
+}
+
+impl Merge {
+    pub(crate) fn add(&mut self, origin: &Origin<'_>, events: impl Iterator<Item = Stored>) {
+        let info = origin.thread;
+        if !self.threads.iter().any(|t| t.index == info.index) {
+            self.threads.push(ThreadRecord { index: info.index, name: info.name.clone(), std_id: info.std_id });
         }
-        let (raw, base) = chunk.published();
-        let mut clock = chunk.start_clock;
-        for (position, event) in raw.iter().enumerate() {
-            let Some(op) = Op::from_u8((event.head >> ID_BITS) as u8) else { continue };
-            clock = if op.synchronizes() { event.aux } else { clock + 1 };
-            if position < base {
+        let mut clock = origin.start_clock;
+        for (position, stored) in events.enumerate() {
+            let Some(op) = Op::from_u8((stored.head >> ID_BITS) as u8) else { continue };
+            clock = if op.synchronizes() { stored.aux } else { clock + 1 };
+            if position < origin.base {
                 continue;
             }
-            let type_name = match op {
-                // SAFETY: `New` events are only written by `track::new_value`, which stores
-                // the pointer and length of a `&'static str` from `type_name`.
-                Op::New if event.aux > 0 => Some(unsafe {
-                    std::str::from_utf8_unchecked(std::slice::from_raw_parts(
-                        event.arg as usize as *const u8,
-                        event.aux as usize,
-                    ))
-                }),
-                _ => None,
+            let Some(site) = stored.site else {
+                self.lost += 1;
+                continue;
             };
-            let arg = if op == Op::New { 0 } else { event.arg };
-            let count = if op == Op::New || op.synchronizes() { 0 } else { event.aux };
+            let arg = if op == Op::New { 0 } else { stored.arg };
+            let count = if op == Op::New || op.synchronizes() { 0 } else { stored.aux };
             let decoded = Event {
                 order: 0,
                 clock,
                 thread: info.index,
                 op,
-                site: event.site,
-                id: event.head & ID_MASK,
+                site,
+                id: stored.head & ID_MASK,
                 arg,
                 count,
-                type_name,
+                type_name: stored.type_name,
             };
-            keyed.push(((clock, info.index, chunk.sequence, position), decoded));
+            self.keyed.push(((clock, info.index, origin.sequence, position), decoded));
         }
     }
-    keyed.sort_unstable_by_key(|(key, _)| *key);
-    threads.sort_by_key(|t| t.index);
-    let events = keyed
-        .into_iter()
-        .enumerate()
-        .map(|(order, (_, mut event))| {
-            event.order = order as u64;
-            event
-        })
-        .collect();
-    Trace { events, threads, dropped, overwritten }
+
+    /// The events in global order: by clock, then thread, then the order on the thread.
+    /// The clock respects every synchronization the recorder saw: an event that causally
+    /// follows another (through a lock, spawn, join or channel) comes after it.
+    pub(crate) fn finish(mut self, dropped: u64, overwritten: u64) -> Trace {
+        self.keyed.sort_unstable_by_key(|(key, _)| *key);
+        self.threads.sort_by_key(|t| t.index);
+        let events = self
+            .keyed
+            .into_iter()
+            .enumerate()
+            .map(|(order, (_, mut event))| {
+                event.order = order as u64;
+                event
+            })
+            .collect();
+        Trace { events, threads: self.threads, dropped, overwritten, lost: self.lost, ended_by: None }
+    }
+}
+
+/// Merges the live chunks' events into one trace.
+pub(crate) fn merge(chunks: &[Arc<Chunk>], dropped: u64, overwritten: u64) -> Trace {
+    let mut merge = Merge::default();
+    for chunk in chunks {
+        let (raw, base) = chunk.published();
+        let origin = Origin { thread: &chunk.thread, sequence: chunk.sequence, start_clock: chunk.start_clock, base };
+        merge.add(
+            &origin,
+            raw.iter().map(|event| {
+                let is_new = event.head >> ID_BITS == Op::New as u64;
+                let type_name = (is_new && event.aux > 0).then(|| {
+                    // SAFETY: `New` events are only written by `track::new_value`, which
+                    // stores the pointer and length of a `&'static str` from `type_name`.
+                    unsafe {
+                        std::str::from_utf8_unchecked(std::slice::from_raw_parts(event.arg as usize as *const u8, event.aux as usize))
+                    }
+                });
+                Stored { head: event.head, arg: event.arg, aux: event.aux, site: Some(event.site), type_name }
+            }),
+        );
+    }
+    merge.finish(dropped, overwritten)
 }

@@ -9,13 +9,12 @@
 
 mod chunk;
 mod local;
-mod merge;
+pub(crate) mod merge;
 
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-pub(crate) use chunk::ThreadInfo;
-use chunk::Chunk;
+pub(crate) use chunk::{Chunk, ID_BITS, RawEvent, ThreadInfo};
 pub(crate) use local::{fresh_id, is_busy, quietly, record, switch_session, thread_number, with_recorder};
 pub(crate) use merge::merge;
 
@@ -209,7 +208,7 @@ impl Recorder {
             }
             return None;
         };
-        let chunk = Arc::new(Chunk::new(granted, thread, sequence, start_clock));
+        let chunk = Arc::new(Chunk::new(granted, std::ptr::eq(self, &GLOBAL), thread, sequence, start_clock));
         self.chunks.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::clone(&chunk));
         Some(chunk)
     }
