@@ -198,9 +198,20 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
 
 /// Reads a trace, with one clear error naming the file and what to do when it is not one;
 /// and the source files its sites name, looked for from the current folder and the trace's.
+///
+/// A run that crashed or was killed leaves no trace but a spool beside it (`trace.json.spool`):
+/// that is read instead, and how the run ended is said on stderr.
 fn load(path: &Path) -> anyhow::Result<(Trace, SourceIndex)> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let spool = borrowscope_runtime::spool_path(path);
+    let read_from = if !path.exists() && spool.exists() { spool.as_path() } else { path };
+    let bytes = std::fs::read(read_from).with_context(|| format!("cannot read {}", path.display()))?;
     let record = format!("record one with BORROWSCOPE_TRACE={} or `cargo borrowscope run`", path.display());
+    if bytes.starts_with(&borrowscope_runtime::SPOOL_MAGIC) {
+        let trace = borrowscope_runtime::from_spool(&bytes)
+            .map_err(|err| anyhow::anyhow!("{} cannot be read ({err}): {record}", read_from.display()))?;
+        eprintln!("cargo borrowscope: reading {}, what the run left", read_from.display());
+        return Ok(with_sources(trace, path));
+    }
     let Ok(text) = String::from_utf8(bytes) else {
         bail!("{} is not a BorrowScope trace (it is not text): {record}", path.display());
     };
@@ -217,12 +228,23 @@ fn load(path: &Path) -> anyhow::Result<(Trace, SourceIndex)> {
             anyhow::anyhow!("{} is not a BorrowScope trace ({message}): {record}", path.display())
         }
     })?;
+    Ok(with_sources(trace, path))
+}
+
+/// The trace with the source files its sites name, looked for from the current folder and
+/// the trace's.
+fn with_sources(trace: Trace, path: &Path) -> (Trace, SourceIndex) {
+    if let Some(ending) = trace.ending() {
+        for line in ending.lines() {
+            eprintln!("cargo borrowscope: {line}");
+        }
+    }
     let mut roots: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
     if let Some(parent) = path.parent() {
         roots.push(std::path::absolute(parent).unwrap_or_else(|_| parent.to_owned()));
     }
     let sources = SourceIndex::read(&trace, &roots);
-    Ok((trace, sources))
+    (trace, sources)
 }
 
 fn write_report(trace: &Trace, sources: &SourceIndex, output: &Path) -> anyhow::Result<()> {
@@ -337,11 +359,30 @@ fn workflow(cargo_args: &[String], trace_name: &str) -> anyhow::Result<ExitCode>
     std::fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
     let started = std::time::SystemTime::now();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Process::new(cargo)
+    let mut child = Process::new(cargo)
         .args(cargo_args)
         .env(borrowscope_runtime::TRACE_ENV, folder.join(trace_name))
-        .status()
+        .spawn()
         .context("running cargo")?;
+    let status = {
+        let _passing = signals::PassThrough::to(child.id());
+        child.wait().context("waiting for cargo")?
+    };
+    // A run that crashed or was killed left a spool instead of its trace: the trace is
+    // written from it (saying how the run ended), and the spool removed.
+    for spool in std::fs::read_dir(&folder).into_iter().flatten().flatten().map(|e| e.path()) {
+        let Some(trace) = spool.to_str().and_then(|s| s.strip_suffix(".spool")).map(PathBuf::from) else { continue };
+        if trace.exists() || !std::fs::metadata(&spool).and_then(|m| m.modified()).is_ok_and(|m| m >= started) {
+            continue;
+        }
+        match std::fs::read(&spool).map_err(borrowscope_runtime::Error::from).and_then(|b| borrowscope_runtime::from_spool(&b)) {
+            Ok(left) => {
+                std::fs::write(&trace, borrowscope_runtime::to_json(&left)).with_context(|| format!("cannot write {}", trace.display()))?;
+                let _ = std::fs::remove_file(&spool);
+            }
+            Err(err) => eprintln!("cargo borrowscope: {} cannot be read ({err}); it is left as it is", spool.display()),
+        }
+    }
     let mut traces: Vec<PathBuf> = std::fs::read_dir(&folder)
         .into_iter()
         .flatten()
@@ -367,11 +408,83 @@ fn workflow(cargo_args: &[String], trace_name: &str) -> anyhow::Result<ExitCode>
             eprintln!("cargo borrowscope: {note}");
         }
     }
+    // A program ended by a signal ends this command by the same signal, so that the shell
+    // (and a script checking `$?`) sees what it would have seen without BorrowScope.
+    signals::end_like(&status);
     Ok(match status.code() {
         Some(0) => ExitCode::SUCCESS,
         Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         None => ExitCode::FAILURE,
     })
+}
+
+/// Signals while `cargo borrowscope run` or `test` waits for the program.
+mod signals {
+    #[cfg(unix)]
+    static CHILD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+    /// While alive: Ctrl-C and Ctrl-\ (which the terminal sends to the program too) are
+    /// ignored here, so that the trace and report are still written once the program has
+    /// ended; SIGTERM and SIGHUP (sent to this command alone, by `timeout` or `kill`) are
+    /// passed on to the program.
+    pub(super) struct PassThrough(#[cfg(unix)] Vec<(libc::c_int, libc::sighandler_t)>);
+
+    impl PassThrough {
+        pub(super) fn to(child: u32) -> PassThrough {
+            #[cfg(unix)]
+            {
+                CHILD.store(child as i32, std::sync::atomic::Ordering::Release);
+                let pass = forward as extern "C" fn(libc::c_int) as libc::sighandler_t;
+                let actions = [(libc::SIGINT, libc::SIG_IGN), (libc::SIGQUIT, libc::SIG_IGN), (libc::SIGTERM, pass), (libc::SIGHUP, pass)];
+                // SAFETY: installing plain handlers; `forward` only calls `kill`.
+                PassThrough(actions.iter().map(|&(signal, action)| (signal, unsafe { libc::signal(signal, action) })).collect())
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = child;
+                PassThrough()
+            }
+        }
+    }
+
+    #[cfg(unix)]
+    extern "C" fn forward(signal: libc::c_int) {
+        let child = CHILD.load(std::sync::atomic::Ordering::Acquire);
+        if child > 0 {
+            // SAFETY: async-signal-safe.
+            unsafe { libc::kill(child, signal) };
+        }
+    }
+
+    impl Drop for PassThrough {
+        fn drop(&mut self) {
+            #[cfg(unix)]
+            for &(signal, previous) in &self.0 {
+                // SAFETY: putting back what was there.
+                unsafe { libc::signal(signal, previous) };
+            }
+        }
+    }
+
+    /// Ends this process by the signal that ended `status`'s process, if one did.
+    pub(super) fn end_like(status: &std::process::ExitStatus) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            if let Some(signal) = status.signal() {
+                use std::io::Write as _;
+                let _ = std::io::stdout().flush();
+                let _ = std::io::stderr().flush();
+                // SAFETY: the default action of the signal, then the signal.
+                unsafe {
+                    libc::signal(signal, libc::SIG_DFL);
+                    libc::raise(signal);
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = status;
+    }
 }
 
 fn workspace_root() -> anyhow::Result<PathBuf> {

@@ -112,6 +112,8 @@ fn a_trace_that_cannot_be_written_gives_one_clear_error_and_no_file() {
 enum Ending {
     Itself(&'static str),
     Signal(libc::c_int, std::time::Duration),
+    /// SIGINT to a program with a handler of its own.
+    Handled(&'static str),
 }
 
 /// Runs `exits ending` to the end `ending`, traced to `trace` when given; returns how it
@@ -119,9 +121,10 @@ enum Ending {
 fn run_to_end(ending: Ending, trace: Option<&Path>) -> (Option<i32>, Option<i32>) {
     use std::io::{BufRead, BufReader};
     use std::os::unix::process::ExitStatusExt;
-    let how = match ending {
-        Ending::Itself(how) => how,
-        Ending::Signal(..) => "wait",
+    let (how, signal) = match ending {
+        Ending::Itself(how) => (how, None),
+        Ending::Signal(signal, after) => ("wait", Some((signal, after))),
+        Ending::Handled(how) => (how, Some((libc::SIGINT, std::time::Duration::from_millis(50)))),
     };
     let mut command = Command::new(env!("CARGO_BIN_EXE_exits"));
     command.args(["ending", how]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null());
@@ -133,7 +136,7 @@ fn run_to_end(ending: Ending, trace: Option<&Path>) -> (Option<i32>, Option<i32>
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let ready = lines.find(|l| l.as_ref().is_ok_and(|l| l == "ready"));
     assert!(ready.is_some() || matches!(ending, Ending::Itself(_)), "{ending:?}: the program never said it was ready");
-    if let Ending::Signal(signal, after) = ending {
+    if let Some((signal, after)) = signal {
         std::thread::sleep(after);
         // SAFETY: a signal to our own child, which has not been waited for.
         assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
@@ -163,7 +166,7 @@ fn every_ending_keeps_the_exit_status_and_every_event_recorded_before_it() {
     assert_eq!(run_to_end(Ending::Itself("return"), Some(&normal)), (Some(0), None));
     let expected = read(&normal);
     assert!(expected.events.len() > 1500, "{} events", expected.events.len());
-    let second = std::time::Duration::from_secs(1);
+    let second = std::time::Duration::from_secs(2);
     let quick = std::time::Duration::from_millis(50);
     let endings = [
         ("exit", Ending::Itself("exit"), "trace", None),
@@ -172,7 +175,12 @@ fn every_ending_keeps_the_exit_status_and_every_event_recorded_before_it() {
         ("segfault", Ending::Itself("segfault"), "spool", Some("SIGSEGV")),
         ("sigint", Ending::Signal(libc::SIGINT, quick), "trace", Some("SIGINT")),
         ("sigterm", Ending::Signal(libc::SIGTERM, quick), "trace", Some("SIGTERM")),
+        ("sighup", Ending::Signal(libc::SIGHUP, quick), "trace", Some("SIGHUP")),
         ("sigkill", Ending::Signal(libc::SIGKILL, second), "spool", Some(Trace::UNFINISHED)),
+        // The program's own SIGINT handler keeps its behaviour: it finishes normally, and
+        // the trace is written at its normal exit.
+        ("handled-before", Ending::Handled("handled-before"), "trace", None),
+        ("handled-after", Ending::Handled("handled-after"), "trace", None),
     ];
     let mut table = Vec::new();
     for (name, ending, from, ended_by) in endings {

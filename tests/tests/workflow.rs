@@ -20,9 +20,19 @@ fn build(n: usize) -> Vec<String> {
 }
 
 fn main() {
-    let code: i32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(0);
+    let arg = std::env::args().nth(1).unwrap_or_default();
+    let code: i32 = arg.parse().unwrap_or(0);
     println!("{}", build(2).len());
-    std::process::exit(code);
+    match arg.as_str() {
+        "abort" => std::process::abort(),
+        "wait" => {
+            println!("ready");
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+        }
+        _ => std::process::exit(code),
+    }
 }
 
 #[cfg(test)]
@@ -97,4 +107,72 @@ fn test_writes_a_trace_and_report_per_test_program() {
     assert!(traces[0].with_extension("html").is_file());
     let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(&traces[0]).unwrap()).unwrap();
     assert_eq!(trace.events.iter().filter(|e| e.op == borrowscope_runtime::Op::New && e.site.name == "name").count(), 3);
+}
+
+/// Starts `cargo borrowscope run -- wait` in a process group of its own, as a shell starts a
+/// foreground job, and waits for the program to say it is ready.
+fn started_in_own_group(dir: &Path) -> std::process::Child {
+    use std::io::{BufRead, BufReader, Read};
+    use std::os::unix::process::CommandExt;
+    let mut child = Command::new(cargo_borrowscope())
+        .args(["borrowscope", "run", "--", "wait"])
+        .current_dir(dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("BORROWSCOPE_TRACE")
+        .process_group(0)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while stdout.read_line(&mut line).unwrap() > 0 && !line.contains("ready") {}
+    if !line.contains("ready") {
+        let mut messages = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut messages).unwrap();
+        panic!("the program never said it was ready: {messages}");
+    }
+    child
+}
+
+#[test]
+fn ctrl_c_stops_the_program_and_still_leaves_its_trace_and_report() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let dir = project();
+    let mut child = started_in_own_group(dir.path());
+    // Ctrl-C: the terminal sends SIGINT to the whole foreground group.
+    // SAFETY: a signal to the process group the test made.
+    assert_eq!(unsafe { libc::kill(-(child.id() as libc::pid_t), libc::SIGINT) }, 0);
+    let status = child.wait().unwrap();
+    let mut messages = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut messages).unwrap();
+    // Ended by the signal, as `cargo run` would be.
+    assert_eq!(status.signal(), Some(libc::SIGINT), "{status:?}: {messages}");
+    let folder = dir.path().join("target/borrowscope");
+    let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(folder.join("trace.json")).unwrap()).unwrap();
+    assert_eq!(trace.ended_by.as_deref(), Some("SIGINT"));
+    assert_eq!(trace.events.iter().filter(|e| e.op == borrowscope_runtime::Op::New && e.site.name == "name").count(), 2);
+    let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(report.contains("the run ended by SIGINT (Ctrl-C)"), "the report says how the run ended");
+    assert!(messages.contains("cargo borrowscope: the run ended by SIGINT"), "{messages}");
+    assert!(!folder.join("trace.json.spool").exists());
+}
+
+#[test]
+fn an_abort_leaves_a_trace_that_says_so_and_where_each_thread_was() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = project();
+    let output = cargo_borrowscope_in(dir.path(), &["run", "--", "abort"]);
+    let messages = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.signal(), Some(libc::SIGABRT), "{:?}: {messages}", output.status);
+    let folder = dir.path().join("target/borrowscope");
+    let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(folder.join("trace.json")).unwrap()).unwrap();
+    assert_eq!(trace.ended_by.as_deref(), Some("SIGABRT"));
+    assert!(messages.contains("cargo borrowscope: the run ended by SIGABRT"), "{messages}");
+    assert!(messages.contains("last event on thread 0 (main): drop n at src/main.rs:4:"), "{messages}");
+    assert!(!folder.join("trace.json.spool").exists(), "the spool became the trace");
+    // `show` reads it and says the same.
+    let shown = cargo_borrowscope_in(dir.path(), &["show", folder.join("trace.json").to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&shown.stderr).contains("the run ended by SIGABRT"));
 }

@@ -72,6 +72,11 @@ pub fn to_html_with_sources(trace: &Trace, graph: &Graph, sources: &SourceIndex)
     out.push_str("</style></head><body>\n<header><h1>BorrowScope report</h1><span id=\"summary\">");
     out.push_str(&escape(&summary(trace, graph)));
     out.push_str("</span>");
+    if let Some(ending) = trace.ending() {
+        // How a run that did not finish ended, and where each thread was.
+        let lines: Vec<String> = ending.lines().map(escape).collect();
+        let _ = write!(out, "<div id=\"ending\">{}</div>", lines.join("<br>"));
+    }
     if let Some(note) = trace.note() {
         let _ = write!(out, "<div id=\"note\">{}.</div>", escape(&note));
     }
@@ -354,6 +359,18 @@ mod tests {
         let readable = std::path::Path::new(files[0].as_array().unwrap()[0].as_str().unwrap()).is_file();
         assert_eq!(files[0].as_array().unwrap()[1].as_str().is_some(), readable);
         assert!(html.contains("not embedded: the file could not be read"), "the page says so");
+    }
+
+    #[test]
+    fn a_run_that_crashed_says_so_and_where_each_thread_was() {
+        let (_, mut trace, graph) = report();
+        trace.ended_by = Some("SIGSEGV".to_owned());
+        let html = to_html(&trace, &graph);
+        let thread = trace.threads[0].index;
+        let last = trace.events.iter().rev().find(|e| e.thread == thread).unwrap();
+        assert!(html.contains("<div id=\"ending\">the run ended by SIGSEGV (a crash: an invalid memory access)"), "{}", &html[..3000]);
+        assert!(html.contains(&format!("last event on thread {thread} (")), "{}", &html[..3000]);
+        assert!(html.contains(&escape(&format!("{} {} at {}", last.op, last.site.name, last.site))), "{}", &html[..3000]);
     }
 
     #[test]

@@ -3,7 +3,10 @@
 //! runs a traced function that panics on a worker thread and then returns normally, and
 //! `exits many` records a few hundred events and returns; `exits ending HOW` records about
 //! 1,600 events, prints `ready`, and ends by `return`, `exit` (status 3), `panic`, `abort`,
-//! `segfault` (a write through a null pointer), or `wait` (until a signal ends it).
+//! `segfault` (a write through a null pointer), or `wait` (until a signal ends it);
+//! `handled-before` and `handled-after` install a SIGINT handler of their own (before
+//! recording starts, or after, calling the handler it replaced as signal-hook does) and
+//! return normally once it has run.
 
 use borrowscope_macro::trace_borrow;
 
@@ -56,9 +59,15 @@ fn main() {
         "many" => println!("{}", many(300)),
         "ending" => {
             // Records, says so, then ends the way the second argument says.
-            println!("{}", many(400));
-            println!("ready");
             let how = std::env::args().nth(2).unwrap_or_default();
+            if how == "handled-before" {
+                handle_sigint(false);
+            }
+            println!("{}", many(400));
+            if how == "handled-after" {
+                handle_sigint(true);
+            }
+            println!("ready");
             end(&how);
         }
         other => {
@@ -76,12 +85,49 @@ fn end(how: &str) {
         "abort" => std::process::abort(),
         // SAFETY: none: this is the crash the test wants, a write through a null pointer.
         "segfault" => unsafe { std::ptr::null_mut::<u64>().write_volatile(1) },
+        "handled-before" | "handled-after" => {
+            while !INTERRUPTED.load(std::sync::atomic::Ordering::Acquire) {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            println!("interrupted, finishing normally");
+        }
         "wait" => loop {
             std::thread::sleep(std::time::Duration::from_secs(1));
         },
         other => {
             eprintln!("unknown ending {other:?}: use return, exit, panic, abort, segfault or wait");
             std::process::exit(2);
+        }
+    }
+}
+
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// The action `handle_sigint` replaced, called after ours when it was a handler.
+static REPLACED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+extern "C" fn on_sigint(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::Release);
+    let replaced = REPLACED.load(std::sync::atomic::Ordering::Acquire);
+    if replaced != 0 && replaced != libc::SIG_DFL && replaced != libc::SIG_IGN {
+        // SAFETY: the address of an SA_SIGINFO handler, which BorrowScope's is.
+        let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) = unsafe { std::mem::transmute(replaced) };
+        f(signal, info, context);
+    }
+}
+
+/// Installs a SIGINT handler that notes the signal (and, when `chain`, calls the one it
+/// replaced).
+fn handle_sigint(chain: bool) {
+    // SAFETY: plain sigaction calls with valid structures.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_sigint as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) as usize;
+        action.sa_flags = libc::SA_SIGINFO;
+        libc::sigemptyset(&mut action.sa_mask);
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(libc::SIGINT, &action, &mut old);
+        if chain {
+            REPLACED.store(old.sa_sigaction, std::sync::atomic::Ordering::Release);
         }
     }
 }
