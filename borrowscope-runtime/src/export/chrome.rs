@@ -24,7 +24,7 @@ pub fn to_chrome_trace(trace: &Trace, graph: &Graph) -> String {
         quote(&mut out, &name);
         out.push_str("}}");
     }
-    let end_of = |end: Option<u64>| end.unwrap_or(graph.last_order + 1);
+    let end_of = |end: Option<u64>| end.unwrap_or(graph.last_order.saturating_add(1));
     for v in &graph.nodes {
         // References are drawn as borrows inside their owner, below.
         if v.kind == ValueKind::Reference {

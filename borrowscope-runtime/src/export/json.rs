@@ -191,8 +191,14 @@ pub fn from_json(text: &str) -> Result<Trace> {
         let op_name = fields[3].as_str().ok_or_else(|| bad(format!("event {i}: no operation")))?;
         let op = Op::ALL.iter().copied().find(|op| op.name() == op_name).ok_or_else(|| bad(format!("event {i}: unknown operation {op_name:?}")))?;
         let site = sites.get(n(4)? as usize).copied().ok_or_else(|| bad(format!("event {i}: no site {}", n(4).unwrap_or(0))))?;
+        let order = n(0)?;
+        if let Some(previous) = events.last().map(|e: &Event| e.order)
+            && order <= previous
+        {
+            return Err(bad(format!("event {i}: its order {order} does not follow the previous event's {previous} (events are listed in order)")));
+        }
         events.push(Event {
-            order: n(0)?,
+            order,
             clock: n(1)?,
             thread: n(2)? as u32,
             op,
