@@ -4,6 +4,9 @@ chromium and chromium-driver; nothing is downloaded).
 
   report.py check REPORT EXPECT.json   the checks of tests/tests/browser.rs (see there)
   report.py load REPORT                loads a report, prints its first-render time as JSON
+  report.py hostile REPORT             loads a report whose strings try to run script,
+                                       clicks every row and steps through every event;
+                                       prints whether any of it ran
   report.py screenshot REPORT OUT.png [VARIABLE_ID [STEP]]
                                        a screenshot, with a variable selected and the
                                        step-through at STEP if given
@@ -140,6 +143,33 @@ def load(path):
         driver.quit()
 
 
+def hostile(path):
+    """Everything the page shows is rendered (each row's details, each step's source line);
+    an injected script would set window.__pwned, an injected element carry onerror."""
+    driver = browser()
+    try:
+        open_report(driver, path)
+        rows = driver.execute_script("return window.borrowscope.rows()")
+        for var_id in rows:
+            click_variable(driver, var_id)
+        steps = 0
+        while steps < 200:
+            before = driver.execute_script("return window.borrowscope.step()")
+            driver.execute_script("document.getElementById('next').click()")
+            if driver.execute_script("return window.borrowscope.step()") == before:
+                break
+            steps += 1
+        time.sleep(0.3)
+        pwned = driver.execute_script("return window.__pwned === undefined ? null : window.__pwned")
+        injected = driver.execute_script("return document.querySelectorAll('[onerror], iframe, object, embed').length")
+        scripts = driver.execute_script("return document.scripts.length")
+        text = driver.find_element(By.TAG_NAME, "body").text
+        print(json.dumps({"pwned": pwned, "injected": injected, "scripts": scripts, "rows": len(rows), "steps": steps,
+                          "shows_hostile_text": "onerror=" in text}))
+    finally:
+        driver.quit()
+
+
 def screenshot(path, out, var_id=None, step=None):
     driver = browser(1400, 860)
     try:
@@ -159,6 +189,8 @@ def screenshot(path, out, var_id=None, step=None):
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "check":
         check(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "hostile":
+        hostile(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "load":
         load(sys.argv[2])
     elif len(sys.argv) >= 4 and sys.argv[1] == "screenshot":

@@ -81,3 +81,65 @@ fn a_report_of_a_million_events_renders_and_stays_responsive() {
     assert_eq!(number(&answer, "rows"), 500_000.0, "one row per variable instance: {answer}");
     assert!(number(&answer, "ink") > 0.0, "the timeline was drawn: {answer}");
 }
+
+/// Strings that would run script if the report embedded them unescaped: in an element, in
+/// an attribute, inside the `<script>` that holds the data, or in a URL.
+const HOSTILE: [&str; 4] = [
+    "</script><script>window.__pwned='script'</script>",
+    "<img src=x onerror=\"window.__pwned='img'\">",
+    "\"><svg onload=window.__pwned='attr'>",
+    "javascript:window.__pwned='url'",
+];
+
+#[test]
+fn nothing_a_trace_or_a_source_file_holds_runs_as_script_in_the_report() {
+    use borrowscope_runtime::{CallSite, Session, track_borrow, track_drop, track_new};
+    let dir = tempfile::tempdir().unwrap();
+    // A source file whose name and lines are hostile.
+    let file: &'static str = Box::leak(format!("src/{}.rs", HOSTILE[1].replace('/', "_")).into_boxed_str());
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    let lines: Vec<String> = (0..12).map(|i| format!("let x{i} = \"{}\"; // {}", HOSTILE[i % 4], HOSTILE[(i + 1) % 4])).collect();
+    std::fs::write(dir.path().join(file), lines.join("\n")).unwrap();
+
+    let session = Session::new();
+    session.record(|| {
+        let a = track_new("a", vec![1]);
+        let r = track_borrow("r", &a);
+        assert_eq!(r.len(), 1);
+        track_drop("r");
+        track_drop("a");
+    });
+    let mut trace = session.trace();
+    // Every string of every event made hostile: names, details, labels, kinds, the file,
+    // type names, thread names and how the run ended.
+    for (i, event) in trace.events.iter_mut().enumerate() {
+        let site = CallSite {
+            name: HOSTILE[i % 4],
+            detail: HOSTILE[(i + 1) % 4],
+            label: HOSTILE[(i + 2) % 4],
+            file,
+            line: 1 + i as u32 % 12,
+            column: 1,
+            kind: HOSTILE[(i + 3) % 4],
+        };
+        event.site = Box::leak(Box::new(site));
+        event.type_name = Some(HOSTILE[(i + 2) % 4]);
+    }
+    for thread in &mut trace.threads {
+        thread.name = Some(HOSTILE[0].to_owned());
+    }
+    trace.ended_by = Some(HOSTILE[1].to_owned());
+    let sources = SourceIndex::read(&trace, &[dir.path().to_owned()]);
+    assert!(sources.text(file).is_some(), "the hostile source file is embedded");
+    let report = dir.path().join("hostile.html");
+    std::fs::write(&report, to_html_with_sources(&trace, &Graph::build(&trace), &sources)).unwrap();
+
+    let answer = drive(&["hostile".as_ref(), report.as_os_str()]);
+    assert!(answer.contains("\"pwned\": null"), "a hostile string ran as script: {answer}");
+    assert_eq!(number(&answer, "injected"), 0.0, "a hostile string became an element: {answer}");
+    assert_eq!(number(&answer, "scripts"), 2.0, "only the report's data and code are scripts: {answer}");
+    assert_eq!(number(&answer, "rows"), 2.0, "every row was shown: {answer}");
+    assert_eq!(number(&answer, "steps") as usize, trace.events.len() - 1, "every step was shown: {answer}");
+    // And the strings are shown as text, as they are.
+    assert!(answer.contains("\"shows_hostile_text\": true"), "{answer}");
+}
