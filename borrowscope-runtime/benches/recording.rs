@@ -86,21 +86,25 @@ struct Workers {
 }
 
 impl Workers {
-    fn start(threads: usize, session: &Session) -> Workers {
+    /// Workers recording into `session`, or into the process-wide recorder when `None`.
+    fn start(threads: usize, session: Option<&Session>) -> Workers {
         let (done_tx, done) = mpsc::channel();
         let jobs = (0..threads)
             .map(|_| {
                 let (tx, rx) = mpsc::channel::<(Operation, u64)>();
-                let (session, done_tx) = (session.clone(), done_tx.clone());
+                let (session, done_tx) = (session.cloned(), done_tx.clone());
                 std::thread::spawn(move || {
                     for (op, iters) in rx {
-                        let guard = session.enter();
+                        let guard = session.as_ref().map(Session::enter);
                         // Both the baseline and the recorder start over every `BATCH`
                         // events, reusing memory they already touched.
                         let mut i = 0;
                         while i < iters {
                             BASELINE.with(|v| v.borrow_mut().clear());
-                            session.reset();
+                            match &session {
+                                Some(session) => session.reset(),
+                                None => reset(),
+                            }
                             for i in i..iters.min(i + BATCH) {
                                 op(i);
                             }
@@ -146,7 +150,7 @@ fn per_event(c: &mut Criterion) {
         group.throughput(Throughput::Elements(1));
         group.measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_millis(500)).sample_size(20);
         let session = Session::with_max_events(usize::MAX);
-        let workers = Workers::start(threads, &session);
+        let workers = Workers::start(threads, Some(&session));
         for (name, op) in cases {
             group.bench_function(name, |b| {
                 b.iter_custom(|iters| workers.run(iters, op))
@@ -168,10 +172,30 @@ fn keep_modes(c: &mut Criterion) {
         let last = Session::with_max_events(1 << 16);
         last.record(|| set_keep(Keep::Last));
         for (mode, session) in [("first", &first), ("last", &last)] {
-            let workers = Workers::start(threads, session);
+            let workers = Workers::start(threads, Some(session));
             for (name, op) in [("macro_event", macro_event as Operation), ("macro_new", macro_new)] {
                 group.bench_function(format!("{mode}/{name}"), |b| b.iter_custom(|iters| workers.run(iters, op)));
             }
+        }
+        group.finish();
+    }
+}
+
+/// Recording into the spool (the process-wide recorder while `BORROWSCOPE_TRACE` is set,
+/// whose chunks are a file mapped into memory) against recording into a session (ordinary
+/// memory), with the baseline, in one group.
+fn spool(c: &mut Criterion) {
+    for threads in [1, 8] {
+        let mut group = c.benchmark_group(format!("spool/{threads}_threads"));
+        group.throughput(Throughput::Elements(1));
+        group.measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_millis(500)).sample_size(20);
+        let session = Session::with_max_events(usize::MAX);
+        let heap = Workers::start(threads, Some(&session));
+        let spooled = Workers::start(threads, None);
+        group.bench_function("baseline_thread_local_vec_24b", |b| b.iter_custom(|iters| heap.run(iters, baseline_vec)));
+        for (name, op) in [("macro_event", macro_event as Operation), ("macro_new", macro_new)] {
+            group.bench_function(format!("memory/{name}"), |b| b.iter_custom(|iters| heap.run(iters, op)));
+            group.bench_function(format!("spool/{name}"), |b| b.iter_custom(|iters| spooled.run(iters, op)));
         }
         group.finish();
     }
@@ -192,5 +216,19 @@ fn export(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, per_event, keep_modes, export);
-criterion_main!(benches);
+criterion_group!(benches, per_event, keep_modes, spool, export);
+
+fn main() {
+    // The process-wide recorder keeps its chunks in a spool only when a trace is asked for:
+    // set before anything records, with room for every worker's batch.
+    let trace = std::env::temp_dir().join(format!("borrowscope-bench-{}.json", std::process::id()));
+    // SAFETY: no other thread runs yet.
+    unsafe {
+        std::env::set_var(TRACE_ENV, &trace);
+        std::env::set_var(MAX_EVENTS_ENV, (10u64 << 20).to_string());
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    // The process-wide recorder's trace is written at exit: start it empty.
+    reset();
+}

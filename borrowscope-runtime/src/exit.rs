@@ -14,6 +14,12 @@ unsafe extern "C" {
     fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
 }
 
+/// Set to `off` to keep the process-wide recorder's events in ordinary memory even while
+/// `BORROWSCOPE_TRACE` is set: no spool file, no keeper thread, no signal handlers; the
+/// trace is then written only when the process exits normally (`main` returns, a panic,
+/// `std::process::exit`), and lost on a crash or a signal.
+pub const SPOOL_ENV: &str = "BORROWSCOPE_SPOOL";
+
 static REGISTER: Once = Once::new();
 static NOTE: Once = Once::new();
 
@@ -45,7 +51,7 @@ pub(crate) fn register_once() {
         // SAFETY: `write_at_exit` is a plain `extern "C" fn` that never unwinds.
         unsafe { atexit(write_at_exit) };
         #[cfg(all(unix, target_pointer_width = "64"))]
-        {
+        if !std::env::var(SPOOL_ENV).is_ok_and(|v| matches!(v.trim(), "off" | "0" | "no")) {
             let path = trace_path(&pattern);
             let max = crate::recorder::GLOBAL.max_events();
             if let Some(spool) = crate::spool::file::create(&path, max) {

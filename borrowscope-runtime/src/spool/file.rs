@@ -153,6 +153,7 @@ impl Spool {
         };
         let mapped = MappedChunk { spool: self, offset, capacity };
         mapped.start(thread, sequence, start_clock);
+        mapped.populate();
         Some(mapped)
     }
 }
@@ -186,6 +187,22 @@ impl MappedChunk {
 
     pub(crate) fn capacity(&self) -> usize {
         self.capacity
+    }
+
+    /// Faults in the chunk's pages in one call, where the kernel can: a page of a shared
+    /// file mapping faulted in by its first write costs the writer a few microseconds (the
+    /// page cache page is found or made, then mapped), some 20 ns an event in a release
+    /// build; asked for all at once, much less. Elsewhere the writes fault the pages in.
+    fn populate(&self) {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            let page = 4096;
+            let start = (self.offset + CHUNK_HEADER) / page * page;
+            let end = (self.offset + CHUNK_HEADER + self.capacity * EVENT_SIZE).next_multiple_of(page).min(self.spool.size);
+            // SAFETY: a range inside the mapping; the advice only faults pages in (it fails
+            // harmlessly on kernels older than 5.14).
+            unsafe { libc::madvise(self.spool.base.add(start).cast(), end - start, libc::MADV_POPULATE_WRITE) };
+        }
     }
 
     pub(crate) fn slots(&self) -> *mut RawEvent {
@@ -317,9 +334,20 @@ impl Spool {
 
     /// Writes down the sites and type names of `events`, recorded by the recorder.
     pub(crate) fn describe_events(&self, events: &[RawEvent]) {
+        // Most events repeat a few sites: a small cache of keys already described spares
+        // them the table (this runs unoptimised in a debug build of the user's program).
+        let mut recent = [0u64; 64];
+        let mut fresh = |key: u64| {
+            let slot = &mut recent[(key >> 3) as usize % 64];
+            let fresh = *slot != key;
+            *slot = key;
+            fresh
+        };
         for event in events {
-            self.describe_site(event.site);
-            if event.head >> crate::recorder::ID_BITS == Op::New as u64 && event.aux > 0 {
+            if fresh(event.site as *const CallSite as u64) {
+                self.describe_site(event.site);
+            }
+            if event.head >> crate::recorder::ID_BITS == Op::New as u64 && event.aux > 0 && fresh(type_key(event.arg, event.aux)) {
                 // SAFETY: a `New` event carries a `type_name` string's address and length.
                 unsafe { self.describe_type(event.arg, event.aux) };
             }
