@@ -200,3 +200,85 @@ fn every_ending_keeps_the_exit_status_and_every_event_recorded_before_it() {
     }
     eprintln!("{}", table.join("\n"));
 }
+
+#[test]
+fn a_second_ctrl_c_while_the_trace_is_written_ends_the_process_at_once() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    // Ends after `signals` SIGINTs 300 ms apart; how long it took after the last one.
+    let run = |name: &str, signals: usize| {
+        let path = dir.path().join(name);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_exits"))
+            .args(["ending", "big"])
+            .env("BORROWSCOPE_TRACE", &path)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        assert!(lines.any(|l| l.is_ok_and(|l| l == "ready")));
+        let mut last = Instant::now();
+        for i in 0..signals {
+            if i > 0 {
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            last = Instant::now();
+            // SAFETY: a signal to our own child.
+            assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+        }
+        let status = child.wait().unwrap();
+        (status.signal(), last.elapsed(), path)
+    };
+    let (signal, once, path) = run("once.json", 1);
+    assert_eq!(signal, Some(libc::SIGINT));
+    let written = read(&path);
+    assert!(written.events.len() > 900_000, "{} events", written.events.len());
+    // Writing a million events takes long enough for a second Ctrl-C to arrive meanwhile.
+    assert!(once > Duration::from_millis(600), "the trace was written in {once:?}: too quick to interrupt");
+
+    let (signal, after_second, path) = run("twice.json", 2);
+    assert_eq!(signal, Some(libc::SIGINT));
+    eprintln!("{} events: one Ctrl-C ended the run {once:?} after it, the trace written; a second one {after_second:?} after it", written.events.len());
+    assert!(after_second < once / 2, "the second Ctrl-C took {after_second:?} to end it; writing the trace takes {once:?}");
+    // Nothing half-written: no trace (or a whole one), no temporary file, and the spool
+    // (complete: the first handler wrote its call sites down) for the readers.
+    let left: Vec<String> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert!(!left.iter().any(|n| n.ends_with(".tmp")), "{left:?}");
+    if !path.exists() {
+        let spool = from_spool(&std::fs::read(spool_path(&path)).unwrap()).unwrap();
+        assert_eq!(spool.events.len(), written.events.len());
+        assert_eq!(spool.ended_by.as_deref(), Some("SIGINT"));
+    }
+}
+
+#[test]
+fn the_spool_stays_within_the_event_cap_and_keeps_the_last_events() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let normal = dir.path().join("normal.json");
+    assert_eq!(run_to_end(Ending::Itself("return"), Some(&normal)), (Some(0), None));
+    let all = story(&read(&normal));
+    let path = dir.path().join("last.json");
+    let status = Command::new(env!("CARGO_BIN_EXE_exits"))
+        .args(["ending", "segfault"])
+        .env("BORROWSCOPE_TRACE", &path)
+        .env("BORROWSCOPE_MAX_EVENTS", "500")
+        .env("BORROWSCOPE_KEEP", "last")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success());
+    let spool = spool_path(&path);
+    let trace = from_spool(&std::fs::read(&spool).unwrap()).unwrap();
+    assert!(trace.events.len() <= 500 && trace.events.len() > 100, "{} events", trace.events.len());
+    assert!(trace.overwritten > 0);
+    // The most recent events, in order: the end of a normal run's story.
+    assert_eq!(story(&trace), all[all.len() - trace.events.len()..]);
+    // A sparse file: what takes disk space is the events, their call sites and the pages
+    // of the table those touched, not the room it was sized for.
+    let meta = std::fs::metadata(&spool).unwrap();
+    assert!(meta.blocks() * 512 <= 512 * 1024, "{} bytes on disk", meta.blocks() * 512);
+    assert!(meta.len() > 16 << 20);
+}

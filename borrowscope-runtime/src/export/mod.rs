@@ -12,6 +12,12 @@ use std::path::Path;
 
 use crate::{Error, Result};
 
+/// The temporary file a trace is written to before it is renamed to `path`.
+pub(crate) fn temporary(path: &Path) -> std::path::PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
 pub(crate) fn write(path: &Path, text: &str) -> Result<()> {
     if path.as_os_str().is_empty() {
         return Err(Error::ExportError("the path is empty; give a file name such as trace.json".to_owned()));
@@ -22,8 +28,7 @@ pub(crate) fn write(path: &Path, text: &str) -> Result<()> {
     // The text goes to a temporary file beside `path`, renamed over it once complete: a
     // write that fails (no space, no permission) leaves no partial file, and a reader sees
     // the old file or the new one.
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let temp = temporary(path);
     let written = (|| {
         use std::io::Write as _;
         let mut file = std::fs::File::create(&temp)?;

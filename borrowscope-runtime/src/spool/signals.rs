@@ -40,12 +40,19 @@ unsafe impl Sync for Previous {}
 static PREVIOUS: Previous = Previous(UnsafeCell::new([const { MaybeUninit::uninit() }; 65]));
 
 static HANDLING: AtomicBool = AtomicBool::new(false);
+/// The temporary file the keeper writes the trace to (a C string, leaked), removed by a
+/// second terminating signal so that nothing half-written is left.
+static TEMPORARY: std::sync::atomic::AtomicPtr<libc::c_char> = std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
 /// The keeper's request pipe (write end) and its answer pipe (read end), -1 without a keeper.
 static REQUEST: AtomicI32 = AtomicI32::new(-1);
 static DONE: AtomicI32 = AtomicI32::new(-1);
 
 /// Installs the handlers and starts the keeper, once the spool exists.
 pub(crate) fn install(spool: &'static Spool) {
+    use std::os::unix::ffi::OsStrExt;
+    if let Ok(temporary) = std::ffi::CString::new(crate::export::temporary(&spool.trace).as_os_str().as_bytes()) {
+        TEMPORARY.store(temporary.into_raw(), Ordering::Release);
+    }
     start_keeper(spool);
     for signal in TERMINATING.into_iter().chain(CRASHING) {
         // SAFETY: plain libc calls on valid structures; the previous action is stored before
@@ -152,7 +159,13 @@ extern "C" fn handle(signal: libc::c_int, info: *mut libc::siginfo_t, context: *
     }
     // A terminating signal.
     if HANDLING.swap(true, Ordering::AcqRel) {
-        // A second one while the first is being handled: end at once.
+        // A second one while the first is being handled: end at once, leaving the spool
+        // (complete, the first handler described it) and no half-written trace.
+        let temporary = TEMPORARY.load(Ordering::Acquire);
+        if !temporary.is_null() {
+            // SAFETY: a leaked C string; `unlink` is async-signal-safe.
+            unsafe { libc::unlink(temporary) };
+        }
         die_by(signal);
         return;
     }

@@ -6,7 +6,7 @@
 //! `segfault` (a write through a null pointer), or `wait` (until a signal ends it);
 //! `handled-before` and `handled-after` install a SIGINT handler of their own (before
 //! recording starts, or after, calling the handler it replaced as signal-hook does) and
-//! return normally once it has run.
+//! return normally once it has run; `big` records about a million events, then waits.
 
 use borrowscope_macro::trace_borrow;
 
@@ -63,7 +63,9 @@ fn main() {
             if how == "handled-before" {
                 handle_sigint(false);
             }
-            println!("{}", many(400));
+            // `big` (then waiting) records about a million events: writing the trace takes
+            // seconds in a debug build.
+            println!("{}", many(if how == "big" { 200_000 } else { 400 }));
             if how == "handled-after" {
                 handle_sigint(true);
             }
@@ -91,7 +93,7 @@ fn end(how: &str) {
             }
             println!("interrupted, finishing normally");
         }
-        "wait" => loop {
+        "wait" | "big" => loop {
             std::thread::sleep(std::time::Duration::from_secs(1));
         },
         other => {
