@@ -30,7 +30,11 @@
 //! [`set_max_events`]): the first ones, counting the rest as dropped, or with
 //! `BORROWSCOPE_KEEP=last` (or [`set_keep`]) the most recent ones, overwriting the oldest.
 //! Set `BORROWSCOPE_TRACE=path.json` to have the trace written when the program exits
-//! (also through `std::process::exit` or a panic in `main`), with no code change.
+//! (also through `std::process::exit` or a panic in `main`), with no code change. Meanwhile
+//! (on 64-bit Unix) the events are kept in `path.json.spool`, a file mapped into memory, so
+//! that an abort, a crash or a signal (even SIGKILL) leaves them readable: SIGINT, SIGTERM,
+//! SIGHUP and SIGQUIT still write the trace, and [`from_spool`] reads what a crash left.
+//! `BORROWSCOPE_SPOOL=off` turns this off.
 //!
 //! Events carry a global order built from a Lamport clock: operations that synchronize
 //! threads (spawn, join, locks, channels, `OnceLock`, statics) stamp it, so whatever
