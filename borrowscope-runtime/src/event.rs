@@ -120,7 +120,7 @@ impl Trace {
         if self.lost > 0 {
             parts.push(format!(
                 "{} unreadable: the program was killed before their call sites were written \
-                 down (they are the last ones each thread recorded, at most 200 ms before the end)",
+                 down (call sites first reached in its last 200 ms)",
                 counted(self.lost, "recorded event is", "recorded events are")
             ));
         }
