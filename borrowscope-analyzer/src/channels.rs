@@ -81,9 +81,11 @@ fn linked(sema: &Semantics<'_, RootDatabase>, stmt: &ast::LetStmt) -> Option<(Sy
         return None;
     }
     let body = item.body()?;
-    let cfg = body.syntax().descendants().filter_map(ast::Attr::cast).any(|a| {
-        a.path().and_then(|p| p.segment()).and_then(|s| s.name_ref()).is_some_and(|n| n.text() == "cfg" || n.text() == "cfg_attr")
-    });
+    let cfg = body
+        .syntax()
+        .descendants()
+        .filter_map(ast::Attr::cast)
+        .any(|a| a.path().and_then(|p| p.segment()).and_then(|s| s.name_ref()).is_some_and(|n| n.text() == "cfg" || n.text() == "cfg_attr"));
     if cfg {
         return None;
     }
@@ -136,7 +138,7 @@ fn use_of(sema: &Semantics<'_, RootDatabase>, path: &ast::PathExpr, sends: bool)
             hir::AssocItemContainer::Trait(t) => is_std(db, t.module(db).krate(db)).then(|| t.name(db).as_str().to_owned()),
         })?;
         let token = name.syntax().first_token()?;
-        return match (sends, owner.as_str(), &*name.text()) {
+        return match (sends, owner.as_str(), name.text()) {
             (true, "Sender", "send") => Some(Use::Site(token, SiteKind::LinkedSend)),
             (true, "Sender" | "Clone", "clone") => {
                 let stmt = call.syntax().parent().and_then(ast::LetStmt::cast)?;
@@ -197,10 +199,10 @@ fn only_move_closures(node: &SyntaxNode, top: &SyntaxNode) -> bool {
             if closure.move_token().is_none() {
                 return false;
             }
-        } else if let Some(block) = ast::BlockExpr::cast(ancestor) {
-            if block.async_token().is_some() || block.const_token().is_some() || block.gen_token().is_some() {
-                return false;
-            }
+        } else if let Some(block) = ast::BlockExpr::cast(ancestor)
+            && (block.async_token().is_some() || block.const_token().is_some() || block.gen_token().is_some())
+        {
+            return false;
         }
     }
     true
@@ -208,9 +210,10 @@ fn only_move_closures(node: &SyntaxNode, top: &SyntaxNode) -> bool {
 
 /// Whether `name` is an identifier inside any macro call under `root`.
 fn named_in_macro(root: &SyntaxNode, name: &str) -> bool {
-    root.descendants().filter_map(ast::MacroCall::cast).filter_map(|m| m.token_tree()).any(|tree| {
-        tree.syntax().descendants_with_tokens().filter_map(|t| t.into_token()).any(|t| t.kind() == SyntaxKind::IDENT && t.text() == name)
-    })
+    root.descendants()
+        .filter_map(ast::MacroCall::cast)
+        .filter_map(|m| m.token_tree())
+        .any(|tree| tree.syntax().descendants_with_tokens().filter_map(|t| t.into_token()).any(|t| t.kind() == SyntaxKind::IDENT && t.text() == name))
 }
 
 fn resolved_function(sema: &Semantics<'_, RootDatabase>, callee: &ast::PathExpr) -> Option<hir::Function> {

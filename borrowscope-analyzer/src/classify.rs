@@ -20,11 +20,8 @@ pub(crate) struct Traits {
 
 impl Traits {
     pub(crate) fn find(db: &RootDatabase, krate: hir::Crate) -> Traits {
-        let core = krate
-            .dependencies(db)
-            .into_iter()
-            .map(|dep| dep.krate)
-            .find(|dep| matches!(dep.origin(db), CrateOrigin::Lang(LangCrateOrigin::Core)));
+        let core =
+            krate.dependencies(db).into_iter().map(|dep| dep.krate).find(|dep| matches!(dep.origin(db), CrateOrigin::Lang(LangCrateOrigin::Core)));
         let find = |module: &str, name: &str| -> Option<hir::Trait> {
             let root = core?.root_module(db);
             let module = root.children(db).find(|m| m.name(db).is_some_and(|n| n.as_str() == module))?;
@@ -95,9 +92,7 @@ fn call_kind(db: &RootDatabase, function: hir::Function, result: Option<&hir::Ty
             ("Vec", "new" | "with_capacity" | "from") => Some(K::VecNew),
             ("String", "new" | "from" | "with_capacity") => Some(K::StringNew),
             ("HashMap", "new" | "with_capacity") => Some(K::HashMapNew),
-            ("HashSet" | "BTreeMap" | "BTreeSet" | "VecDeque" | "BinaryHeap" | "LinkedList", "new" | "with_capacity") => {
-                Some(K::CollectionNew)
-            }
+            ("HashSet" | "BTreeMap" | "BTreeSet" | "VecDeque" | "BinaryHeap" | "LinkedList", "new" | "with_capacity") => Some(K::CollectionNew),
             ("MaybeUninit", "uninit") => Some(K::MaybeUninitUninit),
             ("MaybeUninit", "new") => Some(K::MaybeUninitNew),
             ("MaybeUninit", "assume_init" | "assume_init_read") => Some(K::MaybeUninitAssumeInit),
@@ -326,7 +321,10 @@ pub(crate) fn initializer(sema: &Semantics<'_, RootDatabase>, pat: &ast::IdentPa
             return K::Iterator;
         }
         // A pattern ends at the first node that is not part of one.
-        if !ast::Pat::can_cast(ancestor.kind()) && !ast::RecordPatFieldList::can_cast(ancestor.kind()) && !ast::RecordPatField::can_cast(ancestor.kind()) {
+        if !ast::Pat::can_cast(ancestor.kind())
+            && !ast::RecordPatFieldList::can_cast(ancestor.kind())
+            && !ast::RecordPatField::can_cast(ancestor.kind())
+        {
             break;
         }
     }

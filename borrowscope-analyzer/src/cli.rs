@@ -173,7 +173,8 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let folder = output.parent().context("the output path has no folder")?;
     std::fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
     info.write(&output)?;
-    std::fs::write(output.with_extension("state"), fingerprint(&workspace.root, args)).with_context(|| format!("cannot write next to {}", output.display()))?;
+    std::fs::write(output.with_extension("state"), fingerprint(&workspace.root, args))
+        .with_context(|| format!("cannot write next to {}", output.display()))?;
     stop_awaiting(&output);
     if !args.quiet {
         let bindings: usize = info.files.values().map(|f| f.bindings.len()).sum();

@@ -116,7 +116,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Show { trace, var, thread, function, op } => {
             let (loaded, sources) = load(&trace)?;
-            let thread = thread.map(|t| t.trim_start_matches('t').parse::<u32>().with_context(|| format!("--thread {t}: give a thread index, such as 0 or t0"))).transpose()?;
+            let thread = thread
+                .map(|t| t.trim_start_matches('t').parse::<u32>().with_context(|| format!("--thread {t}: give a thread index, such as 0 or t0")))
+                .transpose()?;
             for name in &op {
                 if !Op::ALL.iter().any(|o| o.name() == name) {
                     bail!("--op {name}: no such operation; the operations are {}", Op::ALL.iter().map(|o| o.name()).collect::<Vec<_>>().join(", "));
@@ -207,8 +209,8 @@ fn load(path: &Path) -> anyhow::Result<(Trace, SourceIndex)> {
     let bytes = std::fs::read(read_from).with_context(|| format!("cannot read {}", path.display()))?;
     let record = format!("record one with BORROWSCOPE_TRACE={} or `cargo borrowscope run`", path.display());
     if bytes.starts_with(&borrowscope_runtime::SPOOL_MAGIC) {
-        let trace = borrowscope_runtime::from_spool(&bytes)
-            .map_err(|err| anyhow::anyhow!("{} cannot be read ({err}): {record}", read_from.display()))?;
+        let trace =
+            borrowscope_runtime::from_spool(&bytes).map_err(|err| anyhow::anyhow!("{} cannot be read ({err}): {record}", read_from.display()))?;
         eprintln!("cargo borrowscope: reading {}, what the run left", read_from.display());
         return Ok(with_sources(trace, path));
     }
@@ -221,9 +223,15 @@ fn load(path: &Path) -> anyhow::Result<(Trace, SourceIndex)> {
             other => other.to_string(),
         };
         if message.contains("unsupported trace version") {
-            anyhow::anyhow!("{} was written by another version of BorrowScope ({message}): record it again with this version ({record})", path.display())
+            anyhow::anyhow!(
+                "{} was written by another version of BorrowScope ({message}): record it again with this version ({record})",
+                path.display()
+            )
         } else if message.contains("truncated") {
-            anyhow::anyhow!("{} is truncated ({message}): the program that wrote it may have been stopped before it finished; {record}", path.display())
+            anyhow::anyhow!(
+                "{} is truncated ({message}): the program that wrote it may have been stopped before it finished; {record}",
+                path.display()
+            )
         } else {
             anyhow::anyhow!("{} is not a BorrowScope trace ({message}): {record}", path.display())
         }
@@ -323,7 +331,12 @@ fn why(name: &str, trace: &Trace, sources: &SourceIndex) -> anyhow::Result<Strin
             out.push_str(&format!("  locked on thread {} at event {} ({}:{}:{})\n", e.thread, e.order, e.site.file, e.site.line, e.site.column));
         }
         for m in graph.moves.iter().filter(|m| m.to == v.id) {
-            out.push_str(&format!("  its value came from {} at event {}{}\n", m.from.map_or_else(|| "an expression".to_owned(), label), m.at, at(m.at)));
+            out.push_str(&format!(
+                "  its value came from {} at event {}{}\n",
+                m.from.map_or_else(|| "an expression".to_owned(), label),
+                m.at,
+                at(m.at)
+            ));
         }
         for m in graph.moves_from(v.id) {
             let to = if m.to == 0 { "a call or an expression".to_owned() } else { label(m.to) };
@@ -359,11 +372,8 @@ fn workflow(cargo_args: &[String], trace_name: &str) -> anyhow::Result<ExitCode>
     std::fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
     let started = std::time::SystemTime::now();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child = Process::new(cargo)
-        .args(cargo_args)
-        .env(borrowscope_runtime::TRACE_ENV, folder.join(trace_name))
-        .spawn()
-        .context("running cargo")?;
+    let mut child =
+        Process::new(cargo).args(cargo_args).env(borrowscope_runtime::TRACE_ENV, folder.join(trace_name)).spawn().context("running cargo")?;
     let status = {
         let _passing = signals::PassThrough::to(child.id());
         child.wait().context("waiting for cargo")?
@@ -400,7 +410,8 @@ fn workflow(cargo_args: &[String], trace_name: &str) -> anyhow::Result<ExitCode>
     for trace in &traces {
         let (loaded, _) = load(trace)?;
         let sources = SourceIndex::read(&loaded, std::slice::from_ref(&root));
-        let report = if trace.file_name().is_some_and(|n| n == "trace.json") { trace.with_file_name("report.html") } else { trace.with_extension("html") };
+        let report =
+            if trace.file_name().is_some_and(|n| n == "trace.json") { trace.with_file_name("report.html") } else { trace.with_extension("html") };
         write_report(&loaded, &sources, &report)?;
         eprintln!("cargo borrowscope: trace  {}", trace.display());
         eprintln!("cargo borrowscope: report {} ({} events; open it in a browser)", report.display(), loaded.events.len());
@@ -489,10 +500,8 @@ mod signals {
 
 fn workspace_root() -> anyhow::Result<PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Process::new(cargo)
-        .args(["locate-project", "--workspace", "--message-format", "plain"])
-        .output()
-        .context("running cargo locate-project")?;
+    let output =
+        Process::new(cargo).args(["locate-project", "--workspace", "--message-format", "plain"]).output().context("running cargo locate-project")?;
     if !output.status.success() {
         bail!("no Cargo project here: {}", String::from_utf8_lossy(&output.stderr).trim());
     }

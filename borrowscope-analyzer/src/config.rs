@@ -34,8 +34,7 @@ pub enum ConfigError {
 }
 
 fn absolute(path: &Path) -> Result<AbsPathBuf, ConfigError> {
-    let utf8 = ra_ap_paths::Utf8PathBuf::from_path_buf(path.to_owned())
-        .map_err(|_| ConfigError::NotAbsolute(path.to_owned()))?;
+    let utf8 = ra_ap_paths::Utf8PathBuf::from_path_buf(path.to_owned()).map_err(|_| ConfigError::NotAbsolute(path.to_owned()))?;
     AbsPathBuf::try_from(utf8).map_err(|p| ConfigError::NotAbsolute(p.into()))
 }
 
@@ -91,10 +90,7 @@ mod tests {
         assert_eq!(all.features, CargoFeatures::All);
         let some = FeatureSelection::Selected { features: vec!["serde".into()], no_default: true };
         let config = cargo_config(&std_at(&root), &some).unwrap();
-        assert_eq!(
-            config.features,
-            CargoFeatures::Selected { features: vec!["serde".into()], no_default_features: true }
-        );
+        assert_eq!(config.features, CargoFeatures::Selected { features: vec!["serde".into()], no_default_features: true });
     }
 
     #[test]

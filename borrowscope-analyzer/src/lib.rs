@@ -12,8 +12,8 @@ pub mod config;
 pub mod load;
 mod partial;
 mod sites;
-mod uses;
 pub mod std_sources;
-pub mod walk;
 #[cfg(test)]
 mod tests;
+mod uses;
+pub mod walk;

@@ -64,8 +64,8 @@ pub fn load(path: &Path, std: &StdSources, options: &LoadOptions, progress: &(dy
         num_worker_threads: 1,
         proc_macro_processes: 1,
     };
-    let (db, vfs, _proc_macros) = load_workspace_at(&root, &cargo, &load, progress)
-        .map_err(|err| LoadError::Cargo { path: root.clone(), message: format!("{err:#}") })?;
+    let (db, vfs, _proc_macros) =
+        load_workspace_at(&root, &cargo, &load, progress).map_err(|err| LoadError::Cargo { path: root.clone(), message: format!("{err:#}") })?;
     Ok(Workspace { db, vfs, root })
 }
 

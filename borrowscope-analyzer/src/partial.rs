@@ -175,12 +175,8 @@ pub(crate) fn spread(sema: &Semantics<'_, RootDatabase>, literal: &ast::RecordEx
     if !matches!(whole.as_adt(), Some(hir::Adt::Struct(_))) || whole.contains_unknown() {
         return None;
     }
-    let written: Vec<hir::Field> = literal
-        .record_expr_field_list()?
-        .fields()
-        .filter_map(|f| sema.resolve_record_field(&f))
-        .map(|(f, _, _)| f)
-        .collect();
+    let written: Vec<hir::Field> =
+        literal.record_expr_field_list()?.fields().filter_map(|f| sema.resolve_record_field(&f)).map(|(f, _, _)| f).collect();
     let mut left = Left::default();
     for (field, ty) in whole.fields(db) {
         left = left.join(match (written.contains(&field), ty.is_copy(db)) {
@@ -233,16 +229,11 @@ pub(crate) fn field(sema: &Semantics<'_, RootDatabase>, outer: &ast::FieldExpr) 
             return None;
         }
         let taken = sema.resolve_field(step)?;
-        let siblings: Vec<hir::Type<'_>> = match (taken.clone().left(), taken.right()) {
+        let siblings: Vec<hir::Type<'_>> = match (taken.left(), taken.right()) {
             (Some(field), _) => base.original.fields(db).into_iter().filter(|(f, _)| *f != field).map(|(_, ty)| ty).collect(),
-            (None, Some(tuple_field)) => base
-                .original
-                .tuple_fields(db)
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| *i as u32 != tuple_field.index)
-                .map(|(_, ty)| ty)
-                .collect(),
+            (None, Some(tuple_field)) => {
+                base.original.tuple_fields(db).into_iter().enumerate().filter(|(i, _)| *i as u32 != tuple_field.index).map(|(_, ty)| ty).collect()
+            }
             (None, None) => return None,
         };
         for ty in &siblings {

@@ -28,10 +28,14 @@ pub enum StdSourcesError {
     #[error("cannot find the Rust toolchain: `rustc --print sysroot` failed ({0}); make sure `rustc` is on PATH")]
     NoSysroot(String),
     /// `RUST_SRC_PATH` is set but does not hold the std sources.
-    #[error("RUST_SRC_PATH is set to {0}, which does not hold the standard library's sources (no `std/src/lib.rs` under it); point it at the `library` folder of the Rust sources or unset it")]
+    #[error(
+        "RUST_SRC_PATH is set to {0}, which does not hold the standard library's sources (no `std/src/lib.rs` under it); point it at the `library` folder of the Rust sources or unset it"
+    )]
     BadOverride(PathBuf),
     /// The toolchain has no `rust-src` component.
-    #[error("the standard library's sources are not installed (looked in {0}); install them with `rustup component add rust-src`, or set RUST_SRC_PATH to the `library` folder of the Rust sources")]
+    #[error(
+        "the standard library's sources are not installed (looked in {0}); install them with `rustup component add rust-src`, or set RUST_SRC_PATH to the `library` folder of the Rust sources"
+    )]
     Missing(PathBuf),
 }
 
@@ -40,10 +44,7 @@ impl StdSources {
     /// `RUST_SRC_PATH`.
     pub fn discover() -> Result<StdSources, StdSourcesError> {
         let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-        let output = Command::new(rustc)
-            .args(["--print", "sysroot"])
-            .output()
-            .map_err(|err| StdSourcesError::NoSysroot(err.to_string()))?;
+        let output = Command::new(rustc).args(["--print", "sysroot"]).output().map_err(|err| StdSourcesError::NoSysroot(err.to_string()))?;
         if !output.status.success() {
             return Err(StdSourcesError::NoSysroot(String::from_utf8_lossy(&output.stderr).trim().to_owned()));
         }
@@ -56,11 +57,7 @@ impl StdSources {
     /// location inside the sysroot.
     pub fn locate(sysroot: PathBuf, override_path: Option<PathBuf>) -> Result<StdSources, StdSourcesError> {
         if let Some(library) = override_path {
-            return if holds_std(&library) {
-                Ok(StdSources { sysroot, library })
-            } else {
-                Err(StdSourcesError::BadOverride(library))
-            };
+            return if holds_std(&library) { Ok(StdSources { sysroot, library }) } else { Err(StdSourcesError::BadOverride(library)) };
         }
         let library = rustup_location(&sysroot);
         if holds_std(&library) { Ok(StdSources { sysroot, library }) } else { Err(StdSourcesError::Missing(library)) }

@@ -32,9 +32,9 @@ fn word_at(text: &str, line: u32, column: u32) -> String {
     line.chars().skip(column as usize - 1).take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '|').collect()
 }
 
-/// Checks the uses the analysis finds: one line per use, `name kind` (with the reason of an
-/// `unknown`), in the file's order, each at a position where the source names it.
-fn check_uses(fixture: &str, expected: &str) {
+/// The uses the analysis finds: one line per use, `name kind` (with the reason of an
+/// `unknown`), in the file's order, each checked to be at a position where the source names it.
+fn uses(fixture: &str) -> String {
     let (mut entry, text) = entry(fixture);
     entry.uses.sort_by_key(|u| (u.line, u.column));
     let mut lines = Vec::new();
@@ -42,15 +42,21 @@ fn check_uses(fixture: &str, expected: &str) {
         let at = word_at(&text, u.line, u.column);
         // A `match` arm's use is keyed by its pattern (`Some(x)`, `None`, `_`).
         let pattern = at.starts_with(|c: char| c.is_uppercase()) || at.is_empty();
-        assert!(at.starts_with(&u.name) || at.starts_with("move") || at.starts_with('|') || pattern, "{} is not at {}:{} ({at:?})", u.name, u.line, u.column);
+        assert!(
+            at.starts_with(&u.name) || at.starts_with("move") || at.starts_with('|') || pattern,
+            "{} is not at {}:{} ({at:?})",
+            u.name,
+            u.line,
+            u.column
+        );
         let reason = u.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
         lines.push(format!("{}:{} {} {}{reason}", u.line, u.column, u.name, u.kind));
     }
-    assert_eq!(lines.join("\n"), expected.trim(), "\nuses of:\n{text}");
+    lines.join("\n")
 }
 
-/// Checks the bindings the analysis finds: `name: type kind` with `copy` when the type is.
-fn check_bindings(fixture: &str, expected: &str) {
+/// The bindings the analysis finds: `name: type kind` with `copy` when the type is.
+fn bindings(fixture: &str) -> String {
     let (entry, _) = entry(fixture);
     let lines: Vec<String> = entry
         .bindings
@@ -64,12 +70,12 @@ fn check_bindings(fixture: &str, expected: &str) {
             format!("{}: {ty} {}{copy}", b.name, b.kind)
         })
         .collect();
-    assert_eq!(lines.join("\n"), expected.trim());
+    lines.join("\n")
 }
 
 #[test]
 fn a_method_receiver_is_used_as_the_method_takes_self() {
-    check_uses(
+    insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, derive
 struct Owned(u8);
@@ -91,21 +97,20 @@ fn main() {
     let s = Small(2);
     s.take();
 }
-"#,
-        "
+"#
+    ), @"
 5:27 self copy
 6:28 self copy
 10:27 self copy
 14:5 a mutable_borrow
 15:5 a shared_borrow
 16:5 a move
-18:5 s copy",
-    );
+18:5 s copy");
 }
 
 #[test]
 fn a_closure_captures_what_the_capture_analysis_says() {
-    check_uses(
+    insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, fn, add, builtin_impls
 struct Owned(u8);
@@ -125,8 +130,8 @@ fn main() {
     bump();
     let _ = (take(), field(), look(), consume);
 }
-"#,
-        "
+"#
+    ), @"
 6:16 whole copy
 6:24 whole copy
 8:19 owned move
@@ -140,13 +145,12 @@ fn main() {
 16:14 take shared_borrow
 16:22 field shared_borrow
 16:31 look shared_borrow
-16:39 consume move",
-    );
+16:39 consume move");
 }
 
 #[test]
 fn calling_a_closure_moves_it_only_when_it_is_fn_once() {
-    check_uses(
+    insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, fn, add, builtin_impls
 struct Owned(u8);
@@ -158,38 +162,36 @@ fn main() {
     once();
     many();
 }
-"#,
-        "
+"#
+    ), @"
 4:16 value move
 4:24 value move
 6:16 n copy
 6:24 n copy
 7:5 once move
-8:5 many shared_borrow",
-    );
+8:5 many shared_borrow");
 }
 
 #[test]
 fn calling_any_other_callable_uses_it_through_the_trait_the_compiler_picks() {
-    check_uses(
+    insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, fn, add, builtin_impls, coerce_unsized, dispatch_from_dyn
 fn shared(f: &dyn Fn() -> u8) -> u8 { f() }
 fn generic<F: FnOnce() -> u8>(g: F) -> u8 { g() }
 fn generic_fn<H: Fn() -> u8>(h: H) -> u8 { h() }
 fn pointer(p: fn() -> u8) -> u8 { p() }
-"#,
-        "
+"#
+    ), @"
 1:39 f copy
 2:45 g move
 3:44 h shared_borrow
-4:35 p copy",
-    );
+4:35 p copy");
 }
 
 #[test]
 fn a_match_moves_its_scrutinee_only_when_an_arm_binds_a_non_copy_part_by_value() {
-    check_uses(
+    insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, option
 struct Owned(u8);
@@ -202,8 +204,8 @@ fn main() {
     match number { Some(n) => { let _ = n; } None => {} }
 }
 fn drop<T>(_: T) {}
-"#,
-        "
+"#
+    ), @"
 4:11 moved move
 4:19 moved move
 4:39 inner move
@@ -213,13 +215,12 @@ fn drop<T>(_: T) {}
 6:49 inner shared_borrow
 6:58 by_ref shared_borrow
 8:11 number copy
-8:41 n shared_borrow",
-    );
+8:41 n shared_borrow");
 }
 
 #[test]
 fn every_other_use_of_a_value_moves_copies_or_borrows_it() {
-    check_uses(
+    insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, try, option
 struct Owned(u8);
@@ -243,8 +244,8 @@ fn main() {
     let pair = (copied, small);
     let _ = (pair.0, wrapped(None));
 }
-"#,
-        "
+"#
+    ), @"
 5:26 n copy
 7:18 o move
 8:10 inside move
@@ -256,13 +257,12 @@ fn main() {
 18:10 owned move
 19:17 copied copy
 19:25 small copy
-20:14 pair copy",
-    );
+20:14 pair copy");
 }
 
 #[test]
 fn bindings_of_every_pattern_get_their_type_kind_and_facts() {
-    check_bindings(
+    insta::assert_snapshot!(bindings(
         r#"
 //- minicore: copy, clone, option, iterator
 struct Owned(u8);
@@ -276,8 +276,8 @@ fn main() {
     let closure = |arg: u8| arg;
     let _ = (take(moved), left, right, closure(1));
 }
-"#,
-        "
+"#
+    ), @"
 param: Owned unknown
 owned: Owned user_struct
 number: u8 literal copy
@@ -286,8 +286,7 @@ inner: u8 unknown copy
 left: u8 tuple copy
 right: Owned tuple
 closure: impl Fn(u8) -> u8 closure copy
-arg: u8 unknown copy",
-    );
+arg: u8 unknown copy");
 }
 
 /// A `std` with just enough of `mpsc` for the channel fixtures.
@@ -318,7 +317,7 @@ pub mod prelude {
 "#;
 
 /// The channel sites of a fixture: `kind target` at the word they key, one per line.
-fn check_channels(source: &str, expected: &str) {
+fn channels(source: &str) -> String {
     let fixture = format!("//- minicore: clone, result, option, iterator\n//- /main.rs crate:main deps:std\n{source}{MPSC}");
     let (mut entry, text) = entry(&fixture);
     entry.sites.sort_by_key(|s| (s.line, s.column));
@@ -328,12 +327,12 @@ fn check_channels(source: &str, expected: &str) {
         .filter(|s| matches!(s.kind, SiteKind::LinkedChannel | SiteKind::LinkedSend | SiteKind::LinkedRecv))
         .map(|s| format!("{}:{} {} {} {}", s.line, s.column, word_at(&text, s.line, s.column), s.kind, s.target))
         .collect();
-    assert_eq!(lines.join("\n"), expected.trim(), "\nchannels of:\n{text}");
+    lines.join("\n")
 }
 
 #[test]
 fn a_channel_whose_every_use_is_seen_is_linked() {
-    check_channels(
+    insta::assert_snapshot!(channels(
         r#"
 use std::sync::mpsc;
 #[trace_borrow]
@@ -347,16 +346,15 @@ fn linked() {
     for more in rx.iter() {}
     for more in &rx {}
 }
-"#,
-        "
+"#
+    ), @"
 5:20 mpsc linked_channel std::sync::mpsc::channel
 7:32 send linked_send 5:20
 8:8 send linked_send 5:20
 10:18 recv linked_recv 5:20
 11:5 for linked_recv 5:20
 12:5 for linked_recv 5:20
-",
-    );
+");
 }
 
 #[test]
@@ -364,7 +362,7 @@ fn a_channel_with_a_use_out_of_sight_is_not_linked() {
     // Each function but the first lets one end escape where the macro could not follow it:
     // into a call, a closure that borrows it, a macro, a struct, an iterator it does not
     // drive; or is a bounded channel, or in an untraced function.
-    check_channels(
+    insta::assert_snapshot!(channels(
         r#"
 use std::sync::mpsc;
 fn elsewhere(tx: mpsc::Sender<u8>) {}
@@ -386,17 +384,16 @@ fn cloned_elsewhere() { let (tx, rx) = mpsc::channel::<u8>(); elsewhere(tx.clone
 #[trace_borrow]
 fn iterated() { let (tx, rx) = mpsc::channel::<u8>(); let n = rx.iter().count(); }
 fn untraced() { let (tx, rx) = mpsc::channel::<u8>(); tx.send(1); }
-"#,
-        "
+"#
+    ), @"
 6:31 mpsc linked_channel std::sync::mpsc::channel
 6:57 send linked_send 6:31
-",
-    );
+");
 }
 
 #[test]
 fn a_pattern_a_field_or_struct_update_moves_a_binding_only_when_nothing_that_needs_dropping_stays() {
-    check_uses(
+    insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, drop
 struct Owned(u8);
@@ -419,14 +416,13 @@ fn main() {
     let first = twice.item;
     let second = twice.other;
 }
-"#,
-        "
+"#
+    ), @"
 8:18 arr move
 10:31 t move
 12:35 both partial_move
 14:17 w move
 16:38 base move
 18:17 twice unknown (it is moved out of part by part: what stays depends on the path taken)
-19:18 twice unknown (it is moved out of part by part: what stays depends on the path taken)",
-    );
+19:18 twice unknown (it is moved out of part by part: what stays depends on the path taken)");
 }

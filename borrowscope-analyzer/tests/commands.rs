@@ -32,7 +32,10 @@ fn show_prints_the_trace_and_filters_it() {
     assert!(stdout(&worker).lines().count() > 0 && stdout(&worker).lines().all(|l| l.split_whitespace().nth(1) == Some("t1")), "{}", stdout(&worker));
     // Functions come from the source, read beside the trace.
     let run = cli(&fixture(), &["show", "trace.json", "--fn", "run"]);
-    assert_eq!(stdout(&run).lines().count(), stdout(&all).lines().filter(|l| l.contains("src/main.rs:2") || l.contains("src/main.rs:3") || l.contains("src/main.rs:4")).count());
+    assert_eq!(
+        stdout(&run).lines().count(),
+        stdout(&all).lines().filter(|l| l.contains("src/main.rs:2") || l.contains("src/main.rs:3") || l.contains("src/main.rs:4")).count()
+    );
     let none = cli(&fixture(), &["show", "trace.json", "--fn", "main"]);
     assert!(none.status.success() && stdout(&none).is_empty());
     assert!(stderr(&none).contains("no event matches (the trace has 63 events)"), "{}", stderr(&none));

@@ -127,7 +127,10 @@ impl TraceConfig {
                 ("sample", Meta::NameValue(nv)) => {
                     let rate = float(&nv.value)?;
                     if !(rate > 0.0 && rate <= 1.0) {
-                        return Err(syn::Error::new_spanned(&nv.value, "`sample` is a fraction of variables to track: a number greater than 0 and at most 1, such as 0.1"));
+                        return Err(syn::Error::new_spanned(
+                            &nv.value,
+                            "`sample` is a fraction of variables to track: a number greater than 0 and at most 1, such as 0.1",
+                        ));
                     }
                     config.sample = Some(config.sample.map_or(rate, |r| r.min(rate)));
                 }
@@ -194,9 +197,8 @@ fn groups(expr: &Expr) -> syn::Result<u16> {
     let text = string(expr)?;
     let mut bits = 0;
     for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        let group = Group::parse(name).ok_or_else(|| {
-            syn::Error::new_spanned(expr, format!("unknown feature group `{name}`; the groups are: {}", Group::valid_names()))
-        })?;
+        let group = Group::parse(name)
+            .ok_or_else(|| syn::Error::new_spanned(expr, format!("unknown feature group `{name}`; the groups are: {}", Group::valid_names())))?;
         bits |= group.bit();
     }
     Ok(bits)
@@ -253,7 +255,16 @@ mod tests {
 
     #[test]
     fn values_accumulate() {
-        let config = parse(quote!(filter = "data*", filter = "*_count", sample = 0.5, sample = 0.2, ffi = ["malloc"], ffi = ["free"], debug_only, feature = "trace"));
+        let config = parse(quote!(
+            filter = "data*",
+            filter = "*_count",
+            sample = 0.5,
+            sample = 0.2,
+            ffi = ["malloc"],
+            ffi = ["free"],
+            debug_only,
+            feature = "trace"
+        ));
         assert_eq!(config.filters, ["data*", "*_count"]);
         assert_eq!(config.sample, Some(0.2));
         assert_eq!(config.ffi, ["malloc", "free"]);

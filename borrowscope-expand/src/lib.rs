@@ -40,11 +40,8 @@ pub fn trace_borrow(attr: TokenStream, item: TokenStream) -> TokenStream {
             out
         }
         Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let message =
+                panic.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
             untraced(item, &message)
         }
     }

@@ -104,9 +104,8 @@ fn awaiting() -> Option<&'static Path> {
             if managed_by_cargo(&manifest) {
                 return None;
             }
-            let is_root = |dir: &&Path| {
-                std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|text| text.lines().any(|line| line.trim() == "[workspace]"))
-            };
+            let is_root =
+                |dir: &&Path| std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|text| text.lines().any(|line| line.trim() == "[workspace]"));
             let root = manifest.ancestors().find(is_root).unwrap_or(&manifest);
             let folder = root.join(".borrowscope");
             let marker = folder.join(type_info_schema::AWAITING_FILE);

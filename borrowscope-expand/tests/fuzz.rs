@@ -20,9 +20,28 @@ use quote::ToTokens;
 /// the workspace's `Cargo.lock`, so any machine that built the workspace has them): parsers,
 /// generic containers, concurrency, unsafe-heavy and macro-heavy code.
 const PACKAGES: &[&str] = &[
-    "syn", "serde", "serde_json", "proc-macro2", "quote", "memchr", "smallvec", "arrayvec", "hashbrown",
-    "indexmap", "crossbeam-channel", "crossbeam-utils", "either", "itoa", "regex-syntax", "rowan", "tempfile",
-    "proptest", "insta", "clap_builder", "ra_ap_hir_ty", "ra_ap_parser",
+    "syn",
+    "serde",
+    "serde_json",
+    "proc-macro2",
+    "quote",
+    "memchr",
+    "smallvec",
+    "arrayvec",
+    "hashbrown",
+    "indexmap",
+    "crossbeam-channel",
+    "crossbeam-utils",
+    "either",
+    "itoa",
+    "regex-syntax",
+    "rowan",
+    "tempfile",
+    "proptest",
+    "insta",
+    "clap_builder",
+    "ra_ap_hir_ty",
+    "ra_ap_parser",
 ];
 
 /// A small deterministic generator (xorshift64*), so that a seed names a run exactly.
@@ -64,11 +83,9 @@ fn registry_packages() -> Vec<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
         .unwrap_or_default();
-    let mut registries: Vec<PathBuf> =
-        std::fs::read_dir(home.join("registry/src")).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    let mut registries: Vec<PathBuf> = std::fs::read_dir(home.join("registry/src")).into_iter().flatten().flatten().map(|e| e.path()).collect();
     registries.sort();
-    let mut found: Vec<PathBuf> =
-        wanted.iter().filter_map(|w| registries.iter().map(|r| r.join(w)).find(|p| p.is_dir())).collect();
+    let mut found: Vec<PathBuf> = wanted.iter().filter_map(|w| registries.iter().map(|r| r.join(w)).find(|p| p.is_dir())).collect();
     found.sort();
     found.dedup();
     found
@@ -130,10 +147,11 @@ fn items(file: &syn::File, out: &mut Vec<TokenStream>) {
 /// packages found, and how many packages were found.
 fn corpus() -> (Vec<TokenStream>, usize) {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let mut dirs: Vec<PathBuf> = ["type-info-schema", "borrowscope-runtime", "borrowscope-expand", "borrowscope-macro", "borrowscope-analyzer", "tests", "xtask"]
-        .iter()
-        .map(|d| workspace.join(d))
-        .collect();
+    let mut dirs: Vec<PathBuf> =
+        ["type-info-schema", "borrowscope-runtime", "borrowscope-expand", "borrowscope-macro", "borrowscope-analyzer", "tests", "xtask"]
+            .iter()
+            .map(|d| workspace.join(d))
+            .collect();
     let packages = registry_packages();
     let found = packages.len();
     dirs.extend(packages);
@@ -152,10 +170,58 @@ fn corpus() -> (Vec<TokenStream>, usize) {
 /// Identifiers a mutation may put in place of another: keywords that change meaning, names
 /// the expansion treats specially, and ordinary ones.
 const IDENTS: &[&str] = &[
-    "move", "async", "unsafe", "ref", "mut", "self", "Self", "return", "break", "continue", "loop", "while", "for",
-    "match", "if", "else", "let", "const", "static", "await", "dyn", "impl", "fn", "in", "as", "drop", "clone",
-    "into_iter", "Rc", "Arc", "Box", "RefCell", "Cell", "Mutex", "spawn", "thread", "channel", "lock", "borrow_mut",
-    "new", "x", "y", "v", "_", "r#match", "union", "yield", "macro_rules", "println", "vec", "Some", "None",
+    "move",
+    "async",
+    "unsafe",
+    "ref",
+    "mut",
+    "self",
+    "Self",
+    "return",
+    "break",
+    "continue",
+    "loop",
+    "while",
+    "for",
+    "match",
+    "if",
+    "else",
+    "let",
+    "const",
+    "static",
+    "await",
+    "dyn",
+    "impl",
+    "fn",
+    "in",
+    "as",
+    "drop",
+    "clone",
+    "into_iter",
+    "Rc",
+    "Arc",
+    "Box",
+    "RefCell",
+    "Cell",
+    "Mutex",
+    "spawn",
+    "thread",
+    "channel",
+    "lock",
+    "borrow_mut",
+    "new",
+    "x",
+    "y",
+    "v",
+    "_",
+    "r#match",
+    "union",
+    "yield",
+    "macro_rules",
+    "println",
+    "vec",
+    "Some",
+    "None",
 ];
 
 /// A token-level mutation of `stream`: one token tree, chosen among all of them (at any
@@ -183,11 +249,8 @@ fn mutate(stream: TokenStream, donor: &TokenStream, rng: &mut Rng) -> TokenStrea
         1 => trees.insert(i, trees[i].clone()),
         2 if i + 1 < trees.len() => trees.swap(i, i + 1),
         3 => {
-            let new = if let Some(raw) = ident.strip_prefix("r#") {
-                Ident::new_raw(raw, Span::call_site())
-            } else {
-                Ident::new(ident, Span::call_site())
-            };
+            let new =
+                if let Some(raw) = ident.strip_prefix("r#") { Ident::new_raw(raw, Span::call_site()) } else { Ident::new(ident, Span::call_site()) };
             trees[i] = TokenTree::Ident(new);
         }
         4 => trees[i] = TokenTree::Literal(literal.clone()),
@@ -251,9 +314,21 @@ fn edit_at(stream: TokenStream, target: &mut usize, edit: &mut dyn FnMut(&mut Ve
 
 /// Option sets: valid ones, and (one in ten) some the macro must refuse with a diagnostic.
 const OPTIONS: &[&str] = &[
-    "quiet", "verbose", "skip = \"loops\"", "only = \"ownership, pointers\"", "only = \"control, methods, unsafe, async\"",
-    "filter = \"a*\"", "sample = 0.5", "debug_only", "release_only", "feature = \"x\"", "warn", "ffi = [\"abs\"]",
-    "unions = [\"U\"]", "statics = [\"S\"]", "skip = \"expressions, try\"",
+    "quiet",
+    "verbose",
+    "skip = \"loops\"",
+    "only = \"ownership, pointers\"",
+    "only = \"control, methods, unsafe, async\"",
+    "filter = \"a*\"",
+    "sample = 0.5",
+    "debug_only",
+    "release_only",
+    "feature = \"x\"",
+    "warn",
+    "ffi = [\"abs\"]",
+    "unions = [\"U\"]",
+    "statics = [\"S\"]",
+    "skip = \"expressions, try\"",
 ];
 const BAD_OPTIONS: &[&str] = &["bogus", "sample = 2.0", "only = \"nope\"", "skip = 3", "filter", "quiet = 1"];
 
@@ -292,16 +367,10 @@ fn check(attr: &TokenStream, item: &TokenStream) -> (bool, Option<String>) {
     let refused = matches!(result, Ok(Err(_)));
     let problem = match result {
         Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let message = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
             Some(format!("the expansion panicked: {message}"))
         }
-        Ok(Ok(tokens)) => syn::parse2::<syn::File>(tokens.clone())
-            .err()
-            .map(|error| format!("the output does not parse ({error}):\n{tokens}")),
+        Ok(Ok(tokens)) => syn::parse2::<syn::File>(tokens.clone()).err().map(|error| format!("the output does not parse ({error}):\n{tokens}")),
         Ok(Err(_)) => {
             let out = borrowscope_expand::trace_borrow(attr.clone(), item.clone());
             let out_text = out.to_string();
@@ -363,10 +432,7 @@ fn mutated_real_functions_expand_without_panic_into_code_that_parses() {
         }
     }
     std::panic::set_hook(hook);
-    eprintln!(
-        "fuzzed {cases} cases from {} items ({packages} registry packages), {mutated} mutations kept, {refused} refused",
-        corpus.len()
-    );
+    eprintln!("fuzzed {cases} cases from {} items ({packages} registry packages), {mutated} mutations kept, {refused} refused", corpus.len());
     for (reason, count) in &reasons {
         eprintln!("  refused {count}: {reason}");
     }

@@ -14,13 +14,15 @@
 //!
 //! let session = borrowscope_runtime::Session::new();
 //! assert_eq!(session.record(example), 3);
-//! let names: Vec<_> = session.events().iter().map(|e| format!("{} {}", e.op, e.site.name)).collect();
+//! let names: Vec<_> = session.events().iter().map(|e| format!("{} {}", e.op,
+//! e.site.name)).collect();
 //! assert_eq!(names, ["new data", "new r", "borrow r", "new n", "drop n", "drop r", "drop data"]);
 //! ```
 //!
 //! What is recorded: every `let` (destructuring, let-else, `ref`/`mut`), parameter, closure
 //! parameter and binding of a `for`, `while let`, `if let` or `match` arm pattern (created
-//! when the body it is in scope for starts), its drop when its value really drops (end of scope, `return`, `?`, `break`, unwinding, or a
+//! when the body it is in scope for starts), its drop when its value really drops (end of scope,
+//! `return`, `?`, `break`, unwinding, or a
 //! `drop(x)` call), moves and copies out of a binding (see "Moves and copies" below),
 //! `&x`/`&mut x` with their owner, `Rc`/`Arc`/`Box`/`Weak`/`Pin`/`Cow`/`RefCell`/
 //! `Cell`/`OnceCell`/`OnceLock`/`MaybeUninit` constructors (with strong or weak counts,
@@ -113,7 +115,8 @@
 //! `let`, are used in the function only by sends, receives, `drop` and `move` closures) gets
 //! a queue declared with it; each `tx.send(x)` queues the binding moved in and each
 //! receive pops the oldest, so the binding `let got = rx.recv().unwrap()` (or `.expect("..")`,
-//! `?`, `got` in `while let Ok(got) = rx.recv()` or `if let`, or the binding of `for got in rx`) records `receive` naming `x`'s move, on whatever
+//! `?`, `got` in `while let Ok(got) = rx.recv()` or `if let`, or the binding of `for got in rx`)
+//! records `receive` naming `x`'s move, on whatever
 //! thread either runs. The queue is linked only if the macro rewrote every send and receive
 //! the analyzer listed; otherwise, and for any other channel, a send is a move into the
 //! call (see the runtime's `__private::channels`).
@@ -126,7 +129,8 @@
 //! tells which); without the file, a
 //! by-value last use of a binding whose type is neither written out nor told by its
 //! initializer ends it as `scope_end` too; `self` taken by value is not tracked (a receiver
-//! is not a parameter binding); a capitalised name in a pattern is not tracked (`None`, `MAX`: Rust's
+//! is not a parameter binding); a capitalised name in a pattern is not tracked (`None`, `MAX`:
+//! Rust's
 //! conventions make it a variant or a constant being matched); a
 //! binding declared without a value (`let x;`) is tracked from its first assignment only
 //! when its type may need dropping (a `Copy` one, as the file tells, is not tracked); a pattern

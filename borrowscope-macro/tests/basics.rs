@@ -33,8 +33,7 @@ fn lets_borrows_moves_and_drops() {
         // cannot tell whether it took `moved` by value, so its end is `scope_end`, never a
         // guessed drop. `data` was moved, so it is not dropped at all. Nor can it tell whether
         // `n` (made by a method call) is `Copy` where it is used by value: `scope_end` too.
-        ["new data", "new r", "borrow r", "new n", "move moved", "new moved", "scope_end moved", "scope_end n", "drop r"]
-            .map(String::from)
+        ["new data", "new r", "borrow r", "new n", "move moved", "new moved", "scope_end moved", "scope_end n", "drop r"].map(String::from)
     );
 }
 
@@ -194,6 +193,8 @@ fn thread_channel_lock_and_refcell_events_follow_the_receivers_type() {
     assert_ne!(events.iter().find(|e| e.op == Op::ThreadSpawn).unwrap().arg, 0);
 }
 
+// The spacing is the test: rustfmt would remove it.
+#[rustfmt::skip]
 #[trace_borrow(quiet)]
 fn located() -> u8 {
     let   spaced = 3u8; // `spaced` starts at column 11

@@ -782,8 +782,28 @@ fn events_text(f: impl FnOnce()) -> String {
 
 #[test]
 fn event_logs_read_as_the_code_runs() {
-    insta::assert_snapshot!("drop_order", events_text(|| { let _ = traced::drop_order(log(), false); }));
-    insta::assert_snapshot!("rc_sharing", events_text(|| { let _ = traced::rc_sharing(1); }));
-    insta::assert_snapshot!("labeled_breaks", events_text(|| { let _ = traced::labeled_breaks(vec![vec![-1, 2], vec![7]]); }));
-    insta::assert_snapshot!("consume_in_branch", events_text(|| { let _ = traced::consume_in_branch("ab".into(), false); }));
+    insta::assert_snapshot!(
+        "drop_order",
+        events_text(|| {
+            let _ = traced::drop_order(log(), false);
+        })
+    );
+    insta::assert_snapshot!(
+        "rc_sharing",
+        events_text(|| {
+            let _ = traced::rc_sharing(1);
+        })
+    );
+    insta::assert_snapshot!(
+        "labeled_breaks",
+        events_text(|| {
+            let _ = traced::labeled_breaks(vec![vec![-1, 2], vec![7]]);
+        })
+    );
+    insta::assert_snapshot!(
+        "consume_in_branch",
+        events_text(|| {
+            let _ = traced::consume_in_branch("ab".into(), false);
+        })
+    );
 }

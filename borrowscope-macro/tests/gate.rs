@@ -4,7 +4,7 @@
 //! fills the process-wide recorder.
 
 use borrowscope_macro::trace_borrow;
-use borrowscope_runtime::{Op, Session, __private, reset, set_max_events, trace};
+use borrowscope_runtime::{__private, Op, Session, reset, set_max_events, trace};
 
 #[trace_borrow]
 fn work(n: u64) -> u64 {

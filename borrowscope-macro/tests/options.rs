@@ -61,8 +61,7 @@ fn only_loops(n: u32) -> u32 {
 
 #[trace_borrow(verbose)]
 fn verbose() -> u8 {
-    let x = 1;
-    x
+    1
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! channel the analyzer linked (the queue locked across the send, popped by the receive).
 //!
 //! Run with `cargo bench -p borrowscope-runtime --bench channels`.
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
 
 use std::hint::black_box;
 use std::sync::mpsc;

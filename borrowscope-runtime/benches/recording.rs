@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use borrowscope_runtime::__private::{self, CallSite, Op};
 use borrowscope_runtime::*;
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 
 static SITE: CallSite = CallSite::new("x", file!(), 1, 1, "literal");
 
@@ -152,9 +152,7 @@ fn per_event(c: &mut Criterion) {
         let session = Session::with_max_events(usize::MAX);
         let workers = Workers::start(threads, Some(&session));
         for (name, op) in cases {
-            group.bench_function(name, |b| {
-                b.iter_custom(|iters| workers.run(iters, op))
-            });
+            group.bench_function(name, |b| b.iter_custom(|iters| workers.run(iters, op)));
         }
         group.finish();
     }

@@ -226,8 +226,19 @@ fn counted(n: u64, one: &str, several: &str) -> String {
 pub(crate) fn op_arg_is_instance(op: Op) -> bool {
     matches!(
         op,
-        Op::Borrow | Op::BorrowMut | Op::Move | Op::Receive | Op::Copy | Op::RcClone | Op::ArcClone | Op::RcDowngrade
-            | Op::ArcDowngrade | Op::WeakClone | Op::WeakUpgrade | Op::RefCellBorrow | Op::RefCellBorrowMut
+        Op::Borrow
+            | Op::BorrowMut
+            | Op::Move
+            | Op::Receive
+            | Op::Copy
+            | Op::RcClone
+            | Op::ArcClone
+            | Op::RcDowngrade
+            | Op::ArcDowngrade
+            | Op::WeakClone
+            | Op::WeakUpgrade
+            | Op::RefCellBorrow
+            | Op::RefCellBorrowMut
             | Op::RefCellBorrowFailed
     )
 }

@@ -322,9 +322,7 @@ impl Graph {
             }
             Op::Move | Op::Copy => {
                 // The source is named by id, or (seeds' `track_move(from, to, v)`) by name.
-                let from = arg.or_else(|| {
-                    (!event.site.detail.is_empty()).then(|| self.by_name(event.site.detail, event.thread)).flatten()
-                });
+                let from = arg.or_else(|| (!event.site.detail.is_empty()).then(|| self.by_name(event.site.detail, event.thread)).flatten());
                 // A move into a call or an expression has no destination variable.
                 if event.id != 0 {
                     self.ensure(event, event.id, ValueKind::Value);
@@ -439,9 +437,7 @@ pub(crate) fn check(trace: &Trace) -> crate::Result<()> {
                 }
                 _ => Some("is moved from but is not alive"),
             },
-            Op::Borrow | Op::BorrowMut if event.arg != 0 && alive.get(&event.arg) != Some(&true) => {
-                Some("is borrowed but is not alive")
-            }
+            Op::Borrow | Op::BorrowMut if event.arg != 0 && alive.get(&event.arg) != Some(&true) => Some("is borrowed but is not alive"),
             _ => None,
         };
         if let Some(problem) = problem {

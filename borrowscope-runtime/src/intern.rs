@@ -38,11 +38,7 @@ pub(crate) fn site(caller: &'static Location<'static>, name: &str, detail: &str,
     // SAFETY: only this thread touches its cache, and nothing below re-enters it.
     let entry = unsafe { (*slots)[slot] };
     let cached = match entry {
-        Some((at, site))
-            if std::ptr::eq(at, caller) && same(site.name, name) && same(site.detail, detail) && same(site.label, label) =>
-        {
-            Some(site)
-        }
+        Some((at, site)) if std::ptr::eq(at, caller) && same(site.name, name) && same(site.detail, detail) && same(site.label, label) => Some(site),
         _ => None,
     };
     if let Some(site) = cached {

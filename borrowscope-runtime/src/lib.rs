@@ -68,17 +68,19 @@ pub use api::concurrency::*;
 pub use api::markers::*;
 pub use api::ownership::*;
 pub use api::pointers::{
-    Counted, WeakCounted, track_arc_clone, track_arc_clone_with_id, track_arc_downgrade, track_arc_new,
-    track_arc_new_with_id, track_box_from_raw, track_box_into_raw, track_box_new, track_box_pin, track_cow_borrowed,
-    track_cow_owned, track_cow_to_mut, track_pin_into_inner, track_pin_new, track_rc_clone, track_rc_clone_with_id,
-    track_rc_downgrade, track_rc_new, track_rc_new_with_id, track_weak_clone, track_weak_new, track_weak_upgrade,
+    Counted, WeakCounted, track_arc_clone, track_arc_clone_with_id, track_arc_downgrade, track_arc_new, track_arc_new_with_id, track_box_from_raw,
+    track_box_into_raw, track_box_new, track_box_pin, track_cow_borrowed, track_cow_owned, track_cow_to_mut, track_pin_into_inner, track_pin_new,
+    track_rc_clone, track_rc_clone_with_id, track_rc_downgrade, track_rc_new, track_rc_new_with_id, track_weak_clone, track_weak_new,
+    track_weak_upgrade,
 };
 pub use error::{Error, Result};
 pub use event::{Event, ThreadRecord, Trace};
 pub use exit::{SPOOL_ENV, TRACE_ENV};
 pub use export::json::{JSON_VERSION, from_json, to_json};
 pub use export::sources::SourceIndex;
-pub use export::{chrome::to_chrome_trace, dot::to_dot, export_chrome_trace, export_dot, export_html, export_json, html::to_html, html::to_html_with_sources};
+pub use export::{
+    chrome::to_chrome_trace, dot::to_dot, export_chrome_trace, export_dot, export_html, export_json, html::to_html, html::to_html_with_sources,
+};
 pub use graph::{Borrow, CellBorrow, End, Graph, Move, Share, ValueKind, Variable};
 pub use intern::MAX_SITES;
 pub use recorder::{DEFAULT_MAX_EVENTS, KEEP_ENV, Keep, MAX_EVENTS_ENV};

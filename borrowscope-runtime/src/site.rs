@@ -26,13 +26,7 @@ pub struct CallSite {
 
 impl CallSite {
     /// A descriptor; `const` so that the macro can put one in a `static`.
-    pub const fn new(
-        name: &'static str,
-        file: &'static str,
-        line: u32,
-        column: u32,
-        kind: &'static str,
-    ) -> CallSite {
+    pub const fn new(name: &'static str, file: &'static str, line: u32, column: u32, kind: &'static str) -> CallSite {
         CallSite { name, detail: "", label: "", file, line, column, kind }
     }
 

@@ -15,13 +15,7 @@ use borrowscope_runtime::*;
 fn events_of(f: impl FnOnce()) -> String {
     let session = Session::new();
     session.record(f);
-    session
-        .trace()
-        .to_text()
-        .lines()
-        .map(|line| line.rsplit_once(" @").map_or(line, |(head, _)| head))
-        .collect::<Vec<_>>()
-        .join("\n")
+    session.trace().to_text().lines().map(|line| line.rsplit_once(" @").map_or(line, |(head, _)| head)).collect::<Vec<_>>().join("\n")
 }
 
 #[test]
@@ -155,10 +149,13 @@ fn concurrency() {
         let data = Arc::new(Mutex::new(0));
         let (tx, rx) = track_channel("chan", mpsc::channel());
         let worker = Arc::clone(&data);
-        let handle = track_thread_spawn("handle", std::thread::spawn(move || {
-            *worker.lock().unwrap() += 1;
-            tx.send(7).unwrap();
-        }));
+        let handle = track_thread_spawn(
+            "handle",
+            std::thread::spawn(move || {
+                *worker.lock().unwrap() += 1;
+                tx.send(7).unwrap();
+            }),
+        );
         assert_eq!(track_channel_recv("chan", rx.recv()), Ok(7));
         assert!(track_channel_try_recv("chan", rx.try_recv()).is_err());
         track_thread_join("handle", handle.join()).unwrap();

@@ -19,7 +19,11 @@ fn inference_that_extra_std_trait_impls_would_break_still_works() {
 fn the_runtime_depends_on_no_crate_but_libc_on_unix() {
     let manifest = include_str!("../Cargo.toml");
     let deps = manifest.split("\n[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
-    assert_eq!(deps.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).count(), 0, "the runtime's [dependencies] must stay empty: {deps}");
+    assert_eq!(
+        deps.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).count(),
+        0,
+        "the runtime's [dependencies] must stay empty: {deps}"
+    );
     // libc declares C's types and functions and implements no std trait on a std type; the
     // spool and the signal handlers need it on Unix.
     let unix = manifest.split("\n[target.'cfg(unix)'.dependencies]").nth(1).unwrap().split("\n[").next().unwrap();

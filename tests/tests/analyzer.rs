@@ -178,7 +178,8 @@ fn traced_functions_are_analyzed_as_written() {
 fn a_match_moves_its_scrutinee_only_when_an_arm_binds_a_non_copy_part_by_value() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("src")).unwrap();
-    std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"scrutinees\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n").unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"scrutinees\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n")
+        .unwrap();
     let source = "\
 const LIMIT: u8 = 3;
 

@@ -51,9 +51,7 @@ fn the_demo_report_works_in_a_browser() {
     assert!(borrows > 0);
     let moved = graph.moves.iter().find(|m| m.from.is_some()).unwrap();
     let moved_to = if moved.to == 0 { "a call or expression".to_owned() } else { format!("{} #{}", graph.node(moved.to).unwrap().name, moved.to) };
-    let steps: Vec<String> = (1..=15)
-        .map(|i| format!("{{\"step\": {i}, \"line\": {}}}", trace.events[i].site.line))
-        .collect();
+    let steps: Vec<String> = (1..=15).map(|i| format!("{{\"step\": {i}, \"line\": {}}}", trace.events[i].site.line)).collect();
     let expect = format!(
         "{{\"instances\": [{}], \"click\": [{{\"id\": {}, \"shows\": [\"Borrowed by ({borrows})\", \"{} #{}\"]}}, {{\"id\": {}, \"shows\": [\"moved to {moved_to} at #{}\"]}}], \"steps\": [{}]}}",
         instances.join(", "),

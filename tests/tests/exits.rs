@@ -240,7 +240,10 @@ fn a_second_ctrl_c_while_the_trace_is_written_ends_the_process_at_once() {
 
     let (signal, after_second, path) = run("twice.json", 2);
     assert_eq!(signal, Some(libc::SIGINT));
-    eprintln!("{} events: one Ctrl-C ended the run {once:?} after it, the trace written; a second one {after_second:?} after it", written.events.len());
+    eprintln!(
+        "{} events: one Ctrl-C ended the run {once:?} after it, the trace written; a second one {after_second:?} after it",
+        written.events.len()
+    );
     assert!(after_second < once / 2, "the second Ctrl-C took {after_second:?} to end it; writing the trace takes {once:?}");
     // Nothing half-written: no trace (or a whole one), no temporary file, and the spool
     // (complete: the first handler wrote its call sites down) for the readers.

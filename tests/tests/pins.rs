@@ -32,9 +32,7 @@ fn the_lock_file_holds_salsa_at_0_28_2_and_ra_ap_at_0_0_348() {
     let packages: Vec<(&str, &str)> = lock
         .split("[[package]]")
         .filter_map(|block| {
-            let field = |key: &str| {
-                block.lines().find_map(|l| l.strip_prefix(key)).map(|v| v.trim_matches('"'))
-            };
+            let field = |key: &str| block.lines().find_map(|l| l.strip_prefix(key)).map(|v| v.trim_matches('"'));
             Some((field("name = ")?, field("version = ")?))
         })
         .collect();

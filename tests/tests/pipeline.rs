@@ -148,7 +148,9 @@ fn the_type_info_file_turns_syntax_into_semantics() {
     // What only the analyzer can tell: the alias's Rc and the factory's Arc with their counts,
     // the lock through Arc<Mutex<_>> and its release, the FFI call, the union field, the
     // static write; and a ManuallyDrop is not reported dropped.
-    for semantic in ["rc_new aliased", "arc_new shared", "lock_release guard", "ffi_call abs", "union_field_access Bits [int]", "static_access TOTAL [write]"] {
+    for semantic in
+        ["rc_new aliased", "arc_new shared", "lock_release guard", "ffi_call abs", "union_field_access Bits [int]", "static_access TOTAL [write]"]
+    {
         assert!(with_types.contains(semantic), "missing `{semantic}` with type info:\n{with_types}");
         assert!(!syntactic.contains(semantic), "`{semantic}` without type info:\n{syntactic}");
     }
@@ -255,7 +257,13 @@ fn every_initializer_kind_and_site_kind_turns_into_its_event() {
     for site in file.sites.iter().filter(|s| s.function != "traced::block_on" && s.function != "traced::main") {
         let events = at_line(&typed, site.line);
         let (ops, _) = documented_ops(site.kind.event());
-        assert!(ops.iter().any(|op| events.iter().any(|(e, _)| e == op)), "{} site of `{}` at line {}: none of {ops:?} in {events:?}", site.kind, site.target, site.line);
+        assert!(
+            ops.iter().any(|op| events.iter().any(|(e, _)| e == op)),
+            "{} site of `{}` at line {}: none of {ops:?} in {events:?}",
+            site.kind,
+            site.target,
+            site.line
+        );
     }
 
     // Without the file: the same program, classified by syntax alone.
@@ -275,10 +283,8 @@ fn every_initializer_kind_and_site_kind_turns_into_its_event() {
     };
     let source = std::fs::read_to_string(dir.path().join("src/main.rs")).unwrap();
     let lines: Vec<&str> = source.lines().collect();
-    let mut semantic: Vec<String> = ops_at(&typed)
-        .difference(&ops_at(&syntactic))
-        .map(|(line, op)| format!("{op}: {}", lines[*line as usize - 1].trim()))
-        .collect();
+    let mut semantic: Vec<String> =
+        ops_at(&typed).difference(&ops_at(&syntactic)).map(|(line, op)| format!("{op}: {}", lines[*line as usize - 1].trim())).collect();
     semantic.sort();
     insta::assert_snapshot!("traced_semantic_only", semantic.join("\n"));
     // Syntax records nothing the analyzer's run does not, except "unknown" (`scope_end`) for a
@@ -288,11 +294,8 @@ fn every_initializer_kind_and_site_kind_turns_into_its_event() {
     let told = |id: u64| typed.events.iter().any(|e| (e.op == Op::Drop && e.id == id) || (e.op == Op::Move && e.arg == id));
     let unknown_lines: std::collections::BTreeSet<u32> =
         syntactic.events.iter().filter(|e| e.op == Op::ScopeEnd && told(e.id)).map(|e| e.site.line).collect();
-    let only_syntactic: Vec<_> = ops_at(&syntactic)
-        .difference(&ops_at(&typed))
-        .filter(|(line, op)| !(*op == "scope_end" && unknown_lines.contains(line)))
-        .copied()
-        .collect();
+    let only_syntactic: Vec<_> =
+        ops_at(&syntactic).difference(&ops_at(&typed)).filter(|(line, op)| !(*op == "scope_end" && unknown_lines.contains(line))).copied().collect();
     assert!(only_syntactic.is_empty(), "syntax recorded what the analyzer's run did not: {only_syntactic:?}");
 }
 

@@ -142,11 +142,11 @@ fn never_panics(what: &str, inputs: impl Iterator<Item = Vec<u8>>, case: impl Fn
         match catch_unwind(AssertUnwindSafe(|| case(&input))) {
             Ok(was_read) => read += usize::from(was_read),
             Err(_) => {
-            let folder = target().join("fuzz-failures");
-            std::fs::create_dir_all(&folder).unwrap();
-            let saved = folder.join(format!("{what}-{i}"));
-            std::fs::write(&saved, &input).unwrap();
-            panic!("{what}: case {i} panicked; its input is saved in {}", saved.display());
+                let folder = target().join("fuzz-failures");
+                std::fs::create_dir_all(&folder).unwrap();
+                let saved = folder.join(format!("{what}-{i}"));
+                std::fs::write(&saved, &input).unwrap();
+                panic!("{what}: case {i} panicked; its input is saved in {}", saved.display());
             }
         }
         count += 1;
@@ -275,7 +275,7 @@ fn the_commands_read_mutated_traces_and_spools_with_an_error_or_an_answer() {
             let output = Command::new(cargo_borrowscope()).arg("borrowscope").args(&args).current_dir(dir.path()).output().unwrap();
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
-            assert!(matches!(output.status.code(), Some(0 | 1 | 2)), "{args:?}: {:?} {stderr}", output.status);
+            assert!(matches!(output.status.code(), Some(0..=2)), "{args:?}: {:?} {stderr}", output.status);
             if !output.status.success() {
                 assert!(stderr.contains("error:"), "{args:?} failed without saying why: {stderr}");
             }

@@ -70,7 +70,14 @@ fn report(mode: &str, f: &Figures) {
     println!(
         "truth suite, {mode}: fates {} right / {} unknown / {} wrong ({} bindings not tracked); drop orders {}/{} right; \
          destinations {} right / {} unknown / {} wrong",
-        f.right, f.unknown, f.wrong, f.untracked, f.orders_right, f.orders, f.links_right, f.links_unknown,
+        f.right,
+        f.unknown,
+        f.wrong,
+        f.untracked,
+        f.orders_right,
+        f.orders,
+        f.links_right,
+        f.links_unknown,
         f.links - f.links_right - f.links_unknown
     );
 }

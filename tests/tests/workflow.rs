@@ -100,7 +100,8 @@ fn test_writes_a_trace_and_report_per_test_program() {
     let messages = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{messages}");
     let folder = dir.path().join("target/borrowscope");
-    let traces: Vec<_> = std::fs::read_dir(&folder).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    let traces: Vec<_> =
+        std::fs::read_dir(&folder).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
     assert_eq!(traces.len(), 1, "one test program traced: {traces:?}");
     let name = traces[0].file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.starts_with("test-orders-") && name.ends_with(".json"), "{name}");

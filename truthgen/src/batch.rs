@@ -73,19 +73,10 @@ fn main_rs(programs: &[Program], traced: bool) -> String {
                 .iter()
                 .map(|i| {
                     let fate = if i.fate == Fate::Drop { "Fate::Drop" } else { "Fate::Move" };
-                    format!(
-                        "(\"{}\", {}, {fate}, \"{}\", &{:?}, &{:?}, &{:?})",
-                        i.name, i.occurrence, i.construct, i.dropped, i.made_of, i.moved
-                    )
+                    format!("(\"{}\", {}, {fate}, \"{}\", &{:?}, &{:?}, &{:?})", i.name, i.occurrence, i.construct, i.dropped, i.made_of, i.moved)
                 })
                 .collect();
-            let _ = writeln!(
-                out,
-                "    judge(\"p{0}\", {k}, || p{0}({k}), &[{1}], &{2:?});",
-                program.id,
-                expected.join(", "),
-                run.log
-            );
+            let _ = writeln!(out, "    judge(\"p{0}\", {k}, || p{0}({k}), &[{1}], &{2:?});", program.id, expected.join(", "), run.log);
         }
     }
     out.push_str("    harness::LOG.lock().unwrap().clear();\n}\n");

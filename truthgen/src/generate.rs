@@ -15,7 +15,7 @@ impl Rng {
     }
 
     /// The next number.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -25,12 +25,12 @@ impl Rng {
 
     /// A number in `0..n`.
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 
     /// True with probability `percent` / 100.
     pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.next_u64() % 100 < percent
     }
 }
 
@@ -198,14 +198,18 @@ impl Gen<'_> {
                 }
             }
         }
-        if ty == Ty::Opt && pick == 7 {
-            if let Some(list) = self.live(|v| v.ty == Ty::List && v.state == State::Live && v.mutable) {
-                return Init::Pop(list.name);
-            }
+        if ty == Ty::Opt
+            && pick == 7
+            && let Some(list) = self.live(|v| v.ty == Ty::List && v.state == State::Live && v.mutable)
+        {
+            return Init::Pop(list.name);
         }
         if ty == Ty::Pair && pick == 6 {
             let loops = self.loops;
-            let base = self.live(|v| v.ty == Ty::Pair && !v.borrowed && v.loops == loops && matches!(&v.state, State::Live) || matches!(&v.state, State::Partial(m) if m == &[Field::A] && v.ty == Ty::Pair && v.loops == loops));
+            let base = self.live(|v| {
+                v.ty == Ty::Pair && !v.borrowed && v.loops == loops && matches!(&v.state, State::Live)
+                    || matches!(&v.state, State::Partial(m) if m == &[Field::A] && v.ty == Ty::Pair && v.loops == loops)
+            });
             if let Some(base) = base {
                 let mut moved = match &base.state {
                     State::Partial(m) => m.clone(),
@@ -270,7 +274,7 @@ impl Gen<'_> {
                 let ty = self.ty();
                 let init = self.init(ty, 0);
                 // Now and then a name already in scope: shadowing.
-                let name = match self.visible().into_iter().filter(|v| v.ty == ty && !v.borrowed).last() {
+                let name = match self.visible().into_iter().rfind(|v| v.ty == ty && !v.borrowed) {
                     Some(v) if self.rng.chance(25) => v.name,
                     _ => self.name("v"),
                 };
@@ -351,7 +355,9 @@ impl Gen<'_> {
             }
             11 => {
                 let loops = self.loops;
-                let v = self.live(|v| matches!(v.ty, Ty::Pair | Ty::Tagged) && !v.borrowed && v.loops == loops && matches!(v.state, State::Live | State::Partial(_)))?;
+                let v = self.live(|v| {
+                    matches!(v.ty, Ty::Pair | Ty::Tagged) && !v.borrowed && v.loops == loops && matches!(v.state, State::Live | State::Partial(_))
+                })?;
                 let moved = match &v.state {
                     State::Partial(m) => m.clone(),
                     _ => Vec::new(),

@@ -78,7 +78,8 @@ impl Figures {
                     let construct = line.splitn(3, ' ').nth(2).unwrap_or_default();
                     let construct = construct.split(" real=").next().unwrap_or_default();
                     let construct = construct.rsplit_once(' ').map_or(construct, |(c, _)| c);
-                    let construct = if kind == "extra" { "instances made" } else { construct.trim_end_matches(|c: char| c.is_ascii_digit() || c == '#') };
+                    let construct =
+                        if kind == "extra" { "instances made" } else { construct.trim_end_matches(|c: char| c.is_ascii_digit() || c == '#') };
                     self.fates.entry(construct.to_owned()).or_default().add(verdict);
                 }
                 "order" => self.orders.add(verdict),
@@ -93,7 +94,11 @@ impl Figures {
 
     /// All fates.
     pub fn total(&self) -> Count {
-        self.fates.values().fold(Count::default(), |a, c| Count { right: a.right + c.right, unknown: a.unknown + c.unknown, wrong: a.wrong + c.wrong })
+        self.fates.values().fold(Count::default(), |a, c| Count {
+            right: a.right + c.right,
+            unknown: a.unknown + c.unknown,
+            wrong: a.wrong + c.wrong,
+        })
     }
 }
 
@@ -249,22 +254,14 @@ fn analyze(analyzer: &Path, dir: &Path) {
 pub fn shrink(options: &Options, program: &Program, with_type_info: bool) -> Program {
     let mut current = program.clone();
     loop {
-        let variants: Vec<Program> = program::deletions(&current.body)
-            .into_iter()
-            .enumerate()
-            .map(|(id, body)| Program { id, body })
-            .collect();
+        let variants: Vec<Program> = program::deletions(&current.body).into_iter().enumerate().map(|(id, body)| Program { id, body }).collect();
         if variants.is_empty() {
             return current;
         }
         let mut report = Report::default();
         run_batch(options, variants, &mut report);
         let failing = if with_type_info { &report.with.wrong } else { &report.without.wrong };
-        let smallest = report
-            .programs
-            .iter()
-            .filter(|p| failing.iter().any(|(id, _)| *id == p.id))
-            .min_by_key(|p| program::size(&p.body));
+        let smallest = report.programs.iter().filter(|p| failing.iter().any(|(id, _)| *id == p.id)).min_by_key(|p| program::size(&p.body));
         match smallest {
             Some(smaller) => current = Program { id: program.id, body: smaller.body.clone() },
             None => return current,

@@ -1,5 +1,6 @@
 //! `cargo run --release -p truthgen -- [--seed N] [--programs N] [--batch N] [--analyzer PATH]
-//! [--show ID] [--shrink]`: the long run of the generated-programs oracle; prints the figures (right /
+//! [--show ID] [--shrink]`: the long run of the generated-programs oracle; prints the figures
+//! (right /
 //! unknown / wrong per construct, with and without type-info) and every wrong case's program;
 //! `--shrink` also deletes statements from the first wrong program while it stays wrong.
 

@@ -36,7 +36,11 @@ fn generated_programs_are_never_recorded_wrong() {
         let lines: Vec<&str> = figures.wrong.iter().map(|(_, line)| line.as_str()).collect();
         assert!(lines.is_empty(), "{mode}: recorded wrong:\n{}", lines.join("\n"));
     }
-    assert!(report.broken.is_empty(), "the macro broke programs that compile plain:\n{}", report.broken.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        report.broken.is_empty(),
+        "the macro broke programs that compile plain:\n{}",
+        report.broken.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\n")
+    );
     assert!(report.disagreements.is_empty(), "the oracle mispredicted plain runs:\n{}", report.disagreements.join("\n"));
     assert!(report.kept * 10 >= report.generated * 8, "most programs should compile: {}", report.text());
     // The file turns unknowns into the truth, never the other way.

@@ -53,7 +53,9 @@ pub enum ReadError {
         found: u64,
     },
     /// The file names an initializer or site kind this build does not know.
-    #[error("type-info file {path} names an unknown {what} `{name}` (for {source_file}:{line}:{column}): {REFRESH} with the same BorrowScope version as the macro")]
+    #[error(
+        "type-info file {path} names an unknown {what} `{name}` (for {source_file}:{line}:{column}): {REFRESH} with the same BorrowScope version as the macro"
+    )]
     UnknownKind {
         /// The file.
         path: PathBuf,
@@ -152,9 +154,7 @@ impl TypeInfo {
     pub fn write(&self, path: &Path) -> Result<(), WriteError> {
         let text = self.to_json()?;
         let io_error = |source| WriteError::Io { path: path.to_owned(), source };
-        let file_name = path.file_name().ok_or_else(|| {
-            io_error(io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))
-        })?;
+        let file_name = path.file_name().ok_or_else(|| io_error(io::Error::new(io::ErrorKind::InvalidInput, "the path names no file")))?;
         let mut temp_name = std::ffi::OsString::from(".");
         temp_name.push(file_name);
         temp_name.push(format!(".{}.tmp", std::process::id()));
@@ -181,9 +181,7 @@ impl TypeInfo {
         for (file, entry) in &self.files {
             let absolute = file.starts_with('/') || file.as_bytes().get(1) == Some(&b':');
             if file.is_empty() || absolute || file.contains('\\') || file.split('/').any(|c| c == ".." || c.is_empty()) {
-                return Err(format!(
-                    "`{file}` is not a workspace-relative path with forward slashes"
-                ));
+                return Err(format!("`{file}` is not a workspace-relative path with forward slashes"));
             }
             if let Some(at) = entry.duplicate_binding() {
                 return Err(format!("`{file}` has two bindings at line {}, column {}", at.line, at.column));
@@ -202,10 +200,8 @@ fn find_unknown_kind(value: &serde_json::Value, path: &Path) -> Result<(), ReadE
     use crate::{InitializerKind, SiteKind};
     let Some(files) = value.get("files").and_then(|f| f.as_object()) else { return Ok(()) };
     for (source_file, entry) in files {
-        let lists: [KindList; 2] = [
-            ("bindings", "initializer kind", |n| n.parse::<InitializerKind>().is_ok()),
-            ("sites", "site kind", |n| n.parse::<SiteKind>().is_ok()),
-        ];
+        let lists: [KindList; 2] =
+            [("bindings", "initializer kind", |n| n.parse::<InitializerKind>().is_ok()), ("sites", "site kind", |n| n.parse::<SiteKind>().is_ok())];
         for (list, what, known) in lists {
             let items = entry.get(list).and_then(|l| l.as_array()).map(Vec::as_slice).unwrap_or_default();
             for item in items {

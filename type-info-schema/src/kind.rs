@@ -296,10 +296,7 @@ mod tests {
         for kind in InitializerKind::ALL {
             assert!(!kind.pattern().is_empty(), "{kind} has no pattern");
             assert!(kind.event().contains("track_"), "{kind} names no runtime call");
-            assert!(
-                kind.name().chars().all(|c| c.is_ascii_lowercase() || c == '_'),
-                "{kind} is not snake_case"
-            );
+            assert!(kind.name().chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{kind} is not snake_case");
         }
     }
 
@@ -325,9 +322,20 @@ mod tests {
 
     #[test]
     fn the_readme_examples_are_kinds() {
-        for name in ["rc_new", "rc_clone", "arc_new", "box_new", "weak_downgrade", "refcell_new",
-            "mutex_lock", "vec_macro", "hashmap_new", "user_struct", "user_enum", "user_union"]
-        {
+        for name in [
+            "rc_new",
+            "rc_clone",
+            "arc_new",
+            "box_new",
+            "weak_downgrade",
+            "refcell_new",
+            "mutex_lock",
+            "vec_macro",
+            "hashmap_new",
+            "user_struct",
+            "user_enum",
+            "user_union",
+        ] {
             assert!(name.parse::<InitializerKind>().is_ok(), "{name} is missing");
         }
     }

@@ -10,10 +10,7 @@ mod site;
 pub use hash::{BadContentHash, ContentHash};
 pub use io::{ReadError, WriteError};
 pub use kind::{InitializerKind, KindGroup, UnknownKindName};
-pub use model::{
-    Binding, FileEntry, Generator, Position, ResolvedType, SCHEMA_VERSION, Site, TraitFacts, TypeInfo, Use,
-    UseKind,
-};
+pub use model::{Binding, FileEntry, Generator, Position, ResolvedType, SCHEMA_VERSION, Site, TraitFacts, TypeInfo, Use, UseKind};
 pub use site::SiteKind;
 
 /// The environment variable the analyzer sets while rust-analyzer expands the user's code:

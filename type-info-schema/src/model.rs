@@ -310,19 +310,14 @@ impl FileEntry {
 
     pub(crate) fn normalize(&mut self) {
         self.bindings.sort_by(|a, b| a.position().cmp(&b.position()).then_with(|| a.name.cmp(&b.name)));
-        self.sites.sort_by(|a, b| {
-            (a.position(), a.kind, &a.target).cmp(&(b.position(), b.kind, &b.target))
-        });
+        self.sites.sort_by(|a, b| (a.position(), a.kind, &a.target).cmp(&(b.position(), b.kind, &b.target)));
         self.uses.sort_by(|a, b| (a.position(), &a.name).cmp(&(b.position(), &b.name)));
         self.uses.dedup_by(|a, b| (a.position(), &a.name) == (b.position(), &b.name));
     }
 
     /// The first position that holds two bindings, which a valid file never has.
     pub(crate) fn duplicate_binding(&self) -> Option<Position> {
-        self.bindings
-            .windows(2)
-            .find(|pair| pair[0].position() == pair[1].position())
-            .map(|pair| pair[0].position())
+        self.bindings.windows(2).find(|pair| pair[0].position() == pair[1].position()).map(|pair| pair[0].position())
     }
 }
 

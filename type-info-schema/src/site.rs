@@ -1,6 +1,5 @@
 //! `SiteKind`: expressions whose meaning syntax alone cannot tell.
 
-
 macro_rules! site_kinds {
     ($( $variant:ident = $name:literal, $pattern:literal => $event:literal; )*) => {
         /// An expression the macro cannot classify from syntax alone.
@@ -80,10 +79,18 @@ mod tests {
 
     #[test]
     fn the_issue_s_site_kinds_exist_and_round_trip() {
-        for name in ["ffi_call", "unsafe_fn_call", "union_field_access", "static_read",
-            "static_write", "rc_clone", "arc_clone", "generic_clone", "pointer_factory_call",
-            "raw_ptr_deref"]
-        {
+        for name in [
+            "ffi_call",
+            "unsafe_fn_call",
+            "union_field_access",
+            "static_read",
+            "static_write",
+            "rc_clone",
+            "arc_clone",
+            "generic_clone",
+            "pointer_factory_call",
+            "raw_ptr_deref",
+        ] {
             let kind: SiteKind = name.parse().unwrap();
             assert_eq!(kind.to_string(), name);
         }
@@ -91,9 +98,6 @@ mod tests {
             assert_eq!(kind.name().parse::<SiteKind>(), Ok(*kind));
             assert!(kind.event().contains("track_"), "{kind} names no runtime call");
         }
-        assert_eq!(
-            "ffi".parse::<SiteKind>().unwrap_err().to_string(),
-            "unknown site kind `ffi`"
-        );
+        assert_eq!("ffi".parse::<SiteKind>().unwrap_err().to_string(), "unknown site kind `ffi`");
     }
 }

@@ -139,7 +139,12 @@ fn mutate(text: &str, mutation: Mutation, pick: u64) -> Vec<u8> {
             let marker = "\u{1}DUP\u{1}";
             *document.pointer_mut(pointer).unwrap() = Value::from(marker);
             let text = serde_json::to_string(&document).unwrap();
-            let duplicate = format!("{}, {}: {}", serde_json::to_string(&other).unwrap(), serde_json::to_string(&key).unwrap(), serde_json::to_string(&other).unwrap());
+            let duplicate = format!(
+                "{}, {}: {}",
+                serde_json::to_string(&other).unwrap(),
+                serde_json::to_string(&key).unwrap(),
+                serde_json::to_string(&other).unwrap()
+            );
             text.replace(&format!("\"{marker}\""), &duplicate).into_bytes()
         }
         Mutation::WrongHash => {

@@ -4,8 +4,7 @@ use std::fs;
 use std::path::Path;
 
 use type_info_schema::{
-    Binding, ContentHash, FileEntry, InitializerKind, ReadError, ResolvedType, SCHEMA_VERSION, Site,
-    SiteKind, TraitFacts, TypeInfo, WriteError,
+    Binding, ContentHash, FileEntry, InitializerKind, ReadError, ResolvedType, SCHEMA_VERSION, Site, SiteKind, TraitFacts, TypeInfo, WriteError,
 };
 
 fn binding(line: u32, column: u32, name: &str, kind: InitializerKind) -> Binding {
@@ -28,13 +27,7 @@ fn sample() -> TypeInfo {
     // Two bindings with the same name on one line: only the column tells them apart.
     entry.bindings.push(binding(1, 29, "x", InitializerKind::CopyFrom));
     entry.bindings.push(binding(1, 17, "x", InitializerKind::Literal));
-    entry.sites.push(Site {
-        line: 1,
-        column: 5,
-        kind: SiteKind::StaticRead,
-        target: "demo::COUNTER".to_owned(),
-        function: "demo::main".to_owned(),
-    });
+    entry.sites.push(Site { line: 1, column: 5, kind: SiteKind::StaticRead, target: "demo::COUNTER".to_owned(), function: "demo::main".to_owned() });
     info.files.insert("src/main.rs".to_owned(), entry);
     info
 }
@@ -164,7 +157,10 @@ fn json_of_the_wrong_shape_is_invalid_with_a_reason() {
         (r#"{"files": {}}"#, "no `schema_version`"),
         (r#"{"schema_version": "1"}"#, "not a number"),
         (r#"{"schema_version": 5, "generator": {"name": "x", "version": "1"}}"#, "missing field `files`"),
-        (r#"{"schema_version": 5, "generator": {"name": "x", "version": "1"}, "files": {"a.rs": {"hash": "md5:1", "bindings": [], "sites": []}}}"#, "not a content hash"),
+        (
+            r#"{"schema_version": 5, "generator": {"name": "x", "version": "1"}, "files": {"a.rs": {"hash": "md5:1", "bindings": [], "sites": []}}}"#,
+            "not a content hash",
+        ),
     ] {
         let err = read_text(text).unwrap_err();
         assert!(matches!(err, ReadError::Invalid { .. }), "{text}: {err:?}");

@@ -228,8 +228,18 @@ fn declare_extern_crates(dir: &Path) -> Result<()> {
         let text = std::fs::read_to_string(&root)?;
         // After the inner attributes (`#![..]`) and inner doc comments, which must come first.
         let mut file = syn::parse_file(&text)?;
-        file.items.insert(0, syn::parse_quote!(extern crate borrowscope_runtime;));
-        file.items.insert(0, syn::parse_quote!(extern crate borrowscope_macro;));
+        file.items.insert(
+            0,
+            syn::parse_quote!(
+                extern crate borrowscope_runtime;
+            ),
+        );
+        file.items.insert(
+            0,
+            syn::parse_quote!(
+                extern crate borrowscope_macro;
+            ),
+        );
         std::fs::write(&root, prettyplease::unparse(&file))?;
     }
     Ok(())
@@ -298,9 +308,7 @@ fn test(dir: &Path) -> Result<(Outcome, f64, String)> {
         if let Some(rest) = line.strip_prefix("test result: ") {
             // "ok. 2 passed; 0 failed; ...": the number before each word.
             let words: Vec<&str> = rest.split(|c: char| c == ';' || c.is_whitespace()).filter(|w| !w.is_empty()).collect();
-            let number = |word: &str| -> usize {
-                words.windows(2).find(|w| w[1] == word).and_then(|w| w[0].parse().ok()).unwrap_or(0)
-            };
+            let number = |word: &str| -> usize { words.windows(2).find(|w| w[1] == word).and_then(|w| w[0].parse().ok()).unwrap_or(0) };
             outcome.passed += number("passed");
             outcome.failed += number("failed");
         }
@@ -326,10 +334,8 @@ fn analyzer() -> Result<PathBuf> {
 fn cell(base: &Outcome, base_seconds: f64, inst: &Outcome, seconds: f64) -> (String, bool) {
     let worse = !inst.built || inst.errors > 0 || inst.warnings > base.warnings || inst.passed < base.passed || inst.failed > base.failed;
     let ratio = if base_seconds > 0.0 { seconds / base_seconds } else { 0.0 };
-    let text = format!(
-        "{} errors, {} warnings; {} passed, {} failed; {seconds:.2} s ({ratio:.2}x)",
-        inst.errors, inst.warnings, inst.passed, inst.failed
-    );
+    let text =
+        format!("{} errors, {} warnings; {} passed, {} failed; {seconds:.2} s ({ratio:.2}x)", inst.errors, inst.warnings, inst.passed, inst.failed);
     (text, worse)
 }
 

@@ -145,9 +145,7 @@ fn origin(exp: &Expander<'_>, init: &Expr) -> Origin {
             Origin::Read(quote!(Deref), uses::text(&u.expr), String::new())
         }
         Expr::Index(i) if exp.has(Group::Expressions) => Origin::Read(quote!(IndexAccess), uses::text(&i.expr), String::new()),
-        Expr::Field(f) if exp.has(Group::Expressions) => {
-            Origin::Read(quote!(FieldAccess), uses::text(&f.base), uses::text(&f.member))
-        }
+        Expr::Field(f) if exp.has(Group::Expressions) => Origin::Read(quote!(FieldAccess), uses::text(&f.base), uses::text(&f.member)),
         Expr::Closure(c) if exp.has(Group::Expressions) => {
             let params: Vec<String> = c.inputs.iter().flat_map(pattern_names).map(|i| i.to_string()).collect();
             let mut captured = Vec::new();
@@ -160,15 +158,13 @@ fn origin(exp: &Expander<'_>, init: &Expr) -> Origin {
             Origin::Closure(c.capture.is_some(), captured)
         }
         _ if exp.has(Group::Methods) && spawns(init) => Origin::Spawn,
-        Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() && exp.has(Group::SmartPointers) => {
-            match &*call.receiver {
-                Expr::Path(p) => match p.path.get_ident() {
-                    Some(ident) if exp.lookup(&ident.to_string()).is_some() => Origin::MethodClone(ident.clone()),
-                    _ => Origin::Other,
-                },
+        Expr::MethodCall(call) if call.method == "clone" && call.args.is_empty() && exp.has(Group::SmartPointers) => match &*call.receiver {
+            Expr::Path(p) => match p.path.get_ident() {
+                Some(ident) if exp.lookup(&ident.to_string()).is_some() => Origin::MethodClone(ident.clone()),
                 _ => Origin::Other,
-            }
-        }
+            },
+            _ => Origin::Other,
+        },
         // `unsafe { Box::from_raw(p) }`: the constructor inside.
         Expr::Unsafe(u) if exp.has(Group::SmartPointers) => match u.block.stmts.as_slice() {
             [Stmt::Expr(inner @ Expr::Call(_), None)] => match origin(exp, inner) {
@@ -468,7 +464,14 @@ fn record_origin(
 /// before its drop, no drop at all for a `ManuallyDrop`. `source` is the id of the binding
 /// the value came from (0 if none). Only emitted when the file's hash matched, so the types
 /// the calls need are the types the code has.
-fn typed_events(exp: &Expander<'_>, name: &syn::Ident, guard: &syn::Ident, known: &type_info_schema::Binding, untracked: bool, source: &TokenStream) -> Vec<Stmt> {
+fn typed_events(
+    exp: &Expander<'_>,
+    name: &syn::Ident,
+    guard: &syn::Ident,
+    known: &type_info_schema::Binding,
+    untracked: bool,
+    source: &TokenStream,
+) -> Vec<Stmt> {
     use type_info_schema::ResolvedType;
     let ty = match &known.ty {
         ResolvedType::Known(ty) => ty.as_str(),

@@ -1,4 +1,5 @@
-//! What a closure (or an `async` block) does to the bindings of its enclosing function that it mentions, decided
+//! What a closure (or an `async` block) does to the bindings of its enclosing function that it
+//! mentions, decided
 //! from the code as written where that is certain and "unknown" where it is not: a `move`
 //! closure moves (or copies) a binding it uses as a whole; one that only uses fields of it
 //! captures just those places (edition 2021), which syntax cannot follow; a closure without
@@ -107,7 +108,10 @@ impl<'ast> Visit<'ast> for Finder<'_> {
 pub(crate) fn record(exp: &mut Expander<'_>, c: &ExprClosure, to: &TokenStream) -> Vec<TokenStream> {
     let params: Vec<String> = c.inputs.iter().flat_map(pattern_names).map(|i| i.to_string()).collect();
     // The first token, by which the analyzer keys the closure's captures.
-    let first = c.lifetimes.as_ref().map(|l| l.for_token.span)
+    let first = c
+        .lifetimes
+        .as_ref()
+        .map(|l| l.for_token.span)
         .or(c.constness.map(|t| t.span))
         .or(c.movability.map(|t| t.span))
         .or(c.asyncness.map(|t| t.span))
@@ -150,7 +154,9 @@ fn record_captures(
         if uses::used_later(exp, &name) {
             let analyzed_fate = analyzed.iter().find(|u| u.name == name).map(|u| super::vocabulary::use_fate(u.kind));
             if analyzed_fate != Some(super::vocabulary::Fate::Moves) {
-                if analyzed_fate != Some(super::vocabulary::Fate::Stays) && let Some(note) = uses::uncertain(exp, &ident, &guard, copies) {
+                if analyzed_fate != Some(super::vocabulary::Fate::Stays)
+                    && let Some(note) = uses::uncertain(exp, &ident, &guard, copies)
+                {
                     records.push(quote!(#note;));
                 }
                 continue;

@@ -67,8 +67,25 @@ fn owned_constructor(path: &syn::Path) -> bool {
     let [.., ty, function] = segments.as_slice() else { return false };
     let owned = matches!(
         ty.as_str(),
-        "String" | "Vec" | "VecDeque" | "Box" | "Rc" | "Arc" | "HashMap" | "HashSet" | "BTreeMap" | "BTreeSet"
-            | "BinaryHeap" | "RefCell" | "Cell" | "Mutex" | "RwLock" | "OnceCell" | "OnceLock" | "PathBuf" | "OsString"
+        "String"
+            | "Vec"
+            | "VecDeque"
+            | "Box"
+            | "Rc"
+            | "Arc"
+            | "HashMap"
+            | "HashSet"
+            | "BTreeMap"
+            | "BTreeSet"
+            | "BinaryHeap"
+            | "RefCell"
+            | "Cell"
+            | "Mutex"
+            | "RwLock"
+            | "OnceCell"
+            | "OnceLock"
+            | "PathBuf"
+            | "OsString"
     );
     owned && matches!(function.as_str(), "new" | "with_capacity" | "from" | "default" | "clone" | "pin")
 }

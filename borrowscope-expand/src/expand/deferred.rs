@@ -11,7 +11,8 @@ use crate::config::Group;
 /// that holds no instance until the first assignment (`Guard::overwritten` then records its
 /// creation, with no drop before it); a pattern of several names is not tracked.
 pub(crate) fn local(exp: &mut Expander<'_>, local: &Local, names: Vec<syn::Ident>) -> (Vec<Stmt>, Vec<Stmt>) {
-    let single = matches!(&local.pat, Pat::Ident(p) if p.subpat.is_none()) || matches!(&local.pat, Pat::Type(t) if matches!(&*t.pat, Pat::Ident(p) if p.subpat.is_none()));
+    let single = matches!(&local.pat, Pat::Ident(p) if p.subpat.is_none())
+        || matches!(&local.pat, Pat::Type(t) if matches!(&*t.pat, Pat::Ident(p) if p.subpat.is_none()));
     let tracked = single && exp.has(Group::Ownership) && names.first().is_some_and(|n| exp.config.tracks_name(&n.to_string()));
     let conditional = local.attrs.iter().any(|a| a.path().is_ident("cfg"));
     let (Some(name), true, false) = (names.first(), tracked, conditional) else {

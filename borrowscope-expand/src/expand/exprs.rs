@@ -1,6 +1,7 @@
 //! Expressions: calls and method calls (arguments moved, receivers probed, `clone`, locks,
 //! `unwrap`), paths, fields and references, raw pointers, closures, `unsafe` and `async`
-//! blocks and `.await` (struct, tuple, array, range and cast expressions are in `literals`). Values are passed through runtime functions rather than
+//! blocks and `.await` (struct, tuple, array, range and cast expressions are in `literals`). Values
+//! are passed through runtime functions rather than
 //! wrapped in blocks, so types, coercions and temporaries stay as they were; place
 //! expressions (fields, indexes, derefs, paths) are never wrapped, and the left side of an
 //! assignment is not touched.
@@ -74,7 +75,9 @@ fn await_(exp: &mut Expander<'_>, expr: &mut Expr) {
     }
 }
 
-/// A read of a static the user declared (`statics = [..]`) or the analyzer found, recorded before the statement, since a static is a place and must not be wrapped; a constant-like name otherwise gets a warning under `warn`.
+/// A read of a static the user declared (`statics = [..]`) or the analyzer found, recorded before
+/// the statement, since a static is a place and must not be wrapped; a constant-like name otherwise
+/// gets a warning under `warn`.
 fn path(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Path(p) = expr else { return };
     if record_typed_path(exp, p) {
@@ -87,7 +90,9 @@ fn path(exp: &mut Expander<'_>, expr: &mut Expr) {
         && last.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
         && exp.lookup(&last).is_none()
     {
-        let message = format!("`{last}` may be a `static` or a `const`, which syntax cannot tell; declare it with `statics = [\"{last}\"]` to track its accesses, or run borrowscope-analyzer");
+        let message = format!(
+            "`{last}` may be a `static` or a `const`, which syntax cannot tell; declare it with `statics = [\"{last}\"]` to track its accesses, or run borrowscope-analyzer"
+        );
         exp.warn(p.span(), &message);
     }
 }
@@ -112,7 +117,9 @@ fn field(exp: &mut Expander<'_>, expr: &mut Expr) {
     }
 }
 
-/// `&x` / `&mut x` of a tracked binding outside a `let` (an argument, a field...): a borrow with no binding of its own. Passed through a call, so deref coercions and reborrows still happen where the reference is used.
+/// `&x` / `&mut x` of a tracked binding outside a `let` (an argument, a field...): a borrow with no
+/// binding of its own. Passed through a call, so deref coercions and reborrows still happen where
+/// the reference is used.
 fn reference(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Reference(r) = expr else { return };
     exp.borrowing(|exp| exp.visit_expr_mut(&mut r.expr));
@@ -183,7 +190,9 @@ fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
         }
         (Some(callee), None) if callee == "spawn" && thread_path(&call.func) => spawn_anywhere(exp, expr, callee_span),
         (Some(callee), None) if exp.unsafe_depth > 0 => {
-            let message = format!("`{callee}` is called in an `unsafe` block and may be an FFI or `unsafe fn` call, which syntax cannot tell; declare it with `ffi = [\"{callee}\"]` to track it, or run borrowscope-analyzer");
+            let message = format!(
+                "`{callee}` is called in an `unsafe` block and may be an FFI or `unsafe fn` call, which syntax cannot tell; declare it with `ffi = [\"{callee}\"]` to track it, or run borrowscope-analyzer"
+            );
             exp.warn(call.func.span(), &message);
         }
         _ => {}
@@ -230,7 +239,9 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     // queues the instance its argument moves out of, read before the move is recorded.
     let channel = match method.as_str() {
         "send" => super::channels::rewrite(exp, method_span, type_info_schema::SiteKind::LinkedSend).map(|c| (c, true)),
-        "recv" | "try_recv" | "recv_timeout" => super::channels::rewrite(exp, method_span, type_info_schema::SiteKind::LinkedRecv).map(|c| (c, false)),
+        "recv" | "try_recv" | "recv_timeout" => {
+            super::channels::rewrite(exp, method_span, type_info_schema::SiteKind::LinkedRecv).map(|c| (c, false))
+        }
         _ => None,
     };
     let sent = match (&channel, call.args.first()) {
@@ -241,9 +252,7 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     if let (Some((queue, true)), Some(arg)) = (&channel, call.args.first_mut()) {
         super::channels::sending(arg, queue, sent);
     }
-    let unsafe_method = exp
-        .position(method_span)
-        .is_some_and(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::UnsafeFnCall).is_some());
+    let unsafe_method = exp.position(method_span).is_some_and(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::UnsafeFnCall).is_some());
     let probe = uses::receiver(exp, &call.receiver);
     let op = match method.as_str() {
         "clone" => Some(quote!(Clone)),
@@ -254,9 +263,28 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     // receiver, whose type the compiler knows at the call); the event follows the call.
     let typed = matches!(
         method.as_str(),
-        "join" | "send" | "try_send" | "recv" | "try_recv" | "recv_timeout" | "lock" | "try_lock" | "read"
-            | "try_read" | "write" | "try_write" | "borrow" | "try_borrow" | "borrow_mut" | "try_borrow_mut"
-            | "get" | "set" | "get_or_init" | "assume_init" | "assume_init_read" | "assume_init_drop"
+        "join"
+            | "send"
+            | "try_send"
+            | "recv"
+            | "try_recv"
+            | "recv_timeout"
+            | "lock"
+            | "try_lock"
+            | "read"
+            | "try_read"
+            | "write"
+            | "try_write"
+            | "borrow"
+            | "try_borrow"
+            | "borrow_mut"
+            | "try_borrow_mut"
+            | "get"
+            | "set"
+            | "get_or_init"
+            | "assume_init"
+            | "assume_init_read"
+            | "assume_init_drop"
     );
     let group = match method.as_str() {
         "join" | "send" | "try_send" | "recv" | "try_recv" | "recv_timeout" => Group::Methods,
@@ -345,8 +373,15 @@ fn binary(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Binary(b) = expr else { return };
     let compound = matches!(
         b.op,
-        BinOp::AddAssign(_) | BinOp::SubAssign(_) | BinOp::MulAssign(_) | BinOp::DivAssign(_) | BinOp::RemAssign(_)
-            | BinOp::BitXorAssign(_) | BinOp::BitAndAssign(_) | BinOp::BitOrAssign(_) | BinOp::ShlAssign(_)
+        BinOp::AddAssign(_)
+            | BinOp::SubAssign(_)
+            | BinOp::MulAssign(_)
+            | BinOp::DivAssign(_)
+            | BinOp::RemAssign(_)
+            | BinOp::BitXorAssign(_)
+            | BinOp::BitAndAssign(_)
+            | BinOp::BitOrAssign(_)
+            | BinOp::ShlAssign(_)
             | BinOp::ShrAssign(_)
     );
     if compound {
@@ -360,8 +395,16 @@ fn binary(exp: &mut Expander<'_>, expr: &mut Expr) {
     // and `&&`/`||` do not.
     let arithmetic = matches!(
         b.op,
-        BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) | BinOp::Rem(_) | BinOp::BitXor(_)
-            | BinOp::BitAnd(_) | BinOp::BitOr(_) | BinOp::Shl(_) | BinOp::Shr(_)
+        BinOp::Add(_)
+            | BinOp::Sub(_)
+            | BinOp::Mul(_)
+            | BinOp::Div(_)
+            | BinOp::Rem(_)
+            | BinOp::BitXor(_)
+            | BinOp::BitAnd(_)
+            | BinOp::BitOr(_)
+            | BinOp::Shl(_)
+            | BinOp::Shr(_)
     );
     if arithmetic {
         uses::by_value(exp, &mut b.left);
@@ -528,7 +571,10 @@ fn union_field(exp: &mut Expander<'_>, field: &syn::ExprField) {
             ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::UnionFieldAccess, 0, 0);
         ));
     } else if exp.unsafe_depth > 0 {
-        let message = format!("`{ident}.{}` in an `unsafe` block may read a union field, which syntax cannot tell; declare the union type with `unions = [..]` to track it, or run borrowscope-analyzer", uses::text(&field.member));
+        let message = format!(
+            "`{ident}.{}` in an `unsafe` block may read a union field, which syntax cannot tell; declare the union type with `unions = [..]` to track it, or run borrowscope-analyzer",
+            uses::text(&field.member)
+        );
         exp.warn(field.span(), &message);
     }
 }

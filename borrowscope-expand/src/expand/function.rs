@@ -42,10 +42,7 @@ pub(crate) fn item(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
             block.items = items;
             Ok(quote!(#block))
         }
-        other => Err(syn::Error::new_spanned(
-            other,
-            "#[trace_borrow] applies to functions, methods and `impl` blocks",
-        )),
+        other => Err(syn::Error::new_spanned(other, "#[trace_borrow] applies to functions, methods and `impl` blocks")),
     }
 }
 

@@ -36,8 +36,24 @@ struct Finder {
 
 /// Statement macros that only evaluate expressions, never define items.
 const EXPRESSION_MACROS: &[&str] = &[
-    "assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne", "dbg", "eprint",
-    "eprintln", "format", "panic", "print", "println", "todo", "unimplemented", "unreachable", "vec", "write",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "dbg",
+    "eprint",
+    "eprintln",
+    "format",
+    "panic",
+    "print",
+    "println",
+    "todo",
+    "unimplemented",
+    "unreachable",
+    "vec",
+    "write",
     "writeln",
 ];
 

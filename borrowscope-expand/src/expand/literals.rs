@@ -12,7 +12,8 @@ use super::exprs::pass;
 use super::{Expander, uses};
 use crate::config::Group;
 
-/// A struct literal: its fields are by-value uses; the value is recorded as created unless it may be a promoted constant.
+/// A struct literal: its fields are by-value uses; the value is recorded as created unless it may
+/// be a promoted constant.
 pub(crate) fn struct_literal(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     let Expr::Struct(s) = expr else { return };
     visit_mut::visit_expr_struct_mut(exp, s);
@@ -61,7 +62,8 @@ pub(crate) fn array(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     }
 }
 
-/// `[v; n]`: the length is a constant expression, left as written; the operand is copied or is a constant, which a call would stop being.
+/// `[v; n]`: the length is a constant expression, left as written; the operand is copied or is a
+/// constant, which a call would stop being.
 pub(crate) fn repeat(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     let Expr::Repeat(r) = expr else { return };
     // The length is a constant expression: left as written. The operand is copied

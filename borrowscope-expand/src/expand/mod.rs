@@ -25,7 +25,6 @@ pub(crate) use function::item;
 mod uses;
 mod vocabulary;
 
-
 use std::collections::HashSet;
 
 use proc_macro2::{Span, TokenStream};
@@ -59,11 +58,7 @@ fn file_types() -> FileTypes {
 pub(crate) fn tail_block(stmts: Vec<Stmt>, tail: Expr) -> Expr {
     let mut stmts = stmts;
     stmts.push(Stmt::Expr(tail, None));
-    Expr::Block(syn::ExprBlock {
-        attrs: Vec::new(),
-        label: None,
-        block: Block { brace_token: Default::default(), stmts },
-    })
+    Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: Block { brace_token: Default::default(), stmts } })
 }
 
 /// The file, line and column of `span`, as literals. Inside a real expansion they come from
@@ -225,9 +220,8 @@ impl<'a> Expander<'a> {
 
     /// The guard of the tracked binding `name` visible here and who decides its copies.
     pub(crate) fn tracked(&self, name: &str) -> Option<(Ident, Copies)> {
-        let innermost = self.scopes.iter().enumerate().rev().find_map(|(depth, scope)| {
-            scope.iter().rev().find(|t| t.name == name).map(|t| (depth, t))
-        });
+        let innermost =
+            self.scopes.iter().enumerate().rev().find_map(|(depth, scope)| scope.iter().rev().find(|t| t.name == name).map(|t| (depth, t)));
         match innermost {
             Some((depth, tracked)) if depth >= self.closure_floor => tracked.guard.clone().map(|g| (g, tracked.copies)),
             _ => None,
@@ -322,11 +316,15 @@ impl<'a> Expander<'a> {
         // in rustc's dependency info, so Cargo rebuilds when they change.
         if proc_macro::is_available() {
             let (strict, path) = (crate::types::STRICT_ENV, crate::types::TYPE_INFO_ENV);
-            stmts.push(syn::parse_quote!(const _: [Option<&str>; 2] = [option_env!(#strict), option_env!(#path)];));
+            stmts.push(syn::parse_quote!(
+                const _: [Option<&str>; 2] = [option_env!(#strict), option_env!(#path)];
+            ));
         }
         if let Some(path) = self.types.tracked() {
             let path = path.display().to_string();
-            stmts.push(syn::parse_quote!(const _: &[u8] = include_bytes!(#path);));
+            stmts.push(syn::parse_quote!(
+                const _: &[u8] = include_bytes!(#path);
+            ));
         }
         if let FileTypes::Unusable { message, .. } = &self.types
             && crate::types::first_notice(message)
@@ -509,8 +507,8 @@ pub(crate) fn attrs_mut(expr: &mut Expr) -> Option<&mut Vec<syn::Attribute>> {
         };
     }
     each!(
-        Array, Assign, Async, Await, Binary, Block, Break, Call, Cast, Closure, Const, Continue, Field, ForLoop, Group,
-        If, Index, Infer, Let, Lit, Loop, Macro, Match, MethodCall, Paren, Path, Range, RawAddr, Reference, Repeat,
-        Return, Struct, Try, TryBlock, Tuple, Unary, Unsafe, While, Yield
+        Array, Assign, Async, Await, Binary, Block, Break, Call, Cast, Closure, Const, Continue, Field, ForLoop, Group, If, Index, Infer, Let, Lit,
+        Loop, Macro, Match, MethodCall, Paren, Path, Range, RawAddr, Reference, Repeat, Return, Struct, Try, TryBlock, Tuple, Unary, Unsafe, While,
+        Yield
     )
 }

@@ -69,10 +69,8 @@ fn guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<Stmt>, Vec<
 fn binding_names(pat: &Pat) -> Vec<syn::Ident> {
     let mut names = Vec::new();
     identifiers(pat, &mut |p| {
-        let constant_like = p.by_ref.is_none()
-            && p.mutability.is_none()
-            && p.subpat.is_none()
-            && p.ident.to_string().starts_with(|c: char| c.is_uppercase());
+        let constant_like =
+            p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() && p.ident.to_string().starts_with(|c: char| c.is_uppercase());
         if !constant_like {
             names.push(p.ident.clone());
         }
@@ -86,10 +84,15 @@ fn binding_names(pat: &Pat) -> Vec<syn::Ident> {
 pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
     let mut stmts = Vec::new();
     let function = exp.fn_name().to_owned();
-    for (index, typed) in sig.inputs.iter().filter_map(|input| match input {
-        FnArg::Typed(typed) => Some(typed),
-        FnArg::Receiver(_) => None,
-    }).enumerate() {
+    for (index, typed) in sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            FnArg::Typed(typed) => Some(typed),
+            FnArg::Receiver(_) => None,
+        })
+        .enumerate()
+    {
         let names = super::bindings::pattern_names(&typed.pat);
         // A by-value parameter of a function that runs when called (not an `async fn`, whose
         // parameters are bound when it is first polled) receives its caller's argument.

@@ -16,80 +16,142 @@ macro_rules! snapshot {
     };
 }
 
-snapshot!(let_borrow_move_drop, (quiet), fn f() -> usize {
-    let data = vec![1, 2, 3];
-    let r = &data;
-    let n = r.len();
-    let moved = data;
-    n + moved.len()
-});
-
-snapshot!(destructuring_and_let_else, (quiet, only = "control"), fn f(pair: (i32, String), o: Option<u8>) -> u8 {
-    let (a, b) = pair;
-    let Some(x) = o else { return 0 };
-    a as u8 + b.len() as u8 + x
-});
-
-snapshot!(smart_pointers, (only = "ownership, pointers"), fn f() {
-    let a = Rc::new(1);
-    let b = Rc::clone(&a);
-    let c = RefCell::new(2);
-    let d = Box::new(3);
-});
-
-snapshot!(loops_and_labels, (only = "loops, control"), fn f(v: Vec<i32>) -> i32 {
-    let mut total = 0;
-    'outer: for x in v {
-        while total < 10 {
-            total += 1;
-            if x < 0 { continue 'outer; }
-        }
-        if x > 100 { break; }
+snapshot!(
+    let_borrow_move_drop,
+    (quiet),
+    fn f() -> usize {
+        let data = vec![1, 2, 3];
+        let r = &data;
+        let n = r.len();
+        let moved = data;
+        n + moved.len()
     }
-    total
-});
+);
 
-snapshot!(match_if_return_try, (only = "branches, control, try"), fn f(o: Option<i32>) -> Result<i32, String> {
-    let n = match o {
-        Some(v) if v > 0 => v,
-        Some(_) => return Err("negative".into()),
-        None => 0,
-    };
-    if n > 5 { Ok(n) } else { "7".parse::<i32>().map_err(|e| e.to_string())?; Ok(0) }
-});
+snapshot!(
+    destructuring_and_let_else,
+    (quiet, only = "control"),
+    fn f(pair: (i32, String), o: Option<u8>) -> u8 {
+        let (a, b) = pair;
+        let Some(x) = o else { return 0 };
+        a as u8 + b.len() as u8 + x
+    }
+);
 
-snapshot!(expressions, (only = "exprs"), fn f(x: i64) -> (Point, (i64, u8), [u8; 3], std::ops::Range<usize>) {
-    (Point { x, y: 0 }, (x, x as u8), [0; 3], 0..2)
-});
+snapshot!(
+    smart_pointers,
+    (only = "ownership, pointers"),
+    fn f() {
+        let a = Rc::new(1);
+        let b = Rc::clone(&a);
+        let c = RefCell::new(2);
+        let d = Box::new(3);
+    }
+);
 
-snapshot!(closures_and_captures, (quiet, only = "exprs"), fn f(s: String) -> usize {
-    let n = 2;
-    let c = move || s.len() + n;
-    c()
-});
+snapshot!(
+    loops_and_labels,
+    (only = "loops, control"),
+    fn f(v: Vec<i32>) -> i32 {
+        let mut total = 0;
+        'outer: for x in v {
+            while total < 10 {
+                total += 1;
+                if x < 0 {
+                    continue 'outer;
+                }
+            }
+            if x > 100 {
+                break;
+            }
+        }
+        total
+    }
+);
 
-snapshot!(unsafe_and_raw_pointers, (only = "unsafe"), fn f(mut x: i32) -> i32 {
-    let p = &mut x as *mut i32;
-    unsafe { *p += 1; *p }
-});
+snapshot!(
+    match_if_return_try,
+    (only = "branches, control, try"),
+    fn f(o: Option<i32>) -> Result<i32, String> {
+        let n = match o {
+            Some(v) if v > 0 => v,
+            Some(_) => return Err("negative".into()),
+            None => 0,
+        };
+        if n > 5 {
+            Ok(n)
+        } else {
+            "7".parse::<i32>().map_err(|e| e.to_string())?;
+            Ok(0)
+        }
+    }
+);
 
-snapshot!(async_and_await, (only = "async"), async fn f() -> i32 {
-    let v = async { 1 }.await;
-    v
-});
+snapshot!(
+    expressions,
+    (only = "exprs"),
+    fn f(x: i64) -> (Point, (i64, u8), [u8; 3], std::ops::Range<usize>) {
+        (Point { x, y: 0 }, (x, x as u8), [0; 3], 0..2)
+    }
+);
 
-snapshot!(methods_and_receivers, (only = "ownership, methods"), fn f(m: std::sync::Mutex<i32>, o: Option<i32>) -> i32 {
-    let g = m.lock().unwrap();
-    let copy = o.clone();
-    *g + copy.expect("value")
-});
+snapshot!(
+    closures_and_captures,
+    (quiet, only = "exprs"),
+    fn f(s: String) -> usize {
+        let n = 2;
+        let c = move || s.len() + n;
+        c()
+    }
+);
 
-snapshot!(functions_group, (only = "fn"), fn f() -> u8 { 1 });
+snapshot!(
+    unsafe_and_raw_pointers,
+    (only = "unsafe"),
+    fn f(mut x: i32) -> i32 {
+        let p = &mut x as *mut i32;
+        unsafe {
+            *p += 1;
+            *p
+        }
+    }
+);
 
-snapshot!(conditional_and_sampled, (debug_only, sample = 0.25, quiet), fn f() -> u8 {
-    let x = 1;
-    x
-});
+snapshot!(
+    async_and_await,
+    (only = "async"),
+    async fn f() -> i32 {
+        let v = async { 1 }.await;
+        v
+    }
+);
+
+snapshot!(
+    methods_and_receivers,
+    (only = "ownership, methods"),
+    fn f(m: std::sync::Mutex<i32>, o: Option<i32>) -> i32 {
+        let g = m.lock().unwrap();
+        let copy = o.clone();
+        *g + copy.expect("value")
+    }
+);
+
+snapshot!(
+    functions_group,
+    (only = "fn"),
+    fn f() -> u8 {
+        1
+    }
+);
+
+snapshot!(
+    conditional_and_sampled,
+    (debug_only, sample = 0.25, quiet),
+    fn f() -> u8 {
+        let x = 1;
+        x
+    }
+);
 
 snapshot!(impl_block_skips_const_fns, (quiet), impl Point {
     fn norm(&self) -> i64 { let s = self.x * self.x; s }
@@ -98,8 +160,12 @@ snapshot!(impl_block_skips_const_fns, (quiet), impl Point {
 
 // The unused `Result` is the user's to see once, in the copy as written: the instrumented
 // copy's call statements allow it.
-snapshot!(unused_result_reported_once, (quiet), fn f(tx: &Sender<u8>, v: &mut Vec<u8>) {
-    tx.send(1);
-    v.push(2);
-    v[0] = 3;
-});
+snapshot!(
+    unused_result_reported_once,
+    (quiet),
+    fn f(tx: &Sender<u8>, v: &mut Vec<u8>) {
+        tx.send(1);
+        v.push(2);
+        v[0] = 3;
+    }
+);

@@ -98,9 +98,7 @@ pub(crate) fn later_uses(stmts: &[Stmt]) -> Vec<Later> {
     for index in (0..stmts.len().saturating_sub(1)).rev() {
         let next = &stmts[index + 1];
         let (rebound, assigned): (HashSet<String>, HashSet<String>) = match next {
-            Stmt::Local(local) => {
-                (super::bindings::pattern_names(&local.pat).iter().map(|i| i.to_string()).collect(), HashSet::new())
-            }
+            Stmt::Local(local) => (super::bindings::pattern_names(&local.pat).iter().map(|i| i.to_string()).collect(), HashSet::new()),
             Stmt::Expr(Expr::Assign(assign), _) => match &*assign.left {
                 Expr::Path(p) => {
                     let name: HashSet<String> = p.path.get_ident().map(|i| i.to_string()).into_iter().collect();

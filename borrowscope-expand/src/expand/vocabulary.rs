@@ -254,8 +254,7 @@ mod tests {
             let typed = initializer(*kind);
             let op = match typed.record {
                 Record::Counted(op) | Record::Event(op) | Record::Address(op) => Some(op),
-                Record::ReleasedBy(_) | Record::Creation | Record::Downgraded | Record::WeakCloned | Record::Upgraded
-                | Record::NeverDropped => None,
+                Record::ReleasedBy(_) | Record::Creation | Record::Downgraded | Record::WeakCloned | Record::Upgraded | Record::NeverDropped => None,
             };
             if let Some(Op(name)) = op {
                 // `RcNew` is `track_rc_new` in the kind's documentation (`RefCellNew` is

@@ -128,10 +128,28 @@ macro_rules! once_fns {
     };
 }
 
-once_fns!(OnceCell, track_once_cell_new, track_once_cell_set, track_once_cell_get, track_once_cell_get_or_init,
-    OnceCellNew, OnceCellSet, OnceCellGet, OnceCellGetOrInit);
-once_fns!(OnceLock, track_once_lock_new, track_once_lock_set, track_once_lock_get, track_once_lock_get_or_init,
-    OnceLockNew, OnceLockSet, OnceLockGet, OnceLockGetOrInit);
+once_fns!(
+    OnceCell,
+    track_once_cell_new,
+    track_once_cell_set,
+    track_once_cell_get,
+    track_once_cell_get_or_init,
+    OnceCellNew,
+    OnceCellSet,
+    OnceCellGet,
+    OnceCellGetOrInit
+);
+once_fns!(
+    OnceLock,
+    track_once_lock_new,
+    track_once_lock_set,
+    track_once_lock_get,
+    track_once_lock_get_or_init,
+    OnceLockNew,
+    OnceLockSet,
+    OnceLockGet,
+    OnceLockGetOrInit
+);
 
 /// Records `MaybeUninit::uninit()` and returns it.
 #[inline]

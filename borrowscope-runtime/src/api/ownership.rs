@@ -38,14 +38,7 @@ pub fn track_borrow_mut<'a, T: ?Sized>(name: &str, value: &'a mut T) -> &'a mut 
 /// Records borrow `borrower_id` of variable `owner_id` (mutable when `mutable`).
 #[inline]
 #[track_caller]
-pub fn track_borrow_with_id<'a, T: ?Sized>(
-    borrower_id: usize,
-    owner_id: usize,
-    name: &str,
-    location: &str,
-    mutable: bool,
-    value: &'a T,
-) -> &'a T {
+pub fn track_borrow_with_id<'a, T: ?Sized>(borrower_id: usize, owner_id: usize, name: &str, location: &str, mutable: bool, value: &'a T) -> &'a T {
     let op = if mutable { Op::BorrowMut } else { Op::Borrow };
     emit(name, "", location, op, borrower_id as u64, owner_id as u64);
     value
@@ -54,13 +47,7 @@ pub fn track_borrow_with_id<'a, T: ?Sized>(
 /// Records mutable borrow `borrower_id` of variable `owner_id`.
 #[inline]
 #[track_caller]
-pub fn track_borrow_mut_with_id<'a, T: ?Sized>(
-    borrower_id: usize,
-    owner_id: usize,
-    name: &str,
-    location: &str,
-    value: &'a mut T,
-) -> &'a mut T {
+pub fn track_borrow_mut_with_id<'a, T: ?Sized>(borrower_id: usize, owner_id: usize, name: &str, location: &str, value: &'a mut T) -> &'a mut T {
     emit(name, "", location, Op::BorrowMut, borrower_id as u64, owner_id as u64);
     value
 }

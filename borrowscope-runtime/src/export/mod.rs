@@ -39,10 +39,8 @@ pub(crate) fn write(path: &Path, text: &str) -> Result<()> {
     })();
     written.map_err(|error| {
         let _ = std::fs::remove_file(&temp);
-        let context = format!(
-            "cannot write {}: {error} (check that its folder exists, is writable and has space; nothing was written)",
-            path.display()
-        );
+        let context =
+            format!("cannot write {}: {error} (check that its folder exists, is writable and has space; nothing was written)", path.display());
         Error::IoError(std::io::Error::new(error.kind(), context))
     })
 }

@@ -2,11 +2,11 @@
 //! [`CallSite`] per call site, so generated code passes only ids and values. Not a public
 //! API: it may change in any release.
 
-pub use crate::site::{CallSite, Op};
 pub use crate::api::pointers::{Counted, WeakCounted};
-pub use probes::*;
-pub use links::{Frame, called};
+pub use crate::site::{CallSite, Op};
 pub use channels::{Channel, linked_channel, received, received_item, sending, sent};
+pub use links::{Frame, called};
+pub use probes::*;
 
 mod channels;
 mod links;
@@ -358,7 +358,6 @@ impl Drop for Guard {
     }
 }
 
-
 /// Records `op` and returns `value` unchanged. The macro passes expressions through this
 /// rather than wrapping them in a block: a call keeps the value's type, its coercions and the
 /// lifetime of its temporaries exactly as they were.
@@ -450,7 +449,6 @@ impl Drop for Span {
         }
     }
 }
-
 
 /// Records `event` (if any) once `value` has been computed, and returns `value`: the macro
 /// passes `(&Probe(&x)).typed(..)` as `event`, evaluated before the call that makes `value`,

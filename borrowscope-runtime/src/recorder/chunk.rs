@@ -90,10 +90,10 @@ impl Chunk {
     /// A chunk of `capacity` slots, in the spool when `spooled` and the process has one.
     pub(crate) fn new(capacity: usize, spooled: bool, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
         #[cfg(all(unix, target_pointer_width = "64"))]
-        if let Some(spool) = crate::spool::file::get().filter(|_| spooled) {
-            if let Some(mapped) = spool.allocate(capacity, &thread, sequence, start_clock) {
-                return Chunk::in_memory(Memory::Mapped(mapped), thread, sequence, start_clock);
-            }
+        if let Some(spool) = crate::spool::file::get().filter(|_| spooled)
+            && let Some(mapped) = spool.allocate(capacity, &thread, sequence, start_clock)
+        {
+            return Chunk::in_memory(Memory::Mapped(mapped), thread, sequence, start_clock);
         }
         let _ = spooled;
         let pooled = (capacity == MAX_CHUNK).then(|| POOL.lock().unwrap_or_else(PoisonError::into_inner).pop()).flatten();
@@ -128,14 +128,7 @@ impl Chunk {
     }
 
     fn in_memory(memory: Memory, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
-        Chunk {
-            memory,
-            thread,
-            sequence,
-            start_clock,
-            last_stamp: AtomicU64::new(0),
-            last_stamp_len: AtomicUsize::new(0),
-        }
+        Chunk { memory, thread, sequence, start_clock, last_stamp: AtomicU64::new(0), last_stamp_len: AtomicUsize::new(0) }
     }
 
     pub(crate) fn capacity(&self) -> usize {

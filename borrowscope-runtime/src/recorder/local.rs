@@ -181,11 +181,8 @@ impl Drop for Cold {
 /// and exits folded into `CLOCK`.
 fn latest_published() -> u64 {
     let live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
-    let newest = live
-        .iter()
-        .filter_map(|slot| slot.lock().unwrap_or_else(PoisonError::into_inner).as_ref().map(|c| c.current_clock()))
-        .max()
-        .unwrap_or(0);
+    let newest =
+        live.iter().filter_map(|slot| slot.lock().unwrap_or_else(PoisonError::into_inner).as_ref().map(|c| c.current_clock())).max().unwrap_or(0);
     newest.max(CLOCK.load(Ordering::Acquire))
 }
 

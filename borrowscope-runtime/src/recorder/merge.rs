@@ -57,17 +57,7 @@ impl Merge {
             };
             let arg = if op == Op::New { 0 } else { stored.arg };
             let count = if op == Op::New || op.synchronizes() { 0 } else { stored.aux };
-            let decoded = Event {
-                order: 0,
-                clock,
-                thread: info.index,
-                op,
-                site,
-                id: stored.head & ID_MASK,
-                arg,
-                count,
-                type_name: stored.type_name,
-            };
+            let decoded = Event { order: 0, clock, thread: info.index, op, site, id: stored.head & ID_MASK, arg, count, type_name: stored.type_name };
             self.keyed.push(((clock, info.index, origin.sequence, position), decoded));
         }
     }
@@ -104,9 +94,7 @@ pub(crate) fn merge(chunks: &[Arc<Chunk>], dropped: u64, overwritten: u64) -> Tr
                 let type_name = (is_new && event.aux > 0).then(|| {
                     // SAFETY: `New` events are only written by `track::new_value`, which
                     // stores the pointer and length of a `&'static str` from `type_name`.
-                    unsafe {
-                        std::str::from_utf8_unchecked(std::slice::from_raw_parts(event.arg as usize as *const u8, event.aux as usize))
-                    }
+                    unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(event.arg as usize as *const u8, event.aux as usize)) }
                 });
                 Stored { head: event.head, arg: event.arg, aux: event.aux, site: Some(event.site), type_name }
             }),

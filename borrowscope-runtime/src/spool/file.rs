@@ -62,17 +62,7 @@ pub(crate) fn create(trace: &Path, max_events: usize) -> Option<&'static Spool> 
     let table = desc_area + DESC_AREA_SIZE;
     let size = table + TABLE_ENTRIES * 8;
     let base = map(&path, size)?;
-    let spool = Spool {
-        base,
-        size,
-        chunk_area,
-        chunk_area_size,
-        desc_area,
-        table,
-        path,
-        trace: trace.to_owned(),
-        free: Mutex::new(Vec::new()),
-    };
+    let spool = Spool { base, size, chunk_area, chunk_area_size, desc_area, table, path, trace: trace.to_owned(), free: Mutex::new(Vec::new()) };
     // SAFETY: the mapping is `size` bytes, the header's first 4096.
     unsafe { std::ptr::copy_nonoverlapping(SPOOL_MAGIC.as_ptr(), base, 8) };
     for (offset, value) in [
@@ -106,9 +96,7 @@ fn map(path: &Path, size: usize) -> Option<*mut u8> {
     }
     // SAFETY: a fresh shared mapping of the whole file, which stays mapped for the life of
     // the process (closing the descriptor does not unmap it).
-    let base = unsafe {
-        libc::mmap(std::ptr::null_mut(), size, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, file.as_raw_fd(), 0)
-    };
+    let base = unsafe { libc::mmap(std::ptr::null_mut(), size, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, file.as_raw_fd(), 0) };
     if base == libc::MAP_FAILED {
         let _ = std::fs::remove_file(path);
         return None;
@@ -127,7 +115,7 @@ pub(crate) struct MappedChunk {
 impl Spool {
     /// The `u64` at `offset`, which must be 8-aligned and inside the mapping.
     fn word(&self, offset: usize) -> &AtomicU64 {
-        debug_assert!(offset % 8 == 0 && offset + 8 <= self.size);
+        debug_assert!(offset.is_multiple_of(8) && offset + 8 <= self.size);
         // SAFETY: in bounds and aligned (the mapping is page-aligned); the mapping lives
         // as long as the process.
         unsafe { &*self.base.add(offset).cast::<AtomicU64>() }
@@ -169,12 +157,9 @@ impl MappedChunk {
         self.field(chunk::GENERATION).fetch_add(1, Ordering::AcqRel);
         self.field(chunk::LEN).store(0, Ordering::Release);
         self.field(chunk::BASE).store(0, Ordering::Release);
-        for (offset, value) in [
-            (chunk::THREAD, u64::from(thread.index)),
-            (chunk::STD_ID, thread.std_id),
-            (chunk::SEQUENCE, sequence),
-            (chunk::START_CLOCK, start_clock),
-        ] {
+        for (offset, value) in
+            [(chunk::THREAD, u64::from(thread.index)), (chunk::STD_ID, thread.std_id), (chunk::SEQUENCE, sequence), (chunk::START_CLOCK, start_clock)]
+        {
             self.field(offset).store(value, Ordering::Relaxed);
         }
         let name = thread.name.as_deref().unwrap_or("").as_bytes();

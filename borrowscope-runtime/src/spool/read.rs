@@ -137,7 +137,7 @@ fn read_descriptions(data: &Bytes<'_>, (start, end): (usize, usize)) -> (Sites, 
     while at.saturating_add(16) <= end {
         let (Some(kind), Some(size), Some(key)) = (data.u32(at), data.u32(at + 4), data.u64(at + 8)) else { break };
         let size = size as usize;
-        if size < 16 || size % 8 != 0 || at + size > end {
+        if size < 16 || !size.is_multiple_of(8) || at + size > end {
             break;
         }
         let record_end = at + size;

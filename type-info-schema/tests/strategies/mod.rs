@@ -1,10 +1,7 @@
 //! Strategies for valid type-info content, shared by the property tests.
 
 use proptest::prelude::*;
-use type_info_schema::{
-    Binding, ContentHash, FileEntry, InitializerKind, ResolvedType, Site, SiteKind, TraitFacts, TypeInfo, Use,
-    UseKind,
-};
+use type_info_schema::{Binding, ContentHash, FileEntry, InitializerKind, ResolvedType, Site, SiteKind, TraitFacts, TypeInfo, Use, UseKind};
 
 fn text() -> impl Strategy<Value = String> {
     // Identifiers, type names and paths, including non-ASCII and JSON-escaped characters.
@@ -12,8 +9,12 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn facts() -> impl Strategy<Value = Option<TraitFacts>> {
-    prop::option::of(prop::array::uniform5(any::<bool>()).prop_map(|[copy, clone, send, sync, needs_drop]| {
-        TraitFacts { copy, clone, send, sync, needs_drop }
+    prop::option::of(prop::array::uniform5(any::<bool>()).prop_map(|[copy, clone, send, sync, needs_drop]| TraitFacts {
+        copy,
+        clone,
+        send,
+        sync,
+        needs_drop,
     }))
 }
 
@@ -25,13 +26,26 @@ fn binding() -> impl Strategy<Value = Binding> {
     let position = (1..500u32, 1..200u32);
     (position, text(), resolved(), prop::option::of(text()), prop::sample::select(InitializerKind::ALL), prop::option::of(text()), text(), facts())
         .prop_map(|((line, column), name, ty, declared_type, kind, factory, function, traits)| Binding {
-            line, column, name, ty, declared_type, kind, factory, function, traits,
+            line,
+            column,
+            name,
+            ty,
+            declared_type,
+            kind,
+            factory,
+            function,
+            traits,
         })
 }
 
 fn site() -> impl Strategy<Value = Site> {
-    (1..500u32, 1..200u32, prop::sample::select(SiteKind::ALL), text(), text())
-        .prop_map(|(line, column, kind, target, function)| Site { line, column, kind, target, function })
+    (1..500u32, 1..200u32, prop::sample::select(SiteKind::ALL), text(), text()).prop_map(|(line, column, kind, target, function)| Site {
+        line,
+        column,
+        kind,
+        target,
+        function,
+    })
 }
 
 fn use_() -> impl Strategy<Value = Use> {
@@ -41,14 +55,15 @@ fn use_() -> impl Strategy<Value = Use> {
 }
 
 fn entry() -> impl Strategy<Value = FileEntry> {
-    (any::<Vec<u8>>(), prop::collection::vec(binding(), 0..20), prop::collection::vec(site(), 0..10), prop::collection::vec(use_(), 0..10))
-        .prop_map(|(source, mut bindings, sites, mut uses)| {
+    (any::<Vec<u8>>(), prop::collection::vec(binding(), 0..20), prop::collection::vec(site(), 0..10), prop::collection::vec(use_(), 0..10)).prop_map(
+        |(source, mut bindings, sites, mut uses)| {
             bindings.sort_by_key(|b| b.position());
             bindings.dedup_by_key(|b| b.position());
             uses.sort_by(|a, b| (a.position(), &a.name).cmp(&(b.position(), &b.name)));
             uses.dedup_by(|a, b| (a.position(), &a.name) == (b.position(), &b.name));
             FileEntry { hash: ContentHash::of(&source), bindings, sites, uses }
-        })
+        },
+    )
 }
 
 pub(crate) fn type_info() -> impl Strategy<Value = TypeInfo> {
