@@ -147,11 +147,19 @@ fn items(file: &syn::File, out: &mut Vec<TokenStream>) {
 /// packages found, and how many packages were found.
 fn corpus() -> (Vec<TokenStream>, usize) {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let mut dirs: Vec<PathBuf> =
-        ["type-info-schema", "borrowscope-runtime", "borrowscope-expand", "borrowscope-macro", "borrowscope-analyzer", "tests", "xtask"]
-            .iter()
-            .map(|d| workspace.join(d))
-            .collect();
+    let mut dirs: Vec<PathBuf> = [
+        "type-info-schema",
+        "borrowscope-runtime",
+        "borrowscope-expand",
+        "borrowscope-macro",
+        "borrowscope-analyzer",
+        "cargo-borrowscope",
+        "tests",
+        "xtask",
+    ]
+    .iter()
+    .map(|d| workspace.join(d))
+    .collect();
     let packages = registry_packages();
     let found = packages.len();
     dirs.extend(packages);

@@ -23,7 +23,7 @@ pub fn analyzer() -> PathBuf {
         .get_or_init(|| {
             let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
             let status = Command::new(cargo)
-                .args(["build", "--release", "--locked", "-p", "borrowscope-analyzer", "--bin", "borrowscope-analyzer"])
+                .args(["build", "--release", "--locked", "-p", "cargo-borrowscope", "--bin", "borrowscope-analyzer"])
                 .current_dir(workspace())
                 .status()
                 .expect("cargo runs");
@@ -41,7 +41,7 @@ pub fn cargo_borrowscope() -> PathBuf {
         .get_or_init(|| {
             let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
             let status = Command::new(cargo)
-                .args(["build", "--release", "--locked", "-p", "borrowscope-analyzer", "--bin", "cargo-borrowscope"])
+                .args(["build", "--release", "--locked", "-p", "cargo-borrowscope", "--bin", "cargo-borrowscope"])
                 .current_dir(workspace())
                 .status()
                 .expect("cargo runs");

@@ -35,7 +35,7 @@ fn number(json: &str, key: &str) -> f64 {
 
 #[test]
 fn the_demo_report_works_in_a_browser() {
-    let fixture = workspace().join("borrowscope-analyzer/tests/fixtures/demo");
+    let fixture = workspace().join("cargo-borrowscope/tests/fixtures/demo");
     let trace = from_json(&std::fs::read_to_string(fixture.join("trace.json")).unwrap()).unwrap();
     let graph = Graph::build(&trace);
     let sources = SourceIndex::read(&trace, std::slice::from_ref(&fixture));

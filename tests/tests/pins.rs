@@ -18,7 +18,7 @@ fn every_ra_ap_crate_is_pinned_exactly_in_the_root_manifest() {
     for line in pins {
         assert!(line.ends_with("= \"=0.0.348\""), "not pinned to =0.0.348: {line}");
     }
-    for member in ["type-info-schema", "borrowscope-runtime", "borrowscope-macro", "borrowscope-analyzer", "tests"] {
+    for member in ["type-info-schema", "borrowscope-runtime", "borrowscope-macro", "borrowscope-analyzer", "cargo-borrowscope", "tests"] {
         let member_manifest = read(&format!("{member}/Cargo.toml"));
         for line in member_manifest.lines().filter(|l| l.starts_with("ra_ap_")) {
             assert!(line.contains(".workspace = true"), "{member} sets its own ra_ap version: {line}");

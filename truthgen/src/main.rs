@@ -34,7 +34,7 @@ fn main() {
     }
     if !analyzer.exists() {
         fail(&format!(
-            "the analyzer is not at {}: build it with `cargo build --release -p borrowscope-analyzer`, or pass --analyzer PATH",
+            "the analyzer is not at {}: build it with `cargo build --release -p cargo-borrowscope --bin borrowscope-analyzer`, or pass --analyzer PATH",
             analyzer.display()
         ));
     }

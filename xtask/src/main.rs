@@ -80,7 +80,7 @@ fn demo() -> Result<()> {
     // The user's path: `cargo borrowscope run` in the project (analysis, build, traced run,
     // trace and report under the project's target/borrowscope/), the CLI built in release.
     let status = Command::new("cargo")
-        .args(["build", "--release", "--quiet", "--locked", "-p", "borrowscope-analyzer", "--bin", "cargo-borrowscope"])
+        .args(["build", "--release", "--quiet", "--locked", "-p", "cargo-borrowscope", "--bin", "cargo-borrowscope"])
         .current_dir(&root)
         .status()?;
     if !status.success() {
@@ -321,7 +321,7 @@ fn test(dir: &Path) -> Result<(Outcome, f64, String)> {
 fn analyzer() -> Result<PathBuf> {
     let root = workspace_root();
     let status = Command::new("cargo")
-        .args(["build", "--release", "--locked", "--quiet", "-p", "borrowscope-analyzer", "--bin", "borrowscope-analyzer"])
+        .args(["build", "--release", "--locked", "--quiet", "-p", "cargo-borrowscope", "--bin", "borrowscope-analyzer"])
         .current_dir(&root)
         .status()?;
     if !status.success() {

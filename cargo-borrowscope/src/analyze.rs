@@ -1,6 +1,6 @@
-//! The command line of the analyzer, shared by the `borrowscope-analyzer` and
-//! `cargo-borrowscope` binaries: analyzes a Cargo workspace and writes
-//! `.borrowscope/type-info.json` for `#[trace_borrow]`. The only code that uses `anyhow`.
+//! `cargo borrowscope analyze` and the `borrowscope-analyzer` binary: analyzes a Cargo
+//! workspace with the analyzer library and writes `.borrowscope/type-info.json` for
+//! `#[trace_borrow]`, skipping the work when nothing changed.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,10 +13,9 @@ use borrowscope_analyzer::walk::analyze;
 use clap::Parser;
 use type_info_schema::{ContentHash, TypeInfo};
 
-/// Analyzes a Cargo workspace with rust-analyzer and writes .borrowscope/type-info.json.
-#[derive(Parser, Debug)]
-#[command(name = "borrowscope-analyzer", version)]
-pub(crate) struct Args {
+/// What `analyze` (and `borrowscope-analyzer`) takes.
+#[derive(clap::Args, Debug)]
+pub struct Args {
     /// The workspace to analyze (a folder at or below its Cargo.toml); the current one by default.
     path: Option<PathBuf>,
     /// Where to write the file (default: <workspace root>/.borrowscope/type-info.json).
@@ -45,15 +44,17 @@ pub(crate) struct Args {
     no_proc_macros: bool,
 }
 
-/// Runs the command with the process's arguments.
-#[allow(dead_code, reason = "the analyzer's own binary; `cargo-borrowscope` calls `main_with`")]
-pub(crate) fn main() -> ExitCode {
-    main_with(std::env::args().collect())
+/// Analyzes a Cargo workspace with rust-analyzer and writes .borrowscope/type-info.json.
+#[derive(Parser, Debug)]
+#[command(name = "borrowscope-analyzer", version)]
+struct Standalone {
+    #[command(flatten)]
+    args: Args,
 }
 
-/// Runs the analysis with these arguments (`argv[0]` being the program).
-pub(crate) fn main_with(argv: Vec<String>) -> ExitCode {
-    let args = Args::parse_from(argv);
+/// The `borrowscope-analyzer` binary: the analysis with the process's arguments.
+pub fn main() -> ExitCode {
+    let args = Standalone::parse().args;
     match run(&args) {
         Ok(code) => code,
         Err(err) => {
@@ -65,9 +66,8 @@ pub(crate) fn main_with(argv: Vec<String>) -> ExitCode {
 
 /// Analyzes the workspace at `root` quietly (skipped when nothing changed), for the
 /// commands that build and run with tracing on.
-#[allow(dead_code, reason = "used by `cargo-borrowscope` only")]
 pub(crate) fn analyze_quietly(root: &Path) -> anyhow::Result<()> {
-    let args = Args::parse_from([std::ffi::OsStr::new("borrowscope-analyzer"), root.as_os_str(), std::ffi::OsStr::new("--quiet")]);
+    let args = Standalone::parse_from([std::ffi::OsStr::new("borrowscope-analyzer"), root.as_os_str(), std::ffi::OsStr::new("--quiet")]).args;
     run(&args).map(|_| ())
 }
 
@@ -116,7 +116,8 @@ fn rust_files(root: &Path) -> Vec<String> {
     out
 }
 
-fn run(args: &Args) -> anyhow::Result<ExitCode> {
+/// Analyzes (or checks) as `args` say.
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let start = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let std = StdSources::discover()?;
     let features = if args.all_features {

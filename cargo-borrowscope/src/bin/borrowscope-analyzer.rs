@@ -1,8 +1,6 @@
 //! `borrowscope-analyzer [PATH] [OPTIONS]`: analyzes a Cargo workspace and writes
-//! `.borrowscope/type-info.json`.
-
-mod cli;
+//! `.borrowscope/type-info.json` (the same as `cargo borrowscope analyze`).
 
 fn main() -> std::process::ExitCode {
-    cli::main()
+    cargo_borrowscope::analyze::main()
 }

@@ -1,0 +1,159 @@
+//! `cargo borrowscope`: BorrowScope's command line, one parser with a subcommand for each
+//! step. Cargo runs `cargo-borrowscope borrowscope ARGS...`.
+//!
+//! - `analyze [PATH] [OPTIONS]`: writes `.borrowscope/type-info.json` (the analyzer, a
+//!   library, with rust-analyzer's; also the `borrowscope-analyzer` binary);
+//! - `run [--bin NAME] [-- ARGS]`, `test [TESTNAME]`: analyze, build and run with tracing on,
+//!   write the trace and its report under `target/borrowscope/` (`workflow.rs`);
+//! - `show`, `why`, `report`, `dot`, `chrome`: read a trace or what a crash left (`read.rs`).
+//!
+//! Without the default `analyzer` feature the crate builds without rust-analyzer (21
+//! crates instead of 179): the readers work, `run` and `test` build with syntax only, and
+//! `analyze` says how to get the analyzer. The only crate of the workspace that uses
+//! `anyhow`.
+
+#[cfg(feature = "analyzer")]
+pub mod analyze;
+mod read;
+mod workflow;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// See, at run time, how a Rust program's values are owned, borrowed, moved and dropped.
+#[derive(Parser, Debug)]
+#[command(name = "cargo borrowscope", bin_name = "cargo borrowscope", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Analyzes a Cargo workspace with rust-analyzer and writes .borrowscope/type-info.json
+    /// (skipped when nothing changed since the last analysis).
+    #[cfg(feature = "analyzer")]
+    Analyze(analyze::Args),
+    /// Analyzes a Cargo workspace (this build of cargo-borrowscope has no analyzer: it was
+    /// installed with --no-default-features).
+    #[cfg(not(feature = "analyzer"))]
+    Analyze {
+        /// What `analyze` takes.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        rest: Vec<String>,
+    },
+    /// Analyzes the workspace (skipped when unchanged), runs a binary with tracing on, and
+    /// writes its trace and report under target/borrowscope/.
+    Run {
+        /// The binary to run, when the package has several.
+        #[arg(long)]
+        bin: Option<String>,
+        /// The package to run, in a workspace of several.
+        #[arg(long, short)]
+        package: Option<String>,
+        /// Build in release mode.
+        #[arg(long)]
+        release: bool,
+        /// Arguments for the program.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Analyzes the workspace (skipped when unchanged), runs the tests with tracing on, and
+    /// writes a trace and a report per test program under target/borrowscope/.
+    Test {
+        /// Only tests whose name contains this.
+        testname: Option<String>,
+        /// The package to test, in a workspace of several.
+        #[arg(long, short)]
+        package: Option<String>,
+        /// Arguments for the test programs.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Prints a trace as text, one event per line, optionally filtered.
+    Show {
+        /// The trace (JSON, as BORROWSCOPE_TRACE or export_json writes it).
+        trace: PathBuf,
+        /// Only events about variables with this name.
+        #[arg(long)]
+        var: Option<String>,
+        /// Only events of this thread (its index, as `t0` or `0`).
+        #[arg(long)]
+        thread: Option<String>,
+        /// Only events in this function (found in the source files when they can be read).
+        #[arg(long = "fn")]
+        function: Option<String>,
+        /// Only these operations, comma-separated (`new,drop,borrow`).
+        #[arg(long, value_delimiter = ',')]
+        op: Vec<String>,
+    },
+    /// Tells the story of a variable in words: its lifetime, borrows, moves and shares.
+    Why {
+        /// The variable's name.
+        name: String,
+        /// The trace.
+        trace: PathBuf,
+    },
+    /// Writes the HTML report of a trace.
+    Report {
+        /// The trace.
+        trace: PathBuf,
+        /// Where to write it (default: the trace's path with `.html`).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Writes the ownership graph as Graphviz DOT (to standard output without `-o`).
+    Dot {
+        /// The trace.
+        trace: PathBuf,
+        /// Where to write it.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Writes the trace as Chrome trace-event JSON, for Perfetto (to standard output
+    /// without `-o`).
+    Chrome {
+        /// The trace.
+        trace: PathBuf,
+        /// Where to write it.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Runs the command line with the process's arguments.
+pub fn main() -> ExitCode {
+    let mut argv: Vec<String> = std::env::args().collect();
+    // Cargo passes the subcommand's name first: `cargo-borrowscope borrowscope show ...`.
+    if argv.get(1).map(String::as_str) == Some("borrowscope") {
+        argv.remove(1);
+    }
+    let cli = Cli::parse_from(argv);
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        #[cfg(feature = "analyzer")]
+        Command::Analyze(args) => analyze::run(&args),
+        #[cfg(not(feature = "analyzer"))]
+        Command::Analyze { .. } => anyhow::bail!(
+            "this cargo-borrowscope was built without the analyzer (--no-default-features); install it with `cargo install --locked --path cargo-borrowscope` to analyze"
+        ),
+        Command::Show { trace, var, thread, function, op } => read::show(&trace, var.as_deref(), thread.as_deref(), function.as_deref(), &op),
+        Command::Report { trace, output } => read::report(&trace, output),
+        Command::Why { name, trace } => read::why_command(&name, &trace),
+        Command::Dot { trace, output } => read::dot(&trace, output.as_deref()),
+        Command::Chrome { trace, output } => read::chrome(&trace, output.as_deref()),
+        Command::Run { bin, package, release, args } => workflow::run(bin, package, release, args),
+        Command::Test { testname, package, args } => workflow::test(testname, package, args),
+    }
+}

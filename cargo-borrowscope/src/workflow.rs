@@ -1,0 +1,215 @@
+//! `run` and `test`: the whole workflow in one command. Analyze (skipped when nothing
+//! changed), build and run with tracing on, then write the report of each trace under
+//! `target/borrowscope/`; Ctrl-C reaches the program, and the command ends as it did.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, ExitCode};
+
+use anyhow::{Context, bail};
+use borrowscope_runtime::SourceIndex;
+
+use crate::read::{load, write_report};
+
+/// `run`: `cargo run` with tracing on.
+pub(crate) fn run(bin: Option<String>, package: Option<String>, release: bool, args: Vec<String>) -> anyhow::Result<ExitCode> {
+    let mut cargo = vec!["run".to_owned()];
+    if let Some(bin) = bin {
+        cargo.extend(["--bin".to_owned(), bin]);
+    }
+    if let Some(package) = package {
+        cargo.extend(["--package".to_owned(), package]);
+    }
+    if release {
+        cargo.push("--release".to_owned());
+    }
+    if !args.is_empty() {
+        cargo.push("--".to_owned());
+        cargo.extend(args);
+    }
+    workflow(&cargo, "trace.json")
+}
+
+/// `test`: `cargo test` with tracing on, a trace per test program.
+pub(crate) fn test(testname: Option<String>, package: Option<String>, args: Vec<String>) -> anyhow::Result<ExitCode> {
+    let mut cargo = vec!["test".to_owned()];
+    if let Some(package) = package {
+        cargo.extend(["--package".to_owned(), package]);
+    }
+    if let Some(name) = testname {
+        cargo.push(name);
+    }
+    if !args.is_empty() {
+        cargo.push("--".to_owned());
+        cargo.extend(args);
+    }
+    // Each test program is a process of its own, with a trace of its own.
+    workflow(&cargo, "test-{exe}-{pid}.json")
+}
+
+/// Analyzes the workspace at `root` for the build, quietly.
+#[cfg(feature = "analyzer")]
+fn analyze(root: &Path) -> anyhow::Result<()> {
+    crate::analyze::analyze_quietly(root)
+}
+
+#[cfg(not(feature = "analyzer"))]
+fn analyze(_: &Path) -> anyhow::Result<()> {
+    bail!("this cargo-borrowscope was built without the analyzer (--no-default-features)")
+}
+
+/// Analyze, build and run (`cargo run` or `cargo test`) with tracing on, then write the
+/// report of each trace written; the program's exit status is the command's.
+fn workflow(cargo_args: &[String], trace_name: &str) -> anyhow::Result<ExitCode> {
+    let root = workspace_root()?;
+    let analyzed = analyze(&root);
+    if let Err(err) = &analyzed {
+        eprintln!("cargo borrowscope: the analysis failed ({err:#}); building with syntax only");
+    }
+    let folder = target_dir(&root)?.join("borrowscope");
+    std::fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
+    let started = std::time::SystemTime::now();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut child =
+        Process::new(cargo).args(cargo_args).env(borrowscope_runtime::TRACE_ENV, folder.join(trace_name)).spawn().context("running cargo")?;
+    let status = {
+        let _passing = signals::PassThrough::to(child.id());
+        child.wait().context("waiting for cargo")?
+    };
+    // A run that crashed or was killed left a spool instead of its trace: the trace is
+    // written from it (saying how the run ended), and the spool removed.
+    for spool in std::fs::read_dir(&folder).into_iter().flatten().flatten().map(|e| e.path()) {
+        let Some(trace) = spool.to_str().and_then(|s| s.strip_suffix(".spool")).map(PathBuf::from) else { continue };
+        if trace.exists() || !std::fs::metadata(&spool).and_then(|m| m.modified()).is_ok_and(|m| m >= started) {
+            continue;
+        }
+        match std::fs::read(&spool).map_err(borrowscope_runtime::Error::from).and_then(|b| borrowscope_runtime::from_spool(&b)) {
+            Ok(left) => {
+                std::fs::write(&trace, borrowscope_runtime::to_json(&left)).with_context(|| format!("cannot write {}", trace.display()))?;
+                let _ = std::fs::remove_file(&spool);
+            }
+            Err(err) => eprintln!("cargo borrowscope: {} cannot be read ({err}); it is left as it is", spool.display()),
+        }
+    }
+    let mut traces: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| std::fs::metadata(p).and_then(|m| m.modified()).is_ok_and(|m| m >= started))
+        .collect();
+    traces.sort();
+    if traces.is_empty() {
+        eprintln!(
+            "cargo borrowscope: no trace was written: nothing traced ran (put #[trace_borrow] on the functions to trace, with borrowscope-runtime as a dependency)"
+        );
+    }
+    for trace in &traces {
+        let (loaded, _) = load(trace)?;
+        let sources = SourceIndex::read(&loaded, std::slice::from_ref(&root));
+        let report =
+            if trace.file_name().is_some_and(|n| n == "trace.json") { trace.with_file_name("report.html") } else { trace.with_extension("html") };
+        write_report(&loaded, &sources, &report)?;
+        eprintln!("cargo borrowscope: trace  {}", trace.display());
+        eprintln!("cargo borrowscope: report {} ({} events; open it in a browser)", report.display(), loaded.events.len());
+        if let Some(note) = loaded.note() {
+            eprintln!("cargo borrowscope: {note}");
+        }
+    }
+    // A program ended by a signal ends this command by the same signal, so that the shell
+    // (and a script checking `$?`) sees what it would have seen without BorrowScope.
+    signals::end_like(&status);
+    Ok(match status.code() {
+        Some(0) => ExitCode::SUCCESS,
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        None => ExitCode::FAILURE,
+    })
+}
+
+/// Signals while `cargo borrowscope run` or `test` waits for the program.
+mod signals {
+    #[cfg(unix)]
+    static CHILD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+    /// While alive: Ctrl-C and Ctrl-\ (which the terminal sends to the program too) are
+    /// ignored here, so that the trace and report are still written once the program has
+    /// ended; SIGTERM and SIGHUP (sent to this command alone, by `timeout` or `kill`) are
+    /// passed on to the program.
+    pub(super) struct PassThrough(#[cfg(unix)] Vec<(libc::c_int, libc::sighandler_t)>);
+
+    impl PassThrough {
+        pub(super) fn to(child: u32) -> PassThrough {
+            #[cfg(unix)]
+            {
+                CHILD.store(child as i32, std::sync::atomic::Ordering::Release);
+                let pass = forward as extern "C" fn(libc::c_int) as libc::sighandler_t;
+                let actions = [(libc::SIGINT, libc::SIG_IGN), (libc::SIGQUIT, libc::SIG_IGN), (libc::SIGTERM, pass), (libc::SIGHUP, pass)];
+                // SAFETY: installing plain handlers; `forward` only calls `kill`.
+                PassThrough(actions.iter().map(|&(signal, action)| (signal, unsafe { libc::signal(signal, action) })).collect())
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = child;
+                PassThrough()
+            }
+        }
+    }
+
+    #[cfg(unix)]
+    extern "C" fn forward(signal: libc::c_int) {
+        let child = CHILD.load(std::sync::atomic::Ordering::Acquire);
+        if child > 0 {
+            // SAFETY: async-signal-safe.
+            unsafe { libc::kill(child, signal) };
+        }
+    }
+
+    impl Drop for PassThrough {
+        fn drop(&mut self) {
+            #[cfg(unix)]
+            for &(signal, previous) in &self.0 {
+                // SAFETY: putting back what was there.
+                unsafe { libc::signal(signal, previous) };
+            }
+        }
+    }
+
+    /// Ends this process by the signal that ended `status`'s process, if one did.
+    pub(super) fn end_like(status: &std::process::ExitStatus) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            if let Some(signal) = status.signal() {
+                use std::io::Write as _;
+                let _ = std::io::stdout().flush();
+                let _ = std::io::stderr().flush();
+                // SAFETY: the default action of the signal, then the signal.
+                unsafe {
+                    libc::signal(signal, libc::SIG_DFL);
+                    libc::raise(signal);
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = status;
+    }
+}
+
+fn workspace_root() -> anyhow::Result<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output =
+        Process::new(cargo).args(["locate-project", "--workspace", "--message-format", "plain"]).output().context("running cargo locate-project")?;
+    if !output.status.success() {
+        bail!("no Cargo project here: {}", String::from_utf8_lossy(&output.stderr).trim());
+    }
+    let manifest = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    Ok(manifest.parent().context("the manifest has no folder")?.to_owned())
+}
+
+/// Where Cargo builds: `CARGO_TARGET_DIR`, or the workspace's `target/`.
+fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {
+    Ok(match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => std::path::absolute(PathBuf::from(dir))?,
+        None => root.join("target"),
+    })
+}
