@@ -15,7 +15,7 @@ fn generated_programs_are_never_recorded_wrong() {
     let repo = truthgen::batch::repo();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--release", "--locked", "-p", "borrowscope-analyzer", "--bin", "borrowscope-analyzer"])
+        .args(["build", "--release", "--locked", "-p", "cargo-borrowscope", "--bin", "borrowscope-analyzer"])
         .current_dir(&repo)
         .status()
         .expect("cargo runs");

@@ -1,4 +1,6 @@
 //! `cargo xtask demo`: the whole toolchain on `examples/demo` in one command.
+//! `cargo xtask test`: the tests, after providing what they need beyond Rust.
+//! `cargo xtask setup`: only the providing (`scripts/setup.sh`).
 //! `cargo xtask trial [CRATE@VERSION ...]`: the real-code trial of `#[trace_borrow]`.
 //!
 //! The demo runs `cargo borrowscope run` (built in release mode) in the example project, as a
@@ -52,7 +54,15 @@ const FULL_TRIAL_CRATES: &[&str] = &[
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("demo") => demo(),
+        Some("demo") => {
+            setup(false)?;
+            demo()
+        }
+        Some("setup") => setup(true),
+        Some("test") => {
+            setup(true)?;
+            test_workspace()
+        }
         Some("trial") => {
             let options: Vec<&str> = args[1..].iter().map(String::as_str).filter(|a| a.starts_with("--")).collect();
             let named: Vec<String> = args[1..].iter().filter(|a| !a.starts_with("--")).cloned().collect();
@@ -68,8 +78,35 @@ fn main() -> Result<()> {
             };
             trial(&crates, options.contains(&"--type-info"))
         }
-        _ => bail!("usage: cargo xtask demo | cargo xtask trial [--full] [--type-info] [CRATE@VERSION ...]"),
+        _ => bail!("usage: cargo xtask demo | cargo xtask test | cargo xtask setup | cargo xtask trial [--full] [--type-info] [CRATE@VERSION ...]"),
     }
+}
+
+/// Provides what the commands need beyond Rust (`scripts/setup.sh`): the standard library's
+/// sources, and with `tests` what the browser and DOT tests need.
+fn setup(tests: bool) -> Result<()> {
+    let root = workspace_root();
+    let mut command = Command::new("bash");
+    command.arg(root.join("scripts/setup.sh")).current_dir(&root);
+    if tests {
+        command.arg("--tests");
+    }
+    if !command.status()?.success() {
+        bail!("the set-up is incomplete (see above for what to install)");
+    }
+    Ok(())
+}
+
+/// The tests: the whole workspace, then the runtime with tracking off.
+fn test_workspace() -> Result<()> {
+    let root = workspace_root();
+    for args in [&["test", "--workspace", "--locked"][..], &["test", "-p", "borrowscope-runtime", "--locked", "--no-default-features"]] {
+        let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())).args(args).current_dir(&root).status()?;
+        if !status.success() {
+            bail!("`cargo {}` failed", args.join(" "));
+        }
+    }
+    Ok(())
 }
 
 fn demo() -> Result<()> {
