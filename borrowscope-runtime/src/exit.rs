@@ -79,7 +79,7 @@ extern "C" fn write_at_exit() {
         Ok(Ok(())) => {
             // The trace is complete: the spool that kept it against a crash is not needed.
             #[cfg(all(unix, target_pointer_width = "64"))]
-            if let Some(spool) = crate::spool::file::get() {
+            if let Some(spool) = crate::spool::file::get().filter(|s| s.owned()) {
                 let _ = std::fs::remove_file(&spool.path);
             }
         }

@@ -177,6 +177,8 @@ fn every_ending_keeps_the_exit_status_and_every_event_recorded_before_it() {
         ("sigterm", Ending::Signal(libc::SIGTERM, quick), "trace", Some("SIGTERM")),
         ("sighup", Ending::Signal(libc::SIGHUP, quick), "trace", Some("SIGHUP")),
         ("sigkill", Ending::Signal(libc::SIGKILL, second), "spool", Some(Trace::UNFINISHED)),
+        // A forked child's events stay out of its parent's spool.
+        ("fork", Ending::Itself("fork"), "spool", Some("SIGABRT")),
         // The program's own SIGINT handler keeps its behaviour: it finishes normally, and
         // the trace is written at its normal exit.
         ("handled-before", Ending::Handled("handled-before"), "trace", None),

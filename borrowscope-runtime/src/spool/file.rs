@@ -22,6 +22,10 @@ static SPOOL: AtomicPtr<Spool> = AtomicPtr::new(std::ptr::null_mut());
 pub(crate) struct Spool {
     base: *mut u8,
     size: usize,
+    /// The spool file, kept open so that a forked child can map it privately.
+    fd: libc::c_int,
+    /// The process that made the spool: only it removes the file.
+    owner: u32,
     chunk_area: usize,
     chunk_area_size: usize,
     desc_area: usize,
@@ -61,8 +65,20 @@ pub(crate) fn create(trace: &Path, max_events: usize) -> Option<&'static Spool> 
     let desc_area = chunk_area.checked_add(chunk_area_size)?;
     let table = desc_area + DESC_AREA_SIZE;
     let size = table + TABLE_ENTRIES * 8;
-    let base = map(&path, size)?;
-    let spool = Spool { base, size, chunk_area, chunk_area_size, desc_area, table, path, trace: trace.to_owned(), free: Mutex::new(Vec::new()) };
+    let (base, fd) = map(&path, size)?;
+    let spool = Spool {
+        base,
+        size,
+        fd,
+        owner: std::process::id(),
+        chunk_area,
+        chunk_area_size,
+        desc_area,
+        table,
+        path,
+        trace: trace.to_owned(),
+        free: Mutex::new(Vec::new()),
+    };
     // SAFETY: the mapping is `size` bytes, the header's first 4096.
     unsafe { std::ptr::copy_nonoverlapping(SPOOL_MAGIC.as_ptr(), base, 8) };
     for (offset, value) in [
@@ -85,9 +101,10 @@ pub(crate) fn create(trace: &Path, max_events: usize) -> Option<&'static Spool> 
     }
 }
 
-/// Creates `path` (replacing an old spool), sizes it and maps it shared.
-fn map(path: &Path, size: usize) -> Option<*mut u8> {
-    use std::os::unix::io::AsRawFd;
+/// Creates `path` (replacing an old spool), sizes it and maps it shared; the mapping and
+/// the file's descriptor, which stays open.
+fn map(path: &Path, size: usize) -> Option<(*mut u8, libc::c_int)> {
+    use std::os::unix::io::{AsRawFd, IntoRawFd};
     let file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(true).open(path).ok()?;
     // A sparse file: pages take disk space only once written.
     if file.set_len(size as u64).is_err() {
@@ -101,7 +118,24 @@ fn map(path: &Path, size: usize) -> Option<*mut u8> {
         let _ = std::fs::remove_file(path);
         return None;
     }
-    Some(base.cast())
+    Some((base.cast(), file.into_raw_fd()))
+}
+
+impl Spool {
+    /// Whether this process made the spool (a forked child did not).
+    pub(crate) fn owned(&self) -> bool {
+        self.owner == std::process::id()
+    }
+
+    /// In a child made by `fork`: the mapping becomes a private copy of what the parent had
+    /// recorded, so that the child's events never land in the parent's spool (its threads
+    /// write the chunks they had, which are the parent's too). Async-signal-safe: `mmap`.
+    pub(crate) fn detach_after_fork(&self) {
+        // SAFETY: remaps the spool's own range in place, with the same size and protection.
+        unsafe {
+            libc::mmap(self.base.cast(), self.size, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_FIXED, self.fd, 0);
+        }
+    }
 }
 
 /// A chunk's memory in the spool: its record's header and slots.

@@ -54,6 +54,8 @@ pub(crate) fn install(spool: &'static Spool) {
         TEMPORARY.store(temporary.into_raw(), Ordering::Release);
     }
     start_keeper(spool);
+    // SAFETY: registers a plain `extern "C" fn` run in the child after `fork`.
+    unsafe { libc::pthread_atfork(None, None, Some(after_fork_in_child)) };
     for signal in TERMINATING.into_iter().chain(CRASHING) {
         // SAFETY: plain libc calls on valid structures; the previous action is stored before
         // ours is installed, and ours never unwinds.
@@ -77,6 +79,16 @@ pub(crate) fn install(spool: &'static Spool) {
             libc::sigaction(signal, &action, std::ptr::null_mut());
         }
     }
+}
+
+/// In a forked child: its own copy of the spool, and no keeper (the parent's stays the
+/// parent's: the child must not ask it to write a trace).
+extern "C" fn after_fork_in_child() {
+    if let Some(spool) = get() {
+        spool.detach_after_fork();
+    }
+    REQUEST.store(-1, Ordering::Release);
+    DONE.store(-1, Ordering::Release);
 }
 
 fn previous(signal: libc::c_int) -> libc::sigaction {
@@ -275,6 +287,7 @@ fn write_trace(spool: &Spool) {
     let trace = super::read::from_spool(unsafe { spool.bytes() });
     if let Ok(trace) = trace
         && crate::export::write(&spool.trace, &crate::export::json::to_json(&trace)).is_ok()
+        && spool.owned()
     {
         let _ = std::fs::remove_file(&spool.path);
     }

@@ -6,7 +6,8 @@
 //! `segfault` (a write through a null pointer), or `wait` (until a signal ends it);
 //! `handled-before` and `handled-after` install a SIGINT handler of their own (before
 //! recording starts, or after, calling the handler it replaced as signal-hook does) and
-//! return normally once it has run; `big` records about a million events, then waits.
+//! return normally once it has run; `big` records about a million events, then waits;
+//! `fork` forks a child that records more, then aborts.
 
 use borrowscope_macro::trace_borrow;
 
@@ -87,6 +88,24 @@ fn end(how: &str) {
         "abort" => std::process::abort(),
         // SAFETY: none: this is the crash the test wants, a write through a null pointer.
         "segfault" => unsafe { std::ptr::null_mut::<u64>().write_volatile(1) },
+        "fork" => {
+            // A child that records events of its own, then the parent crashes: the parent's
+            // spool must hold the parent's events only.
+            // SAFETY: the child only records and leaves with `_exit`.
+            match unsafe { libc::fork() } {
+                0 => {
+                    many(100);
+                    // SAFETY: ends the child without running the parent's exit hooks.
+                    unsafe { libc::_exit(0) }
+                }
+                child => {
+                    let mut status = 0;
+                    // SAFETY: waits for the child just made.
+                    unsafe { libc::waitpid(child, &mut status, 0) };
+                    std::process::abort();
+                }
+            }
+        }
         "handled-before" | "handled-after" => {
             while !INTERRUPTED.load(std::sync::atomic::Ordering::Acquire) {
                 std::thread::sleep(std::time::Duration::from_millis(10));
