@@ -170,7 +170,7 @@ impl Trace {
             if event.id != 0 && !matches!(event.op, Op::LoopIteration) {
                 event.id = *renames.entry(event.id).or_insert(next);
             }
-            if op_arg_is_instance(event.op) && event.arg != 0 {
+            if event.op.arg_is_instance() && event.arg != 0 {
                 let next = renames.len() as u64 + 1;
                 event.arg = *renames.entry(event.arg).or_insert(next);
             }
@@ -220,25 +220,4 @@ fn signal_meaning(signal: &str) -> &'static str {
 /// `n` and the words for one or for several.
 fn counted(n: u64, one: &str, several: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { several })
-}
-
-/// Whether an operation's `arg` names another variable instance (and so is renamed in text).
-pub(crate) fn op_arg_is_instance(op: Op) -> bool {
-    matches!(
-        op,
-        Op::Borrow
-            | Op::BorrowMut
-            | Op::Move
-            | Op::Receive
-            | Op::Copy
-            | Op::RcClone
-            | Op::ArcClone
-            | Op::RcDowngrade
-            | Op::ArcDowngrade
-            | Op::WeakClone
-            | Op::WeakUpgrade
-            | Op::RefCellBorrow
-            | Op::RefCellBorrowMut
-            | Op::RefCellBorrowFailed
-    )
 }

@@ -85,7 +85,7 @@ pub use graph::{Borrow, CellBorrow, End, Graph, Move, Share, ValueKind, Variable
 pub use intern::MAX_SITES;
 pub use recorder::{DEFAULT_MAX_EVENTS, KEEP_ENV, Keep, MAX_EVENTS_ENV};
 pub use session::{Session, SessionGuard, Summary};
-pub use site::{CallSite, Op};
+pub use site::{CallSite, Op, OpGroup};
 pub use spool::read::from_spool;
 pub use spool::{SPOOL_MAGIC, spool_path};
 

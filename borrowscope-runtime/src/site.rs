@@ -44,7 +44,7 @@ impl fmt::Display for CallSite {
 }
 
 macro_rules! ops {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sync:literal; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sync:literal, $group:ident, $arg:ident; )*) => {
         /// What an event records. Each variant documents what the event's `id` and `arg`
         /// hold; `id` is a variable instance unless it says otherwise.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -85,224 +85,290 @@ macro_rules! ops {
                 TABLE[index / 64] >> (index % 64) & 1 == 1
             }
 
+            /// The group the operation belongs to, as the report's filter and colours show it.
+            pub fn group(self) -> OpGroup {
+                match self { $(Op::$variant => OpGroup::$group,)* }
+            }
+
+            /// Whether the event's `arg` names another variable instance (the owner of a
+            /// borrow, the source of a move...), rather than a count, an address or a type.
+            pub fn arg_is_instance(self) -> bool {
+                match self { $(Op::$variant => ops!(@instance $arg),)* }
+            }
+
             pub(crate) fn from_u8(byte: u8) -> Option<Op> {
                 Op::ALL.get(usize::from(byte)).copied()
             }
         }
     };
+    (@instance instance) => { true };
+    (@instance value) => { false };
+}
+
+/// The groups of operations, for filtering and colouring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpGroup {
+    /// Values made, moved, copied, received, cloned, dropped.
+    Ownership,
+    /// References taken and dereferenced.
+    Borrows,
+    /// `Rc`, `Arc`, `Weak`, `Box`, `Pin`, `Cow`.
+    Pointers,
+    /// `RefCell`, `Cell`, `OnceCell`, `OnceLock`, `MaybeUninit`.
+    Cells,
+    /// Locks, threads, channels.
+    Concurrency,
+    /// Unsafe blocks, raw pointers, FFI, unions, statics.
+    Unsafe,
+    /// Async blocks and awaits.
+    Async,
+    /// Loops, matches, branches, returns, function entry and exit.
+    Control,
+    /// Other expressions: literals, casts, calls, closures, regions.
+    Expressions,
+}
+
+impl OpGroup {
+    /// Every group, in the order the report lists them.
+    pub const ALL: [OpGroup; 9] = [
+        OpGroup::Ownership,
+        OpGroup::Borrows,
+        OpGroup::Pointers,
+        OpGroup::Cells,
+        OpGroup::Concurrency,
+        OpGroup::Unsafe,
+        OpGroup::Async,
+        OpGroup::Control,
+        OpGroup::Expressions,
+    ];
+
+    /// The group's name in lower case, as the report writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            OpGroup::Ownership => "ownership",
+            OpGroup::Borrows => "borrows",
+            OpGroup::Pointers => "pointers",
+            OpGroup::Cells => "cells",
+            OpGroup::Concurrency => "concurrency",
+            OpGroup::Unsafe => "unsafe",
+            OpGroup::Async => "async",
+            OpGroup::Control => "control",
+            OpGroup::Expressions => "expressions",
+        }
+    }
 }
 
 ops! {
     /// A variable is created. `arg`: its type name, when known.
-    New = "new", false;
+    New = "new", false, Ownership, value;
     /// `&x`. `id`: the reference; `arg`: the owner (0 if unknown).
-    Borrow = "borrow", false;
+    Borrow = "borrow", false, Borrows, instance;
     /// `&mut x`. `id`: the reference; `arg`: the owner (0 if unknown).
-    BorrowMut = "borrow_mut", false;
+    BorrowMut = "borrow_mut", false, Borrows, instance;
     /// A move. `id`: the destination (0: into a call or an expression); `arg`: the source
     /// (0 if unknown).
-    Move = "move", false;
+    Move = "move", false, Ownership, instance;
     /// A value that moved into a traced call or out of one (the instance `arg`, recorded as
     /// moved into "a call or an expression" where it was passed or returned) is bound on the
     /// other side by `id`: the callee's parameter or the caller's binding, the destination of
     /// that move.
-    Receive = "receive", false;
+    Receive = "receive", false, Ownership, instance;
     /// A copy of a `Copy` value. `id`: the destination; `arg`: the source.
-    Copy = "copy", false;
+    Copy = "copy", false, Ownership, instance;
     /// A variable is dropped. `id`: the variable (0 when known only by name).
-    Drop = "drop", false;
+    Drop = "drop", false, Ownership, value;
     /// A variable's scope ended after it was used in a way the macro could not classify (a
     /// by-value method call, say): it was dropped there unless that use moved it.
-    ScopeEnd = "scope_end", false;
+    ScopeEnd = "scope_end", false, Ownership, value;
     /// `Rc::new`. `count`: the strong count.
-    RcNew = "rc_new", false;
+    RcNew = "rc_new", false, Pointers, value;
     /// `Rc::clone`. `id`: the clone; `arg`: the source (0 if unknown); `count`: the strong
     /// count after cloning.
-    RcClone = "rc_clone", false;
+    RcClone = "rc_clone", false, Pointers, instance;
     /// `Rc::downgrade`. `id`: the `Weak`; `arg`: the `Rc`; `count`: the weak count after.
-    RcDowngrade = "rc_downgrade", false;
+    RcDowngrade = "rc_downgrade", false, Pointers, instance;
     /// `Arc::new`. `count`: the strong count.
-    ArcNew = "arc_new", false;
+    ArcNew = "arc_new", false, Pointers, value;
     /// `Arc::clone`. `arg`: the source; `count`: the strong count after cloning.
-    ArcClone = "arc_clone", false;
+    ArcClone = "arc_clone", false, Pointers, instance;
     /// `Arc::downgrade`. `arg`: the `Arc`; `count`: the weak count after.
-    ArcDowngrade = "arc_downgrade", false;
+    ArcDowngrade = "arc_downgrade", false, Pointers, instance;
     /// `Weak::new`.
-    WeakNew = "weak_new", false;
+    WeakNew = "weak_new", false, Pointers, value;
     /// `weak.clone()`. `arg`: the source; `count`: the weak count after.
-    WeakClone = "weak_clone", false;
+    WeakClone = "weak_clone", false, Pointers, instance;
     /// `weak.upgrade()`. `arg`: the `Weak`; `count`: the strong count after, 0 when the
     /// upgrade failed.
-    WeakUpgrade = "weak_upgrade", false;
+    WeakUpgrade = "weak_upgrade", false, Pointers, instance;
     /// `Box::new`.
-    BoxNew = "box_new", false;
+    BoxNew = "box_new", false, Pointers, value;
     /// `Box::pin`.
-    BoxPin = "box_pin", false;
+    BoxPin = "box_pin", false, Pointers, value;
     /// `Box::into_raw`. `arg`: the pointer's address.
-    BoxIntoRaw = "box_into_raw", false;
+    BoxIntoRaw = "box_into_raw", false, Pointers, value;
     /// `Box::from_raw`. `arg`: the pointer's address.
-    BoxFromRaw = "box_from_raw", false;
+    BoxFromRaw = "box_from_raw", false, Pointers, value;
     /// `Pin::new`.
-    PinNew = "pin_new", false;
+    PinNew = "pin_new", false, Pointers, value;
     /// `Pin::into_inner`.
-    PinIntoInner = "pin_into_inner", false;
+    PinIntoInner = "pin_into_inner", false, Pointers, value;
     /// `Cow::Borrowed`.
-    CowBorrowed = "cow_borrowed", false;
+    CowBorrowed = "cow_borrowed", false, Pointers, value;
     /// `Cow::Owned`.
-    CowOwned = "cow_owned", false;
+    CowOwned = "cow_owned", false, Pointers, value;
     /// `cow.to_mut()`. `arg`: 1 if the `Cow` was borrowed and is now owned.
-    CowToMut = "cow_to_mut", false;
+    CowToMut = "cow_to_mut", false, Pointers, value;
     /// `RefCell::new`.
-    RefCellNew = "refcell_new", false;
+    RefCellNew = "refcell_new", false, Cells, value;
     /// `cell.borrow()`. `id`: the guard; `arg`: the `RefCell` (0 if unknown).
-    RefCellBorrow = "refcell_borrow", false;
+    RefCellBorrow = "refcell_borrow", false, Cells, instance;
     /// `cell.borrow_mut()`. `id`: the guard; `arg`: the `RefCell` (0 if unknown).
-    RefCellBorrowMut = "refcell_borrow_mut", false;
+    RefCellBorrowMut = "refcell_borrow_mut", false, Cells, instance;
     /// A `borrow`/`borrow_mut` that failed because of a live borrow. `arg`: the `RefCell`.
-    RefCellBorrowFailed = "refcell_borrow_failed", false;
+    RefCellBorrowFailed = "refcell_borrow_failed", false, Cells, instance;
     /// A `Ref`/`RefMut` ends. `id`: the guard.
-    RefCellBorrowEnd = "refcell_borrow_end", false;
+    RefCellBorrowEnd = "refcell_borrow_end", false, Cells, value;
     /// `Cell::new`.
-    CellNew = "cell_new", false;
+    CellNew = "cell_new", false, Cells, value;
     /// `cell.get()`.
-    CellGet = "cell_get", false;
+    CellGet = "cell_get", false, Cells, value;
     /// `cell.set(v)`.
-    CellSet = "cell_set", false;
+    CellSet = "cell_set", false, Cells, value;
     /// `OnceCell::new`.
-    OnceCellNew = "once_cell_new", false;
+    OnceCellNew = "once_cell_new", false, Cells, value;
     /// `once_cell.set(v)`. `arg`: 1 if it was set by this call.
-    OnceCellSet = "once_cell_set", false;
+    OnceCellSet = "once_cell_set", false, Cells, value;
     /// `once_cell.get()`. `arg`: 1 if it held a value.
-    OnceCellGet = "once_cell_get", false;
+    OnceCellGet = "once_cell_get", false, Cells, value;
     /// `once_cell.get_or_init(f)`.
-    OnceCellGetOrInit = "once_cell_get_or_init", false;
+    OnceCellGetOrInit = "once_cell_get_or_init", false, Cells, value;
     /// `OnceLock::new`.
-    OnceLockNew = "once_lock_new", false;
+    OnceLockNew = "once_lock_new", false, Cells, value;
     /// `once_lock.set(v)`. `arg`: 1 if it was set by this call.
-    OnceLockSet = "once_lock_set", true;
+    OnceLockSet = "once_lock_set", true, Cells, value;
     /// `once_lock.get()`. `arg`: 1 if it held a value.
-    OnceLockGet = "once_lock_get", true;
+    OnceLockGet = "once_lock_get", true, Cells, value;
     /// `once_lock.get_or_init(f)`.
-    OnceLockGetOrInit = "once_lock_get_or_init", true;
+    OnceLockGetOrInit = "once_lock_get_or_init", true, Cells, value;
     /// `MaybeUninit::uninit`.
-    MaybeUninitUninit = "maybe_uninit_uninit", false;
+    MaybeUninitUninit = "maybe_uninit_uninit", false, Cells, value;
     /// `MaybeUninit::new`.
-    MaybeUninitNew = "maybe_uninit_new", false;
+    MaybeUninitNew = "maybe_uninit_new", false, Cells, value;
     /// `m.write(v)`.
-    MaybeUninitWrite = "maybe_uninit_write", false;
+    MaybeUninitWrite = "maybe_uninit_write", false, Cells, value;
     /// `m.assume_init()`.
-    MaybeUninitAssumeInit = "maybe_uninit_assume_init", false;
+    MaybeUninitAssumeInit = "maybe_uninit_assume_init", false, Cells, value;
     /// `m.assume_init_read()`.
-    MaybeUninitAssumeInitRead = "maybe_uninit_assume_init_read", false;
+    MaybeUninitAssumeInitRead = "maybe_uninit_assume_init_read", false, Cells, value;
     /// `m.assume_init_drop()`.
-    MaybeUninitAssumeInitDrop = "maybe_uninit_assume_init_drop", false;
+    MaybeUninitAssumeInitDrop = "maybe_uninit_assume_init_drop", false, Cells, value;
     /// A `Mutex` or `RwLock` is acquired. `id`: the lock id; `arg`: 0 mutex, 1 read, 2 write.
-    Lock = "lock", true;
+    Lock = "lock", true, Concurrency, value;
     /// A lock guard is released. `id`: the lock id.
-    LockRelease = "lock_release", true;
+    LockRelease = "lock_release", true, Concurrency, value;
     /// `thread::spawn`. `id`: the handle; `arg`: the spawned thread's BorrowScope index + 1
     /// when known.
-    ThreadSpawn = "thread_spawn", true;
+    ThreadSpawn = "thread_spawn", true, Concurrency, value;
     /// `handle.join()`. `id`: the handle.
-    ThreadJoin = "thread_join", true;
+    ThreadJoin = "thread_join", true, Concurrency, value;
     /// `mpsc::channel()`. `id`: the channel.
-    Channel = "channel", false;
+    Channel = "channel", false, Concurrency, value;
     /// `tx.send(v)`. `id`: the channel; `arg`: 1 if the send succeeded.
-    ChannelSend = "channel_send", true;
+    ChannelSend = "channel_send", true, Concurrency, value;
     /// `rx.recv()`. `id`: the channel; `arg`: 1 if a value was received.
-    ChannelRecv = "channel_recv", true;
+    ChannelRecv = "channel_recv", true, Concurrency, value;
     /// `rx.try_recv()`. `id`: the channel; `arg`: 1 if a value was received.
-    ChannelTryRecv = "channel_try_recv", true;
+    ChannelTryRecv = "channel_try_recv", true, Concurrency, value;
     /// Entering an `unsafe` block. `id`: the block id.
-    UnsafeBlockEnter = "unsafe_block_enter", false;
+    UnsafeBlockEnter = "unsafe_block_enter", false, Unsafe, value;
     /// Leaving an `unsafe` block. `id`: the block id.
-    UnsafeBlockExit = "unsafe_block_exit", false;
+    UnsafeBlockExit = "unsafe_block_exit", false, Unsafe, value;
     /// A raw pointer is created. `arg`: its address.
-    RawPtr = "raw_ptr", false;
+    RawPtr = "raw_ptr", false, Unsafe, value;
     /// A raw pointer is dereferenced.
-    RawPtrDeref = "raw_ptr_deref", false;
+    RawPtrDeref = "raw_ptr_deref", false, Unsafe, value;
     /// `mem::transmute`.
-    Transmute = "transmute", false;
+    Transmute = "transmute", false, Unsafe, value;
     /// A call of an FFI function (the site's name).
-    FfiCall = "ffi_call", false;
+    FfiCall = "ffi_call", false, Unsafe, value;
     /// A call of an `unsafe fn` (the site's name).
-    UnsafeFnCall = "unsafe_fn_call", false;
+    UnsafeFnCall = "unsafe_fn_call", false, Unsafe, value;
     /// A union field access (union in the site's name, field in its detail).
-    UnionFieldAccess = "union_field_access", false;
+    UnionFieldAccess = "union_field_access", false, Unsafe, value;
     /// A `static` is initialised.
-    StaticInit = "static_init", false;
+    StaticInit = "static_init", false, Unsafe, value;
     /// A `static` is read or written. `id`: the static's id; `arg`: 1 for a write.
-    StaticAccess = "static_access", true;
+    StaticAccess = "static_access", true, Unsafe, value;
     /// A `const` is evaluated.
-    ConstEval = "const_eval", false;
+    ConstEval = "const_eval", false, Unsafe, value;
     /// Entering an `async` block. `id`: the block id.
-    AsyncBlockEnter = "async_block_enter", false;
+    AsyncBlockEnter = "async_block_enter", false, Async, value;
     /// Leaving an `async` block. `id`: the block id.
-    AsyncBlockExit = "async_block_exit", false;
+    AsyncBlockExit = "async_block_exit", false, Async, value;
     /// `.await` starts. `id`: the await id.
-    AwaitStart = "await_start", false;
+    AwaitStart = "await_start", false, Async, value;
     /// `.await` completes. `id`: the await id.
-    AwaitEnd = "await_end", false;
+    AwaitEnd = "await_end", false, Async, value;
     /// Entering a loop. `id`: the loop id; detail: `for`, `while` or `loop`.
-    LoopEnter = "loop_enter", false;
+    LoopEnter = "loop_enter", false, Control, value;
     /// A loop iteration starts. `id`: the loop id; `arg`: the iteration, from 0.
-    LoopIteration = "loop_iteration", false;
+    LoopIteration = "loop_iteration", false, Control, value;
     /// Leaving a loop. `id`: the loop id.
-    LoopExit = "loop_exit", false;
+    LoopExit = "loop_exit", false, Control, value;
     /// Entering a `match`. `id`: the match id.
-    MatchEnter = "match_enter", false;
+    MatchEnter = "match_enter", false, Control, value;
     /// The arm taken. `id`: the match id; `arg`: the arm index; detail: its pattern.
-    MatchArm = "match_arm", false;
+    MatchArm = "match_arm", false, Control, value;
     /// Leaving a `match`. `id`: the match id.
-    MatchExit = "match_exit", false;
+    MatchExit = "match_exit", false, Control, value;
     /// A branch. `id`: the branch id; `arg`: 1 if taken; detail: `if_then`, `if_else`.
-    Branch = "branch", false;
+    Branch = "branch", false, Control, value;
     /// `return`. `id`: the return id; `arg`: 1 if it returns a value.
-    Return = "return", false;
+    Return = "return", false, Control, value;
     /// `?`. `id`: the try id.
-    Try = "try", false;
+    Try = "try", false, Control, value;
     /// `break`. `id`: the break id; name: the label, if any.
-    Break = "break", false;
+    Break = "break", false, Control, value;
     /// `continue`. `id`: the continue id; name: the label, if any.
-    Continue = "continue", false;
+    Continue = "continue", false, Control, value;
     /// Entering a traced function. `id`: the function id.
-    FnEnter = "fn_enter", false;
+    FnEnter = "fn_enter", false, Control, value;
     /// Leaving a traced function. `id`: the function id.
-    FnExit = "fn_exit", false;
+    FnExit = "fn_exit", false, Control, value;
     /// A struct literal. `id`: the expression id; name: the type.
-    StructCreate = "struct_create", false;
+    StructCreate = "struct_create", false, Expressions, value;
     /// A tuple. `arg`: its length.
-    TupleCreate = "tuple_create", false;
+    TupleCreate = "tuple_create", false, Expressions, value;
     /// An array. `arg`: its length.
-    ArrayCreate = "array_create", false;
+    ArrayCreate = "array_create", false, Expressions, value;
     /// A range; detail: `Range`, `RangeInclusive`, ...
-    Range = "range", false;
+    Range = "range", false, Expressions, value;
     /// `x as T`; detail: the target type.
-    TypeCast = "type_cast", false;
+    TypeCast = "type_cast", false, Expressions, value;
     /// A binary operation; detail: the operator.
-    BinaryOp = "binary_op", false;
+    BinaryOp = "binary_op", false, Expressions, value;
     /// `a[i]`; name: the container.
-    IndexAccess = "index_access", false;
+    IndexAccess = "index_access", false, Expressions, value;
     /// `a.f`; name: the base, detail: the field.
-    FieldAccess = "field_access", false;
+    FieldAccess = "field_access", false, Expressions, value;
     /// `*r`; name: the variable.
-    Deref = "deref", false;
+    Deref = "deref", false, Borrows, value;
     /// A function call; name: the function.
-    Call = "call", false;
+    Call = "call", false, Expressions, value;
     /// `.clone()`; name: the variable.
-    Clone = "clone", false;
+    Clone = "clone", false, Ownership, value;
     /// `.unwrap()` and friends; name: the variable, detail: the method.
-    Unwrap = "unwrap", false;
+    Unwrap = "unwrap", false, Expressions, value;
     /// A `let ... else` whose else branch ran; detail: the pattern.
-    LetElse = "let_else", false;
+    LetElse = "let_else", false, Control, value;
     /// A closure is created; detail: `move` or `ref`.
-    ClosureCreate = "closure_create", false;
+    ClosureCreate = "closure_create", false, Expressions, value;
     /// A closure captures a variable; name: the variable, detail: the capture mode.
-    ClosureCapture = "closure_capture", false;
+    ClosureCapture = "closure_capture", false, Expressions, value;
     /// Entering a region. `id`: the region id; name: its name.
-    RegionEnter = "region_enter", false;
+    RegionEnter = "region_enter", false, Expressions, value;
     /// Leaving a region. `id`: the region id.
-    RegionExit = "region_exit", false;
+    RegionExit = "region_exit", false, Expressions, value;
 }
 
 impl fmt::Display for Op {

@@ -11,7 +11,8 @@
 //! arrays as in the JSON export:
 //!
 //! ```text
-//! { "ops": [op names], "threads": [[index, name]], "files": [[file, text or null]],
+//! { "ops": [op names], "op_groups": [each op's group], "op_instance_arg": [whether each
+//!   op's arg is an instance], "threads": [[index, name]], "files": [[file, text or null]],
 //!   "fns": [function names], "sites": [[name, detail, file, line, column, kind, fn]],
 //!   "events": [[op, thread, site, id, arg, count]],   // by global order
 //!   "vars": [[id, name, type, kind, thread, created, end, ended_at, site]],  // end: 0 alive,
@@ -135,6 +136,22 @@ fn data(trace: &Trace, graph: &Graph, sources: &SourceIndex) -> String {
             out.push(',');
         }
         quote(&mut out, op.name());
+    }
+    // Each operation's group and whether its `arg` is an instance, from the runtime's one
+    // table of operations, so that the page never keeps a copy of its own.
+    out.push_str("],\"op_groups\":[");
+    for (i, op) in Op::ALL.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        quote(&mut out, op.group().name());
+    }
+    out.push_str("],\"op_instance_arg\":[");
+    for (i, op) in Op::ALL.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(if op.arg_is_instance() { "true" } else { "false" });
     }
     out.push_str("],\"threads\":[");
     for (i, t) in trace.threads.iter().enumerate() {
@@ -359,6 +376,23 @@ mod tests {
         let readable = std::path::Path::new(files[0].as_array().unwrap()[0].as_str().unwrap()).is_file();
         assert_eq!(files[0].as_array().unwrap()[1].as_str().is_some(), readable);
         assert!(html.contains("not embedded: the file could not be read"), "the page says so");
+    }
+
+    #[test]
+    fn the_page_takes_each_operation_s_group_and_argument_from_the_runtime_s_table() {
+        let (html, _, _) = report();
+        let data = embedded(&html);
+        let groups = data.get("op_groups").unwrap().as_array().unwrap();
+        let instance = data.get("op_instance_arg").unwrap().as_array().unwrap();
+        assert_eq!((groups.len(), instance.len()), (Op::ALL.len(), Op::ALL.len()));
+        for (i, op) in Op::ALL.iter().enumerate() {
+            assert_eq!(groups[i].as_str(), Some(op.group().name()), "{op}");
+            assert!(matches!(instance[i], Value::Bool(b) if b == op.arg_is_instance()), "{op}");
+        }
+        // The failed RefCell borrow names the cell's owner, as every borrow does: the copy
+        // the page kept of this list had left it out.
+        assert!(Op::RefCellBorrowFailed.arg_is_instance() && Op::Receive.arg_is_instance());
+        assert!(!SCRIPT.contains("refcell_borrow|") && !SCRIPT.contains("function group("), "the page keeps no table of its own");
     }
 
     #[test]

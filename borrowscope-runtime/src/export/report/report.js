@@ -22,10 +22,8 @@
       }
     }
   }
-  function isInstanceArg(op) {
-    const name = D.ops[op];
-    return /^(borrow|borrow_mut|move|receive|copy|rc_clone|arc_clone|rc_downgrade|arc_downgrade|weak_clone|weak_upgrade|refcell_borrow|refcell_borrow_mut)$/.test(name);
-  }
+  // From the runtime's table of operations (D.op_instance_arg, D.op_groups): no copy here.
+  function isInstanceArg(op) { return D.op_instance_arg[op]; }
   const borrowsOf = new Map(); // owner id -> borrows
   D.borrows.forEach((b) => { if (b[1] >= 0) { (borrowsOf.get(b[1]) || borrowsOf.set(b[1], []).get(b[1])).push(b); } });
   // Allocations shared by Rc/Arc/Weak pointers: union of every share's two ends.
@@ -37,17 +35,7 @@
   const counts = new Map(); // root -> [[at, strong count]]
   D.shares.forEach((s) => { const op = D.ops[s[2]]; if (/^(rc_new|arc_new|rc_clone|arc_clone|weak_upgrade)$/.test(op)) { const r = find(s[1]); (counts.get(r) || counts.set(r, []).get(r)).push([s[4], s[3]]); } });
 
-  function group(opName) {
-    if (/^(new|move|copy|drop|scope_end|clone)$/.test(opName)) return "ownership";
-    if (/^(borrow|borrow_mut|deref)$/.test(opName)) return "borrows";
-    if (/^(rc_|arc_|weak_|box_|pin_|cow_)/.test(opName)) return "pointers";
-    if (/^(refcell_|cell_|once_|maybe_uninit_)/.test(opName)) return "cells";
-    if (/^(lock|lock_release|thread_|channel)/.test(opName)) return "concurrency";
-    if (/^(unsafe_|raw_ptr|transmute|ffi_call|union_|static_|const_eval)/.test(opName)) return "unsafe";
-    if (/^(async_|await_)/.test(opName)) return "async";
-    if (/^(loop_|match_|branch|return|try|break|continue|let_else|fn_)/.test(opName)) return "control";
-    return "expressions";
-  }
+
   const COLORS = { ownership: "#2b6cb0", borrows: "#2f855a", pointers: "#6b46c1", cells: "#b7791f", concurrency: "#c53030", unsafe: "#9b2c2c", async: "#2c7a7b", control: "#718096", expressions: "#a0aec0" };
 
   // ---- text helpers -------------------------------------------------------------------
@@ -229,7 +217,7 @@
     drawAxis();
   }
   const GROUPS = Object.keys(COLORS);
-  const opGroup = D.ops.map((o) => GROUPS.indexOf(group(o)));
+  const opGroup = D.op_groups.map((g) => GROUPS.indexOf(g));
   function groupOf(i) { return GROUPS[opGroup[D.events[i][0]]]; }
   function drawAxis() {
     const w = width();
