@@ -78,6 +78,7 @@ pub use event::{Event, ThreadRecord, Trace};
 pub use exit::{SPOOL_ENV, TRACE_ENV};
 pub use export::json::{JSON_VERSION, from_json, to_json};
 pub use export::sources::SourceIndex;
+pub use export::why::Why;
 pub use export::{
     chrome::to_chrome_trace, dot::to_dot, export_chrome_trace, export_dot, export_html, export_json, html::to_html, html::to_html_with_sources,
 };

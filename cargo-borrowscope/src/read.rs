@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use borrowscope_runtime::{End, Graph, Op, SourceIndex, Trace, from_json};
+use borrowscope_runtime::{Graph, Op, SourceIndex, Trace, Why, from_json};
 
 /// `show`: the trace as text, one event per line, filtered.
 pub(crate) fn show(trace: &Path, var: Option<&str>, thread: Option<&str>, function: Option<&str>, op: &[String]) -> anyhow::Result<ExitCode> {
@@ -139,7 +139,8 @@ fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The story of every instance of `name`, in words.
+/// The story of every instance of `name`, in words: the runtime's `Why`, which the report
+/// shows too.
 fn why(name: &str, trace: &Trace, sources: &SourceIndex) -> anyhow::Result<String> {
     let graph = Graph::build(trace);
     let instances: Vec<_> = graph.named(name).collect();
@@ -149,80 +150,13 @@ fn why(name: &str, trace: &Trace, sources: &SourceIndex) -> anyhow::Result<Strin
         names.dedup();
         bail!("no variable named `{name}` in the trace; its variables are: {}", names.join(", "));
     }
-    let label = |id: u64| graph.node(id).map_or_else(|| format!("#{id}"), |v| format!("{} #{}", v.name, v.id));
-    let at = |order: u64| {
-        trace.events.iter().find(|e| e.order == order).map_or_else(String::new, |e| format!(" ({}:{}:{})", e.site.file, e.site.line, e.site.column))
-    };
+    let why = Why::new(trace, &graph, sources);
     let mut out = String::new();
     for v in instances {
-        let function = sources.function_at(v.site.file, v.site.line).map(|f| format!(" in fn {f}")).unwrap_or_default();
-        let thread = trace.threads.iter().find(|t| t.index == v.thread).and_then(|t| t.name.clone()).map(|n| format!(" ({n})")).unwrap_or_default();
-        out.push_str(&format!("{} #{}: {}\n", v.name, v.id, v.type_name.unwrap_or("type not recorded")));
-        out.push_str(&format!(
-            "  created at event {}, {}:{}:{}{function}, on thread {}{thread}\n",
-            v.created, v.site.file, v.site.line, v.site.column, v.thread
-        ));
-        for s in graph.shares.iter().filter(|s| s.to == v.id) {
-            match s.from {
-                Some(from) => out.push_str(&format!("  made by {} of {} at event {} (count {} after)\n", s.op, label(from), s.at, s.count)),
-                None => out.push_str(&format!("  made by {} at event {} (count {})\n", s.op, s.at, s.count)),
-            }
-        }
-        let borrows: Vec<_> = graph.borrows.iter().filter(|b| b.owner == Some(v.id)).collect();
-        for b in &borrows {
-            let kind = if b.mutable { "mutably" } else { "shared" };
-            let until = match (b.borrower, b.end) {
-                (0, _) => "the end of its statement".to_owned(),
-                (_, Some(end)) => format!("event {end}"),
-                (_, None) => "the end of the trace".to_owned(),
-            };
-            let who = if b.borrower == 0 { "a temporary".to_owned() } else { label(b.borrower) };
-            out.push_str(&format!("  borrowed {kind} by {who} from event {}{} until {until}\n", b.start, at(b.start)));
-        }
-        if let Some(b) = graph.borrows.iter().find(|b| b.borrower == v.id) {
-            let kind = if b.mutable { "mutably" } else { "shared" };
-            out.push_str(&format!("  borrows {} {kind} from event {}\n", b.owner.map_or_else(|| "an unnamed value".to_owned(), label), b.start));
-        }
-        // RefCell guards taken from it, and locks of it, by name while it lived.
-        for c in graph.cell_borrows.iter().filter(|c| c.name == v.name && v.alive_at(c.start)) {
-            let kind = if c.mutable { "borrow_mut" } else { "borrow" };
-            let guard = if c.guard == 0 { "a temporary guard".to_owned() } else { label(c.guard) };
-            let until = match (c.failed, c.guard, c.end) {
-                (true, _, _) => "failed: it was already borrowed".to_owned(),
-                (false, 0, _) => "until the end of its statement".to_owned(),
-                (false, _, Some(end)) => format!("until event {end}"),
-                (false, _, None) => "until the end of the trace".to_owned(),
-            };
-            out.push_str(&format!("  RefCell {kind} by {guard} at event {}{} {until}\n", c.start, at(c.start)));
-        }
-        for e in trace.events.iter().filter(|e| e.op == Op::Lock && e.site.name == v.name && v.alive_at(e.order)) {
-            out.push_str(&format!("  locked on thread {} at event {} ({}:{}:{})\n", e.thread, e.order, e.site.file, e.site.line, e.site.column));
-        }
-        for m in graph.moves.iter().filter(|m| m.to == v.id) {
-            out.push_str(&format!(
-                "  its value came from {} at event {}{}\n",
-                m.from.map_or_else(|| "an expression".to_owned(), label),
-                m.at,
-                at(m.at)
-            ));
-        }
-        for m in graph.moves_from(v.id) {
-            let to = if m.to == 0 { "a call or an expression".to_owned() } else { label(m.to) };
-            out.push_str(&format!("  moved into {to} at event {}{}\n", m.at, at(m.at)));
-        }
-        for s in graph.shares.iter().filter(|s| s.from == Some(v.id)) {
-            out.push_str(&format!("  shares its allocation with {} ({} at event {}, count {} after)\n", label(s.to), s.op, s.at, s.count));
-        }
-        match v.end {
-            Some(End::Dropped(order)) => out.push_str(&format!("  dropped at event {order}{}\n", at(order))),
-            Some(End::MovedOut(order)) => out.push_str(&format!("  its life as {} ended when it was moved out at event {order}\n", v.name)),
-            Some(End::ScopeEnded(order)) => out.push_str(&format!(
-                "  its scope ended at event {order}{} after a use that may have moved it: dropped there unless that use moved it (unknown)\n",
-                at(order)
-            )),
-            None => out.push_str(
-                "  still alive when the trace was written: no drop, move or scope end was recorded, so its scope had not ended (the program exited or exported the trace first)\n",
-            ),
+        for (i, line) in why.lines(v).iter().enumerate() {
+            out.push_str(if i == 0 { "" } else { "  " });
+            out.push_str(line);
+            out.push('\n');
         }
     }
     Ok(out)

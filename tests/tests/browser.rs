@@ -52,20 +52,60 @@ fn the_demo_report_works_in_a_browser() {
     let moved = graph.moves.iter().find(|m| m.from.is_some()).unwrap();
     let moved_to = if moved.to == 0 { "a call or expression".to_owned() } else { format!("{} #{}", graph.node(moved.to).unwrap().name, moved.to) };
     let steps: Vec<String> = (1..=15).map(|i| format!("{{\"step\": {i}, \"line\": {}}}", trace.events[i].site.line)).collect();
+    // And for every variable, the story in words that `cargo borrowscope why` prints for it,
+    // sentence by sentence: one source for both.
+    let told = why_blocks(&fixture.join("trace.json"), &graph);
+    let words: Vec<String> = graph
+        .nodes
+        .iter()
+        .map(|v| {
+            let lines: Vec<String> = told[&v.id].iter().map(|l| format!("\"{}\"", json_escape(l))).collect();
+            format!("{{\"id\": {}, \"shows\": [{}]}}", v.id, lines.join(", "))
+        })
+        .collect();
     let expect = format!(
-        "{{\"instances\": [{}], \"click\": [{{\"id\": {}, \"shows\": [\"Borrowed by ({borrows})\", \"{} #{}\"]}}, {{\"id\": {}, \"shows\": [\"moved to {moved_to} at #{}\"]}}], \"steps\": [{}]}}",
+        "{{\"instances\": [{}], \"click\": [{{\"id\": {}, \"shows\": [\"Borrowed by ({borrows})\", \"{} #{}\"]}}, {{\"id\": {}, \"shows\": [\"moved to {moved_to} at #{}\"]}}, {}], \"steps\": [{}]}}",
         instances.join(", "),
         borrowed.id,
         borrowed.name,
         borrowed.id,
         moved.from.unwrap(),
         moved.at,
+        words.join(", "),
         steps.join(", ")
     );
     let expect_path = dir.path().join("expect.json");
     std::fs::write(&expect_path, expect).unwrap();
     let answer = drive(&["check".as_ref(), report.as_os_str(), expect_path.as_os_str()]);
     assert_eq!(number(&answer, "rows") as usize, graph.nodes.len(), "{answer}");
+}
+
+/// What `cargo borrowscope why NAME` prints for each instance of the trace: its lines
+/// (heading first, sentences without their indent), by instance id.
+fn why_blocks(trace: &std::path::Path, graph: &Graph) -> std::collections::HashMap<u64, Vec<String>> {
+    let mut blocks = std::collections::HashMap::new();
+    let mut names: Vec<&str> = graph.nodes.iter().map(|v| v.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let output = Command::new(borrowscope_tests::cargo_borrowscope()).args(["borrowscope", "why", name]).arg(trace).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let mut current: Option<u64> = None;
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            if let Some(sentence) = line.strip_prefix("  ") {
+                blocks.entry(current.unwrap()).or_insert_with(Vec::new).push(sentence.to_owned());
+            } else {
+                let id = line.split(" #").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.parse().ok()).unwrap();
+                current = Some(id);
+                blocks.insert(id, vec![line.to_owned()]);
+            }
+        }
+    }
+    blocks
+}
+
+fn json_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 #[test]

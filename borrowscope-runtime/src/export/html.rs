@@ -17,6 +17,7 @@
 //!   "events": [[op, thread, site, id, arg, count]],   // by global order
 //!   "vars": [[id, name, type, kind, thread, created, end, ended_at, site]],  // end: 0 alive,
 //!                                                      // 1 dropped, 2 moved, 3 scope end
+//!   "why": [[each var's story in words, as `cargo borrowscope why` prints it]] or null,
 //!   "borrows": [[borrower, owner, mutable, start, end]], "moves": [[from, to, at]],
 //!   "shares": [[from, to, op, count, at]], "cells": [[guard, name, mutable, start, end, failed]],
 //!   "summary": "...", "note": "..." or null }
@@ -119,6 +120,9 @@ fn summary(trace: &Trace, graph: &Graph) -> String {
 }
 
 /// The page's data, as JSON safe inside a `<script>` element.
+/// The most variables whose stories in words the page embeds.
+pub(crate) const WHY_LIMIT: usize = 20_000;
+
 fn data(trace: &Trace, graph: &Graph, sources: &SourceIndex) -> String {
     let mut out = String::with_capacity(trace.events.len() * 28 + 4096);
     // Positions in the page are indexes into the events; a trace read back from a file
@@ -255,7 +259,30 @@ fn data(trace: &Trace, graph: &Graph, sources: &SourceIndex) -> String {
         let site = site_index.get(&(v.site as *const _)).map_or(-1, |&i| i as i64);
         let _ = write!(out, ",{},{},{end},{},{site}]", v.thread, at(v.created), maybe(ended));
     }
-    out.push_str("],\"borrows\":[");
+    // Each variable's story in words, the same sentences `cargo borrowscope why` prints;
+    // above `WHY_LIMIT` variables the page would grow by hundreds of bytes a variable, so it
+    // says where to get them instead.
+    if graph.nodes.len() <= WHY_LIMIT {
+        let why = super::why::Why::new(trace, graph, sources);
+        out.push_str("],\"why\":[");
+        for (i, v) in graph.nodes.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('[');
+            for (j, line) in why.lines(v).iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                quote(&mut out, line);
+            }
+            out.push(']');
+        }
+        out.push(']');
+    } else {
+        out.push_str("],\"why\":null");
+    }
+    out.push_str(",\"borrows\":[");
     for (i, b) in graph.borrows.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -393,6 +420,34 @@ mod tests {
         // the page kept of this list had left it out.
         assert!(Op::RefCellBorrowFailed.arg_is_instance() && Op::Receive.arg_is_instance());
         assert!(!SCRIPT.contains("refcell_borrow|") && !SCRIPT.contains("function group("), "the page keeps no table of its own");
+    }
+
+    #[test]
+    fn each_variable_s_story_in_words_is_the_one_why_tells() {
+        let (html, trace, graph) = report();
+        let data = embedded(&html);
+        let stories = data.get("why").unwrap().as_array().unwrap();
+        // The sources `to_html` finds, from the current folder and the program's.
+        let roots: Vec<PathBuf> = std::env::current_dir().into_iter().chain(std::env::current_exe()).collect();
+        let sources = SourceIndex::read(&trace, &roots);
+        let why = super::super::why::Why::new(&trace, &graph, &sources);
+        assert_eq!(stories.len(), graph.nodes.len());
+        for (story, v) in stories.iter().zip(&graph.nodes) {
+            let lines: Vec<&str> = story.as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+            assert_eq!(lines, why.lines(v), "{}", v.name);
+            assert!(lines[0].starts_with(&format!("{} #{}: ", v.name, v.id)));
+        }
+        // Past the limit the page says where to get them rather than grow without bound.
+        let session = crate::Session::new();
+        session.record(|| {
+            for i in 0..=WHY_LIMIT {
+                crate::track_new("many", i);
+            }
+        });
+        let big = session.trace();
+        let html = to_html(&big, &Graph::build(&big));
+        assert!(matches!(embedded(&html).get("why"), Some(Value::Null)));
+        assert!(SCRIPT.contains("not embedded in a report of this many variables"));
     }
 
     #[test]

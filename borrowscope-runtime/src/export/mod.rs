@@ -7,6 +7,7 @@ pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod sources;
 mod value;
+pub(crate) mod why;
 
 use std::path::Path;
 

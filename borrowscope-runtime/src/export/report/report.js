@@ -327,6 +327,11 @@
     }
     const guards = D.cells.filter((c) => c[0] === id);
     if (guards.length) out.push(`<div>RefCell ${guards[0][2] ? "borrow_mut" : "borrow"} from #${guards[0][3]}${guards[0][4] >= 0 ? " until #" + guards[0][4] : ""}</div>`);
+    // In words: the same sentences as `cargo borrowscope why`, computed once by the runtime.
+    const words = D.why ? D.why[varIndex.get(id)] : null;
+    out.push(words
+      ? `<h2>In words</h2><div class="why">${words.map((l, i) => (i ? "" : "<b>") + esc(l) + (i ? "" : "</b>")).join("<br>")}</div>`
+      : `<div class="m">For its story in words: cargo borrowscope why ${esc(v[1])} TRACE.json (not embedded in a report of this many variables).</div>`);
     $("details").innerHTML = out.join("");
     $("details").dataset.selected = id;
     draw();

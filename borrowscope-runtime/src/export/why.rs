@@ -1,0 +1,155 @@
+//! The story of a variable instance in words: what `cargo borrowscope why` prints and what
+//! the report shows for the variable clicked, from this one place so that both say the same.
+
+use std::collections::HashMap;
+
+use super::sources::SourceIndex;
+use crate::event::Trace;
+use crate::graph::{Borrow, CellBorrow, End, Graph, Move, Share, Variable};
+use crate::site::Op;
+
+/// The graph indexed by instance, so that telling every variable's story costs what its
+/// story holds, not a pass over the whole trace each.
+pub struct Why<'a> {
+    trace: &'a Trace,
+    graph: &'a Graph,
+    sources: &'a SourceIndex,
+    shares_to: HashMap<u64, Vec<&'a Share>>,
+    shares_from: HashMap<u64, Vec<&'a Share>>,
+    borrows_of: HashMap<u64, Vec<&'a Borrow>>,
+    borrow_by: HashMap<u64, &'a Borrow>,
+    cells_named: HashMap<&'static str, Vec<&'a CellBorrow>>,
+    locks_named: HashMap<&'static str, Vec<usize>>,
+    moves_to: HashMap<u64, Vec<&'a Move>>,
+    moves_from: HashMap<u64, Vec<&'a Move>>,
+}
+
+impl<'a> Why<'a> {
+    /// Indexes `graph`, built from `trace`, whose sources are `sources`.
+    pub fn new(trace: &'a Trace, graph: &'a Graph, sources: &'a SourceIndex) -> Why<'a> {
+        let mut why = Why {
+            trace,
+            graph,
+            sources,
+            shares_to: HashMap::new(),
+            shares_from: HashMap::new(),
+            borrows_of: HashMap::new(),
+            borrow_by: HashMap::new(),
+            cells_named: HashMap::new(),
+            locks_named: HashMap::new(),
+            moves_to: HashMap::new(),
+            moves_from: HashMap::new(),
+        };
+        for s in &graph.shares {
+            why.shares_to.entry(s.to).or_default().push(s);
+            if let Some(from) = s.from {
+                why.shares_from.entry(from).or_default().push(s);
+            }
+        }
+        for b in &graph.borrows {
+            if let Some(owner) = b.owner {
+                why.borrows_of.entry(owner).or_default().push(b);
+            }
+            why.borrow_by.entry(b.borrower).or_insert(b);
+        }
+        for c in &graph.cell_borrows {
+            why.cells_named.entry(c.name).or_default().push(c);
+        }
+        for (i, e) in trace.events.iter().enumerate() {
+            if e.op == Op::Lock {
+                why.locks_named.entry(e.site.name).or_default().push(i);
+            }
+        }
+        for m in &graph.moves {
+            why.moves_to.entry(m.to).or_default().push(m);
+            if let Some(from) = m.from {
+                why.moves_from.entry(from).or_default().push(m);
+            }
+        }
+        why
+    }
+
+    fn label(&self, id: u64) -> String {
+        self.graph.node(id).map_or_else(|| format!("#{id}"), |v| format!("{} #{}", v.name, v.id))
+    }
+
+    /// ` (file:line:column)` of the event at `order`, or nothing.
+    fn at(&self, order: u64) -> String {
+        let events = &self.trace.events;
+        match events.binary_search_by_key(&order, |e| e.order) {
+            Ok(i) => format!(" ({}:{}:{})", events[i].site.file, events[i].site.line, events[i].site.column),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// The story of `v`: a heading (`name #id: type`), then one sentence per line.
+    pub fn lines(&self, v: &Variable) -> Vec<String> {
+        let mut out = vec![format!("{} #{}: {}", v.name, v.id, v.type_name.unwrap_or("type not recorded"))];
+        let function = self.sources.function_at(v.site.file, v.site.line).map(|f| format!(" in fn {f}")).unwrap_or_default();
+        let thread =
+            self.trace.threads.iter().find(|t| t.index == v.thread).and_then(|t| t.name.clone()).map(|n| format!(" ({n})")).unwrap_or_default();
+        out.push(format!(
+            "created at event {}, {}:{}:{}{function}, on thread {}{thread}",
+            v.created, v.site.file, v.site.line, v.site.column, v.thread
+        ));
+        for s in self.shares_to.get(&v.id).into_iter().flatten() {
+            out.push(match s.from {
+                Some(from) => format!("made by {} of {} at event {} (count {} after)", s.op, self.label(from), s.at, s.count),
+                None => format!("made by {} at event {} (count {})", s.op, s.at, s.count),
+            });
+        }
+        for b in self.borrows_of.get(&v.id).into_iter().flatten() {
+            let kind = if b.mutable { "mutably" } else { "shared" };
+            let until = match (b.borrower, b.end) {
+                (0, _) => "the end of its statement".to_owned(),
+                (_, Some(end)) => format!("event {end}"),
+                (_, None) => "the end of the trace".to_owned(),
+            };
+            let who = if b.borrower == 0 { "a temporary".to_owned() } else { self.label(b.borrower) };
+            out.push(format!("borrowed {kind} by {who} from event {}{} until {until}", b.start, self.at(b.start)));
+        }
+        if let Some(b) = self.borrow_by.get(&v.id) {
+            let kind = if b.mutable { "mutably" } else { "shared" };
+            out.push(format!("borrows {} {kind} from event {}", b.owner.map_or_else(|| "an unnamed value".to_owned(), |o| self.label(o)), b.start));
+        }
+        // RefCell guards taken from it, and locks of it, by name while it lived.
+        for c in self.cells_named.get(v.name).into_iter().flatten().filter(|c| v.alive_at(c.start)) {
+            let kind = if c.mutable { "borrow_mut" } else { "borrow" };
+            let guard = if c.guard == 0 { "a temporary guard".to_owned() } else { self.label(c.guard) };
+            let until = match (c.failed, c.guard, c.end) {
+                (true, _, _) => "failed: it was already borrowed".to_owned(),
+                (false, 0, _) => "until the end of its statement".to_owned(),
+                (false, _, Some(end)) => format!("until event {end}"),
+                (false, _, None) => "until the end of the trace".to_owned(),
+            };
+            out.push(format!("RefCell {kind} by {guard} at event {}{} {until}", c.start, self.at(c.start)));
+        }
+        for &i in self.locks_named.get(v.name).into_iter().flatten() {
+            let e = &self.trace.events[i];
+            if v.alive_at(e.order) {
+                out.push(format!("locked on thread {} at event {} ({}:{}:{})", e.thread, e.order, e.site.file, e.site.line, e.site.column));
+            }
+        }
+        for m in self.moves_to.get(&v.id).into_iter().flatten() {
+            let from = m.from.map_or_else(|| "an expression".to_owned(), |f| self.label(f));
+            out.push(format!("its value came from {from} at event {}{}", m.at, self.at(m.at)));
+        }
+        for m in self.moves_from.get(&v.id).into_iter().flatten() {
+            let to = if m.to == 0 { "a call or an expression".to_owned() } else { self.label(m.to) };
+            out.push(format!("moved into {to} at event {}{}", m.at, self.at(m.at)));
+        }
+        for s in self.shares_from.get(&v.id).into_iter().flatten() {
+            out.push(format!("shares its allocation with {} ({} at event {}, count {} after)", self.label(s.to), s.op, s.at, s.count));
+        }
+        out.push(match v.end {
+            Some(End::Dropped(order)) => format!("dropped at event {order}{}", self.at(order)),
+            Some(End::MovedOut(order)) => format!("its life as {} ended when it was moved out at event {order}", v.name),
+            Some(End::ScopeEnded(order)) => format!(
+                "its scope ended at event {order}{} after a use that may have moved it: dropped there unless that use moved it (unknown)",
+                self.at(order)
+            ),
+            None => "still alive when the trace was written: no drop, move or scope end was recorded, so its scope had not ended (the program exited or exported the trace first)".to_owned(),
+        });
+        out
+    }
+}
