@@ -19,36 +19,26 @@ pub fn target() -> PathBuf {
 /// rust-analyzer's libraries is about 11x slower).
 pub fn analyzer() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            let status = Command::new(cargo)
-                .args(["build", "--release", "--locked", "-p", "cargo-borrowscope", "--bin", "borrowscope-analyzer"])
-                .current_dir(workspace())
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building the analyzer failed");
-            target().join("release/borrowscope-analyzer")
-        })
-        .clone()
+    BUILT.get_or_init(|| release_binary("borrowscope-analyzer")).clone()
 }
 
 /// The `cargo-borrowscope` binary (the analyzer and the trace commands), built in release
 /// mode once per test process, like [`analyzer`].
 pub fn cargo_borrowscope() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            let status = Command::new(cargo)
-                .args(["build", "--release", "--locked", "-p", "cargo-borrowscope", "--bin", "cargo-borrowscope"])
-                .current_dir(workspace())
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building cargo-borrowscope failed");
-            target().join("release/cargo-borrowscope")
-        })
-        .clone()
+    BUILT.get_or_init(|| release_binary("cargo-borrowscope")).clone()
+}
+
+/// Builds a binary of the `cargo-borrowscope` crate in release mode; its path.
+fn release_binary(name: &str) -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--locked", "-p", "cargo-borrowscope", "--bin", name])
+        .current_dir(workspace())
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building {name} failed");
+    target().join("release").join(name)
 }
 
 /// Copies a fixture of `tests/fixtures/` into a fresh folder, so that a test never writes into
