@@ -10,8 +10,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{BinOp, Block, Expr, Stmt};
+use syn::{BinOp, Block, Expr};
 
+use super::places::{declared_static, inside_place, place_written, raw_deref, record_typed_path, site_event, static_access, union_field};
 use super::{Expander, captures, literals, promote, uses, vocabulary};
 use crate::config::Group;
 
@@ -414,47 +415,6 @@ fn binary(exp: &mut Expander<'_>, expr: &mut Expr) {
     }
 }
 
-/// Records a dereference of a raw pointer that the analyzer found, before the statement.
-fn raw_deref(exp: &mut Expander<'_>, u: &syn::ExprUnary) {
-    let syn::UnOp::Deref(star) = u.op else { return };
-    let typed = exp.position(star.span).and_then(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::RawPtrDeref));
-    if let Some(known) = typed {
-        let site = exp.site(&uses::text(&u.expr), "", "raw_ptr_deref", u.span());
-        if let Some(stmt) = site_event(exp, known.kind, site) {
-            exp.before_statement(stmt);
-        }
-    }
-}
-
-/// The statement recording the event of a site the analyzer found (`vocabulary::site`), if
-/// its kind records one where it is and its group is enabled.
-fn site_event(exp: &Expander<'_>, kind: type_info_schema::SiteKind, site: TokenStream) -> Option<Stmt> {
-    let (op, arg, group) = vocabulary::site(kind)?;
-    let op = op.path();
-    exp.has(group).then(|| syn::parse_quote!(::borrowscope_runtime::__private::event(#site, #op, 0, #arg);))
-}
-
-/// The left side of an assignment: the place itself is never rewritten, but the values it
-/// is computed from are (`*m.lock().unwrap() = v` locks; `*p = v` dereferences a raw
-/// pointer; `a[f(i)] = v` calls `f`).
-fn inside_place(exp: &mut Expander<'_>, place: &mut Expr) {
-    match place {
-        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
-            raw_deref(exp, u);
-            inside_place(exp, &mut u.expr);
-        }
-        Expr::Field(f) => inside_place(exp, &mut f.base),
-        Expr::Index(i) => {
-            inside_place(exp, &mut i.expr);
-            exp.visit_expr_mut(&mut i.index);
-        }
-        Expr::Paren(p) => inside_place(exp, &mut p.expr),
-        // A call's result is a value: expanded like any other.
-        Expr::MethodCall(_) | Expr::Call(_) => exp.visit_expr_mut(place),
-        _ => {}
-    }
-}
-
 /// The tracked binding a plain `x = ..` assigns to.
 fn assigned_binding(exp: &Expander<'_>, left: &Expr) -> Option<(syn::Ident, super::Copies)> {
     let Expr::Path(p) = left else { return None };
@@ -503,79 +463,6 @@ fn is_place(expr: &Expr) -> bool {
         Expr::Path(p) => p.qself.is_none() && p.path.get_ident().is_some(),
         Expr::Field(f) => is_place(&f.base),
         _ => false,
-    }
-}
-
-/// Records the static access or const use the analyzer found at this path, before the
-/// statement; returns whether there was one.
-fn record_typed_path(exp: &mut Expander<'_>, path: &syn::ExprPath) -> bool {
-    let Some((op, arg, name)) = typed_path(exp, path) else { return false };
-    let site = if op == vocabulary::CONST_EVAL {
-        exp.site(&name, "", "const", path.span())
-    } else {
-        exp.site(&name, if arg == 1 { "write" } else { "read" }, "static", path.span())
-    };
-    let op = op.path();
-    exp.before_statement(syn::parse_quote!(
-        ::borrowscope_runtime::__private::event(#site, #op, 0, #arg);
-    ));
-    true
-}
-
-/// A static read or write, or a const use, that the analyzer recorded at this path: the
-/// operation, its argument (1 for a write) and the name.
-fn typed_path(exp: &Expander<'_>, path: &syn::ExprPath) -> Option<(vocabulary::Op, u64, String)> {
-    use type_info_schema::SiteKind;
-    let (line, column) = exp.position(path.span())?;
-    let site = exp.types.sites(line, column).iter().find(|s| matches!(s.kind, SiteKind::StaticRead | SiteKind::StaticWrite | SiteKind::ConstUse))?;
-    let (op, arg, group) = vocabulary::site(site.kind)?;
-    exp.has(group).then(|| (op, arg, site.target.clone()))
-}
-
-/// Notes the left side of `=` or `op=` when it is a declared static (a write) or a declared
-/// union's field.
-fn place_written(exp: &mut Expander<'_>, place: &Expr) {
-    match place {
-        Expr::Path(p) => {
-            if record_typed_path(exp, p) {
-                // The analyzer's site told what this path is.
-            } else if let Some(name) = declared_static(exp, &p.path) {
-                let site = exp.site(&name, "write", "static", p.span());
-                exp.before_statement(static_access(site, true));
-            }
-        }
-        Expr::Field(f) => union_field(exp, f),
-        _ => {}
-    }
-}
-
-/// The name of a static the user declared with `statics = [..]`, if `path` names one.
-fn declared_static(exp: &Expander<'_>, path: &syn::Path) -> Option<String> {
-    let name = path.segments.last()?.ident.to_string();
-    (exp.config.statics.contains(&name) && exp.lookup(&name).is_none()).then_some(name)
-}
-
-fn static_access(site: TokenStream, write: bool) -> syn::Stmt {
-    let arg = u64::from(write);
-    syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::StaticAccess, 0, #arg);)
-}
-
-/// Records `u.field` when `u` is a binding of a union type the user declared.
-fn union_field(exp: &mut Expander<'_>, field: &syn::ExprField) {
-    let Expr::Path(base) = &*field.base else { return };
-    let Some(ident) = base.path.get_ident() else { return };
-    let found = exp.unions_in_scope.iter().rev().find(|(name, _)| ident == name).map(|(_, ty)| ty.clone());
-    if let Some(union) = found {
-        let site = exp.site(&union, &uses::text(&field.member), "union_field", field.span());
-        exp.before_statement(syn::parse_quote!(
-            ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::UnionFieldAccess, 0, 0);
-        ));
-    } else if exp.unsafe_depth > 0 {
-        let message = format!(
-            "`{ident}.{}` in an `unsafe` block may read a union field, which syntax cannot tell; declare the union type with `unions = [..]` to track it, or run borrowscope-analyzer",
-            uses::text(&field.member)
-        );
-        exp.warn(field.span(), &message);
     }
 }
 

@@ -17,6 +17,7 @@ mod gate;
 mod literals;
 mod partial;
 mod patterns;
+mod places;
 mod promote;
 #[cfg(test)]
 mod snapshots;

@@ -1,0 +1,124 @@
+//! Places the analyzer found or the user declared, recorded before their statement: statics
+//! read and written, consts used, union fields and raw-pointer dereferences; and the left
+//! side of an assignment, whose place is never rewritten but whose parts are.
+
+use proc_macro2::TokenStream;
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, Stmt};
+
+use super::{Expander, uses, vocabulary};
+
+/// Records a dereference of a raw pointer that the analyzer found, before the statement.
+pub(super) fn raw_deref(exp: &mut Expander<'_>, u: &syn::ExprUnary) {
+    let syn::UnOp::Deref(star) = u.op else { return };
+    let typed = exp.position(star.span).and_then(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::RawPtrDeref));
+    if let Some(known) = typed {
+        let site = exp.site(&uses::text(&u.expr), "", "raw_ptr_deref", u.span());
+        if let Some(stmt) = site_event(exp, known.kind, site) {
+            exp.before_statement(stmt);
+        }
+    }
+}
+
+/// The statement recording the event of a site the analyzer found (`vocabulary::site`), if
+/// its kind records one where it is and its group is enabled.
+pub(super) fn site_event(exp: &Expander<'_>, kind: type_info_schema::SiteKind, site: TokenStream) -> Option<Stmt> {
+    let (op, arg, group) = vocabulary::site(kind)?;
+    let op = op.path();
+    exp.has(group).then(|| syn::parse_quote!(::borrowscope_runtime::__private::event(#site, #op, 0, #arg);))
+}
+
+/// The left side of an assignment: the place itself is never rewritten, but the values it
+/// is computed from are (`*m.lock().unwrap() = v` locks; `*p = v` dereferences a raw
+/// pointer; `a[f(i)] = v` calls `f`).
+pub(super) fn inside_place(exp: &mut Expander<'_>, place: &mut Expr) {
+    match place {
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+            raw_deref(exp, u);
+            inside_place(exp, &mut u.expr);
+        }
+        Expr::Field(f) => inside_place(exp, &mut f.base),
+        Expr::Index(i) => {
+            inside_place(exp, &mut i.expr);
+            exp.visit_expr_mut(&mut i.index);
+        }
+        Expr::Paren(p) => inside_place(exp, &mut p.expr),
+        // A call's result is a value: expanded like any other.
+        Expr::MethodCall(_) | Expr::Call(_) => exp.visit_expr_mut(place),
+        _ => {}
+    }
+}
+
+/// Records the static access or const use the analyzer found at this path, before the
+/// statement; returns whether there was one.
+pub(super) fn record_typed_path(exp: &mut Expander<'_>, path: &syn::ExprPath) -> bool {
+    let Some((op, arg, name)) = typed_path(exp, path) else { return false };
+    let site = if op == vocabulary::CONST_EVAL {
+        exp.site(&name, "", "const", path.span())
+    } else {
+        exp.site(&name, if arg == 1 { "write" } else { "read" }, "static", path.span())
+    };
+    let op = op.path();
+    exp.before_statement(syn::parse_quote!(
+        ::borrowscope_runtime::__private::event(#site, #op, 0, #arg);
+    ));
+    true
+}
+
+/// A static read or write, or a const use, that the analyzer recorded at this path: the
+/// operation, its argument (1 for a write) and the name.
+fn typed_path(exp: &Expander<'_>, path: &syn::ExprPath) -> Option<(vocabulary::Op, u64, String)> {
+    use type_info_schema::SiteKind;
+    let (line, column) = exp.position(path.span())?;
+    let site = exp.types.sites(line, column).iter().find(|s| matches!(s.kind, SiteKind::StaticRead | SiteKind::StaticWrite | SiteKind::ConstUse))?;
+    let (op, arg, group) = vocabulary::site(site.kind)?;
+    exp.has(group).then(|| (op, arg, site.target.clone()))
+}
+
+/// Notes the left side of `=` or `op=` when it is a declared static (a write) or a declared
+/// union's field.
+pub(super) fn place_written(exp: &mut Expander<'_>, place: &Expr) {
+    match place {
+        Expr::Path(p) => {
+            if record_typed_path(exp, p) {
+                // The analyzer's site told what this path is.
+            } else if let Some(name) = declared_static(exp, &p.path) {
+                let site = exp.site(&name, "write", "static", p.span());
+                exp.before_statement(static_access(site, true));
+            }
+        }
+        Expr::Field(f) => union_field(exp, f),
+        _ => {}
+    }
+}
+
+/// The name of a static the user declared with `statics = [..]`, if `path` names one.
+pub(super) fn declared_static(exp: &Expander<'_>, path: &syn::Path) -> Option<String> {
+    let name = path.segments.last()?.ident.to_string();
+    (exp.config.statics.contains(&name) && exp.lookup(&name).is_none()).then_some(name)
+}
+
+pub(super) fn static_access(site: TokenStream, write: bool) -> syn::Stmt {
+    let arg = u64::from(write);
+    syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::StaticAccess, 0, #arg);)
+}
+
+/// Records `u.field` when `u` is a binding of a union type the user declared.
+pub(super) fn union_field(exp: &mut Expander<'_>, field: &syn::ExprField) {
+    let Expr::Path(base) = &*field.base else { return };
+    let Some(ident) = base.path.get_ident() else { return };
+    let found = exp.unions_in_scope.iter().rev().find(|(name, _)| ident == name).map(|(_, ty)| ty.clone());
+    if let Some(union) = found {
+        let site = exp.site(&union, &uses::text(&field.member), "union_field", field.span());
+        exp.before_statement(syn::parse_quote!(
+            ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::UnionFieldAccess, 0, 0);
+        ));
+    } else if exp.unsafe_depth > 0 {
+        let message = format!(
+            "`{ident}.{}` in an `unsafe` block may read a union field, which syntax cannot tell; declare the union type with `unions = [..]` to track it, or run borrowscope-analyzer",
+            uses::text(&field.member)
+        );
+        exp.warn(field.span(), &message);
+    }
+}
