@@ -22,13 +22,13 @@
 //! `send` blocks, and the runtime's queue is locked across a send.
 
 use ra_ap_hir as hir;
-use ra_ap_hir::{AsAssocItem, Semantics};
+use ra_ap_hir::Semantics;
 use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::ast::{HasArgList, HasAttrs, HasLoopBody, HasName};
 use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, SyntaxToken, ast};
 use type_info_schema::{Position, Site, SiteKind};
 
-use crate::classify::{is_std, std_adt};
+use crate::resolve::{expanded, expanded_as, function_path, is_std, local_of, std_owner};
 
 /// Every linked channel in a file's syntax tree, with its sends and receives.
 pub(crate) fn sites(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Site> {
@@ -36,7 +36,7 @@ pub(crate) fn sites(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synta
     for stmt in root.descendants().filter_map(ast::LetStmt::cast) {
         let Some((channel, uses)) = linked(sema, &stmt) else { continue };
         let Some(at) = Position::from_byte_offset(text, channel.text_range().start().into()) else { continue };
-        let function = crate::walk::function_path(sema, &crate::walk::expanded(sema, stmt.syntax()));
+        let function = function_path(sema, &expanded(sema, stmt.syntax()));
         let site = |token: &SyntaxToken, kind: SiteKind, target: String| {
             let position = Position::from_byte_offset(text, token.text_range().start().into())?;
             Some(Site { line: position.line, column: position.column, kind, target, function: function.clone() })
@@ -76,7 +76,7 @@ fn linked(sema: &Semantics<'_, RootDatabase>, stmt: &ast::LetStmt) -> Option<(Sy
         return None;
     }
     let item = stmt.syntax().ancestors().find_map(ast::Fn::cast)?;
-    let def = crate::walk::expanded(sema, stmt.syntax()).ancestors().find_map(ast::Fn::cast).and_then(|f| sema.to_def(&f))?;
+    let def = expanded(sema, stmt.syntax()).ancestors().find_map(ast::Fn::cast).and_then(|f| sema.to_def(&f))?;
     if !crate::sites::is_traced(sema, def) {
         return None;
     }
@@ -99,7 +99,7 @@ fn linked(sema: &Semantics<'_, RootDatabase>, stmt: &ast::LetStmt) -> Option<(Sy
         }
         let (local, sends) = (end.local, end.sends);
         for path in body.syntax().descendants().filter_map(ast::PathExpr::cast) {
-            let expanded = ast::PathExpr::cast(crate::walk::expanded(sema, path.syntax())).unwrap_or_else(|| path.clone());
+            let expanded = expanded_as(sema, &path);
             if local_of(sema, &expanded) != Some(local) {
                 continue;
             }
@@ -129,14 +129,11 @@ fn use_of(sema: &Semantics<'_, RootDatabase>, path: &ast::PathExpr, sends: bool)
     let parent = path.syntax().parent()?;
     if let Some(call) = ast::MethodCallExpr::cast(parent.clone()).filter(|c| c.receiver().is_some_and(|r| r.syntax() == path.syntax())) {
         let name = call.name_ref()?;
-        let expanded = ast::MethodCallExpr::cast(crate::walk::expanded(sema, call.syntax())).unwrap_or_else(|| call.clone());
+        let expanded = expanded_as(sema, &call);
         let function = sema.resolve_method_call(&expanded)?;
         // The type whose `impl` defines the method, or the std trait that declares it
         // (`Clone::clone`, resolved before its `impl` is chosen).
-        let owner = function.as_assoc_item(db).and_then(|item| match item.container(db) {
-            hir::AssocItemContainer::Impl(imp) => std_adt(db, &imp.self_ty(db)),
-            hir::AssocItemContainer::Trait(t) => is_std(db, t.module(db).krate(db)).then(|| t.name(db).as_str().to_owned()),
-        })?;
+        let owner = std_owner(db, function, true)?;
         let token = name.syntax().first_token()?;
         return match (sends, owner.as_str(), name.text()) {
             (true, "Sender", "send") => Some(Use::Site(token, SiteKind::LinkedSend)),
@@ -181,7 +178,7 @@ fn end<'db>(sema: &Semantics<'db, RootDatabase>, pat: &ast::IdentPat, sends: boo
     if !plain(pat) {
         return None;
     }
-    let expanded = ast::IdentPat::cast(crate::walk::expanded(sema, pat.syntax())).unwrap_or_else(|| pat.clone());
+    let expanded = expanded_as(sema, pat);
     let local = sema.to_def(&expanded)?;
     Some(End { local, name: pat.name()?.text().to_string(), sends })
 }
@@ -217,7 +214,7 @@ fn named_in_macro(root: &SyntaxNode, name: &str) -> bool {
 }
 
 fn resolved_function(sema: &Semantics<'_, RootDatabase>, callee: &ast::PathExpr) -> Option<hir::Function> {
-    let expanded = ast::PathExpr::cast(crate::walk::expanded(sema, callee.syntax())).unwrap_or_else(|| callee.clone());
+    let expanded = expanded_as(sema, callee);
     match sema.resolve_path(&expanded.path()?)? {
         hir::PathResolution::Def(hir::ModuleDef::Function(function)) => Some(function),
         _ => None,
@@ -228,11 +225,4 @@ fn resolved_function(sema: &Semantics<'_, RootDatabase>, callee: &ast::PathExpr)
 fn std_function(db: &RootDatabase, function: hir::Function, module: &str, name: &str) -> bool {
     let home = function.module(db);
     is_std(db, home.krate(db)) && function.name(db).as_str() == name && home.name(db).is_some_and(|m| m.as_str() == module)
-}
-
-fn local_of<'db>(sema: &Semantics<'db, RootDatabase>, path: &ast::PathExpr) -> Option<hir::Local<'db>> {
-    match sema.resolve_path(&path.path()?)? {
-        hir::PathResolution::Local(local) => Some(local),
-        _ => None,
-    }
 }

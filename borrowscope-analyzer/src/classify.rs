@@ -5,10 +5,12 @@
 
 use ra_ap_base_db::{CrateOrigin, LangCrateOrigin};
 use ra_ap_hir as hir;
-use ra_ap_hir::{AsAssocItem, Semantics};
+use ra_ap_hir::Semantics;
 use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::{AstNode, ast};
 use type_info_schema::{InitializerKind as K, TraitFacts};
+
+use crate::resolve::{is_std, std_adt, std_owner};
 
 /// The traits whose implementation the type-info file records, found in `core`.
 pub(crate) struct Traits {
@@ -46,29 +48,11 @@ impl Traits {
     }
 }
 
-/// Whether a crate is one of the standard library's (core, alloc, std...).
-pub(crate) fn is_std(db: &RootDatabase, krate: hir::Crate) -> bool {
-    matches!(krate.origin(db), CrateOrigin::Lang(_))
-}
-
-/// A std (core, alloc, std) type's name, if `ty` is one.
-pub(crate) fn std_adt(db: &RootDatabase, ty: &hir::Type<'_>) -> Option<String> {
-    let adt = ty.as_adt()?;
-    is_std(db, adt.module(db).krate(db)).then(|| adt.name(db).as_str().to_owned())
-}
-
 /// The kind for a call of `function`, whose result has type `result`.
 fn call_kind(db: &RootDatabase, function: hir::Function, result: Option<&hir::Type<'_>>) -> K {
     let name = function.name(db).as_str().to_owned();
-    let origin = function.module(db).krate(db).origin(db);
-    let from_std = matches!(origin, CrateOrigin::Lang(_));
-    let owner = function
-        .as_assoc_item(db)
-        .and_then(|item| match item.container(db) {
-            hir::AssocItemContainer::Impl(imp) => std_adt(db, &imp.self_ty(db)),
-            hir::AssocItemContainer::Trait(_) => None,
-        })
-        .unwrap_or_default();
+    let from_std = is_std(db, function.module(db).krate(db));
+    let owner = std_owner(db, function, false).unwrap_or_default();
     if from_std {
         let kind = match (owner.as_str(), name.as_str()) {
             ("Box", "new") => Some(K::BoxNew),
@@ -292,13 +276,13 @@ pub(crate) fn factory(sema: &Semantics<'_, RootDatabase>, pat: &ast::IdentPat) -
         return None;
     }
     let result = sema.type_of_expr(&init)?.original;
-    matches!(std_adt(db, &result).as_deref(), Some("Rc" | "Arc" | "Box")).then(|| crate::walk::path_of(db, function))
+    matches!(std_adt(db, &result).as_deref(), Some("Rc" | "Arc" | "Box")).then(|| crate::resolve::path_of(db, function))
 }
 
 /// `Some`, `None`, `Ok`, `Err`, `Cow::Borrowed`/`Owned`, or a user enum's variant.
 fn variant_kind(db: &RootDatabase, variant: hir::EnumVariant) -> K {
     let parent = variant.parent_enum(db);
-    let from_std = matches!(parent.module(db).krate(db).origin(db), CrateOrigin::Lang(_));
+    let from_std = is_std(db, parent.module(db).krate(db));
     match (from_std, parent.name(db).as_str(), variant.name(db).as_str()) {
         (true, "Option", "Some") => K::OptionSome,
         (true, "Option", "None") => K::OptionNone,

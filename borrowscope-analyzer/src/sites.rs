@@ -6,12 +6,12 @@
 //! the field name of a field access, the `*` of a dereference, the first token of a path.
 
 use ra_ap_hir as hir;
-use ra_ap_hir::{AsAssocItem, HirDisplay, Semantics};
+use ra_ap_hir::{HirDisplay, Semantics};
 use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::{AstNode, SyntaxNode, SyntaxToken, ast};
 use type_info_schema::{Position, Site, SiteKind};
 
-use crate::classify::std_adt;
+use crate::resolve::{std_adt, std_owner};
 
 /// Every site in a file's syntax tree.
 pub(crate) fn sites(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Site> {
@@ -39,7 +39,7 @@ pub(crate) fn sites(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synta
         let traced = traced_call(sema, &expanded);
         for (_, kind, target) in found.into_iter().chain(traced) {
             if let Some(position) = Position::from_byte_offset(text, key.text_range().start().into()) {
-                let function = crate::walk::function_path(sema, &expanded);
+                let function = crate::resolve::function_path(sema, &expanded);
                 out.push(Site { line: position.line, column: position.column, kind, target, function });
             }
         }
@@ -96,7 +96,7 @@ fn function_site(sema: &Semantics<'_, RootDatabase>, function: hir::Function, no
     if function.is_unsafe_to_call(db, caller, edition) {
         return Some((token, SiteKind::UnsafeFnCall, target));
     }
-    let from_std = crate::classify::is_std(db, function.module(db).krate(db));
+    let from_std = crate::resolve::is_std(db, function.module(db).krate(db));
     if !from_std && matches!(std_adt(db, &function.ret_type(db)).as_deref(), Some("Rc" | "Arc" | "Box")) {
         return Some((token, SiteKind::PointerFactoryCall, target));
     }
@@ -110,10 +110,7 @@ fn method_site(sema: &Semantics<'_, RootDatabase>, call: &ast::MethodCallExpr) -
     let function = sema.resolve_method_call(call)?;
     let method = name.text().to_string();
     // The type that defines the method (a `Mutex` reached through an `Arc` by auto-deref).
-    let owner = function.as_assoc_item(db).and_then(|item| match item.container(db) {
-        hir::AssocItemContainer::Impl(imp) => std_adt(db, &imp.self_ty(db)),
-        hir::AssocItemContainer::Trait(_) => None,
-    });
+    let owner = std_owner(db, function, false);
     let receiver = call.receiver().and_then(|r| sema.type_of_expr(&r)).map(|t| t.original.strip_references());
     let receiver_text = receiver.as_ref().map(|t| display(sema, t, call.syntax())).unwrap_or_default();
     let receiver_std = receiver.as_ref().and_then(|t| std_adt(db, t));
@@ -156,7 +153,7 @@ fn traced_call(sema: &Semantics<'_, RootDatabase>, node: &SyntaxNode) -> Found {
     } else {
         return None;
     };
-    if crate::classify::is_std(db, function.module(db).krate(db)) || function.ret_type(db).is_never() || !is_traced(sema, function) {
+    if crate::resolve::is_std(db, function.module(db).krate(db)) || function.ret_type(db).is_never() || !is_traced(sema, function) {
         return None;
     }
     Some((token, SiteKind::TracedCall, target))

@@ -15,6 +15,8 @@ use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::{AstNode, SyntaxNode, ast};
 use type_info_schema::{Position, Use, UseKind};
 
+use crate::resolve::{expanded_as, local_of};
+
 /// A path that names one binding, as a use of it is keyed and decided: its name and the
 /// position of its token as written, and the same path in the expansion rust-analyzer made of
 /// an attribute macro around it (`#[trace_borrow]` passes its input through while the
@@ -35,16 +37,8 @@ fn named(sema: &Semantics<'_, RootDatabase>, text: &str, path: &ast::PathExpr) -
     let name = path.path()?.as_single_name_ref()?;
     let token = name.syntax().first_token()?;
     let position = Position::from_byte_offset(text, token.text_range().start().into())?;
-    let expanded = sema.descend_into_macros_single_exact(token).parent_ancestors().find_map(ast::PathExpr::cast).unwrap_or_else(|| path.clone());
+    let expanded = expanded_as(sema, path);
     Some(Named { name: name.text().to_string(), position, expanded })
-}
-
-/// The local binding a path resolves to.
-fn local_of<'db>(sema: &Semantics<'db, RootDatabase>, path: &ast::PathExpr) -> Option<hir::Local<'db>> {
-    match sema.resolve_path(&path.path()?)? {
-        hir::PathResolution::Local(local) => Some(local),
-        _ => None,
-    }
 }
 
 /// Every receiver use in a file's syntax tree.

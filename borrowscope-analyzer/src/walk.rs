@@ -4,14 +4,15 @@
 use std::collections::BTreeMap;
 
 use ra_ap_hir as hir;
-use ra_ap_hir::{AsAssocItem, HirDisplay, Semantics};
+use ra_ap_hir::{HirDisplay, Semantics};
 use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::ast::HasName;
-use ra_ap_syntax::{AstNode, SyntaxNode, ast};
+use ra_ap_syntax::{AstNode, ast};
 use type_info_schema::{Binding, ContentHash, FileEntry, Position, ResolvedType, TraitFacts, TypeInfo};
 
 use crate::classify;
 use crate::load::Workspace;
+use crate::resolve::{expanded_as, function_path};
 
 /// The analysis of a workspace, in the type-info format.
 pub fn analyze(ws: &Workspace) -> TypeInfo {
@@ -96,12 +97,7 @@ fn binding(
     // Inside an item an attribute macro rewrites (`#[trace_borrow]`, which passes its input
     // through while the analyzer runs), rust-analyzer knows the expanded pattern: descend into
     // the expansion, and resolve and classify the pattern found there.
-    let expanded = name
-        .syntax()
-        .first_token()
-        .map(|token| sema.descend_into_macros_single_exact(token))
-        .and_then(|token| token.parent_ancestors().find_map(ast::IdentPat::cast));
-    let pat = &expanded.unwrap_or_else(|| pat.clone());
+    let pat = &expanded_as(sema, pat);
     let local = sema.to_def(pat)?;
     let position = Position::from_byte_offset(text, offset)?;
     let ty = local.ty(db);
@@ -145,34 +141,4 @@ fn declared_type(sema: &Semantics<'_, RootDatabase>, pat: &ast::IdentPat) -> Opt
         hir::PathResolution::Def(hir::ModuleDef::TypeAlias(alias)) => Some(alias.name(sema.db).as_str().to_owned()),
         _ => None,
     }
-}
-
-/// The node of the same kind in the expansion rust-analyzer made of an attribute macro
-/// around `node` (`#[trace_borrow]` passes its input through while the analyzer runs), found
-/// by its first token; `node` itself outside one.
-pub(crate) fn expanded(sema: &Semantics<'_, RootDatabase>, node: &SyntaxNode) -> SyntaxNode {
-    let Some(token) = node.first_token() else { return node.clone() };
-    sema.descend_into_macros_single_exact(token).parent_ancestors().find(|n| n.kind() == node.kind()).unwrap_or_else(|| node.clone())
-}
-
-/// The path of the function (or closure's function) around a node: `krate::module::Type::name`.
-pub(crate) fn function_path(sema: &Semantics<'_, RootDatabase>, node: &SyntaxNode) -> String {
-    let Some(function) = node.ancestors().find_map(ast::Fn::cast).and_then(|f| sema.to_def(&f)) else {
-        return String::new();
-    };
-    path_of(sema.db, function)
-}
-
-/// The path of a function: `krate::module::Type::name`.
-pub(crate) fn path_of(db: &RootDatabase, function: hir::Function) -> String {
-    let module = function.module(db);
-    let mut parts: Vec<String> = module.path_to_root(db).iter().rev().filter_map(|m| m.name(db)).map(|n| n.as_str().to_owned()).collect();
-    parts.insert(0, module.krate(db).display_name(db).map(|n| n.to_string()).unwrap_or_default());
-    if let Some(hir::AssocItemContainer::Impl(imp)) = function.as_assoc_item(db).map(|a| a.container(db))
-        && let Some(adt) = imp.self_ty(db).as_adt()
-    {
-        parts.push(adt.name(db).as_str().to_owned());
-    }
-    parts.push(function.name(db).as_str().to_owned());
-    parts.join("::")
 }

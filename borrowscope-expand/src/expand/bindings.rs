@@ -7,53 +7,11 @@ use quote::quote;
 use syn::spanned::Spanned;
 use syn::{Expr, Local, Pat, Stmt};
 
-use super::vocabulary::{self, Record};
+use super::emit::{self, Number, Probe};
+use super::patterns::pattern_names;
+use super::vocabulary::{self, Op, Record};
 use super::{Copies, Expander, Tracked, copies, uses};
 use crate::config::Group;
-
-/// The identifiers a pattern binds, in order.
-pub(crate) fn pattern_names(pat: &Pat) -> Vec<syn::Ident> {
-    let mut names = Vec::new();
-    identifiers(pat, &mut |p| names.push(p.ident.clone()));
-    names
-}
-
-/// Calls `f` on each identifier pattern in `pat`, in order (of an `|` pattern, the first
-/// alternative's: every alternative binds the same names).
-pub(crate) fn identifiers(pat: &Pat, f: &mut impl FnMut(&syn::PatIdent)) {
-    match pat {
-        Pat::Ident(p) => {
-            f(p);
-            if let Some((_, sub)) = &p.subpat {
-                identifiers(sub, f);
-            }
-        }
-        Pat::Tuple(p) => p.elems.iter().for_each(|e| identifiers(e, f)),
-        Pat::TupleStruct(p) => p.elems.iter().for_each(|e| identifiers(e, f)),
-        Pat::Struct(p) => p.fields.iter().for_each(|field| identifiers(&field.pat, f)),
-        Pat::Slice(p) => p.elems.iter().for_each(|e| identifiers(e, f)),
-        Pat::Or(p) => {
-            if let Some(first) = p.cases.first() {
-                identifiers(first, f);
-            }
-        }
-        Pat::Reference(p) => identifiers(&p.pat, f),
-        Pat::Type(p) => identifiers(&p.pat, f),
-        Pat::Paren(p) => identifiers(&p.pat, f),
-        _ => {}
-    }
-}
-
-/// `Guard::new(site)`, or `Guard::sampled(..)` under the `sample` option.
-pub(crate) fn guard_constructor(exp: &Expander<'_>, site: &TokenStream) -> TokenStream {
-    match exp.config.sample {
-        Some(rate) => {
-            let per_million = (rate * 1_000_000.0).round() as u64;
-            quote!(::borrowscope_runtime::__private::Guard::sampled(#site, #per_million))
-        }
-        None => quote!(::borrowscope_runtime::__private::Guard::new(#site)),
-    }
-}
 
 /// What an initializer tells about the binding, for a single-name pattern.
 enum Origin {
@@ -65,7 +23,7 @@ enum Origin {
     /// from (`Rc::clone(&a)`).
     Pointer(Record, Option<syn::Ident>),
     /// A read through a place: `*r`, `a[i]`, `s.f` (the operation, the base's text, the field).
-    Read(TokenStream, String, String),
+    Read(Op, String, String),
     /// A closure: whether it is `move`, and the tracked bindings its body uses.
     Closure(bool, Vec<syn::Ident>),
     /// `x.clone()` of a tracked binding: the binding's type decides what kind of clone.
@@ -142,10 +100,10 @@ fn origin(exp: &Expander<'_>, init: &Expr) -> Origin {
         // recording them there is sound (the seeds disabled this tracking because wrapping a
         // place breaks assignments).
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) && exp.has(Group::Expressions) => {
-            Origin::Read(quote!(Deref), uses::text(&u.expr), String::new())
+            Origin::Read(vocabulary::DEREF, super::text(&u.expr), String::new())
         }
-        Expr::Index(i) if exp.has(Group::Expressions) => Origin::Read(quote!(IndexAccess), uses::text(&i.expr), String::new()),
-        Expr::Field(f) if exp.has(Group::Expressions) => Origin::Read(quote!(FieldAccess), uses::text(&f.base), uses::text(&f.member)),
+        Expr::Index(i) if exp.has(Group::Expressions) => Origin::Read(vocabulary::INDEX_ACCESS, super::text(&i.expr), String::new()),
+        Expr::Field(f) if exp.has(Group::Expressions) => Origin::Read(vocabulary::FIELD_ACCESS, super::text(&f.base), super::text(&f.member)),
         Expr::Closure(c) if exp.has(Group::Expressions) => {
             let params: Vec<String> = c.inputs.iter().flat_map(pattern_names).map(|i| i.to_string()).collect();
             let mut captured = Vec::new();
@@ -224,7 +182,7 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     // A channel the analyzer linked: its queue, declared before the `let` so that every
     // send and receive after it can reach it.
     let queue = match (&read.from, &*init.expr) {
-        (Origin::Channel, Expr::Call(call)) => super::channels::declare(exp, first_token(&call.func)),
+        (Origin::Channel, Expr::Call(call)) => super::channels::declare(exp, super::first_token(&call.func)),
         _ => None,
     };
     // The statements after this one that name the new bindings use them, not the bindings
@@ -247,7 +205,7 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     if let Some(init) = local.init.as_mut() {
         match &*init.expr {
             Expr::Path(_) if !read.single => {
-                let key = first_token(&init.expr);
+                let key = super::first_token(&init.expr);
                 after.extend(super::partial::destructured(exp, &init.expr, Some(&local.pat), key));
             }
             Expr::Field(_) => super::partial::field_by_value(exp, &mut init.expr),
@@ -320,11 +278,9 @@ fn expand_initializer(exp: &mut Expander<'_>, local: &mut Local, read: &Let) {
     if let Some((_, diverge)) = &mut init.diverge {
         syn::visit_mut::VisitMut::visit_expr_mut(exp, diverge);
         if exp.has(Group::ControlFlow) {
-            let pattern = uses::text(&local.pat);
+            let pattern = super::text(&local.pat);
             let site = exp.site("", &pattern, "let_else", local.pat.span());
-            let record: Stmt = syn::parse_quote!(
-                ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::LetElse, 0, 0);
-            );
+            let record = emit::event_stmt(&site, vocabulary::LET_ELSE, Number(0), Number(0));
             // The `else` is always a block: the event goes first inside it (a new block
             // around it would draw an `unused_braces` warning in the user's code).
             if let Expr::Block(block) = &mut **diverge {
@@ -350,7 +306,7 @@ fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<O
         let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
         let kind = known.map_or("let", |b| b.kind.name());
         let site = exp.site(&text, "", kind, name.span());
-        let constructor = guard_constructor(exp, &site);
+        let constructor = exp.guard_constructor(&site);
         before.push(syn::parse_quote!(let #guard = #constructor;));
         let name_copies = known.and_then(copies::analyzer_copies).unwrap_or(read.written);
         match &read.callee {
@@ -404,7 +360,7 @@ fn record_origin(
         Origin::From(source) if copies == Some(Copies::Yes) => {
             if let Some(source_guard) = exp.lookup(&source.to_string()) {
                 let site = exp.site(&name.to_string(), &source.to_string(), "copy", init_span);
-                after.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::Copy, #guard.id(), #source_guard.id());));
+                after.push(emit::event_stmt(&site, vocabulary::COPY, quote!(#guard.id()), quote!(#source_guard.id())));
             }
         }
         Origin::Borrow(owner, mutable) => {
@@ -418,17 +374,17 @@ fn record_origin(
         }
         Origin::Read(op, base, field) => {
             let site = exp.site(base, field, "read", init_span);
-            after.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, #guard.id(), 0);));
+            after.push(emit::event_stmt(&site, *op, quote!(#guard.id()), Number(0)));
         }
         Origin::Closure(is_move, captured) => {
             let mode = if *is_move { "move" } else { "ref" };
             let create = exp.site(&name.to_string(), mode, "closure", init_span);
-            before.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#create, ::borrowscope_runtime::__private::Op::ClosureCreate, #guard.id(), 0);));
+            before.push(emit::event_stmt(&create, vocabulary::CLOSURE_CREATE, quote!(#guard.id()), Number(0)));
             for var in captured {
                 let Some(var_guard) = exp.lookup(&var.to_string()) else { continue };
                 let site = exp.site(&var.to_string(), mode, "capture", var.span());
                 // Whether it moves is recorded where the closure is made (`captures`).
-                before.push(syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::ClosureCapture, #guard.id(), #var_guard.id());));
+                before.push(emit::event_stmt(&site, vocabulary::CLOSURE_CAPTURE, quote!(#guard.id()), quote!(#var_guard.id())));
             }
         }
         Origin::MethodClone(source) => {
@@ -436,15 +392,15 @@ fn record_origin(
                 after.push(shared(name, guard, quote!(#source_guard.id())));
             }
         }
-        Origin::Spawn => after.push(syn::parse_quote!({
-            #[allow(unused_imports)]
-            use ::borrowscope_runtime::__private::{ViaSpawn as _, ViaNotSpawned as _};
-            (&::borrowscope_runtime::__private::Probe(&#name)).spawned(&#guard);
-        })),
+        Origin::Spawn => {
+            let probe = emit::probe(Probe::Spawn, name, quote!(spawned(&#guard);));
+            after.push(syn::parse_quote!(#probe));
+        }
         Origin::Channel => {
             // The event names the receiving end's instance, which later events can follow.
             if let Some(Some(receiver_guard)) = guards.get(1) {
-                after.push(syn::parse_quote!(#guard.event(::borrowscope_runtime::__private::Op::Channel, #receiver_guard.id());));
+                let op = vocabulary::CHANNEL;
+                after.push(syn::parse_quote!(#guard.event(#op, #receiver_guard.id());));
             }
         }
         Origin::NeverDropped => after.push(syn::parse_quote!(#guard.never_dropped();)),
@@ -492,25 +448,13 @@ fn typed_events(
 fn record(guard: &syn::Ident, name: &syn::Ident, record: Record, source: &TokenStream) -> Option<Stmt> {
     Some(match record {
         Record::Creation => return None,
-        Record::Counted(op) => {
-            let op = op.path();
-            syn::parse_quote!(#guard.pointer(#op, #source, &#name);)
-        }
+        Record::Counted(op) => syn::parse_quote!(#guard.pointer(#op, #source, &#name);),
         Record::Downgraded => syn::parse_quote!(#guard.downgraded(#source, &#name);),
         Record::WeakCloned => syn::parse_quote!(#guard.weak_cloned(#source, &#name);),
         Record::Upgraded => syn::parse_quote!(#guard.upgraded(#source, &#name);),
-        Record::Event(op) => {
-            let op = op.path();
-            syn::parse_quote!(#guard.event(#op, 0);)
-        }
-        Record::Address(op) => {
-            let op = op.path();
-            syn::parse_quote!(#guard.address(#op, &#name);)
-        }
-        Record::ReleasedBy(op) => {
-            let op = op.path();
-            syn::parse_quote!(#guard.releases(#op);)
-        }
+        Record::Event(op) => syn::parse_quote!(#guard.event(#op, 0);),
+        Record::Address(op) => syn::parse_quote!(#guard.address(#op, &#name);),
+        Record::ReleasedBy(op) => syn::parse_quote!(#guard.releases(#op);),
         Record::NeverDropped => syn::parse_quote!(#guard.never_dropped();),
     })
 }
@@ -541,19 +485,6 @@ fn spawns(init: &Expr) -> bool {
     }
 }
 
-/// The span of an expression's first token (the leading `::` of a path that has one), by
-/// which the analyzer keys a call's site.
-pub(crate) fn first_token(expr: &Expr) -> proc_macro2::Span {
-    match expr {
-        Expr::Path(p) => match (&p.path.leading_colon, p.path.segments.first()) {
-            (Some(colon), _) => colon.spans[0],
-            (None, Some(segment)) => segment.ident.span(),
-            (None, None) => expr.span(),
-        },
-        _ => expr.span(),
-    }
-}
-
 /// `mpsc::channel()` / `sync_channel(n)`: a call of a path ending in one of them.
 fn is_channel(init: &Expr) -> bool {
     matches!(init, Expr::Call(call) if matches!(&*call.func, Expr::Path(p)
@@ -564,11 +495,8 @@ fn is_channel(init: &Expr) -> bool {
 /// `Rc` or `Arc`, decided by the compiler at this site. Only used where the type is already
 /// known: after `x.clone()`, whose resolution needed `x`'s type.
 fn shared(name: &syn::Ident, guard: &syn::Ident, source: TokenStream) -> Stmt {
-    syn::parse_quote!({
-        #[allow(unused_imports)]
-        use ::borrowscope_runtime::__private::{ViaShared as _, ViaUnshared as _};
-        (&::borrowscope_runtime::__private::Probe(&#name)).shared(&#guard, #source);
-    })
+    let probe = emit::probe(Probe::Shared, name, quote!(shared(&#guard, #source);));
+    syn::parse_quote!(#probe)
 }
 
 /// The union type (one the user declared with `unions = [..]`) a `let` binds, from its type

@@ -15,7 +15,7 @@ use syn::visit::{self, Visit};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ExprClosure};
 
-use super::bindings::pattern_names;
+use super::patterns::pattern_names;
 use super::{Expander, uses};
 use crate::config::Group;
 
@@ -42,6 +42,18 @@ struct Finder<'n> {
     in_move_closure: usize,
 }
 
+impl Finder<'_> {
+    /// Visits a nested closure's or `async` block's body (`moves`: a `move` one), which is a
+    /// context of its own: a field or borrow outside it does not reach in.
+    fn nested(&mut self, moves: bool, visit: impl FnOnce(&mut Self)) {
+        self.in_move_closure += usize::from(moves);
+        let (borrow, field) = (std::mem::take(&mut self.in_borrow), std::mem::take(&mut self.in_field));
+        visit(self);
+        (self.in_borrow, self.in_field) = (borrow, field);
+        self.in_move_closure -= usize::from(moves);
+    }
+}
+
 impl<'ast> Visit<'ast> for Finder<'_> {
     fn visit_expr(&mut self, expr: &'ast Expr) {
         match expr {
@@ -64,27 +76,13 @@ impl<'ast> Visit<'ast> for Finder<'_> {
                 self.visit_expr(&f.base);
                 self.in_field -= 1;
             }
-            Expr::Async(a) => {
-                let moves = a.capture.is_some();
-                self.in_move_closure += usize::from(moves);
-                let (borrow, field) = (std::mem::take(&mut self.in_borrow), std::mem::take(&mut self.in_field));
-                self.visit_block(&a.block);
-                (self.in_borrow, self.in_field) = (borrow, field);
-                self.in_move_closure -= usize::from(moves);
-            }
+            Expr::Async(a) => self.nested(a.capture.is_some(), |this| this.visit_block(&a.block)),
             Expr::Closure(c) => {
                 let names = c.inputs.iter().flat_map(pattern_names);
                 if names.into_iter().any(|n| n == self.name) {
                     self.mentions.rebound = true;
                 }
-                let moves = c.capture.is_some();
-                self.in_move_closure += usize::from(moves);
-                // A nested closure's body is its own context: a field or borrow outside it
-                // does not reach in.
-                let (borrow, field) = (std::mem::take(&mut self.in_borrow), std::mem::take(&mut self.in_field));
-                self.visit_expr(&c.body);
-                (self.in_borrow, self.in_field) = (borrow, field);
-                self.in_move_closure -= usize::from(moves);
+                self.nested(c.capture.is_some(), |this| this.visit_expr(&c.body));
             }
             _ => visit::visit_expr(self, expr),
         }
@@ -230,7 +228,9 @@ pub(crate) fn async_block(exp: &mut Expander<'_>, expr: &mut Expr) {
     exp.in_closure(|exp| exp.visit_block_mut(&mut a.block));
     if exp.has(Group::Async) {
         let site = exp.site("", "", "async", a.async_token.span);
-        super::exprs::open_span(exp, &mut a.block, site, quote!(AsyncBlockEnter), quote!(AsyncBlockExit));
+        let (enter, exit) = super::vocabulary::ASYNC_BLOCK;
+        let span = exp.ident("block");
+        super::emit::open_span(&mut a.block, &span, site, enter, exit);
     }
     if !records.is_empty() {
         let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));

@@ -48,7 +48,7 @@ pub(crate) fn declare(exp: &mut Expander<'_>, callee: Span) -> Option<Stmt> {
     let listed = exp.types.count_sites(SiteKind::LinkedSend, &target) + exp.types.count_sites(SiteKind::LinkedRecv, &target);
     exp.channels.push(Declared { at, listed, rewritten: Vec::new() });
     let (local, flag) = names(at);
-    Some(syn::parse_quote!(let #local: &'static ::borrowscope_runtime::__private::Channel = ::borrowscope_runtime::__private::linked_channel(#flag);))
+    Some(super::emit::linked_channel(&local, &flag))
 }
 
 /// The queue of the channel a send or receive site of `kind` at `span` belongs to, when this
@@ -86,20 +86,17 @@ pub(crate) fn flags(exp: &Expander<'_>) -> Vec<Stmt> {
 /// The argument `v` of `tx.send(v)` on a linked channel, queued once computed with the
 /// instance `id` it moves out of (0: none).
 pub(crate) fn sending(arg: &mut Expr, channel: &Ident, id: proc_macro2::TokenStream) {
-    let value = &*arg;
-    *arg = syn::parse_quote!(::borrowscope_runtime::__private::sending(#channel, #id, #value));
+    *arg = super::emit::sending(channel, id, &*arg);
 }
 
 /// The whole `tx.send(..)` whose argument is `sending`: the queue is released after it.
 pub(crate) fn sent(expr: &mut Expr, channel: &Ident) {
-    let call = &*expr;
-    *expr = syn::parse_quote!(::borrowscope_runtime::__private::sent(#channel, #call));
+    *expr = super::emit::sent(channel, &*expr);
 }
 
 /// `rx.recv()` (or `try_recv`, `recv_timeout`) on a linked channel.
 pub(crate) fn receive(expr: &mut Expr, channel: &Ident) {
-    let call = &*expr;
-    *expr = syn::parse_quote!(::borrowscope_runtime::__private::received(#channel, #call));
+    *expr = super::emit::received(channel, &*expr);
 }
 
 /// The span of the method of `expr` when it is a receive call (`recv`, `try_recv`,

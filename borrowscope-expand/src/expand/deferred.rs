@@ -3,7 +3,6 @@
 
 use syn::{Local, Pat, Stmt};
 
-use super::bindings::guard_constructor;
 use super::{Copies, Expander, Tracked, copies};
 use crate::config::Group;
 
@@ -23,7 +22,7 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &Local, names: Vec<syn::Ident
     let kind = known.map_or("let", |b| b.kind.name());
     let site = exp.site(&name.to_string(), "", kind, name.span());
     let guard = exp.ident("g");
-    let constructor = guard_constructor(exp, &site);
+    let constructor = exp.guard_constructor(&site);
     let copies = known.and_then(copies::analyzer_copies).unwrap_or(Copies::Unknown);
     // Assignments record nothing for a `Copy` binding (nothing to drop), so it would never
     // be created.

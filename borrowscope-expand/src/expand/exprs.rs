@@ -10,11 +10,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{BinOp, Block, Expr};
+use syn::{BinOp, Expr};
 
-use super::places::{declared_static, inside_place, place_written, raw_deref, record_typed_path, site_event, static_access, union_field};
+use super::emit::{self, Probe, pass};
+use super::places::{declared_static, inside_place, place_written, raw_deref, record_typed_path, site_event, union_field};
 use super::{Expander, captures, literals, promote, uses, vocabulary};
 use crate::config::Group;
+use type_info_schema::SiteKind;
 
 /// Expands `expr` if this module handles it; returns whether it did (children included).
 pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
@@ -57,7 +59,9 @@ fn unsafe_block(exp: &mut Expander<'_>, expr: &mut Expr) {
     exp.unsafe_depth -= 1;
     if exp.has(Group::Unsafe) {
         let site = exp.site("", "", "unsafe", u.unsafe_token.span);
-        open_span(exp, &mut u.block, site, quote!(UnsafeBlockEnter), quote!(UnsafeBlockExit));
+        let (enter, exit) = vocabulary::UNSAFE_BLOCK;
+        let span = exp.ident("block");
+        emit::open_span(&mut u.block, &span, site, enter, exit);
     }
 }
 
@@ -66,13 +70,11 @@ fn await_(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Await(a) = expr else { return };
     exp.visit_expr_mut(&mut a.base);
     if exp.has(Group::Async) {
-        let name = uses::text(&a.base);
+        let name = super::text(&a.base);
         let start = exp.site(&name, "", "await", a.await_token.span);
         let end = exp.site(&name, "", "await", a.await_token.span);
-        let base = &a.base;
-        *a.base = syn::parse_quote!(::borrowscope_runtime::__private::pass(
-            #start, ::borrowscope_runtime::__private::Op::AwaitStart, 0, 0, #base));
-        pass(expr, end, quote!(AwaitEnd), 0);
+        pass(&mut a.base, start, vocabulary::AWAIT_START, 0);
+        pass(expr, end, vocabulary::AWAIT_END, 0);
     }
 }
 
@@ -85,7 +87,9 @@ fn path(exp: &mut Expander<'_>, expr: &mut Expr) {
         // The analyzer's site told what this path is.
     } else if let Some(name) = declared_static(exp, &p.path) {
         let site = exp.site(&name, "read", "static", p.span());
-        exp.before_statement(static_access(site, false));
+        if let Some(stmt) = site_event(exp, SiteKind::StaticRead, site) {
+            exp.before_statement(stmt);
+        }
     } else if let Some(last) = p.path.segments.last().map(|s| s.ident.to_string())
         && last.len() > 1
         && last.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
@@ -106,7 +110,7 @@ fn field(exp: &mut Expander<'_>, expr: &mut Expr) {
         syn::Member::Named(ident) => exp.position(ident.span()),
         syn::Member::Unnamed(index) => exp.position(index.span),
     };
-    let typed = position.and_then(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::UnionFieldAccess));
+    let typed = position.and_then(|(l, c)| exp.types.site(l, c, SiteKind::UnionFieldAccess));
     if let Some(known) = typed {
         let (union, field) = known.target.split_once('.').unwrap_or((&known.target, ""));
         let site = exp.site(union, field, "union_field", f.span());
@@ -131,11 +135,9 @@ fn reference(exp: &mut Expander<'_>, expr: &mut Expr) {
     if let Some((name, guard)) = owner
         && exp.has(Group::Ownership)
     {
-        let op = if r.mutability.is_some() { quote!(BorrowMut) } else { quote!(Borrow) };
+        let op = if r.mutability.is_some() { vocabulary::BORROW_MUT } else { vocabulary::BORROW };
         let site = exp.site("", &name.to_string(), "borrow", r.span());
-        let original = &*expr;
-        *expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
-            #site, ::borrowscope_runtime::__private::Op::#op, 0, #guard.id(), #original));
+        *expr = emit::pass_value(&site, op, emit::Number(0), quote!(#guard.id()), &*expr);
     }
 }
 
@@ -159,8 +161,7 @@ fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
         // An `FnOnce` closure is consumed by the call anyway: passing it through the
         // runtime on its way there changes nothing.
         Some(uses::Called::Consumed(record)) => {
-            let callee = &call.func;
-            *call.func = syn::parse_quote!(::borrowscope_runtime::__private::then(#record, #callee));
+            *call.func = emit::then(record, &call.func);
         }
         None => {}
     }
@@ -175,7 +176,7 @@ fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
     };
     let callee_span = call.func.span();
     let site_op = exp.position(call.func.span()).map(|(l, c)| exp.types.sites(l, c)).unwrap_or_default().iter().find_map(|s| match s.kind {
-        type_info_schema::SiteKind::FfiCall | type_info_schema::SiteKind::UnsafeFnCall => vocabulary::site(s.kind),
+        SiteKind::FfiCall | SiteKind::UnsafeFnCall => vocabulary::site(s.kind),
         _ => None,
     });
     let site_op = site_op.filter(|(_, _, group)| exp.has(*group)).map(|(op, _, _)| op);
@@ -183,11 +184,16 @@ fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
         // The analyzer saw an FFI or `unsafe fn` callee: no declaration needed.
         (Some(callee), Some(op)) => {
             let site = exp.site(&callee, "", "call", call.func.span());
-            before_call(call, site, op.name());
+            before_call(call, site, op);
         }
+        // A callee the user declared with `ffi = [..]`: recorded as the analyzer's FFI call is.
         (Some(callee), None) if exp.config.ffi.contains(&callee) => {
-            let site = exp.site(&callee, "", "ffi_call", call.func.span());
-            before_call(call, site, quote!(FfiCall));
+            if let Some((op, _, group)) = vocabulary::site(SiteKind::FfiCall)
+                && exp.has(group)
+            {
+                let site = exp.site(&callee, "", "ffi_call", call.func.span());
+                before_call(call, site, op);
+            }
         }
         (Some(callee), None) if callee == "spawn" && thread_path(&call.func) => spawn_anywhere(exp, expr, callee_span),
         (Some(callee), None) if exp.unsafe_depth > 0 => {
@@ -219,8 +225,7 @@ fn arguments<'a>(exp: &mut Expander<'_>, args: impl Iterator<Item = &'a mut Expr
 /// `called(call)`: once the call has returned, what its parameters did not claim of the
 /// arguments staged for them is forgotten.
 fn linked_call(expr: &mut Expr) {
-    let original = &*expr;
-    *expr = syn::parse_quote!(::borrowscope_runtime::__private::called(#original));
+    *expr = emit::called(&*expr);
 }
 
 /// `x.method(..)`: the receiver's use, clones, locks, `RefCell` borrows, channels, joins and
@@ -228,7 +233,7 @@ fn linked_call(expr: &mut Expr) {
 fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::MethodCall(call) = expr else { return };
     // The label is the receiver as the user wrote it, taken before it is rewritten.
-    let receiver = uses::text(&call.receiver);
+    let receiver = super::text(&call.receiver);
     // Read before the arguments are rewritten.
     let traced = exp.calls_traced(call.method.span()).then(|| call.method.to_string());
     let stage_from = uses::stageable_from(&call.args.iter().collect::<Vec<_>>());
@@ -239,10 +244,8 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     // A send or receive on a channel the analyzer linked goes through its queue; a send
     // queues the instance its argument moves out of, read before the move is recorded.
     let channel = match method.as_str() {
-        "send" => super::channels::rewrite(exp, method_span, type_info_schema::SiteKind::LinkedSend).map(|c| (c, true)),
-        "recv" | "try_recv" | "recv_timeout" => {
-            super::channels::rewrite(exp, method_span, type_info_schema::SiteKind::LinkedRecv).map(|c| (c, false))
-        }
+        "send" => super::channels::rewrite(exp, method_span, SiteKind::LinkedSend).map(|c| (c, true)),
+        "recv" | "try_recv" | "recv_timeout" => super::channels::rewrite(exp, method_span, SiteKind::LinkedRecv).map(|c| (c, false)),
         _ => None,
     };
     let sent = match (&channel, call.args.first()) {
@@ -253,11 +256,11 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     if let (Some((queue, true)), Some(arg)) = (&channel, call.args.first_mut()) {
         super::channels::sending(arg, queue, sent);
     }
-    let unsafe_method = exp.position(method_span).is_some_and(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::UnsafeFnCall).is_some());
+    let unsafe_method = exp.position(method_span).is_some_and(|(l, c)| exp.types.site(l, c, SiteKind::UnsafeFnCall).is_some());
     let probe = uses::receiver(exp, &call.receiver);
     let op = match method.as_str() {
-        "clone" => Some(quote!(Clone)),
-        "unwrap" | "expect" | "unwrap_or" | "unwrap_or_else" | "unwrap_or_default" => Some(quote!(Unwrap)),
+        "clone" => Some(vocabulary::CLONE),
+        "unwrap" | "expect" | "unwrap_or" | "unwrap_or_else" | "unwrap_or_default" => Some(vocabulary::UNWRAP),
         _ => None,
     };
     // Threads, channels, locks and RefCells: the receiver's type decides (a path
@@ -295,16 +298,8 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     };
     if typed && is_place(&call.receiver) && exp.has(group) {
         let site = exp.site(&receiver, &method, "method", call.method.span());
-        let receiver_expr = call.receiver.clone();
-        let original = &*expr;
-        *expr = syn::parse_quote!(::borrowscope_runtime::__private::after(
-            #site,
-            {
-                #[allow(unused_imports)]
-                use ::borrowscope_runtime::__private::{ViaTyped as _, ViaUntyped as _};
-                (&::borrowscope_runtime::__private::Probe(&#receiver_expr)).typed(#method)
-            },
-            #original));
+        let typed = emit::probe(Probe::Typed, &call.receiver, quote!(typed(#method)));
+        *expr = emit::after(&site, typed, &*expr);
     } else if exp.has(Group::Methods) {
         let site = exp.site(&receiver, &method, "method", call.method.span());
         if let Some(op) = op {
@@ -316,20 +311,22 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
                 "write" | "try_write" => 2,
                 _ => 0,
             };
-            pass(expr, site, quote!(Lock), mode);
+            pass(expr, site, vocabulary::LOCK, mode);
         }
     }
     if let Some(probe) = probe {
-        let call = &*expr;
-        *expr = syn::parse_quote!(::borrowscope_runtime::__private::then(#probe, #call));
+        *expr = emit::then(probe, &*expr);
     }
     if method == "spawn" {
         spawn_anywhere(exp, expr, method_span);
     }
     // The analyzer saw an `unsafe fn` method (`m.assume_init()`, `p.offset(1)`).
-    if unsafe_method && exp.has(Group::Unsafe) {
+    if unsafe_method
+        && let Some((op, _, group)) = vocabulary::site(SiteKind::UnsafeFnCall)
+        && exp.has(group)
+    {
         let site = exp.site(&method, "", "call", method_span);
-        before(expr, site, quote!(UnsafeFnCall));
+        *expr = emit::before(&site, op, &*expr);
     }
     if staged {
         linked_call(expr);
@@ -362,55 +359,46 @@ fn assign(exp: &mut Expander<'_>, expr: &mut Expr) {
         && copies != super::Copies::Yes
         && exp.has(Group::Ownership)
     {
-        let right = &a.right;
-        *a.right = syn::parse_quote!(::borrowscope_runtime::__private::assigned(&#guard, #right));
+        *a.right = emit::assigned(&guard, &a.right);
     }
     inside_place(exp, &mut a.left);
     place_written(exp, &a.left);
 }
 
+/// What a binary operator does with its operands.
+#[derive(PartialEq, Eq)]
+enum Operator {
+    /// `a += b`: `a` is a place written, `b` taken by value.
+    Compound,
+    /// `a + b`: both taken by value (`s + "x"` moves a `String`).
+    Arithmetic,
+    /// Comparisons and `&&`/`||`: neither is taken.
+    Other,
+}
+
+fn operator(op: &BinOp) -> Operator {
+    match quote::ToTokens::to_token_stream(op).to_string().as_str() {
+        "+=" | "-=" | "*=" | "/=" | "%=" | "^=" | "&=" | "|=" | "<<=" | ">>=" => Operator::Compound,
+        "+" | "-" | "*" | "/" | "%" | "^" | "&" | "|" | "<<" | ">>" => Operator::Arithmetic,
+        _ => Operator::Other,
+    }
+}
+
 /// Binary operators, compound assignments included.
 fn binary(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Binary(b) = expr else { return };
-    let compound = matches!(
-        b.op,
-        BinOp::AddAssign(_)
-            | BinOp::SubAssign(_)
-            | BinOp::MulAssign(_)
-            | BinOp::DivAssign(_)
-            | BinOp::RemAssign(_)
-            | BinOp::BitXorAssign(_)
-            | BinOp::BitAndAssign(_)
-            | BinOp::BitOrAssign(_)
-            | BinOp::ShlAssign(_)
-            | BinOp::ShrAssign(_)
-    );
-    if compound {
+    let operator = operator(&b.op);
+    if operator == Operator::Compound {
         exp.visit_expr_mut(&mut b.right);
         inside_place(exp, &mut b.left);
         place_written(exp, &b.left);
     } else {
         visit_mut::visit_expr_binary_mut(exp, b);
     }
-    // Arithmetic takes its operands by value (`s + "x"` moves a `String`); comparisons
-    // and `&&`/`||` do not.
-    let arithmetic = matches!(
-        b.op,
-        BinOp::Add(_)
-            | BinOp::Sub(_)
-            | BinOp::Mul(_)
-            | BinOp::Div(_)
-            | BinOp::Rem(_)
-            | BinOp::BitXor(_)
-            | BinOp::BitAnd(_)
-            | BinOp::BitOr(_)
-            | BinOp::Shl(_)
-            | BinOp::Shr(_)
-    );
-    if arithmetic {
+    if operator == Operator::Arithmetic {
         uses::by_value(exp, &mut b.left);
     }
-    if arithmetic || compound {
+    if operator != Operator::Other {
         uses::by_value(exp, &mut b.right);
     }
 }
@@ -437,14 +425,11 @@ fn spawn_anywhere(exp: &mut Expander<'_>, expr: &mut Expr, span: proc_macro2::Sp
     }
     let site = exp.site("", "", "spawn", span);
     let handle = exp.ident("handle");
+    let spawned = emit::probe(Probe::Spawn, &handle, quote!(spawned_at(#site);));
     let original = &*expr;
     *expr = syn::parse_quote!({
         let #handle = #original;
-        {
-            #[allow(unused_imports)]
-            use ::borrowscope_runtime::__private::{ViaSpawn as _, ViaNotSpawned as _};
-            (&::borrowscope_runtime::__private::Probe(&#handle)).spawned_at(#site);
-        }
+        #spawned
         #handle
     });
 }
@@ -466,37 +451,9 @@ fn is_place(expr: &Expr) -> bool {
     }
 }
 
-/// `pass(site, op, 0, arg, expr)`: records `op` after evaluating `expr`, keeping its value.
-pub(crate) fn pass(expr: &mut Expr, site: TokenStream, op: TokenStream, arg: u64) {
-    let original = &*expr;
-    *expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
-        #site, ::borrowscope_runtime::__private::Op::#op, 0, #arg, #original));
-}
-
 /// `then(event(..), f)(args)`: records `op` before the call, passing the callee rather than
 /// the call's result through `then`, so a callee that never returns (`-> !`) does not make
 /// the runtime call unreachable code.
-fn before_call(call: &mut syn::ExprCall, site: TokenStream, op: TokenStream) {
-    let callee = &call.func;
-    *call.func = syn::parse_quote!(::borrowscope_runtime::__private::then(
-        ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, 0),
-        #callee));
-}
-
-/// `then(event(..), expr)`: records `op` before evaluating `expr`.
-fn before(expr: &mut Expr, site: TokenStream, op: TokenStream) {
-    let original = &*expr;
-    *expr = syn::parse_quote!(::borrowscope_runtime::__private::then(
-        ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, 0),
-        #original));
-}
-
-/// Opens a span as the first statement of a block; it closes when the block is left.
-pub(crate) fn open_span(exp: &mut Expander<'_>, block: &mut Block, site: TokenStream, enter: TokenStream, exit: TokenStream) {
-    let span = exp.ident("block");
-    block.stmts.insert(
-        0,
-        syn::parse_quote!(let #span = ::borrowscope_runtime::__private::Span::enter(
-            #site, ::borrowscope_runtime::__private::Op::#enter, ::borrowscope_runtime::__private::Op::#exit);),
-    );
+fn before_call(call: &mut syn::ExprCall, site: TokenStream, op: vocabulary::Op) {
+    *call.func = emit::before(&site, op, &call.func);
 }

@@ -3,13 +3,13 @@
 //! `Span` whose drop records the exit, so a construct left early is still closed.
 
 use proc_macro2::TokenStream;
-use quote::quote;
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, Stmt};
 
 use super::patterns::pattern_guards;
-use super::{Expander, uses};
+use super::vocabulary::{self, Op};
+use super::{Expander, emit, uses};
 use crate::config::Group;
 
 /// Expands `expr` if it is a control-flow construct; returns whether it did (children
@@ -27,7 +27,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 None => pattern_guards(exp, &l.pat),
             };
             if let Some(queue) = queue {
-                guards.insert(0, syn::parse_quote!(::borrowscope_runtime::__private::received_item(#queue);));
+                guards.insert(0, emit::received_item(&queue));
             }
             exp.scoped(bound, |exp| exp.visit_block_mut(&mut l.body));
             l.body.stmts.splice(0..0, guards);
@@ -70,14 +70,14 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 exp.scoped(bound, |exp| exp.visit_expr_mut(&mut arm.body));
                 prepend_all(&mut arm.body, guards);
                 if let Some(span) = &span {
-                    let site = exp.site("", &uses::text(&arm.pat), "match_arm", arm.pat.span());
+                    let site = exp.site("", &super::text(&arm.pat), "match_arm", arm.pat.span());
                     let index = index as u64;
                     prepend_all(&mut arm.body, vec![syn::parse_quote!(#span.arm(#site, #index);)]);
                 }
             }
             if let Some(span) = span {
                 let site = exp.site("", "", "match", m.match_token.span);
-                bracket(expr, &span, site, quote!(MatchEnter), quote!(MatchExit));
+                bracket(expr, &span, site, vocabulary::MATCH);
             }
         }
         Expr::If(i) => {
@@ -108,7 +108,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             if exp.has(Group::ControlFlow) {
                 let site = exp.site("", "", "return", r.return_token.span);
                 let has_value = u64::from(r.expr.is_some());
-                record_before(expr, site, quote!(Return), has_value);
+                record_before(expr, site, vocabulary::RETURN, has_value);
             }
         }
         Expr::Break(b) => {
@@ -125,14 +125,14 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             if exp.has(Group::ControlFlow) {
                 let label = b.label.as_ref().map(|l| l.ident.to_string()).unwrap_or_default();
                 let site = exp.site(&label, "", "break", b.break_token.span);
-                record_before(expr, site, quote!(Break), 0);
+                record_before(expr, site, vocabulary::BREAK, 0);
             }
         }
         Expr::Continue(c) => {
             if exp.has(Group::ControlFlow) {
                 let label = c.label.as_ref().map(|l| l.ident.to_string()).unwrap_or_default();
                 let site = exp.site(&label, "", "continue", c.continue_token.span);
-                record_before(expr, site, quote!(Continue), 0);
+                record_before(expr, site, vocabulary::CONTINUE, 0);
             }
         }
         Expr::Try(t) => {
@@ -141,10 +141,8 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             uses::by_value(exp, &mut t.expr);
             if exp.has(Group::Try) {
                 let site = exp.site("", "", "try", t.question_token.span);
-                let inner = &t.expr;
                 // A call, not a block: the operand's temporaries live exactly as before.
-                *t.expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
-                    #site, ::borrowscope_runtime::__private::Op::Try, 0, 0, #inner));
+                emit::pass(&mut t.expr, site, vocabulary::TRY, 0);
             }
         }
         _ => return false,
@@ -162,7 +160,7 @@ fn condition(exp: &mut Expander<'_>, cond: &mut Expr, alone: bool) -> (Vec<Stmt>
             let receive = super::channels::receive_call(&l.expr).filter(|_| alone);
             exp.visit_expr_mut(&mut l.expr);
             // What the pattern moves out of a binding it destructures, once it matched.
-            let moved = super::partial::destructured(exp, &l.expr, Some(&l.pat), super::bindings::first_token(&l.expr));
+            let moved = super::partial::destructured(exp, &l.expr, Some(&l.pat), super::first_token(&l.expr));
             let (mut guards, bound) = match receive {
                 Some(span) if super::channels::rewritten(exp, span) => {
                     super::patterns::received_guards(exp, &l.pat, super::patterns::ok_of_plain_name)
@@ -218,21 +216,20 @@ pub(crate) fn prepend_all(body: &mut Expr, stmts: Vec<Stmt>) {
 }
 
 fn branch(site: TokenStream) -> Stmt {
-    syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::Branch, 0, 1);)
+    emit::event_stmt(&site, vocabulary::BRANCH, emit::Number(0), emit::Number(1))
 }
 
 /// `{ event; expr }` for a diverging expression (`return`, `break`, `continue`): the event
 /// is recorded before the expression leaves.
-fn record_before(expr: &mut Expr, site: TokenStream, op: TokenStream, arg: u64) {
-    let event = syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::#op, 0, #arg););
+fn record_before(expr: &mut Expr, site: TokenStream, op: Op, arg: u64) {
+    let event = emit::event_stmt(&site, op, emit::Number(0), emit::Number(arg));
     let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
     *expr = super::tail_block(vec![event], original);
 }
 
 /// `{ let span = Span::enter(..); expr }`: the span's drop records the exit.
-fn bracket(expr: &mut Expr, span: &syn::Ident, site: TokenStream, enter: TokenStream, exit: TokenStream) {
-    let enter = syn::parse_quote!(let #span = ::borrowscope_runtime::__private::Span::enter(
-        #site, ::borrowscope_runtime::__private::Op::#enter, ::borrowscope_runtime::__private::Op::#exit););
+fn bracket(expr: &mut Expr, span: &syn::Ident, site: TokenStream, (enter, exit): (Op, Op)) {
+    let enter = emit::span_enter(span, &site, enter, exit);
     let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
     *expr = super::tail_block(vec![enter], original);
 }
@@ -251,5 +248,5 @@ fn loop_span(exp: &mut Expander<'_>, expr: &mut Expr, kind: &str) {
     };
     body.stmts.insert(0, syn::parse_quote!(#span.iteration();));
     let site = exp.site("", kind, "loop", token_span);
-    bracket(expr, &span, site, quote!(LoopEnter), quote!(LoopExit));
+    bracket(expr, &span, site, vocabulary::LOOP);
 }

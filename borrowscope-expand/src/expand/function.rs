@@ -101,7 +101,7 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
         let gate = Expr::If(syn::ExprIf {
             attrs: Vec::new(),
             if_token: Default::default(),
-            cond: Box::new(syn::parse_quote!(::borrowscope_runtime::__private::active())),
+            cond: Box::new(super::emit::active()),
             then_branch: instrumented,
             else_branch: Some((Default::default(), Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: *original })))),
         });

@@ -8,8 +8,8 @@ use syn::Expr;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 
-use super::exprs::pass;
-use super::{Expander, uses};
+use super::emit::{self, pass};
+use super::{Expander, uses, vocabulary};
 use crate::config::Group;
 
 /// A struct literal: its fields are by-value uses; the value is recorded as created unless it may
@@ -27,14 +27,14 @@ pub(crate) fn struct_literal(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool
     // `S { a, ..base }` takes the fields not written out of `base`.
     if let Some(base) = &s.rest
         && exp.has(Group::Ownership)
-        && let Some(record) = super::partial::destructured(exp, base, None, super::bindings::first_token(base))
+        && let Some(record) = super::partial::destructured(exp, base, None, super::first_token(base))
     {
         exp.before_statement(record);
     }
     if exp.has(Group::Expressions) && s.rest.is_none() && !keep {
         let name = s.path.segments.last().map(|seg| seg.ident.to_string()).unwrap_or_default();
         let site = exp.site(&name, "", "struct", s.path.span());
-        pass(expr, site, quote!(StructCreate), 0);
+        pass(expr, site, vocabulary::STRUCT_CREATE, 0);
     }
 }
 
@@ -46,7 +46,7 @@ pub(crate) fn tuple(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     let len = t.elems.len() as u64;
     if exp.has(Group::Expressions) && len > 0 && !keep {
         let site = exp.site("", "", "tuple", t.span());
-        pass(expr, site, quote!(TupleCreate), len);
+        pass(expr, site, vocabulary::TUPLE_CREATE, len);
     }
 }
 
@@ -58,7 +58,7 @@ pub(crate) fn array(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     let len = a.elems.len() as u64;
     if exp.has(Group::Expressions) && !keep {
         let site = exp.site("", "", "array", a.span());
-        pass(expr, site, quote!(ArrayCreate), len);
+        pass(expr, site, vocabulary::ARRAY_CREATE, len);
     }
 }
 
@@ -71,10 +71,8 @@ pub(crate) fn repeat(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     exp.borrowing(|exp| exp.visit_expr_mut(&mut r.expr));
     if exp.has(Group::Expressions) && !keep {
         let site = exp.site("", "", "array", r.span());
-        let len = r.len.clone();
-        let original = &*expr;
-        *expr = syn::parse_quote!(::borrowscope_runtime::__private::pass(
-            #site, ::borrowscope_runtime::__private::Op::ArrayCreate, 0, (#len) as u64, #original));
+        let len = &r.len;
+        *expr = emit::pass_value(&site, vocabulary::ARRAY_CREATE, emit::Number(0), quote!((#len) as u64), &*expr);
     }
 }
 
@@ -92,7 +90,7 @@ pub(crate) fn range(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
             (None, None, _) => "RangeFull",
         };
         let site = exp.site("", kind, "range", r.span());
-        pass(expr, site, quote!(Range), 0);
+        pass(expr, site, vocabulary::RANGE, 0);
     }
 }
 
@@ -100,19 +98,18 @@ pub(crate) fn range(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
 pub(crate) fn cast(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     let Expr::Cast(c) = expr else { return };
     // The label and location are the expression as written, taken before rewriting.
-    let (from, span) = (uses::text(&c.expr), c.span());
+    let (from, span) = (super::text(&c.expr), c.span());
     exp.visit_expr_mut(&mut c.expr);
-    let to = uses::text(&c.ty);
+    let to = super::text(&c.ty);
     if keep {
         // A constant, or a cast of a temporary's address whose life the `let` extends.
     } else if matches!(&*c.ty, syn::Type::Ptr(_)) {
         if exp.has(Group::Unsafe) {
             let site = exp.site(&from, &to, "raw_ptr", span);
-            let original = &*expr;
-            *expr = syn::parse_quote!(::borrowscope_runtime::__private::raw_ptr(#site, #original));
+            *expr = emit::raw_ptr(&site, &*expr);
         }
     } else if exp.has(Group::Expressions) {
         let site = exp.site("", &to, "cast", span);
-        pass(expr, site, quote!(TypeCast), 0);
+        pass(expr, site, vocabulary::TYPE_CAST, 0);
     }
 }

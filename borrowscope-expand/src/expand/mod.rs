@@ -10,6 +10,7 @@ mod captures;
 mod channels;
 mod copies;
 mod deferred;
+mod emit;
 mod exprs;
 mod flow;
 mod function;
@@ -195,6 +196,27 @@ impl<'a> Expander<'a> {
         self.config.has(group)
     }
 
+    /// `Guard::new(site)`, or `Guard::sampled(..)` under the `sample` option.
+    pub(crate) fn guard_constructor(&self, site: &TokenStream) -> TokenStream {
+        emit::guard(site, self.config.sample.map(|rate| (rate * 1_000_000.0).round() as u64))
+    }
+
+    /// The tracked binding a bare path names, with its guard and who decides its copies.
+    pub(crate) fn tracked_path(&self, expr: &Expr) -> Option<(syn::Ident, syn::Ident, Copies)> {
+        let Expr::Path(path) = expr else { return None };
+        if path.qself.is_some() {
+            return None;
+        }
+        let ident = path.path.get_ident()?;
+        self.tracked(&ident.to_string()).map(|(guard, copies)| (ident.clone(), guard, copies))
+    }
+
+    /// What the analyzer's use at `ident` (a binding's name where it is used) does to it.
+    pub(crate) fn analyzed_fate(&self, ident: &syn::Ident) -> Option<vocabulary::Fate> {
+        let (line, column) = self.position(ident.span())?;
+        self.types.use_kind(line, column).map(vocabulary::use_fate)
+    }
+
     /// A fresh hygienic identifier: user code cannot see or clash with it.
     pub(crate) fn ident(&mut self, stem: &str) -> Ident {
         self.counter += 1;
@@ -205,12 +227,7 @@ impl<'a> Expander<'a> {
     /// location comes from `line!()`/`column!()` spanned at the user's code.
     pub(crate) fn site(&self, name: &str, detail: &str, kind: &str, span: Span) -> TokenStream {
         let statik = format_ident!("SITE", span = Span::mixed_site());
-        let location = location(span);
-        quote! {{
-            static #statik: ::borrowscope_runtime::__private::CallSite =
-                ::borrowscope_runtime::__private::CallSite::new(#name, #location, #kind).with_detail(#detail);
-            &#statik
-        }}
+        emit::call_site(&statik, name, location(span), kind, detail)
     }
 
     /// The guard of the binding `name` visible here, if it is tracked. Bindings outside the
@@ -375,17 +392,15 @@ impl<'a> Expander<'a> {
         if self.has(Group::Functions) {
             let site = self.site(&self.fn_name.clone(), "", "fn", sig.ident.span());
             let span = self.ident("fn");
-            stmts.push(syn::parse_quote! {
-                let #span = ::borrowscope_runtime::__private::Span::enter(
-                    #site, ::borrowscope_runtime::__private::Op::FnEnter, ::borrowscope_runtime::__private::Op::FnExit);
-            });
+            let (enter, exit) = vocabulary::FUNCTION;
+            stmts.push(emit::span_enter(&span, &site, enter, exit));
         }
         if function::returns_owned(sig) {
             // Opened first, so that it closes after every local is dropped; opened whatever
             // the options, so that a note a call inside this one leaves is always a frame too
             // deep for this function's caller.
             let frame = self.ident("frame");
-            stmts.push(syn::parse_quote!(let #frame = ::borrowscope_runtime::__private::Frame::enter();));
+            stmts.push(emit::frame_enter(&frame));
             if self.has(Group::Ownership) {
                 self.returns = Some(sig.ident.to_string());
             }
@@ -512,4 +527,22 @@ pub(crate) fn attrs_mut(expr: &mut Expr) -> Option<&mut Vec<syn::Attribute>> {
         Loop, Macro, Match, MethodCall, Paren, Path, Range, RawAddr, Reference, Repeat, Return, Struct, Try, TryBlock, Tuple, Unary, Unsafe, While,
         Yield
     )
+}
+
+/// The source text of a pattern or expression, for event labels.
+pub(crate) fn text(node: &impl quote::ToTokens) -> String {
+    node.to_token_stream().to_string()
+}
+
+/// The span of an expression's first token (the leading `::` of a path that has one), by
+/// which the analyzer keys a call's site.
+pub(crate) fn first_token(expr: &Expr) -> proc_macro2::Span {
+    match expr {
+        Expr::Path(p) => match (&p.path.leading_colon, p.path.segments.first()) {
+            (Some(colon), _) => colon.spans[0],
+            (None, Some(segment)) => segment.ident.span(),
+            (None, None) => syn::spanned::Spanned::span(expr),
+        },
+        _ => syn::spanned::Spanned::span(expr),
+    }
 }

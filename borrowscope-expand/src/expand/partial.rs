@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Stmt};
 
-use super::uses::{analyzed_fate, text, tracked_path};
+use super::text;
 use super::vocabulary::{self, Fate};
 use super::{Copies, Expander};
 
@@ -17,7 +17,7 @@ fn field_root(exp: &Expander<'_>, expr: &Expr) -> Option<(syn::Ident, syn::Ident
     match expr {
         Expr::Field(f) => field_root(exp, &f.base),
         Expr::Paren(p) => field_root(exp, &p.expr),
-        path => tracked_path(exp, path),
+        path => exp.tracked_path(path),
     }
 }
 
@@ -28,7 +28,7 @@ fn field_root(exp: &Expander<'_>, expr: &Expr) -> Option<(syn::Ident, syn::Ident
 /// may have lost what needed dropping, so its end is unknown.
 pub(crate) fn field_by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Some((ident, guard, copies)) = field_root(exp, expr) else { return };
-    match analyzed_fate(exp, &ident) {
+    match exp.analyzed_fate(&ident) {
         Some(Fate::Moves) => {
             let site = exp.site("", &text(expr), "move", ident.span());
             *expr = syn::parse_quote!({
@@ -50,7 +50,7 @@ pub(crate) fn field_by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
 /// use at `key` (the binding's name, or the arm's pattern), a move when what needs dropping
 /// all left; without it, "unknown" when the pattern binds anything by value.
 pub(crate) fn destructured(exp: &mut Expander<'_>, value: &Expr, pat: Option<&syn::Pat>, key: proc_macro2::Span) -> Option<Stmt> {
-    let (ident, guard, copies) = tracked_path(exp, value)?;
+    let (ident, guard, copies) = exp.tracked_path(value)?;
     if copies == Copies::Yes {
         return None;
     }

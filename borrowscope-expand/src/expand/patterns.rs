@@ -4,7 +4,6 @@
 
 use syn::{FnArg, Pat, Signature, Stmt};
 
-use super::bindings::{guard_constructor, identifiers};
 use super::{Copies, Expander, Tracked, copies};
 use crate::config::Group;
 
@@ -50,7 +49,7 @@ fn guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<Stmt>, Vec<
         let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
         let kind = known.map_or("pattern", |b| b.kind.name());
         let site = exp.site(&text, "", kind, name.span());
-        let constructor = guard_constructor(exp, &site);
+        let constructor = exp.guard_constructor(&site);
         stmts.push(syn::parse_quote!(let #guard = #constructor;));
         if received {
             stmts.push(syn::parse_quote!(#guard.bind_received(&#name);));
@@ -93,7 +92,7 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
         })
         .enumerate()
     {
-        let names = super::bindings::pattern_names(&typed.pat);
+        let names = pattern_names(&typed.pat);
         // A by-value parameter of a function that runs when called (not an `async fn`, whose
         // parameters are bound when it is first polled) receives its caller's argument.
         let receives = matches!(&*typed.pat, Pat::Ident(_)) && !matches!(&*typed.ty, syn::Type::Reference(_)) && sig.asyncness.is_none();
@@ -113,7 +112,7 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
             let guard = exp.ident("g");
             let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
             let site = exp.site(&text, "", "param", name.span());
-            let constructor = guard_constructor(exp, &site);
+            let constructor = exp.guard_constructor(&site);
             stmts.push(syn::parse_quote!(let #guard = #constructor;));
             if receives {
                 let index = index as u32;
@@ -126,4 +125,37 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
         }
     }
     stmts
+}
+
+/// The identifiers a pattern binds, in order.
+pub(crate) fn pattern_names(pat: &Pat) -> Vec<syn::Ident> {
+    let mut names = Vec::new();
+    identifiers(pat, &mut |p| names.push(p.ident.clone()));
+    names
+}
+
+/// Calls `f` on each identifier pattern in `pat`, in order (of an `|` pattern, the first
+/// alternative's: every alternative binds the same names).
+pub(crate) fn identifiers(pat: &Pat, f: &mut impl FnMut(&syn::PatIdent)) {
+    match pat {
+        Pat::Ident(p) => {
+            f(p);
+            if let Some((_, sub)) = &p.subpat {
+                identifiers(sub, f);
+            }
+        }
+        Pat::Tuple(p) => p.elems.iter().for_each(|e| identifiers(e, f)),
+        Pat::TupleStruct(p) => p.elems.iter().for_each(|e| identifiers(e, f)),
+        Pat::Struct(p) => p.fields.iter().for_each(|field| identifiers(&field.pat, f)),
+        Pat::Slice(p) => p.elems.iter().for_each(|e| identifiers(e, f)),
+        Pat::Or(p) => {
+            if let Some(first) = p.cases.first() {
+                identifiers(first, f);
+            }
+        }
+        Pat::Reference(p) => identifiers(&p.pat, f),
+        Pat::Type(p) => identifiers(&p.pat, f),
+        Pat::Paren(p) => identifiers(&p.pat, f),
+        _ => {}
+    }
 }

@@ -7,14 +7,16 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Stmt};
 
-use super::{Expander, uses, vocabulary};
+use type_info_schema::SiteKind;
+
+use super::{Expander, emit, text, vocabulary};
 
 /// Records a dereference of a raw pointer that the analyzer found, before the statement.
 pub(super) fn raw_deref(exp: &mut Expander<'_>, u: &syn::ExprUnary) {
     let syn::UnOp::Deref(star) = u.op else { return };
-    let typed = exp.position(star.span).and_then(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::RawPtrDeref));
+    let typed = exp.position(star.span).and_then(|(l, c)| exp.types.site(l, c, SiteKind::RawPtrDeref));
     if let Some(known) = typed {
-        let site = exp.site(&uses::text(&u.expr), "", "raw_ptr_deref", u.span());
+        let site = exp.site(&text(&u.expr), "", "raw_ptr_deref", u.span());
         if let Some(stmt) = site_event(exp, known.kind, site) {
             exp.before_statement(stmt);
         }
@@ -23,10 +25,9 @@ pub(super) fn raw_deref(exp: &mut Expander<'_>, u: &syn::ExprUnary) {
 
 /// The statement recording the event of a site the analyzer found (`vocabulary::site`), if
 /// its kind records one where it is and its group is enabled.
-pub(super) fn site_event(exp: &Expander<'_>, kind: type_info_schema::SiteKind, site: TokenStream) -> Option<Stmt> {
+pub(super) fn site_event(exp: &Expander<'_>, kind: SiteKind, site: TokenStream) -> Option<Stmt> {
     let (op, arg, group) = vocabulary::site(kind)?;
-    let op = op.path();
-    exp.has(group).then(|| syn::parse_quote!(::borrowscope_runtime::__private::event(#site, #op, 0, #arg);))
+    exp.has(group).then(|| emit::event_stmt(&site, op, 0, arg))
 }
 
 /// The left side of an assignment: the place itself is never rewritten, but the values it
@@ -59,17 +60,13 @@ pub(super) fn record_typed_path(exp: &mut Expander<'_>, path: &syn::ExprPath) ->
     } else {
         exp.site(&name, if arg == 1 { "write" } else { "read" }, "static", path.span())
     };
-    let op = op.path();
-    exp.before_statement(syn::parse_quote!(
-        ::borrowscope_runtime::__private::event(#site, #op, 0, #arg);
-    ));
+    exp.before_statement(emit::event_stmt(&site, op, 0, arg));
     true
 }
 
 /// A static read or write, or a const use, that the analyzer recorded at this path: the
 /// operation, its argument (1 for a write) and the name.
 fn typed_path(exp: &Expander<'_>, path: &syn::ExprPath) -> Option<(vocabulary::Op, u64, String)> {
-    use type_info_schema::SiteKind;
     let (line, column) = exp.position(path.span())?;
     let site = exp.types.sites(line, column).iter().find(|s| matches!(s.kind, SiteKind::StaticRead | SiteKind::StaticWrite | SiteKind::ConstUse))?;
     let (op, arg, group) = vocabulary::site(site.kind)?;
@@ -85,7 +82,9 @@ pub(super) fn place_written(exp: &mut Expander<'_>, place: &Expr) {
                 // The analyzer's site told what this path is.
             } else if let Some(name) = declared_static(exp, &p.path) {
                 let site = exp.site(&name, "write", "static", p.span());
-                exp.before_statement(static_access(site, true));
+                if let Some(stmt) = site_event(exp, SiteKind::StaticWrite, site) {
+                    exp.before_statement(stmt);
+                }
             }
         }
         Expr::Field(f) => union_field(exp, f),
@@ -99,25 +98,20 @@ pub(super) fn declared_static(exp: &Expander<'_>, path: &syn::Path) -> Option<St
     (exp.config.statics.contains(&name) && exp.lookup(&name).is_none()).then_some(name)
 }
 
-pub(super) fn static_access(site: TokenStream, write: bool) -> syn::Stmt {
-    let arg = u64::from(write);
-    syn::parse_quote!(::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::StaticAccess, 0, #arg);)
-}
-
 /// Records `u.field` when `u` is a binding of a union type the user declared.
 pub(super) fn union_field(exp: &mut Expander<'_>, field: &syn::ExprField) {
     let Expr::Path(base) = &*field.base else { return };
     let Some(ident) = base.path.get_ident() else { return };
     let found = exp.unions_in_scope.iter().rev().find(|(name, _)| ident == name).map(|(_, ty)| ty.clone());
     if let Some(union) = found {
-        let site = exp.site(&union, &uses::text(&field.member), "union_field", field.span());
-        exp.before_statement(syn::parse_quote!(
-            ::borrowscope_runtime::__private::event(#site, ::borrowscope_runtime::__private::Op::UnionFieldAccess, 0, 0);
-        ));
+        let site = exp.site(&union, &text(&field.member), "union_field", field.span());
+        if let Some(stmt) = site_event(exp, SiteKind::UnionFieldAccess, site) {
+            exp.before_statement(stmt);
+        }
     } else if exp.unsafe_depth > 0 {
         let message = format!(
             "`{ident}.{}` in an `unsafe` block may read a union field, which syntax cannot tell; declare the union type with `unions = [..]` to track it, or run borrowscope-analyzer",
-            uses::text(&field.member)
+            text(&field.member)
         );
         exp.warn(field.span(), &message);
     }

@@ -5,12 +5,12 @@
 use std::collections::HashSet;
 
 use proc_macro2::{TokenStream, TokenTree};
-use quote::{ToTokens, quote};
+use quote::quote;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Stmt};
 
-use super::vocabulary::{self, Fate};
+use super::vocabulary::Fate;
 use super::{Copies, Expander};
 
 /// The single-identifier paths a statement uses, and every identifier inside its macro
@@ -98,7 +98,7 @@ pub(crate) fn later_uses(stmts: &[Stmt]) -> Vec<Later> {
     for index in (0..stmts.len().saturating_sub(1)).rev() {
         let next = &stmts[index + 1];
         let (rebound, assigned): (HashSet<String>, HashSet<String>) = match next {
-            Stmt::Local(local) => (super::bindings::pattern_names(&local.pat).iter().map(|i| i.to_string()).collect(), HashSet::new()),
+            Stmt::Local(local) => (super::patterns::pattern_names(&local.pat).iter().map(|i| i.to_string()).collect(), HashSet::new()),
             Stmt::Expr(Expr::Assign(assign), _) => match &*assign.left {
                 Expr::Path(p) => {
                     let name: HashSet<String> = p.path.get_ident().map(|i| i.to_string()).into_iter().collect();
@@ -198,21 +198,6 @@ pub(crate) fn leaving<R>(exp: &mut Expander<'_>, f: impl FnOnce(&mut Expander<'_
     result
 }
 
-/// The source text of a pattern or expression, for event labels.
-pub(crate) fn text(node: &impl ToTokens) -> String {
-    node.to_token_stream().to_string()
-}
-
-/// The tracked binding a bare path names, with its guard and who decides its copies.
-pub(crate) fn tracked_path(exp: &Expander<'_>, expr: &Expr) -> Option<(syn::Ident, syn::Ident, Copies)> {
-    let Expr::Path(path) = expr else { return None };
-    if path.qself.is_some() {
-        return None;
-    }
-    let ident = path.path.get_ident()?;
-    exp.tracked(&ident.to_string()).map(|(guard, copies)| (ident.clone(), guard, copies))
-}
-
 /// The statement that records a by-value use of `ident` (guard `guard`) whose value goes to
 /// the instance `to` (`0`: a call or an expression): a copy, a move, the compiler's decision
 /// through a probe where it knows the type, or "maybe moved" where nobody can tell.
@@ -231,11 +216,7 @@ pub(crate) fn record_use(ident: &syn::Ident, guard: &syn::Ident, copies: Copies,
 /// `(&Probe(&ident)).call`, with `ViaCopy`/`ViaMove` in scope: the compiler picks the copy
 /// or the move method by `ident`'s type (only where that type is written out, see `Copies`).
 fn copy_probe(ident: &syn::Ident, call: TokenStream) -> TokenStream {
-    quote!({
-        #[allow(unused_imports)]
-        use ::borrowscope_runtime::__private::{ViaCopy as _, ViaMove as _};
-        (&::borrowscope_runtime::__private::Probe(&#ident)).#call
-    })
+    super::emit::probe(super::emit::Probe::Copy, ident, call)
 }
 
 /// A by-value use of a binding in an argument, a field, an element, a return value...: when
@@ -252,9 +233,9 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
     if let Expr::Field(_) = expr {
         return super::partial::field_by_value(exp, expr);
     }
-    let Some((ident, guard, mut copies)) = tracked_path(exp, expr) else { return };
+    let Some((ident, guard, mut copies)) = exp.tracked_path(expr) else { return };
     // The analyzer saw a reborrow or a copy here (`f(r)` with `r: &mut T`): the binding stays.
-    if analyzed_fate(exp, &ident) == Some(Fate::Stays) {
+    if exp.analyzed_fate(&ident) == Some(Fate::Stays) {
         return;
     }
     if !leaves && used_later(exp, &ident.to_string()) {
@@ -288,10 +269,10 @@ pub(crate) enum PassedOn {
 }
 
 pub(crate) fn passed_on(exp: &Expander<'_>, ident: &syn::Ident, guard: &syn::Ident, copies: Copies) -> PassedOn {
-    if analyzed_fate(exp, ident) == Some(Fate::Moves) {
+    if exp.analyzed_fate(ident) == Some(Fate::Moves) {
         return PassedOn::Moves;
     }
-    if analyzed_fate(exp, ident) == Some(Fate::Stays) {
+    if exp.analyzed_fate(ident) == Some(Fate::Stays) {
         return PassedOn::Stays;
     }
     uncertain(exp, ident, guard, copies).map_or(PassedOn::Stays, PassedOn::Note)
@@ -349,7 +330,7 @@ pub(crate) fn assigned_names(block: &syn::Block) -> HashSet<String> {
 /// The instance a by-value use moves out of, as an expression for the generated code
 /// (`Guard::sent_id`): a binding whose type is not `Copy`, at its last use.
 pub(crate) fn moved_instance(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
-    match tracked_path(exp, expr) {
+    match exp.tracked_path(expr) {
         Some((ident, guard, Copies::No)) if !used_later(exp, &ident.to_string()) => Some(quote!(#guard.sent_id())),
         _ => None,
     }
@@ -362,7 +343,7 @@ pub(crate) fn passed(exp: &mut Expander<'_>, expr: &mut Expr, function: &str, in
     let moves = |exp: &Expander<'_>, ident: &syn::Ident, guard: &syn::Ident| {
         !used_later(exp, &ident.to_string()) || matches!(passed_on(exp, ident, guard, Copies::No), PassedOn::Moves)
     };
-    match tracked_path(exp, expr) {
+    match exp.tracked_path(expr) {
         Some((ident, guard, Copies::No)) if moves(exp, &ident, &guard) => {
             let site = exp.site("", &ident.to_string(), "move", expr.span());
             let index = index as u32;
@@ -407,7 +388,7 @@ pub(crate) fn stageable_from(args: &[&Expr]) -> usize {
 /// for the caller's binding (`Guard::returned`).
 pub(crate) fn returned(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Some(function) = exp.returns.clone() else { return by_value_use(exp, expr, true) };
-    match tracked_path(exp, expr) {
+    match exp.tracked_path(expr) {
         Some((ident, guard, Copies::No)) => {
             let site = exp.site("", &ident.to_string(), "move", expr.span());
             *expr = syn::parse_quote!({
@@ -424,7 +405,7 @@ pub(crate) fn returned(exp: &mut Expander<'_>, expr: &mut Expr) {
 /// that is not `Copy` is then reported at the end of its scope as "scope end" rather than
 /// dropped.
 pub(crate) fn maybe_moved(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
-    let (ident, guard, copies) = tracked_path(exp, expr)?;
+    let (ident, guard, copies) = exp.tracked_path(expr)?;
     if used_later(exp, &ident.to_string()) {
         return uncertain(exp, &ident, &guard, copies);
     }
@@ -439,7 +420,7 @@ pub(crate) fn maybe_moved(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream
 /// analyzer's use, where it resolved the method (a move, or nothing for a copy or a borrow),
 /// and otherwise what `maybe_moved` says.
 pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
-    let (ident, guard, copies) = tracked_path(exp, expr)?;
+    let (ident, guard, copies) = exp.tracked_path(expr)?;
     if used_later(exp, &ident.to_string()) {
         return match passed_on(exp, &ident, &guard, copies) {
             PassedOn::Moves => {
@@ -450,7 +431,7 @@ pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
             PassedOn::Stays => None,
         };
     }
-    match analyzed_fate(exp, &ident) {
+    match exp.analyzed_fate(&ident) {
         Some(Fate::Moves) => {
             let site = exp.site("", &ident.to_string(), "move", ident.span());
             Some(quote!(#guard.moved(#site, 0)))
@@ -460,17 +441,11 @@ pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
     }
 }
 
-/// What the analyzer's use at `ident` (a binding's name where it is used) does to it.
-pub(crate) fn analyzed_fate(exp: &Expander<'_>, ident: &syn::Ident) -> Option<Fate> {
-    let (line, column) = exp.position(ident.span())?;
-    exp.types.use_kind(line, column).map(vocabulary::use_fate)
-}
-
 /// What to record for a binding called as a function for the last time (`f()`): a `Copy`
 /// callable (a function pointer) stays; any other may have been consumed (`FnOnce`) or only
 /// borrowed (`Fn`, `FnMut`), so its end is unknown.
 pub(crate) fn called(exp: &Expander<'_>, callee: &Expr) -> Option<Called> {
-    let (ident, guard, copies) = tracked_path(exp, callee)?;
+    let (ident, guard, copies) = exp.tracked_path(callee)?;
     if copies == Copies::Yes {
         return None;
     }
@@ -485,7 +460,7 @@ pub(crate) fn called(exp: &Expander<'_>, callee: &Expr) -> Option<Called> {
         };
     }
     // The analyzer knows the closure's kind: an `FnOnce` one is consumed by the call.
-    match analyzed_fate(exp, &ident) {
+    match exp.analyzed_fate(&ident) {
         Some(Fate::Moves) => {
             let site = exp.site("", &ident.to_string(), "move", ident.span());
             Some(Called::Consumed(quote!(#guard.moved(#site, 0))))
@@ -507,7 +482,7 @@ pub(crate) enum Called {
 /// guard released first), which its guard records; a `Copy` one stays alive. The argument is
 /// left as written, and a binding used again later (so `Copy`) is not touched.
 pub(crate) fn dropped(exp: &mut Expander<'_>, expr: &mut Expr) {
-    let Some((ident, guard, mut copies)) = tracked_path(exp, expr) else { return };
+    let Some((ident, guard, mut copies)) = exp.tracked_path(expr) else { return };
     if used_later(exp, &ident.to_string()) {
         // A binding dropped and given a new value before it is read: the analyzer tells
         // that its value goes into `drop`, which drops it here.

@@ -13,22 +13,54 @@ use crate::config::Group;
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct Op(&'static str);
 
-/// `const` items are recorded as evaluated where they are used.
-pub(crate) const CONST_EVAL: Op = Op("ConstEval");
-
 impl Op {
-    /// The variant's name, as an identifier.
+    /// The variant's name, as an identifier (`emit` writes its path).
     pub(crate) fn name(self) -> TokenStream {
         let ident = syn::Ident::new(self.0, proc_macro2::Span::mixed_site());
         quote!(#ident)
     }
-
-    /// The path of the operation in generated code.
-    pub(crate) fn path(self) -> TokenStream {
-        let name = self.name();
-        quote!(::borrowscope_runtime::__private::Op::#name)
-    }
 }
+
+/// `const` items are recorded as evaluated where they are used.
+pub(crate) const CONST_EVAL: Op = Op("ConstEval");
+
+// What syntax records where it sees it. A span is a pair: its entry, and its exit when the
+// span's value drops.
+pub(crate) const FUNCTION: (Op, Op) = (Op("FnEnter"), Op("FnExit"));
+pub(crate) const LOOP: (Op, Op) = (Op("LoopEnter"), Op("LoopExit"));
+pub(crate) const MATCH: (Op, Op) = (Op("MatchEnter"), Op("MatchExit"));
+pub(crate) const UNSAFE_BLOCK: (Op, Op) = (Op("UnsafeBlockEnter"), Op("UnsafeBlockExit"));
+pub(crate) const ASYNC_BLOCK: (Op, Op) = (Op("AsyncBlockEnter"), Op("AsyncBlockExit"));
+pub(crate) const AWAIT_START: Op = Op("AwaitStart");
+pub(crate) const AWAIT_END: Op = Op("AwaitEnd");
+pub(crate) const BRANCH: Op = Op("Branch");
+pub(crate) const RETURN: Op = Op("Return");
+pub(crate) const BREAK: Op = Op("Break");
+pub(crate) const CONTINUE: Op = Op("Continue");
+pub(crate) const TRY: Op = Op("Try");
+pub(crate) const LET_ELSE: Op = Op("LetElse");
+/// A borrow with no binding of its own (`&x` as an argument), shared or mutable.
+pub(crate) const BORROW: Op = Op("Borrow");
+pub(crate) const BORROW_MUT: Op = Op("BorrowMut");
+/// A binding initialized by a copy of another.
+pub(crate) const COPY: Op = Op("Copy");
+pub(crate) const CLOSURE_CREATE: Op = Op("ClosureCreate");
+pub(crate) const CLOSURE_CAPTURE: Op = Op("ClosureCapture");
+/// A channel's sending end, naming its receiving end's instance.
+pub(crate) const CHANNEL: Op = Op("Channel");
+/// `x.clone()`, `x.unwrap()` (and its siblings), a lock by the method's name alone.
+pub(crate) const CLONE: Op = Op("Clone");
+pub(crate) const UNWRAP: Op = Op("Unwrap");
+pub(crate) const LOCK: Op = Op("Lock");
+/// A binding initialized by a read of a place: `*r`, `v[i]`, `s.field`.
+pub(crate) const DEREF: Op = Op("Deref");
+pub(crate) const INDEX_ACCESS: Op = Op("IndexAccess");
+pub(crate) const FIELD_ACCESS: Op = Op("FieldAccess");
+pub(crate) const STRUCT_CREATE: Op = Op("StructCreate");
+pub(crate) const TUPLE_CREATE: Op = Op("TupleCreate");
+pub(crate) const ARRAY_CREATE: Op = Op("ArrayCreate");
+pub(crate) const RANGE: Op = Op("Range");
+pub(crate) const TYPE_CAST: Op = Op("TypeCast");
 
 /// What a binding's value records beyond its creation (`New`, which every binding gets).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

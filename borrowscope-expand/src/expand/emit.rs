@@ -1,0 +1,203 @@
+//! The one module that writes the runtime into generated code: every call of
+//! `borrowscope_runtime::__private` (events, values passed through, spans, guards, probes,
+//! channel queues) is built here, and an operation is named only through the vocabulary's
+//! `Op`, whose path this module writes. No other module of the expansion spells a runtime
+//! path or an operation's name.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+use syn::{Block, Expr, Ident, Stmt};
+
+use super::vocabulary::Op;
+
+/// The root of every generated path into the runtime.
+fn private() -> TokenStream {
+    quote!(::borrowscope_runtime::__private)
+}
+
+/// A number in generated code, written without a suffix: the runtime's parameter decides
+/// its type (`u64` for an event's instance and argument).
+#[derive(Clone, Copy)]
+pub(crate) struct Number(pub(crate) u64);
+
+impl ToTokens for Number {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        proc_macro2::Literal::u64_unsuffixed(self.0).to_tokens(tokens);
+    }
+}
+
+/// An operation in generated code is the path of the runtime's `Op` variant.
+impl ToTokens for Op {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let (private, name) = (private(), self.name());
+        tokens.extend(quote!(#private::Op::#name));
+    }
+}
+
+/// `event(site, op, instance, arg)`: records `op` where it is evaluated.
+pub(crate) fn event(site: &TokenStream, op: Op, instance: impl ToTokens, arg: impl ToTokens) -> Expr {
+    let private = private();
+    syn::parse_quote!(#private::event(#site, #op, #instance, #arg))
+}
+
+/// `event(..);` as a statement.
+pub(crate) fn event_stmt(site: &TokenStream, op: Op, instance: impl ToTokens, arg: impl ToTokens) -> Stmt {
+    let event = event(site, op, instance, arg);
+    syn::parse_quote!(#event;)
+}
+
+/// `pass(site, op, instance, arg, value)`: records `op` once `value` is computed and gives
+/// the value back.
+pub(crate) fn pass_value(site: &TokenStream, op: Op, instance: impl ToTokens, arg: impl ToTokens, value: impl ToTokens) -> Expr {
+    let private = private();
+    syn::parse_quote!(#private::pass(#site, #op, #instance, #arg, #value))
+}
+
+/// `expr` becomes `pass(site, op, 0, arg, expr)`: `op` is recorded after evaluating `expr`,
+/// whose value is kept.
+pub(crate) fn pass(expr: &mut Expr, site: TokenStream, op: Op, arg: u64) {
+    *expr = pass_value(&site, op, Number(0), Number(arg), &*expr);
+}
+
+/// `then(first, value)`: evaluates `first` (a record), then gives `value` back.
+pub(crate) fn then(first: impl ToTokens, value: impl ToTokens) -> Expr {
+    let private = private();
+    syn::parse_quote!(#private::then(#first, #value))
+}
+
+/// `then(event(..), value)`: records `op` before evaluating `value`.
+pub(crate) fn before(site: &TokenStream, op: Op, value: impl ToTokens) -> Expr {
+    then(event(site, op, Number(0), Number(0)), value)
+}
+
+/// `after(site, probe, value)`: records what the probe of a receiver says once `value` (the
+/// call on it) is computed.
+pub(crate) fn after(site: &TokenStream, probe: TokenStream, value: impl ToTokens) -> Expr {
+    let private = private();
+    syn::parse_quote!(#private::after(
+            #site,
+            #probe,
+            #value))
+}
+
+/// `called(call)`: what a traced call's parameters did not claim is forgotten after it.
+pub(crate) fn called(call: impl ToTokens) -> Expr {
+    let private = private();
+    syn::parse_quote!(#private::called(#call))
+}
+
+/// `assigned(&guard, value)`: the old value of the binding `guard` follows drops once the
+/// new one is computed.
+pub(crate) fn assigned(guard: &Ident, value: impl ToTokens) -> Expr {
+    let private = private();
+    syn::parse_quote!(#private::assigned(&#guard, #value))
+}
+
+/// `raw_ptr(site, value)`: a cast to a raw pointer, recorded with its address.
+pub(crate) fn raw_ptr(site: &TokenStream, value: impl ToTokens) -> Expr {
+    let private = private();
+    syn::parse_quote!(#private::raw_ptr(#site, #value))
+}
+
+/// `let span = Span::enter(site, enter, exit);`: `enter` now, `exit` when `span` drops.
+pub(crate) fn span_enter(span: &Ident, site: &TokenStream, enter: Op, exit: Op) -> Stmt {
+    let private = private();
+    syn::parse_quote!(let #span = #private::Span::enter(#site, #enter, #exit);)
+}
+
+/// Opens the span `span` as the first statement of a block; it closes when the block is left.
+pub(crate) fn open_span(block: &mut Block, span: &Ident, site: TokenStream, enter: Op, exit: Op) {
+    block.stmts.insert(0, span_enter(span, &site, enter, exit));
+}
+
+/// `let frame = Frame::enter();`: a frame of a function that returns an owned value.
+pub(crate) fn frame_enter(frame: &Ident) -> Stmt {
+    let private = private();
+    syn::parse_quote!(let #frame = #private::Frame::enter();)
+}
+
+/// `Guard::new(site)`, or `Guard::sampled(site, per_million)` under the `sample` option.
+pub(crate) fn guard(site: &TokenStream, per_million: Option<u64>) -> TokenStream {
+    let private = private();
+    match per_million {
+        Some(per_million) => quote!(#private::Guard::sampled(#site, #per_million)),
+        None => quote!(#private::Guard::new(#site)),
+    }
+}
+
+/// A `&'static CallSite`: a `static` named `statik` in a block of its own.
+pub(crate) fn call_site(statik: &Ident, name: &str, location: TokenStream, kind: &str, detail: &str) -> TokenStream {
+    let private = private();
+    quote! {{
+        static #statik: #private::CallSite =
+            #private::CallSite::new(#name, #location, #kind).with_detail(#detail);
+        &#statik
+    }}
+}
+
+/// `active()`: whether any event could still be kept (the gate's condition).
+pub(crate) fn active() -> Expr {
+    let private = private();
+    syn::parse_quote!(#private::active())
+}
+
+/// The probes: a pair of traits whose methods the compiler picks between by the probed
+/// value's type (autoref specialisation), so that one expansion fits every type.
+#[derive(Clone, Copy)]
+pub(crate) enum Probe {
+    /// `ViaCopy`/`ViaMove`: a use of a `Copy` value or a move.
+    Copy,
+    /// `ViaShared`/`ViaUnshared`: an `Rc` or `Arc` shares its allocation.
+    Shared,
+    /// `ViaSpawn`/`ViaNotSpawned`: a thread's join handle.
+    Spawn,
+    /// `ViaTyped`/`ViaUntyped`: a lock, a `RefCell`, a channel or a thread by its type.
+    Typed,
+}
+
+/// `{ use Via.. as _; (&Probe(&value)).call }`: `call` is the method call after the dot,
+/// with its `;` when the block is a statement.
+pub(crate) fn probe(kind: Probe, value: impl ToTokens, call: TokenStream) -> TokenStream {
+    let private = private();
+    let traits = match kind {
+        Probe::Copy => quote!(ViaCopy as _, ViaMove as _),
+        Probe::Shared => quote!(ViaShared as _, ViaUnshared as _),
+        Probe::Spawn => quote!(ViaSpawn as _, ViaNotSpawned as _),
+        Probe::Typed => quote!(ViaTyped as _, ViaUntyped as _),
+    };
+    quote!({
+        #[allow(unused_imports)]
+        use #private::{#traits};
+        (&#private::Probe(&#value)).#call
+    })
+}
+
+/// `let local: &'static Channel = linked_channel(flag);`: the queue of a linked channel.
+pub(crate) fn linked_channel(local: &Ident, flag: &Ident) -> Stmt {
+    let private = private();
+    syn::parse_quote!(let #local: &'static #private::Channel = #private::linked_channel(#flag);)
+}
+
+/// `sending(channel, id, value)`: a message queued with the instance it moves out of.
+pub(crate) fn sending(channel: &Ident, id: TokenStream, value: impl ToTokens) -> Expr {
+    let private = private();
+    syn::parse_quote!(#private::sending(#channel, #id, #value))
+}
+
+/// `sent(channel, call)`: the queue is released after the send.
+pub(crate) fn sent(channel: &Ident, call: impl ToTokens) -> Expr {
+    let private = private();
+    syn::parse_quote!(#private::sent(#channel, #call))
+}
+
+/// `received(channel, call)`: a receive on a linked channel.
+pub(crate) fn received(channel: &Ident, call: impl ToTokens) -> Expr {
+    let private = private();
+    syn::parse_quote!(#private::received(#channel, #call))
+}
+
+/// `received_item(queue);`: an iteration of `for x in rx` took a message.
+pub(crate) fn received_item(queue: &Ident) -> Stmt {
+    let private = private();
+    syn::parse_quote!(#private::received_item(#queue);)
+}
