@@ -26,6 +26,13 @@ impl ToTokens for Number {
     }
 }
 
+/// What an event's instance and argument may be: a `Number`, or an expression the caller
+/// built (`guard.id()`). A bare Rust integer is neither, so it cannot slip in with a suffix.
+pub(crate) trait Operand: ToTokens {}
+
+impl Operand for Number {}
+impl Operand for TokenStream {}
+
 /// An operation in generated code is the path of the runtime's `Op` variant.
 impl ToTokens for Op {
     fn to_tokens(&self, tokens: &mut TokenStream) {
@@ -35,20 +42,20 @@ impl ToTokens for Op {
 }
 
 /// `event(site, op, instance, arg)`: records `op` where it is evaluated.
-pub(crate) fn event(site: &TokenStream, op: Op, instance: impl ToTokens, arg: impl ToTokens) -> Expr {
+pub(crate) fn event(site: &TokenStream, op: Op, instance: impl Operand, arg: impl Operand) -> Expr {
     let private = private();
     syn::parse_quote!(#private::event(#site, #op, #instance, #arg))
 }
 
 /// `event(..);` as a statement.
-pub(crate) fn event_stmt(site: &TokenStream, op: Op, instance: impl ToTokens, arg: impl ToTokens) -> Stmt {
+pub(crate) fn event_stmt(site: &TokenStream, op: Op, instance: impl Operand, arg: impl Operand) -> Stmt {
     let event = event(site, op, instance, arg);
     syn::parse_quote!(#event;)
 }
 
 /// `pass(site, op, instance, arg, value)`: records `op` once `value` is computed and gives
 /// the value back.
-pub(crate) fn pass_value(site: &TokenStream, op: Op, instance: impl ToTokens, arg: impl ToTokens, value: impl ToTokens) -> Expr {
+pub(crate) fn pass_value(site: &TokenStream, op: Op, instance: impl Operand, arg: impl Operand, value: impl ToTokens) -> Expr {
     let private = private();
     syn::parse_quote!(#private::pass(#site, #op, #instance, #arg, #value))
 }

@@ -27,7 +27,7 @@ pub(super) fn raw_deref(exp: &mut Expander<'_>, u: &syn::ExprUnary) {
 /// its kind records one where it is and its group is enabled.
 pub(super) fn site_event(exp: &Expander<'_>, kind: SiteKind, site: TokenStream) -> Option<Stmt> {
     let (op, arg, group) = vocabulary::site(kind)?;
-    exp.has(group).then(|| emit::event_stmt(&site, op, 0, arg))
+    exp.has(group).then(|| emit::event_stmt(&site, op, emit::Number(0), emit::Number(arg)))
 }
 
 /// The left side of an assignment: the place itself is never rewritten, but the values it
@@ -60,7 +60,7 @@ pub(super) fn record_typed_path(exp: &mut Expander<'_>, path: &syn::ExprPath) ->
     } else {
         exp.site(&name, if arg == 1 { "write" } else { "read" }, "static", path.span())
     };
-    exp.before_statement(emit::event_stmt(&site, op, 0, arg));
+    exp.before_statement(emit::event_stmt(&site, op, emit::Number(0), emit::Number(arg)));
     true
 }
 
