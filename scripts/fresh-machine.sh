@@ -21,6 +21,14 @@ if [ ! -x "$root/usr/bin/gcc" ]; then
   debootstrap --variant=minbase --include=ca-certificates,git,gcc,libc6-dev,python3 bookworm "$root" http://deb.debian.org/debian
 fi
 cp /etc/resolv.conf "$root/etc/"
+# The network as this machine has it: certificate authorities added here (an egress proxy's)
+# are added there too, so that the registries answer the same.
+if [ -d /usr/local/share/ca-certificates ]; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null
+fi
+[ -f /etc/pip.conf ] && cp /etc/pip.conf "$root/etc/"
 
 # Rust as rustup's default profile leaves it: the toolchain and the proxies, no rust-src.
 toolchain="$(rustc --print sysroot)"
