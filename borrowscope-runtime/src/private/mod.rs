@@ -11,6 +11,9 @@ pub use probes::*;
 mod channels;
 mod links;
 mod probes;
+mod slot;
+
+use slot::Slot;
 
 /// Whether a traced function should run its instrumented body: false once no event could be
 /// kept (the global recorder's cap reached and no session entered) or with tracking off, and
@@ -99,14 +102,14 @@ pub struct Guard {
     site: &'static CallSite,
     /// 0 when sampling left this instance out: it then records nothing. A new instance
     /// when the binding is assigned a new value.
-    id: std::cell::Cell<u64>,
-    state: std::cell::Cell<GuardState>,
+    id: Slot<u64>,
+    state: Slot<GuardState>,
     /// An operation to record just before the drop: the release of a lock guard, the end of
     /// a `RefCell` borrow.
-    release: std::cell::Cell<Option<Op>>,
+    release: Slot<Option<Op>>,
     /// The value was used by value where the binding is used again later (see
     /// [`Guard::passed_on`]): whether it is still there at its end nobody can tell.
-    uncertain: std::cell::Cell<bool>,
+    uncertain: Slot<bool>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -120,6 +123,20 @@ enum GuardState {
     MaybeMoved,
 }
 
+impl slot::Packed for GuardState {
+    fn pack(self) -> u64 {
+        self as u64
+    }
+    fn unpack(bits: u64) -> GuardState {
+        match bits {
+            0 => GuardState::Unbound,
+            1 => GuardState::Live,
+            2 => GuardState::Moved,
+            _ => GuardState::MaybeMoved,
+        }
+    }
+}
+
 impl Guard {
     /// A guard for the binding described by `site`, with the binding's instance id; 0 (the
     /// guard records nothing) when no event could be kept anywhere, which spares the
@@ -127,13 +144,7 @@ impl Guard {
     #[inline(always)]
     pub fn new(site: &'static CallSite) -> Guard {
         let id = if crate::recorder::active() { fresh_id() } else { 0 };
-        Guard {
-            site,
-            id: std::cell::Cell::new(id),
-            state: std::cell::Cell::new(GuardState::Unbound),
-            release: std::cell::Cell::new(None),
-            uncertain: std::cell::Cell::new(false),
-        }
+        Guard { site, id: Slot::new(id), state: Slot::new(GuardState::Unbound), release: Slot::new(None), uncertain: Slot::new(false) }
     }
 
     /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
@@ -404,7 +415,7 @@ pub struct Span {
     site: &'static CallSite,
     exit: Op,
     id: u64,
-    iteration: std::cell::Cell<u64>,
+    iteration: Slot<u64>,
 }
 
 impl Span {
@@ -418,7 +429,7 @@ impl Span {
         if id != 0 {
             event(site, enter, id, 0);
         }
-        Span { site, exit, id, iteration: std::cell::Cell::new(0) }
+        Span { site, exit, id, iteration: Slot::new(0) }
     }
 
     /// Records the start of the next loop iteration, numbered from 0.
@@ -459,4 +470,22 @@ pub fn after<T>(site: &'static CallSite, event: Option<(Op, u64)>, value: T) -> 
         self::event(site, op, 0, arg);
     }
     value
+}
+
+#[cfg(test)]
+mod auto_traits {
+    use std::panic::{RefUnwindSafe, UnwindSafe};
+
+    /// What instrumented code holds across an `.await` or captures in a closure must not
+    /// take an auto trait away from it.
+    fn keeps_every_auto_trait<T: Send + Sync + Unpin + UnwindSafe + RefUnwindSafe>() {}
+
+    #[test]
+    fn guards_spans_frames_and_sites_have_every_auto_trait() {
+        keeps_every_auto_trait::<super::Guard>();
+        keeps_every_auto_trait::<super::Span>();
+        keeps_every_auto_trait::<super::Frame>();
+        keeps_every_auto_trait::<&'static super::CallSite>();
+        keeps_every_auto_trait::<&'static super::Channel>();
+    }
 }
