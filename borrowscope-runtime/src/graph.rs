@@ -361,7 +361,9 @@ impl Graph {
             Op::RcNew | Op::ArcNew | Op::RcClone | Op::ArcClone | Op::RcDowngrade | Op::ArcDowngrade | Op::WeakClone => {
                 let kind = kind_of(event.op).unwrap_or(ValueKind::Value);
                 self.ensure(event, event.id, kind);
-                self.shares.push(Share { from: arg, to: event.id, op: event.op, count: event.count, at: order });
+                // A new allocation comes from no pointer, whatever a factory's call read.
+                let from = arg.filter(|_| !matches!(event.op, Op::RcNew | Op::ArcNew));
+                self.shares.push(Share { from, to: event.id, op: event.op, count: event.count, at: order });
             }
             Op::WeakUpgrade => {
                 if event.count > 0 {

@@ -21,6 +21,9 @@ struct Figures {
     links_right: usize,
     links_unknown: usize,
     links: usize,
+    shares_right: usize,
+    shares_unknown: usize,
+    shares: usize,
     wrong_lines: Vec<String>,
 }
 
@@ -54,6 +57,13 @@ fn run(dir: &Path) -> Figures {
                 "unknown" => figures.links_unknown += 1,
                 _ => figures.wrong_lines.push(line.to_owned()),
             }
+        } else if line.starts_with("share ") {
+            figures.shares += 1;
+            match verdict_of_share(line) {
+                "right" => figures.shares_right += 1,
+                "unknown" => figures.shares_unknown += 1,
+                _ => figures.wrong_lines.push(line.to_owned()),
+            }
         } else if line.starts_with("order ") {
             figures.orders += 1;
             if verdict == "right" {
@@ -66,10 +76,15 @@ fn run(dir: &Path) -> Figures {
     figures
 }
 
+/// The verdict of a `share` line: its fourth word (`right`, `unknown`, `wrong`, `untracked`).
+fn verdict_of_share(line: &str) -> &str {
+    line.split(' ').nth(3).unwrap_or_default()
+}
+
 fn report(mode: &str, f: &Figures) {
     println!(
         "truth suite, {mode}: fates {} right / {} unknown / {} wrong ({} bindings not tracked); drop orders {}/{} right; \
-         destinations {} right / {} unknown / {} wrong",
+         destinations {} right / {} unknown / {} wrong; shares {} right / {} unknown / {} wrong",
         f.right,
         f.unknown,
         f.wrong,
@@ -78,7 +93,10 @@ fn report(mode: &str, f: &Figures) {
         f.orders,
         f.links_right,
         f.links_unknown,
-        f.links - f.links_right - f.links_unknown
+        f.links - f.links_right - f.links_unknown,
+        f.shares_right,
+        f.shares_unknown,
+        f.shares - f.shares_right - f.shares_unknown
     );
 }
 
@@ -100,6 +118,7 @@ fn every_recorded_fate_is_the_truth_with_and_without_type_info() {
     // With the file, every fate and every destination is told.
     assert_eq!((typed.unknown, typed.links_unknown), (0, 0), "with type-info, something stayed unknown: {typed:?}");
     assert!(typed.links >= 7, "the fixture lost its destinations: {typed:?}");
+    assert!(typed.shares >= 8 && syntactic.shares >= 8, "the fixture lost its shares: {syntactic:?} {typed:?}");
     // The file only ever turns "unknown" into the truth.
     assert!(typed.right > syntactic.right, "type-info told nothing more: {syntactic:?} vs {typed:?}");
     assert_eq!(typed.right + typed.unknown, syntactic.right + syntactic.unknown);

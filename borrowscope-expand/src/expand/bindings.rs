@@ -449,6 +449,7 @@ fn record(guard: &syn::Ident, name: &syn::Ident, record: Record, source: &TokenS
     Some(match record {
         Record::Creation => return None,
         Record::Counted(op) => syn::parse_quote!(#guard.pointer(#op, #source, &#name);),
+        Record::Made(op) => syn::parse_quote!(#guard.pointer(#op, 0, &#name);),
         Record::Downgraded => syn::parse_quote!(#guard.downgraded(#source, &#name);),
         Record::WeakCloned => syn::parse_quote!(#guard.weak_cloned(#source, &#name);),
         Record::Upgraded => syn::parse_quote!(#guard.upgraded(#source, &#name);),

@@ -70,6 +70,10 @@ pub(crate) enum Record {
     Creation,
     /// `op` with the pointer's strong count and the instance it came from (`Rc`, `Arc`).
     Counted(Op),
+    /// `op` with the pointer's strong count, from no instance the macro can name: an
+    /// `Rc`/`Arc` made through an alias's constructor or returned by a factory (whatever
+    /// binding the call reads, its receiver or an argument, is not what it shares with).
+    Made(Op),
     /// A downgrade to a `Weak`, whose type picks `RcDowngrade` or `ArcDowngrade`, with the
     /// weak count.
     Downgraded,
@@ -118,9 +122,9 @@ pub(crate) fn initializer(kind: K) -> Typed {
         K::BoxNew => constructor("BoxNew"),
         K::BoxPin => constructor("BoxPin"),
         K::BoxFromRaw => constructor("BoxFromRaw"),
-        K::RcNew => typed(Counted(Op("RcNew")), pointers, true, &["Rc<"]),
+        K::RcNew => typed(Made(Op("RcNew")), pointers, true, &["Rc<"]),
         K::RcClone => typed(Counted(Op("RcClone")), pointers, true, &["Rc<"]),
-        K::ArcNew => typed(Counted(Op("ArcNew")), pointers, true, &["Arc<"]),
+        K::ArcNew => typed(Made(Op("ArcNew")), pointers, true, &["Arc<"]),
         K::ArcClone => typed(Counted(Op("ArcClone")), pointers, true, &["Arc<"]),
         K::WeakNew => constructor("WeakNew"),
         K::WeakDowngrade => typed(Downgraded, pointers, true, &["Weak<"]),
@@ -285,7 +289,7 @@ mod tests {
         for kind in K::ALL {
             let typed = initializer(*kind);
             let op = match typed.record {
-                Record::Counted(op) | Record::Event(op) | Record::Address(op) => Some(op),
+                Record::Counted(op) | Record::Made(op) | Record::Event(op) | Record::Address(op) => Some(op),
                 Record::ReleasedBy(_) | Record::Creation | Record::Downgraded | Record::WeakCloned | Record::Upgraded | Record::NeverDropped => None,
             };
             if let Some(Op(name)) = op {

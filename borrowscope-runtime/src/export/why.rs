@@ -95,7 +95,8 @@ impl<'a> Why<'a> {
         for s in self.shares_to.get(&v.id).into_iter().flatten() {
             out.push(match s.from {
                 Some(from) => format!("made by {} of {} at event {} (count {} after)", s.op, self.label(from), s.at, s.count),
-                None => format!("made by {} at event {} (count {})", s.op, s.at, s.count),
+                None if matches!(s.op, Op::RcNew | Op::ArcNew) => format!("made by {} at event {} (count {})", s.op, s.at, s.count),
+                None => format!("made by {} at event {} from a pointer the trace does not name (count {} after)", s.op, s.at, s.count),
             });
         }
         for b in self.borrows_of.get(&v.id).into_iter().flatten() {

@@ -184,6 +184,13 @@ impl Guard {
     #[inline(always)]
     pub fn pointer<P: Counted>(&self, op: Op, source: u64, pointer: &P) {
         if self.id.get() != 0 {
+            // A pointer "made" (by a factory, an alias's constructor) that already shares its
+            // allocation was cloned inside the call, from a pointer that call did not name.
+            let op = match op {
+                Op::RcNew if pointer.strong() > 1 => Op::RcClone,
+                Op::ArcNew if pointer.strong() > 1 => Op::ArcClone,
+                op => op,
+            };
             counted(self.site, op, self.id.get(), source, pointer);
         }
     }
