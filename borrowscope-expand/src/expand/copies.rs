@@ -18,8 +18,8 @@ pub(crate) fn analyzer_copies(known: &type_info_schema::Binding) -> Option<Copie
 
 /// Who can tell, from the code as written, whether a by-value use of a single-name binding
 /// copies or moves it. A written-out type (`let x: T`) lets a probe ask the compiler at each
-/// use; some initializers tell by themselves (a literal or `&x` is `Copy`, `&mut x`, `vec![]`
-/// or `String::new()` is not; `let y = x` is what `x` is). Anything else, closures above all,
+/// use; some initializers tell by themselves (a literal or `&x` is `Copy`, `vec![]` or
+/// `String::new()` is not; `let y = x` is what `x` is). Anything else, closures above all,
 /// may have a type the compiler does not know yet where the binding is used: `Unknown`.
 pub(crate) fn syntactic_copies(exp: &Expander<'_>, pat: &Pat, init: &Expr) -> Copies {
     if let Pat::Type(typed) = pat {
@@ -29,11 +29,13 @@ pub(crate) fn syntactic_copies(exp: &Expander<'_>, pat: &Pat, init: &Expr) -> Co
 }
 
 /// Who can tell the copies of a binding whose type is written `ty` (a `let x: T` or a
-/// parameter): `&T` is `Copy`, `&mut T` is not, any other type written out in full lets a probe
-/// ask the compiler.
+/// parameter): `&T` is `Copy`; a `&mut T` is not, but passed where a `&mut` is expected it is
+/// reborrowed (`&mut *r`) and stays, and passed where a generic `T` is expected it moves,
+/// which syntax cannot tell apart; any other type written out in full lets a probe ask the
+/// compiler.
 pub(crate) fn written_type_copies(ty: &syn::Type) -> Copies {
     match ty {
-        syn::Type::Reference(r) if r.mutability.is_some() => Copies::No,
+        syn::Type::Reference(r) if r.mutability.is_some() => Copies::Unknown,
         syn::Type::Reference(_) => Copies::Yes,
         ty if written_out(ty) => Copies::Probe,
         _ => Copies::Unknown,
@@ -44,7 +46,8 @@ fn initializer_copies(exp: &Expander<'_>, init: &Expr) -> Copies {
     match init {
         // Every literal's type is `Copy`: numbers, `bool`, `char`, `&str`, `&[u8; N]`, `&CStr`.
         Expr::Lit(_) => Copies::Yes,
-        Expr::Reference(r) if r.mutability.is_some() => Copies::No,
+        // Reborrowed or moved where it is used, as for a written `&mut T`.
+        Expr::Reference(r) if r.mutability.is_some() => Copies::Unknown,
         Expr::Reference(_) => Copies::Yes,
         Expr::Paren(p) => initializer_copies(exp, &p.expr),
         Expr::Path(p) if p.qself.is_none() => match p.path.get_ident().and_then(|i| exp.tracked(&i.to_string())) {
