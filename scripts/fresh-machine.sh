@@ -33,7 +33,9 @@ fi
 # Rust as rustup's default profile leaves it: the toolchain and the proxies, no rust-src.
 toolchain="$(rustc --print sysroot)"
 name="$(basename "$toolchain")"
-rm -rf "$root/root/.rustup" "$root/root/.cargo" "$root/src"
+# The registry's downloads from an earlier run are kept (they only spare the network);
+# everything else starts anew.
+rm -rf "$root/root/.rustup" "$root/root/.cargo/bin" "$root/src"
 mkdir -p "$root/root/.rustup/toolchains" "$root/root/.cargo"
 cp -a "$toolchain" "$root/root/.rustup/toolchains/"
 rm -rf "$root/root/.rustup/toolchains/$name/lib/rustlib/src" "$root/root/.rustup/toolchains/$name/share/doc"

@@ -147,6 +147,24 @@ corpus! {
         debug_assert_eq!(v.len(), 2);
         text
     }
+    pub fn formatting(p: Point, name: String, count: usize) -> String {
+        use std::fmt::Write;
+        let mut out = format!("{name} has {count} at {p:?}");
+        write!(out, " / {} {:>5} {0}", name.len(), count).unwrap();
+        writeln!(&mut out, "{name:?} {}", p.x + 1).unwrap();
+        let r = &p;
+        let same = format!("{:p}", r) == format!("{r:p}") && format!("{:p}", r) == format!("{:p}", &p);
+        assert!(same, "{name}");
+        assert_eq!(p.x, p.x, "x of {name}");
+        debug_assert_ne!(count, usize::MAX);
+        eprint!("{}", "");
+        out.push_str(&format!("{same} {{name}} {x}", x = name.len()));
+        out
+    }
+    pub fn failing_assertion(a: i32, b: i32, label: String) -> i32 {
+        assert_eq!(a, b, "{label} differs by {}", a - b);
+        a
+    }
     pub fn early_return_nested(limit: i32) -> i32 {
         let mut acc = 0;
         for i in 0..10 {
@@ -702,6 +720,39 @@ fn every_function_behaves_as_before() {
     same!(borrows_as_arguments(vec![1, 2], "ab".into()));
     same!(cfg_statements(true));
     same!(cfg_statements(false));
+}
+
+#[test]
+fn format_and_assert_macros_print_the_same_and_record_their_borrows() {
+    same!(formatting(Point { x: 1, y: 2 }, "ann".into(), 3));
+    let session = borrowscope_runtime::Session::new();
+    session.record(|| traced::formatting(Point { x: 1, y: 2 }, "ann".into(), 3));
+    // Every formatted or compared binding is borrowed by the macro, inline captures too.
+    let borrows: Vec<(String, String)> = session
+        .events()
+        .iter()
+        .filter(|e| e.op == borrowscope_runtime::Op::Borrow && e.site.name.ends_with('!'))
+        .map(|e| (e.site.name.to_owned(), e.site.detail.to_owned()))
+        .collect();
+    for (name, detail) in [("format!", "name"), ("format!", "count"), ("format!", "p"), ("write!", "count"), ("writeln!", "name"), ("format!", "r")] {
+        assert!(borrows.iter().any(|(n, d)| n == name && d == detail), "no borrow of {detail} by {name}: {borrows:?}");
+    }
+    // And `why` names the macro as the borrower.
+    let trace = session.trace();
+    let graph = borrowscope_runtime::Graph::build(&trace);
+    let sources = borrowscope_runtime::SourceIndex::read(&trace, &[]);
+    let why = borrowscope_runtime::Why::new(&trace, &graph, &sources);
+    let name = graph.named("name").next().expect("the binding `name`");
+    let story = why.lines(name).join("\n");
+    assert!(story.contains("borrowed shared by `format!`") && story.contains("borrowed shared by `writeln!`"), "{story}");
+    // The same panic message, from the same line.
+    std::panic::set_hook(Box::new(|_| {}));
+    let message = |result: std::thread::Result<i32>| *result.unwrap_err().downcast::<String>().unwrap();
+    let plain = message(std::panic::catch_unwind(|| plain::failing_assertion(1, 2, "left".into())));
+    let traced = message(std::panic::catch_unwind(|| traced::failing_assertion(1, 2, "left".into())));
+    let _ = std::panic::take_hook();
+    assert_eq!(plain, traced);
+    assert!(traced.contains("left differs by -1"), "{traced}");
 }
 
 #[test]

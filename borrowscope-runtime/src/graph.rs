@@ -98,6 +98,8 @@ pub struct Borrow {
     pub start: u64,
     /// When it ended (the reference or the owner went away); `None` while alive.
     pub end: Option<u64>,
+    /// The macro that took a temporary borrow (`println!`, `assert_eq!`), when one did.
+    pub by_macro: Option<&'static str>,
 }
 
 /// A move from one variable into another.
@@ -356,7 +358,8 @@ impl Graph {
                 for by in [(event.id != 0).then_some(event.id), arg].into_iter().flatten() {
                     self.open.entry(by).or_default().push(index);
                 }
-                self.borrows.push(Borrow { borrower: event.id, owner: arg, mutable, start: order, end: None });
+                let by_macro = (event.id == 0 && event.site.name.ends_with('!')).then_some(event.site.name);
+                self.borrows.push(Borrow { borrower: event.id, owner: arg, mutable, start: order, end: None, by_macro });
             }
             Op::RcNew | Op::ArcNew | Op::RcClone | Op::ArcClone | Op::RcDowngrade | Op::ArcDowngrade | Op::WeakClone => {
                 let kind = kind_of(event.op).unwrap_or(ValueKind::Value);

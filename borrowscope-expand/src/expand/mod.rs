@@ -16,6 +16,7 @@ mod flow;
 mod function;
 mod gate;
 mod literals;
+mod macros;
 mod partial;
 mod patterns;
 mod places;
@@ -480,7 +481,11 @@ impl VisitMut for Expander<'_> {
     fn visit_item_mut(&mut self, _: &mut Item) {}
     fn visit_type_mut(&mut self, _: &mut syn::Type) {}
     fn visit_pat_mut(&mut self, _: &mut syn::Pat) {}
-    fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+    // The standard formatting and assertion macros' arguments are expressions; any other
+    // macro's input is left as written.
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        macros::standard(self, mac);
+    }
 }
 
 /// The `cfg` attributes of a statement.

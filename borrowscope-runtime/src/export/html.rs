@@ -18,7 +18,7 @@
 //!   "vars": [[id, name, type, kind, thread, created, end, ended_at, site]],  // end: 0 alive,
 //!                                                      // 1 dropped, 2 moved, 3 scope end
 //!   "why": [[each var's story in words, as `cargo borrowscope why` prints it]] or null,
-//!   "borrows": [[borrower, owner, mutable, start, end]], "moves": [[from, to, at]],
+//!   "borrows": [[borrower, owner, mutable, start, end, macro or null]], "moves": [[from, to, at]],
 //!   "shares": [[from, to, op, count, at]], "cells": [[guard, name, mutable, start, end, failed]],
 //!   "summary": "...", "note": "..." or null }
 //! ```
@@ -287,7 +287,12 @@ fn data(trace: &Trace, graph: &Graph, sources: &SourceIndex) -> String {
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "[{},{},{},{},{}]", b.borrower, id(b.owner), u8::from(b.mutable), at(b.start), maybe(b.end));
+        let _ = write!(out, "[{},{},{},{},{},", b.borrower, id(b.owner), u8::from(b.mutable), at(b.start), maybe(b.end));
+        match b.by_macro {
+            Some(name) => quote(&mut out, name),
+            None => out.push_str("null"),
+        }
+        out.push(']');
     }
     out.push_str("],\"moves\":[");
     for (i, m) in graph.moves.iter().enumerate() {

@@ -106,7 +106,11 @@ impl<'a> Why<'a> {
                 (_, Some(end)) => format!("event {end}"),
                 (_, None) => "the end of the trace".to_owned(),
             };
-            let who = if b.borrower == 0 { "a temporary".to_owned() } else { self.label(b.borrower) };
+            let who = match (b.borrower, b.by_macro) {
+                (0, Some(name)) => format!("`{name}`"),
+                (0, None) => "a temporary".to_owned(),
+                (borrower, _) => self.label(borrower),
+            };
             out.push(format!("borrowed {kind} by {who} from event {}{} until {until}", b.start, self.at(b.start)));
         }
         if let Some(b) = self.borrow_by.get(&v.id) {

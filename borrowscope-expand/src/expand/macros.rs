@@ -1,0 +1,186 @@
+//! The standard formatting and assertion macros (`println!`, `format!`, `write!`, `panic!`,
+//! `assert!`, `assert_eq!`...), whose arguments are expressions like any other: calls in them
+//! are instrumented, and the shared borrow each formatted argument gets (the macro takes
+//! `&arg`) is recorded for a tracked binding, also one captured inline (`"{x}"`).
+//!
+//! The output stays byte for byte what it was, and every argument is evaluated once, in the
+//! same order: a borrowed binding `x` becomes `*{ event; &x }`, a place of the same type
+//! that the macro borrows as it borrowed `x` (so `{:p}` prints the same address), and an
+//! inline capture `{x}` becomes the named argument `x = *{ event; &x }`, which the string
+//! already names. A macro whose arguments do not parse as the standard macro's, or whose
+//! format string is not a string literal, is left as written.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, Ident, Token};
+
+use super::{Expander, emit, vocabulary};
+use crate::config::Group;
+
+/// Where a macro's format string is, and which arguments before it it borrows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `println!(fmt, args..)`: the format string first.
+    Format,
+    /// `write!(dest, fmt, args..)`: the destination (written through), then the string.
+    Write,
+    /// `assert!(cond, fmt?, args..)`: a condition evaluated, then an optional message.
+    Assert,
+    /// `assert_eq!(left, right, fmt?, args..)`: both sides borrowed, then a message.
+    Compare,
+}
+
+/// The standard macro `mac` is, by its name (bare or through `std::`/`core::`/`alloc::`).
+fn shape(mac: &syn::Macro) -> Option<(Shape, String)> {
+    let segments: Vec<String> = mac.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let name = match segments.as_slice() {
+        [name] => name,
+        [root, name] if matches!(root.as_str(), "std" | "core" | "alloc") => name,
+        _ => return None,
+    };
+    let shape = match name.as_str() {
+        "println" | "print" | "eprintln" | "eprint" | "format" | "panic" | "unreachable" | "todo" | "unimplemented" => Shape::Format,
+        "write" | "writeln" => Shape::Write,
+        "assert" | "debug_assert" => Shape::Assert,
+        "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => Shape::Compare,
+        _ => return None,
+    };
+    Some((shape, format!("{name}!")))
+}
+
+/// One argument: `expr`, or `name = expr`.
+struct Argument {
+    name: Option<Ident>,
+    expr: Expr,
+}
+
+impl ToTokens for Argument {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        if let Some(name) = &self.name {
+            tokens.extend(quote!(#name =));
+        }
+        self.expr.to_tokens(tokens);
+    }
+}
+
+fn arguments(input: ParseStream<'_>) -> syn::Result<Punctuated<Argument, Token![,]>> {
+    Punctuated::parse_terminated_with(input, |input| {
+        let name = if input.peek(Ident) && input.peek2(Token![=]) && !input.peek2(Token![==]) {
+            let name: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            Some(name)
+        } else {
+            None
+        };
+        Ok(Argument { name, expr: input.parse()? })
+    })
+}
+
+/// Instruments the arguments of a standard formatting or assertion macro in place.
+pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) {
+    let Some((shape, name)) = shape(mac) else { return };
+    let Ok(mut args) = arguments.parse2(mac.tokens.clone()) else { return };
+    let format_at = match shape {
+        Shape::Format => 0,
+        Shape::Write | Shape::Assert => 1,
+        Shape::Compare => 2,
+    };
+    // The format string must stay a literal; a message that is not one (`panic!(value)` in
+    // edition 2018, `assert!(c, msg)` with a `&str` variable) is formatted differently.
+    let format = match args.iter().nth(format_at) {
+        None => None,
+        Some(Argument { name: None, expr: Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) }) => Some(s.clone()),
+        Some(_) => return,
+    };
+    // A lone message is not a format string in every edition (`panic!("{x}")` in 2018
+    // prints the braces), so its inline captures are left alone.
+    let lone_message =
+        args.len() == format_at + 1 && (matches!(shape, Shape::Assert | Shape::Compare) || matches!(name.as_str(), "panic!" | "unreachable!"));
+    let record = exp.has(Group::Ownership);
+    for (index, arg) in args.iter_mut().enumerate() {
+        match index {
+            i if i == format_at => {}
+            // The condition of `assert!` and the destination of `write!`: values used.
+            0 if matches!(shape, Shape::Assert | Shape::Write) => exp.visit_expr_mut(&mut arg.expr),
+            _ => formatted(exp, &mut arg.expr, &name, record),
+        }
+    }
+    if let Some(format) = format.filter(|_| record && !lone_message) {
+        for capture in captures(&format.value()) {
+            let named = args.iter().any(|a| a.name.as_ref().is_some_and(|n| *n == capture));
+            if named {
+                continue;
+            }
+            let ident = Ident::new(&capture, format.span());
+            if let Some(expr) = borrowed(exp, &ident, &name, format.span()) {
+                args.push(Argument { name: Some(ident), expr });
+            }
+        }
+    }
+    mac.tokens = args.to_token_stream();
+}
+
+/// A formatted argument (or a compared side): taken by reference by the macro. A tracked
+/// binding is recorded borrowed; any other expression is instrumented in a borrow context.
+fn formatted(exp: &mut Expander<'_>, expr: &mut Expr, name: &str, record: bool) {
+    if let Expr::Path(p) = &*expr
+        && p.qself.is_none()
+        && let Some(ident) = p.path.get_ident().cloned()
+    {
+        if record && let Some(place) = borrowed(exp, &ident, name, ident.span()) {
+            *expr = place;
+        }
+        return;
+    }
+    exp.borrowing(|exp| exp.visit_expr_mut(expr));
+}
+
+/// `*{ event(site, Borrow, 0, guard.id()); &x }`: the borrow of the tracked binding `x` by
+/// the macro `name`, recorded where the macro evaluates its arguments, as a place of `x`'s
+/// type.
+fn borrowed(exp: &mut Expander<'_>, ident: &Ident, name: &str, span: Span) -> Option<Expr> {
+    let guard = exp.lookup(&ident.to_string())?;
+    let site = exp.site(name, &ident.to_string(), "borrow", span);
+    let event = emit::event(&site, vocabulary::BORROW, emit::Number(0), quote!(#guard.id()));
+    Some(syn::parse_quote!(*{ #event; &#ident }))
+}
+
+/// The names a format string captures inline: `{x}`, `{x:?}`, `{x:>8}` (not `{0}`, `{}`,
+/// `{{`, nor a width or precision argument).
+fn captures(format: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+            }
+            '{' => {
+                let inner: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                let name = inner.split(':').next().unwrap_or_default().trim();
+                let is_name = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    && name != "_";
+                if is_name && !names.iter().any(|n| n == name) {
+                    names.push(name.to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::captures;
+
+    #[test]
+    fn inline_captures_are_read_from_the_format_string() {
+        assert_eq!(captures("{a} {b:?} {{c}} {0} {} {d:>8} {a} {_x} {:w$}"), ["a", "b", "d", "_x"]);
+        assert!(captures("{{}}").is_empty());
+    }
+}
