@@ -43,7 +43,14 @@
 //! call returns; the same method names on other types record nothing. `thread::spawn` and
 //! `s.spawn` (in `thread::scope`) record the spawn with the new thread wherever they are
 //! written (`handles.push(thread::spawn(..))` too), on the handle's binding when a `let`
-//! binds it; `mpsc::channel()` records the channel.
+//! binds it; `mpsc::channel()` records the channel. The arguments of `println!`,
+//! `print!`, `eprintln!`, `eprint!`, `format!`, `write!`, `writeln!`, `panic!`, `assert!`,
+//! `assert_eq!`, `assert_ne!`, the `debug_` assertions, `unreachable!`, `todo!` and
+//! `unimplemented!` are expressions like any other (calls in them are instrumented), and each
+//! formatted or compared binding, inline captures (`"{x}"`) too, is recorded borrowed by the
+//! macro (`x` becomes `*{ event; &x }`, a place of the same type, and `{x}` the named
+//! argument `x = *{ event; &x }`): the output, the panic message and every argument's
+//! evaluation stay exactly as they were. Any other macro's input is left as written.
 //!
 //! With the analyzer's type-info file (see `types`), each binding's event carries the
 //! analyzer's initializer kind, and every kind records the runtime event its documentation
@@ -57,8 +64,9 @@
 //! Moves and copies: whether the last by-value use of a binding moves it or copies it is
 //! decided, in this order, by the analyzer's `Copy` fact for the binding's type (in generic
 //! code a `T` without a `Copy` bound is moved); by the syntax where it tells (a literal or
-//! `&x` is `Copy`; `&mut x`, `vec![..]`, `format!(..)`, `String::new()`, `Box::new(..)` and
-//! other std constructors are not; `let y = x` is what `x` is); by the compiler, through a
+//! `&x` is `Copy`; `vec![..]`, `format!(..)`, `String::new()`, `Box::new(..)` and other std
+//! constructors are not; `let y = x` is what `x` is; a `&mut` is reborrowed where a `&mut` is
+//! expected and moved where a generic `T` is, so its last use is "unknown"); by the compiler, through a
 //! probe (method resolution on `Probe(&x)`), for a binding whose type is written out
 //! (`let x: T = ..`); and otherwise by nobody: the binding's end is then recorded as
 //! `scope_end` ("unknown"), never as a guessed drop. A probe is only sound where the compiler
