@@ -66,8 +66,9 @@
 //! code a `T` without a `Copy` bound is moved); by the syntax where it tells (a literal or
 //! `&x` is `Copy`; `vec![..]`, `format!(..)`, `String::new()`, `Box::new(..)` and other std
 //! constructors are not; `let y = x` is what `x` is; a `&mut` is reborrowed where a `&mut` is
-//! expected and moved where a generic `T` is, so its last use is "unknown"); by the compiler, through a
-//! probe (method resolution on `Probe(&x)`), for a binding whose type is written out
+//! expected and moved where a generic `T` is, so its last use is "unknown"); by the
+//! compiler, through a probe (method resolution on `Probe(&x)`), for a binding whose type is
+//! written out
 //! (`let x: T = ..`); and otherwise by nobody: the binding's end is then recorded as
 //! `scope_end` ("unknown"), never as a guessed drop. A probe is only sound where the compiler
 //! already knows the type: for `let v = iter.collect();` typed by a later use, or a closure
