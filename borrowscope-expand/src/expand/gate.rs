@@ -7,13 +7,19 @@
 //! program when nothing in it has an identity of its own: a nested item (a `static`, an
 //! `impl`, a `#[no_mangle]` function) would exist twice, a macro statement may define one
 //! (`thread_local!`, `macro_rules!`), and an `impl Trait` return type cannot be two
-//! different closures or iterators. Such functions are instrumented without the gate.
+//! different closures or iterators. Such functions are instrumented without the gate, and so
+//! is an `#[inline(always)]` one: inlined even in debug builds, its two copies would land in
+//! each of its caller's two copies, so a chain of them doubled at every level (aho-corasick's
+//! Teddy searchers, five levels deep in thirty-two instances, ran LLVM out of memory).
 
 use syn::visit::{self, Visit};
 use syn::{ItemFn, ReturnType};
 
 /// Whether `function` may carry the gate, with a copy of its body as written.
 pub(crate) fn runs_as_written(function: &ItemFn) -> bool {
+    if function.attrs.iter().any(inline_always) {
+        return false;
+    }
     let opaque_return = match &function.sig.output {
         ReturnType::Default => false,
         ReturnType::Type(_, ty) => {
@@ -72,5 +78,25 @@ impl<'ast> Visit<'ast> for Finder {
             self.found = true;
         }
         visit::visit_stmt_macro(self, mac);
+    }
+}
+
+/// `#[inline(always)]`.
+fn inline_always(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("inline") && attr.parse_args::<syn::Ident>().is_ok_and(|arg| arg == "always")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runs_as_written;
+
+    #[test]
+    fn an_inline_always_function_has_no_copy_as_written() {
+        let gated = |text: &str| runs_as_written(&syn::parse_str(text).unwrap());
+        assert!(gated("fn f() -> u32 { 1 }"));
+        assert!(gated("#[inline] fn f() -> u32 { 1 }"));
+        assert!(!gated("#[inline(always)] fn f() -> u32 { 1 }"));
+        assert!(!gated("fn f() -> impl Fn() { || {} }"));
+        assert!(!gated("fn f() { static X: u8 = 0; }"));
     }
 }
