@@ -16,10 +16,20 @@ root="$work/root"
 [ "$(id -u)" = 0 ] || { echo "fresh-machine: run as root (it builds a chroot)" >&2; exit 2; }
 command -v debootstrap >/dev/null || { echo "fresh-machine: install debootstrap first (apt-get install debootstrap)" >&2; exit 2; }
 
-if [ ! -x "$root/usr/bin/gcc" ]; then
-  mkdir -p "$work"
-  debootstrap --variant=minbase --include=ca-certificates,git,gcc,libc6-dev,python3 bookworm "$root" http://deb.debian.org/debian
+# A new root every time (a run installs Chromium and the rest into it); the packages
+# debootstrap downloads and the crates cargo downloads are kept beside it, which only spares
+# the network.
+for fs in dev sys proc; do
+  umount -R "$root/$fs" 2>/dev/null || true
+  if mountpoint -q "$root/$fs"; then echo "fresh-machine: $root/$fs is still mounted; unmount it first" >&2; exit 2; fi
+done
+if [ -d "$root/root/.cargo/registry" ]; then
+  rm -rf "$work/registry"
+  mv "$root/root/.cargo/registry" "$work/registry"
 fi
+rm -rf --one-file-system "$root"
+mkdir -p "$work/debs"
+debootstrap --variant=minbase --cache-dir="$work/debs" --include=ca-certificates,git,gcc,libc6-dev,python3 bookworm "$root" http://deb.debian.org/debian >/dev/null
 cp /etc/resolv.conf "$root/etc/"
 # The network as this machine has it: certificate authorities added here (an egress proxy's)
 # are added there too, so that the registries answer the same.
@@ -33,14 +43,12 @@ fi
 # Rust as rustup's default profile leaves it: the toolchain and the proxies, no rust-src.
 toolchain="$(rustc --print sysroot)"
 name="$(basename "$toolchain")"
-# The registry's downloads from an earlier run are kept (they only spare the network);
-# everything else starts anew.
-rm -rf "$root/root/.rustup" "$root/root/.cargo/bin" "$root/src"
 mkdir -p "$root/root/.rustup/toolchains" "$root/root/.cargo"
 cp -a "$toolchain" "$root/root/.rustup/toolchains/"
 rm -rf "$root/root/.rustup/toolchains/$name/lib/rustlib/src" "$root/root/.rustup/toolchains/$name/share/doc"
 printf 'version = "12"\ndefault_toolchain = "%s"\nprofile = "default"\n' "$name" > "$root/root/.rustup/settings.toml"
 mkdir -p "$root/root/.cargo/bin"
+[ -d "$work/registry" ] && mv "$work/registry" "$root/root/.cargo/registry"
 for tool in cargo rustc rustdoc rustfmt cargo-fmt cargo-clippy clippy-driver rustup; do
   [ -e "$HOME/.cargo/bin/$tool" ] && cp -a "$HOME/.cargo/bin/$tool" "$root/root/.cargo/bin/"
 done
