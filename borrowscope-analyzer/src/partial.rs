@@ -261,3 +261,34 @@ pub(crate) fn settle(uses: &mut [Use]) {
         u.reason = Some("it is moved out of part by part: what stays depends on the path taken".to_owned());
     }
 }
+
+/// What a closure's captures of one binding leave in it, when the binding is a struct of the
+/// workspace's and every capture is a field of it (`book.title`, reached without a
+/// dereference): the fields captured by value in whole are taken, and the rest stays (with
+/// what needs dropping in it). `None` when a capture is deeper than a field and moves a part
+/// of it that is not `Copy` (what stays of that field could not be told), or the binding is
+/// anything else.
+pub(crate) fn captured_fields(db: &RootDatabase, captures: &[&hir::ClosureCapture<'_>]) -> Option<Left> {
+    let local = captures.first()?.local();
+    let whole = local.ty(db);
+    let hir::Adt::Struct(_) = whole.as_adt()? else { return None };
+    if crate::resolve::is_std(db, whole.as_adt()?.module(db).krate(db)) {
+        return None;
+    }
+    let edition = local.module(db).krate(db).edition(db);
+    let name = local.name(db).display(db, edition).to_string();
+    let fields = whole.fields(db);
+    let mut taken = Vec::new();
+    for capture in captures.iter().filter(|c| matches!(c.kind(), hir::CaptureKind::Move)) {
+        let place = capture.display_place_source_code(db, edition);
+        let path: Vec<&str> = place.strip_prefix(&format!("{name}."))?.split('.').collect();
+        let (field, _) = fields.iter().find(|(f, _)| f.name(db).display(db, edition).to_string() == path[0])?;
+        match path.len() {
+            1 if capture.ty(db) == fields.iter().find(|(f, _)| f == field)?.1 => taken.push(*field),
+            _ if capture.ty(db).is_copy(db) => {}
+            _ => return None,
+        }
+    }
+    // Called only when a capture by value is not `Copy`, and that one is a whole field here.
+    untaken(db, &whole, &taken).map(|left| Left { moved: true, ..left })
+}

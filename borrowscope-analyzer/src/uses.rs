@@ -279,7 +279,12 @@ fn capture_use(db: &RootDatabase, captures: &[&hir::ClosureCapture<'_>]) -> (Use
         return if whole.ty(db).is_copy(db) { (UseKind::Copy, None) } else { (UseKind::Move, None) };
     }
     if by_value.iter().any(|c| !c.ty(db).is_copy(db)) {
-        return unknown("it moves only part of the binding into the closure");
+        // Every field moved in whole (edition 2021 captures `book.title` and `book.author`,
+        // not `book`): moved when nothing that needs dropping stays behind.
+        return match crate::partial::captured_fields(db, captures) {
+            Some(left) => (left.kind(), None),
+            None => unknown("it moves only part of the binding into the closure"),
+        };
     }
     if by_value.is_empty() && captures.iter().all(|c| matches!(c.kind(), hir::CaptureKind::SharedRef)) {
         return (UseKind::SharedBorrow, None);
