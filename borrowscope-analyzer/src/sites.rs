@@ -8,6 +8,7 @@
 use ra_ap_hir as hir;
 use ra_ap_hir::{HirDisplay, Semantics};
 use ra_ap_ide_db::RootDatabase;
+use ra_ap_syntax::ast::HasArgList;
 use ra_ap_syntax::{AstNode, SyntaxNode, SyntaxToken, ast};
 use type_info_schema::{Position, Site, SiteKind};
 
@@ -88,6 +89,13 @@ fn call_site(sema: &Semantics<'_, RootDatabase>, call: &ast::CallExpr) -> Found 
 /// The site of a call of `function` (a plain or method call).
 fn function_site(sema: &Semantics<'_, RootDatabase>, function: hir::Function, node: &SyntaxNode, token: SyntaxToken, target: String) -> Found {
     let db = sema.db;
+    // More arguments than parameters: an intrinsic whose last arguments are const generics
+    // (`_mm_alignr_epi8(a, b, 15)`, `#[rustc_legacy_const_generics]`), which the call must
+    // name directly; recording before it would pass the callee through a function.
+    let arguments = ast::CallExpr::cast(node.clone()).and_then(|c| c.arg_list()).map_or(0, |list| list.args().count());
+    if arguments > function.params_without_self(db).len() + usize::from(function.self_param(db).is_some()) {
+        return None;
+    }
     if function.extern_block(db).is_some() {
         return Some((token, SiteKind::FfiCall, target));
     }
