@@ -32,7 +32,8 @@ const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0"
 /// The rest of the broader trial (`--full`), chosen for variety: generic containers and
 /// buffers with unsafe code (arrayvec, smallvec, slab, bytes), a Unicode table crate, parsers
 /// (shlex, glob, percent-encoding), trait-heavy generics (either, byteorder), atomics and
-/// async utilities (bytes, futures-lite), editions 2015 to 2021. (spin, a lock library, has
+/// async utilities (bytes, futures-lite), SIMD searchers built of `#[inline(always)]` chains
+/// and intrinsics (aho-corasick), editions 2015 to 2021. (spin, a lock library, has
 /// every recent release yanked, which `cargo vendor` refuses; threadpool, whose tests send on
 /// channels from its workers, has a test that races its own workers and loses the race when
 /// the main thread is slowed: see TRIAL.md.)
@@ -49,6 +50,7 @@ const FULL_TRIAL_CRATES: &[&str] = &[
     "slab@0.4.9",
     "futures-lite@2.3.0",
     "bytes@1.7.1",
+    "aho-corasick@1.1.3",
 ];
 
 fn main() -> Result<()> {
