@@ -339,7 +339,12 @@ impl<'a> Expander<'a> {
                 const _: [Option<&str>; 2] = [option_env!(#strict), option_env!(#path)];
             ));
         }
-        if let Some(path) = self.types.tracked() {
+        // Once per file per compiler process (one crate): any `include_bytes!` puts the file in
+        // the crate's dependency info, and one in every function stored the whole file again
+        // in the crate's metadata each time (aho-corasick's rlib grew from 10 MB to 940 MB).
+        if let Some(path) = self.types.tracked()
+            && crate::types::first_notice(&format!("tracked {}", path.display()))
+        {
             let path = path.display().to_string();
             stmts.push(syn::parse_quote!(
                 const _: &[u8] = include_bytes!(#path);
