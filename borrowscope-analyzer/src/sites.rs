@@ -89,15 +89,16 @@ fn call_site(sema: &Semantics<'_, RootDatabase>, call: &ast::CallExpr) -> Found 
 /// The site of a call of `function` (a plain or method call).
 fn function_site(sema: &Semantics<'_, RootDatabase>, function: hir::Function, node: &SyntaxNode, token: SyntaxToken, target: String) -> Found {
     let db = sema.db;
-    // More arguments than parameters: an intrinsic whose last arguments are const generics
-    // (`_mm_alignr_epi8(a, b, 15)`, `#[rustc_legacy_const_generics]`), which the call must
-    // name directly; recording before it would pass the callee through a function.
+    if function.extern_block(db).is_some() {
+        return Some((token, SiteKind::FfiCall, target));
+    }
+    // More arguments than parameters (past a C variadic's, which is FFI above): an intrinsic
+    // whose last arguments are const generics (`_mm_alignr_epi8(a, b, 15)`,
+    // `#[rustc_legacy_const_generics]`), which the call must name directly; recording before
+    // it would pass the callee through a function.
     let arguments = ast::CallExpr::cast(node.clone()).and_then(|c| c.arg_list()).map_or(0, |list| list.args().count());
     if arguments > function.params_without_self(db).len() + usize::from(function.self_param(db).is_some()) {
         return None;
-    }
-    if function.extern_block(db).is_some() {
-        return Some((token, SiteKind::FfiCall, target));
     }
     let caller = node.ancestors().find_map(ast::Fn::cast).and_then(|f| sema.to_def(&f));
     let edition = function.module(db).krate(db).edition(db);
