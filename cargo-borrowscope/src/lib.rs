@@ -14,6 +14,7 @@
 
 #[cfg(feature = "analyzer")]
 pub mod analyze;
+mod copy;
 mod read;
 mod workflow;
 
@@ -56,6 +57,8 @@ enum Command {
         /// Build in release mode.
         #[arg(long)]
         release: bool,
+        #[command(flatten)]
+        scope: Scope,
         /// Arguments for the program.
         #[arg(last = true)]
         args: Vec<String>,
@@ -68,6 +71,8 @@ enum Command {
         /// The package to test, in a workspace of several.
         #[arg(long, short)]
         package: Option<String>,
+        #[command(flatten)]
+        scope: Scope,
         /// Arguments for the test programs.
         #[arg(last = true)]
         args: Vec<String>,
@@ -123,6 +128,21 @@ enum Command {
     },
 }
 
+/// What `run` and `test` trace: the functions the user marked, or with `--all` every function
+/// and `impl` block of the workspace's members, in an instrumented copy.
+#[derive(clap::Args, Debug, Default)]
+pub(crate) struct Scope {
+    /// Trace every function and `impl` block of the workspace's member crates without editing
+    /// them: an instrumented copy under target/borrowscope/workspace/ is analyzed, built and
+    /// run (every site still names your files and lines).
+    #[arg(long)]
+    all: bool,
+    /// With --all, trace only these (repeatable): a module, a type or a function, by path
+    /// (`parser`, `Lexer`, `Lexer::next`, `parse_*`; `*` matches within a segment).
+    #[arg(long, value_name = "PATH", requires = "all")]
+    trace: Vec<String>,
+}
+
 /// Runs the command line with the process's arguments.
 pub fn main() -> ExitCode {
     let mut argv: Vec<String> = std::env::args().collect();
@@ -153,7 +173,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Why { name, trace } => read::why_command(&name, &trace),
         Command::Dot { trace, output } => read::dot(&trace, output.as_deref()),
         Command::Chrome { trace, output } => read::chrome(&trace, output.as_deref()),
-        Command::Run { bin, package, release, args } => workflow::run(bin, package, release, args),
-        Command::Test { testname, package, args } => workflow::test(testname, package, args),
+        Command::Run { bin, package, release, scope, args } => workflow::run(bin, package, release, &scope, args),
+        Command::Test { testname, package, scope, args } => workflow::test(testname, package, &scope, args),
     }
 }

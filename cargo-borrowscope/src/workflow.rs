@@ -1,17 +1,21 @@
 //! `run` and `test`: the whole workflow in one command. Analyze (skipped when nothing
 //! changed), build and run with tracing on, then write the report of each trace under
-//! `target/borrowscope/`; Ctrl-C reaches the program, and the command ends as it did.
+//! `target/borrowscope/`; Ctrl-C reaches the program, and the command ends as it did. With
+//! `--all` the workspace is not edited: its instrumented copy (`copy.rs`) is analyzed, built
+//! and run in its place, and the trace's columns are mapped back to the user's lines.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, ExitCode};
 
 use anyhow::{Context, bail};
-use borrowscope_runtime::SourceIndex;
+use borrowscope_runtime::{CallSite, SourceIndex};
 
+use crate::Scope;
+use crate::copy::{Columns, Plan, refresh};
 use crate::read::{load, write_report};
 
 /// `run`: `cargo run` with tracing on.
-pub(crate) fn run(bin: Option<String>, package: Option<String>, release: bool, args: Vec<String>) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(bin: Option<String>, package: Option<String>, release: bool, scope: &Scope, args: Vec<String>) -> anyhow::Result<ExitCode> {
     let mut cargo = vec!["run".to_owned()];
     if let Some(bin) = bin {
         cargo.extend(["--bin".to_owned(), bin]);
@@ -26,11 +30,11 @@ pub(crate) fn run(bin: Option<String>, package: Option<String>, release: bool, a
         cargo.push("--".to_owned());
         cargo.extend(args);
     }
-    workflow(&cargo, "trace.json")
+    workflow(&cargo, "trace.json", scope)
 }
 
 /// `test`: `cargo test` with tracing on, a trace per test program.
-pub(crate) fn test(testname: Option<String>, package: Option<String>, args: Vec<String>) -> anyhow::Result<ExitCode> {
+pub(crate) fn test(testname: Option<String>, package: Option<String>, scope: &Scope, args: Vec<String>) -> anyhow::Result<ExitCode> {
     let mut cargo = vec!["test".to_owned()];
     if let Some(package) = package {
         cargo.extend(["--package".to_owned(), package]);
@@ -43,7 +47,7 @@ pub(crate) fn test(testname: Option<String>, package: Option<String>, args: Vec<
         cargo.extend(args);
     }
     // Each test program is a process of its own, with a trace of its own.
-    workflow(&cargo, "test-{exe}-{pid}.json")
+    workflow(&cargo, "test-{exe}-{pid}.json", scope)
 }
 
 /// Analyzes the workspace at `root` for the build, quietly.
@@ -59,18 +63,43 @@ fn analyze(_: &Path) -> anyhow::Result<()> {
 
 /// Analyze, build and run (`cargo run` or `cargo test`) with tracing on, then write the
 /// report of each trace written; the program's exit status is the command's.
-fn workflow(cargo_args: &[String], trace_name: &str) -> anyhow::Result<ExitCode> {
+fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::Result<ExitCode> {
     let root = workspace_root()?;
-    let analyzed = analyze(&root);
+    let target = target_dir(&root)?;
+    let mut cargo_args = cargo_args.to_vec();
+    // With --all: the copy is what is analyzed and built; Cargo runs in the user's folder
+    // (so the program's working directory is theirs) on the copy's manifest for that folder.
+    let (analyzed_root, columns) = if scope.all {
+        let copied = refresh(&Plan { root: &root, target: &target, patterns: &scope.trace })?;
+        eprintln!(
+            "cargo borrowscope: {} functions and impl blocks traced in the copy at {} ({} files updated)",
+            copied.items,
+            copied.root.display(),
+            copied.written
+        );
+        if copied.items == 0 && !scope.trace.is_empty() {
+            eprintln!("cargo borrowscope: no item matches --trace {}", scope.trace.join(" --trace "));
+        }
+        let manifest = nearest_manifest()
+            .ok()
+            .and_then(|nearest| copied.of(&root, &nearest))
+            .filter(|m| m.is_file())
+            .unwrap_or_else(|| copied.root.join("Cargo.toml"));
+        cargo_args.splice(1..1, ["--manifest-path".to_owned(), manifest.display().to_string()]);
+        (copied.root, copied.columns)
+    } else {
+        (root.clone(), Columns::default())
+    };
+    let analyzed = analyze(&analyzed_root);
     if let Err(err) = &analyzed {
         eprintln!("cargo borrowscope: the analysis failed ({err:#}); building with syntax only");
     }
-    let folder = target_dir(&root)?.join("borrowscope");
+    let folder = target.join("borrowscope");
     std::fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
     let started = std::time::SystemTime::now();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut child =
-        Process::new(cargo).args(cargo_args).env(borrowscope_runtime::TRACE_ENV, folder.join(trace_name)).spawn().context("running cargo")?;
+        Process::new(cargo).args(&cargo_args).env(borrowscope_runtime::TRACE_ENV, folder.join(trace_name)).spawn().context("running cargo")?;
     let status = {
         let _passing = signals::PassThrough::to(child.id());
         child.wait().context("waiting for cargo")?
@@ -105,7 +134,10 @@ fn workflow(cargo_args: &[String], trace_name: &str) -> anyhow::Result<ExitCode>
         );
     }
     for trace in &traces {
-        let (loaded, _) = load(trace)?;
+        let (mut loaded, _) = load(trace)?;
+        if map_columns(&mut loaded, &columns) {
+            std::fs::write(trace, borrowscope_runtime::to_json(&loaded)).with_context(|| format!("cannot write {}", trace.display()))?;
+        }
         let sources = SourceIndex::read(&loaded, std::slice::from_ref(&root));
         let report =
             if trace.file_name().is_some_and(|n| n == "trace.json") { trace.with_file_name("report.html") } else { trace.with_extension("html") };
@@ -193,6 +225,36 @@ mod signals {
         #[cfg(not(unix))]
         let _ = status;
     }
+}
+
+/// Puts each site's column back where it is in the user's file (the copy's attributes moved
+/// some); whether any moved.
+fn map_columns(trace: &mut borrowscope_runtime::Trace, columns: &Columns) -> bool {
+    if columns.is_empty() {
+        return false;
+    }
+    let mut mapped: std::collections::HashMap<*const CallSite, &'static CallSite> = std::collections::HashMap::new();
+    let mut moved = false;
+    for event in &mut trace.events {
+        let site = event.site;
+        let new = *mapped.entry(site as *const CallSite).or_insert_with(|| {
+            let column = columns.original(site.file, site.line, site.column);
+            if column == site.column { site } else { Box::leak(Box::new(CallSite { column, ..*site })) }
+        });
+        moved |= !std::ptr::eq(new, site);
+        event.site = new;
+    }
+    moved
+}
+
+/// The manifest of the package the user is in (the nearest from the working directory up).
+fn nearest_manifest() -> anyhow::Result<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Process::new(cargo).args(["locate-project", "--message-format", "plain"]).output().context("running cargo locate-project")?;
+    if !output.status.success() {
+        bail!("no Cargo project here: {}", String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
 }
 
 fn workspace_root() -> anyhow::Result<PathBuf> {
