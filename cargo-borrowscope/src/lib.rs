@@ -71,6 +71,9 @@ enum Command {
         /// The package to test, in a workspace of several.
         #[arg(long, short)]
         package: Option<String>,
+        /// Run every test program, even after one failed (cargo test's --no-fail-fast).
+        #[arg(long)]
+        no_fail_fast: bool,
         #[command(flatten)]
         scope: Scope,
         /// Arguments for the test programs.
@@ -87,6 +90,10 @@ enum Command {
         /// Only events of this thread (its index, as `t0` or `0`).
         #[arg(long)]
         thread: Option<String>,
+        /// Only events of this test (libtest runs each test on a thread named after it:
+        /// `tests::parses`, or `parses` when no other test has that name).
+        #[arg(long, conflicts_with = "thread")]
+        test: Option<String>,
         /// Only events in this function (found in the source files when they can be read).
         #[arg(long = "fn")]
         function: Option<String>,
@@ -141,6 +148,10 @@ pub(crate) struct Scope {
     /// (`parser`, `Lexer`, `Lexer::next`, `parse_*`; `*` matches within a segment).
     #[arg(long, value_name = "PATH", requires = "all")]
     trace: Vec<String>,
+    /// With --all, skip the analysis: the macro decides from the syntax alone (quicker to
+    /// start, and more moves and copies recorded as unknown).
+    #[arg(long, requires = "all")]
+    syntax_only: bool,
 }
 
 /// Runs the command line with the process's arguments.
@@ -168,12 +179,14 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Analyze { .. } => anyhow::bail!(
             "this cargo-borrowscope was built without the analyzer (--no-default-features); install it with `cargo install --locked --path cargo-borrowscope` to analyze"
         ),
-        Command::Show { trace, var, thread, function, op } => read::show(&trace, var.as_deref(), thread.as_deref(), function.as_deref(), &op),
+        Command::Show { trace, var, thread, test, function, op } => {
+            read::show(&trace, var.as_deref(), thread.as_deref(), test.as_deref(), function.as_deref(), &op)
+        }
         Command::Report { trace, output } => read::report(&trace, output),
         Command::Why { name, trace } => read::why_command(&name, &trace),
         Command::Dot { trace, output } => read::dot(&trace, output.as_deref()),
         Command::Chrome { trace, output } => read::chrome(&trace, output.as_deref()),
         Command::Run { bin, package, release, scope, args } => workflow::run(bin, package, release, &scope, args),
-        Command::Test { testname, package, scope, args } => workflow::test(testname, package, &scope, args),
+        Command::Test { testname, package, no_fail_fast, scope, args } => workflow::test(testname, package, no_fail_fast, &scope, args),
     }
 }

@@ -8,11 +8,21 @@ use anyhow::{Context, bail};
 use borrowscope_runtime::{Graph, Op, SourceIndex, Trace, Why, from_json};
 
 /// `show`: the trace as text, one event per line, filtered.
-pub(crate) fn show(trace: &Path, var: Option<&str>, thread: Option<&str>, function: Option<&str>, op: &[String]) -> anyhow::Result<ExitCode> {
+pub(crate) fn show(
+    trace: &Path,
+    var: Option<&str>,
+    thread: Option<&str>,
+    test: Option<&str>,
+    function: Option<&str>,
+    op: &[String],
+) -> anyhow::Result<ExitCode> {
     let (loaded, sources) = load(trace)?;
-    let thread = thread
+    let mut thread = thread
         .map(|t| t.trim_start_matches('t').parse::<u32>().with_context(|| format!("--thread {t}: give a thread index, such as 0 or t0")))
         .transpose()?;
+    if let Some(test) = test {
+        thread = Some(test_thread(&loaded, test)?);
+    }
     for name in op {
         if !Op::ALL.iter().any(|o| o.name() == name) {
             bail!("--op {name}: no such operation; the operations are {}", Op::ALL.iter().map(|o| o.name()).collect::<Vec<_>>().join(", "));
@@ -36,6 +46,31 @@ pub(crate) fn show(trace: &Path, var: Option<&str>, thread: Option<&str>, functi
         eprintln!("no event matches (the trace has {} events)", loaded.events.len());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The thread a test ran on: the one named `test`, or else the only one whose name ends with
+/// `::test`.
+fn test_thread(trace: &Trace, test: &str) -> anyhow::Result<u32> {
+    let named = |exact: bool| -> Vec<u32> {
+        trace
+            .threads
+            .iter()
+            .filter(|t| t.name.as_deref().is_some_and(|n| if exact { n == test } else { n.ends_with(&format!("::{test}")) }))
+            .map(|t| t.index)
+            .collect()
+    };
+    let (exact, suffix) = (named(true), named(false));
+    match (exact.as_slice(), suffix.as_slice()) {
+        ([one], _) | ([], [one]) => Ok(*one),
+        ([], []) => {
+            let tests: Vec<&str> = trace.threads.iter().filter_map(|t| t.name.as_deref()).filter(|n| *n != "main").collect();
+            if tests.is_empty() {
+                bail!("--test {test}: no thread of this trace is named after a test (a trace of `cargo borrowscope test` has them)");
+            }
+            bail!("--test {test}: no test of that name ran in this trace; the tests are {}", tests.join(", "))
+        }
+        _ => bail!("--test {test}: several tests have that name; give the whole path (such as `tests::{test}`)"),
+    }
 }
 
 /// `report`: the HTML report, beside the trace unless told where.

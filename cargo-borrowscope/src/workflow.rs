@@ -34,8 +34,17 @@ pub(crate) fn run(bin: Option<String>, package: Option<String>, release: bool, s
 }
 
 /// `test`: `cargo test` with tracing on, a trace per test program.
-pub(crate) fn test(testname: Option<String>, package: Option<String>, scope: &Scope, args: Vec<String>) -> anyhow::Result<ExitCode> {
+pub(crate) fn test(
+    testname: Option<String>,
+    package: Option<String>,
+    no_fail_fast: bool,
+    scope: &Scope,
+    args: Vec<String>,
+) -> anyhow::Result<ExitCode> {
     let mut cargo = vec!["test".to_owned()];
+    if no_fail_fast {
+        cargo.push("--no-fail-fast".to_owned());
+    }
     if let Some(package) = package {
         cargo.extend(["--package".to_owned(), package]);
     }
@@ -90,7 +99,17 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
     } else {
         (root.clone(), Columns::default())
     };
-    let analyzed = analyze(&analyzed_root);
+    let analyzed = if scope.syntax_only {
+        // No type-info file in the copy: the macro finds none (and the build that used one
+        // sees it gone).
+        let folder = analyzed_root.join(".borrowscope");
+        if folder.exists() {
+            std::fs::remove_dir_all(&folder).with_context(|| format!("cannot remove {}", folder.display()))?;
+        }
+        Ok(())
+    } else {
+        analyze(&analyzed_root)
+    };
     if let Err(err) = &analyzed {
         eprintln!("cargo borrowscope: the analysis failed ({err:#}); building with syntax only");
     }

@@ -182,6 +182,17 @@ fn test_all_on_a_real_workspace_gives_the_results_of_cargo_test() {
         assert!(files_traced.contains(file), "{file} is traced: {files_traced:?}");
     }
 
+    // Each test's story on its own: libtest names each test's thread after the test.
+    let (unit, trace) = traces
+        .iter()
+        .find(|(_, t)| t.threads.iter().any(|th| th.name.as_deref() == Some("tests::squares_and_rects")))
+        .expect("the shapes unit tests' trace");
+    let shown = Command::new(cargo_borrowscope()).args(["borrowscope", "show"]).arg(unit).args(["--test", "squares_and_rects"]).output().unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    let thread = trace.threads.iter().find(|th| th.name.as_deref() == Some("tests::squares_and_rects")).unwrap().index;
+    assert!(shown.lines().count() > 3 && shown.lines().all(|l| l.split_whitespace().nth(1) == Some(&format!("t{thread}"))), "{shown}");
+    assert!(shown.contains(" new shapes ") && !shown.contains(" new none "), "only that test's events: {shown}");
+
     // `run --all` from a member's folder runs that member, in that folder.
     let run = borrowscope(&root.join("app"), &["run", "--all", "--", "3"], "ada\n");
     assert_eq!(run.status.code(), Some(3), "{}", String::from_utf8_lossy(&run.stderr));

@@ -10,20 +10,18 @@
 //! (JSON), the ownership graph (DOT), the Chrome trace and the report to open.
 //!
 //! For each crate (by default those in `TRIAL_CRATES`), fetches its published source with
-//! `cargo vendor`, makes two copies under `target/trial/`, and in both reformats every Rust
-//! file of `src/` and `tests/` with prettyplease (so line numbers match between them); in the
-//! instrumented copy it also puts `#[::borrowscope_macro::trace_borrow]` on every function
-//! with a body and every `impl` block (tests included) and adds the two BorrowScope crates as
-//! path dependencies. Then it builds and runs the tests of both (timing the run apart from the
-//! build) and, with `--type-info`, runs the analyzer on the instrumented copy and its tests
-//! again; it prints a table of compile errors, warnings, test results and times, which
-//! `TRIAL.md` records. `--full` adds the rest of the broader trial to the default crates.
+//! `cargo vendor` into `target/trial/NAME@VERSION/crate`, builds and runs its tests plainly
+//! (timing the run apart from the build), then runs the product on it as a user would:
+//! `cargo borrowscope test --all --syntax-only`, and with `--type-info` `cargo borrowscope
+//! test --all` (the analysis on the instrumented copy), each followed by a timed run of the
+//! copy's unit and integration tests. It prints a table of compile errors, warnings, test
+//! results and times, which `TRIAL.md` records. `--full` adds the rest of the broader trial to
+//! the default crates.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use syn::visit_mut::{self, VisitMut};
 
 /// Crates with real test suites and few dependencies, so the trial runs in minutes (the
 /// default, and what `.ci/run` runs).
@@ -194,111 +192,33 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Puts the attribute on every function with a body and every `impl` block.
-struct Instrument;
-
-fn attribute() -> syn::Attribute {
-    syn::parse_quote!(#[::borrowscope_macro::trace_borrow])
-}
-
-impl VisitMut for Instrument {
-    fn visit_item_mut(&mut self, item: &mut syn::Item) {
-        match item {
-            syn::Item::Fn(f) if f.sig.constness.is_none() && f.sig.abi.is_none() => f.attrs.push(attribute()),
-            syn::Item::Impl(i) => i.attrs.push(attribute()),
-            _ => {}
-        }
-        // Items nested in modules and in function bodies get the attribute too; those inside
-        // an `impl` are covered by the block's attribute.
-        if !matches!(item, syn::Item::Impl(_)) {
-            visit_mut::visit_item_mut(self, item);
-        }
-    }
-}
-
-fn rewrite_sources(dir: &Path, instrument: bool) -> Result<usize> {
+/// The `.rs` files of a crate's source (its size, for the table).
+fn rust_files(dir: &Path) -> usize {
     let mut files = 0;
     let mut stack = vec![dir.to_owned()];
     while let Some(path) = stack.pop() {
-        for entry in std::fs::read_dir(&path)? {
-            let entry = entry?.path();
-            let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            if entry.is_dir() {
-                // Build output, and benches (often nightly-only or with heavy dependencies).
-                if name != "target" && name != "benches" {
-                    stack.push(entry);
+        for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if entry.file_name() != "target" {
+                    stack.push(path);
                 }
-            } else if entry.extension().is_some_and(|e| e == "rs") && name != "build.rs" {
-                let text = std::fs::read_to_string(&entry)?;
-                let mut file = syn::parse_file(&text).with_context(|| format!("parsing {}", entry.display()))?;
-                if instrument {
-                    Instrument.visit_file_mut(&mut file);
-                }
-                std::fs::write(&entry, prettyplease::unparse(&file))?;
+            } else if path.extension().is_some_and(|e| e == "rs") {
                 files += 1;
             }
         }
     }
-    Ok(files)
+    files
 }
 
-/// In an edition-2015 crate, crates are only reachable through `extern crate` at the root of
-/// each crate the package builds (library, binaries, tests, examples).
-fn declare_extern_crates(dir: &Path) -> Result<()> {
-    let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
-    let edition_2015 = !manifest.lines().any(|l| l.trim_start().starts_with("edition") && !l.contains("2015"));
-    if !edition_2015 {
-        return Ok(());
+/// A published crate's manifest has no `[workspace]`: one makes it a workspace of its own
+/// (not a member of the fetcher's).
+fn own_workspace(dir: &Path) -> Result<()> {
+    let mut manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
+    if !manifest.contains("\n[workspace]") {
+        manifest.push_str("\n[workspace]\n");
+        std::fs::write(dir.join("Cargo.toml"), manifest)?;
     }
-    let lib_path = manifest
-        .split("[lib]")
-        .nth(1)
-        .and_then(|section| section.lines().find(|l| l.trim_start().starts_with("path")))
-        .and_then(|l| l.split('"').nth(1))
-        .unwrap_or("src/lib.rs")
-        .to_owned();
-    let mut roots = vec![dir.join(lib_path), dir.join("src/main.rs")];
-    for folder in ["tests", "examples", "src/bin"] {
-        if let Ok(entries) = std::fs::read_dir(dir.join(folder)) {
-            roots.extend(entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "rs")));
-        }
-    }
-    for root in roots.into_iter().filter(|r| r.exists()) {
-        let text = std::fs::read_to_string(&root)?;
-        // After the inner attributes (`#![..]`) and inner doc comments, which must come first.
-        let mut file = syn::parse_file(&text)?;
-        file.items.insert(
-            0,
-            syn::parse_quote!(
-                extern crate borrowscope_runtime;
-            ),
-        );
-        file.items.insert(
-            0,
-            syn::parse_quote!(
-                extern crate borrowscope_macro;
-            ),
-        );
-        std::fs::write(&root, prettyplease::unparse(&file))?;
-    }
-    Ok(())
-}
-
-fn add_dependencies(dir: &Path) -> Result<()> {
-    let manifest = dir.join("Cargo.toml");
-    let root = workspace_root();
-    let mut text = std::fs::read_to_string(&manifest)?;
-    let deps = format!(
-        "borrowscope-macro = {{ path = {:?} }}\nborrowscope-runtime = {{ path = {:?} }}\n",
-        root.join("borrowscope-macro"),
-        root.join("borrowscope-runtime")
-    );
-    if let Some(at) = text.find("[dependencies]\n") {
-        text.insert_str(at + "[dependencies]\n".len(), &deps);
-    } else {
-        text.push_str(&format!("\n[dependencies]\n{deps}"));
-    }
-    std::fs::write(manifest, text)?;
     Ok(())
 }
 
@@ -313,27 +233,51 @@ struct Outcome {
     failed: usize,
 }
 
-/// Builds the crate's tests (`cargo test --no-run`), then runs them and times the run of the
-/// unit and integration tests alone, so the time compares test execution and not
-/// compilation. Errors and warnings are counted in the build's output, test results in the
-/// runs' (doctests included).
-fn test(dir: &Path) -> Result<(Outcome, f64, String)> {
-    let mut manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
-    if !manifest.contains("\n[workspace]") {
-        manifest.push_str("\n[workspace]\n");
-        std::fs::write(dir.join("Cargo.toml"), manifest)?;
-    }
+/// The baseline: builds the crate's tests (`cargo test --no-run`), then runs them and times
+/// the run of the unit and integration tests alone, so the time compares test execution and
+/// not compilation. Errors and warnings are counted in the build's output, test results in
+/// the runs' (doctests included).
+fn baseline(dir: &Path) -> Result<(Outcome, f64)> {
     let (built, build_log) = run(dir, "cargo", &["test", "--no-fail-fast", "--no-run"])?;
-    // A build before the first analysis creates `.borrowscope/awaiting-type-info` while it
-    // compiles, which makes Cargo rebuild once more; that rebuild is not part of the time.
-    run(dir, "cargo", &["test", "--no-fail-fast", "--no-run"])?;
     let started = std::time::Instant::now();
     let (_, tests_log) = run(dir, "cargo", &["test", "--no-fail-fast", "--tests"])?;
     let seconds = started.elapsed().as_secs_f64();
     // Doctests are compiled when they run: counted, but not in the time. (A crate without a
     // library has none, and says so with an error that is not a test failure.)
     let (_, doc_log) = run(dir, "cargo", &["test", "--no-fail-fast", "--doc"])?;
-    let run_log = format!("{tests_log}{doc_log}");
+    Ok((outcome(built, &build_log, &format!("{tests_log}{doc_log}")), seconds))
+}
+
+/// The product on the crate: `cargo borrowscope test --all` (with `--syntax-only`, or with
+/// the analysis), which copies, instruments, analyzes, builds and runs every test program,
+/// doctests included, and writes their traces and reports. Then the instrumented unit and
+/// integration tests are run again in the copy, timed as the baseline's are (the build and
+/// the reports are not in the time). The outcome, the time and the log.
+fn traced(dir: &Path, cli: &Path, syntax_only: bool) -> Result<(Outcome, f64, String)> {
+    let mut args = vec!["borrowscope", "test", "--all", "--no-fail-fast"];
+    if syntax_only {
+        args.push("--syntax-only");
+    }
+    let (built, log) = run(dir, &cli.display().to_string(), &args)?;
+    let copy = dir.join("target/borrowscope/workspace/Cargo.toml").display().to_string();
+    let traces = dir.join("target/borrowscope/timed");
+    std::fs::create_dir_all(&traces)?;
+    let trace = traces.join("test-{exe}-{pid}.json").display().to_string();
+    let timed = |args: &[&str]| -> Result<(bool, String)> {
+        let output = Command::new("cargo").args(args).current_dir(dir).env("BORROWSCOPE_TRACE", &trace).output()?;
+        Ok((output.status.success(), format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))))
+    };
+    timed(&["test", "--no-fail-fast", "--no-run", "--manifest-path", &copy])?;
+    let started = std::time::Instant::now();
+    timed(&["test", "--no-fail-fast", "--tests", "--manifest-path", &copy])?;
+    let seconds = started.elapsed().as_secs_f64();
+    // A failing test makes the command fail; what was built and what passed is in the log.
+    let built = built || log.contains("test result:");
+    Ok((outcome(built, &log, &log), seconds, log))
+}
+
+/// Counts compile errors and warnings in a build's log and test results in a run's.
+fn outcome(built: bool, build_log: &str, run_log: &str) -> Outcome {
     let mut outcome = Outcome { built, ..Outcome::default() };
     for line in build_log.lines() {
         if line.starts_with("error[") || line.starts_with("error:") && !line.starts_with("error: test failed") {
@@ -352,21 +296,21 @@ fn test(dir: &Path) -> Result<(Outcome, f64, String)> {
             outcome.failed += number("failed");
         }
     }
-    Ok((outcome, seconds, format!("{build_log}{run_log}")))
+    outcome
 }
 
-/// The analyzer binary, built in release mode (a debug build of rust-analyzer's libraries is
+/// `cargo-borrowscope`, built in release mode (a debug build of rust-analyzer's libraries is
 /// about 11x slower).
-fn analyzer() -> Result<PathBuf> {
+fn cli() -> Result<PathBuf> {
     let root = workspace_root();
     let status = Command::new("cargo")
-        .args(["build", "--release", "--locked", "--quiet", "-p", "cargo-borrowscope", "--bin", "borrowscope-analyzer"])
+        .args(["build", "--release", "--locked", "--quiet", "-p", "cargo-borrowscope", "--bin", "cargo-borrowscope"])
         .current_dir(&root)
         .status()?;
     if !status.success() {
-        bail!("building the analyzer failed");
+        bail!("building cargo-borrowscope failed");
     }
-    Ok(target_dir(&root).join("release/borrowscope-analyzer"))
+    Ok(target_dir(&root).join("release/cargo-borrowscope"))
 }
 
 /// One instrumented run against the baseline, as a table cell, and whether it did worse.
@@ -380,7 +324,7 @@ fn cell(base: &Outcome, base_seconds: f64, inst: &Outcome, seconds: f64) -> (Str
 
 fn trial(crates: &[String], with_type_info: bool) -> Result<()> {
     let work = workspace_root().join("target/trial");
-    let analyzer = if with_type_info { Some(analyzer()?) } else { None };
+    let cli = cli()?;
     let mut rows = Vec::new();
     let mut regressions = Vec::new();
     for spec in crates {
@@ -388,15 +332,12 @@ fn trial(crates: &[String], with_type_info: bool) -> Result<()> {
         let dir = work.join(spec);
         let _ = std::fs::remove_dir_all(&dir);
         let source = fetch(&dir, name, version)?;
-        let (baseline, instrumented) = (dir.join("baseline"), dir.join("instrumented"));
-        copy_dir(&source, &baseline)?;
-        copy_dir(&source, &instrumented)?;
-        let files = rewrite_sources(&baseline, false)?;
-        rewrite_sources(&instrumented, true)?;
-        add_dependencies(&instrumented)?;
-        declare_extern_crates(&instrumented)?;
-        let (base, base_seconds, _) = test(&baseline)?;
-        let (inst, seconds, log) = test(&instrumented)?;
+        let project = dir.join("crate");
+        copy_dir(&source, &project)?;
+        own_workspace(&project)?;
+        let files = rust_files(&project);
+        let (base, base_seconds) = baseline(&project)?;
+        let (inst, seconds, log) = traced(&project, &cli, true)?;
         std::fs::write(dir.join("instrumented.log"), &log)?;
         eprintln!("{spec}: baseline {base:?} in {base_seconds:.2} s, instrumented {inst:?} in {seconds:.2} s");
         let (syntax_cell, worse) = cell(&base, base_seconds, &inst, seconds);
@@ -404,13 +345,12 @@ fn trial(crates: &[String], with_type_info: bool) -> Result<()> {
             regressions.push(format!("{spec} (see {})", dir.join("instrumented.log").display()));
         }
         let mut typed_cell = String::from("not run");
-        if let Some(analyzer) = &analyzer {
-            let (ok, analysis) = run(&instrumented, &analyzer.display().to_string(), &["--quiet", "."])?;
-            if !ok {
-                bail!("the analyzer failed on {spec}:\n{analysis}");
-            }
-            let (typed, typed_seconds, log) = test(&instrumented)?;
+        if with_type_info {
+            let (typed, typed_seconds, log) = traced(&project, &cli, false)?;
             std::fs::write(dir.join("type-info.log"), &log)?;
+            if log.contains("the analysis failed") {
+                bail!("the analyzer failed on {spec} (see {})", dir.join("type-info.log").display());
+            }
             eprintln!("{spec}: with type-info {typed:?} in {typed_seconds:.2} s");
             let (text, worse) = cell(&base, base_seconds, &typed, typed_seconds);
             if worse {
