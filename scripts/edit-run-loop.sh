@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The edit-run loop of `cargo borrowscope run --all` / `test --all` against plain `cargo run`
 # / `cargo test`: after an edit of one file, how long until the program has run (or the
-# tests have), whole command, median of RUNS (default 5). Two projects: a small binary
+# tests have), whole command, median of RUNS (default 5), with the analysis and with
+# `--syntax-only`. Two projects: a small binary
 # (written here) and semver 1.0.26's test suite (fetched with `cargo vendor`). Each timed
 # command follows its own edit (a comment appended to one file), so that each builds
 # incrementally from a changed source, as in the loop a user is in; each project is warmed
@@ -92,6 +93,7 @@ fn main() {
 }
 EOF
 (cd "$app" && loop "small binary (cargo run)" src/accounts.rs cargo run -- "$cli" borrowscope run --all)
+(cd "$app" && loop "small binary (cargo run), --syntax-only" src/accounts.rs cargo run -- "$cli" borrowscope run --all --syntax-only)
 
 # semver's own test suite.
 fetch="$work/fetch"
@@ -104,3 +106,4 @@ cp -r "$fetch/vendor/semver-1.0.26" "$crate"
 rm -f "$crate/.cargo-checksum.json"
 printf '\n[workspace]\n' >> "$crate/Cargo.toml"
 (cd "$crate" && loop "semver 1.0.26 tests (cargo test)" src/parse.rs cargo test -- "$cli" borrowscope test --all)
+(cd "$crate" && loop "semver 1.0.26 tests (cargo test), --syntax-only" src/parse.rs cargo test -- "$cli" borrowscope test --all --syntax-only)

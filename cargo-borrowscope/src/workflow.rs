@@ -147,7 +147,9 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
         .filter(|p| std::fs::metadata(p).and_then(|m| m.modified()).is_ok_and(|m| m >= started))
         .collect();
     traces.sort();
-    if traces.is_empty() {
+    if traces.is_empty() && scope.all {
+        eprintln!("cargo borrowscope: no trace was written: the traced functions that ran recorded no event");
+    } else if traces.is_empty() {
         eprintln!(
             "cargo borrowscope: no trace was written: nothing traced ran (put #[trace_borrow] on the functions to trace, with borrowscope-runtime as a dependency)"
         );
