@@ -154,20 +154,26 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
             "cargo borrowscope: no trace was written: nothing traced ran (put #[trace_borrow] on the functions to trace, with borrowscope-runtime as a dependency)"
         );
     }
-    for trace in &traces {
-        let (mut loaded, _) = load(trace)?;
-        if map_columns(&mut loaded, &columns) {
-            std::fs::write(trace, borrowscope_runtime::to_json(&loaded)).with_context(|| format!("cannot write {}", trace.display()))?;
+    // Each trace's report, on as many threads as there are processors (a test run writes one
+    // per test program); the messages in the traces' order.
+    let finished: Vec<std::sync::Mutex<Option<anyhow::Result<String>>>> = traces.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(traces.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(trace) = traces.get(i) else { break };
+                    let result = finish(trace, &columns, &root);
+                    *finished[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+                }
+            });
         }
-        let sources = SourceIndex::read(&loaded, std::slice::from_ref(&root));
-        let report =
-            if trace.file_name().is_some_and(|n| n == "trace.json") { trace.with_file_name("report.html") } else { trace.with_extension("html") };
-        write_report(&loaded, &sources, &report)?;
-        eprintln!("cargo borrowscope: trace  {}", trace.display());
-        eprintln!("cargo borrowscope: report {} ({} events; open it in a browser)", report.display(), loaded.events.len());
-        if let Some(note) = loaded.note() {
-            eprintln!("cargo borrowscope: {note}");
-        }
+    });
+    for slot in finished {
+        let messages = slot.into_inner().unwrap_or_else(|e| e.into_inner()).context("a report was not written")??;
+        eprint!("{messages}");
     }
     // A program ended by a signal ends this command by the same signal, so that the shell
     // (and a script checking `$?`) sees what it would have seen without BorrowScope.
@@ -246,6 +252,25 @@ mod signals {
         #[cfg(not(unix))]
         let _ = status;
     }
+}
+
+/// Maps a trace's columns back (rewriting it when any moved) and writes its report; the
+/// messages to print.
+fn finish(trace: &Path, columns: &Columns, root: &Path) -> anyhow::Result<String> {
+    let (mut loaded, _) = load(trace)?;
+    if map_columns(&mut loaded, columns) {
+        std::fs::write(trace, borrowscope_runtime::to_json(&loaded)).with_context(|| format!("cannot write {}", trace.display()))?;
+    }
+    let sources = SourceIndex::read(&loaded, &[root.to_owned()]);
+    let report =
+        if trace.file_name().is_some_and(|n| n == "trace.json") { trace.with_file_name("report.html") } else { trace.with_extension("html") };
+    write_report(&loaded, &sources, &report)?;
+    let mut messages = format!("cargo borrowscope: trace  {}\n", trace.display());
+    messages += &format!("cargo borrowscope: report {} ({} events; open it in a browser)\n", report.display(), loaded.events.len());
+    if let Some(note) = loaded.note() {
+        messages += &format!("cargo borrowscope: {note}\n");
+    }
+    Ok(messages)
 }
 
 /// Puts each site's column back where it is in the user's file (the copy's attributes moved
