@@ -236,6 +236,15 @@ shapes! {
     }
 }
 
+// From anyhow: `(*next)?` needs its parentheses; wrapped in a call, they drew `unused_parens`
+// ("unnecessary parentheses around function argument") on the user's code. (Outside the
+// `shapes!` macro: rustc does not lint code a local macro expanded.)
+#[borrowscope_macro::trace_borrow]
+pub fn parenthesized_try(next: &mut Option<&'static str>) -> Option<usize> {
+    let text = (*next)?;
+    Some(text.len())
+}
+
 /// Never returns, like `hint::unreachable_unchecked` (an `unsafe fn` call the analyzer
 /// reports) or `process::abort`.
 pub fn stop() -> ! {
@@ -302,4 +311,6 @@ fn every_shape_compiles_and_behaves_as_before() {
     same!(labelled_break_with_tuple(3));
     same!(labelled_break_with_tuple(1));
     same!(labelled_block_break("abc".to_owned()));
+    assert_eq!(parenthesized_try(&mut Some("ab")), Some(2));
+    assert_eq!(parenthesized_try(&mut None), None);
 }

@@ -26,8 +26,8 @@ const ATTRIBUTE: &str = "#[::borrowscope_macro::trace_borrow] ";
 pub(crate) struct Plan<'a> {
     /// The user's workspace root.
     pub(crate) root: &'a Path,
-    /// The user's target folder (never copied).
-    pub(crate) target: &'a Path,
+    /// The workspace's members and target folder (never copied).
+    pub(crate) workspace: &'a Workspace,
     /// `--trace` patterns: paths of modules, types or functions, `*` matching within one
     /// segment.
     pub(crate) patterns: &'a [String],
@@ -98,8 +98,15 @@ struct Member {
     crate_roots: Vec<PathBuf>,
 }
 
-/// The workspace's members, from `cargo metadata --no-deps`.
-fn members(root: &Path) -> anyhow::Result<Vec<Member>> {
+/// What `cargo metadata --no-deps` says of the workspace.
+pub(crate) struct Workspace {
+    members: Vec<Member>,
+    /// Where Cargo builds it (`CARGO_TARGET_DIR`, `build.target-dir` or `target/`).
+    pub(crate) target: PathBuf,
+}
+
+/// The workspace at `root`, from `cargo metadata --no-deps`.
+pub(crate) fn workspace(root: &Path) -> anyhow::Result<Workspace> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = std::process::Command::new(cargo)
         .args(["metadata", "--format-version", "1", "--no-deps", "--manifest-path"])
@@ -132,7 +139,8 @@ fn members(root: &Path) -> anyhow::Result<Vec<Member>> {
         }
         members.push(member);
     }
-    Ok(members)
+    let target = PathBuf::from(metadata["target_directory"].as_str().context("cargo metadata gives no target directory")?);
+    Ok(Workspace { members, target })
 }
 
 /// BorrowScope's own crates, from the sources this command was built from.
@@ -150,14 +158,14 @@ fn borrowscope_crate(name: &str) -> anyhow::Result<PathBuf> {
 /// Refreshes the instrumented copy of the workspace.
 pub(crate) fn refresh(plan: &Plan<'_>) -> anyhow::Result<Copied> {
     let root = plan.root;
-    let members = members(root)?;
-    let copy_root = plan.target.join("borrowscope/workspace");
+    let members = &plan.workspace.members;
+    let copy_root = plan.workspace.target.join("borrowscope/workspace");
     let runtime = borrowscope_crate("borrowscope-runtime")?;
     let macros = borrowscope_crate("borrowscope-macro")?;
     let mut copy = Copied { root: copy_root.clone(), columns: Columns::default(), written: 0, items: 0 };
     let mut kept = BTreeSet::new();
     let (mut files, mut links) = (Vec::new(), Vec::new());
-    collect(root, root, plan.target, &mut files, &mut links)?;
+    collect(root, root, &plan.workspace.target, &mut files, &mut links)?;
     for link in &links {
         let destination = copy_root.join(link.strip_prefix(root).expect("collected under the root"));
         kept.insert(destination.clone());
@@ -166,7 +174,7 @@ pub(crate) fn refresh(plan: &Plan<'_>) -> anyhow::Result<Copied> {
     // Members whose author already put `#[trace_borrow]` on their items keep them as they are.
     let mut authored = BTreeSet::new();
     for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
-        if let Some(member) = owner(&members, path)
+        if let Some(member) = owner(members, path)
             && std::fs::read_to_string(path).is_ok_and(|text| text.contains("trace_borrow"))
             && syn::parse_file(&std::fs::read_to_string(path).unwrap_or_default()).is_ok_and(|file| uses_trace_borrow(&file))
         {
@@ -178,7 +186,7 @@ pub(crate) fn refresh(plan: &Plan<'_>) -> anyhow::Result<Copied> {
         let relative = path.strip_prefix(root).expect("collected under the root");
         let destination = copy_root.join(relative);
         kept.insert(destination.clone());
-        let member = owner(&members, path);
+        let member = owner(members, path);
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let content = if name == "Cargo.toml" {
             let instrument = members.iter().any(|m| m.dir == path.parent().unwrap_or(root) && instrumented(m));

@@ -74,12 +74,18 @@ fn analyze(_: &Path) -> anyhow::Result<()> {
 /// report of each trace written; the program's exit status is the command's.
 fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::Result<ExitCode> {
     let root = workspace_root()?;
-    let target = target_dir(&root)?;
+    // With --all, Cargo's own word for the target folder (its configuration included): the
+    // copy goes there, and it is not copied.
+    let workspace = if scope.all { Some(crate::copy::workspace(&root)?) } else { None };
+    let target = match &workspace {
+        Some(workspace) => workspace.target.clone(),
+        None => target_dir(&root)?,
+    };
     let mut cargo_args = cargo_args.to_vec();
     // With --all: the copy is what is analyzed and built; Cargo runs in the user's folder
     // (so the program's working directory is theirs) on the copy's manifest for that folder.
-    let (analyzed_root, columns) = if scope.all {
-        let copied = refresh(&Plan { root: &root, target: &target, patterns: &scope.trace })?;
+    let (analyzed_root, columns) = if let Some(workspace) = &workspace {
+        let copied = refresh(&Plan { root: &root, workspace, patterns: &scope.trace })?;
         eprintln!(
             "cargo borrowscope: {} functions and impl blocks traced in the copy at {} ({} files updated)",
             copied.items,

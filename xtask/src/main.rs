@@ -245,7 +245,8 @@ fn baseline(dir: &Path) -> Result<(Outcome, f64)> {
     // Doctests are compiled when they run: counted, but not in the time. (A crate without a
     // library has none, and says so with an error that is not a test failure.)
     let (_, doc_log) = run(dir, "cargo", &["test", "--no-fail-fast", "--doc"])?;
-    Ok((outcome(built, &build_log, &format!("{tests_log}{doc_log}")), seconds))
+    // The doctests' compile warnings are counted as the product's run counts them.
+    Ok((outcome(built, &format!("{build_log}{doc_log}"), &format!("{tests_log}{doc_log}")), seconds))
 }
 
 /// The product on the crate: `cargo borrowscope test --all` (with `--syntax-only`, or with
@@ -280,10 +281,14 @@ fn traced(dir: &Path, cli: &Path, syntax_only: bool) -> Result<(Outcome, f64, St
 fn outcome(built: bool, build_log: &str, run_log: &str) -> Outcome {
     let mut outcome = Outcome { built, ..Outcome::default() };
     for line in build_log.lines() {
-        if line.starts_with("error[") || line.starts_with("error:") && !line.starts_with("error: test failed") {
+        // Not the test failures' summaries (`error: test failed, ...`, `error: 2 targets
+        // failed:`), which the run's log has.
+        let failures = line.starts_with("error: test failed") || line.starts_with("error: ") && line.ends_with(" failed:");
+        if line.starts_with("error[") || line.starts_with("error:") && !failures {
             outcome.errors += 1;
         }
-        if line.starts_with("warning: ") && !line.contains("Cargo.toml:") && !line.contains(" generated ") {
+        let summary = line.contains(" generated ") || line.ends_with(" emitted");
+        if line.starts_with("warning: ") && !line.contains("Cargo.toml:") && !summary {
             outcome.warnings += 1;
         }
     }

@@ -57,6 +57,7 @@ pub(crate) fn event_stmt(site: &TokenStream, op: Op, instance: impl Operand, arg
 /// the value back.
 pub(crate) fn pass_value(site: &TokenStream, op: Op, instance: impl Operand, arg: impl Operand, value: impl ToTokens) -> Expr {
     let private = private();
+    let value = argument(value);
     syn::parse_quote!(#private::pass(#site, #op, #instance, #arg, #value))
 }
 
@@ -69,6 +70,7 @@ pub(crate) fn pass(expr: &mut Expr, site: TokenStream, op: Op, arg: u64) {
 /// `then(first, value)`: evaluates `first` (a record), then gives `value` back.
 pub(crate) fn then(first: impl ToTokens, value: impl ToTokens) -> Expr {
     let private = private();
+    let value = argument(value);
     syn::parse_quote!(#private::then(#first, #value))
 }
 
@@ -81,6 +83,7 @@ pub(crate) fn before(site: &TokenStream, op: Op, value: impl ToTokens) -> Expr {
 /// call on it) is computed.
 pub(crate) fn after(site: &TokenStream, probe: TokenStream, value: impl ToTokens) -> Expr {
     let private = private();
+    let value = argument(value);
     syn::parse_quote!(#private::after(
             #site,
             #probe,
@@ -97,12 +100,14 @@ pub(crate) fn called(call: impl ToTokens) -> Expr {
 /// new one is computed.
 pub(crate) fn assigned(guard: &Ident, value: impl ToTokens) -> Expr {
     let private = private();
+    let value = argument(value);
     syn::parse_quote!(#private::assigned(&#guard, #value))
 }
 
 /// `raw_ptr(site, value)`: a cast to a raw pointer, recorded with its address.
 pub(crate) fn raw_ptr(site: &TokenStream, value: impl ToTokens) -> Expr {
     let private = private();
+    let value = argument(value);
     syn::parse_quote!(#private::raw_ptr(#site, #value))
 }
 
@@ -188,6 +193,7 @@ pub(crate) fn linked_channel(local: &Ident, flag: &Ident) -> Stmt {
 /// `sending(channel, id, value)`: a message queued with the instance it moves out of.
 pub(crate) fn sending(channel: &Ident, id: TokenStream, value: impl ToTokens) -> Expr {
     let private = private();
+    let value = argument(value);
     syn::parse_quote!(#private::sending(#channel, #id, #value))
 }
 
@@ -207,4 +213,19 @@ pub(crate) fn received(channel: &Ident, call: impl ToTokens) -> Expr {
 pub(crate) fn received_item(queue: &Ident) -> Stmt {
     let private = private();
     syn::parse_quote!(#private::received_item(#queue);)
+}
+
+/// A value as a call's argument, without the parentheses the user wrote around it (`(*next)?`
+/// becomes `pass(.., *next)?`): around an argument they would draw rustc's `unused_parens`
+/// warning on the user's own code. A tuple keeps them.
+fn argument(value: impl ToTokens) -> TokenStream {
+    let tokens = value.into_token_stream();
+    let mut trees = tokens.clone().into_iter();
+    if let (Some(proc_macro2::TokenTree::Group(group)), None) = (trees.next(), trees.next())
+        && group.delimiter() == proc_macro2::Delimiter::Parenthesis
+        && syn::parse2::<Expr>(group.stream()).is_ok()
+    {
+        return argument(group.stream());
+    }
+    tokens
 }
