@@ -69,7 +69,7 @@ thread_local! {
 
 /// Returns the value of a traced call whose arguments were staged, once it has returned: what
 /// its parameters did not claim is forgotten.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn called<T>(value: T) -> T {
     ARGUMENTS.with(|a| a.len.set(0));
     value
@@ -81,7 +81,7 @@ pub struct Frame(());
 
 impl Frame {
     /// Opens the frame, and forgets a note left before it (by a call in its arguments).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn enter() -> Frame {
         RETURNS.with(|r| {
             r.depth.set(r.depth.get() + 1);
@@ -92,7 +92,7 @@ impl Frame {
 }
 
 impl Drop for Frame {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn drop(&mut self) {
         RETURNS.with(|r| r.depth.set(r.depth.get().saturating_sub(1)));
     }
@@ -101,7 +101,7 @@ impl Drop for Frame {
 impl Guard {
     /// The binding, whose value is `value`, is moved in as argument `index` of a call of the
     /// traced function `function`: recorded as moved, and staged for the callee's parameter.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn passed<T: ?Sized>(&self, _value: &T, site: &'static CallSite, function: &'static str, index: u32) {
         let id = self.id.get();
         if id != 0 && self.state.get() == GuardState::Live {
@@ -121,7 +121,7 @@ impl Guard {
     /// `bind` for by-value parameter `index` of the traced function `function`: records the
     /// creation, then, if the caller staged the argument at this position (see the module
     /// docs), that it is the value bound here.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn bind_argument<T>(&self, value: &T, function: &'static str, index: u32) {
         self.bind(value);
         let id = self.id.get();
@@ -149,7 +149,7 @@ impl Guard {
 
     /// The binding's value is returned by the function `function` (its last use, a move):
     /// recorded as moved where it is returned, with a note for the caller's binding.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn returned(&self, site: &'static CallSite, function: &'static str) {
         let id = self.id.get();
         if id != 0 && self.state.get() == GuardState::Live {
@@ -166,7 +166,7 @@ impl Guard {
     /// `bind` for a binding initialized by a call of `function` (`let x = function(..)`):
     /// records the creation, then, if the call returned a traced function's binding (see
     /// the module docs), that the value it returned is the one bound here.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn bind_returned<T: ?Sized>(&self, value: &T, function: &'static str) {
         self.bind(value);
         let id = self.id.get();

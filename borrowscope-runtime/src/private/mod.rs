@@ -1,6 +1,15 @@
 //! The ABI `#[trace_borrow]` expands to: a few generic hooks that take a `static`
 //! [`CallSite`] per call site, so generated code passes only ids and values. Not a public
 //! API: it may change in any release.
+//!
+//! Inlining: in a build with `debug_assertions` off (release) every hook is
+//! `#[inline(always)]`, so that an event costs a few instructions in the caller. With them on
+//! (`cargo run`, `cargo test`), only the gate `active` is: the other hooks are calls, into
+//! this crate's own code, which `cargo borrowscope --all` builds with `opt-level = 3` in the
+//! debug profile. Inlined there, each event's hooks were copied unoptimized into every
+//! caller: aho-corasick's instrumented library took 42 s and 1,842 MiB to build, against
+//! 12.3 s and 531 MiB as calls, and semver's `test_identifier` ran in 0.34 s, against 0.19 s
+//! as calls into the optimized hooks (BENCHMARKS.md).
 
 pub use crate::api::pointers::{Counted, WeakCounted};
 pub use crate::site::{CallSite, Op};
@@ -27,13 +36,13 @@ pub fn active() -> bool {
 }
 
 /// A new variable instance id, unique in the process (0 with tracking off).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn fresh_id() -> u64 {
     crate::emit::fresh()
 }
 
 /// Records `op` at `site`.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn event(site: &'static CallSite, op: Op, id: u64, arg: u64) {
     #[cfg(feature = "track")]
     crate::recorder::record(site, op, id, arg, 0);
@@ -42,7 +51,7 @@ pub fn event(site: &'static CallSite, op: Op, id: u64, arg: u64) {
 }
 
 /// Records the creation of a variable holding a `T` and returns its new instance id.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn new<T: ?Sized>(site: &'static CallSite, _value: &T) -> u64 {
     #[cfg(feature = "track")]
     return crate::emit::new_at::<T>(site, 0);
@@ -54,7 +63,7 @@ pub fn new<T: ?Sized>(site: &'static CallSite, _value: &T) -> u64 {
 }
 
 /// Records an event with a count (a weak count, a strong count after an upgrade).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn record_count(site: &'static CallSite, op: Op, id: u64, arg: u64, count: u64) {
     #[cfg(feature = "track")]
     crate::recorder::record(site, op, id, arg, count);
@@ -64,7 +73,7 @@ fn record_count(site: &'static CallSite, op: Op, id: u64, arg: u64, count: u64) 
 
 /// Records a pointer event (`RcNew`, `RcClone`, `ArcClone`...) with the pointer's strong
 /// count.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn counted<P: Counted>(site: &'static CallSite, op: Op, id: u64, source: u64, pointer: &P) {
     #[cfg(feature = "track")]
     crate::recorder::record(site, op, id, source, pointer.strong() as u64);
@@ -141,7 +150,7 @@ impl Guard {
     /// A guard for the binding described by `site`, with the binding's instance id; 0 (the
     /// guard records nothing) when no event could be kept anywhere, which spares the
     /// thread-local id counter in a loop that runs on after the event cap was reached.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn new(site: &'static CallSite) -> Guard {
         let id = if crate::recorder::active() { fresh_id() } else { 0 };
         Guard { site, id: Slot::new(id), state: Slot::new(GuardState::Unbound), release: Slot::new(None), uncertain: Slot::new(false) }
@@ -149,7 +158,7 @@ impl Guard {
 
     /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
     /// events of an instance are kept or left out together.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn sampled(site: &'static CallSite, per_million: u64) -> Guard {
         let guard = Guard::new(site);
         // A fixed mix of the id, so the choice is spread evenly and costs no state.
@@ -161,7 +170,7 @@ impl Guard {
     }
 
     /// Records the binding's creation (with its type) once it holds its value.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn bind<T: ?Sized>(&self, _value: &T) {
         if self.id.get() == 0 {
             return;
@@ -172,7 +181,7 @@ impl Guard {
     }
 
     /// Records that this binding is a reference to `owner`'s value.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn borrows(&self, owner: &Guard, mutable: bool) {
         if self.id.get() != 0 {
             event(self.site, if mutable { Op::BorrowMut } else { Op::Borrow }, self.id.get(), owner.id.get());
@@ -181,7 +190,7 @@ impl Guard {
 
     /// Records a pointer event (`RcNew`, `RcClone`...) for this binding, with its strong
     /// count and the instance it came from.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn pointer<P: Counted>(&self, op: Op, source: u64, pointer: &P) {
         if self.id.get() != 0 {
             // A pointer "made" (by a factory, an alias's constructor) that already shares its
@@ -197,7 +206,7 @@ impl Guard {
 
     /// Records a downgrade (`RcDowngrade` or `ArcDowngrade`, as the `Weak`'s type says) for
     /// this binding, with the weak count after it and the pointer it came from (0 if unknown).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn downgraded<W: WeakCounted>(&self, source: u64, weak: &W) {
         if self.id.get() != 0 {
             record_count(self.site, W::DOWNGRADE, self.id.get(), source, weak.weak() as u64);
@@ -205,7 +214,7 @@ impl Guard {
     }
 
     /// Records `weak.clone()` for this binding, with the weak count after it.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn weak_cloned<W: WeakCounted>(&self, source: u64, weak: &W) {
         if self.id.get() != 0 {
             record_count(self.site, Op::WeakClone, self.id.get(), source, weak.weak() as u64);
@@ -214,7 +223,7 @@ impl Guard {
 
     /// Records `weak.upgrade()` for this binding: the strong count after it, 0 when the
     /// allocation was gone and the upgrade failed.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn upgraded<P: Counted>(&self, source: u64, upgraded: &Option<P>) {
         if self.id.get() != 0 {
             let strong = upgraded.as_ref().map_or(0, Counted::strong);
@@ -223,7 +232,7 @@ impl Guard {
     }
 
     /// Records `op` for this binding with a raw pointer's address (`Box::into_raw`).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn address<P: crate::RawPointer>(&self, op: Op, pointer: &P) {
         if self.id.get() != 0 {
             event(self.site, op, self.id.get(), (*pointer).address());
@@ -232,7 +241,7 @@ impl Guard {
 
     /// The binding was passed to `drop(..)`: its value is dropped now. Records the release
     /// the guard holds (a lock or `RefCell` guard's), then the drop.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn dropped_now(&self) {
         if self.state.get() == GuardState::Live {
             if let Some(release) = self.release.get() {
@@ -246,7 +255,7 @@ impl Guard {
     /// A by-value use of the binding whose type is not `Copy` (the analyzer's facts or the
     /// syntax say so): its value moves to `to` (0: into a call or an expression) and the
     /// guard records no drop.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn moved(&self, site: &'static CallSite, to: u64) {
         if self.id.get() != 0 && self.state.get() == GuardState::Live {
             event(site, Op::Move, to, self.id.get());
@@ -256,7 +265,7 @@ impl Guard {
 
     /// A by-value use of the binding whose type is `Copy`: `to` (0: a call or an expression)
     /// gets a copy and the binding stays alive.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn copied(&self, site: &'static CallSite, to: u64) {
         if to != 0 && self.id.get() != 0 {
             event(site, Op::Copy, to, self.id.get());
@@ -266,7 +275,7 @@ impl Guard {
     /// A use that may have moved the binding or not, which nobody could tell where the macro
     /// expanded it (a method receiver, a type not known to the compiler there): its end is
     /// recorded as `scope_end` ("unknown"), never as a drop that may not have happened.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn maybe_moved(&self) {
         self.set(GuardState::MaybeMoved);
     }
@@ -276,7 +285,7 @@ impl Guard {
     /// move after which the binding is given a new value before it is read again. Which one
     /// nobody could tell where the macro expanded it, so the value's end is recorded as
     /// "unknown" (`scope_end`) rather than as a drop that may not have happened.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn passed_on(&self) {
         if self.state.get() == GuardState::Live {
             self.uncertain.set(true);
@@ -287,7 +296,7 @@ impl Guard {
     /// holds it, is dropped now (recorded as a drop, or as `scope_end` where it may have been
     /// moved before), and the new value is a new instance of the variable, with its creation
     /// recorded.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn overwritten<T>(&self) {
         let id = self.id.get();
         if id == 0 {
@@ -313,26 +322,26 @@ impl Guard {
     }
 
     /// `drop(x)` of a binding whose type is not `Copy`: its value is dropped here.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn dropped(&self) {
         self.dropped_now();
     }
 
     /// Records `release` just before the binding's drop (a lock guard's release, the end of
     /// a `RefCell` borrow).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn releases(&self, release: Op) {
         self.release.set(Some(release));
     }
 
     /// The binding's value is never dropped (`ManuallyDrop`): no drop is recorded.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn never_dropped(&self) {
         self.set(GuardState::Moved);
     }
 
     /// Records `op` about this binding.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn event(&self, op: Op, arg: u64) {
         if self.id.get() != 0 {
             event(self.site, op, self.id.get(), arg);
@@ -340,7 +349,7 @@ impl Guard {
     }
 
     /// The binding's instance id.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn id(&self) -> u64 {
         self.id.get()
     }
@@ -379,7 +388,7 @@ impl Drop for Guard {
 /// Records `op` and returns `value` unchanged. The macro passes expressions through this
 /// rather than wrapping them in a block: a call keeps the value's type, its coercions and the
 /// lifetime of its temporaries exactly as they were.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn pass<T>(site: &'static CallSite, op: Op, id: u64, arg: u64, value: T) -> T {
     event(site, op, id, arg);
     value
@@ -387,7 +396,7 @@ pub fn pass<T>(site: &'static CallSite, op: Op, id: u64, arg: u64, value: T) -> 
 
 /// Returns `value` after recording, once it has been computed, that `guard`'s binding is
 /// about to be assigned it (`x = value`): the old value drops then.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn assigned<T>(guard: &Guard, value: T) -> T {
     guard.overwritten::<T>();
     value
@@ -395,13 +404,13 @@ pub fn assigned<T>(guard: &Guard, value: T) -> T {
 
 /// Returns `value`; `_first` was evaluated before it (a probe that must run before the
 /// expression that uses the binding).
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn then<T>(_first: (), value: T) -> T {
     value
 }
 
 /// Records a raw pointer's creation with its address and returns it.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn raw_ptr<P: crate::RawPointer>(site: &'static CallSite, pointer: P) -> P {
     event(site, Op::RawPtr, 0, pointer.address());
     pointer
@@ -409,7 +418,7 @@ pub fn raw_ptr<P: crate::RawPointer>(site: &'static CallSite, pointer: P) -> P {
 
 /// Records a pointer event with the strong count of the pointer `value` (an `Rc` or `Arc`),
 /// and returns it.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn counted_pass<P: Counted>(site: &'static CallSite, op: Op, id: u64, source: u64, value: P) -> P {
     counted(site, op, id, source, &value);
     value
@@ -430,7 +439,7 @@ impl Span {
     /// kept, the span has id 0 and records nothing at all: a loop or `match` inside a call
     /// that runs on past the event cap then costs a field test per iteration or arm, not a
     /// thread-local id and a check of the recorder each.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn enter(site: &'static CallSite, enter: Op, exit: Op) -> Span {
         let id = if crate::recorder::active() { fresh_id() } else { 0 };
         if id != 0 {
@@ -440,7 +449,7 @@ impl Span {
     }
 
     /// Records the start of the next loop iteration, numbered from 0.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn iteration(&self) {
         if self.id == 0 {
             return;
@@ -451,7 +460,7 @@ impl Span {
     }
 
     /// Records the arm taken in a `match` (`site` names the arm's pattern).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn arm(&self, site: &'static CallSite, index: u64) {
         if self.id != 0 {
             event(site, Op::MatchArm, self.id, index);
@@ -471,7 +480,7 @@ impl Drop for Span {
 /// Records `event` (if any) once `value` has been computed, and returns `value`: the macro
 /// passes `(&Probe(&x)).typed(..)` as `event`, evaluated before the call that makes `value`,
 /// so the receiver is probed while it still exists and the event lands after the operation.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn after<T>(site: &'static CallSite, event: Option<(Op, u64)>, value: T) -> T {
     if let Some((op, arg)) = event {
         self::event(site, op, 0, arg);

@@ -38,37 +38,37 @@ pub trait ViaMove {
 }
 
 impl<T: Copy> ViaCopy for Probe<'_, T> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn used(&self, from: &Guard, site: &'static CallSite, to: u64) {
         if to != 0 && from.id.get() != 0 {
             event(site, Op::Copy, to, from.id.get());
         }
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn receiver(&self, _from: &Guard) {}
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn dropped(&self, _from: &Guard) {}
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn passed_on(&self, _from: &Guard) {}
 }
 
 impl<T: ?Sized> ViaMove for &Probe<'_, T> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn used(&self, from: &Guard, site: &'static CallSite, to: u64) {
         if from.id.get() != 0 {
             event(site, Op::Move, to, from.id.get());
         }
         from.set(GuardState::Moved);
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn receiver(&self, from: &Guard) {
         from.set(GuardState::MaybeMoved);
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn dropped(&self, from: &Guard) {
         from.dropped_now();
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn passed_on(&self, from: &Guard) {
         from.passed_on();
     }
@@ -92,42 +92,42 @@ pub trait ViaUnshared {
 // Implemented on the pointer types themselves rather than for `P: Counted`: a bound would
 // let method resolution pick this impl for a type not yet inferred (`let x = 1`) and fail.
 impl<T: ?Sized> ViaShared for Probe<'_, std::rc::Rc<T>> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn shared(&self, guard: &Guard, source: u64) {
         record_shared(self.0, guard, source);
     }
 }
 
 impl<T: ?Sized> ViaShared for Probe<'_, std::sync::Arc<T>> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn shared(&self, guard: &Guard, source: u64) {
         record_shared(self.0, guard, source);
     }
 }
 
 impl<T: ?Sized> ViaShared for Probe<'_, std::rc::Weak<T>> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn shared(&self, guard: &Guard, source: u64) {
         guard.weak_cloned(source, self.0);
     }
 }
 
 impl<T: ?Sized> ViaShared for Probe<'_, std::sync::Weak<T>> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn shared(&self, guard: &Guard, source: u64) {
         guard.weak_cloned(source, self.0);
     }
 }
 
 /// A new allocation when the pointer is its only owner, a clone when it shares one.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn record_shared<P: Counted>(pointer: &P, guard: &Guard, source: u64) {
     let op = if pointer.strong() > 1 { P::OPS.1 } else { P::OPS.0 };
     guard.pointer(op, source, pointer);
 }
 
 impl<T: ?Sized> ViaUnshared for &Probe<'_, T> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn shared(&self, _guard: &Guard, _source: u64) {}
 }
 
@@ -149,7 +149,7 @@ pub trait ViaUntyped {
 }
 
 impl<T: ?Sized> ViaUntyped for &Probe<'_, T> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn typed(&self, _method: &str) -> Option<(Op, u64)> {
         None
     }
@@ -175,7 +175,7 @@ fn cell_op(method: &str) -> Option<(Op, u64)> {
 macro_rules! via_typed {
     ($($ty:ty => $decide:expr;)*) => {$(
         impl<T: ?Sized> ViaTyped for Probe<'_, $ty> {
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn typed(&self, method: &str) -> Option<(Op, u64)> {
                 let decide: fn(&str) -> Option<(Op, u64)> = $decide;
                 decide(method)
@@ -202,7 +202,7 @@ via_typed! {
 macro_rules! via_typed_sized {
     ($($ty:ty => $decide:expr;)*) => {$(
         impl<T> ViaTyped for Probe<'_, $ty> {
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn typed(&self, method: &str) -> Option<(Op, u64)> {
                 let decide: fn(&str) -> Option<(Op, u64)> = $decide;
                 decide(method)
@@ -258,30 +258,30 @@ pub trait ViaNotSpawned {
 }
 
 impl<T> ViaSpawn for Probe<'_, std::thread::JoinHandle<T>> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn spawned(&self, guard: &Guard) {
         guard.event(Op::ThreadSpawn, crate::recorder::thread_number(self.0.thread().id()));
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn spawned_at(&self, site: &'static CallSite) {
         event(site, Op::ThreadSpawn, 0, crate::recorder::thread_number(self.0.thread().id()));
     }
 }
 
 impl<T> ViaSpawn for Probe<'_, std::thread::ScopedJoinHandle<'_, T>> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn spawned(&self, guard: &Guard) {
         guard.event(Op::ThreadSpawn, crate::recorder::thread_number(self.0.thread().id()));
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn spawned_at(&self, site: &'static CallSite) {
         event(site, Op::ThreadSpawn, 0, crate::recorder::thread_number(self.0.thread().id()));
     }
 }
 
 impl<T: ?Sized> ViaNotSpawned for &Probe<'_, T> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn spawned(&self, _guard: &Guard) {}
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn spawned_at(&self, _site: &'static CallSite) {}
 }

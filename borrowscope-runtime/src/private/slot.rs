@@ -51,17 +51,17 @@ pub(crate) struct Slot<T: Packed> {
 }
 
 impl<T: Packed> Slot<T> {
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn new(value: T) -> Slot<T> {
         Slot { bits: AtomicU64::new(value.pack()), value: PhantomData }
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn get(&self) -> T {
         T::unpack(self.bits.load(Ordering::Relaxed))
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn set(&self, value: T) {
         self.bits.store(value.pack(), Ordering::Relaxed);
     }
