@@ -127,9 +127,9 @@ fn run_all_traces_a_fresh_project_without_changing_it() {
         assert_eq!(String::from_utf8_lossy(&status.stdout), "", "git status shows nothing changed");
     }
 
-    let traces = traces(&messages);
-    assert_eq!(traces.len(), 1, "{messages}");
-    let (path, trace) = &traces[0];
+    let written = traces(&messages);
+    assert_eq!(written.len(), 1, "{messages}");
+    let (path, trace) = &written[0];
     let checked = sites_are_the_users(trace, root, &[]);
     // input, first, amount, accounts (twice: main's and total's), account.
     assert!(checked >= 6, "{checked} sites checked");
@@ -147,6 +147,15 @@ fn run_all_traces_a_fresh_project_without_changing_it() {
     let messages = String::from_utf8_lossy(&again.stderr);
     assert_eq!(String::from_utf8_lossy(&again.stdout), "bob 25\n", "{messages}");
     assert!(messages.contains("(1 files updated)"), "{messages}");
+
+    // `--trace` narrows it to a function (here without the analysis): only `total`'s events.
+    let narrowed = borrowscope(root, &["run", "--all", "--trace", "total", "--syntax-only"], "carol\n");
+    let messages = String::from_utf8_lossy(&narrowed.stderr);
+    assert_eq!(String::from_utf8_lossy(&narrowed.stdout), "carol 25\n", "{messages}");
+    assert!(messages.contains("1 functions and impl blocks traced"), "{messages}");
+    let (_, trace) = &traces(&messages)[0];
+    assert!(!trace.events.is_empty() && trace.events.iter().all(|e| e.site.line == 9), "only fn total (line 9) is traced");
+    assert_eq!(files(root).len(), before.len(), "still nothing of the project's written");
 }
 
 #[test]
