@@ -217,7 +217,10 @@ pub(crate) fn refresh(plan: &Plan<'_>) -> anyhow::Result<Copied> {
         };
         let changed = match content {
             Some(content) => write_if_changed(&destination, content.as_bytes())?,
-            None => copy_if_newer(path, &destination)?,
+            // The lock file Cargo completes in the copy (BorrowScope's crates added): copied
+            // again only when the user's is newer.
+            None if path == &root.join("Cargo.lock") => copy_if_newer(path, &destination, false)?,
+            None => copy_if_newer(path, &destination, true)?,
         };
         copy.written += usize::from(changed);
     }
@@ -601,11 +604,12 @@ fn write_if_changed(path: &Path, content: &[u8]) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// Copies `from` to `to` unless `to` has the same size and is not older; whether it copied.
-fn copy_if_newer(from: &Path, to: &Path) -> anyhow::Result<bool> {
+/// Copies `from` to `to` unless `to` is not older (and, with `same_size`, has the same size);
+/// whether it copied.
+fn copy_if_newer(from: &Path, to: &Path, same_size: bool) -> anyhow::Result<bool> {
     let source = std::fs::metadata(from)?;
     if let Ok(existing) = std::fs::metadata(to)
-        && existing.len() == source.len()
+        && (!same_size || existing.len() == source.len())
         && existing.modified()? >= source.modified()?
     {
         return Ok(false);
