@@ -11,34 +11,42 @@
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// A value that fits in 64 bits and is rebuilt from them.
+/// A value that fits in 64 bits and is rebuilt from them. (Everything here is inlined in
+/// every profile: each is a load or a store, and the generic hooks instantiated in the
+/// caller's crate use them.)
 pub(crate) trait Packed: Copy {
     fn pack(self) -> u64;
     fn unpack(bits: u64) -> Self;
 }
 
 impl Packed for u64 {
+    #[inline(always)]
     fn pack(self) -> u64 {
         self
     }
+    #[inline(always)]
     fn unpack(bits: u64) -> u64 {
         bits
     }
 }
 
 impl Packed for bool {
+    #[inline(always)]
     fn pack(self) -> u64 {
         u64::from(self)
     }
+    #[inline(always)]
     fn unpack(bits: u64) -> bool {
         bits != 0
     }
 }
 
 impl Packed for Option<crate::Op> {
+    #[inline(always)]
     fn pack(self) -> u64 {
         self.map_or(0, |op| op as u64 + 1)
     }
+    #[inline(always)]
     fn unpack(bits: u64) -> Option<crate::Op> {
         let index = u8::try_from(bits.checked_sub(1)?).ok()?;
         crate::Op::from_u8(index)
@@ -51,17 +59,17 @@ pub(crate) struct Slot<T: Packed> {
 }
 
 impl<T: Packed> Slot<T> {
-    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[inline(always)]
     pub(crate) fn new(value: T) -> Slot<T> {
         Slot { bits: AtomicU64::new(value.pack()), value: PhantomData }
     }
 
-    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[inline(always)]
     pub(crate) fn get(&self) -> T {
         T::unpack(self.bits.load(Ordering::Relaxed))
     }
 
-    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[inline(always)]
     pub(crate) fn set(&self, value: T) {
         self.bits.store(value.pack(), Ordering::Relaxed);
     }
