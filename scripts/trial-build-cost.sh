@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What instrumenting costs a trial crate at build time: after `cargo xtask trial --type-info
-# NAME@VERSION` has left target/trial/NAME@VERSION/crate (the plain crate) and, in it,
+# --keep NAME@VERSION` has left target/trial/NAME@VERSION/crate (the plain crate) and, in it,
 # target/borrowscope/workspace (the instrumented copy `cargo borrowscope test --all` made, with
 # its type-info file), rebuilds each one's library alone (`cargo build --lib`, dependencies
 # already built, not incremental) three times and prints the median wall time and the peak
@@ -10,9 +10,9 @@ set -euo pipefail
 # Whole rebuilds of the crate: incremental reuse would hide what a first build costs.
 export CARGO_INCREMENTAL=0
 cd "$(dirname "$0")/.."
-spec="${1:?usage: scripts/trial-build-cost.sh NAME@VERSION (after cargo xtask trial --type-info NAME@VERSION)}"
+spec="${1:?usage: scripts/trial-build-cost.sh NAME@VERSION (after cargo xtask trial --type-info --keep NAME@VERSION)}"
 dir="target/trial/$spec/crate"
-[ -d "$dir/target/borrowscope/workspace" ] || { echo "no $dir/target/borrowscope/workspace: run cargo xtask trial --type-info $spec first" >&2; exit 2; }
+[ -d "$dir/target/borrowscope/workspace" ] || { echo "no $dir/target/borrowscope/workspace: run cargo xtask trial --type-info --keep $spec first" >&2; exit 2; }
 command -v /usr/bin/time >/dev/null || { echo "GNU time is needed (apt-get install time)" >&2; exit 2; }
 median() { sort -n | sed -n 2p; }
 for copy in baseline instrumented; do

@@ -16,7 +16,8 @@
 //! test --all` (the analysis on the instrumented copy), each followed by a timed run of the
 //! copy's unit and integration tests. It prints a table of compile errors, warnings, test
 //! results and times, which `TRIAL.md` records. `--full` adds the rest of the broader trial to
-//! the default crates.
+//! the default crates; `--keep` leaves each crate's build output (the instrumented copy) in
+//! place, which `scripts/trial-build-cost.sh` needs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -80,8 +81,8 @@ fn main() -> Result<()> {
         Some("trial") => {
             let options: Vec<&str> = args[1..].iter().map(String::as_str).filter(|a| a.starts_with("--")).collect();
             let named: Vec<String> = args[1..].iter().filter(|a| !a.starts_with("--")).cloned().collect();
-            if let Some(unknown) = options.iter().find(|o| !matches!(**o, "--full" | "--type-info")) {
-                bail!("unknown option {unknown}; usage: cargo xtask trial [--full] [--type-info] [CRATE@VERSION ...]");
+            if let Some(unknown) = options.iter().find(|o| !matches!(**o, "--full" | "--type-info" | "--keep")) {
+                bail!("unknown option {unknown}; usage: cargo xtask trial [--full] [--type-info] [--keep] [CRATE@VERSION ...]");
             }
             let crates: Vec<String> = if !named.is_empty() {
                 named
@@ -90,9 +91,11 @@ fn main() -> Result<()> {
             } else {
                 TRIAL_CRATES.iter().map(|s| s.to_string()).collect()
             };
-            trial(&crates, options.contains(&"--type-info"))
+            trial(&crates, options.contains(&"--type-info"), options.contains(&"--keep"))
         }
-        _ => bail!("usage: cargo xtask demo | cargo xtask test | cargo xtask setup | cargo xtask trial [--full] [--type-info] [CRATE@VERSION ...]"),
+        _ => bail!(
+            "usage: cargo xtask demo | cargo xtask test | cargo xtask setup | cargo xtask trial [--full] [--type-info] [--keep] [CRATE@VERSION ...]"
+        ),
     }
 }
 
@@ -341,7 +344,10 @@ fn cell(base: &Outcome, base_seconds: f64, inst: &Outcome, seconds: f64) -> (Str
     (text, worse)
 }
 
-fn trial(crates: &[String], with_type_info: bool) -> Result<()> {
+/// `keep`: leave each crate's build output (`crate/target`, with the instrumented copy) and its
+/// fetched dependencies; without it they are removed once the crate is done (a few GB each:
+/// the whole `--full` trial filled the disk), the logs kept.
+fn trial(crates: &[String], with_type_info: bool, keep: bool) -> Result<()> {
     let work = workspace_root().join("target/trial");
     let cli = cli()?;
     let mut rows = Vec::new();
@@ -376,6 +382,10 @@ fn trial(crates: &[String], with_type_info: bool) -> Result<()> {
                 regressions.push(format!("{spec} with type-info (see {})", dir.join("type-info.log").display()));
             }
             typed_cell = text;
+        }
+        if !keep {
+            let _ = std::fs::remove_dir_all(project.join("target"));
+            let _ = std::fs::remove_dir_all(dir.join("fetch"));
         }
         rows.push(format!(
             "| {spec} | {files} | {} passed, {} failed, {} warnings; {base_seconds:.2} s | {syntax_cell} | {typed_cell} |",
