@@ -245,6 +245,22 @@ pub fn parenthesized_try(next: &mut Option<&'static str>) -> Option<usize> {
     Some(text.len())
 }
 
+// From crossbeam-channel's tests: `i => drop(recv())` of a `Copy` result, a match arm's whole
+// body, where rustc does not warn that the drop does nothing; in a block after the arm's
+// event it warned (`dropping_copy_types`).
+fn answer(n: u8) -> Result<u8, ()> {
+    Ok(n)
+}
+
+#[borrowscope_macro::trace_borrow]
+pub fn drop_in_an_arm(which: u8) -> u8 {
+    match which {
+        0 => drop(answer(0)),
+        _ => std::mem::drop(answer(1)),
+    }
+    which
+}
+
 /// Never returns, like `hint::unreachable_unchecked` (an `unsafe fn` call the analyzer
 /// reports) or `process::abort`.
 pub fn stop() -> ! {
@@ -313,4 +329,5 @@ fn every_shape_compiles_and_behaves_as_before() {
     same!(labelled_block_break("abc".to_owned()));
     assert_eq!(parenthesized_try(&mut Some("ab")), Some(2));
     assert_eq!(parenthesized_try(&mut None), None);
+    assert_eq!(drop_in_an_arm(0) + drop_in_an_arm(1), 1);
 }

@@ -72,7 +72,17 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 if let Some(span) = &span {
                     let site = exp.site("", &super::text(&arm.pat), "match_arm", arm.pat.span());
                     let index = index as u64;
-                    prepend_all(&mut arm.body, vec![syn::parse_quote!(#span.arm(#site, #index);)]);
+                    let event: Expr = syn::parse_quote!(#span.arm(#site, #index));
+                    match dropped_argument(&mut arm.body) {
+                        // `=> drop(f())` stays the arm's whole body, where rustc does not warn
+                        // that dropping a `Copy` value does nothing: the event goes first in
+                        // the argument instead.
+                        Some(argument) => {
+                            let value = std::mem::replace(argument, Expr::Verbatim(TokenStream::new()));
+                            *argument = emit::then(event, value);
+                        }
+                        None => prepend_all(&mut arm.body, vec![Stmt::Expr(event, Some(Default::default()))]),
+                    }
                 }
             }
             if let Some(span) = span {
@@ -196,6 +206,18 @@ pub(crate) fn as_block(body: &mut Expr) {
     }
     let original = std::mem::replace(body, Expr::Verbatim(TokenStream::new()));
     *body = super::tail_block(Vec::new(), original);
+}
+
+/// The argument of an arm body that is a call of `drop` or `forget` (by any path) with one
+/// argument.
+fn dropped_argument(body: &mut Expr) -> Option<&mut Expr> {
+    let Expr::Call(call) = body else { return None };
+    let Expr::Path(path) = &*call.func else { return None };
+    let name = path.path.segments.last()?.ident.to_string();
+    if !matches!(name.as_str(), "drop" | "forget") || call.args.len() != 1 {
+        return None;
+    }
+    call.args.first_mut()
 }
 
 /// Puts `stmts` first in an arm's or a closure's body: inside it when it is a block, else in
