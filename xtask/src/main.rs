@@ -297,7 +297,9 @@ fn traced(dir: &Path, cli: &Path, syntax_only: bool) -> Result<(Outcome, f64, St
 /// Counts compile errors and warnings in a build's log and test results in a run's.
 fn outcome(built: bool, build_log: &str, run_log: &str) -> Outcome {
     let mut outcome = Outcome { built, ..Outcome::default() };
-    for line in build_log.lines() {
+    let mut seen = std::collections::HashSet::new();
+    let mut lines = build_log.lines();
+    while let Some(line) = lines.next() {
         // Not the test failures' summaries (`error: test failed, ...`, `error: 2 targets
         // failed:`), which the run's log has.
         let failures = line.starts_with("error: test failed") || line.starts_with("error: ") && line.ends_with(" failed:");
@@ -306,7 +308,12 @@ fn outcome(built: bool, build_log: &str, run_log: &str) -> Outcome {
         }
         let summary = line.contains(" generated ") || line.ends_with(" emitted");
         if line.starts_with("warning: ") && !line.contains("Cargo.toml:") && !summary {
-            outcome.warnings += 1;
+            // Each warning once, by its text and where it is: a target built twice (the
+            // library for its tests and for the doctests) repeats its warnings.
+            let place = lines.clone().take(3).find(|l| l.trim_start().starts_with("-->")).unwrap_or_default();
+            if seen.insert((line, place)) {
+                outcome.warnings += 1;
+            }
         }
     }
     for line in run_log.lines() {
