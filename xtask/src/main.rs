@@ -35,11 +35,13 @@ const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0"
 /// and intrinsics (aho-corasick), editions 2015 to 2021; and, for what the list lacked (issue
 /// 23): a hash table built on raw pointers and SIMD groups (hashbrown), SIMD byte search
 /// (memchr), lazy cells on atomics and a lock (once_cell), an error type with `async` tests of
-/// its auto traits (anyhow), a parser combinator of heavy generics and traits (nom), a channel
-/// library (crossbeam-channel), an async executor's own tests (async-executor). (nom 7.1.3
-/// lists examples its package leaves out, so its `cargo test` fails plainly; crossbeam-channel
-/// 0.5.13 is yanked; memchr 2.7.4's own unit tests do not compile on Rust 1.95, a
-/// `missing_docs` error in its test module.) (spin, a lock library, has
+/// its auto traits (anyhow), a serialization crate of heavy generics and traits, serde's
+/// `Serializer` and `Deserializer` (bincode), a channel library (crossbeam-channel), an async
+/// executor's own tests (async-executor). (The parser combinator nom fails plain `cargo test`
+/// in both releases tried: 7.1.3 lists examples its package leaves out, 8.0.0 has a test that
+/// uses `nom_language`, which is not among its dependencies; crossbeam-channel 0.5.13 is
+/// yanked; memchr 2.7.4's own unit tests do not compile on Rust 1.95, a `missing_docs` error
+/// in its test module.) (spin, a lock library, has
 /// every recent release yanked, which `cargo vendor` refuses; threadpool, whose tests send on
 /// channels from its workers, has a test that races its own workers and loses the race when
 /// the main thread is slowed: see TRIAL.md.)
@@ -61,7 +63,7 @@ const FULL_TRIAL_CRATES: &[&str] = &[
     "memchr@2.8.3",
     "once_cell@1.20.2",
     "anyhow@1.0.89",
-    "nom@8.0.0",
+    "bincode@1.3.3",
     "crossbeam-channel@0.5.15",
     "async-executor@1.13.1",
 ];
