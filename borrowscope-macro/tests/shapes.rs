@@ -247,7 +247,7 @@ pub fn parenthesized_try(next: &mut Option<&'static str>) -> Option<usize> {
 
 // From crossbeam-channel's tests: `i => drop(recv())` of a `Copy` result, a match arm's whole
 // body, where rustc does not warn that the drop does nothing; in a block after the arm's
-// event it warned (`dropping_copy_types`).
+// event it warned (`dropping_copy_types`), and so did an arm whose pattern binds.
 fn answer(n: u8) -> Result<u8, ()> {
     Ok(n)
 }
@@ -256,6 +256,7 @@ fn answer(n: u8) -> Result<u8, ()> {
 pub fn drop_in_an_arm(which: u8) -> u8 {
     match which {
         0 => drop(answer(0)),
+        n if n > 5 => drop(answer(n)),
         _ => std::mem::drop(answer(1)),
     }
     which
@@ -329,5 +330,5 @@ fn every_shape_compiles_and_behaves_as_before() {
     same!(labelled_block_break("abc".to_owned()));
     assert_eq!(parenthesized_try(&mut Some("ab")), Some(2));
     assert_eq!(parenthesized_try(&mut None), None);
-    assert_eq!(drop_in_an_arm(0) + drop_in_an_arm(1), 1);
+    assert_eq!(drop_in_an_arm(0) + drop_in_an_arm(1) + drop_in_an_arm(7), 8);
 }

@@ -68,11 +68,27 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                     as_block(&mut arm.body);
                 }
                 exp.scoped(bound, |exp| exp.visit_expr_mut(&mut arm.body));
-                prepend_all(&mut arm.body, guards);
-                if let Some(span) = &span {
+                let event: Option<Expr> = span.as_ref().map(|span| {
                     let site = exp.site("", &super::text(&arm.pat), "match_arm", arm.pat.span());
                     let index = index as u64;
-                    let event: Expr = syn::parse_quote!(#span.arm(#site, #index));
+                    syn::parse_quote!(#span.arm(#site, #index))
+                });
+                // `i if .. => drop(f())`: the bindings' guards (and the arm's event) go first
+                // in the argument, so that the drop stays the arm's whole body (see below).
+                // The binding's end is then recorded as the argument is complete, before the
+                // drop, which records nothing of its own.
+                if !guards.is_empty() && unwrap_single(&mut arm.body) {
+                    let argument = dropped_argument(&mut arm.body).expect("checked by unwrap_single");
+                    let mut first = guards;
+                    if let Some(event) = event {
+                        first.insert(0, Stmt::Expr(event, Some(Default::default())));
+                    }
+                    let value = std::mem::replace(argument, Expr::Verbatim(TokenStream::new()));
+                    *argument = super::tail_block(first, value);
+                    continue;
+                }
+                prepend_all(&mut arm.body, guards);
+                if let Some(event) = event {
                     match dropped_argument(&mut arm.body) {
                         // `=> drop(f())` stays the arm's whole body, where rustc does not warn
                         // that dropping a `Copy` value does nothing: the event goes first in
@@ -206,6 +222,22 @@ pub(crate) fn as_block(body: &mut Expr) {
     }
     let original = std::mem::replace(body, Expr::Verbatim(TokenStream::new()));
     *body = super::tail_block(Vec::new(), original);
+}
+
+/// Whether `body` is a block holding only a call of `drop` or `forget` of a call's value
+/// (`{ drop(rx.recv()) }`, as `as_block` made it); then `body` becomes that call.
+fn unwrap_single(body: &mut Expr) -> bool {
+    let Expr::Block(block) = body else { return false };
+    let [Stmt::Expr(inner, None)] = block.block.stmts.as_mut_slice() else { return false };
+    if block.label.is_some() || !block.attrs.is_empty() {
+        return false;
+    }
+    let calls = matches!(dropped_argument(inner), Some(Expr::Call(_) | Expr::MethodCall(_)));
+    if calls {
+        let inner = std::mem::replace(inner, Expr::Verbatim(TokenStream::new()));
+        *body = inner;
+    }
+    calls
 }
 
 /// The argument of an arm body that is a call of `drop` or `forget` (by any path) with one
