@@ -15,6 +15,7 @@
 #[cfg(feature = "analyzer")]
 pub mod analyze;
 mod copy;
+mod items;
 mod read;
 mod workflow;
 
