@@ -234,6 +234,30 @@ shapes! {
         };
         len
     }
+    // Methods named like guard methods that are not: `BorrowMut::borrow_mut` on a `Vec`
+    // borrows it mutably for as long as its result lives, a custom `lock(&mut self)` and
+    // `io::Write::write` likewise; the receiver must not be probed while they hold it.
+    pub fn guard_named_methods(n: u8) -> usize {
+        use std::borrow::BorrowMut;
+        use std::io::Write;
+        let mut v: Vec<u8> = Vec::new();
+        BorrowMut::<Vec<u8>>::borrow_mut(&mut v).push(n);
+        let w: &mut Vec<u8> = v.borrow_mut();
+        w.push(n);
+        let mut own = OwnLock(0);
+        *own.lock() += n as u32;
+        let mut sink = Vec::new();
+        sink.write(&[n]).unwrap_or(0) + v.len() + own.lock().to_string().len()
+    }
+}
+
+/// A type with a `lock` that borrows it mutably and is no lock.
+pub struct OwnLock(pub u32);
+
+impl OwnLock {
+    pub fn lock(&mut self) -> &mut u32 {
+        &mut self.0
+    }
 }
 
 // From anyhow: `(*next)?` needs its parentheses; wrapped in a call, they drew `unused_parens`
@@ -328,6 +352,7 @@ fn every_shape_compiles_and_behaves_as_before() {
     same!(labelled_break_with_tuple(3));
     same!(labelled_break_with_tuple(1));
     same!(labelled_block_break("abc".to_owned()));
+    same!(guard_named_methods(3));
     assert_eq!(parenthesized_try(&mut Some("ab")), Some(2));
     assert_eq!(parenthesized_try(&mut None), None);
     assert_eq!(drop_in_an_arm(0) + drop_in_an_arm(1) + drop_in_an_arm(7), 8);

@@ -7,6 +7,16 @@ use std::collections::HashMap;
 use crate::event::{Event, Trace};
 use crate::site::{CallSite, Op};
 
+/// The site kind of a lock's or `RefCell`'s guard taken by instrumented code: its acquisition
+/// carries the guard's instance id, which its release shares; it is a variable only if a
+/// binding holds it (whose creation then follows), not as a temporary of its statement
+/// (`cell.borrow_mut().push(x)`).
+pub(crate) const GUARD_TAKEN: &str = "guard_taken";
+
+/// The site kind of a borrow a method call takes of its receiver; the site is named by the
+/// method.
+pub(crate) const RECEIVER: &str = "receiver";
+
 /// What kind of value a variable holds, as far as the events tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueKind {
@@ -100,6 +110,10 @@ pub struct Borrow {
     pub end: Option<u64>,
     /// The macro that took a temporary borrow (`println!`, `assert_eq!`), when one did.
     pub by_macro: Option<&'static str>,
+    /// The method whose call borrowed its receiver (`lend` in `library.lend(..)`), when one
+    /// did: the borrow lasts the call, and longer if its result borrows from the receiver,
+    /// which the trace does not record: its `end` stays `None`.
+    pub by_method: Option<&'static str>,
 }
 
 /// A move from one variable into another.
@@ -132,8 +146,9 @@ pub struct Share {
 /// A `RefCell` borrow (`Ref` or `RefMut`), or an attempt that failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellBorrow {
-    /// The guard's instance; 0 for a temporary guard (`c.borrow().len()`), which lives until
-    /// the end of its statement: its `end` stays `None`.
+    /// The guard's instance: a binding's, or a temporary guard's (`c.borrow().len()`, no
+    /// variable, whose release the trace records too); 0 for a guard the trace does not
+    /// follow (kept by a binding it does not know, or passed on): its `end` stays `None`.
     pub guard: u64,
     /// The guard's name (or for failures, the name at the failing call).
     pub name: &'static str,
@@ -304,6 +319,11 @@ impl Graph {
                 borrow.end = Some(at);
             }
         }
+        self.close_cells(id, at);
+    }
+
+    /// The `RefCell` borrows of the guard `id` end at `at`.
+    fn close_cells(&mut self, id: u64, at: u64) {
         for i in self.open_cells.remove(&id).unwrap_or_default() {
             let borrow = &mut self.cell_borrows[i];
             if borrow.end.is_none() && !borrow.failed {
@@ -359,7 +379,8 @@ impl Graph {
                     self.open.entry(by).or_default().push(index);
                 }
                 let by_macro = (event.id == 0 && event.site.name.ends_with('!')).then_some(event.site.name);
-                self.borrows.push(Borrow { borrower: event.id, owner: arg, mutable, start: order, end: None, by_macro });
+                let by_method = (event.id == 0 && event.site.kind == RECEIVER).then_some(event.site.name);
+                self.borrows.push(Borrow { borrower: event.id, owner: arg, mutable, start: order, end: None, by_macro, by_method });
             }
             Op::RcNew | Op::ArcNew | Op::RcClone | Op::ArcClone | Op::RcDowngrade | Op::ArcDowngrade | Op::WeakClone => {
                 let kind = kind_of(event.op).unwrap_or(ValueKind::Value);
@@ -376,7 +397,9 @@ impl Graph {
             }
             Op::RefCellBorrow | Op::RefCellBorrowMut => {
                 if event.id != 0 {
-                    self.ensure(event, event.id, ValueKind::RefCellGuard);
+                    if event.site.kind != GUARD_TAKEN {
+                        self.ensure(event, event.id, ValueKind::RefCellGuard);
+                    }
                     self.open_cells.entry(event.id).or_default().push(self.cell_borrows.len());
                 }
                 self.cell_borrows.push(CellBorrow {
@@ -408,6 +431,7 @@ impl Graph {
                 let id = if event.id != 0 { Some(event.id) } else { self.by_name(event.site.name, event.thread) };
                 if let Some(id) = id {
                     self.end(id, End::Dropped(order));
+                    self.close_cells(id, order);
                 }
             }
             op => {

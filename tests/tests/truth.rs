@@ -24,7 +24,31 @@ struct Figures {
     shares_right: usize,
     shares_unknown: usize,
     shares: usize,
+    /// The story check's expected events per category: (category, right, unknown, wrong).
+    stories: Vec<(String, usize, usize, usize)>,
     wrong_lines: Vec<String>,
+}
+
+impl Figures {
+    fn story(&mut self, category: &str, verdict: &str) {
+        let index = match self.stories.iter().position(|(c, ..)| c == category) {
+            Some(index) => index,
+            None => {
+                self.stories.push((category.to_owned(), 0, 0, 0));
+                self.stories.len() - 1
+            }
+        };
+        let entry = &mut self.stories[index];
+        match verdict {
+            "right:" => entry.1 += 1,
+            "unknown:" | "untracked:" => entry.2 += 1,
+            _ => entry.3 += 1,
+        }
+    }
+
+    fn story_totals(&self) -> (usize, usize, usize) {
+        self.stories.iter().fold((0, 0, 0), |(r, u, w), (_, r2, u2, w2)| (r + r2, u + u2, w + w2))
+    }
 }
 
 fn run(dir: &Path) -> Figures {
@@ -64,6 +88,14 @@ fn run(dir: &Path) -> Figures {
                 "unknown" => figures.shares_unknown += 1,
                 _ => figures.wrong_lines.push(line.to_owned()),
             }
+        } else if line.starts_with("story ") {
+            // `story SCENARIO BINDING#N CATEGORY VERDICT: EVENT`
+            let words: Vec<&str> = line.split(' ').collect();
+            let (category, verdict) = (words.get(3).copied().unwrap_or_default(), words.get(4).copied().unwrap_or_default());
+            figures.story(category, verdict);
+            if !matches!(verdict, "right:" | "unknown:" | "untracked:") {
+                figures.wrong_lines.push(line.to_owned());
+            }
         } else if line.starts_with("order ") {
             figures.orders += 1;
             if verdict == "right" {
@@ -82,6 +114,12 @@ fn verdict_of_share(line: &str) -> &str {
 }
 
 fn report(mode: &str, f: &Figures) {
+    let (right, unknown, wrong) = f.story_totals();
+    let categories: Vec<String> = f.stories.iter().map(|(c, r, u, w)| format!("{c} {r}/{u}/{w}")).collect();
+    println!(
+        "story check, {mode}: {right} right / {unknown} unknown / {wrong} wrong expected events (by category, right/unknown/wrong: {})",
+        categories.join(", ")
+    );
     println!(
         "truth suite, {mode}: fates {} right / {} unknown / {} wrong ({} bindings not tracked); drop orders {}/{} right; \
          destinations {} right / {} unknown / {} wrong; shares {} right / {} unknown / {} wrong",
@@ -118,6 +156,10 @@ fn every_recorded_fate_is_the_truth_with_and_without_type_info() {
     // With the file, every fate and every destination is told.
     assert_eq!((typed.unknown, typed.links_unknown), (0, 0), "with type-info, something stayed unknown: {typed:?}");
     assert!(typed.links >= 7, "the fixture lost its destinations: {typed:?}");
+    let stories = (syntactic.story_totals(), typed.story_totals());
+    assert!(stories.0.0 + stories.0.1 + stories.0.2 >= 100, "the story check lost events: {stories:?}");
+    assert_eq!(stories.0.0 + stories.0.1 + stories.0.2, stories.1.0 + stories.1.1 + stories.1.2);
+    assert!(stories.1.0 > stories.0.0, "type-info told no more of the stories: {stories:?}");
     assert!(typed.shares >= 8 && syntactic.shares >= 8, "the fixture lost its shares: {syntactic:?} {typed:?}");
     // The file only ever turns "unknown" into the truth.
     assert!(typed.right > syntactic.right, "type-info told nothing more: {syntactic:?} vs {typed:?}");

@@ -8,6 +8,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Local, Pat, Stmt};
 
 use super::emit::{self, Number, Probe};
+use super::guards::GuardUse;
 use super::patterns::pattern_names;
 use super::vocabulary::{self, Op, Record};
 use super::{Copies, Expander, Tracked, copies, uses};
@@ -169,6 +170,10 @@ struct Let {
     /// One guard per name, named before the initializer is expanded: a closure initializer
     /// names its binding as the destination of what it captures.
     guard_names: Vec<syn::Ident>,
+    /// The analyzer calls the one binding a lock's or `RefCell`'s guard: `Some(false)` when
+    /// the initializer takes it for sure (`c.borrow_mut()`, `m.lock().unwrap()`), `Some(true)`
+    /// for a `try_` form, whose result may hold no guard (nothing is recorded for it).
+    guard_kind: Option<bool>,
 }
 
 /// Expands a `let`: returns the statements to put before and after it; the `let` itself is
@@ -245,7 +250,9 @@ fn read_let(exp: &mut Expander<'_>, pat: &Pat, init: &Expr, names: Vec<syn::Iden
     let syntactic = matches!(from, Origin::Pointer(..) | Origin::MethodClone(_));
     let callee = if single && matches!(from, Origin::Other) { returning_call(exp, init) } else { None };
     let guard_names = names.iter().map(|_| exp.ident("g")).collect();
+    let guard_kind = if single { super::guards::initializer_guard(init).filter(|_| holds_guard(exp, &names[0])) } else { None };
     Let {
+        guard_kind,
         union: union_type(exp, pat, init),
         source: if single { source_binding(exp, init).and_then(|s| exp.lookup(&s.to_string())) } else { None },
         deref_of: if single { deref_source(exp, init) } else { None },
@@ -271,6 +278,11 @@ fn expand_initializer(exp: &mut Expander<'_>, local: &mut Local, read: &Let) {
     }
     exp.spawn_bound = matches!(read.from, Origin::Spawn);
     if !matches!(read.from, Origin::Borrow(..)) {
+        // A guard the analyzer says the binding holds is the binding's instance, released
+        // when it drops (`guards`).
+        if read.single && read.guard_kind == Some(false) && exp.config.tracks_name(&read.names[0].to_string()) {
+            exp.guard_use = GuardUse::Bound(read.guard_names[0].clone());
+        }
         syn::visit_mut::VisitMut::visit_expr_mut(exp, &mut init.expr);
     }
     exp.closure_binding = None;
@@ -317,13 +329,22 @@ fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<O
             _ => after.push(syn::parse_quote!(#guard.bind(&#name);)),
         }
         copies.push(name_copies);
-        if let Some(known) = known {
+        if let Some(known) = known
+            && read.guard_kind != Some(true)
+        {
             let source = read.source.as_ref().map_or(quote!(0), |g| quote!(#g.id()));
             after.extend(typed_events(exp, name, guard, known, read.single && !read.syntactic, &source));
         }
         guards.push(Some(guard.clone()));
     }
     (before, after, guards, copies)
+}
+
+/// Whether the analyzer classified the binding `name` as a lock's or `RefCell`'s guard.
+fn holds_guard(exp: &Expander<'_>, name: &syn::Ident) -> bool {
+    use type_info_schema::InitializerKind as K;
+    let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
+    known.is_some_and(|b| matches!(b.kind, K::RefCellBorrow | K::RefCellBorrowMut | K::MutexLock | K::RwLockRead | K::RwLockWrite))
 }
 
 /// What the initializer tells about the first binding (`name`, guard `guard`): a move or copy

@@ -90,6 +90,30 @@ pub(crate) fn after(site: &TokenStream, probe: TokenStream, value: impl ToTokens
             #value))
 }
 
+/// `Some((op, arg))`: an event decided where the macro runs (the analyzer's site), in the
+/// shape a receiver's probe gives.
+pub(crate) fn known_event(op: Op, arg: Number) -> TokenStream {
+    quote!(::core::option::Option::Some((#op, #arg)))
+}
+
+/// `hold(site, event, value).0`: a lock's or `RefCell`'s guard kept only as a temporary,
+/// paired in one temporary tuple with what records its acquisition once it is taken and its
+/// release right after Rust releases it (the tuple's fields drop in order). `event` (a probe
+/// of the receiver) is evaluated before the call.
+pub(crate) fn held(site: &TokenStream, event: TokenStream, value: impl ToTokens) -> Expr {
+    let private = private();
+    let value = argument(value);
+    syn::parse_quote!(#private::hold(#site, #event, #value).0)
+}
+
+/// `taken(site, event, id, value)`: a guard that a binding keeps (instance `id`); its
+/// acquisition is recorded once `value` is computed, its release by the binding.
+pub(crate) fn taken(site: &TokenStream, event: TokenStream, id: TokenStream, value: impl ToTokens) -> Expr {
+    let private = private();
+    let value = argument(value);
+    syn::parse_quote!(#private::taken(#site, #event, #id, #value))
+}
+
 /// `called(call)`: what a traced call's parameters did not claim is forgotten after it.
 pub(crate) fn called(call: impl ToTokens) -> Expr {
     let private = private();
@@ -165,6 +189,8 @@ pub(crate) enum Probe {
     Spawn,
     /// `ViaTyped`/`ViaUntyped`: a lock, a `RefCell`, a channel or a thread by its type.
     Typed,
+    /// `ViaReference`/`ViaOwner`: whether a receiver binding is itself a reference.
+    Reference,
 }
 
 /// `{ use Via.. as _; (&Probe(&value)).call }`: `call` is the method call after the dot,
@@ -176,6 +202,7 @@ pub(crate) fn probe(kind: Probe, value: impl ToTokens, call: TokenStream) -> Tok
         Probe::Shared => quote!(ViaShared as _, ViaUnshared as _),
         Probe::Spawn => quote!(ViaSpawn as _, ViaNotSpawned as _),
         Probe::Typed => quote!(ViaTyped as _, ViaUntyped as _),
+        Probe::Reference => quote!(ViaReference as _, ViaOwner as _),
     };
     quote!({
         #[allow(unused_imports)]

@@ -13,6 +13,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{BinOp, Expr};
 
 use super::emit::{self, Probe, pass};
+use super::guards::{self, GuardUse};
 use super::places::{declared_static, inside_place, place_written, raw_deref, record_typed_path, site_event, union_field};
 use super::{Expander, captures, literals, promote, uses, vocabulary};
 use crate::config::Group;
@@ -41,6 +42,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         Expr::Path(_) => path(exp, expr),
         Expr::Field(_) => field(exp, expr),
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+            exp.guard_use = GuardUse::Place;
             exp.visit_expr_mut(&mut u.expr);
             raw_deref(exp, u);
         }
@@ -105,6 +107,7 @@ fn path(exp: &mut Expander<'_>, expr: &mut Expr) {
 /// A union field the user declared (`unions = [..]`) or the analyzer found, read or written.
 fn field(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Field(f) = expr else { return };
+    exp.guard_use = GuardUse::Place;
     exp.visit_expr_mut(&mut f.base);
     let position = match &f.member {
         syn::Member::Named(ident) => exp.position(ident.span()),
@@ -127,7 +130,10 @@ fn field(exp: &mut Expander<'_>, expr: &mut Expr) {
 /// the reference is used.
 fn reference(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Reference(r) = expr else { return };
-    exp.borrowing(|exp| exp.visit_expr_mut(&mut r.expr));
+    exp.borrowing(|exp| {
+        exp.guard_use = GuardUse::Place;
+        exp.visit_expr_mut(&mut r.expr)
+    });
     let owner = match &*r.expr {
         Expr::Path(p) if p.qself.is_none() => p.path.get_ident().and_then(|i| exp.lookup(&i.to_string()).map(|g| (i.clone(), g))),
         _ => None,
@@ -231,13 +237,18 @@ fn linked_call(expr: &mut Expr) {
 /// `x.method(..)`: the receiver's use, clones, locks, `RefCell` borrows, channels, joins and
 /// the other methods whose events the receiver's type decides.
 fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
+    let guard_use = std::mem::take(&mut exp.guard_use_here);
     let Expr::MethodCall(call) = expr else { return };
     // The label is the receiver as the user wrote it, taken before it is rewritten.
     let receiver = super::text(&call.receiver);
     // Read before the arguments are rewritten.
     let traced = exp.calls_traced(call.method.span()).then(|| call.method.to_string());
     let stage_from = uses::stageable_from(&call.args.iter().collect::<Vec<_>>());
-    exp.borrowing(|exp| exp.visit_expr_mut(&mut call.receiver));
+    let receiver_use = guards::receiver_use(&call.method.to_string(), &guard_use);
+    exp.borrowing(|exp| {
+        exp.guard_use = receiver_use;
+        exp.visit_expr_mut(&mut call.receiver)
+    });
     call.args.iter_mut().for_each(|arg| exp.visit_expr_mut(arg));
     let method = call.method.to_string();
     let method_span = call.method.span();
@@ -258,6 +269,8 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     }
     let unsafe_method = exp.position(method_span).is_some_and(|(l, c)| exp.types.site(l, c, SiteKind::UnsafeFnCall).is_some());
     let probe = uses::receiver(exp, &call.receiver);
+    // A guard's acquisition tells more of the borrow a guard method takes (`guards`).
+    let receiver_borrow = if guards::takes_guard(&call.method.to_string()) { None } else { uses::receiver_borrow(exp, &call.receiver, &call.method) };
     let op = match method.as_str() {
         "clone" => Some(vocabulary::CLONE),
         "unwrap" | "expect" | "unwrap_or" | "unwrap_or_else" | "unwrap_or_default" => Some(vocabulary::UNWRAP),
@@ -273,16 +286,6 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
             | "recv"
             | "try_recv"
             | "recv_timeout"
-            | "lock"
-            | "try_lock"
-            | "read"
-            | "try_read"
-            | "write"
-            | "try_write"
-            | "borrow"
-            | "try_borrow"
-            | "borrow_mut"
-            | "try_borrow_mut"
             | "get"
             | "set"
             | "get_or_init"
@@ -292,30 +295,30 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     );
     let group = match method.as_str() {
         "join" | "send" | "try_send" | "recv" | "try_recv" | "recv_timeout" => Group::Methods,
-        "borrow" | "try_borrow" | "borrow_mut" | "try_borrow_mut" | "get" | "set" | "get_or_init" => Group::SmartPointers,
+        "get" | "set" | "get_or_init" => Group::SmartPointers,
         "assume_init" | "assume_init_read" | "assume_init_drop" => Group::Unsafe,
         _ => Group::Methods,
     };
-    if typed && is_place(&call.receiver) && exp.has(group) {
+    let guard = guards::takes_guard(&method).then(|| guards::acquisition(exp, &call.receiver, &method, method_span)).flatten();
+    if let Some(event) = guard {
+        *expr = guards::record(exp, expr, event, &receiver, &method, method_span, &guard_use);
+    } else if typed && guards::is_place(&call.receiver) && exp.has(group) {
         let site = exp.site(&receiver, &method, "method", call.method.span());
         let typed = emit::probe(Probe::Typed, &call.receiver, quote!(typed(#method)));
         *expr = emit::after(&site, typed, &*expr);
-    } else if exp.has(Group::Methods) {
+    } else if exp.has(Group::Methods)
+        && let Some(op) = op
+    {
+        // A lock whose receiver is not a plain path is not guessed from the method's name
+        // (`self.file.write(..)`, `stdout().lock()`): the analyzer's site decides (`guards`).
         let site = exp.site(&receiver, &method, "method", call.method.span());
-        if let Some(op) = op {
-            pass(expr, site, op, 0);
-        } else if matches!(method.as_str(), "lock" | "try_lock" | "read" | "try_read" | "write" | "try_write") {
-            // A receiver that is not a plain path: the method's name is all there is.
-            let mode: u64 = match method.as_str() {
-                "read" | "try_read" => 1,
-                "write" | "try_write" => 2,
-                _ => 0,
-            };
-            pass(expr, site, vocabulary::LOCK, mode);
-        }
+        pass(expr, site, op, 0);
     }
     if let Some(probe) = probe {
         *expr = emit::then(probe, &*expr);
+    }
+    if let Some(borrow) = receiver_borrow {
+        *expr = emit::then(borrow, &*expr);
     }
     if method == "spawn" {
         spawn_anywhere(exp, expr, method_span);
@@ -439,16 +442,6 @@ fn is_drop(func: &Expr) -> bool {
     let Expr::Path(p) = func else { return false };
     let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
     matches!(segments.iter().map(String::as_str).collect::<Vec<_>>().as_slice(), ["drop"] | ["mem", "drop"] | ["std" | "core", "mem", "drop"])
-}
-
-/// A receiver the macro can probe without evaluating anything twice: a binding, or a field
-/// of one (`x`, `self.cell`, `state.inner.lock`).
-fn is_place(expr: &Expr) -> bool {
-    match expr {
-        Expr::Path(p) => p.qself.is_none() && p.path.get_ident().is_some(),
-        Expr::Field(f) => is_place(&f.base),
-        _ => false,
-    }
 }
 
 /// `then(event(..), f)(args)`: records `op` before the call, passing the callee rather than

@@ -17,6 +17,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Token};
 
+use super::guards::GuardUse;
 use super::{Expander, emit, vocabulary};
 use crate::config::Group;
 
@@ -135,7 +136,10 @@ fn formatted(exp: &mut Expander<'_>, expr: &mut Expr, name: &str, record: bool) 
         }
         return;
     }
-    exp.borrowing(|exp| exp.visit_expr_mut(expr));
+    exp.borrowing(|exp| {
+        exp.guard_use = GuardUse::Place;
+        exp.visit_expr_mut(expr)
+    });
 }
 
 /// `*{ event(site, Borrow, 0, guard.id()); &x }`: the borrow of the tracked binding `x` by

@@ -15,6 +15,7 @@ mod exprs;
 mod flow;
 mod function;
 mod gate;
+mod guards;
 mod literals;
 mod macros;
 mod partial;
@@ -154,6 +155,11 @@ pub(crate) struct Expander<'a> {
     /// Set while a `let` whose initializer spawns a thread is expanded: that spawn is
     /// recorded on the binding, not as a temporary handle.
     pub(crate) spawn_bound: bool,
+    /// How the expression about to be expanded is used, as a guard would be: set by its
+    /// parent just before, taken as the expansion of that expression starts (`guards`).
+    pub(crate) guard_use: guards::GuardUse,
+    /// `guard_use` of the expression being expanded, for a method call to read first.
+    pub(crate) guard_use_here: guards::GuardUse,
     /// What the analyzer's type-info file says about this source file.
     pub(crate) types: FileTypes,
     /// The function's name, when its return type may hold a binding's value (see
@@ -185,6 +191,8 @@ impl<'a> Expander<'a> {
             borrowed: 0,
             closure_binding: None,
             spawn_bound: false,
+            guard_use: guards::GuardUse::Value,
+            guard_use_here: guards::GuardUse::Value,
             types: file_types(),
             returns: None,
             fn_block: false,
@@ -476,6 +484,19 @@ impl VisitMut for Expander<'_> {
     }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        let guard_use = std::mem::take(&mut self.guard_use);
+        match expr {
+            // Parentheses change nothing of how the value inside is used.
+            Expr::Paren(_) | Expr::Group(_) => self.guard_use = guard_use,
+            // `v[i]` indexes its base where it is.
+            Expr::Index(index) => {
+                self.guard_use = guards::GuardUse::Place;
+                self.visit_expr_mut(&mut index.expr);
+                self.visit_expr_mut(&mut index.index);
+                return;
+            }
+            _ => self.guard_use_here = guard_use,
+        }
         if !flow::expr(self, expr) && !exprs::expr(self, expr) {
             visit_mut::visit_expr_mut(self, expr);
         }

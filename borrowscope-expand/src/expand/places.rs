@@ -45,8 +45,12 @@ pub(super) fn inside_place(exp: &mut Expander<'_>, place: &mut Expr) {
             exp.visit_expr_mut(&mut i.index);
         }
         Expr::Paren(p) => inside_place(exp, &mut p.expr),
-        // A call's result is a value: expanded like any other.
-        Expr::MethodCall(_) | Expr::Call(_) => exp.visit_expr_mut(place),
+        // A call's result is a value: expanded like any other, used where it is (a guard
+        // there is a temporary of the assignment).
+        Expr::MethodCall(_) | Expr::Call(_) => {
+            exp.guard_use = super::guards::GuardUse::Place;
+            exp.visit_expr_mut(place)
+        }
         _ => {}
     }
 }

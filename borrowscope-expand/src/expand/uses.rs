@@ -441,6 +441,29 @@ pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
     }
 }
 
+/// The borrow of a tracked binding by the method called on it, where the analyzer found
+/// that the call borrows its receiver (by autoref, or through a deref): `event(site, Borrow
+/// or BorrowMut, 0, guard.id())`, to record as the call starts. Its site is named by the
+/// method, of kind `receiver`; a binding that is a reference records nothing (its type
+/// decides, `ViaReference`). Without the file, nothing: a method may take `self` by value.
+pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, method: &syn::Ident) -> Option<Expr> {
+    use type_info_schema::UseKind;
+    let (ident, guard, _) = exp.tracked_path(receiver)?;
+    let (line, column) = exp.position(ident.span())?;
+    let op = match exp.types.use_kind(line, column)? {
+        UseKind::SharedBorrow => super::vocabulary::BORROW,
+        UseKind::MutableBorrow => super::vocabulary::BORROW_MUT,
+        _ => return None,
+    };
+    if !exp.has(crate::config::Group::Ownership) {
+        return None;
+    }
+    let site = exp.site(&method.to_string(), &ident.to_string(), "receiver", method.span());
+    // A reference binding is reborrowed through, not borrowed: its type decides.
+    let probe = super::emit::probe(super::emit::Probe::Reference, &ident, quote!(receiver_borrow(#site, #op, #guard.id())));
+    Some(syn::parse_quote!(#probe))
+}
+
 /// What to record for a binding called as a function for the last time (`f()`): a `Copy`
 /// callable (a function pointer) stays; any other may have been consumed (`FnOnce`) or only
 /// borrowed (`Fn`, `FnMut`), so its end is unknown.

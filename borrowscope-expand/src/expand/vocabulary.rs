@@ -52,6 +52,8 @@ pub(crate) const CHANNEL: Op = Op("Channel");
 pub(crate) const CLONE: Op = Op("Clone");
 pub(crate) const UNWRAP: Op = Op("Unwrap");
 pub(crate) const LOCK: Op = Op("Lock");
+pub(crate) const REFCELL_BORROW: Op = Op("RefCellBorrow");
+pub(crate) const REFCELL_BORROW_MUT: Op = Op("RefCellBorrowMut");
 /// A binding initialized by a read of a place: `*r`, `v[i]`, `s.field`.
 pub(crate) const DEREF: Op = Op("Deref");
 pub(crate) const INDEX_ACCESS: Op = Op("IndexAccess");

@@ -288,11 +288,11 @@ fn data(trace: &Trace, graph: &Graph, sources: &SourceIndex) -> String {
             out.push(',');
         }
         let _ = write!(out, "[{},{},{},{},{},", b.borrower, id(b.owner), u8::from(b.mutable), at(b.start), maybe(b.end));
-        match b.by_macro {
+        match b.by_macro.or(b.by_method) {
             Some(name) => quote(&mut out, name),
             None => out.push_str("null"),
         }
-        out.push(']');
+        let _ = write!(out, ",{}]", u8::from(b.by_method.is_some()));
     }
     out.push_str("],\"moves\":[");
     for (i, m) in graph.moves.iter().enumerate() {

@@ -20,6 +20,8 @@ pub struct Why<'a> {
     borrow_by: HashMap<u64, &'a Borrow>,
     cells_named: HashMap<&'static str, Vec<&'a CellBorrow>>,
     locks_named: HashMap<&'static str, Vec<usize>>,
+    /// When the lock guard of each instance id was released.
+    releases: HashMap<u64, u64>,
     moves_to: HashMap<u64, Vec<&'a Move>>,
     moves_from: HashMap<u64, Vec<&'a Move>>,
 }
@@ -37,6 +39,7 @@ impl<'a> Why<'a> {
             borrow_by: HashMap::new(),
             cells_named: HashMap::new(),
             locks_named: HashMap::new(),
+            releases: HashMap::new(),
             moves_to: HashMap::new(),
             moves_from: HashMap::new(),
         };
@@ -58,6 +61,8 @@ impl<'a> Why<'a> {
         for (i, e) in trace.events.iter().enumerate() {
             if e.op == Op::Lock {
                 why.locks_named.entry(e.site.name).or_default().push(i);
+            } else if e.op == Op::LockRelease && e.id != 0 {
+                why.releases.entry(e.id).or_insert(e.order);
             }
         }
         for m in &graph.moves {
@@ -101,6 +106,11 @@ impl<'a> Why<'a> {
         }
         for b in self.borrows_of.get(&v.id).into_iter().flatten() {
             let kind = if b.mutable { "mutably" } else { "shared" };
+            if let Some(method) = b.by_method {
+                // How long the call's result keeps it borrowed is not recorded: no end is said.
+                out.push(format!("borrowed {kind} by `{method}` at event {}{}", b.start, self.at(b.start)));
+                continue;
+            }
             let until = match (b.borrower, b.end) {
                 (0, _) => "the end of its statement".to_owned(),
                 (_, Some(end)) => format!("event {end}"),
@@ -120,11 +130,15 @@ impl<'a> Why<'a> {
         // RefCell guards taken from it, and locks of it, by name while it lived.
         for c in self.cells_named.get(v.name).into_iter().flatten().filter(|c| v.alive_at(c.start)) {
             let kind = if c.mutable { "borrow_mut" } else { "borrow" };
-            let guard = if c.guard == 0 { "a temporary guard".to_owned() } else { self.label(c.guard) };
+            let guard = match c.guard {
+                0 => "a guard".to_owned(),
+                id if self.graph.node(id).is_none() => "a temporary guard".to_owned(),
+                id => self.label(id),
+            };
             let until = match (c.failed, c.guard, c.end) {
                 (true, _, _) => "failed: it was already borrowed".to_owned(),
-                (false, 0, _) => "until the end of its statement".to_owned(),
-                (false, _, Some(end)) => format!("until event {end}"),
+                (false, 0, _) => "(its release is not recorded)".to_owned(),
+                (false, _, Some(end)) => format!("until its release at event {end}"),
                 (false, _, None) => "until the end of the trace".to_owned(),
             };
             out.push(format!("RefCell {kind} by {guard} at event {}{} {until}", c.start, self.at(c.start)));
@@ -132,7 +146,12 @@ impl<'a> Why<'a> {
         for &i in self.locks_named.get(v.name).into_iter().flatten() {
             let e = &self.trace.events[i];
             if v.alive_at(e.order) {
-                out.push(format!("locked on thread {} at event {} ({}:{}:{})", e.thread, e.order, e.site.file, e.site.line, e.site.column));
+                let until = match self.releases.get(&e.id) {
+                    Some(&end) if e.id != 0 => format!(" until its release at event {end}"),
+                    _ if e.id != 0 => " until the end of the trace".to_owned(),
+                    _ => " (its release is not recorded)".to_owned(),
+                };
+                out.push(format!("locked on thread {} at event {} ({}:{}:{}){until}", e.thread, e.order, e.site.file, e.site.line, e.site.column));
             }
         }
         for m in self.moves_to.get(&v.id).into_iter().flatten() {

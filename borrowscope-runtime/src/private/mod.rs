@@ -488,6 +488,67 @@ pub fn after<T>(site: &'static CallSite, event: Option<(Op, u64)>, value: T) -> 
     value
 }
 
+/// Records `event` (a guard's acquisition) for the guard instance `id`, which the binding
+/// about to hold the guard has, once `value` (the guard) has been computed; returns `value`.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub fn taken<T>(site: &'static CallSite, event: Option<(Op, u64)>, id: u64, value: T) -> T {
+    if let Some((op, arg)) = event {
+        self::event(site, op, id, arg);
+    }
+    value
+}
+
+/// The end of a lock or `RefCell` guard the program keeps only as a temporary
+/// (`cell.borrow_mut().push(x)`, `*m.lock().unwrap() += 1`, `x.borrow().len()` in a
+/// condition): the macro writes `hold(site, event, call).0`, one temporary tuple of the guard
+/// and a `Held`, whose fields dropping in order turn into "the guard, then the `Held`": the
+/// release is recorded just after Rust releases the guard, at the end of the statement, the
+/// condition or the `match`, or while unwinding.
+pub struct Held {
+    site: &'static CallSite,
+    /// The guard's own instance id, shared by its acquisition and its release; 0 when
+    /// nothing is recorded.
+    id: u64,
+    release: Op,
+}
+
+/// Records `event` (a guard's acquisition, or any other event of a method call decided by
+/// its receiver's type, probed before the call) once `value` is computed, and returns it
+/// paired with what records the guard's release when dropped.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub fn hold<T>(site: &'static CallSite, event: Option<(Op, u64)>, value: T) -> (T, Held) {
+    (value, held(site, event))
+}
+
+fn held(site: &'static CallSite, event: Option<(Op, u64)>) -> Held {
+    let Some((op, arg)) = event else { return Held { site, id: 0, release: Op::LockRelease } };
+    let release = match op {
+        Op::RefCellBorrow | Op::RefCellBorrowMut => Some(Op::RefCellBorrowEnd),
+        Op::Lock => Some(Op::LockRelease),
+        _ => None,
+    };
+    match release {
+        Some(release) if crate::recorder::active() => {
+            let id = fresh_id();
+            self::event(site, op, id, arg);
+            Held { site, id, release }
+        }
+        _ => {
+            self::event(site, op, 0, arg);
+            Held { site, id: 0, release: Op::LockRelease }
+        }
+    }
+}
+
+impl Drop for Held {
+    #[inline]
+    fn drop(&mut self) {
+        if self.id != 0 {
+            event(self.site, self.release, self.id, 0);
+        }
+    }
+}
+
 #[cfg(test)]
 mod auto_traits {
     use std::panic::{RefUnwindSafe, UnwindSafe};
@@ -500,6 +561,7 @@ mod auto_traits {
     fn guards_spans_frames_and_sites_have_every_auto_trait() {
         keeps_every_auto_trait::<super::Guard>();
         keeps_every_auto_trait::<super::Span>();
+        keeps_every_auto_trait::<super::Held>();
         keeps_every_auto_trait::<super::Frame>();
         keeps_every_auto_trait::<&'static super::CallSite>();
         keeps_every_auto_trait::<&'static super::Channel>();

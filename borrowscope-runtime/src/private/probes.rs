@@ -131,6 +131,40 @@ impl<T: ?Sized> ViaUnshared for &Probe<'_, T> {
     fn shared(&self, _guard: &Guard, _source: u64) {}
 }
 
+/// A method call's borrow of its receiver binding (`v.push(1)` borrows `v`), recorded unless
+/// the binding is itself a reference: `r.len()` on `r: &String` or `s.push('!')` on
+/// `s: &mut String` reborrows what `r` points to and copies or reborrows `r`, which is not
+/// borrowed.
+pub trait ViaReference {
+    /// Records nothing: the receiver is a reference.
+    fn receiver_borrow(&self, site: &'static CallSite, op: Op, owner: u64);
+}
+
+/// The fallback of [`ViaReference`]: the receiver holds its value, which the call borrows.
+pub trait ViaOwner {
+    /// Records the borrow `op` of `owner` by the call at `site`.
+    fn receiver_borrow(&self, site: &'static CallSite, op: Op, owner: u64);
+}
+
+impl<T: ?Sized> ViaReference for Probe<'_, &T> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn receiver_borrow(&self, _site: &'static CallSite, _op: Op, _owner: u64) {}
+}
+
+impl<T: ?Sized> ViaReference for Probe<'_, &mut T> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn receiver_borrow(&self, _site: &'static CallSite, _op: Op, _owner: u64) {}
+}
+
+impl<T: ?Sized> ViaOwner for &Probe<'_, T> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn receiver_borrow(&self, site: &'static CallSite, op: Op, owner: u64) {
+        if owner != 0 {
+            event(site, op, 0, owner);
+        }
+    }
+}
+
 /// The operation a method call performs, decided by the receiver's type at the call site
 /// (which the compiler knows there): `join` on a `JoinHandle`, `send`/`recv` on a channel's
 /// ends, `lock`/`read`/`write` on a `Mutex` or `RwLock` (also inside an `Arc`),
@@ -157,24 +191,42 @@ impl<T: ?Sized> ViaUntyped for &Probe<'_, T> {
 
 fn lock_op(method: &str, rwlock: bool) -> Option<(Op, u64)> {
     match (method, rwlock) {
-        ("lock" | "try_lock", false) => Some((Op::Lock, 0)),
-        ("read" | "try_read", true) => Some((Op::Lock, 1)),
-        ("write" | "try_write", true) => Some((Op::Lock, 2)),
+        ("lock", false) => Some((Op::Lock, 0)),
+        ("read", true) => Some((Op::Lock, 1)),
+        ("write", true) => Some((Op::Lock, 2)),
         _ => None,
     }
 }
 
+// The `try_` forms record nothing: a failed attempt holds no guard, and the call's result
+// is not looked at.
 fn cell_op(method: &str) -> Option<(Op, u64)> {
     match method {
-        "borrow" | "try_borrow" => Some((Op::RefCellBorrow, 0)),
-        "borrow_mut" | "try_borrow_mut" => Some((Op::RefCellBorrowMut, 0)),
+        "borrow" => Some((Op::RefCellBorrow, 0)),
+        "borrow_mut" => Some((Op::RefCellBorrowMut, 0)),
         _ => None,
     }
 }
 
+// Each type also through a reference, as a parameter `to: &Rc<RefCell<T>>` or
+// `m: &mut Mutex<T>` is (the method call derefs it).
 macro_rules! via_typed {
     ($($ty:ty => $decide:expr;)*) => {$(
         impl<T: ?Sized> ViaTyped for Probe<'_, $ty> {
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            fn typed(&self, method: &str) -> Option<(Op, u64)> {
+                let decide: fn(&str) -> Option<(Op, u64)> = $decide;
+                decide(method)
+            }
+        }
+        impl<T: ?Sized> ViaTyped for Probe<'_, &$ty> {
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            fn typed(&self, method: &str) -> Option<(Op, u64)> {
+                let decide: fn(&str) -> Option<(Op, u64)> = $decide;
+                decide(method)
+            }
+        }
+        impl<T: ?Sized> ViaTyped for Probe<'_, &mut $ty> {
             #[cfg_attr(not(debug_assertions), inline(always))]
             fn typed(&self, method: &str) -> Option<(Op, u64)> {
                 let decide: fn(&str) -> Option<(Op, u64)> = $decide;
