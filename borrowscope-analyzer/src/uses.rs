@@ -41,25 +41,94 @@ fn named(sema: &Semantics<'_, RootDatabase>, text: &str, path: &ast::PathExpr) -
     Some(Named { name: name.text().to_string(), position, expanded })
 }
 
+/// The standard formatting and assertion macros, whose arguments are expressions the macro
+/// instruments (`println!("{}", v.len())`): the uses in them are found in their expansion.
+const FORMATTING: &[&str] = &[
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "format",
+    "format_args",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "unreachable",
+    "todo",
+    "unimplemented",
+];
+
+/// Every path naming one binding in the arguments of a formatting or assertion macro, as
+/// rust-analyzer expanded it, keyed by its token as written.
+fn macro_paths(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Named> {
+    let mut out: Vec<Named> = Vec::new();
+    for call in root.descendants().filter_map(ast::MacroCall::cast) {
+        let name = call.path().and_then(|p| p.segment()).and_then(|s| s.name_ref()).map(|n| n.text().to_string());
+        let Some(tree) = call.token_tree().filter(|_| name.is_some_and(|n| FORMATTING.contains(&n.as_str()))) else { continue };
+        let idents = tree.syntax().descendants_with_tokens().filter_map(|t| t.into_token()).filter(|t| t.kind() == ra_ap_syntax::SyntaxKind::IDENT);
+        for token in idents {
+            let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
+            if out.iter().any(|n| n.position == position) {
+                continue;
+            }
+            let expanded = sema.descend_into_macros_exact(token.clone()).into_iter().find_map(|t| {
+                let path = t.parent_ancestors().find_map(ast::PathExpr::cast)?;
+                let single = path.path()?.as_single_name_ref()?;
+                (single.syntax().first_token()? == t).then_some(path)
+            });
+            if let Some(expanded) = expanded {
+                out.push(Named { name: token.text().to_owned(), position, expanded });
+            }
+        }
+    }
+    out
+}
+
+/// Every path naming one binding: in the file (through an attribute macro's expansion) and
+/// in the arguments of the formatting and assertion macros.
+fn paths(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Named> {
+    let mut out: Vec<Named> = root.descendants().filter_map(ast::PathExpr::cast).filter_map(|p| named(sema, text, &p)).collect();
+    out.extend(macro_paths(sema, text, root));
+    out
+}
+
 /// Every receiver use in a file's syntax tree.
 pub(crate) fn uses(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
     let mut out = Vec::new();
     for call in root.descendants().filter_map(ast::MethodCallExpr::cast) {
         let Some(ast::Expr::PathExpr(receiver)) = call.receiver() else { continue };
         let Some(named) = named(sema, text, &receiver) else { continue };
-        let (call, receiver) = named
-            .expanded
-            .syntax()
-            .parent()
-            .and_then(ast::MethodCallExpr::cast)
-            .filter(|c| c.receiver().is_some_and(|r| r.syntax() == named.expanded.syntax()))
-            .map(|c| (c, named.expanded.clone()))
-            .unwrap_or((call, receiver));
-        let Some(local) = local_of(sema, &receiver) else { continue };
-        let (kind, reason) = receiver_use(sema, &call, &receiver, local);
-        out.push(named.used(kind, reason));
+        out.extend(receiver_of(sema, &named, call, receiver));
+    }
+    for named in macro_paths(sema, text, root) {
+        let call = named.expanded.syntax().parent().and_then(ast::MethodCallExpr::cast);
+        if let Some(call) = call.filter(|c| c.receiver().is_some_and(|r| r.syntax() == named.expanded.syntax())) {
+            let receiver = named.expanded.clone();
+            out.extend(receiver_of(sema, &named, call, receiver));
+        }
     }
     out
+}
+
+/// The use of the binding `named` as the receiver of `call` (as written, or expanded).
+fn receiver_of(sema: &Semantics<'_, RootDatabase>, named: &Named, call: ast::MethodCallExpr, receiver: ast::PathExpr) -> Option<Use> {
+    let (call, receiver) = named
+        .expanded
+        .syntax()
+        .parent()
+        .and_then(ast::MethodCallExpr::cast)
+        .filter(|c| c.receiver().is_some_and(|r| r.syntax() == named.expanded.syntax()))
+        .map(|c| (c, named.expanded.clone()))
+        .unwrap_or((call, receiver));
+    let local = local_of(sema, &receiver)?;
+    let (kind, reason) = receiver_use(sema, &call, &receiver, local);
+    Some(named.used(kind, reason))
 }
 
 /// Every other use of a binding's value: a path in a value position (an argument, a field
@@ -72,8 +141,7 @@ pub(crate) fn uses(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Syntax
 pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
     let db = sema.db;
     let mut out = Vec::new();
-    for path in root.descendants().filter_map(ast::PathExpr::cast) {
-        let Some(named) = named(sema, text, &path) else { continue };
+    for named in paths(sema, text, root) {
         let path = named.expanded.clone();
         let Some(local) = local_of(sema, &path) else { continue };
         let Some(parent) = path.syntax().parent() else { continue };
@@ -116,6 +184,8 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
             _ => None,
         });
         let (kind, reason) = match (reference, reborrow) {
+            // `format_args!` takes each argument by reference.
+            _ if ast::FormatArgsArg::can_cast(parent.kind()) => (UseKind::SharedBorrow, None),
             (Some(r), _) if r.mut_token().is_some() => (UseKind::MutableBorrow, None),
             (Some(_), _) => (UseKind::SharedBorrow, None),
             (None, Some(hir::Mutability::Mut)) => (UseKind::MutableBorrow, None),

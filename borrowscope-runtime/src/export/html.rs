@@ -18,7 +18,8 @@
 //!   "vars": [[id, name, type, kind, thread, created, end, ended_at, site]],  // end: 0 alive,
 //!                                                      // 1 dropped, 2 moved, 3 scope end
 //!   "why": [[each var's story in words, as `cargo borrowscope why` prints it]] or null,
-//!   "borrows": [[borrower, owner, mutable, start, end, macro or null]], "moves": [[from, to, at]],
+//!   "borrows": [[borrower, owner, mutable, start, end, macro or method or null, by a method]],
+//!   "moves": [[from, to, at]],
 //!   "shares": [[from, to, op, count, at]], "cells": [[guard, name, mutable, start, end, failed]],
 //!   "summary": "...", "note": "..." or null }
 //! ```

@@ -26,6 +26,17 @@
   function isInstanceArg(op) { return D.op_instance_arg[op]; }
   const borrowsOf = new Map(); // owner id -> borrows
   D.borrows.forEach((b) => { if (b[1] >= 0) { (borrowsOf.get(b[1]) || borrowsOf.set(b[1], []).get(b[1])).push(b); } });
+  // RefCell guards taken from a variable (named by it, on its thread, while it lived), drawn
+  // on its row from the borrow to the guard's release.
+  const guardsOn = new Map(); // variable id -> cell borrows
+  const byName = new Map(); // variable name -> its instances
+  if (D.cells.length) D.vars.forEach((v) => (byName.get(v[1]) || byName.set(v[1], []).get(v[1])).push(v));
+  D.cells.forEach((c) => {
+    const e = D.events[c[3]];
+    if (!e || c[5]) return;
+    const owner = (byName.get(c[1]) || []).find((v) => v[4] === e[1] && v[5] <= c[3] && (v[7] < 0 || c[3] <= v[7]));
+    if (owner) (guardsOn.get(owner[0]) || guardsOn.set(owner[0], []).get(owner[0])).push(c);
+  });
   // Allocations shared by Rc/Arc/Weak pointers: union of every share's two ends.
   const parent = new Map();
   const find = (x) => { while (parent.has(x) && parent.get(x) !== x) x = parent.get(x); return x; };
@@ -169,6 +180,13 @@
         if (e < LABEL || s > w) continue;
         ctx.fillStyle = br[2] ? "#f56565" : "#38a169";
         ctx.fillRect(Math.max(s, LABEL), y + 13, Math.max(e - Math.max(s, LABEL), 2), 3);
+      }
+      // Its RefCell guards, amber above the lifeline (a mark where the release is unknown).
+      for (const c of guardsOn.get(id) || []) {
+        const s = px(c[3]), e = c[4] >= 0 ? px(c[4]) : s + 2;
+        if (e < LABEL || s > w) continue;
+        ctx.fillStyle = COLORS.cells;
+        ctx.fillRect(Math.max(s, LABEL), y + 2, Math.max(e - Math.max(s, LABEL), 2), 3);
       }
       // The strong count of an Rc/Arc's allocation, as a step line.
       const root = groups.size && find(id), steps = counts.get(root);
