@@ -18,8 +18,9 @@ pub struct Why<'a> {
     shares_from: HashMap<u64, Vec<&'a Share>>,
     borrows_of: HashMap<u64, Vec<&'a Borrow>>,
     borrow_by: HashMap<u64, &'a Borrow>,
-    cells_named: HashMap<&'static str, Vec<&'a CellBorrow>>,
-    locks_named: HashMap<&'static str, Vec<usize>>,
+    /// The `RefCell` guards and the locks taken by each variable's name (`owner_named`).
+    cells_of: HashMap<u64, Vec<&'a CellBorrow>>,
+    locks_of: HashMap<u64, Vec<usize>>,
     /// When the lock guard of each instance id was released.
     releases: HashMap<u64, u64>,
     moves_to: HashMap<u64, Vec<&'a Move>>,
@@ -37,8 +38,8 @@ impl<'a> Why<'a> {
             shares_from: HashMap::new(),
             borrows_of: HashMap::new(),
             borrow_by: HashMap::new(),
-            cells_named: HashMap::new(),
-            locks_named: HashMap::new(),
+            cells_of: HashMap::new(),
+            locks_of: HashMap::new(),
             releases: HashMap::new(),
             moves_to: HashMap::new(),
             moves_from: HashMap::new(),
@@ -55,12 +56,20 @@ impl<'a> Why<'a> {
             }
             why.borrow_by.entry(b.borrower).or_insert(b);
         }
+        let mut named: HashMap<(&str, u32), Vec<&Variable>> = HashMap::new();
+        for v in &graph.nodes {
+            named.entry((v.name, v.thread)).or_default().push(v);
+        }
         for c in &graph.cell_borrows {
-            why.cells_named.entry(c.name).or_default().push(c);
+            if let Some(owner) = owner_named(trace, &named, c.name, c.start) {
+                why.cells_of.entry(owner).or_default().push(c);
+            }
         }
         for (i, e) in trace.events.iter().enumerate() {
             if e.op == Op::Lock {
-                why.locks_named.entry(e.site.name).or_default().push(i);
+                if let Some(owner) = owner_named(trace, &named, e.site.name, e.order) {
+                    why.locks_of.entry(owner).or_default().push(i);
+                }
             } else if e.op == Op::LockRelease && e.id != 0 {
                 why.releases.entry(e.id).or_insert(e.order);
             }
@@ -127,8 +136,8 @@ impl<'a> Why<'a> {
             let kind = if b.mutable { "mutably" } else { "shared" };
             out.push(format!("borrows {} {kind} from event {}", b.owner.map_or_else(|| "an unnamed value".to_owned(), |o| self.label(o)), b.start));
         }
-        // RefCell guards taken from it, and locks of it, by name while it lived.
-        for c in self.cells_named.get(v.name).into_iter().flatten().filter(|c| v.alive_at(c.start)) {
+        // RefCell guards taken from it, and locks of it, by its name.
+        for c in self.cells_of.get(&v.id).into_iter().flatten() {
             let kind = if c.mutable { "borrow_mut" } else { "borrow" };
             let guard = match c.guard {
                 0 => "a guard".to_owned(),
@@ -143,16 +152,14 @@ impl<'a> Why<'a> {
             };
             out.push(format!("RefCell {kind} by {guard} at event {}{} {until}", c.start, self.at(c.start)));
         }
-        for &i in self.locks_named.get(v.name).into_iter().flatten() {
+        for &i in self.locks_of.get(&v.id).into_iter().flatten() {
             let e = &self.trace.events[i];
-            if v.alive_at(e.order) {
-                let until = match self.releases.get(&e.id) {
-                    Some(&end) if e.id != 0 => format!(" until its release at event {end}"),
-                    _ if e.id != 0 => " until the end of the trace".to_owned(),
-                    _ => " (its release is not recorded)".to_owned(),
-                };
-                out.push(format!("locked on thread {} at event {} ({}:{}:{}){until}", e.thread, e.order, e.site.file, e.site.line, e.site.column));
-            }
+            let until = match self.releases.get(&e.id) {
+                Some(&end) if e.id != 0 => format!(" until its release at event {end}"),
+                _ if e.id != 0 => " until the end of the trace".to_owned(),
+                _ => " (its release is not recorded)".to_owned(),
+            };
+            out.push(format!("locked on thread {} at event {} ({}:{}:{}){until}", e.thread, e.order, e.site.file, e.site.line, e.site.column));
         }
         for m in self.moves_to.get(&v.id).into_iter().flatten() {
             let from = m.from.map_or_else(|| "an expression".to_owned(), |f| self.label(f));
@@ -176,4 +183,15 @@ impl<'a> Why<'a> {
         });
         out
     }
+}
+
+/// The variable a guard or a lock taken at `order` from the receiver `name` (a binding, or a
+/// field of one: `leaf.parent`) was taken through: of the variables named as the receiver's
+/// root alive then on that event's thread, the one made last (the innermost, as Rust
+/// resolves the name).
+fn owner_named(trace: &Trace, named: &HashMap<(&str, u32), Vec<&Variable>>, name: &str, order: u64) -> Option<u64> {
+    let name = name.split('.').next().unwrap_or(name);
+    let i = trace.events.binary_search_by_key(&order, |e| e.order).ok()?;
+    let thread = trace.events[i].thread;
+    named.get(&(name, thread))?.iter().rev().find(|v| v.alive_at(order)).map(|v| v.id)
 }

@@ -26,15 +26,17 @@
   function isInstanceArg(op) { return D.op_instance_arg[op]; }
   const borrowsOf = new Map(); // owner id -> borrows
   D.borrows.forEach((b) => { if (b[1] >= 0) { (borrowsOf.get(b[1]) || borrowsOf.set(b[1], []).get(b[1])).push(b); } });
-  // RefCell guards taken from a variable (named by it, on its thread, while it lived), drawn
-  // on its row from the borrow to the guard's release.
+  // RefCell guards taken from a variable or a field of it (named by the receiver, on its
+  // thread, while it lived; the innermost of that name), drawn on its row from the borrow to
+  // the guard's release.
   const guardsOn = new Map(); // variable id -> cell borrows
   const byName = new Map(); // variable name -> its instances
   if (D.cells.length) D.vars.forEach((v) => (byName.get(v[1]) || byName.set(v[1], []).get(v[1])).push(v));
   D.cells.forEach((c) => {
     const e = D.events[c[3]];
     if (!e || c[5]) return;
-    const owner = (byName.get(c[1]) || []).find((v) => v[4] === e[1] && v[5] <= c[3] && (v[7] < 0 || c[3] <= v[7]));
+    // The innermost of that name: the most recently made one still alive.
+    const owner = (byName.get(c[1].split(".")[0]) || []).filter((v) => v[4] === e[1] && v[5] <= c[3] && (v[7] < 0 || c[3] <= v[7])).pop();
     if (owner) (guardsOn.get(owner[0]) || guardsOn.set(owner[0], []).get(owner[0])).push(c);
   });
   // Allocations shared by Rc/Arc/Weak pointers: union of every share's two ends.
