@@ -186,6 +186,9 @@ pub struct Graph {
     /// The moves into a call or an expression, under the instance moved, for the binding
     /// that receives it later to name as the destination (an instance moves once).
     undirected: HashMap<u64, usize>,
+    /// The instances whose value was received from a binding the trace names (a traced
+    /// call's returned binding): a pointer among them was moved, not made.
+    received: std::collections::HashSet<u64>,
 }
 
 /// The kind of value a type holds, from its full path as `std::any::type_name` gives it.
@@ -365,6 +368,9 @@ impl Graph {
             Op::Receive => {
                 if let Some(index) = arg.and_then(|arg| self.undirected.remove(&arg)) {
                     self.moves[index].to = event.id;
+                    if self.moves[index].from.is_some() {
+                        self.received.insert(event.id);
+                    }
                 }
             }
             Op::Borrow | Op::BorrowMut => {
@@ -387,7 +393,13 @@ impl Graph {
                 self.ensure(event, event.id, kind);
                 // A new allocation comes from no pointer, whatever a factory's call read.
                 let from = arg.filter(|_| !matches!(event.op, Op::RcNew | Op::ArcNew));
-                self.shares.push(Share { from, to: event.id, op: event.op, count: event.count, at: order });
+                // A pointer a factory returned that is a binding the trace followed out of the
+                // call (`member` returned from `join`) was moved, not made: the binding it came
+                // from tells how it was made.
+                let moved = from.is_none() && self.received.contains(&event.id);
+                if !moved {
+                    self.shares.push(Share { from, to: event.id, op: event.op, count: event.count, at: order });
+                }
             }
             Op::WeakUpgrade => {
                 if event.count > 0 {
