@@ -102,9 +102,18 @@
 //! binding's end unknown; with the type-info file, rust-analyzer's capture analysis decides
 //! instead. Assigning over a binding (`x = v`) records the old value's drop
 //! there, once `v` is computed (or "unknown" where it may have moved before), and the new
-//! value is a new instance of the variable. A borrow or `RefCell` guard that is a temporary
-//! (`f(&x)`, `c.borrow().len()`) is recorded without a variable of its own; it lasts until
-//! the end of its statement.
+//! value is a new instance of the variable. A borrow that is a temporary (`f(&x)`) is
+//! recorded without a variable of its own; it lasts until the end of its statement. A lock's
+//! or `RefCell`'s guard (`borrow`, `borrow_mut`, `lock`, `read`, `write`; decided by the
+//! analyzer's site, or by the receiver's type where the receiver is a binding or a field of
+//! one) records its acquisition wherever it is taken, and its release where Rust releases
+//! it: a guard used in place (a method chain, a field, `*`, `[]`, `&`, a formatting macro's
+//! argument, an assignment's place) becomes `hold(site, event, call).0`, a temporary tuple
+//! that drops where the guard would have, guard first; one a `let` binds is that binding's
+//! instance (with the type-info file), released when it drops; one passed on records only
+//! its acquisition. The `try_` forms record nothing. With the type-info file, a method call
+//! that borrows its receiver binding records the borrow, named by the method (none for a
+//! receiver that is itself a reference, which is reborrowed through).
 //!
 //! Parameters are tracked like `let` bindings: each gets its creation when the body starts
 //! and its drop after the body's locals (in reverse order, as they drop), or its move. With

@@ -220,7 +220,8 @@ ops! {
     CowToMut = "cow_to_mut", false, Pointers, value;
     /// `RefCell::new`.
     RefCellNew = "refcell_new", false, Cells, value;
-    /// `cell.borrow()`. `id`: the guard; `arg`: the `RefCell` (0 if unknown).
+    /// `cell.borrow()`. `id`: the guard (0 when it is not followed); `arg`: the `RefCell`
+    /// (0 if unknown).
     RefCellBorrow = "refcell_borrow", false, Cells, instance;
     /// `cell.borrow_mut()`. `id`: the guard; `arg`: the `RefCell` (0 if unknown).
     RefCellBorrowMut = "refcell_borrow_mut", false, Cells, instance;
@@ -262,9 +263,11 @@ ops! {
     MaybeUninitAssumeInitRead = "maybe_uninit_assume_init_read", false, Cells, value;
     /// `m.assume_init_drop()`.
     MaybeUninitAssumeInitDrop = "maybe_uninit_assume_init_drop", false, Cells, value;
-    /// A `Mutex` or `RwLock` is acquired. `id`: the lock id; `arg`: 0 mutex, 1 read, 2 write.
+    /// A `Mutex` or `RwLock` is acquired. `id`: the guard's instance, which its release
+    /// shares (0 when the guard is not followed; the lock id from `track_lock`); `arg`: 0
+    /// mutex, 1 read, 2 write.
     Lock = "lock", true, Concurrency, value;
-    /// A lock guard is released. `id`: the lock id.
+    /// A lock guard is released. `id`: the guard's instance (the lock id from `track_lock`).
     LockRelease = "lock_release", true, Concurrency, value;
     /// `thread::spawn`. `id`: the handle; `arg`: the spawned thread's BorrowScope index + 1
     /// when known.

@@ -449,6 +449,12 @@ pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
 pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, method: &syn::Ident) -> Option<Expr> {
     use type_info_schema::UseKind;
     let (ident, guard, _) = exp.tracked_path(receiver)?;
+    // `self` is mostly a reference, and its methods are where one that never returns (a
+    // parser's `self.fail(..) -> !`) would make the recording around the call unreachable
+    // code (a new warning).
+    if ident == "self" {
+        return None;
+    }
     let (line, column) = exp.position(ident.span())?;
     let op = match exp.types.use_kind(line, column)? {
         UseKind::SharedBorrow => super::vocabulary::BORROW,
