@@ -300,11 +300,25 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
         _ => Group::Methods,
     };
     let guard = guards::takes_guard(&method).then(|| guards::acquisition(exp, &call.receiver, &method, method_span)).flatten();
+    let typed_probe =
+        (typed && guards::is_place(&call.receiver) && exp.has(group)).then(|| emit::probe(Probe::Typed, &call.receiver, quote!(typed(#method))));
+    // A shared borrow is recorded in the receiver's place, `(*lent(event, &x)).m(..)`: the
+    // same place, borrowed as the autoref would, and no call around a method that may never
+    // return (which would draw "unreachable call"). A mutable one goes around the call: `&mut
+    // x` would need `x` declared `mut` and would not be the two-phase borrow `x.push(x.len())`
+    // relies on.
+    let receiver_borrow = match receiver_borrow {
+        Some((event, false)) => {
+            *call.receiver = emit::lent(event, &call.receiver);
+            None
+        }
+        Some((event, true)) => Some(event),
+        None => None,
+    };
     if let Some(event) = guard {
         *expr = guards::record(exp, expr, event, &receiver, &method, method_span, &guard_use);
-    } else if typed && guards::is_place(&call.receiver) && exp.has(group) {
-        let site = exp.site(&receiver, &method, "method", call.method.span());
-        let typed = emit::probe(Probe::Typed, &call.receiver, quote!(typed(#method)));
+    } else if let Some(typed) = typed_probe {
+        let site = exp.site(&receiver, &method, "method", method_span);
         *expr = emit::after(&site, typed, &*expr);
     } else if exp.has(Group::Methods)
         && let Some(op) = op

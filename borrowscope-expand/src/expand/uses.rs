@@ -443,10 +443,10 @@ pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
 
 /// The borrow of a tracked binding by the method called on it, where the analyzer found
 /// that the call borrows its receiver (by autoref, or through a deref): `event(site, Borrow
-/// or BorrowMut, 0, guard.id())`, to record as the call starts. Its site is named by the
+/// or BorrowMut, 0, guard.id())`, to record as the call starts, and whether it is mutable. Its site is named by the
 /// method, of kind `receiver`; a binding that is a reference records nothing (its type
 /// decides, `ViaReference`). Without the file, nothing: a method may take `self` by value.
-pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, method: &syn::Ident) -> Option<Expr> {
+pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, method: &syn::Ident) -> Option<(Expr, bool)> {
     use type_info_schema::UseKind;
     let (ident, guard, _) = exp.tracked_path(receiver)?;
     // `self` is mostly a reference, and its methods are where one that never returns (a
@@ -467,7 +467,7 @@ pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, method: &syn:
     let site = exp.site(&method.to_string(), &ident.to_string(), "receiver", method.span());
     // A reference binding is reborrowed through, not borrowed: its type decides.
     let probe = super::emit::probe(super::emit::Probe::Reference, &ident, quote!(receiver_borrow(#site, #op, #guard.id())));
-    Some(syn::parse_quote!(#probe))
+    Some((syn::parse_quote!(#probe), op == super::vocabulary::BORROW_MUT))
 }
 
 /// What to record for a binding called as a function for the last time (`f()`): a `Copy`
