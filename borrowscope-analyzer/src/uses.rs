@@ -13,7 +13,7 @@ use ra_ap_hir as hir;
 use ra_ap_hir::Semantics;
 use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::{AstNode, SyntaxNode, ast};
-use type_info_schema::{Position, Use, UseKind};
+use type_info_schema::{INSTRUMENTED_MACROS, Position, Use, UseKind};
 
 use crate::resolve::{expanded_as, local_of};
 
@@ -41,36 +41,13 @@ fn named(sema: &Semantics<'_, RootDatabase>, text: &str, path: &ast::PathExpr) -
     Some(Named { name: name.text().to_string(), position, expanded })
 }
 
-/// The standard formatting and assertion macros, whose arguments are expressions the macro
-/// instruments (`println!("{}", v.len())`): the uses in them are found in their expansion.
-const FORMATTING: &[&str] = &[
-    "println",
-    "print",
-    "eprintln",
-    "eprint",
-    "format",
-    "format_args",
-    "write",
-    "writeln",
-    "panic",
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "debug_assert",
-    "debug_assert_eq",
-    "debug_assert_ne",
-    "unreachable",
-    "todo",
-    "unimplemented",
-];
-
 /// Every path naming one binding in the arguments of a formatting or assertion macro, as
 /// rust-analyzer expanded it, keyed by its token as written.
 fn macro_paths(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Named> {
     let mut out: Vec<Named> = Vec::new();
     for call in root.descendants().filter_map(ast::MacroCall::cast) {
         let name = call.path().and_then(|p| p.segment()).and_then(|s| s.name_ref()).map(|n| n.text().to_string());
-        let Some(tree) = call.token_tree().filter(|_| name.is_some_and(|n| FORMATTING.contains(&n.as_str()))) else { continue };
+        let Some(tree) = call.token_tree().filter(|_| name.is_some_and(|n| INSTRUMENTED_MACROS.contains(&n.as_str()))) else { continue };
         let idents = tree.syntax().descendants_with_tokens().filter_map(|t| t.into_token()).filter(|t| t.kind() == ra_ap_syntax::SyntaxKind::IDENT);
         for token in idents {
             let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };

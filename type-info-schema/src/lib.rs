@@ -18,6 +18,29 @@ pub use site::SiteKind;
 /// analyzer records are those of the code as written.
 pub const ANALYZING_ENV: &str = "BORROWSCOPE_ANALYZING";
 
+/// The standard formatting and assertion macros whose arguments `#[trace_borrow]` instruments
+/// like any expression, and in which the analyzer therefore records the uses of bindings
+/// (`println!("{}", v.len())` borrows `v`), keyed by their tokens as written.
+pub const INSTRUMENTED_MACROS: &[&str] = &[
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "format",
+    "panic",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "write",
+    "writeln",
+    "assert",
+    "debug_assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert_eq",
+    "debug_assert_ne",
+];
+
 /// The empty file `#[trace_borrow]` creates in `.borrowscope/` when a crate is built before
 /// there is any type-info file, and lists as an input of the build. The analyzer deletes it
 /// whenever the type-info file next to it is written or found current, and Cargo rebuilds a

@@ -187,4 +187,17 @@ mod tests {
         assert_eq!(captures("{a} {b:?} {{c}} {0} {} {d:>8} {a} {_x} {:w$}"), ["a", "b", "d", "_x"]);
         assert!(captures("{{}}").is_empty());
     }
+
+    /// The analyzer records uses in the arguments of exactly the macros instrumented here.
+    #[test]
+    fn every_macro_the_analyzer_looks_into_is_instrumented_and_no_other() {
+        for name in type_info_schema::INSTRUMENTED_MACROS {
+            let mac: syn::Macro = syn::parse_str(&format!("{name}!(\"x\")")).unwrap();
+            assert!(super::shape(&mac).is_some(), "{name}! is not instrumented");
+        }
+        for name in ["vec", "dbg", "matches", "format_args"] {
+            let mac: syn::Macro = syn::parse_str(&format!("{name}!(\"x\")")).unwrap();
+            assert!(super::shape(&mac).is_none() && !type_info_schema::INSTRUMENTED_MACROS.contains(&name), "{name}!");
+        }
+    }
 }
