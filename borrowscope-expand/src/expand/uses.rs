@@ -443,9 +443,10 @@ pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
 
 /// The borrow of a tracked binding by the method called on it, where the analyzer found
 /// that the call borrows its receiver (by autoref, or through a deref): `event(site, Borrow
-/// or BorrowMut, 0, guard.id())`, to record as the call starts, and whether it is mutable. Its site is named by the
-/// method, of kind `receiver`; a binding that is a reference records nothing (its type
-/// decides, `ViaReference`). Without the file, nothing: a method may take `self` by value.
+/// or BorrowMut, 0, guard.id())`, to record as the call starts, and whether it is mutable.
+/// Its site is named by the method, of kind `receiver`; a binding that is a reference
+/// records nothing (its type decides, `ViaReference`). Without the file, nothing: a method
+/// may take `self` by value.
 pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, method: &syn::Ident) -> Option<(Expr, bool)> {
     use type_info_schema::UseKind;
     let (ident, guard, _) = exp.tracked_path(receiver)?;
