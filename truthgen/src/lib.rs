@@ -92,6 +92,21 @@ impl Figures {
         }
     }
 
+    fn absorb(&mut self, other: Figures) {
+        for (construct, count) in other.fates {
+            let mine = self.fates.entry(construct).or_default();
+            mine.right += count.right;
+            mine.unknown += count.unknown;
+            mine.wrong += count.wrong;
+        }
+        for (mine, theirs) in [(&mut self.orders, other.orders), (&mut self.links, other.links)] {
+            mine.right += theirs.right;
+            mine.unknown += theirs.unknown;
+            mine.wrong += theirs.wrong;
+        }
+        self.wrong.extend(other.wrong);
+    }
+
     /// All fates.
     pub fn total(&self) -> Count {
         self.fates.values().fold(Count::default(), |a, c| Count {
@@ -126,6 +141,18 @@ pub struct Report {
 }
 
 impl Report {
+    /// Adds another batch's findings to these.
+    fn absorb(&mut self, other: Report) {
+        self.generated += other.generated;
+        self.rejected += other.rejected;
+        self.disagreements.extend(other.disagreements);
+        self.broken.extend(other.broken);
+        self.kept += other.kept;
+        self.without.absorb(other.without);
+        self.with.absorb(other.with);
+        self.programs.extend(other.programs);
+    }
+
     /// Whether anything was recorded wrong.
     pub fn any_wrong(&self) -> bool {
         !self.broken.is_empty() || !self.without.wrong.is_empty() || !self.with.wrong.is_empty()
@@ -153,6 +180,7 @@ impl Report {
 }
 
 /// Where a run works and what it runs.
+#[derive(Clone, Debug)]
 pub struct Options {
     /// The seed of the programs.
     pub seed: u64,
@@ -166,6 +194,9 @@ pub struct Options {
     pub target: PathBuf,
     /// The analyzer binary.
     pub analyzer: PathBuf,
+    /// How many batches are built and run at once (each in a folder and a target folder of
+    /// its own under `work` and `target`).
+    pub jobs: usize,
 }
 
 /// Generates, builds, runs and judges `options.programs` programs.
@@ -178,12 +209,37 @@ pub fn run_reporting(options: &Options, mut progress: impl FnMut(&Report)) -> Re
     let mut report = Report { seed: options.seed, ..Report::default() };
     let mut rng = generate::Rng::new(options.seed);
     let mut next = 0;
+    let jobs = options.jobs.max(1);
     while next < options.programs {
-        let n = options.batch.min(options.programs - next);
-        let programs: Vec<Program> = (next..next + n).map(|id| generate::program(&mut rng, id)).collect();
-        next += n;
-        report.generated += n;
-        run_batch(options, programs, &mut report);
+        // Up to `jobs` batches, generated in order (the seed decides every program), run at once.
+        let mut batches = Vec::new();
+        while batches.len() < jobs && next < options.programs {
+            let n = options.batch.max(1).min(options.programs - next);
+            batches.push((next..next + n).map(|id| generate::program(&mut rng, id)).collect::<Vec<Program>>());
+            next += n;
+        }
+        let results: Vec<Report> = std::thread::scope(|scope| {
+            let running: Vec<_> = batches
+                .into_iter()
+                .enumerate()
+                .map(|(slot, programs)| {
+                    let mut own = options.clone();
+                    if jobs > 1 {
+                        own.work = options.work.join(format!("job{slot}"));
+                        own.target = options.target.join(format!("job{slot}"));
+                    }
+                    scope.spawn(move || {
+                        let mut part = Report { generated: programs.len(), ..Report::default() };
+                        run_batch(&own, programs, &mut part);
+                        part
+                    })
+                })
+                .collect();
+            running.into_iter().map(|job| job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        });
+        for part in results {
+            report.absorb(part);
+        }
         progress(&report);
     }
     report
@@ -194,6 +250,9 @@ fn run_batch(options: &Options, mut programs: Vec<Program>, report: &mut Report)
     let plain = options.work.join("plain");
     let traced = options.work.join("traced");
     let target = &options.target;
+    let started = std::time::Instant::now();
+    let first = programs.first().map_or(0, |p| p.id);
+    let lap = |what: &str| eprintln!("truthgen:   batch from p{first}: {what} done at {:.1} s", started.elapsed().as_secs_f64());
     // Plain: what rustc rejects is discarded; what the oracle mispredicts is set aside.
     for _ in 0..8 {
         batch::write(&plain, &repo, &programs, false).expect("the batch is written");
@@ -207,7 +266,9 @@ fn run_batch(options: &Options, mut programs: Vec<Program>, report: &mut Report)
         report.rejected += built.rejected.len();
         programs.retain(|p| !built.rejected.contains(&p.id));
     }
+    lap("plain build");
     let output = batch::run(&plain, target);
+    lap("plain run");
     let mut mispredicted = Vec::new();
     for line in output.lines().filter(|l| l.starts_with("log ")) {
         let id = line.split(' ').nth(1).and_then(|c| c.trim_start_matches('p').split('/').next()?.parse().ok()).unwrap_or(usize::MAX);
@@ -235,9 +296,13 @@ fn run_batch(options: &Options, mut programs: Vec<Program>, report: &mut Report)
         programs.retain(|p| !built.rejected.contains(&p.id));
     }
     report.kept += programs.len();
+    lap("traced build");
     report.without.add(&batch::run(&traced, target));
+    lap("traced run");
     analyze(&options.analyzer, &traced);
+    lap("analysis");
     report.with.add(&batch::run(&traced, target));
+    lap("rebuild and run with type-info");
     let _ = std::fs::remove_dir_all(traced.join(".borrowscope"));
     report.programs.extend(programs);
 }

@@ -1,8 +1,8 @@
-//! `cargo run --release -p truthgen -- [--seed N] [--programs N] [--batch N] [--analyzer PATH]
-//! [--show ID] [--shrink]`: the long run of the generated-programs oracle; prints the figures
-//! (right /
-//! unknown / wrong per construct, with and without type-info) and every wrong case's program;
-//! `--shrink` also deletes statements from the first wrong program while it stays wrong.
+//! `cargo run --release -p truthgen -- [--seed N] [--programs N] [--batch N] [--jobs N]
+//! [--analyzer PATH] [--show ID] [--shrink]`: the long run of the generated-programs oracle;
+//! prints the figures (right / unknown / wrong per construct, with and without type-info) and
+//! every wrong case's program; `--shrink` also deletes statements from the first wrong program
+//! while it stays wrong. `--jobs` batches are built and run at once (default: one per core).
 
 use std::path::PathBuf;
 
@@ -10,6 +10,7 @@ fn main() {
     let mut seed = 1;
     let mut programs = 2000;
     let mut batch = 400;
+    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut analyzer = truthgen::batch::repo().join("target/release/borrowscope-analyzer");
     let mut show = None;
     let mut shrink = false;
@@ -20,10 +21,11 @@ fn main() {
             "--seed" => seed = number(&value()),
             "--programs" => programs = number(&value()) as usize,
             "--batch" => batch = number(&value()) as usize,
+            "--jobs" => jobs = number(&value()) as usize,
             "--analyzer" => analyzer = PathBuf::from(value()),
             "--show" => show = Some(number(&value()) as usize),
             "--shrink" => shrink = true,
-            other => fail(&format!("unknown option {other}; the options are --seed, --programs, --batch, --analyzer, --show, --shrink")),
+            other => fail(&format!("unknown option {other}; the options are --seed, --programs, --batch, --jobs, --analyzer, --show, --shrink")),
         }
     }
     if let Some(id) = show {
@@ -40,7 +42,7 @@ fn main() {
     }
     let work = tempfile::tempdir().unwrap_or_else(|e| fail(&format!("no temporary folder: {e}")));
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| truthgen::batch::repo().join("target"), PathBuf::from).join("truthgen");
-    let options = truthgen::Options { seed, programs, batch: batch.max(1), work: work.path().to_owned(), target, analyzer };
+    let options = truthgen::Options { seed, programs, batch: batch.max(1), work: work.path().to_owned(), target, analyzer, jobs: jobs.max(1) };
     let report = truthgen::run_reporting(&options, |so_far| {
         let (without, with) = (so_far.without.total(), so_far.with.total());
         eprintln!("truthgen: {} of {programs} generated, {} kept; without type-info {without}; with {with}", so_far.generated, so_far.kept);
