@@ -127,7 +127,7 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         // A field used by value moves that part of the binding; a pattern that destructures
         // the binding moves what it binds by value.
         if ast::FieldExpr::can_cast(parent.kind()) {
-            if let Some(kind) = field_use(sema, &parent) {
+            if let Some(kind) = field_use(sema, &parent, &local.ty(db)) {
                 out.push(named.used(kind, None));
             }
             continue;
@@ -371,14 +371,24 @@ fn placed(parent: &ra_ap_syntax::SyntaxNode, child: &ra_ap_syntax::SyntaxNode) -
 
 /// What a chain of fields on a binding (`w.0`, `c.inner.name`, the parent of its path) does
 /// to it when the chain's value is used: only a value position takes the field by value (a
-/// receiver, a callee, an operand of `&`, a place written or reached through is no use of
-/// it). `None` when the chain is not used by value here.
-fn field_use(sema: &Semantics<'_, RootDatabase>, parent: &ra_ap_syntax::SyntaxNode) -> Option<UseKind> {
+/// receiver, a callee, a place written or reached through is no use of it). The operand of
+/// `&`/`&mut` borrows the binding (`&mut counter.hits`), unless the binding is itself a
+/// reference, through which the field is reached. `None` when the chain is neither used by
+/// value nor borrowed here.
+fn field_use(sema: &Semantics<'_, RootDatabase>, parent: &ra_ap_syntax::SyntaxNode, root: &hir::Type<'_>) -> Option<UseKind> {
     let mut outer = ast::FieldExpr::cast(parent.clone())?;
     while let Some(up) = outer.syntax().parent().and_then(ast::FieldExpr::cast) {
         outer = up;
     }
     let up = outer.syntax().parent()?;
+    if let Some(reference) = ast::RefExpr::cast(up.clone())
+        && reference.raw_token().is_none()
+    {
+        if root.is_reference() || root.is_raw_ptr() || root.is_unknown() {
+            return None;
+        }
+        return Some(if reference.mut_token().is_some() { UseKind::MutableBorrow } else { UseKind::SharedBorrow });
+    }
     let destructured = ast::LetStmt::cast(up.clone()).is_some_and(|l| !matches!(l.pat(), Some(ast::Pat::IdentPat(p)) if p.pat().is_none()));
     if placed(&up, outer.syntax()) || ast::RefExpr::can_cast(up.kind()) || ast::LetExpr::can_cast(up.kind()) || destructured {
         return None;

@@ -264,3 +264,38 @@ fn main() {
         [("moved", Some(Move)), ("by_ref", Some(SharedBorrow)), ("wild", Some(SharedBorrow)), ("copied", Some(Copy)), ("through", Some(Copy))]
     );
 }
+
+#[test]
+fn a_field_borrowed_borrows_its_binding_unless_the_binding_is_a_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"fields\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n").unwrap();
+    let source = "\
+use std::fmt::Write;
+
+struct Pair { a: u8, b: String }
+
+fn main() {
+    let mut pair = Pair { a: 1, b: String::new() };
+    let a = &mut pair.a;
+    *a += 1;
+    let b = &pair.b;
+    let r = &mut pair;
+    let through = &mut r.a;
+    *through += 1;
+    let mut out = String::new();
+    let _ = write!(out, \"{}\", b.len());
+}
+";
+    std::fs::write(dir.path().join("src/main.rs"), source).unwrap();
+    let output = run(dir.path(), &["--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let info = type_info_schema::TypeInfo::read(&dir.path().join(".borrowscope/type-info.json")).unwrap();
+    let entry = info.file("src/main.rs").unwrap();
+    use type_info_schema::UseKind::{MutableBorrow, SharedBorrow};
+    let at = |line: u32, column: u32, name: &str| entry.uses_at(line, column).iter().find(|u| u.name == name).map(|u| u.kind);
+    assert_eq!(at(7, 18, "pair"), Some(MutableBorrow), "&mut pair.a");
+    assert_eq!(at(9, 14, "pair"), Some(SharedBorrow), "&pair.b");
+    assert_eq!(at(11, 24, "r"), None, "&mut r.a reborrows through the reference `r`, it does not borrow `r`");
+    assert_eq!(at(14, 20, "out"), Some(MutableBorrow), "write! borrows its destination");
+}

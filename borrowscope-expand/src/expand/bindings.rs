@@ -95,7 +95,11 @@ fn origin(exp: &Expander<'_>, init: &Expr) -> Origin {
                 Some(ident) if exp.lookup(&ident.to_string()).is_some() => Origin::Borrow(ident.clone(), r.mutability.is_some()),
                 _ => Origin::Other,
             },
-            _ => Origin::Other,
+            // `let hits = &mut counter.hits;`: a borrow of `counter` (the analyzer tells).
+            place => match super::uses::field_borrowed(exp, place) {
+                Some((ident, _)) => Origin::Borrow(ident, r.mutability.is_some()),
+                None => Origin::Other,
+            },
         },
         // Reads through a place in initializer position are values, never assigned to, so
         // recording them there is sound (the seeds disabled this tracking because wrapping a

@@ -49,6 +49,12 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         Expr::Reference(_) => reference(exp, expr),
         // Constant blocks stay constant.
         Expr::Const(_) => {}
+        // `write!(dest, ..)` in an expression: the borrow of `dest` is recorded first.
+        Expr::Macro(m) => {
+            if let Some(borrow) = super::macros::standard(exp, &mut m.mac) {
+                *expr = emit::then(borrow, &*expr);
+            }
+        }
         _ => return false,
     }
     true
@@ -136,7 +142,7 @@ fn reference(exp: &mut Expander<'_>, expr: &mut Expr) {
     });
     let owner = match &*r.expr {
         Expr::Path(p) if p.qself.is_none() => p.path.get_ident().and_then(|i| exp.lookup(&i.to_string()).map(|g| (i.clone(), g))),
-        _ => None,
+        place => uses::field_borrowed(exp, place),
     };
     if let Some((name, guard)) = owner
         && exp.has(Group::Ownership)
@@ -270,7 +276,8 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     let unsafe_method = exp.position(method_span).is_some_and(|(l, c)| exp.types.site(l, c, SiteKind::UnsafeFnCall).is_some());
     let probe = uses::receiver(exp, &call.receiver);
     // A guard's acquisition tells more of the borrow a guard method takes (`guards`).
-    let receiver_borrow = if guards::takes_guard(&call.method.to_string()) { None } else { uses::receiver_borrow(exp, &call.receiver, &call.method) };
+    let receiver_borrow =
+        if guards::takes_guard(&call.method.to_string()) { None } else { uses::receiver_borrow(exp, &call.receiver, &method, method_span) };
     let op = match method.as_str() {
         "clone" => Some(vocabulary::CLONE),
         "unwrap" | "expect" | "unwrap_or" | "unwrap_or_else" | "unwrap_or_default" => Some(vocabulary::UNWRAP),

@@ -14,6 +14,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Token};
 
@@ -80,10 +81,14 @@ fn arguments(input: ParseStream<'_>) -> syn::Result<Punctuated<Argument, Token![
     })
 }
 
-/// Instruments the arguments of a standard formatting or assertion macro in place.
-pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) {
-    let Some((shape, name)) = shape(mac) else { return };
-    let Ok(mut args) = arguments.parse2(mac.tokens.clone()) else { return };
+/// Instruments the arguments of a standard formatting or assertion macro in place. For
+/// `write!`/`writeln!` into a tracked binding that the call borrows (the analyzer's use, as
+/// for a method's receiver: `dest.write_fmt(..)`), returns the record of that borrow, for
+/// the caller to put before the macro: the destination stays as written, since `&mut dest`
+/// would need the binding declared `mut` even where it is a `&mut` itself.
+pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<Expr> {
+    let (shape, name) = shape(mac)?;
+    let mut args = arguments.parse2(mac.tokens.clone()).ok()?;
     let format_at = match shape {
         Shape::Format => 0,
         Shape::Write | Shape::Assert => 1,
@@ -94,18 +99,24 @@ pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) {
     let format = match args.iter().nth(format_at) {
         None => None,
         Some(Argument { name: None, expr: Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) }) => Some(s.clone()),
-        Some(_) => return,
+        Some(_) => return None,
     };
     // A lone message is not a format string in every edition (`panic!("{x}")` in 2018
     // prints the braces), so its inline captures are left alone.
     let lone_message =
         args.len() == format_at + 1 && (matches!(shape, Shape::Assert | Shape::Compare) || matches!(name.as_str(), "panic!" | "unreachable!"));
     let record = exp.has(Group::Ownership);
+    let mut destination = None;
     for (index, arg) in args.iter_mut().enumerate() {
         match index {
             i if i == format_at => {}
             // The condition of `assert!` and the destination of `write!`: values used.
-            0 if matches!(shape, Shape::Assert | Shape::Write) => exp.visit_expr_mut(&mut arg.expr),
+            0 if matches!(shape, Shape::Assert | Shape::Write) => {
+                if shape == Shape::Write {
+                    destination = super::uses::receiver_borrow(exp, &arg.expr, &name, mac.path.span()).map(|(event, _)| event);
+                }
+                exp.visit_expr_mut(&mut arg.expr)
+            }
             _ => formatted(exp, &mut arg.expr, &name, record),
         }
     }
@@ -122,6 +133,7 @@ pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) {
         }
     }
     mac.tokens = args.to_token_stream();
+    destination
 }
 
 /// A formatted argument (or a compared side): taken by reference by the macro. A tracked

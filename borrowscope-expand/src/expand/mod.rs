@@ -467,6 +467,11 @@ impl VisitMut for Expander<'_> {
                     }
                     (Vec::new(), Vec::new())
                 }
+                // `write!(dest, ..);`: the borrow of `dest` is recorded just before.
+                Stmt::Macro(mac) => {
+                    let borrow = macros::standard(self, &mut mac.mac);
+                    (borrow.map(|event| syn::parse_quote!(#event;)).into_iter().collect(), Vec::new())
+                }
                 _ => {
                     visit_mut::visit_stmt_mut(self, &mut stmt);
                     (Vec::new(), Vec::new())
@@ -510,7 +515,9 @@ impl VisitMut for Expander<'_> {
     // The standard formatting and assertion macros' arguments are expressions; any other
     // macro's input is left as written.
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        macros::standard(self, mac);
+        // Where no expression or statement holds the macro, its destination's borrow is not
+        // recorded.
+        let _ = macros::standard(self, mac);
     }
 }
 

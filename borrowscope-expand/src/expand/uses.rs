@@ -447,7 +447,8 @@ pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
 /// Its site is named by the method, of kind `receiver`; a binding that is a reference
 /// records nothing (its type decides, `ViaReference`). Without the file, nothing: a method
 /// may take `self` by value.
-pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, method: &syn::Ident) -> Option<(Expr, bool)> {
+/// `by` names the method, or the macro (`write!`) whose expansion calls one on `receiver`.
+pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, span: proc_macro2::Span) -> Option<(Expr, bool)> {
     use type_info_schema::UseKind;
     let (ident, guard, _) = exp.tracked_path(receiver)?;
     // `self` is mostly a reference, and its methods are where one that never returns (a
@@ -465,7 +466,7 @@ pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, method: &syn:
     if !exp.has(crate::config::Group::Ownership) {
         return None;
     }
-    let site = exp.site(&method.to_string(), &ident.to_string(), "receiver", method.span());
+    let site = exp.site(by, &ident.to_string(), "receiver", span);
     // A reference binding is reborrowed through, not borrowed: its type decides.
     let probe = super::emit::probe(super::emit::Probe::Reference, &ident, quote!(receiver_borrow(#site, #op, #guard.id())));
     Some((syn::parse_quote!(#probe), op == super::vocabulary::BORROW_MUT))
@@ -498,6 +499,23 @@ pub(crate) fn called(exp: &Expander<'_>, callee: &Expr) -> Option<Called> {
         Some(Fate::Stays) => None,
         Some(Fate::Unknown) | None => Some(Called::Unknown(quote!(#guard.maybe_moved()))),
     }
+}
+
+/// The tracked binding at the root of a chain of fields that `&`/`&mut` borrows
+/// (`&mut counter.hits`), with its guard, where the analyzer found that the borrow is of the
+/// binding (it is not a reference through which the field is reached). Without the file,
+/// nothing: the binding's type decides, and a probe of the binding would conflict with
+/// borrows of its other fields.
+pub(crate) fn field_borrowed(exp: &Expander<'_>, place: &Expr) -> Option<(syn::Ident, syn::Ident)> {
+    use type_info_schema::UseKind;
+    let Expr::Field(field) = place else { return None };
+    let mut base = &*field.base;
+    while let Expr::Field(inner) = base {
+        base = &inner.base;
+    }
+    let (ident, guard, _) = exp.tracked_path(base)?;
+    let (line, column) = exp.position(ident.span())?;
+    matches!(exp.types.use_kind(line, column)?, UseKind::SharedBorrow | UseKind::MutableBorrow).then_some((ident, guard))
 }
 
 /// What a call of a closure binding records.
