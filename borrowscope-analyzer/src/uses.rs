@@ -29,7 +29,7 @@ struct Named {
 
 impl Named {
     fn used(&self, kind: UseKind, reason: Option<String>) -> Use {
-        Use { line: self.position.line, column: self.position.column, name: self.name.clone(), kind, reason }
+        Use { line: self.position.line, column: self.position.column, name: self.name.clone(), kind, reason, ends_with_call: false }
     }
 }
 
@@ -105,7 +105,33 @@ fn receiver_of(sema: &Semantics<'_, RootDatabase>, named: &Named, call: ast::Met
         .unwrap_or((call, receiver));
     let local = local_of(sema, &receiver)?;
     let (kind, reason) = receiver_use(sema, &call, &receiver, local);
-    Some(named.used(kind, reason))
+    let mut used = named.used(kind, reason);
+    if matches!(kind, UseKind::SharedBorrow | UseKind::MutableBorrow) {
+        let result = sema.type_of_expr(&ast::Expr::MethodCallExpr(call)).map(|t| t.original);
+        used.ends_with_call = result.is_some_and(|ty| holds_no_borrow(sema.db, &ty, 0));
+    }
+    Some(used)
+}
+
+/// Whether a value of `ty` cannot hold a borrow: no reference, no type with a lifetime
+/// parameter, no type left generic, opaque, dynamic or a closure, anywhere in it (scalars,
+/// `()`, raw pointers, and tuples, arrays and lifetime-free types of such: `usize`,
+/// `Option<u8>`, `String`, `Vec<i32>`). `!` is not: a call that never returns ends no borrow.
+fn holds_no_borrow(db: &RootDatabase, ty: &hir::Type<'_>, depth: usize) -> bool {
+    if depth > 8 || ty.is_unknown() || ty.is_never() || ty.is_reference() {
+        return false;
+    }
+    if ty.is_scalar() || ty.is_unit() || ty.is_raw_ptr() {
+        return true;
+    }
+    if ty.is_tuple() {
+        return ty.tuple_fields(db).iter().all(|field| holds_no_borrow(db, field, depth + 1));
+    }
+    if let Some((element, _)) = ty.as_array(db) {
+        return holds_no_borrow(db, &element, depth + 1);
+    }
+    let Some(adt) = ty.as_adt() else { return false };
+    hir::GenericDef::from(adt).lifetime_params(db).is_empty() && ty.type_arguments().all(|arg| holds_no_borrow(db, &arg, depth + 1))
 }
 
 /// Every other use of a binding's value: a path in a value position (an argument, a field
@@ -270,7 +296,7 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
                     Some(left) => (left.kind(), None),
                     None => unknown("what the arm's pattern leaves in the binding could not be told"),
                 };
-                out.push(Use { line: position.line, column: position.column, name: named.name.clone(), kind, reason });
+                out.push(Use { line: position.line, column: position.column, name: named.name.clone(), kind, reason, ends_with_call: false });
             }
         }
         out.push(named.used(kind, reason));
@@ -310,7 +336,7 @@ pub(crate) fn captures(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Sy
             let of_local: Vec<_> = items.iter().filter(|i| i.local() == local).collect();
             let (kind, reason) = capture_use(db, &of_local);
             let name = local.name(db).as_str().to_owned();
-            out.push(Use { line: position.line, column: position.column, name, kind, reason });
+            out.push(Use { line: position.line, column: position.column, name, kind, reason, ends_with_call: false });
         }
     }
     out

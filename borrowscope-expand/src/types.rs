@@ -176,6 +176,15 @@ impl FileTypes {
         }
     }
 
+    /// Whether the borrow of a receiver at this position ends when the call returns (its
+    /// result cannot hold it), if the entries are usable.
+    pub(crate) fn ends_with_call(&self, line: u32, column: u32) -> bool {
+        match self {
+            FileTypes::Fresh(entry, _) => entry.use_at(line, column).is_some_and(|u| u.ends_with_call),
+            _ => false,
+        }
+    }
+
     /// The uses keyed at this position (a closure's captures), if the entries are usable.
     pub(crate) fn uses(&self, line: u32, column: u32) -> &'static [type_info_schema::Use] {
         match self {

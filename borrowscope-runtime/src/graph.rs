@@ -98,7 +98,8 @@ impl Variable {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Borrow {
     /// The reference's instance; 0 for a temporary (`f(&x)`), which lives until the end of
-    /// its statement: its `end` stays `None`, and it is never counted alive later.
+    /// its statement: its `end` stays `None`, and it is never counted alive later, unless a
+    /// `borrow_end` ends it (a method call whose result cannot hold it).
     pub borrower: u64,
     /// The borrowed variable, when known.
     pub owner: Option<u64>,
@@ -111,8 +112,9 @@ pub struct Borrow {
     /// The macro that took a temporary borrow (`println!`, `assert_eq!`), when one did.
     pub by_macro: Option<&'static str>,
     /// The method whose call borrowed its receiver (`lend` in `library.lend(..)`), when one
-    /// did: the borrow lasts the call, and longer if its result borrows from the receiver,
-    /// which the trace does not record: its `end` stays `None`.
+    /// did: the borrow lasts the call, and longer if its result borrows from the receiver.
+    /// Where the result cannot (the analyzer's types), a `borrow_end` ends it as the call
+    /// returns; otherwise its `end` stays `None`.
     pub by_method: Option<&'static str>,
 }
 
@@ -252,8 +254,9 @@ impl Graph {
         self.borrows
             .iter()
             .filter(|b| b.owner == Some(owner) && b.start <= order && b.end.is_none_or(|end| order < end))
-            // A temporary's end is not recorded: it is known to exist only where it was taken.
-            .filter(|b| b.borrower != 0 || b.start == order)
+            // A temporary's end is mostly not recorded: it is known to exist only where it was
+            // taken, or until its `borrow_end`.
+            .filter(|b| b.borrower != 0 || b.start == order || b.end.is_some())
             .collect()
     }
 
@@ -315,10 +318,11 @@ impl Graph {
         }
         self.nodes[i].end = Some(end);
         let at = self.nodes[i].ended_at().unwrap_or_default();
-        // A borrow ends when its reference or its owner goes away.
+        // A borrow ends when its reference or its owner goes away. A temporary one ended long
+        // before, where the trace does not say (or at its `borrow_end`).
         for i in self.open.remove(&id).unwrap_or_default() {
             let borrow = &mut self.borrows[i];
-            if borrow.end.is_none() {
+            if borrow.end.is_none() && borrow.borrower != 0 {
                 borrow.end = Some(at);
             }
         }
@@ -387,6 +391,21 @@ impl Graph {
                 let by_macro = (event.id == 0 && event.site.name.ends_with('!')).then_some(event.site.name);
                 let by_method = (event.id == 0 && event.site.kind == RECEIVER).then_some(event.site.name);
                 self.borrows.push(Borrow { borrower: event.id, owner: arg, mutable, start: order, end: None, by_macro, by_method });
+            }
+            // A method's borrow of its receiver ends as the call returns: the latest borrow of
+            // the owner by that method still open (calls nest).
+            Op::BorrowEnd => {
+                let open = arg.and_then(|owner| self.open.get(&owner));
+                let borrows = &self.borrows;
+                let found = open.and_then(|list| {
+                    list.iter().rev().copied().find(|&i| {
+                        let b = &borrows[i];
+                        b.borrower == 0 && b.end.is_none() && b.by_method == Some(event.site.name)
+                    })
+                });
+                if let Some(i) = found {
+                    self.borrows[i].end = Some(order);
+                }
             }
             Op::RcNew | Op::ArcNew | Op::RcClone | Op::ArcClone | Op::RcDowngrade | Op::ArcDowngrade | Op::WeakClone => {
                 let kind = kind_of(event.op).unwrap_or(ValueKind::Value);

@@ -372,6 +372,10 @@ ops! {
     RegionEnter = "region_enter", false, Expressions, value;
     /// Leaving a region. `id`: the region id.
     RegionExit = "region_exit", false, Expressions, value;
+    /// The end of a borrow with no binding of its own, at the same site as the `borrow` or
+    /// `borrow_mut` it ends: a method call's borrow of its receiver, when the call's result
+    /// cannot hold it (`v.len()`), ends as the call returns. `arg`: the owner.
+    BorrowEnd = "borrow_end", false, Borrows, instance;
 }
 
 impl fmt::Display for Op {

@@ -187,6 +187,12 @@ pub struct Use {
     /// Why the kind is [`UseKind::Unknown`]; omitted otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For a method call's receiver that the call borrows: the call's result cannot hold that
+    /// borrow (its type has no reference, no lifetime and no type left generic: `len()`,
+    /// `push(..)`), so the borrow ends when the call returns. Omitted when false (the result
+    /// may keep the borrow, as `iter()` or `get(..)` do, or the call never returns).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ends_with_call: bool,
 }
 
 impl Use {

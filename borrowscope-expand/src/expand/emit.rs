@@ -11,7 +11,7 @@ use syn::{Block, Expr, Ident, Stmt};
 use super::vocabulary::Op;
 
 /// The root of every generated path into the runtime.
-fn private() -> TokenStream {
+pub(crate) fn private() -> TokenStream {
     quote!(::borrowscope_runtime::__private)
 }
 

@@ -49,10 +49,11 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         Expr::Reference(_) => reference(exp, expr),
         // Constant blocks stay constant.
         Expr::Const(_) => {}
-        // `write!(dest, ..)` in an expression: the borrow of `dest` is recorded first.
+        // `write!(dest, ..)` in an expression: the borrow of `dest` is recorded first, and
+        // its end after where the end is known (`write_fmt` returns a `fmt::Result`).
         Expr::Macro(m) => {
             if let Some(borrow) = super::macros::standard(exp, &mut m.mac) {
-                *expr = emit::then(borrow, &*expr);
+                *expr = borrow.around(expr).unwrap_or_else(|| emit::then(&borrow.event, &*expr));
             }
         }
         _ => return false,
@@ -314,13 +315,15 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     // return (which would draw "unreachable call"). A mutable one goes around the call: `&mut
     // x` would need `x` declared `mut` and would not be the two-phase borrow `x.push(x.len())`
     // relies on.
-    let receiver_borrow = match receiver_borrow {
-        Some((event, false)) => {
-            *call.receiver = emit::lent(event, &call.receiver);
-            None
+    // A borrow whose end is known (the result cannot hold it) goes around the call instead.
+    let (receiver_borrow, around) = match receiver_borrow {
+        Some(borrow) if borrow.ends.is_some() => (None, Some(borrow)),
+        Some(borrow) if !borrow.mutable => {
+            *call.receiver = emit::lent(borrow.event, &call.receiver);
+            (None, None)
         }
-        Some((event, true)) => Some(event),
-        None => None,
+        Some(borrow) => (Some(borrow.event), None),
+        None => (None, None),
     };
     if let Some(event) = guard {
         *expr = guards::record(exp, expr, event, &receiver, &method, method_span, &guard_use);
@@ -340,6 +343,9 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     }
     if let Some(borrow) = receiver_borrow {
         *expr = emit::then(borrow, &*expr);
+    }
+    if let Some(wrapped) = around.and_then(|borrow| borrow.around(expr)) {
+        *expr = wrapped;
     }
     if method == "spawn" {
         spawn_anywhere(exp, expr, method_span);

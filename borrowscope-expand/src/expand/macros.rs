@@ -83,10 +83,10 @@ fn arguments(input: ParseStream<'_>) -> syn::Result<Punctuated<Argument, Token![
 
 /// Instruments the arguments of a standard formatting or assertion macro in place. For
 /// `write!`/`writeln!` into a tracked binding that the call borrows (the analyzer's use, as
-/// for a method's receiver: `dest.write_fmt(..)`), returns the record of that borrow, for
-/// the caller to put before the macro: the destination stays as written, since `&mut dest`
+/// for a method's receiver: `dest.write_fmt(..)`), returns that borrow, for the caller to
+/// record before the macro (and its end after, where the end is known): the destination stays as written, since `&mut dest`
 /// would need the binding declared `mut` even where it is a `&mut` itself.
-pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<Expr> {
+pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<super::uses::ReceiverBorrow> {
     let (shape, name) = shape(mac)?;
     let mut args = arguments.parse2(mac.tokens.clone()).ok()?;
     let format_at = match shape {
@@ -113,7 +113,7 @@ pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<E
             // The condition of `assert!` and the destination of `write!`: values used.
             0 if matches!(shape, Shape::Assert | Shape::Write) => {
                 if shape == Shape::Write {
-                    destination = super::uses::receiver_borrow(exp, &arg.expr, &name, mac.path.span()).map(|(event, _)| event);
+                    destination = super::uses::receiver_borrow(exp, &arg.expr, &name, mac.path.span());
                 }
                 exp.visit_expr_mut(&mut arg.expr)
             }

@@ -470,7 +470,8 @@ impl VisitMut for Expander<'_> {
                 // `write!(dest, ..);`: the borrow of `dest` is recorded just before.
                 Stmt::Macro(mac) => {
                     let borrow = macros::standard(self, &mut mac.mac);
-                    (borrow.map(|event| syn::parse_quote!(#event;)).into_iter().collect(), Vec::new())
+                    let event = borrow.map(|borrow| borrow.event);
+                    (event.map(|event| syn::parse_quote!(#event;)).into_iter().collect(), Vec::new())
                 }
                 _ => {
                     visit_mut::visit_stmt_mut(self, &mut stmt);

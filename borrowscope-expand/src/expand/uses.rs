@@ -448,7 +448,7 @@ pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
 /// records nothing (its type decides, `ViaReference`). Without the file, nothing: a method
 /// may take `self` by value.
 /// `by` names the method, or the macro (`write!`) whose expansion calls one on `receiver`.
-pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, span: proc_macro2::Span) -> Option<(Expr, bool)> {
+pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, span: proc_macro2::Span) -> Option<ReceiverBorrow> {
     use type_info_schema::UseKind;
     let (ident, guard, _) = exp.tracked_path(receiver)?;
     // `self` is mostly a reference, and its methods are where one that never returns (a
@@ -469,7 +469,34 @@ pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, spa
     let site = exp.site(by, &ident.to_string(), "receiver", span);
     // A reference binding is reborrowed through, not borrowed: its type decides.
     let probe = super::emit::probe(super::emit::Probe::Reference, &ident, quote!(receiver_borrow(#site, #op, #guard.id())));
-    Some((syn::parse_quote!(#probe), op == super::vocabulary::BORROW_MUT))
+    // Where the result cannot hold the borrow, the same probe gives the owner's id back, for
+    // `borrowed_for` to record the end as the call returns.
+    let ends = exp.types.ends_with_call(line, column).then(|| {
+        let probe = super::emit::probe(super::emit::Probe::Reference, &ident, quote!(receiver_borrow_for(#site, #op, #guard.id())));
+        (probe, site.clone())
+    });
+    Some(ReceiverBorrow { event: syn::parse_quote!(#probe), mutable: op == super::vocabulary::BORROW_MUT, ends })
+}
+
+/// What `receiver_borrow` found.
+pub(crate) struct ReceiverBorrow {
+    /// Records the borrow as the call starts.
+    pub(crate) event: Expr,
+    /// The call borrows mutably.
+    pub(crate) mutable: bool,
+    /// The call's result cannot hold the borrow: the probe that records the borrow and gives
+    /// the owner's id back, and the site, for `borrowed_for` to record the end after the call.
+    pub(crate) ends: Option<(TokenStream, TokenStream)>,
+}
+
+impl ReceiverBorrow {
+    /// `borrowed_for(probe, site, call)`: the borrow recorded as the call starts and its end as
+    /// it returns, when the end is known.
+    pub(crate) fn around(&self, call: &Expr) -> Option<Expr> {
+        let (probe, site) = self.ends.as_ref()?;
+        let private = super::emit::private();
+        Some(syn::parse_quote!(#private::borrowed_for(#probe, #site, #call)))
+    }
 }
 
 /// What to record for a binding called as a function for the last time (`f()`): a `Copy`

@@ -116,8 +116,10 @@ impl<'a> Why<'a> {
         for b in self.borrows_of.get(&v.id).into_iter().flatten() {
             let kind = if b.mutable { "mutably" } else { "shared" };
             if let Some(method) = b.by_method {
-                // How long the call's result keeps it borrowed is not recorded: no end is said.
-                out.push(format!("borrowed {kind} by `{method}` at event {}{}", b.start, self.at(b.start)));
+                // Ended as the call returned where its result cannot hold the borrow; otherwise
+                // how long the result keeps it is not recorded, and no end is said.
+                let until = b.end.map(|end| format!(" until the call returned at event {end}")).unwrap_or_default();
+                out.push(format!("borrowed {kind} by `{method}` at event {}{}{until}", b.start, self.at(b.start)));
                 continue;
             }
             let until = match (b.borrower, b.end) {
@@ -194,4 +196,41 @@ fn owner_named(trace: &Trace, named: &HashMap<(&str, u32), Vec<&Variable>>, name
     let i = trace.events.binary_search_by_key(&order, |e| e.order).ok()?;
     let thread = trace.events[i].thread;
     named.get(&(name, thread))?.iter().rev().find(|v| v.alive_at(order)).map(|v| v.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::__private::event;
+    use crate::graph::Graph;
+    use crate::site::{CallSite, Op};
+
+    static V: CallSite = CallSite::new("v", "src/main.rs", 2, 9, "vec");
+    static LEN: CallSite = CallSite { detail: "v", ..CallSite::new("len", "src/main.rs", 3, 7, "receiver") };
+    static ITER: CallSite = CallSite { detail: "v", ..CallSite::new("iter", "src/main.rs", 4, 7, "receiver") };
+
+    /// A method's borrow of its receiver ends where the trace ends it (the call returned, its
+    /// result holding no borrow); one whose result may keep it has no end said.
+    #[test]
+    fn a_method_borrow_ends_as_its_call_returns_where_the_trace_says_so() {
+        let session = crate::Session::new();
+        session.record(|| {
+            event(&V, Op::New, 41, 0);
+            event(&LEN, Op::Borrow, 0, 41);
+            event(&LEN, Op::BorrowEnd, 0, 41);
+            event(&ITER, Op::Borrow, 0, 41);
+            event(&V, Op::Drop, 41, 0);
+        });
+        let trace = session.trace();
+        let graph = Graph::build(&trace);
+        let ends: Vec<_> = graph.borrows.iter().map(|b| (b.by_method, b.end.is_some())).collect();
+        assert_eq!(ends, [(Some("len"), true), (Some("iter"), false)]);
+        let sources = super::SourceIndex::read(&trace, &[]);
+        let why = super::Why::new(&trace, &graph, &sources);
+        let lines = why.lines(graph.nodes.iter().find(|v| v.id == 41).unwrap());
+        let first = trace.events[0].order;
+        let len = format!("borrowed shared by `len` at event {} (src/main.rs:3:7) until the call returned at event {}", first + 1, first + 2);
+        assert!(lines.contains(&len), "{lines:?}");
+        let iter = format!("borrowed shared by `iter` at event {} (src/main.rs:4:7)", first + 3);
+        assert!(lines.contains(&iter), "{lines:?}");
+    }
 }

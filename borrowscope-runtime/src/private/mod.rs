@@ -488,6 +488,17 @@ pub fn after<T>(site: &'static CallSite, event: Option<(Op, u64)>, value: T) -> 
     value
 }
 
+/// Gives `value` (a method call's result) back after recording that the call's borrow of its
+/// receiver `owner` ended as it returned (`owner` 0: nothing was borrowed, nothing to end).
+/// `borrowed_for(probe, site, v.len())`: the probe records the borrow before the call.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub fn borrowed_for<T>(owner: u64, site: &'static CallSite, value: T) -> T {
+    if owner != 0 {
+        event(site, Op::BorrowEnd, 0, owner);
+    }
+    value
+}
+
 /// Gives `place` back once `_first` (a record) has been evaluated: `(*lent(event, &x)).m()`
 /// borrows `x` for the method as `x.m()` would, after recording.
 #[cfg_attr(not(debug_assertions), inline(always))]
