@@ -113,7 +113,10 @@
 //! instance (with the type-info file), released when it drops; one passed on records only
 //! its acquisition. The `try_` forms record nothing. With the type-info file, a method call
 //! that borrows its receiver binding records the borrow, named by the method (none for a
-//! receiver that is itself a reference, which is reborrowed through).
+//! receiver that is itself a reference, which is reborrowed through), and its end as the call
+//! returns where the analyzer found that the result cannot hold it:
+//! `borrowed_for(probe, site, v.len())`. `write!`/`writeln!` record the borrow of their
+//! destination the same way, and `&x.field` a borrow of `x` where `x` is not a reference.
 //!
 //! Parameters are tracked like `let` bindings: each gets its creation when the body starts
 //! and its drop after the body's locals (in reverse order, as they drop), or its move. With
