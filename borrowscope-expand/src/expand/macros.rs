@@ -84,8 +84,9 @@ fn arguments(input: ParseStream<'_>) -> syn::Result<Punctuated<Argument, Token![
 /// Instruments the arguments of a standard formatting or assertion macro in place. For
 /// `write!`/`writeln!` into a tracked binding that the call borrows (the analyzer's use, as
 /// for a method's receiver: `dest.write_fmt(..)`), returns that borrow, for the caller to
-/// record before the macro (and its end after, where the end is known): the destination stays as written, since `&mut dest`
-/// would need the binding declared `mut` even where it is a `&mut` itself.
+/// record before the macro (and its end after, where the end is known): the destination
+/// stays as written, since `&mut dest` would need the binding declared `mut` even where it is
+/// a `&mut` itself.
 pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<super::uses::ReceiverBorrow> {
     let (shape, name) = shape(mac)?;
     let mut args = arguments.parse2(mac.tokens.clone()).ok()?;
