@@ -198,7 +198,8 @@ fn owner_named(trace: &Trace, named: &HashMap<(&str, u32), Vec<&Variable>>, name
     named.get(&(name, thread))?.iter().rev().find(|v| v.alive_at(order)).map(|v| v.id)
 }
 
-#[cfg(test)]
+// Recording needs the `track` feature (on by default).
+#[cfg(all(test, feature = "track"))]
 mod tests {
     use crate::__private::event;
     use crate::graph::Graph;
