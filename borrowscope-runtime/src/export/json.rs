@@ -18,7 +18,6 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use super::value::{Value, parse};
 use crate::event::{Event, ThreadRecord, Trace};
@@ -64,25 +63,6 @@ fn push_u64(out: &mut String, mut n: u64) {
     out.push_str(unsafe { std::str::from_utf8_unchecked(&digits[at..]) });
 }
 
-/// Hashes a site's address: the addresses are distinct, and one multiplication spreads them.
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        // The product's high bits are its well-mixed ones; the table indexes by the low bits.
-        self.0 ^ (self.0 >> 32)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64 ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
 /// Writes a trace as JSON.
 pub fn to_json(trace: &Trace) -> String {
     let mut out = String::with_capacity(64 + trace.events.len() * 48);
@@ -113,28 +93,14 @@ pub fn to_json(trace: &Trace) -> String {
         let _ = write!(out, ",\"std_id\":{}}}", thread.std_id);
     }
     out.push_str("],\"sites\":[");
-    // Each event's site index, found once: a site's address hashed by one multiplication (the
-    // default hasher was a tenth of the export's time), and a run of events at one site
-    // looked up once.
-    let mut sites: HashMap<*const CallSite, usize, BuildHasherDefault<AddressHasher>> = HashMap::default();
+    let mut sites: HashMap<*const CallSite, usize> = HashMap::new();
     let mut site_list = Vec::new();
-    let mut last: Option<(*const CallSite, usize)> = None;
-    let indexes: Vec<u32> = trace
-        .events
-        .iter()
-        .map(|event| {
-            let address = event.site as *const CallSite;
-            let index = match last {
-                Some((seen, index)) if seen == address => index,
-                _ => *sites.entry(address).or_insert_with(|| {
-                    site_list.push(event.site);
-                    site_list.len() - 1
-                }),
-            };
-            last = Some((address, index));
-            index as u32
-        })
-        .collect();
+    for event in &trace.events {
+        sites.entry(event.site as *const CallSite).or_insert_with(|| {
+            site_list.push(event.site);
+            site_list.len() - 1
+        });
+    }
     for (i, site) in site_list.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -152,10 +118,11 @@ pub fn to_json(trace: &Trace) -> String {
         out.push('}');
     }
     out.push_str("],\"events\":[");
-    for (i, (event, &site)) in trace.events.iter().zip(&indexes).enumerate() {
+    for (i, event) in trace.events.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
+        let site = sites[&(event.site as *const CallSite)];
         out.push('[');
         for n in [event.order, event.clock, u64::from(event.thread)] {
             push_u64(&mut out, n);
