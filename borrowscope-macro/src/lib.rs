@@ -115,7 +115,7 @@
 //! that borrows its receiver binding records the borrow, named by the method (none for a
 //! receiver that is itself a reference, which is reborrowed through), and its end as the call
 //! returns where the analyzer found that the result cannot hold it:
-//! `borrowed_for(probe, site, v.len())`. `write!`/`writeln!` record the borrow of their
+//! `borrowed_for(probe, v.len())`. `write!`/`writeln!` record the borrow of their
 //! destination the same way, and `&x.field` a borrow of `x` where `x` is not a reference.
 //!
 //! Parameters are tracked like `let` bindings: each gets its creation when the body starts

@@ -471,10 +471,10 @@ pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, spa
     let probe = super::emit::probe(super::emit::Probe::Reference, &ident, quote!(receiver_borrow(#site, #op, #guard.id())));
     // Where the result cannot hold the borrow, the same probe gives the owner's id back, for
     // `borrowed_for` to record the end as the call returns.
-    let ends = exp.types.ends_with_call(line, column).then(|| {
-        let probe = super::emit::probe(super::emit::Probe::Reference, &ident, quote!(receiver_borrow_for(#site, #op, #guard.id())));
-        (probe, site.clone())
-    });
+    let ends = exp
+        .types
+        .ends_with_call(line, column)
+        .then(|| super::emit::probe(super::emit::Probe::Reference, &ident, quote!(receiver_borrow_for(#site, #op, #guard.id()))));
     Some(ReceiverBorrow { event: syn::parse_quote!(#probe), mutable: op == super::vocabulary::BORROW_MUT, ends })
 }
 
@@ -485,17 +485,17 @@ pub(crate) struct ReceiverBorrow {
     /// The call borrows mutably.
     pub(crate) mutable: bool,
     /// The call's result cannot hold the borrow: the probe that records the borrow and gives
-    /// the owner's id back, and the site, for `borrowed_for` to record the end after the call.
-    pub(crate) ends: Option<(TokenStream, TokenStream)>,
+    /// the owner's id and the site back, for `borrowed_for` to record the end after the call.
+    pub(crate) ends: Option<TokenStream>,
 }
 
 impl ReceiverBorrow {
-    /// `borrowed_for(probe, site, call)`: the borrow recorded as the call starts and its end as
-    /// it returns, when the end is known.
+    /// `borrowed_for(probe, call)`: the borrow recorded as the call starts and its end as it
+    /// returns (at the same site), when the end is known.
     pub(crate) fn around(&self, call: &Expr) -> Option<Expr> {
-        let (probe, site) = self.ends.as_ref()?;
+        let probe = self.ends.as_ref()?;
         let private = super::emit::private();
-        Some(syn::parse_quote!(#private::borrowed_for(#probe, #site, #call)))
+        Some(syn::parse_quote!(#private::borrowed_for(#probe, #call)))
     }
 }
 

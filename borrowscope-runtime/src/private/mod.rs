@@ -489,10 +489,11 @@ pub fn after<T>(site: &'static CallSite, event: Option<(Op, u64)>, value: T) -> 
 }
 
 /// Gives `value` (a method call's result) back after recording that the call's borrow of its
-/// receiver `owner` ended as it returned (`owner` 0: nothing was borrowed, nothing to end).
-/// `borrowed_for(probe, site, v.len())`: the probe records the borrow before the call.
+/// receiver `owner` ended as it returned, at the borrow's site (`owner` 0: nothing was
+/// borrowed, nothing to end). `borrowed_for(probe, v.len())`: the probe records the borrow
+/// before the call and gives the owner and the site.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn borrowed_for<T>(owner: u64, site: &'static CallSite, value: T) -> T {
+pub fn borrowed_for<T>((owner, site): (u64, &'static CallSite), value: T) -> T {
     if owner != 0 {
         event(site, Op::BorrowEnd, 0, owner);
     }

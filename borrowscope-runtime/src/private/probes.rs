@@ -138,25 +138,25 @@ impl<T: ?Sized> ViaUnshared for &Probe<'_, T> {
 pub trait ViaReference {
     /// Records nothing: the receiver is a reference.
     fn receiver_borrow(&self, site: &'static CallSite, op: Op, owner: u64);
-    /// Records nothing, and gives 0 (no borrow to end).
-    fn receiver_borrow_for(&self, site: &'static CallSite, op: Op, owner: u64) -> u64;
+    /// Records nothing, and gives owner 0 (no borrow to end).
+    fn receiver_borrow_for(&self, site: &'static CallSite, op: Op, owner: u64) -> (u64, &'static CallSite);
 }
 
 /// The fallback of [`ViaReference`]: the receiver holds its value, which the call borrows.
 pub trait ViaOwner {
     /// Records the borrow `op` of `owner` by the call at `site`.
     fn receiver_borrow(&self, site: &'static CallSite, op: Op, owner: u64);
-    /// Records the borrow, and gives `owner` back for [`borrowed_for`](super::borrowed_for)
-    /// to record its end as the call returns.
-    fn receiver_borrow_for(&self, site: &'static CallSite, op: Op, owner: u64) -> u64;
+    /// Records the borrow, and gives `owner` and the site back for
+    /// [`borrowed_for`](super::borrowed_for) to record its end as the call returns.
+    fn receiver_borrow_for(&self, site: &'static CallSite, op: Op, owner: u64) -> (u64, &'static CallSite);
 }
 
 impl<T: ?Sized> ViaReference for Probe<'_, &T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn receiver_borrow(&self, _site: &'static CallSite, _op: Op, _owner: u64) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow_for(&self, _site: &'static CallSite, _op: Op, _owner: u64) -> u64 {
-        0
+    fn receiver_borrow_for(&self, site: &'static CallSite, _op: Op, _owner: u64) -> (u64, &'static CallSite) {
+        (0, site)
     }
 }
 
@@ -164,8 +164,8 @@ impl<T: ?Sized> ViaReference for Probe<'_, &mut T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn receiver_borrow(&self, _site: &'static CallSite, _op: Op, _owner: u64) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow_for(&self, _site: &'static CallSite, _op: Op, _owner: u64) -> u64 {
-        0
+    fn receiver_borrow_for(&self, site: &'static CallSite, _op: Op, _owner: u64) -> (u64, &'static CallSite) {
+        (0, site)
     }
 }
 
@@ -177,9 +177,9 @@ impl<T: ?Sized> ViaOwner for &Probe<'_, T> {
         }
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow_for(&self, site: &'static CallSite, op: Op, owner: u64) -> u64 {
+    fn receiver_borrow_for(&self, site: &'static CallSite, op: Op, owner: u64) -> (u64, &'static CallSite) {
         self.receiver_borrow(site, op, owner);
-        owner
+        (owner, site)
     }
 }
 
