@@ -324,7 +324,7 @@
     const borrows = borrowsOf.get(id) || [];
     const now = borrows.filter((b) => b[3] <= step && (b[0] === 0 ? (b[4] >= 0 ? step < b[4] : b[3] === step) : b[4] < 0 || step < b[4]));
     out.push(`<h2>Borrowed by (${borrows.length})</h2>`);
-    out.push(`<div>At step #${step}: ${now.length ? now.map((b) => esc(varName(b[0])) + (b[2] ? " (&amp;mut)" : " (&amp;)")).join(", ") : "nobody"}</div>`);
+    out.push(`<div>At step #${step}: ${now.length ? now.map((b) => esc(b[5] ? b[5] : varName(b[0])) + (b[2] ? " (&amp;mut)" : " (&amp;)")).join(", ") : "nobody"}</div>`);
     if (borrows.length) out.push("<ul>" + borrows.slice(0, 200).map((b) => `<li>${esc(b[5] ? b[5] : varName(b[0]))} ${b[2] ? "&amp;mut" : "&amp;"} ${b[6] ? (b[4] >= 0 ? "from #" + b[3] + " until #" + b[4] + " (a method call, until it returned)" : "at #" + b[3] + " (a method call)") : "from #" + b[3] + " until " + (b[0] === 0 ? "the end of its statement" : b[4] >= 0 ? "#" + b[4] : "the end of the trace")}</li>`).join("") + "</ul>");
     const into = D.moves.filter((m) => m[1] === id), outof = D.moves.filter((m) => m[0] === id);
     out.push(`<h2>Moves</h2><ul>`);
