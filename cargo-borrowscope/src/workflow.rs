@@ -92,6 +92,9 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
             copied.root.display(),
             copied.written
         );
+        if copied.lock_copied {
+            crate::copy::keep_users_versions(&root, &copied.root)?;
+        }
         if copied.items == 0 && !scope.trace.is_empty() {
             eprintln!("cargo borrowscope: no item matches --trace {}", scope.trace.join(" --trace "));
         }
@@ -180,6 +183,11 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
     for slot in finished {
         let messages = slot.into_inner().unwrap_or_else(|e| e.into_inner()).context("a report was not written")??;
         eprint!("{messages}");
+    }
+    if workspace.is_some()
+        && let Some(note) = crate::copy::moved_note(&root, &analyzed_root)
+    {
+        eprintln!("{note}");
     }
     // A program ended by a signal ends this command by the same signal, so that the shell
     // (and a script checking `$?`) sees what it would have seen without BorrowScope.

@@ -30,9 +30,16 @@ impl fmt::Display for ContentHash {
 }
 
 /// The error of [`ContentHash::from_str`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a content hash (expected `xxh3-128:` and 32 hex digits)")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadContentHash(String);
+
+impl fmt::Display for BadContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a content hash (expected `xxh3-128:` and 32 hex digits)", self.0)
+    }
+}
+
+impl std::error::Error for BadContentHash {}
 
 impl FromStr for ContentHash {
     type Err = BadContentHash;

@@ -10,16 +10,14 @@ use crate::model::{SCHEMA_VERSION, TypeInfo};
 const REFRESH: &str = "re-run `borrowscope-analyzer` to regenerate it";
 
 /// Why a type-info file could not be read. Every message says what happened and what to do.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ReadError {
     /// There is no file at the path.
-    #[error("no type-info file at {path}: run `borrowscope-analyzer` in the workspace to create it")]
     Missing {
         /// The path that was tried.
         path: PathBuf,
     },
     /// The file exists but could not be read.
-    #[error("cannot read type-info file {path}: {source}")]
     Io {
         /// The file.
         path: PathBuf,
@@ -27,13 +25,11 @@ pub enum ReadError {
         source: io::Error,
     },
     /// The file ends in the middle of the JSON document (an interrupted copy, a full disk).
-    #[error("type-info file {path} is truncated (it ends in the middle of the JSON document): {REFRESH}")]
     Truncated {
         /// The file.
         path: PathBuf,
     },
     /// The file is not JSON at all.
-    #[error("type-info file {path} is not JSON ({message} at line {line}, column {column}): {REFRESH}")]
     NotJson {
         /// The file.
         path: PathBuf,
@@ -45,7 +41,6 @@ pub enum ReadError {
         column: usize,
     },
     /// The file is in a version of the format this build does not understand.
-    #[error("type-info file {path} has schema version {found}, but this build reads only version {SCHEMA_VERSION} ({}): {REFRESH} with the same BorrowScope version as the macro", if *found > u64::from(SCHEMA_VERSION) { "the file is newer" } else { "the file is older" })]
     UnsupportedVersion {
         /// The file.
         path: PathBuf,
@@ -53,9 +48,6 @@ pub enum ReadError {
         found: u64,
     },
     /// The file names an initializer or site kind this build does not know.
-    #[error(
-        "type-info file {path} names an unknown {what} `{name}` (for {source_file}:{line}:{column}): {REFRESH} with the same BorrowScope version as the macro"
-    )]
     UnknownKind {
         /// The file.
         path: PathBuf,
@@ -71,7 +63,6 @@ pub enum ReadError {
         column: u64,
     },
     /// The file is JSON but not a type-info file of this version.
-    #[error("type-info file {path} is not valid: {message}: {REFRESH}")]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -81,19 +72,77 @@ pub enum ReadError {
 }
 
 /// Why a type-info file could not be written.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum WriteError {
     /// The content breaks a rule of the format (an absolute path, two bindings at one place).
-    #[error("refusing to write an invalid type-info file: {0}")]
     Invalid(String),
     /// The file or its temporary sibling could not be written or renamed.
-    #[error("cannot write type-info file {path}: {source} (check that the folder exists and is writable)")]
     Io {
         /// The file that was being written.
         path: PathBuf,
         /// The underlying error.
         source: io::Error,
     },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Missing { path } => {
+                write!(f, "no type-info file at {}: run `borrowscope-analyzer` in the workspace to create it", path.display())
+            }
+            ReadError::Io { path, source } => write!(f, "cannot read type-info file {}: {source}", path.display()),
+            ReadError::Truncated { path } => {
+                write!(f, "type-info file {} is truncated (it ends in the middle of the JSON document): {REFRESH}", path.display())
+            }
+            ReadError::NotJson { path, message, line, column } => {
+                write!(f, "type-info file {} is not JSON ({message} at line {line}, column {column}): {REFRESH}", path.display())
+            }
+            ReadError::UnsupportedVersion { path, found } => {
+                let which = if *found > u64::from(SCHEMA_VERSION) { "the file is newer" } else { "the file is older" };
+                write!(
+                    f,
+                    "type-info file {} has schema version {found}, but this build reads only version {SCHEMA_VERSION} ({which}): {REFRESH} with the same BorrowScope version as the macro",
+                    path.display()
+                )
+            }
+            ReadError::UnknownKind { path, what, name, source_file, line, column } => write!(
+                f,
+                "type-info file {} names an unknown {what} `{name}` (for {source_file}:{line}:{column}): {REFRESH} with the same BorrowScope version as the macro",
+                path.display()
+            ),
+            ReadError::Invalid { path, message } => write!(f, "type-info file {} is not valid: {message}: {REFRESH}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReadError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Invalid(message) => write!(f, "refusing to write an invalid type-info file: {message}"),
+            WriteError::Io { path, source } => {
+                write!(f, "cannot write type-info file {}: {source} (check that the folder exists and is writable)", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WriteError::Io { source, .. } => Some(source),
+            WriteError::Invalid(_) => None,
+        }
+    }
 }
 
 impl TypeInfo {

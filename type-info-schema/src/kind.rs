@@ -230,14 +230,21 @@ initializer_kinds! {
 
 /// The error of [`InitializerKind::from_str`] and [`crate::SiteKind::from_str`]: the name
 /// is not one this version of the schema knows.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} `{name}`")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownKindName {
     /// What was being parsed: "initializer kind" or "site kind".
     pub what: &'static str,
     /// The name that was not recognised.
     pub name: String,
 }
+
+impl std::fmt::Display for UnknownKindName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown {} `{}`", self.what, self.name)
+    }
+}
+
+impl std::error::Error for UnknownKindName {}
 
 /// `Display`, `FromStr` and serde for an enum with `ALL` and `name()`, by its snake_case
 /// name; `$what` names it in errors.

@@ -1,9 +1,17 @@
 //! The types of the type-info file: the whole file, one source file's entry, bindings,
 //! sites, resolved types and trait facts, with lookups by position.
+//!
+//! The derives come from `serde_derive` itself, not through serde's `derive` feature: Cargo
+//! unifies features, and `cargo borrowscope run --all` adds this crate to the copy of a
+//! user's workspace, where serde with `derive` on would export derive macros that the user's
+//! `#[macro_use] extern crate serde;` then brings in, shadowing theirs (bincode 1.3.3's tests
+//! got an "unused `#[macro_use]`" warning). They may be an old `serde_derive` (see the crate's
+//! root), whose expansion defines impls inside constants.
+#![allow(non_local_definitions)]
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde_derive::{Deserialize, Serialize};
 
 use crate::hash::ContentHash;
 use crate::kind::InitializerKind;

@@ -218,9 +218,13 @@ impl MappedChunk {
             let page = 4096;
             let start = (self.offset + CHUNK_HEADER) / page * page;
             let end = (self.offset + CHUNK_HEADER + self.capacity * EVENT_SIZE).next_multiple_of(page).min(self.spool.size);
+            // The advice's number is Linux's own (23 on every architecture), written here
+            // rather than taken from `libc`, whose older releases (which a user's lock file
+            // may pin, and the copy of `--all` then keeps) do not name it.
+            const MADV_POPULATE_WRITE: libc::c_int = 23;
             // SAFETY: a range inside the mapping; the advice only faults pages in (it fails
             // harmlessly on kernels older than 5.14).
-            unsafe { libc::madvise(self.spool.base.add(start).cast(), end - start, libc::MADV_POPULATE_WRITE) };
+            unsafe { libc::madvise(self.spool.base.add(start).cast(), end - start, MADV_POPULATE_WRITE) };
         }
     }
 
