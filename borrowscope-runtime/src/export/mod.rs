@@ -9,6 +9,7 @@ pub(crate) mod sources;
 mod value;
 pub(crate) mod why;
 
+use std::io::Write as _;
 use std::path::Path;
 
 use crate::{Error, Result};
@@ -20,6 +21,11 @@ pub(crate) fn temporary(path: &Path) -> std::path::PathBuf {
 }
 
 pub(crate) fn write(path: &Path, text: &str) -> Result<()> {
+    write_with(path, |file| file.write_all(text.as_bytes()))
+}
+
+/// Writes a file through `fill`, which is given the open file.
+pub(crate) fn write_with(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) -> Result<()> {
     if path.as_os_str().is_empty() {
         return Err(Error::ExportError("the path is empty; give a file name such as trace.json".to_owned()));
     }
@@ -31,9 +37,8 @@ pub(crate) fn write(path: &Path, text: &str) -> Result<()> {
     // the old file or the new one.
     let temp = temporary(path);
     let written = (|| {
-        use std::io::Write as _;
         let mut file = std::fs::File::create(&temp)?;
-        file.write_all(text.as_bytes())?;
+        fill(&mut file)?;
         file.flush()?;
         drop(file);
         std::fs::rename(&temp, path)
@@ -48,7 +53,8 @@ pub(crate) fn write(path: &Path, text: &str) -> Result<()> {
 
 /// Writes the current recorder's events as JSON to `path`.
 pub fn export_json(path: impl AsRef<Path>) -> Result<()> {
-    write(path.as_ref(), &json::to_json(&crate::try_trace()?))
+    let trace = crate::try_trace()?;
+    write_with(path.as_ref(), |file| json::write_json(&trace, file))
 }
 
 /// Writes the current recorder's ownership graph as Graphviz DOT to `path`.

@@ -70,8 +70,6 @@ enum Memory {
 pub(crate) struct Chunk {
     memory: Memory,
     pub(crate) thread: ThreadInfo,
-    /// The chunk's place among its thread's chunks.
-    pub(crate) sequence: u64,
     /// The thread's Lamport clock just before the chunk's first event.
     pub(crate) start_clock: u64,
     /// The stamp of the chunk's last synchronizing event and the length just after it (0:
@@ -93,7 +91,7 @@ impl Chunk {
         if let Some(spool) = crate::spool::file::get().filter(|_| spooled)
             && let Some(mapped) = spool.allocate(capacity, &thread, sequence, start_clock)
         {
-            return Chunk::in_memory(Memory::Mapped(mapped), thread, sequence, start_clock);
+            return Chunk::in_memory(Memory::Mapped(mapped), thread, start_clock);
         }
         let _ = spooled;
         let pooled = (capacity == MAX_CHUNK).then(|| POOL.lock().unwrap_or_else(PoisonError::into_inner).pop()).flatten();
@@ -105,7 +103,7 @@ impl Chunk {
             // (`UnsafeCell` is `repr(transparent)`), so the allocation is the same slice.
             unsafe { Box::from_raw(raw as *mut [UnsafeCell<MaybeUninit<RawEvent>>]) }
         });
-        Chunk::in_slots(slots, thread, sequence, start_clock)
+        Chunk::in_slots(slots, thread, start_clock)
     }
 
     /// A new chunk in the memory of `old`, whose events are forgotten.
@@ -113,22 +111,22 @@ impl Chunk {
         // Taken out, `old` holds empty heap memory, which its `Drop` leaves alone.
         let empty = Memory::Heap { slots: Box::new([]), len: AtomicUsize::new(0), base: AtomicUsize::new(0) };
         match std::mem::replace(&mut old.memory, empty) {
-            Memory::Heap { slots, .. } => Chunk::in_slots(slots, thread, sequence, start_clock),
+            Memory::Heap { slots, .. } => Chunk::in_slots(slots, thread, start_clock),
             #[cfg(all(unix, target_pointer_width = "64"))]
             Memory::Mapped(mapped) => {
                 mapped.start(&thread, sequence, start_clock);
-                Chunk::in_memory(Memory::Mapped(mapped), thread, sequence, start_clock)
+                Chunk::in_memory(Memory::Mapped(mapped), thread, start_clock)
             }
         }
     }
 
-    fn in_slots(slots: Slots, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
+    fn in_slots(slots: Slots, thread: ThreadInfo, start_clock: u64) -> Chunk {
         let memory = Memory::Heap { slots, len: AtomicUsize::new(0), base: AtomicUsize::new(0) };
-        Chunk::in_memory(memory, thread, sequence, start_clock)
+        Chunk::in_memory(memory, thread, start_clock)
     }
 
-    fn in_memory(memory: Memory, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
-        Chunk { memory, thread, sequence, start_clock, last_stamp: AtomicU64::new(0), last_stamp_len: AtomicUsize::new(0) }
+    fn in_memory(memory: Memory, thread: ThreadInfo, start_clock: u64) -> Chunk {
+        Chunk { memory, thread, start_clock, last_stamp: AtomicU64::new(0), last_stamp_len: AtomicUsize::new(0) }
     }
 
     pub(crate) fn capacity(&self) -> usize {

@@ -91,7 +91,7 @@ pub fn from_spool(bytes: &[u8]) -> Result<Trace> {
             let thread = ThreadInfo { index: word(chunk::THREAD) as u32, name: name.filter(|n| !n.is_empty()), std_id: word(chunk::STD_ID) };
             let len = (word(chunk::LEN) as usize).min(capacity);
             let base = (word(chunk::BASE) as usize).min(len);
-            let origin = Origin { thread: &thread, sequence: word(chunk::SEQUENCE), start_clock: word(chunk::START_CLOCK), base };
+            let origin = Origin { thread: &thread, start_clock: word(chunk::START_CLOCK), base };
             let slots = at + CHUNK_HEADER;
             merge.add(
                 &origin,

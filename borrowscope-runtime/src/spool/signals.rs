@@ -286,7 +286,7 @@ fn write_trace(spool: &Spool) {
     // SAFETY: only published slots are read (see `Spool::bytes`).
     let trace = super::read::from_spool(unsafe { spool.bytes() });
     if let Ok(trace) = trace
-        && crate::export::write(&spool.trace, &crate::export::json::to_json(&trace)).is_ok()
+        && crate::export::write_with(&spool.trace, |file| crate::export::json::write_json(&trace, file)).is_ok()
         && spool.owned()
     {
         let _ = std::fs::remove_file(&spool.path);
