@@ -20,6 +20,15 @@ unsafe extern "C" {
 /// `std::process::exit`), and lost on a crash or a signal.
 pub const SPOOL_ENV: &str = "BORROWSCOPE_SPOOL";
 
+/// Set (to anything but `0`, `off` or `no`) to leave the spool at a normal exit instead of
+/// writing the JSON trace in the exiting process: the spool is completed (every site
+/// described, the counts noted, the run marked as exited) and kept as `<trace>.spool`, for
+/// `cargo borrowscope`, which sets this, to turn into the trace and report after the run. A
+/// test program that fills the event cap then ends as quickly as it would untraced, and the
+/// command converts its traces on every core. Without a spool (`BORROWSCOPE_SPOOL=off`, or a
+/// platform without one) the JSON trace is written as usual.
+pub const LEAVE_SPOOL_ENV: &str = "BORROWSCOPE_LEAVE_SPOOL";
+
 static REGISTER: Once = Once::new();
 static NOTE: Once = Once::new();
 
@@ -73,6 +82,13 @@ pub(crate) fn trace_path(pattern: &std::ffi::OsStr) -> std::path::PathBuf {
 extern "C" fn write_at_exit() {
     let Some(path) = std::env::var_os(TRACE_ENV) else { return };
     let path = trace_path(&path);
+    #[cfg(all(unix, target_pointer_width = "64"))]
+    if std::env::var(LEAVE_SPOOL_ENV).is_ok_and(|v| !matches!(v.trim(), "" | "0" | "off" | "no"))
+        && let Some(spool) = crate::spool::file::get().filter(|s| s.owned())
+    {
+        spool.finish_at_exit();
+        return;
+    }
     // A panic must not unwind into C; report it and carry on exiting.
     let result = std::panic::catch_unwind(|| crate::export::export_json(&path));
     match result {

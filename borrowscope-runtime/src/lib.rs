@@ -75,7 +75,7 @@ pub use api::pointers::{
 };
 pub use error::{Error, Result};
 pub use event::{Event, ThreadRecord, Trace};
-pub use exit::{SPOOL_ENV, TRACE_ENV};
+pub use exit::{LEAVE_SPOOL_ENV, SPOOL_ENV, TRACE_ENV};
 pub use export::json::{JSON_VERSION, from_json, to_json};
 pub use export::sources::SourceIndex;
 pub use export::why::Why;

@@ -126,36 +126,41 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
     std::fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
     let started = std::time::SystemTime::now();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child =
-        Process::new(cargo).args(&cargo_args).env(borrowscope_runtime::TRACE_ENV, folder.join(trace_name)).spawn().context("running cargo")?;
+    // Each traced program leaves its spool at a normal exit, turned into its trace below on
+    // every core, rather than writing the JSON as it exits.
+    let mut child = Process::new(cargo)
+        .args(&cargo_args)
+        .env(borrowscope_runtime::TRACE_ENV, folder.join(trace_name))
+        .env(borrowscope_runtime::LEAVE_SPOOL_ENV, "1")
+        .spawn()
+        .context("running cargo")?;
     let status = {
         let _passing = signals::PassThrough::to(child.id());
         child.wait().context("waiting for cargo")?
     };
-    // A run that crashed or was killed left a spool instead of its trace: the trace is
-    // written from it (saying how the run ended), and the spool removed.
-    for spool in std::fs::read_dir(&folder).into_iter().flatten().flatten().map(|e| e.path()) {
-        let Some(trace) = spool.to_str().and_then(|s| s.strip_suffix(".spool")).map(PathBuf::from) else { continue };
-        if trace.exists() || !std::fs::metadata(&spool).and_then(|m| m.modified()).is_ok_and(|m| m >= started) {
-            continue;
-        }
-        match std::fs::read(&spool).map_err(borrowscope_runtime::Error::from).and_then(|b| borrowscope_runtime::from_spool(&b)) {
-            Ok(left) => {
-                std::fs::write(&trace, borrowscope_runtime::to_json(&left)).with_context(|| format!("cannot write {}", trace.display()))?;
-                let _ = std::fs::remove_file(&spool);
-            }
-            Err(err) => eprintln!("cargo borrowscope: {} cannot be read ({err}); it is left as it is", spool.display()),
+    // The traces written, and the spools left instead: by a normal exit (the program leaves
+    // its spool, see above) or a crash or a kill (the trace then says how the run ended).
+    let recent = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).is_ok_and(|m| m >= started);
+    // (A spool of this run wins over a trace an earlier run left under the same name.)
+    let mut traces: Vec<(PathBuf, bool)> = Vec::new();
+    for path in std::fs::read_dir(&folder).into_iter().flatten().flatten().map(|e| e.path()) {
+        if path.extension().is_some_and(|e| e == "json") && recent(&path) {
+            traces.push((path, false));
+        } else if let Some(trace) = path.to_str().and_then(|s| s.strip_suffix(".spool")).map(PathBuf::from)
+            && recent(&path)
+        {
+            traces.push((trace, true));
         }
     }
-    let mut traces: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .filter(|p| std::fs::metadata(p).and_then(|m| m.modified()).is_ok_and(|m| m >= started))
-        .collect();
     traces.sort();
+    // Spools sort after their own trace's name: a trace and a spool of one name, the spool.
+    traces.dedup_by(|later, earlier| {
+        let same = later.0 == earlier.0;
+        if same {
+            earlier.1 |= later.1;
+        }
+        same
+    });
     if traces.is_empty() && scope.all {
         eprintln!("cargo borrowscope: no trace was written: the traced functions that ran recorded no event");
     } else if traces.is_empty() {
@@ -173,8 +178,8 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(trace) = traces.get(i) else { break };
-                    let result = finish(trace, &columns, &root);
+                    let Some((trace, spooled)) = traces.get(i) else { break };
+                    let result = finish(trace, *spooled, &columns, &root);
                     *finished[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
                 }
             });
@@ -270,16 +275,33 @@ mod signals {
 
 /// Maps a trace's columns back (rewriting it when any moved) and writes its report; the
 /// messages to print.
-fn finish(trace: &Path, columns: &Columns, root: &Path) -> anyhow::Result<String> {
-    let (mut loaded, _) = load(trace)?;
-    if map_columns(&mut loaded, columns) {
+/// A trace left as a spool (`spooled`) is read from it, written as JSON, and the spool
+/// removed.
+fn finish(trace: &Path, spooled: bool, columns: &Columns, root: &Path) -> anyhow::Result<String> {
+    let spool = borrowscope_runtime::spool_path(trace);
+    let mut loaded = if spooled {
+        let bytes = std::fs::read(&spool).with_context(|| format!("cannot read {}", spool.display()))?;
+        borrowscope_runtime::from_spool(&bytes).with_context(|| format!("{} cannot be read; it is left as it is", spool.display()))?
+    } else {
+        load(trace)?.0
+    };
+    if map_columns(&mut loaded, columns) || spooled {
         std::fs::write(trace, borrowscope_runtime::to_json(&loaded)).with_context(|| format!("cannot write {}", trace.display()))?;
+        let _ = std::fs::remove_file(&spool);
     }
     let sources = SourceIndex::read(&loaded, &[root.to_owned()]);
     let report =
         if trace.file_name().is_some_and(|n| n == "trace.json") { trace.with_file_name("report.html") } else { trace.with_extension("html") };
     write_report(&loaded, &sources, &report)?;
-    let mut messages = format!("cargo borrowscope: trace  {}\n", trace.display());
+    let mut messages = String::new();
+    // How a run that crashed or was killed ended, and where each thread was (a trace read
+    // from JSON says it as it is loaded).
+    if let Some(ending) = loaded.ending().filter(|_| spooled) {
+        for line in ending.lines() {
+            messages += &format!("cargo borrowscope: {line}\n");
+        }
+    }
+    messages += &format!("cargo borrowscope: trace  {}\n", trace.display());
     messages += &format!("cargo borrowscope: report {} ({} events; open it in a browser)\n", report.display(), loaded.events.len());
     if let Some(note) = loaded.note() {
         messages += &format!("cargo borrowscope: {note}\n");

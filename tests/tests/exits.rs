@@ -287,3 +287,28 @@ fn the_spool_stays_within_the_event_cap_and_keeps_the_last_events() {
     assert!(meta.blocks() * 512 <= 512 * 1024, "{} bytes on disk", meta.blocks() * 512);
     assert!(meta.len() > 16 << 20);
 }
+
+#[test]
+fn with_leave_spool_a_normal_exit_leaves_the_whole_run_in_the_spool_and_no_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let normal = dir.path().join("return.json");
+    assert_eq!(run_to_end(Ending::Itself("return"), Some(&normal)), (Some(0), None));
+    let expected = read(&normal);
+    for how in ["return", "exit", "panic"] {
+        let path = dir.path().join(format!("left-{how}.json"));
+        let untraced = Command::new(env!("CARGO_BIN_EXE_exits")).args(["ending", how]).env_remove("BORROWSCOPE_TRACE").output().unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_exits"))
+            .args(["ending", how])
+            .env("BORROWSCOPE_TRACE", &path)
+            .env(borrowscope_runtime::LEAVE_SPOOL_ENV, "1")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), untraced.status.code(), "{how}: the exit status");
+        assert!(!path.exists(), "{how}: the JSON trace was written in the exiting process");
+        let (trace, from) = left(&path);
+        assert_eq!(from, "spool", "{how}");
+        assert_eq!(trace.ended_by, None, "{how}: a normal exit reads as one");
+        assert_eq!(trace.lost, 0, "{how}: every site described at exit");
+        assert_eq!(story(&trace), story(&expected), "{how}: the spool holds the events the JSON trace would");
+    }
+}

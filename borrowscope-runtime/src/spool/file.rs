@@ -404,6 +404,15 @@ impl Spool {
         self.word(header::OVERWRITTEN).store(overwritten, Ordering::Release);
     }
 
+    /// Completes the spool of a run that ends normally, for a reader to turn into the trace:
+    /// every site described, the counts noted, and the run marked as exited.
+    pub(crate) fn finish_at_exit(&self) {
+        self.describe_all();
+        let global = &crate::recorder::GLOBAL;
+        self.note_counts(global.dropped(), global.overwritten());
+        self.word(header::ENDED_BY).store(super::EXITED, Ordering::Release);
+    }
+
     /// Notes that `signal` ended the run.
     pub(crate) fn note_ended_by(&self, signal: i32) {
         let name = super::signal_name(signal as u64).unwrap_or("").as_bytes();

@@ -12,7 +12,9 @@
 //! allocation). After SIGKILL, only the events whose sites first appeared in the last 200 ms
 //! may be unreadable; they are counted as lost.
 //!
-//! At a normal exit the trace is written as JSON and the spool removed; on SIGINT, SIGTERM,
+//! At a normal exit the trace is written as JSON and the spool removed (or, with
+//! `BORROWSCOPE_LEAVE_SPOOL`, which `cargo borrowscope run` and `test` set, the spool is
+//! completed and left for the command to turn into JSON after the run, off the program's time); on SIGINT, SIGTERM,
 //! SIGHUP and SIGQUIT the keeper turns the spool into the JSON trace before the signal's
 //! default action runs; after a crash the spool stays, and every reader (`from_spool`,
 //! `cargo borrowscope show`, `why`, `report`) reads it and says how the run ended.
@@ -42,6 +44,8 @@ pub const SPOOL_MAGIC: [u8; 8] = *b"BSSPOOL1";
 pub(crate) const ENDIAN: u64 = 0x0102_0304_0506_0708;
 pub(crate) const HEADER_SIZE: usize = 4096;
 pub(crate) const EVENT_SIZE: usize = 32;
+/// `header::ENDED_BY` of a run that exited normally with `BORROWSCOPE_LEAVE_SPOOL` set.
+pub(crate) const EXITED: u64 = u64::MAX;
 
 /// Offsets of the header's fields, each a `u64`.
 pub(crate) mod header {
@@ -51,7 +55,8 @@ pub(crate) mod header {
     pub(crate) const CHUNK_USED: usize = 24;
     /// Bytes of the description area in use.
     pub(crate) const DESC_USED: usize = 32;
-    /// The number of the signal that ended the run, 0 if none did.
+    /// The number of the signal that ended the run, 0 if none did (or not yet), or
+    /// [`super::EXITED`] for a run that ended normally and left its spool to be read.
     pub(crate) const ENDED_BY: usize = 40;
     pub(crate) const DROPPED: usize = 48;
     pub(crate) const OVERWRITTEN: usize = 56;

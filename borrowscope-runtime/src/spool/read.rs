@@ -109,22 +109,26 @@ pub fn from_spool(bytes: &[u8]) -> Result<Trace> {
     let dropped = data.u64(header::DROPPED).unwrap_or(0);
     let overwritten = data.u64(header::OVERWRITTEN).unwrap_or(0);
     let mut trace = merge.finish(dropped, overwritten);
-    trace.ended_by = Some(ended_by(&data));
+    trace.ended_by = ended_by(&data);
     Ok(trace)
 }
 
-/// The signal the header names, or [`Trace::UNFINISHED`].
-fn ended_by(data: &Bytes<'_>) -> String {
+/// The signal the header names, [`Trace::UNFINISHED`] when it names none, or `None` for a
+/// run that exited normally and left its spool to be read.
+fn ended_by(data: &Bytes<'_>) -> Option<String> {
     let number = data.u64(header::ENDED_BY).unwrap_or(0);
+    if number == super::EXITED {
+        return None;
+    }
     if number == 0 {
-        return Trace::UNFINISHED.to_owned();
+        return Some(Trace::UNFINISHED.to_owned());
     }
     let stored = data.0.get(header::ENDED_NAME..header::ENDED_NAME + header::ENDED_NAME_MAX).unwrap_or_default();
     let stored = &stored[..stored.iter().position(|&b| b == 0).unwrap_or(stored.len())];
-    match std::str::from_utf8(stored) {
+    Some(match std::str::from_utf8(stored) {
         Ok(name) if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric()) => name.to_owned(),
         _ => format!("signal {number}"),
-    }
+    })
 }
 
 type Sites = HashMap<u64, &'static CallSite>;
