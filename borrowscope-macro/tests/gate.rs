@@ -13,6 +13,17 @@ fn work(n: u64) -> u64 {
     values.iter().sum()
 }
 
+/// Makes a closure while tracing is on and calls it past the cap: from then on each call
+/// runs the closure's body as written (its own gate).
+#[trace_borrow]
+fn weigh_all(items: &[u64]) -> u64 {
+    let weigh = |x: u64| {
+        let tripled = x * 3;
+        tripled
+    };
+    items.iter().map(|&x| weigh(x)).sum()
+}
+
 #[test]
 fn a_full_recorder_makes_traced_functions_run_as_written() {
     set_max_events(20);
@@ -40,4 +51,14 @@ fn a_full_recorder_makes_traced_functions_run_as_written() {
     assert!(__private::active());
     assert_eq!(work(2), 5);
     assert!(trace().events.iter().any(|e| e.op == Op::New && e.site.name == "values"));
+
+    // A closure made with room left, called on past the cap: the same results, and the
+    // events of its calls before the cap are there.
+    reset();
+    set_max_events(40);
+    let items: Vec<u64> = (0..500).collect();
+    assert_eq!(weigh_all(&items), items.iter().map(|x| x * 3).sum::<u64>());
+    assert!(!__private::active());
+    assert!(trace().events.iter().any(|e| e.op == Op::New && e.site.name == "tripled"));
+    assert_eq!(weigh_all(&items[..3]), 9);
 }

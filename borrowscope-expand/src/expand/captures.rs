@@ -9,7 +9,7 @@
 //! closure's parameters tracked in its body.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::visit_mut::VisitMut;
@@ -198,6 +198,7 @@ pub(crate) fn closure(exp: &mut Expander<'_>, expr: &mut Expr) {
     // where it is created, in a block that keeps the closure's expected type.
     let to = exp.closure_binding.take().map_or(quote!(0), |g| quote!(#g.id()));
     let records = if exp.has(Group::Ownership) { record(exp, c, &to) } else { Vec::new() };
+    let as_written = super::gate::closure_runs_as_written(c).then(|| (*c.body).clone());
     // Its parameters are tracked like `let` bindings of its body, on each call.
     let guards = exp.in_closure(|exp| {
         let (mut guards, mut bound) = (Vec::new(), Vec::new());
@@ -213,6 +214,14 @@ pub(crate) fn closure(exp: &mut Expander<'_>, expr: &mut Expr) {
         guards
     });
     super::flow::prepend_all(&mut c.body, guards);
+    // The per-call gate, as for a function: once no event can be kept, each call runs the
+    // body as written.
+    // (Not when nothing in the body was instrumented.)
+    if let Some(as_written) = as_written.filter(|a| quote!(#a).to_string() != c.body.to_token_stream().to_string()) {
+        let instrumented = std::mem::replace(&mut *c.body, Expr::Verbatim(TokenStream::new()));
+        let active = super::emit::active();
+        *c.body = syn::parse_quote!({ if #active { #instrumented } else { #as_written } });
+    }
     if !records.is_empty() {
         let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
         let records = records.into_iter().map(|r| syn::Stmt::Expr(Expr::Verbatim(r), None)).collect();

@@ -106,6 +106,15 @@ snapshot!(
 );
 
 snapshot!(
+    closure_parameters_behind_the_gate,
+    (quiet),
+    fn f(items: &[u64]) -> u64 {
+        let weigh = |x: u64| x * 3;
+        items.iter().map(|&x| weigh(x)).sum()
+    }
+);
+
+snapshot!(
     unsafe_and_raw_pointers,
     (only = "unsafe"),
     fn f(mut x: i32) -> i32 {
