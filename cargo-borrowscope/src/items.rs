@@ -1,6 +1,13 @@
 //! Where `--all` puts `#[trace_borrow]` in a file of the copy: the functions with a body and
 //! the `impl` blocks `--trace` selects, found with syn (item by item where a whole file does
 //! not parse), the attribute inserted in the text before each so that no line moves.
+//!
+//! Functions and methods marked `#[inline(always)]` are left as written: their authors asked
+//! for them to vanish into their callers (SIMD helpers, the steps of a search loop), and
+//! instrumented they cannot carry the per-call gate (two copies inlined into each caller's two
+//! copies doubled at every level), so they call the recorder's hooks on every call for the
+//! rest of the run: memchr's tests, most of whose calls are such helpers, ran 5.7x slower
+//! than plain with them traced. A user who wants one traced puts the attribute on it.
 
 use std::path::Path;
 
@@ -79,6 +86,11 @@ impl Items<'_> {
     }
 }
 
+/// `#[inline(always)]`.
+fn inline_always(attributes: &[syn::Attribute]) -> bool {
+    attributes.iter().any(|a| a.path().is_ident("inline") && a.parse_args::<syn::Ident>().is_ok_and(|arg| arg == "always"))
+}
+
 fn has_trace_borrow(attributes: &[syn::Attribute]) -> bool {
     attributes.iter().any(|a| a.path().segments.last().is_some_and(|s| s.ident == "trace_borrow"))
 }
@@ -147,7 +159,7 @@ impl<'ast> Visit<'ast> for Items<'_> {
         }
         let mut path = self.module.clone();
         path.push(f.sig.ident.to_string());
-        if f.sig.constness.is_none() && f.sig.abi.is_none() && selected(self.patterns, &path) {
+        if f.sig.constness.is_none() && f.sig.abi.is_none() && !inline_always(&f.attrs) && selected(self.patterns, &path) {
             self.mark(item_start(&f.vis, f.sig.span()));
             // The attribute instruments the items nested in the body too.
             return;
@@ -161,7 +173,9 @@ impl<'ast> Visit<'ast> for Items<'_> {
         }
         let mut path = self.module.clone();
         path.push(impl_type(item));
-        if selected(self.patterns, &path) {
+        // A block with an `#[inline(always)]` method gets the attribute on each other method.
+        let always = item.items.iter().any(|member| matches!(member, syn::ImplItem::Fn(f) if inline_always(&f.attrs)));
+        if selected(self.patterns, &path) && !always {
             let first = item.defaultness.map(|t| t.span).or(item.unsafety.map(|t| t.span)).unwrap_or(item.impl_token.span);
             self.mark(first.start());
             return;
@@ -170,7 +184,8 @@ impl<'ast> Visit<'ast> for Items<'_> {
             if let syn::ImplItem::Fn(f) = member {
                 let mut method = path.clone();
                 method.push(f.sig.ident.to_string());
-                if f.sig.constness.is_none() && f.sig.abi.is_none() && !has_trace_borrow(&f.attrs) && selected(self.patterns, &method) {
+                let chosen = selected(self.patterns, &method) || (always && selected(self.patterns, &path));
+                if f.sig.constness.is_none() && f.sig.abi.is_none() && !has_trace_borrow(&f.attrs) && !inline_always(&f.attrs) && chosen {
                     let start = match (&f.vis, f.defaultness) {
                         (syn::Visibility::Inherited, Some(default)) => default.span.start(),
                         (vis, _) => item_start(vis, f.sig.span()),
@@ -272,6 +287,20 @@ mod tests {
              #[::borrowscope_macro::trace_borrow] fn f() {}\n}\n#[::borrowscope_macro::trace_borrow] fn g() {}\n"
         );
         assert_eq!(instrumented(text, &["inner::f"]).matches("trace_borrow").count(), 1);
+    }
+
+    #[test]
+    fn inline_always_functions_are_left_as_written() {
+        let text = "#[inline(always)]\nfn hot(x: u8) -> u8 { x }\n#[inline]\nfn warm(x: u8) -> u8 { x }\n\
+                    impl V {\n    #[inline(always)]\n    fn splat(b: u8) -> V { V(b) }\n    fn find(&self) {}\n}\nimpl W {\n    fn f(&self) {}\n}\n";
+        assert_eq!(
+            instrumented(text, &[]),
+            "#[inline(always)]\nfn hot(x: u8) -> u8 { x }\n#[inline]\n#[::borrowscope_macro::trace_borrow] fn warm(x: u8) -> u8 { x }\n\
+             impl V {\n    #[inline(always)]\n    fn splat(b: u8) -> V { V(b) }\n    #[::borrowscope_macro::trace_borrow] fn find(&self) {}\n}\n\
+             #[::borrowscope_macro::trace_borrow] impl W {\n    fn f(&self) {}\n}\n"
+        );
+        // `--trace` naming the type still leaves the `#[inline(always)]` method out.
+        assert_eq!(instrumented(text, &["V"]).matches("trace_borrow").count(), 1);
     }
 
     #[test]
