@@ -14,10 +14,11 @@
 //!
 //! At a normal exit the trace is written as JSON and the spool removed (or, with
 //! `BORROWSCOPE_LEAVE_SPOOL`, which `cargo borrowscope run` and `test` set, the spool is
-//! completed and left for the command to turn into JSON after the run, off the program's time); on SIGINT, SIGTERM,
-//! SIGHUP and SIGQUIT the keeper turns the spool into the JSON trace before the signal's
-//! default action runs; after a crash the spool stays, and every reader (`from_spool`,
-//! `cargo borrowscope show`, `why`, `report`) reads it and says how the run ended.
+//! completed and left for the command to turn into JSON after the run, off the program's
+//! time); on SIGINT, SIGTERM, SIGHUP and SIGQUIT the keeper turns the spool into the JSON
+//! trace before the signal's default action runs; after a crash the spool stays, and every
+//! reader (`from_spool`, `cargo borrowscope show`, `why`, `report`) reads it and says how the
+//! run ended.
 //!
 //! The layout, all integers in the writer's byte order (checked with [`ENDIAN`]):
 //!
