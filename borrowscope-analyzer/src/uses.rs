@@ -29,7 +29,15 @@ struct Named {
 
 impl Named {
     fn used(&self, kind: UseKind, reason: Option<String>) -> Use {
-        Use { line: self.position.line, column: self.position.column, name: self.name.clone(), kind, reason, ends_with_call: false }
+        Use {
+            line: self.position.line,
+            column: self.position.column,
+            name: self.name.clone(),
+            kind,
+            reason,
+            ends_with_call: false,
+            never_returns: false,
+        }
     }
 }
 
@@ -107,7 +115,11 @@ fn receiver_of(sema: &Semantics<'_, RootDatabase>, named: &Named, call: ast::Met
     let (kind, reason) = receiver_use(sema, &call, &receiver, local);
     let mut used = named.used(kind, reason);
     if matches!(kind, UseKind::SharedBorrow | UseKind::MutableBorrow) {
-        let result = sema.type_of_expr(&ast::Expr::MethodCallExpr(call)).map(|t| t.original);
+        let result = sema.type_of_expr(&ast::Expr::MethodCallExpr(call.clone())).map(|t| t.original);
+        // The method's declared return type: the call's own type is not `!` where it is
+        // coerced to what its place expects.
+        used.never_returns = result.as_ref().is_some_and(|ty| ty.is_never())
+            || sema.resolve_method_call(&call).is_some_and(|function| function.ret_type(sema.db).is_never());
         used.ends_with_call = result.is_some_and(|ty| holds_no_borrow(sema.db, &ty, 0));
     }
     Some(used)
@@ -296,7 +308,15 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
                     Some(left) => (left.kind(), None),
                     None => unknown("what the arm's pattern leaves in the binding could not be told"),
                 };
-                out.push(Use { line: position.line, column: position.column, name: named.name.clone(), kind, reason, ends_with_call: false });
+                out.push(Use {
+                    line: position.line,
+                    column: position.column,
+                    name: named.name.clone(),
+                    kind,
+                    reason,
+                    ends_with_call: false,
+                    never_returns: false,
+                });
             }
         }
         out.push(named.used(kind, reason));
@@ -336,7 +356,7 @@ pub(crate) fn captures(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Sy
             let of_local: Vec<_> = items.iter().filter(|i| i.local() == local).collect();
             let (kind, reason) = capture_use(db, &of_local);
             let name = local.name(db).as_str().to_owned();
-            out.push(Use { line: position.line, column: position.column, name, kind, reason, ends_with_call: false });
+            out.push(Use { line: position.line, column: position.column, name, kind, reason, ends_with_call: false, never_returns: false });
         }
     }
     out

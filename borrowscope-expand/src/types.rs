@@ -185,6 +185,14 @@ impl FileTypes {
         }
     }
 
+    /// Whether the call whose receiver is used at this position never returns.
+    pub(crate) fn never_returns(&self, line: u32, column: u32) -> bool {
+        match self {
+            FileTypes::Fresh(entry, _) => entry.use_at(line, column).is_some_and(|u| u.never_returns),
+            _ => false,
+        }
+    }
+
     /// The uses keyed at this position (a closure's captures), if the entries are usable.
     pub(crate) fn uses(&self, line: u32, column: u32) -> &'static [type_info_schema::Use] {
         match self {

@@ -224,7 +224,7 @@ fn every_initializer_kind_and_site_kind_turns_into_its_event() {
     let info = TypeInfo::read(&dir.path().join(".borrowscope/type-info.json")).unwrap();
     let (output, typed) = run_traced(dir.path(), "traced", &[]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "28 10 14 Ok(18) 10 26 1 15");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "28 10 14 Ok(18) 10 26 1 15 1");
     assert!(stderr(&output).is_empty() || !stderr(&output).contains("warning"), "{}", stderr(&output));
     let typed = typed.expect("the program wrote its trace");
     insta::assert_snapshot!("traced_with_type_info", text(&typed));

@@ -201,6 +201,10 @@ pub struct Use {
     /// may keep the borrow, as `iter()` or `get(..)` do, or the call never returns).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ends_with_call: bool,
+    /// For a borrowing receiver: the call never returns (its type is `!`, as a parser's
+    /// `self.fail(..)`), so nothing may be evaluated after it. Omitted when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub never_returns: bool,
 }
 
 impl Use {

@@ -114,13 +114,6 @@ pub(crate) fn taken(site: &TokenStream, event: TokenStream, id: TokenStream, val
     syn::parse_quote!(#private::taken(#site, #event, #id, #value))
 }
 
-/// `(*lent(first, &place))`: evaluates `first` (a record), then is `place` again, as a
-/// method call's receiver borrowed where it is.
-pub(crate) fn lent(first: impl ToTokens, place: impl ToTokens) -> Expr {
-    let private = private();
-    syn::parse_quote!((*#private::lent(#first, &#place)))
-}
-
 /// `called(call)`: what a traced call's parameters did not claim is forgotten after it.
 pub(crate) fn called(call: impl ToTokens) -> Expr {
     let private = private();

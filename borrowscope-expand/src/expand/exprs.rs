@@ -310,20 +310,19 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     let guard = guards::takes_guard(&method).then(|| guards::acquisition(exp, &call.receiver, &method, method_span)).flatten();
     let typed_probe =
         (typed && guards::is_place(&call.receiver) && exp.has(group)).then(|| emit::probe(Probe::Typed, &call.receiver, quote!(typed(#method))));
-    // A shared borrow is recorded in the receiver's place, `(*lent(event, &x)).m(..)`: the
-    // same place, borrowed as the autoref would, and no call around a method that may never
-    // return (which would draw "unreachable call"). A mutable one goes around the call: `&mut
-    // x` would need `x` declared `mut` and would not be the two-phase borrow `x.push(x.len())`
-    // relies on.
-    // A borrow whose end is known (the result cannot hold it) goes around the call instead.
-    let (receiver_borrow, around) = match receiver_borrow {
-        Some(borrow) if borrow.ends.is_some() => (None, Some(borrow)),
-        Some(borrow) if !borrow.mutable => {
-            *call.receiver = emit::lent(borrow.event, &call.receiver);
-            (None, None)
-        }
-        Some(borrow) => (Some(borrow.event), None),
-        None => (None, None),
+    // A borrow whose end is known (the result cannot hold it) goes around the call
+    // (`borrowed_for`). Otherwise the borrow is recorded just before the call, which keeps
+    // its receiver as written: a reference binding is reborrowed through as the user wrote it
+    // (with `slot: &mut Option<T>`, `slot.as_ref().unwrap()` returns a borrow of what `slot`
+    // points to; a receiver rewritten to `(*lent(.., &slot))` borrowed the local `slot`
+    // itself, and once_cell's `try_insert` stopped compiling: E0515). Before a call that never
+    // returns (`parser.fail(..) -> !`), it goes first in a block the call ends: a function
+    // around it would be an unreachable call.
+    let (receiver_borrow, around, last) = match receiver_borrow {
+        Some(borrow) if borrow.never_returns => (None, None, Some(borrow.event)),
+        Some(borrow) if borrow.ends.is_some() => (None, Some(borrow), None),
+        Some(borrow) => (Some(borrow.event), None, None),
+        None => (None, None, None),
     };
     if let Some(event) = guard {
         *expr = guards::record(exp, expr, event, &receiver, &method, method_span, &guard_use);
@@ -346,6 +345,10 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     }
     if let Some(wrapped) = around.and_then(|borrow| borrow.around(expr)) {
         *expr = wrapped;
+    }
+    if let Some(event) = last {
+        let original = std::mem::replace(expr, Expr::Verbatim(TokenStream::new()));
+        *expr = super::tail_block(vec![syn::Stmt::Expr(Expr::Verbatim(quote!(#event;)), None)], original);
     }
     if method == "spawn" {
         spawn_anywhere(exp, expr, method_span);

@@ -443,7 +443,7 @@ pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
 
 /// The borrow of a tracked binding by the method called on it, where the analyzer found
 /// that the call borrows its receiver (by autoref, or through a deref): `event(site, Borrow
-/// or BorrowMut, 0, guard.id())`, to record as the call starts, and whether it is mutable.
+/// or BorrowMut, 0, guard.id())`, to record as the call starts.
 /// Its site is named by the method, of kind `receiver`; a binding that is a reference
 /// records nothing (its type decides, `ViaReference`). Without the file, nothing: a method
 /// may take `self` by value.
@@ -475,18 +475,20 @@ pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, spa
         .types
         .ends_with_call(line, column)
         .then(|| super::emit::probe(super::emit::Probe::Reference, &ident, quote!(receiver_borrow_for(#site, #op, #guard.id()))));
-    Some(ReceiverBorrow { event: syn::parse_quote!(#probe), mutable: op == super::vocabulary::BORROW_MUT, ends })
+    let never_returns = exp.types.never_returns(line, column);
+    Some(ReceiverBorrow { event: syn::parse_quote!(#probe), ends, never_returns })
 }
 
 /// What `receiver_borrow` found.
 pub(crate) struct ReceiverBorrow {
     /// Records the borrow as the call starts.
     pub(crate) event: Expr,
-    /// The call borrows mutably.
-    pub(crate) mutable: bool,
     /// The call's result cannot hold the borrow: the probe that records the borrow and gives
     /// the owner's id and the site back, for `borrowed_for` to record the end after the call.
     pub(crate) ends: Option<TokenStream>,
+    /// The call never returns: the borrow goes first in a block ending with the call, where
+    /// nothing follows it (a function around it would be an "unreachable call").
+    pub(crate) never_returns: bool,
 }
 
 impl ReceiverBorrow {

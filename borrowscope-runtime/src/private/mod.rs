@@ -500,13 +500,6 @@ pub fn borrowed_for<T>((owner, site): (u64, &'static CallSite), value: T) -> T {
     value
 }
 
-/// Gives `place` back once `_first` (a record) has been evaluated: `(*lent(event, &x)).m()`
-/// borrows `x` for the method as `x.m()` would, after recording.
-#[cfg_attr(not(debug_assertions), inline(always))]
-pub fn lent<T: ?Sized>(_first: (), place: &T) -> &T {
-    place
-}
-
 /// Records `event` (a guard's acquisition) for the guard instance `id`, which the binding
 /// about to hold the guard has, once `value` (the guard) has been computed; returns `value`.
 #[cfg_attr(not(debug_assertions), inline(always))]

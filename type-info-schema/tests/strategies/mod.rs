@@ -50,8 +50,9 @@ fn site() -> impl Strategy<Value = Site> {
 
 fn use_() -> impl Strategy<Value = Use> {
     let kinds = [UseKind::Move, UseKind::PartialMove, UseKind::Copy, UseKind::SharedBorrow, UseKind::MutableBorrow, UseKind::Unknown];
-    (1..500u32, 1..200u32, text(), prop::sample::select(kinds.to_vec()), prop::option::of(text()), any::<bool>())
-        .prop_map(|(line, column, name, kind, reason, ends_with_call)| Use { line, column, name, kind, reason, ends_with_call })
+    (1..500u32, 1..200u32, text(), prop::sample::select(kinds.to_vec()), prop::option::of(text()), any::<bool>(), any::<bool>()).prop_map(
+        |(line, column, name, kind, reason, ends_with_call, never_returns)| Use { line, column, name, kind, reason, ends_with_call, never_returns },
+    )
 }
 
 fn entry() -> impl Strategy<Value = FileEntry> {
