@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs a traced program whose lock file pins the oldest versions that
-# cargo-borrowscope/src/copy.rs (OLDEST) says BorrowScope's crates build with: the crates
+# cargo-borrowscope/src/versions.rs (OLDEST) says BorrowScope's crates build with: the crates
 # `cargo borrowscope run --all` adds to the copy of a user's workspace. Run it after raising
 # or adding a dependency of type-info-schema, borrowscope-expand, borrowscope-macro or
 # borrowscope-runtime. Usage: scripts/oldest-versions.sh (needs crates.io).
@@ -46,4 +46,4 @@ if grep -q '^\(warning\|error\)' build.log; then
     exit 1
 fi
 test "$(cargo run --quiet)" = kept
-echo "oldest-versions: BorrowScope's crates build and run with the versions of OLDEST in cargo-borrowscope/src/copy.rs"
+echo "oldest-versions: BorrowScope's crates build and run with the versions of OLDEST in cargo-borrowscope/src/versions.rs"

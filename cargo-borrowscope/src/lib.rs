@@ -17,6 +17,7 @@ pub mod analyze;
 mod copy;
 mod items;
 mod read;
+mod versions;
 mod workflow;
 
 use std::path::PathBuf;

@@ -93,7 +93,7 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
             copied.written
         );
         if copied.lock_copied {
-            crate::copy::keep_users_versions(&root, &copied.root)?;
+            crate::versions::keep_users_versions(&root, &copied.root)?;
         }
         if copied.items == 0 && !scope.trace.is_empty() {
             eprintln!("cargo borrowscope: no item matches --trace {}", scope.trace.join(" --trace "));
@@ -190,7 +190,7 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
         eprint!("{messages}");
     }
     if workspace.is_some()
-        && let Some(note) = crate::copy::moved_note(&root, &analyzed_root)
+        && let Some(note) = crate::versions::moved_note(&root, &analyzed_root)
     {
         eprintln!("{note}");
     }
