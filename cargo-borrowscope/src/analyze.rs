@@ -71,13 +71,22 @@ pub(crate) fn analyze_quietly(root: &Path) -> anyhow::Result<()> {
     run(&args).map(|_| ())
 }
 
-/// What decides whether a re-run can be skipped: the options, and every Rust file of the
-/// workspace with its hash (also files no analysis reached, such as a module behind a feature
-/// that is off: a change there may matter with other options).
+/// What decides whether a re-run can be skipped: the analyzer itself (its version, the
+/// schema, and the program file's size and time, so an upgrade or a rebuild analyzes again and
+/// writes what the new version knows), the options, and every Rust file of the workspace with
+/// its hash (also files no analysis reached, such as a module behind a feature that is off: a
+/// change there may matter with other options).
 fn fingerprint(root: &Path, args: &Args) -> String {
     let mut text = format!(
-        "features={:?} all={} no_default={} build_scripts={} proc_macros={}\n",
-        args.features, args.all_features, args.no_default_features, !args.no_build_scripts, !args.no_proc_macros
+        "analyzer={} schema={} program={}\nfeatures={:?} all={} no_default={} build_scripts={} proc_macros={}\n",
+        env!("CARGO_PKG_VERSION"),
+        type_info_schema::SCHEMA_VERSION,
+        program_stamp(),
+        args.features,
+        args.all_features,
+        args.no_default_features,
+        !args.no_build_scripts,
+        !args.no_proc_macros
     );
     let mut files = rust_files(root);
     files.sort();
@@ -86,6 +95,18 @@ fn fingerprint(root: &Path, args: &Args) -> String {
         text.push_str(&format!("{path} {hash}\n"));
     }
     text
+}
+
+/// The running program's size and modification time, or `unknown` (then the stamp still
+/// matches itself, and the version and schema decide).
+fn program_stamp() -> String {
+    let metadata = std::env::current_exe().and_then(std::fs::metadata);
+    let Ok(metadata) = metadata else { return "unknown".to_owned() };
+    let time = metadata.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+    match time {
+        Some(time) => format!("{}:{}.{:09}", metadata.len(), time.as_secs(), time.subsec_nanos()),
+        None => format!("{}:unknown", metadata.len()),
+    }
 }
 
 /// Whether nothing changed since the analysis that wrote `state`: then loading is skipped.

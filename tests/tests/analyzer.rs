@@ -24,6 +24,17 @@ fn the_basic_fixture_is_classified_semantically() {
     let again = run(dir.path(), &[]);
     assert!(String::from_utf8_lossy(&again.stderr).contains("nothing changed"), "{}", String::from_utf8_lossy(&again.stderr));
 
+    // Another build of the analyzer (an upgrade, a rebuild) analyzes again, though no source
+    // changed: the old file may lack what the new version writes.
+    let rebuilt = tempfile::tempdir().unwrap();
+    let program = rebuilt.path().join("borrowscope-analyzer");
+    std::fs::copy(analyzer(), &program).unwrap();
+    let upgraded = Command::new(&program).arg(dir.path()).output().unwrap();
+    assert!(upgraded.status.success(), "{}", String::from_utf8_lossy(&upgraded.stderr));
+    assert!(!String::from_utf8_lossy(&upgraded.stderr).contains("nothing changed"), "{}", String::from_utf8_lossy(&upgraded.stderr));
+    let text_again = std::fs::read_to_string(dir.path().join(".borrowscope/type-info.json")).unwrap();
+    assert_eq!(text_again, text, "the same sources give the same file");
+
     // `--check` passes on the fresh file and fails, naming the file, once a source changes.
     assert!(run(dir.path(), &["--check", "--quiet"]).status.success());
     let main = dir.path().join("src/main.rs");
