@@ -15,14 +15,17 @@
 //! `cargo borrowscope test --all --syntax-only`, and with `--type-info` `cargo borrowscope
 //! test --all` (the analysis on the instrumented copy), each followed by a timed run of the
 //! copy's unit and integration tests. It prints a table of compile errors, warnings, test
-//! results and times, which `TRIAL.md` records. `--full` adds the rest of the broader trial to
-//! the default crates; `--keep` leaves each crate's build output (the instrumented copy) in
-//! place, which `scripts/trial-build-cost.sh` needs.
+//! results and times, which `TRIAL.md` records, and a second table of what each crate's library
+//! costs to build, plain and instrumented in each mode (time and peak memory: `build_cost`).
+//! `--full` adds the rest of the broader trial to the default crates; `--keep` leaves each
+//! crate's build output (the instrumented copy) in place.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+
+mod build_cost;
 
 /// Crates with real test suites and few dependencies, so the trial runs in minutes (the
 /// default, and what `.ci/run` runs).
@@ -76,6 +79,7 @@ fn main() -> Result<()> {
             demo()
         }
         Some("setup") => setup(true),
+        Some("peak-memory") => std::process::exit(build_cost::peak_memory(&args[1..])?),
         Some("test") => {
             setup(true)?;
             test_workspace()
@@ -367,6 +371,7 @@ fn trial(crates: &[String], with_type_info: bool, keep: bool) -> Result<()> {
     let work = workspace_root().join("target/trial");
     let cli = cli()?;
     let mut rows = Vec::new();
+    let mut build_rows = Vec::new();
     let mut regressions = Vec::new();
     for spec in crates {
         let (name, version) = spec.split_once('@').with_context(|| format!("{spec}: expected NAME@VERSION"))?;
@@ -378,7 +383,10 @@ fn trial(crates: &[String], with_type_info: bool, keep: bool) -> Result<()> {
         own_workspace(&project)?;
         let files = rust_files(&project);
         let (base, base_seconds) = baseline(&project)?;
+        let plain_build = build_cost::library_build(&project.join("Cargo.toml"))?;
+        let copy = project.join("target/borrowscope/workspace/Cargo.toml");
         let (inst, seconds, log) = traced(&project, &cli, true)?;
+        let syntax_build = if inst.built { build_cost::library_build(&copy)? } else { None };
         std::fs::write(dir.join("instrumented.log"), &log)?;
         eprintln!("{spec}: baseline {base:?} in {base_seconds:.2} s, instrumented {inst:?} in {seconds:.2} s");
         let (syntax_cell, worse) = cell(&base, base_seconds, &inst, seconds);
@@ -386,6 +394,7 @@ fn trial(crates: &[String], with_type_info: bool, keep: bool) -> Result<()> {
             regressions.push(format!("{spec} (see {})", dir.join("instrumented.log").display()));
         }
         let mut typed_cell = String::from("not run");
+        let mut typed_build = None;
         if with_type_info {
             let (typed, typed_seconds, log) = traced(&project, &cli, false)?;
             std::fs::write(dir.join("type-info.log"), &log)?;
@@ -398,6 +407,7 @@ fn trial(crates: &[String], with_type_info: bool, keep: bool) -> Result<()> {
                 regressions.push(format!("{spec} with type-info (see {})", dir.join("type-info.log").display()));
             }
             typed_cell = text;
+            typed_build = if typed.built { build_cost::library_build(&copy)? } else { None };
         }
         if !keep {
             let _ = std::fs::remove_dir_all(project.join("target"));
@@ -407,10 +417,26 @@ fn trial(crates: &[String], with_type_info: bool, keep: bool) -> Result<()> {
             "| {spec} | {files} | {} passed, {} failed, {} warnings; {base_seconds:.2} s | {syntax_cell} | {typed_cell} |",
             base.passed, base.failed, base.warnings
         ));
+        let build_cell = |cost: Option<build_cost::Cost>| match (cost, plain_build) {
+            (Some(cost), Some(plain)) => cost.against(plain),
+            _ => String::from("not measured"),
+        };
+        build_rows.push(format!(
+            "| {spec} | {} | {} | {} |",
+            plain_build.map_or_else(|| String::from("no library"), build_cost::Cost::text),
+            build_cell(syntax_build),
+            if with_type_info { build_cell(typed_build) } else { String::from("not run") }
+        ));
     }
     println!("| crate | files | baseline | instrumented, syntax only | instrumented, with type-info |");
     println!("|---|---|---|---|---|");
     rows.iter().for_each(|r| println!("{r}"));
+    println!();
+    println!("Library builds (`cargo build --lib`, not incremental, every source touched, median of three; peak resident memory):");
+    println!();
+    println!("| crate | plain | instrumented, syntax only | instrumented, with type-info |");
+    println!("|---|---|---|---|");
+    build_rows.iter().for_each(|r| println!("{r}"));
     if !regressions.is_empty() {
         bail!("instrumented builds that do worse than their baseline: {}", regressions.join(", "));
     }
