@@ -29,13 +29,7 @@ impl Cost {
 
     /// "4.61 s (3.20x), 372 MiB (1.49x)": this cost against `plain`'s.
     pub(crate) fn against(self, plain: Cost) -> String {
-        format!(
-            "{:.2} s ({:.2}x), {:.0} MiB ({:.2}x)",
-            self.seconds,
-            self.seconds / plain.seconds,
-            self.peak_mib,
-            self.peak_mib / plain.peak_mib
-        )
+        format!("{:.2} s ({:.2}x), {:.0} MiB ({:.2}x)", self.seconds, self.seconds / plain.seconds, self.peak_mib, self.peak_mib / plain.peak_mib)
     }
 }
 
@@ -84,10 +78,7 @@ pub(crate) fn library_build(manifest: &Path) -> Result<Option<Cost>> {
         values.sort_by(f64::total_cmp);
         values[values.len() / 2]
     };
-    Ok(Some(Cost {
-        seconds: median(costs.iter().map(|c| c.seconds).collect()),
-        peak_mib: median(costs.iter().map(|c| c.peak_mib).collect()),
-    }))
+    Ok(Some(Cost { seconds: median(costs.iter().map(|c| c.seconds).collect()), peak_mib: median(costs.iter().map(|c| c.peak_mib).collect()) }))
 }
 
 /// Sets the modification time of every `.rs` file under `dir` (outside `target/` and hidden
