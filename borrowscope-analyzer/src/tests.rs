@@ -109,6 +109,35 @@ fn main() {
 }
 
 #[test]
+fn an_overloaded_index_borrows_its_base_and_a_built_in_one_does_not() {
+    insta::assert_snapshot!(uses(
+        r#"
+//- minicore: index, copy, slice
+struct Map(u8);
+impl core::ops::Index<u8> for Map {
+    type Output = u8;
+    fn index(&self, _: u8) -> &u8 { &self.0 }
+}
+impl core::ops::IndexMut<u8> for Map {
+    fn index_mut(&mut self, _: u8) -> &mut u8 { &mut self.0 }
+}
+fn main() {
+    let mut m = Map(1);
+    let a = m[0];
+    m[1] = 2;
+    let arr = [1u8, 2];
+    let b = arr[0];
+    let r = &m;
+    let c = r[0];
+}
+"#
+    ), @"
+11:13 m shared_borrow
+12:5 m mutable_borrow
+15:14 m shared_borrow");
+}
+
+#[test]
 fn a_closure_captures_what_the_capture_analysis_says() {
     insta::assert_snapshot!(uses(
         r#"

@@ -151,8 +151,9 @@ fn holds_no_borrow(db: &RootDatabase, ty: &hir::Type<'_>, depth: usize) -> bool 
 /// operand, an operand, an assignment's right side). Borrowed when it is the operand of `&`
 /// or `&mut` or an adjustment reborrows it (`f(r)` with `r: &mut T`); copied when its type
 /// is `Copy`; moved otherwise. Receivers, callees and `match` scrutinees have their own
-/// passes; a place written (`a = ..`) or reached through (`a.f`, `a[i]`, `*a`) is not a use
-/// of the binding's value. Keyed by the binding's name there.
+/// passes; a place written (`a = ..`) or reached through (`a.f`, `a[i]` built in, `*a`) is
+/// not a use of the binding's value, but the base of an overloaded index is borrowed. Keyed
+/// by the binding's name there.
 pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
     let db = sema.db;
     let mut out = Vec::new();
@@ -186,6 +187,30 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
             let kind = literal.and_then(|l| crate::partial::spread(sema, &l));
             let (kind, reason) = kind.map_or_else(|| unknown("which fields the update takes could not be told"), |k| (k, None));
             out.push(named.used(kind, reason));
+            continue;
+        }
+        // The base of an overloaded index (`m["a"]`, `v[i]` on a `Vec`) is borrowed by the
+        // `index` or `index_mut` call it becomes, as the adjustment says; a built-in one (an
+        // array, a slice) is a place reached through, as is anything through a reference.
+        if let Some(index) = ast::IndexExpr::cast(parent.clone())
+            && is_path(index.base())
+        {
+            let ty = local.ty(db);
+            let adjusted = sema.expr_adjustments(&ast::Expr::PathExpr(path.clone())).unwrap_or_default();
+            let borrow = adjusted.iter().find_map(|a| match a.kind {
+                hir::Adjust::Borrow(hir::AutoBorrow::Ref(m)) => Some(m),
+                _ => None,
+            });
+            let through = adjusted.iter().any(|a| matches!(a.kind, hir::Adjust::Deref(_)));
+            match borrow {
+                // rust-analyzer resolves an array's or slice's index through `Index` too; rustc
+                // indexes them built in, borrowing nothing.
+                Some(_) if ty.is_array() || ty.is_slice() => {}
+                Some(_) if ty.is_reference() || ty.is_raw_ptr() || ty.is_unknown() || through => {}
+                Some(hir::Mutability::Mut) => out.push(named.used(UseKind::MutableBorrow, None)),
+                Some(hir::Mutability::Shared) => out.push(named.used(UseKind::SharedBorrow, None)),
+                None => {}
+            }
             continue;
         }
         let skipped = placed(&parent, path.syntax()) || reference.as_ref().is_some_and(|r| r.raw_token().is_some());

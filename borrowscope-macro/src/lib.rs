@@ -9,14 +9,16 @@
 //!     let data = vec![1, 2, 3];   // new data
 //!     let r = &data;              // new r, borrow r -> data
 //!     let n: usize = r.len();     // new n (its type written out: the compiler tells it is Copy)
-//!     n                           // drops of n, r and data, in the real order
+//!     n                           // copy of n returned; drops of n, r and data, in order
 //! }
 //!
 //! let session = borrowscope_runtime::Session::new();
 //! assert_eq!(session.record(example), 3);
-//! let names: Vec<_> = session.events().iter().map(|e| format!("{} {}", e.op,
-//! e.site.name)).collect();
-//! assert_eq!(names, ["new data", "new r", "borrow r", "new n", "drop n", "drop r", "drop data"]);
+//! // Each event with the binding it is about (a copy names its source as the detail).
+//! let names: Vec<_> = session.events().iter().map(|e| {
+//!     format!("{} {}", e.op, if e.site.name.is_empty() { e.site.detail } else { e.site.name })
+//! }).collect();
+//! assert_eq!(names, ["new data", "new r", "borrow r", "new n", "copy n", "drop n", "drop r", "drop data"]);
 //! ```
 //!
 //! What is recorded: every `let` (destructuring, let-else, `ref`/`mut`), parameter, closure

@@ -68,9 +68,11 @@ fn verbose() -> u8 {
 fn presets_and_groups_choose_what_is_recorded() {
     let (value, events) = ops(|| quiet(3));
     assert_eq!(value, 3);
-    // Ownership only: creations and ends (`i`, a `for` binding used by value, ends as
-    // `scope_end` without the type-info file to say it is `Copy`).
-    assert!(events.iter().all(|(op, _)| matches!(op, Op::New | Op::Drop | Op::ScopeEnd)), "{events:?}");
+    // Ownership only: creations, copies and ends (`i`, a `for` binding used by value, ends as
+    // `scope_end` without the type-info file to say it is `Copy`; `total`, made from a
+    // literal, is `Copy`, and returning it copies it).
+    assert!(events.iter().all(|(op, _)| matches!(op, Op::New | Op::Drop | Op::ScopeEnd | Op::Copy)), "{events:?}");
+    assert_eq!(events.iter().filter(|(op, _)| *op == Op::Copy).count(), 1, "{events:?}");
     assert_eq!(events.iter().filter(|(op, name)| *op == Op::New && *name == "i").count(), 3, "{events:?}");
     let (value, events) = ops(|| skipped(3));
     assert_eq!(value, 3);

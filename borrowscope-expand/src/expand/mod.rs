@@ -222,8 +222,13 @@ impl<'a> Expander<'a> {
 
     /// What the analyzer's use at `ident` (a binding's name where it is used) does to it.
     pub(crate) fn analyzed_fate(&self, ident: &syn::Ident) -> Option<vocabulary::Fate> {
+        self.analyzed_use(ident).map(vocabulary::use_fate)
+    }
+
+    /// The analyzer's use at `ident`: copied, moved, borrowed...
+    pub(crate) fn analyzed_use(&self, ident: &syn::Ident) -> Option<type_info_schema::UseKind> {
         let (line, column) = self.position(ident.span())?;
-        self.types.use_kind(line, column).map(vocabulary::use_fate)
+        self.types.use_kind(line, column)
     }
 
     /// A fresh hygienic identifier: user code cannot see or clash with it.
@@ -499,6 +504,7 @@ impl VisitMut for Expander<'_> {
                 self.guard_use = guards::GuardUse::Place;
                 self.visit_expr_mut(&mut index.expr);
                 self.visit_expr_mut(&mut index.index);
+                places::index_borrow(self, index);
                 return;
             }
             _ => self.guard_use_here = guard_use,

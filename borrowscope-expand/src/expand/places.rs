@@ -10,6 +10,7 @@ use syn::{Expr, Stmt};
 use type_info_schema::SiteKind;
 
 use super::{Expander, emit, text, vocabulary};
+use crate::config::Group;
 
 /// Records a dereference of a raw pointer that the analyzer found, before the statement.
 pub(super) fn raw_deref(exp: &mut Expander<'_>, u: &syn::ExprUnary) {
@@ -43,6 +44,7 @@ pub(super) fn inside_place(exp: &mut Expander<'_>, place: &mut Expr) {
         Expr::Index(i) => {
             inside_place(exp, &mut i.expr);
             exp.visit_expr_mut(&mut i.index);
+            index_borrow(exp, i);
         }
         Expr::Paren(p) => inside_place(exp, &mut p.expr),
         // A call's result is a value: expanded like any other, used where it is (a guard
@@ -53,6 +55,33 @@ pub(super) fn inside_place(exp: &mut Expander<'_>, place: &mut Expr) {
         }
         _ => {}
     }
+}
+
+/// `m[k]` on a tracked binding that the analyzer says the overloaded `index` (or `index_mut`)
+/// borrows (`m["a"]` of a `HashMap`, `v[i]` of a `Vec`): the borrow, recorded in the index
+/// operand, which runs after the base is reached and before the call. Only a literal or a
+/// name as the index: a block around anything else would end its temporaries early.
+pub(super) fn index_borrow(exp: &mut Expander<'_>, index: &mut syn::ExprIndex) {
+    let Expr::Path(base) = &*index.expr else { return };
+    let Some(ident) = base.path.get_ident().filter(|_| base.qself.is_none()) else { return };
+    let simple = match &*index.index {
+        Expr::Lit(_) => true,
+        Expr::Path(p) => p.qself.is_none() && p.path.get_ident().is_some(),
+        _ => false,
+    };
+    let op = match exp.analyzed_use(ident) {
+        Some(type_info_schema::UseKind::SharedBorrow) => vocabulary::BORROW,
+        Some(type_info_schema::UseKind::MutableBorrow) => vocabulary::BORROW_MUT,
+        _ => return,
+    };
+    let Some(guard) = exp.lookup(&ident.to_string()) else { return };
+    if !simple || !exp.has(Group::Ownership) {
+        return;
+    }
+    let site = exp.site("", &ident.to_string(), "borrow", index.expr.span());
+    let event = emit::event(&site, op, emit::Number(0), quote::quote!(#guard.id()));
+    let value = std::mem::replace(&mut *index.index, Expr::Verbatim(TokenStream::new()));
+    *index.index = syn::parse_quote!({ #event; #value });
 }
 
 /// Records the static access or const use the analyzer found at this path, before the

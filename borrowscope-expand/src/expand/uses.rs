@@ -219,10 +219,10 @@ fn copy_probe(ident: &syn::Ident, call: TokenStream) -> TokenStream {
     super::emit::probe(super::emit::Probe::Copy, ident, call)
 }
 
-/// A by-value use of a binding in an argument, a field, an element, a return value...: when
-/// it is the binding's last use, records it (a move disarms its guard; a copy does not). A
-/// binding used again later was not moved here, so it is left as written (and a `&mut`
-/// argument keeps its implicit reborrow).
+/// A by-value use of a binding in an argument, a field, an element, a return value...: a copy
+/// is recorded wherever it is known to be one; otherwise, when it is the binding's last use,
+/// the use is recorded (a move disarms its guard). A binding used again later was not moved
+/// here, so it is left as written (and a `&mut` argument keeps its implicit reborrow).
 pub(crate) fn by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
     by_value_use(exp, expr, false);
 }
@@ -234,7 +234,20 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
         return super::partial::field_by_value(exp, expr);
     }
     let Some((ident, guard, mut copies)) = exp.tracked_path(expr) else { return };
-    // The analyzer saw a reborrow or a copy here (`f(r)` with `r: &mut T`): the binding stays.
+    let analyzed = exp.analyzed_use(&ident);
+    // A copy taken here (`a + b` of integers, a `&T` passed on), which the analyzer saw or the
+    // binding's type tells for sure: recorded, and the binding stays, used later or not.
+    let copied = analyzed == Some(type_info_schema::UseKind::Copy) || analyzed.is_none() && copies == Copies::Yes;
+    if copied {
+        let site = exp.site("", &ident.to_string(), "move", expr.span());
+        let record = record_use(&ident, &guard, Copies::Yes, &site, &quote!(0));
+        *expr = syn::parse_quote!({
+            #record
+            #ident
+        });
+        return;
+    }
+    // The analyzer saw a reborrow here (`f(r)` with `r: &mut T`): the binding stays.
     if exp.analyzed_fate(&ident) == Some(Fate::Stays) {
         return;
     }

@@ -267,7 +267,7 @@ impl Guard {
     /// gets a copy and the binding stays alive.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn copied(&self, site: &'static CallSite, to: u64) {
-        if to != 0 && self.id.get() != 0 {
+        if self.id.get() != 0 {
             event(site, Op::Copy, to, self.id.get());
         }
     }

@@ -40,7 +40,7 @@ pub trait ViaMove {
 impl<T: Copy> ViaCopy for Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn used(&self, from: &Guard, site: &'static CallSite, to: u64) {
-        if to != 0 && from.id.get() != 0 {
+        if from.id.get() != 0 {
             event(site, Op::Copy, to, from.id.get());
         }
     }
