@@ -138,6 +138,41 @@ fn main() {
 }
 
 #[test]
+fn a_method_on_a_field_borrows_the_binding_unless_a_reference_is_reached_through() {
+    insta::assert_snapshot!(uses(
+        r#"
+//- minicore: copy, deref
+struct Items(u8);
+impl Items {
+    fn len(&self) -> u8 { self.0 }
+    fn push(&mut self, v: u8) { self.0 = v; }
+    fn take(self) -> u8 { self.0 }
+}
+struct Inventory { items: Items }
+struct View<'a> { items: &'a Items }
+fn main() {
+    let mut inv = Inventory { items: Items(0) };
+    inv.items.push(1);
+    let n = inv.items.len();
+    let items = Items(2);
+    let view = View { items: &items };
+    let m = view.items.len();
+    let r = &inv;
+    let k = r.items.len();
+    let t = inv.items.take();
+}
+"#
+    ), @"
+3:27 self copy
+4:42 v copy
+5:27 self copy
+11:5 inv mutable_borrow
+12:13 inv shared_borrow
+14:31 items shared_borrow
+16:14 inv shared_borrow");
+}
+
+#[test]
 fn a_closure_captures_what_the_capture_analysis_says() {
     insta::assert_snapshot!(uses(
         r#"

@@ -114,15 +114,21 @@ fn receiver_of(sema: &Semantics<'_, RootDatabase>, named: &Named, call: ast::Met
     let local = local_of(sema, &receiver)?;
     let (kind, reason) = receiver_use(sema, &call, &receiver, local);
     let mut used = named.used(kind, reason);
-    if matches!(kind, UseKind::SharedBorrow | UseKind::MutableBorrow) {
+    call_ends(sema, &call, &mut used);
+    Some(used)
+}
+
+/// For a receiver borrowed by `call`: whether the call never returns, and whether its result
+/// cannot hold the borrow (which then ends as the call returns).
+fn call_ends(sema: &Semantics<'_, RootDatabase>, call: &ast::MethodCallExpr, used: &mut Use) {
+    if matches!(used.kind, UseKind::SharedBorrow | UseKind::MutableBorrow) {
         let result = sema.type_of_expr(&ast::Expr::MethodCallExpr(call.clone())).map(|t| t.original);
         // The method's declared return type: the call's own type is not `!` where it is
         // coerced to what its place expects.
         used.never_returns = result.as_ref().is_some_and(|ty| ty.is_never())
-            || sema.resolve_method_call(&call).is_some_and(|function| function.ret_type(sema.db).is_never());
+            || sema.resolve_method_call(call).is_some_and(|function| function.ret_type(sema.db).is_never());
         used.ends_with_call = result.is_some_and(|ty| holds_no_borrow(sema.db, &ty, 0));
     }
-    Some(used)
 }
 
 /// Whether a value of `ty` cannot hold a borrow: no reference, no type with a lifetime
@@ -166,7 +172,9 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         // A field used by value moves that part of the binding; a pattern that destructures
         // the binding moves what it binds by value.
         if ast::FieldExpr::can_cast(parent.kind()) {
-            if let Some(kind) = field_use(sema, &parent, &local.ty(db)) {
+            if let Some(used) = field_receiver(sema, &named, &parent, &local.ty(db)) {
+                out.push(used);
+            } else if let Some(kind) = field_use(sema, &parent, &local.ty(db)) {
                 out.push(named.used(kind, None));
             }
             continue;
@@ -438,6 +446,49 @@ fn placed(parent: &ra_ap_syntax::SyntaxNode, child: &ra_ap_syntax::SyntaxNode) -
             .is_some_and(|b| b.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { .. })) && is_child(b.lhs()))
         || ast::IndexExpr::cast(parent.clone()).is_some_and(|i| is_child(i.base()))
         || ast::PrefixExpr::can_cast(parent.kind())
+}
+
+/// A chain of fields on a binding that is a method call's receiver (`inv.items.len()`,
+/// `self.queue.push(x)` on a local): the call's autoref borrows that field, so the binding,
+/// shared or mutably. Nothing where the chain passes through a reference or a pointer (the
+/// binding's own type, or a field's: what is borrowed is what it points to), or where the
+/// method takes the field some other way (by value, or a field that is itself a reference).
+fn field_receiver(sema: &Semantics<'_, RootDatabase>, named: &Named, parent: &ra_ap_syntax::SyntaxNode, root: &hir::Type<'_>) -> Option<Use> {
+    if root.is_reference() || root.is_raw_ptr() || root.is_unknown() {
+        return None;
+    }
+    let mut outer = ast::FieldExpr::cast(parent.clone())?;
+    let mut chain = vec![outer.clone()];
+    while let Some(up) = outer.syntax().parent().and_then(ast::FieldExpr::cast) {
+        outer = up;
+        chain.push(outer.clone());
+    }
+    let call = outer.syntax().parent().and_then(ast::MethodCallExpr::cast)?;
+    call.receiver().filter(|r| r.syntax() == outer.syntax())?;
+    // The root itself is reached through by the first field (`p.x` of `p: &Point` derefs p).
+    let root_adjusted = sema.expr_adjustments(&ast::Expr::PathExpr(named.expanded.clone())).unwrap_or_default();
+    let inner_derefs = chain[..chain.len() - 1]
+        .iter()
+        .any(|f| sema.expr_adjustments(&ast::Expr::FieldExpr(f.clone())).unwrap_or_default().iter().any(|a| matches!(a.kind, hir::Adjust::Deref(_))));
+    if inner_derefs || root_adjusted.iter().any(|a| matches!(a.kind, hir::Adjust::Deref(_))) {
+        return None;
+    }
+    // The receiver's own adjustments: an overloaded deref (`Vec` to a slice) still borrows the
+    // field; a built-in one reaches through a reference the field holds.
+    let adjusted = sema.expr_adjustments(&ast::Expr::FieldExpr(outer.clone())).unwrap_or_default();
+    if adjusted.iter().any(|a| matches!(a.kind, hir::Adjust::Deref(None))) {
+        return None;
+    }
+    let kind = match adjusted.iter().rev().find_map(|a| match a.kind {
+        hir::Adjust::Borrow(hir::AutoBorrow::Ref(m)) => Some(m),
+        _ => None,
+    })? {
+        hir::Mutability::Mut => UseKind::MutableBorrow,
+        hir::Mutability::Shared => UseKind::SharedBorrow,
+    };
+    let mut used = named.used(kind, None);
+    call_ends(sema, &call, &mut used);
+    Some(used)
 }
 
 /// What a chain of fields on a binding (`w.0`, `c.inner.name`, the parent of its path) does

@@ -18,7 +18,9 @@
 //! let names: Vec<_> = session.events().iter().map(|e| {
 //!     format!("{} {}", e.op, if e.site.name.is_empty() { e.site.detail } else { e.site.name })
 //! }).collect();
-//! assert_eq!(names, ["new data", "new r", "borrow r", "new n", "copy n", "drop n", "drop r", "drop data"]);
+//! let expected =
+//!     ["new data", "new r", "borrow r", "new n", "copy n", "drop n", "drop r", "drop data"];
+//! assert_eq!(names, expected);
 //! ```
 //!
 //! What is recorded: every `let` (destructuring, let-else, `ref`/`mut`), parameter, closure
