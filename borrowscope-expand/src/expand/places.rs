@@ -78,7 +78,10 @@ pub(super) fn index_borrow(exp: &mut Expander<'_>, index: &mut syn::ExprIndex) {
     if !simple || !exp.has(Group::Ownership) {
         return;
     }
-    let site = exp.site("", &ident.to_string(), "borrow", index.expr.span());
+    // Named by the method it is (`why`: "borrowed shared by `index`"); its result is a
+    // reference, which may keep the borrow, so no end is claimed.
+    let method = if op == vocabulary::BORROW_MUT { "index_mut" } else { "index" };
+    let site = exp.site(method, &ident.to_string(), "receiver", index.expr.span());
     let event = emit::event(&site, op, emit::Number(0), quote::quote!(#guard.id()));
     let value = std::mem::replace(&mut *index.index, Expr::Verbatim(TokenStream::new()));
     *index.index = syn::parse_quote!({ #event; #value });

@@ -25,6 +25,9 @@ pub struct Why<'a> {
     releases: HashMap<u64, u64>,
     moves_to: HashMap<u64, Vec<&'a Move>>,
     moves_from: HashMap<u64, Vec<&'a Move>>,
+    /// The copy events (indices into the trace) out of each instance, and into each.
+    copies_from: HashMap<u64, Vec<usize>>,
+    copies_to: HashMap<u64, Vec<usize>>,
 }
 
 impl<'a> Why<'a> {
@@ -43,6 +46,8 @@ impl<'a> Why<'a> {
             releases: HashMap::new(),
             moves_to: HashMap::new(),
             moves_from: HashMap::new(),
+            copies_from: HashMap::new(),
+            copies_to: HashMap::new(),
         };
         for s in &graph.shares {
             why.shares_to.entry(s.to).or_default().push(s);
@@ -72,6 +77,11 @@ impl<'a> Why<'a> {
                 }
             } else if e.op == Op::LockRelease && e.id != 0 {
                 why.releases.entry(e.id).or_insert(e.order);
+            } else if e.op == Op::Copy && e.arg != 0 {
+                why.copies_from.entry(e.arg).or_default().push(i);
+                if e.id != 0 {
+                    why.copies_to.entry(e.id).or_default().push(i);
+                }
             }
         }
         for m in &graph.moves {
@@ -171,6 +181,28 @@ impl<'a> Why<'a> {
             let to = if m.to == 0 { "a call or an expression".to_owned() } else { self.label(m.to) };
             out.push(format!("moved into {to} at event {}{}", m.at, self.at(m.at)));
         }
+        for &i in self.copies_to.get(&v.id).into_iter().flatten() {
+            let e = &self.trace.events[i];
+            out.push(format!("its value was copied from {} at event {}{}", self.label(e.arg), e.order, self.at(e.order)));
+        }
+        // Copies out, one line per destination and place: a copy in a loop is one line.
+        let mut copies: Vec<(u64, &str, u32, u32, Vec<u64>)> = Vec::new();
+        for &i in self.copies_from.get(&v.id).into_iter().flatten() {
+            let e = &self.trace.events[i];
+            let key = (e.id, e.site.file, e.site.line, e.site.column);
+            match copies.iter_mut().find(|c| (c.0, c.1, c.2, c.3) == key) {
+                Some(c) => c.4.push(e.order),
+                None => copies.push((key.0, key.1, key.2, key.3, vec![e.order])),
+            }
+        }
+        for (to, file, line, column, orders) in copies {
+            let to = if to == 0 { "an expression or a call".to_owned() } else { self.label(to) };
+            out.push(match orders.as_slice() {
+                [one] => format!("copied into {to} at event {one} ({file}:{line}:{column})"),
+                [first, .., last] => format!("copied into {to} at {file}:{line}:{column}, {} times (events {first} to {last})", orders.len()),
+                [] => continue,
+            });
+        }
         for s in self.shares_from.get(&v.id).into_iter().flatten() {
             out.push(format!("shares its allocation with {} ({} at event {}, count {} after)", self.label(s.to), s.op, s.at, s.count));
         }
@@ -233,5 +265,38 @@ mod tests {
         assert!(lines.contains(&len), "{lines:?}");
         let iter = format!("borrowed shared by `iter` at event {} (src/main.rs:4:7)", first + 3);
         assert!(lines.contains(&iter), "{lines:?}");
+    }
+
+    static A: CallSite = CallSite::new("a", "src/main.rs", 2, 9, "literal");
+    static B: CallSite = CallSite { detail: "a", ..CallSite::new("b", "src/main.rs", 3, 9, "copy") };
+    static SUM: CallSite = CallSite { detail: "a", ..CallSite::new("", "src/main.rs", 5, 13, "move") };
+
+    /// Copies out of a binding are told one line per destination and place (a copy in a loop
+    /// once, with how many times), and the binding a copy made says where its value came from.
+    #[test]
+    fn copies_are_told_by_destination_and_place() {
+        let session = crate::Session::new();
+        session.record(|| {
+            event(&A, Op::New, 51, 0);
+            event(&B, Op::New, 52, 0);
+            event(&B, Op::Copy, 52, 51);
+            for _ in 0..3 {
+                event(&SUM, Op::Copy, 0, 51);
+            }
+            event(&B, Op::Drop, 52, 0);
+            event(&A, Op::Drop, 51, 0);
+        });
+        let trace = session.trace();
+        let graph = Graph::build(&trace);
+        let sources = super::SourceIndex::read(&trace, &[]);
+        let why = super::Why::new(&trace, &graph, &sources);
+        let first = trace.events[0].order;
+        let a = why.lines(graph.nodes.iter().find(|v| v.id == 51).unwrap());
+        let into_b = format!("copied into b #52 at event {} (src/main.rs:3:9)", first + 2);
+        assert!(a.contains(&into_b), "{a:?}");
+        let into_sum = format!("copied into an expression or a call at src/main.rs:5:13, 3 times (events {} to {})", first + 3, first + 5);
+        assert!(a.contains(&into_sum), "{a:?}");
+        let b = why.lines(graph.nodes.iter().find(|v| v.id == 52).unwrap());
+        assert!(b.contains(&format!("its value was copied from a #51 at event {} (src/main.rs:3:9)", first + 2)), "{b:?}");
     }
 }
