@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::visit_mut::VisitMut;
-use syn::{Block, Expr, ImplItem, Item, ItemFn, Signature, Stmt};
+use syn::{Block, Expr, ImplItem, ImplItemFn, Item, ItemFn, Signature, Stmt};
 
 use super::{Expander, channels, gate};
 use crate::config::{Conditions, TraceConfig};
@@ -33,8 +33,24 @@ pub(crate) fn item(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
                             block: Box::new(method.block.clone()),
                         };
                         let instrumented = instrument_fn(&config, function);
-                        let tokens = conditional(&config.conditions, quote!(#instrumented), quote!(#method));
-                        items.extend(syn::parse2::<ImplItemList>(tokens)?.0);
+                        // Built as syntax: the instrumented method is not parsed again.
+                        let mut instrumented = ImplItemFn {
+                            attrs: instrumented.attrs,
+                            vis: instrumented.vis,
+                            defaultness: method.defaultness,
+                            sig: instrumented.sig,
+                            block: *instrumented.block,
+                        };
+                        match condition(&config.conditions) {
+                            None => items.push(ImplItem::Fn(instrumented)),
+                            Some(predicate) => {
+                                let mut original = method;
+                                instrumented.attrs.insert(0, syn::parse_quote!(#[cfg(#predicate)]));
+                                original.attrs.insert(0, syn::parse_quote!(#[cfg(not(#predicate))]));
+                                items.push(ImplItem::Fn(instrumented));
+                                items.push(ImplItem::Fn(original));
+                            }
+                        }
                     }
                     other => items.push(other),
                 }
@@ -46,21 +62,21 @@ pub(crate) fn item(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
     }
 }
 
-/// Several impl items, to re-parse a method emitted twice under `cfg`.
-struct ImplItemList(Vec<ImplItem>);
-
-impl syn::parse::Parse for ImplItemList {
-    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
-        let mut items = Vec::new();
-        while !input.is_empty() {
-            items.push(input.parse()?);
-        }
-        Ok(ImplItemList(items))
+/// The instrumented item where the build conditions hold, the original elsewhere.
+fn conditional(conditions: &Conditions, instrumented: TokenStream, original: TokenStream) -> TokenStream {
+    match condition(conditions) {
+        None => instrumented,
+        Some(predicate) => quote! {
+            #[cfg(#predicate)]
+            #instrumented
+            #[cfg(not(#predicate))]
+            #original
+        },
     }
 }
 
-/// The instrumented item where the build conditions hold, the original elsewhere.
-fn conditional(conditions: &Conditions, instrumented: TokenStream, original: TokenStream) -> TokenStream {
+/// `all(..)` of the attribute's build conditions, `None` when there are none.
+fn condition(conditions: &Conditions) -> Option<TokenStream> {
     let mut predicates = Vec::new();
     if conditions.debug_only {
         predicates.push(quote!(debug_assertions));
@@ -71,15 +87,7 @@ fn conditional(conditions: &Conditions, instrumented: TokenStream, original: Tok
     for feature in &conditions.features {
         predicates.push(quote!(feature = #feature));
     }
-    if predicates.is_empty() {
-        return instrumented;
-    }
-    quote! {
-        #[cfg(all(#(#predicates),*))]
-        #instrumented
-        #[cfg(not(all(#(#predicates),*)))]
-        #original
-    }
+    (!predicates.is_empty()).then(|| quote!(all(#(#predicates),*)))
 }
 
 fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
