@@ -86,17 +86,17 @@ pub(crate) fn flags(exp: &Expander<'_>) -> Vec<Stmt> {
 /// The argument `v` of `tx.send(v)` on a linked channel, queued once computed with the
 /// instance `id` it moves out of (0: none).
 pub(crate) fn sending(arg: &mut Expr, channel: &Ident, id: proc_macro2::TokenStream) {
-    *arg = super::emit::sending(channel, id, &*arg);
+    *arg = super::emit::sending(channel, id, super::emit::take(arg));
 }
 
 /// The whole `tx.send(..)` whose argument is `sending`: the queue is released after it.
 pub(crate) fn sent(expr: &mut Expr, channel: &Ident) {
-    *expr = super::emit::sent(channel, &*expr);
+    *expr = super::emit::sent(channel, super::emit::take(expr));
 }
 
 /// `rx.recv()` (or `try_recv`, `recv_timeout`) on a linked channel.
 pub(crate) fn receive(expr: &mut Expr, channel: &Ident) {
-    *expr = super::emit::received(channel, &*expr);
+    *expr = super::emit::received(channel, super::emit::take(expr));
 }
 
 /// The span of the method of `expr` when it is a receive call (`recv`, `try_recv`,

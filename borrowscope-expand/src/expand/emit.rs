@@ -43,51 +43,40 @@ impl ToTokens for Op {
 
 /// `event(site, op, instance, arg)`: records `op` where it is evaluated.
 pub(crate) fn event(site: &TokenStream, op: Op, instance: impl Operand, arg: impl Operand) -> Expr {
-    let private = private();
-    syn::parse_quote!(#private::event(#site, #op, #instance, #arg))
+    call("event", [verbatim(site), verbatim(op), verbatim(instance), verbatim(arg)])
 }
 
 /// `event(..);` as a statement.
 pub(crate) fn event_stmt(site: &TokenStream, op: Op, instance: impl Operand, arg: impl Operand) -> Stmt {
-    let event = event(site, op, instance, arg);
-    syn::parse_quote!(#event;)
+    Stmt::Expr(event(site, op, instance, arg), Some(Default::default()))
 }
 
 /// `pass(site, op, instance, arg, value)`: records `op` once `value` is computed and gives
 /// the value back.
-pub(crate) fn pass_value(site: &TokenStream, op: Op, instance: impl Operand, arg: impl Operand, value: impl ToTokens) -> Expr {
-    let private = private();
-    let value = argument(value);
-    syn::parse_quote!(#private::pass(#site, #op, #instance, #arg, #value))
+pub(crate) fn pass_value(site: &TokenStream, op: Op, instance: impl Operand, arg: impl Operand, value: impl Value) -> Expr {
+    call("pass", [verbatim(site), verbatim(op), verbatim(instance), verbatim(arg), value.argument()])
 }
 
 /// `expr` becomes `pass(site, op, 0, arg, expr)`: `op` is recorded after evaluating `expr`,
 /// whose value is kept.
 pub(crate) fn pass(expr: &mut Expr, site: TokenStream, op: Op, arg: u64) {
-    *expr = pass_value(&site, op, Number(0), Number(arg), &*expr);
+    *expr = pass_value(&site, op, Number(0), Number(arg), take(expr));
 }
 
 /// `then(first, value)`: evaluates `first` (a record), then gives `value` back.
-pub(crate) fn then(first: impl ToTokens, value: impl ToTokens) -> Expr {
-    let private = private();
-    let value = argument(value);
-    syn::parse_quote!(#private::then(#first, #value))
+pub(crate) fn then(first: impl Value, value: impl Value) -> Expr {
+    call("then", [first.expr(), value.argument()])
 }
 
 /// `then(event(..), value)`: records `op` before evaluating `value`.
-pub(crate) fn before(site: &TokenStream, op: Op, value: impl ToTokens) -> Expr {
+pub(crate) fn before(site: &TokenStream, op: Op, value: impl Value) -> Expr {
     then(event(site, op, Number(0), Number(0)), value)
 }
 
 /// `after(site, probe, value)`: records what the probe of a receiver says once `value` (the
 /// call on it) is computed.
-pub(crate) fn after(site: &TokenStream, probe: TokenStream, value: impl ToTokens) -> Expr {
-    let private = private();
-    let value = argument(value);
-    syn::parse_quote!(#private::after(
-            #site,
-            #probe,
-            #value))
+pub(crate) fn after(site: &TokenStream, probe: TokenStream, value: impl Value) -> Expr {
+    call("after", [verbatim(site), Expr::Verbatim(probe), value.argument()])
 }
 
 /// `Some((op, arg))`: an event decided where the macro runs (the analyzer's site), in the
@@ -100,39 +89,36 @@ pub(crate) fn known_event(op: Op, arg: Number) -> TokenStream {
 /// paired in one temporary tuple with what records its acquisition once it is taken and its
 /// release right after Rust releases it (the tuple's fields drop in order). `event` (a probe
 /// of the receiver) is evaluated before the call.
-pub(crate) fn held(site: &TokenStream, event: TokenStream, value: impl ToTokens) -> Expr {
-    let private = private();
-    let value = argument(value);
-    syn::parse_quote!(#private::hold(#site, #event, #value).0)
+pub(crate) fn held(site: &TokenStream, event: TokenStream, value: impl Value) -> Expr {
+    let hold = call("hold", [verbatim(site), Expr::Verbatim(event), value.argument()]);
+    Expr::Field(syn::ExprField {
+        attrs: Vec::new(),
+        base: Box::new(hold),
+        dot_token: Default::default(),
+        member: syn::Member::Unnamed(syn::Index { index: 0, span: proc_macro2::Span::call_site() }),
+    })
 }
 
 /// `taken(site, event, id, value)`: a guard that a binding keeps (instance `id`); its
 /// acquisition is recorded once `value` is computed, its release by the binding.
-pub(crate) fn taken(site: &TokenStream, event: TokenStream, id: TokenStream, value: impl ToTokens) -> Expr {
-    let private = private();
-    let value = argument(value);
-    syn::parse_quote!(#private::taken(#site, #event, #id, #value))
+pub(crate) fn taken(site: &TokenStream, event: TokenStream, id: TokenStream, value: impl Value) -> Expr {
+    call("taken", [verbatim(site), Expr::Verbatim(event), Expr::Verbatim(id), value.argument()])
 }
 
 /// `called(call)`: what a traced call's parameters did not claim is forgotten after it.
-pub(crate) fn called(call: impl ToTokens) -> Expr {
-    let private = private();
-    syn::parse_quote!(#private::called(#call))
+pub(crate) fn called(value: impl Value) -> Expr {
+    call("called", [value.expr()])
 }
 
 /// `assigned(&guard, value)`: the old value of the binding `guard` follows drops once the
 /// new one is computed.
-pub(crate) fn assigned(guard: &Ident, value: impl ToTokens) -> Expr {
-    let private = private();
-    let value = argument(value);
-    syn::parse_quote!(#private::assigned(&#guard, #value))
+pub(crate) fn assigned(guard: &Ident, value: impl Value) -> Expr {
+    call("assigned", [Expr::Verbatim(quote!(&#guard)), value.argument()])
 }
 
 /// `raw_ptr(site, value)`: a cast to a raw pointer, recorded with its address.
-pub(crate) fn raw_ptr(site: &TokenStream, value: impl ToTokens) -> Expr {
-    let private = private();
-    let value = argument(value);
-    syn::parse_quote!(#private::raw_ptr(#site, #value))
+pub(crate) fn raw_ptr(site: &TokenStream, value: impl Value) -> Expr {
+    call("raw_ptr", [verbatim(site), value.argument()])
 }
 
 /// `let span = Span::enter(site, enter, exit);`: `enter` now, `exit` when `span` drops.
@@ -161,20 +147,35 @@ pub(crate) fn guard(site: &TokenStream, per_million: Option<u64>) -> TokenStream
     }
 }
 
-/// A `&'static CallSite`: a `static` named `statik` in a block of its own.
-pub(crate) fn call_site(statik: &Ident, name: &str, location: TokenStream, kind: &str, detail: &str) -> TokenStream {
+/// A call site's descriptor, as a constant expression.
+pub(crate) fn call_site(name: &str, location: TokenStream, kind: &str, detail: &str) -> TokenStream {
     let private = private();
-    quote! {{
-        static #statik: #private::CallSite =
-            #private::CallSite::new(#name, #location, #kind).with_detail(#detail);
-        &#statik
-    }}
+    quote!(#private::CallSite::new(#name, #location, #kind).with_detail(#detail))
+}
+
+/// The name of a function's table of call sites.
+fn site_table_name() -> Ident {
+    Ident::new("__BORROWSCOPE_SITES", proc_macro2::Span::mixed_site())
+}
+
+/// `&__BORROWSCOPE_SITES[index]`: a `&'static CallSite` in the function's table.
+pub(crate) fn site_in_table(index: usize) -> TokenStream {
+    let table = site_table_name();
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
+    quote!(&#table[#index])
+}
+
+/// `static __BORROWSCOPE_SITES: [CallSite; N] = [..];`: every call site of a function.
+pub(crate) fn site_table(sites: Vec<TokenStream>) -> Stmt {
+    let (private, table, len) = (private(), site_table_name(), proc_macro2::Literal::usize_unsuffixed(sites.len()));
+    Stmt::Item(syn::Item::Verbatim(quote! {
+        static #table: [#private::CallSite; #len] = [#(#sites),*];
+    }))
 }
 
 /// `active()`: whether any event could still be kept (the gate's condition).
 pub(crate) fn active() -> Expr {
-    let private = private();
-    syn::parse_quote!(#private::active())
+    call("active", [])
 }
 
 /// The probes: a pair of traits whose methods the compiler picks between by the probed
@@ -218,22 +219,18 @@ pub(crate) fn linked_channel(local: &Ident, flag: &Ident) -> Stmt {
 }
 
 /// `sending(channel, id, value)`: a message queued with the instance it moves out of.
-pub(crate) fn sending(channel: &Ident, id: TokenStream, value: impl ToTokens) -> Expr {
-    let private = private();
-    let value = argument(value);
-    syn::parse_quote!(#private::sending(#channel, #id, #value))
+pub(crate) fn sending(channel: &Ident, id: TokenStream, value: impl Value) -> Expr {
+    call("sending", [verbatim(channel), Expr::Verbatim(id), value.argument()])
 }
 
 /// `sent(channel, call)`: the queue is released after the send.
-pub(crate) fn sent(channel: &Ident, call: impl ToTokens) -> Expr {
-    let private = private();
-    syn::parse_quote!(#private::sent(#channel, #call))
+pub(crate) fn sent(channel: &Ident, value: impl Value) -> Expr {
+    call("sent", [verbatim(channel), value.expr()])
 }
 
 /// `received(channel, call)`: a receive on a linked channel.
-pub(crate) fn received(channel: &Ident, call: impl ToTokens) -> Expr {
-    let private = private();
-    syn::parse_quote!(#private::received(#channel, #call))
+pub(crate) fn received(channel: &Ident, value: impl Value) -> Expr {
+    call("received", [verbatim(channel), value.expr()])
 }
 
 /// `received_item(queue);`: an iteration of `for x in rx` took a message.
@@ -242,17 +239,87 @@ pub(crate) fn received_item(queue: &Ident) -> Stmt {
     syn::parse_quote!(#private::received_item(#queue);)
 }
 
-/// A value as a call's argument, without the parentheses the user wrote around it (`(*next)?`
-/// becomes `pass(.., *next)?`): around an argument they would draw rustc's `unused_parens`
-/// warning on the user's own code. A tuple keeps them.
-fn argument(value: impl ToTokens) -> TokenStream {
-    let tokens = value.into_token_stream();
-    let mut trees = tokens.clone().into_iter();
-    if let (Some(proc_macro2::TokenTree::Group(group)), None) = (trees.next(), trees.next())
-        && group.delimiter() == proc_macro2::Delimiter::Parenthesis
-        && syn::parse2::<Expr>(group.stream()).is_ok()
+/// What a generated call takes as an argument: the user's expression (moved in, or cloned
+/// from a reference), or tokens the expansion built. An expression is kept as syntax, never
+/// printed and parsed again: a value wrapped at every level of a nested expression would
+/// otherwise be re-read once per level.
+pub(crate) trait Value {
+    /// The argument as it is.
+    fn expr(self) -> Expr;
+
+    /// The argument without the parentheses the user wrote around it (`(*next)?` becomes
+    /// `pass(.., *next)?`): around an argument they would draw rustc's `unused_parens` warning
+    /// on the user's own code. A tuple keeps them.
+    fn argument(self) -> Expr
+    where
+        Self: Sized,
     {
-        return argument(group.stream());
+        let mut value = self.expr();
+        while let Expr::Paren(paren) = value {
+            if !paren.attrs.is_empty() {
+                return Expr::Paren(paren);
+            }
+            value = *paren.expr;
+        }
+        value
     }
-    tokens
+}
+
+impl Value for Expr {
+    fn expr(self) -> Expr {
+        self
+    }
+}
+
+impl Value for &Expr {
+    fn expr(self) -> Expr {
+        self.clone()
+    }
+}
+
+impl Value for &Box<Expr> {
+    fn expr(self) -> Expr {
+        (**self).clone()
+    }
+}
+
+/// Tokens are parsed once, where they were built, so that the call holds syntax throughout;
+/// tokens that are not one expression stay as they are.
+impl Value for TokenStream {
+    fn expr(self) -> Expr {
+        match syn::parse2::<Expr>(self.clone()) {
+            Ok(expr) => expr,
+            Err(_) => Expr::Verbatim(self),
+        }
+    }
+}
+
+impl Value for &TokenStream {
+    fn expr(self) -> Expr {
+        self.clone().expr()
+    }
+}
+
+/// `expr`, leaving a placeholder behind for the expression built around it.
+pub(crate) fn take(expr: &mut Expr) -> Expr {
+    std::mem::replace(expr, Expr::Verbatim(TokenStream::new()))
+}
+
+/// `::borrowscope_runtime::__private::function(args..)`, built as syntax.
+fn call<const N: usize>(function: &str, args: [Expr; N]) -> Expr {
+    let span = proc_macro2::Span::call_site();
+    let segments = ["borrowscope_runtime", "__private", function].into_iter().map(|name| syn::PathSegment::from(Ident::new(name, span))).collect();
+    let path = syn::Path { leading_colon: Some(Default::default()), segments };
+    Expr::Call(syn::ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path })),
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
+}
+
+/// Generated tokens (a site's block, an operation, a number) as an argument, unparsed: they
+/// are printed as they are, and nothing looks inside them.
+fn verbatim(tokens: impl ToTokens) -> Expr {
+    Expr::Verbatim(tokens.into_token_stream())
 }

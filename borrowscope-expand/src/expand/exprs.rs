@@ -150,7 +150,7 @@ fn reference(exp: &mut Expander<'_>, expr: &mut Expr) {
     {
         let op = if r.mutability.is_some() { vocabulary::BORROW_MUT } else { vocabulary::BORROW };
         let site = exp.site("", &name.to_string(), "borrow", r.span());
-        *expr = emit::pass_value(&site, op, emit::Number(0), quote!(#guard.id()), &*expr);
+        *expr = emit::pass_value(&site, op, emit::Number(0), quote!(#guard.id()), emit::take(expr));
     }
 }
 
@@ -174,7 +174,7 @@ fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
         // An `FnOnce` closure is consumed by the call anyway: passing it through the
         // runtime on its way there changes nothing.
         Some(uses::Called::Consumed(record)) => {
-            *call.func = emit::then(record, &call.func);
+            *call.func = emit::then(record, emit::take(&mut call.func));
         }
         None => {}
     }
@@ -238,7 +238,7 @@ fn arguments<'a>(exp: &mut Expander<'_>, args: impl Iterator<Item = &'a mut Expr
 /// `called(call)`: once the call has returned, what its parameters did not claim of the
 /// arguments staged for them is forgotten.
 fn linked_call(expr: &mut Expr) {
-    *expr = emit::called(&*expr);
+    *expr = emit::called(emit::take(expr));
 }
 
 /// `x.method(..)`: the receiver's use, clones, locks, `RefCell` borrows, channels, joins and
@@ -328,7 +328,7 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
         *expr = guards::record(exp, expr, event, &receiver, &method, method_span, &guard_use);
     } else if let Some(typed) = typed_probe {
         let site = exp.site(&receiver, &method, "method", method_span);
-        *expr = emit::after(&site, typed, &*expr);
+        *expr = emit::after(&site, typed, emit::take(expr));
     } else if exp.has(Group::Methods)
         && let Some(op) = op
     {
@@ -338,10 +338,10 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
         pass(expr, site, op, 0);
     }
     if let Some(probe) = probe {
-        *expr = emit::then(probe, &*expr);
+        *expr = emit::then(probe, emit::take(expr));
     }
     if let Some(borrow) = receiver_borrow {
-        *expr = emit::then(borrow, &*expr);
+        *expr = emit::then(borrow, emit::take(expr));
     }
     if let Some(wrapped) = around.and_then(|borrow| borrow.around(expr)) {
         *expr = wrapped;
@@ -359,7 +359,7 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
         && exp.has(group)
     {
         let site = exp.site(&method, "", "call", method_span);
-        *expr = emit::before(&site, op, &*expr);
+        *expr = emit::before(&site, op, emit::take(expr));
     }
     if staged {
         linked_call(expr);
@@ -392,7 +392,7 @@ fn assign(exp: &mut Expander<'_>, expr: &mut Expr) {
         && copies != super::Copies::Yes
         && exp.has(Group::Ownership)
     {
-        *a.right = emit::assigned(&guard, &a.right);
+        *a.right = emit::assigned(&guard, emit::take(&mut a.right));
     }
     inside_place(exp, &mut a.left);
     place_written(exp, &a.left);
@@ -478,5 +478,5 @@ fn is_drop(func: &Expr) -> bool {
 /// the call's result through `then`, so a callee that never returns (`-> !`) does not make
 /// the runtime call unreachable code.
 fn before_call(call: &mut syn::ExprCall, site: TokenStream, op: vocabulary::Op) {
-    *call.func = emit::before(&site, op, &call.func);
+    *call.func = emit::before(&site, op, emit::take(&mut call.func));
 }

@@ -102,7 +102,7 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     // Known once the whole body is expanded: whether each channel's sites were all rewritten.
     prologue.extend(channels::flags(&expander));
     let stmts = std::mem::take(&mut function.block.stmts);
-    function.block.stmts = prologue.into_iter().chain(stmts).collect();
+    function.block.stmts = expander.site_table().into_iter().chain(prologue).chain(stmts).collect();
     if let Some(original) = original {
         // Built as syntax: the instrumented body is not parsed again.
         let instrumented = std::mem::replace(&mut *function.block, Block { brace_token: Default::default(), stmts: Vec::new() });

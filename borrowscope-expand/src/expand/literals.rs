@@ -72,7 +72,7 @@ pub(crate) fn repeat(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     if exp.has(Group::Expressions) && !keep {
         let site = exp.site("", "", "array", r.span());
         let len = &r.len;
-        *expr = emit::pass_value(&site, vocabulary::ARRAY_CREATE, emit::Number(0), quote!((#len) as u64), &*expr);
+        *expr = emit::pass_value(&site, vocabulary::ARRAY_CREATE, emit::Number(0), quote!((#len) as u64), emit::take(expr));
     }
 }
 
@@ -106,7 +106,7 @@ pub(crate) fn cast(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     } else if matches!(&*c.ty, syn::Type::Ptr(_)) {
         if exp.has(Group::Unsafe) {
             let site = exp.site(&from, &to, "raw_ptr", span);
-            *expr = emit::raw_ptr(&site, &*expr);
+            *expr = emit::raw_ptr(&site, emit::take(expr));
         }
     } else if exp.has(Group::Expressions) {
         let site = exp.site("", &to, "cast", span);

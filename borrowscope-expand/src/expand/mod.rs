@@ -172,6 +172,9 @@ pub(crate) struct Expander<'a> {
     pub(crate) channels: Vec<channels::Declared>,
     /// The body is also emitted as written, behind the gate (`gate`).
     pub(super) gated: bool,
+    /// The call sites handed out so far, in order: the function's table of sites
+    /// (`site_table`), which each site names by its index.
+    sites: std::cell::RefCell<Vec<TokenStream>>,
 }
 
 impl<'a> Expander<'a> {
@@ -198,6 +201,7 @@ impl<'a> Expander<'a> {
             fn_block: false,
             channels: Vec::new(),
             gated: false,
+            sites: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -237,11 +241,21 @@ impl<'a> Expander<'a> {
         format_ident!("__borrowscope_{}{}", stem, self.counter, span = Span::mixed_site())
     }
 
-    /// A `&'static CallSite` for `name` at `span`: a `static` in a block of its own, whose
-    /// location comes from `line!()`/`column!()` spanned at the user's code.
+    /// A `&'static CallSite` for `name` at `span`: an element of the function's table of
+    /// sites (`site_table`), whose location comes from the user's code.
     pub(crate) fn site(&self, name: &str, detail: &str, kind: &str, span: Span) -> TokenStream {
-        let statik = format_ident!("SITE", span = Span::mixed_site());
-        emit::call_site(&statik, name, location(span), kind, detail)
+        let mut sites = self.sites.borrow_mut();
+        sites.push(emit::call_site(name, location(span), kind, detail));
+        emit::site_in_table(sites.len() - 1)
+    }
+
+    /// The `static` that holds every site the function's expansion handed out, one per call
+    /// site, to put first in its body; `None` when there is none. One item per function
+    /// rather than one per site: the compiler collects, checks and emits each item, and a
+    /// function has hundreds of sites.
+    pub(super) fn site_table(&self) -> Option<Stmt> {
+        let sites = self.sites.take();
+        (!sites.is_empty()).then(|| emit::site_table(sites))
     }
 
     /// The guard of the binding `name` visible here, if it is tracked. Bindings outside the
