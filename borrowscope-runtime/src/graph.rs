@@ -191,6 +191,10 @@ pub struct Graph {
     /// The instances whose value was received from a binding the trace names (a traced
     /// call's returned binding): a pointer among them was moved, not made.
     received: std::collections::HashSet<u64>,
+    /// The guards that are variables only through their `RefCell` borrow event (the
+    /// manual API's): their release is their end. A guard a binding holds ends with the
+    /// binding's own drop, the event after its release.
+    cell_guards: std::collections::HashSet<u64>,
 }
 
 /// The kind of value a type holds, from its full path as `std::any::type_name` gives it.
@@ -429,6 +433,9 @@ impl Graph {
             Op::RefCellBorrow | Op::RefCellBorrowMut => {
                 if event.id != 0 {
                     if event.site.kind != GUARD_TAKEN {
+                        if !self.index.contains_key(&event.id) {
+                            self.cell_guards.insert(event.id);
+                        }
                         self.ensure(event, event.id, ValueKind::RefCellGuard);
                     }
                     self.open_cells.entry(event.id).or_default().push(self.cell_borrows.len());
@@ -461,7 +468,9 @@ impl Graph {
             Op::RefCellBorrowEnd => {
                 let id = if event.id != 0 { Some(event.id) } else { self.by_name(event.site.name, event.thread) };
                 if let Some(id) = id {
-                    self.end(id, End::Dropped(order));
+                    if self.cell_guards.contains(&id) {
+                        self.end(id, End::Dropped(order));
+                    }
                     self.close_cells(id, order);
                 }
             }

@@ -299,4 +299,34 @@ mod tests {
         let b = why.lines(graph.nodes.iter().find(|v| v.id == 52).unwrap());
         assert!(b.contains(&format!("its value was copied from a #51 at event {} (src/main.rs:3:9)", first + 2)), "{b:?}");
     }
+
+    static CELL: CallSite = CallSite::new("cell", "src/main.rs", 2, 9, "refcell");
+    static TAKEN: CallSite = CallSite { detail: "borrow_mut", ..CallSite::new("cell", "src/main.rs", 3, 23, "guard_taken") };
+    static HELD: CallSite = CallSite::new("held", "src/main.rs", 3, 9, "refcell_borrow_mut");
+
+    /// A guard a binding holds (`let held = cell.borrow_mut();`) is released and then
+    /// dropped: its release ends the cell's borrow, and the binding is said to be dropped at
+    /// its own drop event, not at the release before it.
+    #[test]
+    fn a_bound_guard_is_dropped_at_its_drop_and_releases_its_borrow_before() {
+        let session = crate::Session::new();
+        session.record(|| {
+            event(&CELL, Op::New, 61, 0);
+            event(&TAKEN, Op::RefCellBorrowMut, 62, 0);
+            event(&HELD, Op::New, 62, 0);
+            event(&HELD, Op::RefCellBorrowEnd, 62, 0);
+            event(&HELD, Op::Drop, 62, 0);
+            event(&CELL, Op::Drop, 61, 0);
+        });
+        let trace = session.trace();
+        let graph = Graph::build(&trace);
+        let first = trace.events[0].order;
+        let held = graph.nodes.iter().find(|v| v.id == 62).unwrap();
+        assert_eq!(held.end, Some(crate::graph::End::Dropped(first + 4)));
+        assert_eq!(graph.cell_borrows.iter().map(|c| c.end).collect::<Vec<_>>(), [Some(first + 3)]);
+        let sources = super::SourceIndex::read(&trace, &[]);
+        let why = super::Why::new(&trace, &graph, &sources);
+        let lines = why.lines(held);
+        assert!(lines.contains(&format!("dropped at event {} (src/main.rs:3:9)", first + 4)), "{lines:?}");
+    }
 }
