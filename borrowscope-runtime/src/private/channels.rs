@@ -112,6 +112,7 @@ impl Guard {
         let sent = RECEIVED.with(|r| r.replace(0));
         let id = self.id();
         if id != 0 && sent != 0 {
+            self.received.set(true);
             event(self.site, Op::Receive, id, sent);
         }
     }

@@ -143,6 +143,7 @@ impl Guard {
             Some(claimed)
         });
         if let Some(passed) = passed {
+            self.received.set(true);
             event(self.site, Op::Receive, id, passed);
         }
     }
@@ -182,6 +183,7 @@ impl Guard {
             direct.then_some(returned)
         });
         if let Some(returned) = returned {
+            self.received.set(true);
             event(self.site, Op::Receive, id, returned);
         }
     }

@@ -119,6 +119,9 @@ pub struct Guard {
     /// The value was used by value where the binding is used again later (see
     /// [`Guard::passed_on`]): whether it is still there at its end nobody can tell.
     uncertain: Slot<bool>,
+    /// The value was received from a binding of a traced call (`Op::Receive`): the
+    /// pointer it holds is that binding's, whose own events tell how it was made.
+    received: Slot<bool>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -153,7 +156,7 @@ impl Guard {
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn new(site: &'static CallSite) -> Guard {
         let id = if crate::recorder::active() { fresh_id() } else { 0 };
-        Guard { site, id: Slot::new(id), state: Slot::new(GuardState::Unbound), release: Slot::new(None), uncertain: Slot::new(false) }
+        Guard { site, id: Slot::new(id), state: Slot::new(GuardState::Unbound), release: Slot::new(None), uncertain: Slot::new(false), received: Slot::new(false) }
     }
 
     /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
@@ -192,6 +195,11 @@ impl Guard {
     /// count and the instance it came from.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn pointer<P: Counted>(&self, op: Op, source: u64, pointer: &P) {
+        // A pointer that came out of a traced call as one of its bindings was neither made
+        // nor cloned here: its `receive` names where it came from.
+        if source == 0 && self.received.get() {
+            return;
+        }
         if self.id.get() != 0 {
             // A pointer "made" (by a factory, an alias's constructor) that already shares its
             // allocation was cloned inside the call, from a pointer that call did not name.
@@ -314,6 +322,7 @@ impl Guard {
             GuardState::Unbound | GuardState::Moved => {}
         }
         self.uncertain.set(false);
+        self.received.set(false);
         let fresh = fresh_id();
         self.id.set(fresh);
         #[cfg(feature = "track")]
