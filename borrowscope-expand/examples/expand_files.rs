@@ -39,6 +39,8 @@ fn main() {
     // With EXPAND_DUMP=FILE, every expansion is written there, one per line, to compare two
     // versions of the expansion.
     let mut dump = std::env::var_os("EXPAND_DUMP").map(|path| std::fs::File::create(path).expect("EXPAND_DUMP is a writable path"));
+    // With EXPAND_ATTR="skip = \"loops\", quiet", the attribute's options.
+    let attr: proc_macro2::TokenStream = std::env::var("EXPAND_ATTR").unwrap_or_default().parse().expect("EXPAND_ATTR is tokens");
     for path in std::env::args().skip(1) {
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let Ok(file) = syn::parse_file(&text) else {
@@ -50,7 +52,7 @@ fn main() {
         for item in found {
             let size = count(item.clone());
             let start = Instant::now();
-            let out = borrowscope_expand::trace_borrow(proc_macro2::TokenStream::new(), item);
+            let out = borrowscope_expand::trace_borrow(attr.clone(), item);
             let took = start.elapsed();
             spent += took;
             let text = out.to_string();
