@@ -227,7 +227,10 @@ pub(crate) fn closure(exp: &mut Expander<'_>, expr: &mut Expr) {
             if_token: Default::default(),
             cond: Box::new(super::emit::active()),
             then_branch: branch(instrumented),
-            else_branch: Some((Default::default(), Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: branch(as_written) })))),
+            else_branch: Some((
+                Default::default(),
+                Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: branch(as_written) })),
+            )),
         });
         *c.body = super::tail_block(Vec::new(), gate);
     }

@@ -184,7 +184,14 @@ snapshot!(
 /// by `<= c` and the expansion panicked (found by the fuzz test on a mutated function).
 #[test]
 fn a_closure_body_that_starts_with_a_block_is_gated_whole() {
-    let out = expand(quote!(quiet), quote!(fn f(s: &str) -> bool { s.chars().any(|c| { '0' } <= c && c <= '7') }));
+    let out = expand(
+        quote!(quiet),
+        quote!(
+            fn f(s: &str) -> bool {
+                s.chars().any(|c| { '0' } <= c && c <= '7')
+            }
+        ),
+    );
     assert!(out.contains("({ '0' }) <= c && c <= '7'"), "{out}");
     assert_eq!(out.matches("active()").count(), 2, "the function's gate and the closure's: {out}");
 }

@@ -156,7 +156,14 @@ impl Guard {
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn new(site: &'static CallSite) -> Guard {
         let id = if crate::recorder::active() { fresh_id() } else { 0 };
-        Guard { site, id: Slot::new(id), state: Slot::new(GuardState::Unbound), release: Slot::new(None), uncertain: Slot::new(false), received: Slot::new(false) }
+        Guard {
+            site,
+            id: Slot::new(id),
+            state: Slot::new(GuardState::Unbound),
+            release: Slot::new(None),
+            uncertain: Slot::new(false),
+            received: Slot::new(false),
+        }
     }
 
     /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
