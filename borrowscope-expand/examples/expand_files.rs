@@ -68,7 +68,7 @@ fn main() {
             worst.push((took, size, out_size, path.clone()));
         }
     }
-    worst.sort_by(|a, b| b.0.cmp(&a.0));
+    worst.sort_by_key(|w| std::cmp::Reverse(w.0));
     for (took, size, out_size, path) in worst.iter().take(8) {
         println!("  {:>8.2} ms  {size:>6} -> {out_size:>7} tokens  {path}", took.as_secs_f64() * 1e3);
     }

@@ -462,26 +462,11 @@ pub(crate) fn receiver(exp: &Expander<'_>, expr: &Expr) -> Option<TokenStream> {
 /// may take `self` by value.
 /// `by` names the method, or the macro (`write!`) whose expansion calls one on `receiver`.
 pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, span: proc_macro2::Span) -> Option<ReceiverBorrow> {
-    use type_info_schema::UseKind;
     if let Expr::Field(_) = receiver {
         return field_receiver_borrow(exp, receiver, by, span);
     }
     let (ident, guard, _) = exp.tracked_path(receiver)?;
-    // `self` is mostly a reference, and its methods are where one that never returns (a
-    // parser's `self.fail(..) -> !`) would make the recording around the call unreachable
-    // code (a new warning).
-    if ident == "self" {
-        return None;
-    }
-    let (line, column) = exp.position(ident.span())?;
-    let op = match exp.types.use_kind(line, column)? {
-        UseKind::SharedBorrow => super::vocabulary::BORROW,
-        UseKind::MutableBorrow => super::vocabulary::BORROW_MUT,
-        _ => return None,
-    };
-    if !exp.has(crate::config::Group::Ownership) {
-        return None;
-    }
+    let (line, column, op) = receiver_borrow_op(exp, &ident)?;
     let site = exp.site(by, &ident.to_string(), "receiver", span);
     // A reference binding is reborrowed through, not borrowed: its type decides.
     let probe = super::emit::probe(super::emit::Probe::Reference, &ident, quote!(receiver_borrow(#site, #op, #guard.id())));
@@ -495,17 +480,12 @@ pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, spa
     Some(ReceiverBorrow { event: syn::parse_quote!(#probe), ends, never_returns })
 }
 
-/// `receiver_borrow` for a chain of fields on a tracked binding (`inv.items.len()`): the
-/// analyzer keys the borrow at the binding's name, and has left out bindings and fields that
-/// are references, so no probe is needed, and none may be taken: `&inv` could conflict with a
-/// borrow of another field that is alive, or with a field moved out.
-fn field_receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, span: proc_macro2::Span) -> Option<ReceiverBorrow> {
+/// The position of a receiver binding and the borrow the analyzer saw there (shared or
+/// mutable), when the ownership group records it. Never for `self`: it is mostly a
+/// reference, and its methods are where one that never returns (a parser's `self.fail(..)
+/// -> !`) would make the recording around the call unreachable code (a new warning).
+fn receiver_borrow_op(exp: &Expander<'_>, ident: &syn::Ident) -> Option<(u32, u32, super::vocabulary::Op)> {
     use type_info_schema::UseKind;
-    let mut root = receiver;
-    while let Expr::Field(field) = root {
-        root = &field.base;
-    }
-    let (ident, guard, _) = exp.tracked_path(root)?;
     if ident == "self" {
         return None;
     }
@@ -515,9 +495,20 @@ fn field_receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, span: pr
         UseKind::MutableBorrow => super::vocabulary::BORROW_MUT,
         _ => return None,
     };
-    if !exp.has(crate::config::Group::Ownership) {
-        return None;
+    exp.has(crate::config::Group::Ownership).then_some((line, column, op))
+}
+
+/// `receiver_borrow` for a chain of fields on a tracked binding (`inv.items.len()`): the
+/// analyzer keys the borrow at the binding's name, and has left out bindings and fields that
+/// are references, so no probe is needed, and none may be taken: `&inv` could conflict with a
+/// borrow of another field that is alive, or with a field moved out.
+fn field_receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, span: proc_macro2::Span) -> Option<ReceiverBorrow> {
+    let mut root = receiver;
+    while let Expr::Field(field) = root {
+        root = &field.base;
     }
+    let (ident, guard, _) = exp.tracked_path(root)?;
+    let (line, column, op) = receiver_borrow_op(exp, &ident)?;
     let site = exp.site(by, &ident.to_string(), "receiver", span);
     let event = super::emit::event(&site, op, super::emit::Number(0), quote!(#guard.id()));
     // The same site for the borrow and its end, as the probes give it back.
