@@ -277,8 +277,11 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     let unsafe_method = exp.position(method_span).is_some_and(|(l, c)| exp.types.site(l, c, SiteKind::UnsafeFnCall).is_some());
     let probe = uses::receiver(exp, &call.receiver);
     // A guard's acquisition tells more of the borrow a guard method takes (`guards`).
-    let receiver_borrow =
-        if guards::takes_guard(&call.method.to_string()) { None } else { uses::receiver_borrow(exp, &call.receiver, &method, method_span) };
+    let receiver_borrow = if guards::takes_guard(&call.method.to_string()) {
+        None
+    } else {
+        super::receivers::receiver_borrow(exp, &call.receiver, &method, method_span)
+    };
     let op = match method.as_str() {
         "clone" => Some(vocabulary::CLONE),
         "unwrap" | "expect" | "unwrap_or" | "unwrap_or_else" | "unwrap_or_default" => Some(vocabulary::UNWRAP),

@@ -87,7 +87,7 @@ fn arguments(input: ParseStream<'_>) -> syn::Result<Punctuated<Argument, Token![
 /// record before the macro (and its end after, where the end is known): the destination
 /// stays as written, since `&mut dest` would need the binding declared `mut` even where it is
 /// a `&mut` itself.
-pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<super::uses::ReceiverBorrow> {
+pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<super::receivers::ReceiverBorrow> {
     let (shape, name) = shape(mac)?;
     let mut args = arguments.parse2(mac.tokens.clone()).ok()?;
     let format_at = match shape {
@@ -114,7 +114,7 @@ pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<s
             // The condition of `assert!` and the destination of `write!`: values used.
             0 if matches!(shape, Shape::Assert | Shape::Write) => {
                 if shape == Shape::Write {
-                    destination = super::uses::receiver_borrow(exp, &arg.expr, &name, mac.path.span());
+                    destination = super::receivers::receiver_borrow(exp, &arg.expr, &name, mac.path.span());
                 }
                 exp.visit_expr_mut(&mut arg.expr)
             }

@@ -22,6 +22,7 @@ mod partial;
 mod patterns;
 mod places;
 mod promote;
+mod receivers;
 #[cfg(test)]
 mod snapshots;
 

@@ -237,6 +237,19 @@ mod tests {
     use crate::graph::Graph;
     use crate::site::{CallSite, Op};
 
+    /// Records `events` in a session of their own and gives the trace's first order, its
+    /// graph and, for each instance of `ids`, the lines `why` tells of it.
+    fn told(events: impl FnOnce(), ids: &[u64]) -> (u64, Graph, Vec<Vec<String>>) {
+        let session = crate::Session::new();
+        session.record(events);
+        let trace = session.trace();
+        let graph = Graph::build(&trace);
+        let sources = super::SourceIndex::read(&trace, &[]);
+        let why = super::Why::new(&trace, &graph, &sources);
+        let lines = ids.iter().map(|id| why.lines(graph.nodes.iter().find(|v| v.id == *id).unwrap())).collect();
+        (trace.events[0].order, graph, lines)
+    }
+
     static V: CallSite = CallSite::new("v", "src/main.rs", 2, 9, "vec");
     static LEN: CallSite = CallSite { detail: "v", ..CallSite::new("len", "src/main.rs", 3, 7, "receiver") };
     static ITER: CallSite = CallSite { detail: "v", ..CallSite::new("iter", "src/main.rs", 4, 7, "receiver") };
@@ -245,22 +258,17 @@ mod tests {
     /// result holding no borrow); one whose result may keep it has no end said.
     #[test]
     fn a_method_borrow_ends_as_its_call_returns_where_the_trace_says_so() {
-        let session = crate::Session::new();
-        session.record(|| {
+        let events = || {
             event(&V, Op::New, 41, 0);
             event(&LEN, Op::Borrow, 0, 41);
             event(&LEN, Op::BorrowEnd, 0, 41);
             event(&ITER, Op::Borrow, 0, 41);
             event(&V, Op::Drop, 41, 0);
-        });
-        let trace = session.trace();
-        let graph = Graph::build(&trace);
+        };
+        let (first, graph, told) = told(events, &[41]);
         let ends: Vec<_> = graph.borrows.iter().map(|b| (b.by_method, b.end.is_some())).collect();
         assert_eq!(ends, [(Some("len"), true), (Some("iter"), false)]);
-        let sources = super::SourceIndex::read(&trace, &[]);
-        let why = super::Why::new(&trace, &graph, &sources);
-        let lines = why.lines(graph.nodes.iter().find(|v| v.id == 41).unwrap());
-        let first = trace.events[0].order;
+        let lines = &told[0];
         let len = format!("borrowed shared by `len` at event {} (src/main.rs:3:7) until the call returned at event {}", first + 1, first + 2);
         assert!(lines.contains(&len), "{lines:?}");
         let iter = format!("borrowed shared by `iter` at event {} (src/main.rs:4:7)", first + 3);
@@ -275,8 +283,7 @@ mod tests {
     /// once, with how many times), and the binding a copy made says where its value came from.
     #[test]
     fn copies_are_told_by_destination_and_place() {
-        let session = crate::Session::new();
-        session.record(|| {
+        let events = || {
             event(&A, Op::New, 51, 0);
             event(&B, Op::New, 52, 0);
             event(&B, Op::Copy, 52, 51);
@@ -285,18 +292,13 @@ mod tests {
             }
             event(&B, Op::Drop, 52, 0);
             event(&A, Op::Drop, 51, 0);
-        });
-        let trace = session.trace();
-        let graph = Graph::build(&trace);
-        let sources = super::SourceIndex::read(&trace, &[]);
-        let why = super::Why::new(&trace, &graph, &sources);
-        let first = trace.events[0].order;
-        let a = why.lines(graph.nodes.iter().find(|v| v.id == 51).unwrap());
+        };
+        let (first, _, told) = told(events, &[51, 52]);
+        let (a, b) = (&told[0], &told[1]);
         let into_b = format!("copied into b #52 at event {} (src/main.rs:3:9)", first + 2);
         assert!(a.contains(&into_b), "{a:?}");
         let into_sum = format!("copied into an expression or a call at src/main.rs:5:13, 3 times (events {} to {})", first + 3, first + 5);
         assert!(a.contains(&into_sum), "{a:?}");
-        let b = why.lines(graph.nodes.iter().find(|v| v.id == 52).unwrap());
         assert!(b.contains(&format!("its value was copied from a #51 at event {} (src/main.rs:3:9)", first + 2)), "{b:?}");
     }
 
@@ -309,24 +311,19 @@ mod tests {
     /// its own drop event, not at the release before it.
     #[test]
     fn a_bound_guard_is_dropped_at_its_drop_and_releases_its_borrow_before() {
-        let session = crate::Session::new();
-        session.record(|| {
+        let events = || {
             event(&CELL, Op::New, 61, 0);
             event(&TAKEN, Op::RefCellBorrowMut, 62, 0);
             event(&HELD, Op::New, 62, 0);
             event(&HELD, Op::RefCellBorrowEnd, 62, 0);
             event(&HELD, Op::Drop, 62, 0);
             event(&CELL, Op::Drop, 61, 0);
-        });
-        let trace = session.trace();
-        let graph = Graph::build(&trace);
-        let first = trace.events[0].order;
+        };
+        let (first, graph, told) = told(events, &[62]);
         let held = graph.nodes.iter().find(|v| v.id == 62).unwrap();
         assert_eq!(held.end, Some(crate::graph::End::Dropped(first + 4)));
         assert_eq!(graph.cell_borrows.iter().map(|c| c.end).collect::<Vec<_>>(), [Some(first + 3)]);
-        let sources = super::SourceIndex::read(&trace, &[]);
-        let why = super::Why::new(&trace, &graph, &sources);
-        let lines = why.lines(held);
+        let lines = &told[0];
         assert!(lines.contains(&format!("dropped at event {} (src/main.rs:3:9)", first + 4)), "{lines:?}");
     }
 }
