@@ -24,6 +24,28 @@ fn weigh_all(items: &[u64]) -> u64 {
     items.iter().map(|&x| weigh(x)).sum()
 }
 
+/// Not traced: makes room in the recorder again while `count_steps` is past its cap.
+fn make_room_at(i: u64, at: u64) {
+    if i == at {
+        reset();
+    }
+}
+
+/// A loop entered with room left that runs on past the cap: its iterations run as written
+/// once no event can be kept (the per-iteration gate), instrumented again once there is room.
+#[trace_borrow]
+fn count_steps(limit: u64, room_at: u64) -> u64 {
+    let mut total = 0;
+    let mut i = 0;
+    while i < limit {
+        let step = i % 7;
+        total += step;
+        make_room_at(i, room_at);
+        i += 1;
+    }
+    total
+}
+
 #[test]
 fn a_full_recorder_makes_traced_functions_run_as_written() {
     set_max_events(20);
@@ -61,4 +83,22 @@ fn a_full_recorder_makes_traced_functions_run_as_written() {
     assert!(!__private::active());
     assert!(trace().events.iter().any(|e| e.op == Op::New && e.site.name == "tripled"));
     assert_eq!(weigh_all(&items[..3]), 9);
+
+    // A loop past the cap, given room again in iteration 300: the same result, and from
+    // iteration 301 on each iteration is recorded again, numbered as it really is (the
+    // iterations run as written were counted).
+    reset();
+    set_max_events(50);
+    assert_eq!(count_steps(400, 300), (0..400).map(|i| i % 7).sum::<u64>());
+    let events = trace().events;
+    let iterations: Vec<u64> = events.iter().filter(|e| e.op == Op::LoopIteration).map(|e| e.arg).collect();
+    assert!(!iterations.is_empty(), "the iterations after the room was made are recorded");
+    assert_eq!(iterations, (301..301 + iterations.len() as u64).collect::<Vec<_>>());
+    let steps = events.iter().filter(|e| e.op == Op::New && e.site.name == "step").count();
+    // (The cap may cut the last iteration short.)
+    assert!(steps == iterations.len() || steps + 1 == iterations.len(), "each recorded iteration records its `step`: {steps} of {}", iterations.len());
+    // Nothing is recorded for a value it did not see made: every drop is of a value made
+    // in the events kept.
+    let made: std::collections::HashSet<u64> = events.iter().filter(|e| e.op == Op::New).map(|e| e.id).collect();
+    assert!(events.iter().filter(|e| e.op == Op::Drop).all(|e| made.contains(&e.id)));
 }

@@ -17,6 +17,7 @@ use crate::config::Group;
 pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
     match expr {
         Expr::ForLoop(l) => {
+            let as_written = as_written(exp, &l.body);
             exp.visit_expr_mut(&mut l.expr);
             uses::by_value(exp, &mut l.expr);
             // Over a linked channel's receiver: each iteration took a message, whose queued
@@ -31,17 +32,19 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             }
             exp.scoped(bound, |exp| exp.visit_block_mut(&mut l.body));
             l.body.stmts.splice(0..0, guards);
-            loop_span(exp, expr, "for");
+            loop_span(exp, expr, "for", as_written);
         }
         Expr::While(l) => {
+            let as_written = as_written(exp, &l.body);
             let (guards, bound) = condition(exp, &mut l.cond, true);
             exp.scoped(bound, |exp| exp.visit_block_mut(&mut l.body));
             l.body.stmts.splice(0..0, guards);
-            loop_span(exp, expr, "while");
+            loop_span(exp, expr, "while", as_written);
         }
         Expr::Loop(l) => {
+            let as_written = as_written(exp, &l.body);
             exp.visit_block_mut(&mut l.body);
-            loop_span(exp, expr, "loop");
+            loop_span(exp, expr, "loop", as_written);
         }
         Expr::Match(m) => {
             exp.visit_expr_mut(&mut m.expr);
@@ -288,19 +291,47 @@ fn bracket(expr: &mut Expr, span: &syn::Ident, site: TokenStream, (enter, exit):
     *expr = super::tail_block(vec![enter], original);
 }
 
-/// Brackets a loop and counts its iterations.
-fn loop_span(exp: &mut Expander<'_>, expr: &mut Expr, kind: &str) {
-    if !exp.has(Group::Loops) {
-        return;
-    }
-    let span = exp.ident("loop");
+/// A copy of a loop's body as written, taken before its expansion, when it may run behind a
+/// per-iteration gate (`gate::loop_body_runs_as_written`).
+fn as_written(exp: &Expander<'_>, body: &Block) -> Option<Block> {
+    (exp.gated && super::gate::loop_body_runs_as_written(body)).then(|| body.clone())
+}
+
+/// Brackets a loop and counts its iterations. With a copy of its body as written, and an
+/// instrumented body that only records (`gate::only_records`), each iteration runs one of
+/// the two: instrumented while events can be kept, as written once none can.
+fn loop_span(exp: &mut Expander<'_>, expr: &mut Expr, kind: &str, as_written: Option<Block>) {
+    let span = exp.has(Group::Loops).then(|| exp.ident("loop"));
     let (body, token_span): (&mut Block, proc_macro2::Span) = match expr {
         Expr::ForLoop(l) => (&mut l.body, l.for_token.span),
         Expr::While(l) => (&mut l.body, l.while_token.span),
         Expr::Loop(l) => (&mut l.body, l.loop_token.span),
         _ => return,
     };
-    body.stmts.insert(0, syn::parse_quote!(#span.iteration();));
-    let site = exp.site("", kind, "loop", token_span);
-    bracket(expr, &span, site, vocabulary::LOOP);
+    match as_written.filter(|_| super::gate::only_records(body)) {
+        Some(as_written) => {
+            let cond = match &span {
+                Some(span) => syn::parse_quote!(#span.live_iteration()),
+                None => emit::active(),
+            };
+            let instrumented = std::mem::replace(body, Block { brace_token: Default::default(), stmts: Vec::new() });
+            let gate = Expr::If(syn::ExprIf {
+                attrs: Vec::new(),
+                if_token: Default::default(),
+                cond: Box::new(cond),
+                then_branch: instrumented,
+                else_branch: Some((Default::default(), Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: as_written })))),
+            });
+            body.stmts.push(Stmt::Expr(gate, None));
+        }
+        None => {
+            if let Some(span) = &span {
+                body.stmts.insert(0, syn::parse_quote!(#span.iteration();));
+            }
+        }
+    }
+    if let Some(span) = span {
+        let site = exp.site("", kind, "loop", token_span);
+        bracket(expr, &span, site, vocabulary::LOOP);
+    }
 }

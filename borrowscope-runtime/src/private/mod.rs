@@ -475,6 +475,24 @@ impl Span {
         self.iteration.set(n + 1);
     }
 
+    /// Starts the next loop iteration of a loop whose body is also emitted as written (the
+    /// per-iteration gate): counts it, and returns whether it runs instrumented, recording
+    /// its start then. False once no event could be kept: a loop entered before the event
+    /// cap that runs on long past it (semver parsing a 5.6 MB identifier in one call) then
+    /// pays this call per iteration instead of every hook of its body.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub fn live_iteration(&self) -> bool {
+        let n = self.iteration.get();
+        self.iteration.set(n + 1);
+        if !active() {
+            return false;
+        }
+        if self.id != 0 {
+            event(self.site, Op::LoopIteration, self.id, n);
+        }
+        true
+    }
+
     /// Records the arm taken in a `match` (`site` names the arm's pattern).
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn arm(&self, site: &'static CallSite, index: u64) {
