@@ -147,10 +147,10 @@ pub(crate) fn guard(site: &TokenStream, per_million: Option<u64>) -> TokenStream
     }
 }
 
-/// A call site's descriptor, as a constant expression.
+/// A call site's row of the function's table (`CallSite::table`): name, file, line, column,
+/// kind and detail.
 pub(crate) fn call_site(name: &str, location: TokenStream, kind: &str, detail: &str) -> TokenStream {
-    let private = private();
-    quote!(#private::CallSite::new(#name, #location, #kind).with_detail(#detail))
+    quote!((#name, #location, #kind, #detail))
 }
 
 /// The name of a function's table of call sites.
@@ -165,11 +165,12 @@ pub(crate) fn site_in_table(index: usize) -> TokenStream {
     quote!(&#table[#index])
 }
 
-/// `static __BORROWSCOPE_SITES: [CallSite; N] = [..];`: every call site of a function.
+/// `static __BORROWSCOPE_SITES: [CallSite; N] = CallSite::table([..]);`: every call site of a
+/// function.
 pub(crate) fn site_table(sites: Vec<TokenStream>) -> Stmt {
     let (private, table, len) = (private(), site_table_name(), proc_macro2::Literal::usize_unsuffixed(sites.len()));
     Stmt::Item(syn::Item::Verbatim(quote! {
-        static #table: [#private::CallSite; #len] = [#(#sites),*];
+        static #table: [#private::CallSite; #len] = #private::CallSite::table([#(#sites),*]);
     }))
 }
 
