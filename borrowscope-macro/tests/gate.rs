@@ -96,7 +96,11 @@ fn a_full_recorder_makes_traced_functions_run_as_written() {
     assert_eq!(iterations, (301..301 + iterations.len() as u64).collect::<Vec<_>>());
     let steps = events.iter().filter(|e| e.op == Op::New && e.site.name == "step").count();
     // (The cap may cut the last iteration short.)
-    assert!(steps == iterations.len() || steps + 1 == iterations.len(), "each recorded iteration records its `step`: {steps} of {}", iterations.len());
+    assert!(
+        steps == iterations.len() || steps + 1 == iterations.len(),
+        "each recorded iteration records its `step`: {steps} of {}",
+        iterations.len()
+    );
     // Nothing is recorded for a value it did not see made: every drop is of a value made
     // in the events kept.
     let made: std::collections::HashSet<u64> = events.iter().filter(|e| e.op == Op::New).map(|e| e.id).collect();
