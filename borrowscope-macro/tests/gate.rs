@@ -46,6 +46,27 @@ fn count_steps(limit: u64, room_at: u64) -> u64 {
     total
 }
 
+/// Not traced: takes its argument.
+fn consume(text: String) -> usize {
+    text.len()
+}
+
+/// A loop whose last iteration moves a binding declared outside it, and returns: run as
+/// written past the cap, that move is not seen, so the binding's end must be unknown.
+#[trace_borrow]
+fn last_takes(limit: u64, room_at: u64) -> usize {
+    let kept = String::from("kept");
+    let mut i = 0;
+    while i < limit {
+        make_room_at(i, room_at);
+        if i + 1 == limit {
+            return consume(kept);
+        }
+        i += 1;
+    }
+    0
+}
+
 #[test]
 fn a_full_recorder_makes_traced_functions_run_as_written() {
     set_max_events(20);
@@ -105,4 +126,14 @@ fn a_full_recorder_makes_traced_functions_run_as_written() {
     // in the events kept.
     let made: std::collections::HashSet<u64> = events.iter().filter(|e| e.op == Op::New).map(|e| e.id).collect();
     assert!(events.iter().filter(|e| e.op == Op::Drop).all(|e| made.contains(&e.id)));
+
+    // The last iteration runs as written (the gate was closed as it began), makes room, and
+    // moves `kept` out: the guard, which did not see the move, ends it as unknown when the
+    // function returns, with room to record, never as a drop.
+    reset();
+    set_max_events(50);
+    assert_eq!(last_takes(400, 399), 4);
+    let events = trace().events;
+    let kept: Vec<Op> = events.iter().filter(|e| e.site.name == "kept").map(|e| e.op).collect();
+    assert_eq!(kept, vec![Op::ScopeEnd], "{events:#?}");
 }

@@ -298,8 +298,8 @@ fn as_written(exp: &Expander<'_>, body: &Block) -> Option<Block> {
 }
 
 /// Brackets a loop and counts its iterations. With a copy of its body as written, and an
-/// instrumented body that only records (`gate::only_records`), each iteration runs one of
-/// the two: instrumented while events can be kept, as written once none can.
+/// instrumented body whose hooks an iteration may skip (`gate::skippable`), each iteration
+/// runs one of the two: instrumented while events can be kept, as written once none can.
 fn loop_span(exp: &mut Expander<'_>, expr: &mut Expr, kind: &str, as_written: Option<Block>) {
     let span = exp.has(Group::Loops).then(|| exp.ident("loop"));
     let (body, token_span): (&mut Block, proc_macro2::Span) = match expr {
@@ -308,8 +308,12 @@ fn loop_span(exp: &mut Expander<'_>, expr: &mut Expr, kind: &str, as_written: Op
         Expr::Loop(l) => (&mut l.body, l.loop_token.span),
         _ => return,
     };
-    match as_written.filter(|_| super::gate::only_records(body)) {
-        Some(as_written) => {
+    match as_written.and_then(|plain| super::gate::skippable(body).map(|unknown| (plain, unknown))) {
+        Some((mut as_written, unknown)) => {
+            // An outer binding the body may move or drop: its end is unknown once an
+            // iteration skipped the hook that would have said.
+            let marks = unknown.into_iter().map(|guard| -> Stmt { syn::parse_quote!(#guard.maybe_moved();) });
+            as_written.stmts.splice(0..0, marks);
             let cond = match &span {
                 Some(span) => syn::parse_quote!(#span.live_iteration()),
                 None => emit::active(),

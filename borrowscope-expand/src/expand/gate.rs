@@ -56,29 +56,37 @@ pub(crate) fn closure_runs_as_written(closure: &syn::ExprClosure) -> bool {
 /// copies again) in a function that carries the gate itself (not an `#[inline(always)]` one),
 /// whose body holds nothing two copies could disagree on, as for a closure, and no `.await`
 /// (each copy would be a state of the future). Whether the instrumented body may skip its
-/// hooks for an iteration is decided after its expansion (`only_records`).
+/// hooks for an iteration is decided after its expansion (`skippable`).
 pub(crate) fn loop_body_runs_as_written(body: &syn::Block) -> bool {
     let mut finder = Finder { in_closure: true, in_loop: true, ..Finder::default() };
     finder.visit_block(body);
     !finder.found
 }
 
-/// Whether an instrumented loop body only records: every hook in it writes events and
-/// nothing else, so an iteration run as written instead leaves the runtime's state as the
-/// instrumented one would (no event lost that a later one depends on). A binding declared
-/// outside the body may only be copied or have its id read (`copied`, `event`, `id`, or be
-/// the owner a borrow names): a move, a drop, an assignment or a probe would change what its
-/// guard records at its end. A linked channel's queue must see every message.
-pub(crate) fn only_records(body: &syn::Block) -> bool {
+/// Whether an instrumented loop body may skip its hooks for an iteration: every hook in it
+/// writes events, or can only make an outer binding's end less certain. Returns the guards
+/// of the bindings declared outside the body whose end an iteration run as written must
+/// mark unknown (`maybe_moved`): a move, a drop or a probe of one of them, skipped, would
+/// leave its guard recording a drop that may not have happened. `None` when the body must
+/// run instrumented throughout: an outer binding assigned a new value (the events after it
+/// would name the old instance), or anything else done to an outer guard; a linked
+/// channel's queue, which must see every message. An outer guard copied, its id read, or
+/// named as the owner a borrow records, only records.
+pub(crate) fn skippable(body: &syn::Block) -> Option<Vec<proc_macro2::Ident>> {
     use quote::ToTokens;
     let tokens = body.to_token_stream();
     let mut declared = std::collections::HashSet::new();
     declared_guards(tokens.clone(), &mut declared);
-    records_only(tokens, &declared, None)
+    let mut unknown = Vec::new();
+    scan(tokens, &declared, None, &mut unknown).then_some(unknown)
 }
 
 /// The hooks on an outer binding's guard that only record.
 const RECORDING_METHODS: &[&str] = &["copied", "event", "id"];
+
+/// The hooks on an outer binding's guard, or the probes given one, that can only end its
+/// value or make its end uncertain.
+const ENDING_METHODS: &[&str] = &["moved", "dropped", "maybe_moved", "passed_on", "never_dropped", "used", "receiver"];
 
 /// The hooks that keep a linked channel's queue.
 const QUEUE_HOOKS: &[&str] = &["linked_channel", "sending", "sent", "received", "received_item", "bind_received"];
@@ -107,8 +115,14 @@ fn is_guard(name: &str) -> bool {
     name.strip_prefix("__borrowscope_g").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// `only_records` over `tokens`, the arguments of a call to `callee` when it is one.
-fn records_only(tokens: proc_macro2::TokenStream, declared: &std::collections::HashSet<String>, callee: Option<&str>) -> bool {
+/// `skippable` over `tokens`, the arguments of a call to `callee` when it is one; adds the
+/// outer guards to mark unknown to `unknown`.
+fn scan(
+    tokens: proc_macro2::TokenStream,
+    declared: &std::collections::HashSet<String>,
+    callee: Option<&str>,
+    unknown: &mut Vec<proc_macro2::Ident>,
+) -> bool {
     use proc_macro2::{Delimiter, TokenTree};
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let ident = |i: Option<usize>| match i.and_then(|i| trees.get(i)) {
@@ -120,21 +134,29 @@ fn records_only(tokens: proc_macro2::TokenStream, declared: &std::collections::H
         match tree {
             TokenTree::Group(group) => {
                 let called = (group.delimiter() == Delimiter::Parenthesis).then(|| ident(i.checked_sub(1))).flatten();
-                if !records_only(group.stream(), declared, called.as_deref()) {
+                if !scan(group.stream(), declared, called.as_deref(), unknown) {
                     return false;
                 }
             }
-            TokenTree::Ident(name) => {
-                let name = name.to_string();
+            TokenTree::Ident(guard) => {
+                let name = guard.to_string();
                 if QUEUE_HOOKS.contains(&name.as_str()) {
                     return false;
                 }
-                if is_guard(&name) && !declared.contains(&name) {
-                    let recorded = punct(Some(i + 1), '.') && ident(Some(i + 2)).is_some_and(|m| RECORDING_METHODS.contains(&m.as_str()));
-                    let owner = punct(i.checked_sub(1), '&') && callee == Some("borrows");
-                    if !recorded && !owner {
-                        return false;
-                    }
+                if !is_guard(&name) || declared.contains(&name) {
+                    continue;
+                }
+                let method = punct(Some(i + 1), '.').then(|| ident(Some(i + 2))).flatten();
+                let given_to = punct(i.checked_sub(1), '&').then_some(callee).flatten();
+                let is = |list: &[&str]| method.as_deref().is_some_and(|m| list.contains(&m)) || given_to.is_some_and(|c| list.contains(&c));
+                if is(RECORDING_METHODS) || given_to == Some("borrows") {
+                    continue;
+                }
+                if !is(ENDING_METHODS) {
+                    return false;
+                }
+                if !unknown.iter().any(|known| *known == name) {
+                    unknown.push(guard.clone());
                 }
             }
             _ => {}
@@ -266,13 +288,9 @@ mod tests {
     }
 
     #[test]
-    fn a_loop_whose_body_changes_an_outer_binding_or_may_disagree_runs_instrumented_throughout() {
-        let moves = "fn f(s: String) -> Vec<String> { let mut out = Vec::new(); loop { out.push(s); break; } out }";
-        assert_eq!(gated_loops(moves), 0, "a move of `s` must reach its guard");
+    fn a_loop_whose_body_assigns_an_outer_binding_or_may_disagree_runs_instrumented_throughout() {
         let assigns = "fn f() { let mut s = String::new(); for _ in 0..3 { s = String::from(\"x\"); } drop(s); }";
         assert_eq!(gated_loops(assigns), 0, "the old value's drop is recorded at the assignment");
-        let dropped = "fn f(v: Vec<String>) { let keep = String::new(); for x in v { drop(keep); break; } }";
-        assert_eq!(gated_loops(dropped), 0);
         let closure = "fn f(v: &[u8]) -> Vec<Box<dyn Fn() -> u8>> { let mut out: Vec<Box<dyn Fn() -> u8>> = Vec::new(); for &b in v { out.push(Box::new(move || b)); } out }";
         assert_eq!(gated_loops(closure), 0, "two copies of a closure are two types");
         let awaits = "async fn f(v: Vec<u8>) { for b in v { g(b).await; } }";
@@ -282,14 +300,20 @@ mod tests {
     }
 
     #[test]
-    fn only_an_outer_guard_copied_or_named_as_an_owner_counts_as_recording() {
-        let records = |text: &str| super::only_records(&syn::parse_str(text).unwrap());
-        assert!(records("{ __borrowscope_g4.copied(&S[5], 0); let __borrowscope_g8 = Guard::new(&S[1]); __borrowscope_g8.bind(&x); }"));
-        assert!(records("{ let __borrowscope_g8 = Guard::new(&S[1]); __borrowscope_g8.borrows(&__borrowscope_g2, false); }"));
-        assert!(!records("{ __borrowscope_g4.moved(&S[5], 0); }"));
-        assert!(!records("{ (&Probe(&pos)).used(&__borrowscope_g3, &S[13], 0); }"));
-        assert!(!records("{ x = assigned(&__borrowscope_g3, 1); }"));
-        assert!(!records("{ received_item(&Q); }"), "a linked channel's queue must see every message");
+    fn an_iteration_may_skip_hooks_that_record_or_only_end_an_outer_binding() {
+        let unknown =
+            |text: &str| super::skippable(&syn::parse_str(text).unwrap()).map(|guards| guards.iter().map(|g| g.to_string()).collect::<Vec<_>>());
+        let none: Vec<String> = Vec::new();
+        assert_eq!(
+            unknown("{ __borrowscope_g4.copied(&S[5], 0); let __borrowscope_g8 = Guard::new(&S[1]); __borrowscope_g8.bind(&x); }"),
+            Some(none.clone())
+        );
+        assert_eq!(unknown("{ let __borrowscope_g8 = Guard::new(&S[1]); __borrowscope_g8.borrows(&__borrowscope_g2, false); }"), Some(none));
+        assert_eq!(unknown("{ __borrowscope_g4.moved(&S[5], 0); }"), Some(vec!["__borrowscope_g4".to_string()]));
+        assert_eq!(unknown("{ (&Probe(&pos)).used(&__borrowscope_g3, &S[13], 0); }"), Some(vec!["__borrowscope_g3".to_string()]));
+        assert_eq!(unknown("{ x = assigned(&__borrowscope_g3, 1); }"), None, "events after it would name the old value");
+        assert_eq!(unknown("{ __borrowscope_g3.releases(Op::LockRelease); }"), None);
+        assert_eq!(unknown("{ received_item(&Q); }"), None, "a linked channel's queue must see every message");
     }
 
     #[test]
