@@ -12,7 +12,7 @@
 //! as calls into the optimized hooks (BENCHMARKS.md).
 
 pub use crate::api::pointers::{Counted, WeakCounted};
-pub use crate::site::{CallSite, Op};
+pub use crate::site::{CallSite, Op, SiteRow};
 pub use channels::{Channel, linked_channel, received, received_item, sending, sent};
 pub use links::{Frame, called};
 pub use probes::*;
