@@ -312,7 +312,7 @@ mod tests {
         assert_eq!(unknown("{ __borrowscope_g4.moved(&S[5], 0); }"), Some(vec!["__borrowscope_g4".to_string()]));
         assert_eq!(unknown("{ (&Probe(&pos)).used(&__borrowscope_g3, &S[13], 0); }"), Some(vec!["__borrowscope_g3".to_string()]));
         assert_eq!(unknown("{ x = assigned(&__borrowscope_g3, 1); }"), None, "events after it would name the old value");
-        assert_eq!(unknown("{ __borrowscope_g3.releases(Op::LockRelease); }"), None);
+        assert_eq!(unknown("{ __borrowscope_g3.releases(RELEASE); }"), None);
         assert_eq!(unknown("{ received_item(&Q); }"), None, "a linked channel's queue must see every message");
     }
 
