@@ -1,0 +1,63 @@
+//! What tracing keeps allocated through the program's own allocator: 200 threads, each
+//! making one traced call (`thread_allocations traced`) or the same work untraced, three
+//! rounds, and the bytes still allocated after each round through a counting
+//! `#[global_allocator]` (what a test that counts allocations, as crossbeam-channel's
+//! `select2::main` does, sees).
+//!
+//! `BORROWSCOPE_TRACE=/tmp/t.json BORROWSCOPE_LEAVE_SPOOL=1 cargo run -p borrowscope-macro
+//! --example thread_allocations -- traced` (as `cargo borrowscope run` runs a program).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+
+/// Counts the bytes allocated and not yet freed, and the allocations made.
+struct Counting;
+
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to `System`, counting on the way.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATED.fetch_add(layout.size(), SeqCst);
+        CALLS.fetch_add(1, SeqCst);
+        // SAFETY: the caller's contract, passed on.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        ALLOCATED.fetch_sub(layout.size(), SeqCst);
+        // SAFETY: the caller's contract, passed on.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+#[borrowscope_macro::trace_borrow]
+fn work(n: u64) -> u64 {
+    let doubled = n * 2;
+    let mut total = 0;
+    for i in 0..doubled {
+        total += i;
+    }
+    total
+}
+
+fn main() {
+    let traced = std::env::args().nth(1).is_some_and(|a| a == "traced");
+    let run = move |k: u64| if traced { work(k) } else { (0..k * 2).sum() };
+    // This thread's and a first spawned thread's one-time set-up out of the count.
+    run(3);
+    std::thread::spawn(move || run(3)).join().unwrap();
+    for round in 0..3 {
+        let (before, calls) = (ALLOCATED.load(SeqCst), CALLS.load(SeqCst));
+        let handles: Vec<_> = (0..200).map(|k| std::thread::spawn(move || run(k))).collect();
+        for handle in handles {
+            handle.join().unwrap();
+        }
+        let kept = ALLOCATED.load(SeqCst) as i64 - before as i64;
+        println!("round {round}: {kept} bytes still allocated, {} allocations, for 200 threads", CALLS.load(SeqCst) - calls);
+    }
+}
