@@ -207,34 +207,13 @@ impl<'ast> Visit<'ast> for Finder {
         self.found = true;
     }
 
-    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
-        self.found |= self.in_closure;
-        visit::visit_expr_closure(self, closure);
-    }
-
-    fn visit_expr_async(&mut self, block: &'ast syn::ExprAsync) {
-        self.found |= self.in_closure;
-        visit::visit_expr_async(self, block);
-    }
-
-    fn visit_expr_await(&mut self, expr: &'ast syn::ExprAwait) {
-        self.found |= self.in_loop;
-        visit::visit_expr_await(self, expr);
-    }
-
-    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
-        self.found |= self.in_loop;
-        visit::visit_expr_for_loop(self, expr);
-    }
-
-    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
-        self.found |= self.in_loop;
-        visit::visit_expr_while(self, expr);
-    }
-
-    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
-        self.found |= self.in_loop;
-        visit::visit_expr_loop(self, expr);
+    fn visit_expr(&mut self, expr: &'ast syn::Expr) {
+        match expr {
+            syn::Expr::Closure(_) | syn::Expr::Async(_) => self.found |= self.in_closure,
+            syn::Expr::Await(_) | syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Loop(_) => self.found |= self.in_loop,
+            _ => {}
+        }
+        visit::visit_expr(self, expr);
     }
 
     fn visit_expr_macro(&mut self, mac: &'ast syn::ExprMacro) {
