@@ -222,16 +222,7 @@ pub(crate) fn closure(exp: &mut Expander<'_>, expr: &mut Expr) {
         // Built as syntax: a body that starts with a block (`|x| { '0' } <= x`) would parse
         // as a statement of its own inside `{ .. }`; syn's printer adds the parentheses.
         let branch = |body: Expr| syn::Block { brace_token: Default::default(), stmts: vec![syn::Stmt::Expr(body, None)] };
-        let gate = Expr::If(syn::ExprIf {
-            attrs: Vec::new(),
-            if_token: Default::default(),
-            cond: Box::new(super::emit::active()),
-            then_branch: branch(instrumented),
-            else_branch: Some((
-                Default::default(),
-                Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: branch(as_written) })),
-            )),
-        });
+        let gate = super::emit::gate(super::emit::active(), branch(instrumented), branch(as_written));
         *c.body = super::tail_block(Vec::new(), gate);
     }
     if !records.is_empty() {

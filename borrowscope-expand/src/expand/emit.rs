@@ -174,6 +174,18 @@ pub(crate) fn site_table(sites: Vec<TokenStream>) -> Stmt {
     }))
 }
 
+/// `if cond { instrumented } else { as_written }`: a gate between a body's two copies (the
+/// per-call gate of a function or closure, the per-iteration gate of a loop).
+pub(crate) fn gate(cond: Expr, instrumented: Block, as_written: Block) -> Expr {
+    Expr::If(syn::ExprIf {
+        attrs: Vec::new(),
+        if_token: Default::default(),
+        cond: Box::new(cond),
+        then_branch: instrumented,
+        else_branch: Some((Default::default(), Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: as_written })))),
+    })
+}
+
 /// `active()`: whether any event could still be kept (the gate's condition).
 pub(crate) fn active() -> Expr {
     call("active", [])

@@ -319,14 +319,7 @@ fn loop_span(exp: &mut Expander<'_>, expr: &mut Expr, kind: &str, as_written: Op
                 None => emit::active(),
             };
             let instrumented = std::mem::replace(body, Block { brace_token: Default::default(), stmts: Vec::new() });
-            let gate = Expr::If(syn::ExprIf {
-                attrs: Vec::new(),
-                if_token: Default::default(),
-                cond: Box::new(cond),
-                then_branch: instrumented,
-                else_branch: Some((Default::default(), Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: as_written })))),
-            });
-            body.stmts.push(Stmt::Expr(gate, None));
+            body.stmts.push(Stmt::Expr(emit::gate(cond, instrumented, as_written), None));
         }
         None => {
             if let Some(span) = &span {

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::visit_mut::VisitMut;
-use syn::{Block, Expr, ImplItem, ImplItemFn, Item, ItemFn, Signature, Stmt};
+use syn::{Block, ImplItem, ImplItemFn, Item, ItemFn, Signature, Stmt};
 
 use super::{Expander, channels, gate};
 use crate::config::{Conditions, TraceConfig};
@@ -106,13 +106,7 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     if let Some(original) = original {
         // Built as syntax: the instrumented body is not parsed again.
         let instrumented = std::mem::replace(&mut *function.block, Block { brace_token: Default::default(), stmts: Vec::new() });
-        let gate = Expr::If(syn::ExprIf {
-            attrs: Vec::new(),
-            if_token: Default::default(),
-            cond: Box::new(super::emit::active()),
-            then_branch: instrumented,
-            else_branch: Some((Default::default(), Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: *original })))),
-        });
+        let gate = super::emit::gate(super::emit::active(), instrumented, *original);
         function.block.stmts.push(Stmt::Expr(gate, None));
     }
     function
