@@ -10,6 +10,7 @@ use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
+use super::sys::SysVec;
 use crate::site::CallSite;
 
 /// One recorded event as stored: 32 bytes. `head` holds the operation in its top byte and
@@ -29,12 +30,13 @@ const _: () = assert!(size_of::<RawEvent>() == 32);
 /// The size of a full chunk: 4096 events, 128 KiB.
 pub(crate) const MAX_CHUNK: usize = 4096;
 
-type Slots = Box<[UnsafeCell<MaybeUninit<RawEvent>>]>;
+/// A chunk's slots in ordinary memory, from the system allocator (see `sys`).
+type Slots = SysVec<UnsafeCell<MaybeUninit<RawEvent>>>;
 
 /// Full-size chunk memory freed by `reset` or by a dropped session, kept for reuse (up to
 /// the default event cap, 32 MiB, which the recorder may hold anyway) so that recording
 /// again writes to memory the process has already touched instead of faulting in fresh pages.
-static POOL: Mutex<Vec<Slots>> = Mutex::new(Vec::new());
+static POOL: Mutex<SysVec<Slots>> = Mutex::new(SysVec::new());
 const POOL_LIMIT: usize = super::DEFAULT_MAX_EVENTS / MAX_CHUNK;
 
 pub(crate) const ID_BITS: u32 = 56;
@@ -47,7 +49,7 @@ pub(crate) struct ThreadInfo {
     /// BorrowScope's index of the thread: 0 for the first thread that recorded, and so on.
     pub(crate) index: u32,
     /// The thread's name, if it has one.
-    pub(crate) name: Option<String>,
+    pub(crate) name: Option<super::SysStr>,
     /// The number inside std's `ThreadId` of the thread, to link spawns and joins.
     pub(crate) std_id: u64,
 }
@@ -95,21 +97,17 @@ impl Chunk {
         }
         let _ = spooled;
         let pooled = (capacity == MAX_CHUNK).then(|| POOL.lock().unwrap_or_else(PoisonError::into_inner).pop()).flatten();
-        let slots = pooled.unwrap_or_else(|| {
-            // Uninitialised slots, without touching each one (which costs a call per slot in
-            // a debug build of the user's program).
-            let raw = Box::into_raw(Box::<[RawEvent]>::new_uninit_slice(capacity));
-            // SAFETY: `UnsafeCell<MaybeUninit<T>>` has the layout of `MaybeUninit<T>`
-            // (`UnsafeCell` is `repr(transparent)`), so the allocation is the same slice.
-            unsafe { Box::from_raw(raw as *mut [UnsafeCell<MaybeUninit<RawEvent>>]) }
-        });
+        // Uninitialised slots, without touching each one (which costs a call per slot in a
+        // debug build of the user's program).
+        // SAFETY: an uninitialised `MaybeUninit` is a valid value.
+        let slots = pooled.unwrap_or_else(|| unsafe { SysVec::uninit(capacity) });
         Chunk::in_slots(slots, thread, start_clock)
     }
 
     /// A new chunk in the memory of `old`, whose events are forgotten.
     pub(crate) fn reuse(mut old: Chunk, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Chunk {
         // Taken out, `old` holds empty heap memory, which its `Drop` leaves alone.
-        let empty = Memory::Heap { slots: Box::new([]), len: AtomicUsize::new(0), base: AtomicUsize::new(0) };
+        let empty = Memory::Heap { slots: SysVec::new(), len: AtomicUsize::new(0), base: AtomicUsize::new(0) };
         match std::mem::replace(&mut old.memory, empty) {
             Memory::Heap { slots, .. } => Chunk::in_slots(slots, thread, start_clock),
             #[cfg(all(unix, target_pointer_width = "64"))]
@@ -219,13 +217,10 @@ impl Drop for Chunk {
             return;
         }
         let slots = std::mem::take(slots);
-        // Pushing may allocate: keep an instrumented allocator from recording (and so from
-        // taking the pool's lock again) meanwhile.
-        super::quietly(|| {
-            let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
-            if pool.len() < POOL_LIMIT {
-                pool.push(slots);
-            }
-        });
+        // The pool grows in system memory: no allocation of the program's runs meanwhile.
+        let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+        if pool.len() < POOL_LIMIT {
+            pool.push(slots);
+        }
     }
 }

@@ -8,6 +8,8 @@ use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::sys::{SysArc, SysStr, SysVec};
+
 use super::chunk::{Chunk, ID_BITS, ID_MASK, MAX_CHUNK, RawEvent, ThreadInfo};
 use super::{GLOBAL, Recorder};
 use crate::site::{CallSite, Op};
@@ -16,10 +18,10 @@ use crate::site::{CallSite, Op};
 static CLOCK: AtomicU64 = AtomicU64::new(0);
 /// The current chunk of every live thread that records, from which its current clock is
 /// computed (see `Chunk::current_clock`).
-static LIVE: Mutex<Vec<LiveSlot>> = Mutex::new(Vec::new());
+static LIVE: Mutex<SysVec<LiveSlot>> = Mutex::new(SysVec::new());
 
 /// A live thread's current chunk, `None` between chunks.
-type LiveSlot = Arc<Mutex<Option<Arc<Chunk>>>>;
+type LiveSlot = SysArc<Mutex<Option<SysArc<Chunk>>>>;
 static NEXT_THREAD: AtomicU32 = AtomicU32::new(0);
 /// Instance ids are handed to threads in blocks, so taking one is a thread-local increment.
 static NEXT_ID_BLOCK: AtomicU64 = AtomicU64::new(1);
@@ -64,7 +66,7 @@ thread_local! {
 }
 
 struct Cold {
-    chunk: Option<Arc<Chunk>>,
+    chunk: Option<SysArc<Chunk>>,
     /// The session this thread records into; `None` for the global recorder.
     session: Option<Arc<Recorder>>,
     thread: Option<ThreadInfo>,
@@ -105,13 +107,13 @@ impl Cold {
     fn register(&mut self) {
         let index = NEXT_THREAD.fetch_add(1, Ordering::Relaxed);
         let current = std::thread::current();
-        let name = current.name().map(str::to_owned);
+        let name = current.name().map(SysStr::new);
         self.thread = Some(ThreadInfo { index, name, std_id: thread_number(current.id()) });
         // A new thread starts after everything published so far, in particular after what
         // its parent did before spawning it.
         self.clock = latest_published();
-        let live = Arc::new(Mutex::new(None));
-        LIVE.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::clone(&live));
+        let live = SysArc::new(Mutex::new(None));
+        LIVE.lock().unwrap_or_else(PoisonError::into_inner).push(SysArc::clone(&live));
         self.live = Some(live);
         crate::exit::register_once();
     }
@@ -140,7 +142,7 @@ impl Cold {
         hot.start.set(start);
         hot.len_cell.set(chunk.len_cell());
         if let Some(live) = &self.live {
-            *live.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&chunk));
+            *live.lock().unwrap_or_else(PoisonError::into_inner) = Some(SysArc::clone(&chunk));
         }
         // SAFETY: `capacity` slots follow `slot_ptr`.
         let end = unsafe { start.add(chunk.capacity()) };
@@ -172,7 +174,10 @@ impl Drop for Cold {
         // exited threads' clock and leave the live list.
         if let Some(live) = self.live.take() {
             CLOCK.fetch_max(self.clock(), Ordering::AcqRel);
-            LIVE.lock().unwrap_or_else(PoisonError::into_inner).retain(|p| !Arc::ptr_eq(p, &live));
+            let mut live_threads = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(index) = live_threads.iter().position(|p| SysArc::ptr_eq(p, &live)) {
+                live_threads.swap_remove(index);
+            }
         }
     }
 }

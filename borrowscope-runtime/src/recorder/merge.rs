@@ -2,8 +2,6 @@
 //! merged into one global order. The same merge serves the live recorder and a spool read
 //! after the process ended, which differ only in how an event's site and type are found.
 
-use std::sync::Arc;
-
 use super::chunk::{Chunk, ID_BITS, ID_MASK};
 use crate::event::{Event, ThreadRecord, Trace};
 use crate::site::{CallSite, Op};
@@ -39,7 +37,7 @@ impl Merge {
     pub(crate) fn add(&mut self, origin: &Origin<'_>, events: impl Iterator<Item = Stored>) {
         let info = origin.thread;
         if !self.threads.iter().any(|t| t.index == info.index) {
-            self.threads.push(ThreadRecord { index: info.index, name: info.name.clone(), std_id: info.std_id });
+            self.threads.push(ThreadRecord { index: info.index, name: info.name.as_deref().map(str::to_owned), std_id: info.std_id });
         }
         let mut clock = origin.start_clock;
         for (position, stored) in events.enumerate() {
@@ -80,7 +78,7 @@ impl Merge {
 }
 
 /// Merges the live chunks' events into one trace.
-pub(crate) fn merge(chunks: &[Arc<Chunk>], dropped: u64, overwritten: u64) -> Trace {
+pub(crate) fn merge(chunks: &[super::SysArc<Chunk>], dropped: u64, overwritten: u64) -> Trace {
     let mut merge = Merge::default();
     // Room for every event at once: growing a vector of a million events copies it again
     // and again.

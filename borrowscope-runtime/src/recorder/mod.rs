@@ -10,13 +10,16 @@
 mod chunk;
 mod local;
 pub(crate) mod merge;
+mod sys;
 
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 pub(crate) use chunk::{Chunk, ID_BITS, RawEvent, ThreadInfo};
 pub(crate) use local::{fresh_id, is_busy, quietly, record, switch_session, thread_number, with_recorder};
 pub(crate) use merge::merge;
+use sys::SysVec;
+pub(crate) use sys::{SysArc, SysStr};
 
 /// The default cap on events kept per recorder: 1 Mi events, 32 MiB. Past it, events are
 /// counted as dropped instead of kept. Override it with `BORROWSCOPE_MAX_EVENTS` or
@@ -47,7 +50,7 @@ const KEEP_LAST: u8 = 2;
 
 /// A set of recorded events: the process-wide one, or a session's.
 pub(crate) struct Recorder {
-    chunks: Mutex<Vec<Arc<Chunk>>>,
+    chunks: Mutex<SysVec<SysArc<Chunk>>>,
     /// Event slots handed out to chunks, counted against `max_events`.
     allocated: AtomicUsize,
     /// `usize::MAX` until the global recorder has read its environment variable.
@@ -115,7 +118,7 @@ pub(crate) fn session_entered(entered: bool) {
 impl Recorder {
     pub(crate) const fn new(max_events: usize) -> Recorder {
         Recorder {
-            chunks: Mutex::new(Vec::new()),
+            chunks: Mutex::new(SysVec::new()),
             allocated: AtomicUsize::new(0),
             max_events: AtomicUsize::new(max_events),
             dropped: AtomicU64::new(0),
@@ -186,7 +189,7 @@ impl Recorder {
     }
 
     /// Hands out a chunk of up to `wanted` slots, or `None` when the cap is reached.
-    fn allocate(&self, wanted: usize, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Option<Arc<Chunk>> {
+    fn allocate(&self, wanted: usize, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Option<SysArc<Chunk>> {
         let max = self.max_events();
         let granted = self
             .allocated
@@ -208,26 +211,26 @@ impl Recorder {
             }
             return None;
         };
-        let chunk = Arc::new(Chunk::new(granted, std::ptr::eq(self, &GLOBAL), thread, sequence, start_clock));
-        self.chunks.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::clone(&chunk));
+        let chunk = SysArc::new(Chunk::new(granted, std::ptr::eq(self, &GLOBAL), thread, sequence, start_clock));
+        self.chunks.lock().unwrap_or_else(PoisonError::into_inner).push(SysArc::clone(&chunk));
         Some(chunk)
     }
 
     /// Takes the chunk that starts earliest among those no thread holds (not a thread's
     /// current chunk, not being read), counts its events as overwritten, and hands its
     /// memory out again as a new chunk.
-    fn recycle(&self, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Option<Arc<Chunk>> {
+    fn recycle(&self, thread: ThreadInfo, sequence: u64, start_clock: u64) -> Option<SysArc<Chunk>> {
         let mut chunks = self.chunks.lock().unwrap_or_else(PoisonError::into_inner);
         // Under the lock no reader can clone a chunk, so a count of one stays one.
-        let oldest = chunks.iter().enumerate().filter(|(_, c)| Arc::strong_count(c) == 1).min_by_key(|(_, c)| c.start_clock)?.0;
-        let old = Arc::try_unwrap(chunks.swap_remove(oldest)).ok()?;
+        let oldest = chunks.iter().enumerate().filter(|(_, c)| SysArc::strong_count(c) == 1).min_by_key(|(_, c)| c.start_clock)?.0;
+        let old = SysArc::try_unwrap(chunks.swap_remove(oldest)).ok()?;
         let (events, base) = old.published();
         self.overwritten.fetch_add((events.len() - base) as u64, Ordering::Relaxed);
         if std::ptr::eq(self, &GLOBAL) {
             crate::exit::note_missing_once();
         }
-        let chunk = Arc::new(Chunk::reuse(old, thread, sequence, start_clock));
-        chunks.push(Arc::clone(&chunk));
+        let chunk = SysArc::new(Chunk::reuse(old, thread, sequence, start_clock));
+        chunks.push(SysArc::clone(&chunk));
         Some(chunk)
     }
 
@@ -262,20 +265,19 @@ impl Recorder {
         self.chunks.is_poisoned()
     }
 
-    pub(crate) fn snapshot(&self) -> Vec<Arc<Chunk>> {
-        self.chunks.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    pub(crate) fn snapshot(&self) -> Vec<SysArc<Chunk>> {
+        self.chunks.lock().unwrap_or_else(PoisonError::into_inner).to_vec()
     }
 
     /// Forgets every event recorded so far. Chunks still being written by live threads are
     /// kept (their old events hidden); the others are freed.
     pub(crate) fn reset(&self) {
-        let freed: Vec<Arc<Chunk>> = {
+        let mut freed = SysVec::new();
+        {
             let mut chunks = self.chunks.lock().unwrap_or_else(PoisonError::into_inner);
             chunks.iter().for_each(|c| c.clear());
-            let (live, freed) = chunks.drain(..).partition(|c| Arc::strong_count(c) > 1);
-            *chunks = live;
-            freed
-        };
+            chunks.split_off_unless(|c| SysArc::strong_count(c) > 1, &mut freed);
+        }
         let freed_slots: usize = freed.iter().map(|c| c.capacity()).sum();
         self.allocated.fetch_sub(freed_slots, Ordering::Relaxed);
         self.dropped.store(0, Ordering::Relaxed);

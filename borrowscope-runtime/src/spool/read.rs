@@ -88,7 +88,11 @@ pub fn from_spool(bytes: &[u8]) -> Result<Trace> {
         if word(chunk::STATE) == chunk::LIVE {
             let name_len = (word(chunk::NAME_LEN) as usize).min(chunk::NAME_MAX);
             let name = bytes.get(at + chunk::NAME..at + chunk::NAME + name_len).map(|b| String::from_utf8_lossy(b).into_owned());
-            let thread = ThreadInfo { index: word(chunk::THREAD) as u32, name: name.filter(|n| !n.is_empty()), std_id: word(chunk::STD_ID) };
+            let thread = ThreadInfo {
+                index: word(chunk::THREAD) as u32,
+                name: name.filter(|n| !n.is_empty()).map(|n| crate::recorder::SysStr::new(&n)),
+                std_id: word(chunk::STD_ID),
+            };
             let len = (word(chunk::LEN) as usize).min(capacity);
             let base = (word(chunk::BASE) as usize).min(len);
             let origin = Origin { thread: &thread, start_clock: word(chunk::START_CLOCK), base };
