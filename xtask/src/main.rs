@@ -26,6 +26,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 mod build_cost;
+mod rerun;
 
 /// Crates with real test suites and few dependencies, so the trial runs in minutes (the
 /// default, and what `.ci/run` runs).
@@ -254,6 +255,23 @@ struct Outcome {
     warnings: usize,
     passed: usize,
     failed: usize,
+    /// Tests that failed beside the others and passed run alone (counted as passed).
+    alone: Vec<String>,
+}
+
+impl Outcome {
+    /// Counts the failures that passed alone as passed.
+    fn with_alone(mut self, alone: Vec<String>) -> Outcome {
+        self.failed -= alone.len().min(self.failed);
+        self.passed += alone.len();
+        self.alone = alone;
+        self
+    }
+
+    /// "; 1 passed only alone (select2::main)", or nothing.
+    fn alone_text(&self) -> String {
+        if self.alone.is_empty() { String::new() } else { format!(" ({} of them only alone: {})", self.alone.len(), self.alone.join(", ")) }
+    }
 }
 
 /// The baseline: builds the crate's tests (`cargo test --no-run`), then runs them and times
@@ -269,7 +287,9 @@ fn baseline(dir: &Path) -> Result<(Outcome, f64)> {
     // library has none, and says so with an error that is not a test failure.)
     let (_, doc_log) = run(dir, "cargo", &["test", "--no-fail-fast", "--doc"])?;
     // The doctests' compile warnings are counted as the product's run counts them.
-    Ok((outcome(built, &format!("{build_log}{doc_log}"), &format!("{tests_log}{doc_log}")), seconds))
+    let run_log = format!("{tests_log}{doc_log}");
+    let alone = rerun::passing_alone(dir, &run_log, &[], &[])?;
+    Ok((outcome(built, &format!("{build_log}{doc_log}"), &run_log).with_alone(alone), seconds))
 }
 
 /// The product on the crate: `cargo borrowscope test --all` (with `--syntax-only`, or with
@@ -304,7 +324,9 @@ fn traced(dir: &Path, cli: &Path, syntax_only: bool) -> Result<(Outcome, f64, St
     }
     // A failing test makes the command fail; what was built and what passed is in the log.
     let built = built || log.contains("test result:");
-    Ok((outcome(built, &log, &log), seconds, log))
+    let env = [("BORROWSCOPE_TRACE", trace.as_str()), ("BORROWSCOPE_LEAVE_SPOOL", "1")];
+    let alone = rerun::passing_alone(dir, &log, &["--manifest-path", &copy], &env)?;
+    Ok((outcome(built, &log, &log).with_alone(alone), seconds, log))
 }
 
 /// Counts compile errors and warnings in a build's log and test results in a run's.
@@ -359,8 +381,14 @@ fn cli() -> Result<PathBuf> {
 fn cell(base: &Outcome, base_seconds: f64, inst: &Outcome, seconds: f64) -> (String, bool) {
     let worse = !inst.built || inst.errors > 0 || inst.warnings > base.warnings || inst.passed < base.passed || inst.failed > base.failed;
     let ratio = if base_seconds > 0.0 { seconds / base_seconds } else { 0.0 };
-    let text =
-        format!("{} errors, {} warnings; {} passed, {} failed; {seconds:.2} s ({ratio:.2}x)", inst.errors, inst.warnings, inst.passed, inst.failed);
+    let text = format!(
+        "{} errors, {} warnings; {} passed{}, {} failed; {seconds:.2} s ({ratio:.2}x)",
+        inst.errors,
+        inst.warnings,
+        inst.passed,
+        inst.alone_text(),
+        inst.failed
+    );
     (text, worse)
 }
 
@@ -414,8 +442,11 @@ fn trial(crates: &[String], with_type_info: bool, keep: bool) -> Result<()> {
             let _ = std::fs::remove_dir_all(dir.join("fetch"));
         }
         rows.push(format!(
-            "| {spec} | {files} | {} passed, {} failed, {} warnings; {base_seconds:.2} s | {syntax_cell} | {typed_cell} |",
-            base.passed, base.failed, base.warnings
+            "| {spec} | {files} | {} passed{}, {} failed, {} warnings; {base_seconds:.2} s | {syntax_cell} | {typed_cell} |",
+            base.passed,
+            base.alone_text(),
+            base.failed,
+            base.warnings
         ));
         let build_cell = |cost: Option<build_cost::Cost>| match (cost, plain_build) {
             (Some(cost), Some(plain)) => cost.against(plain),
