@@ -86,4 +86,49 @@ mod tests {
         );
         assert!(failures("test result: ok. 3 passed; 0 failed\n").is_empty());
     }
+
+    /// A crate with a test that fails while another runs beside it, and one that always
+    /// fails: only the first passes alone.
+    #[test]
+    fn a_test_that_fails_only_beside_another_passes_alone() {
+        let dir = std::env::temp_dir().join(format!("xtask-rerun-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"beside\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n").unwrap();
+        let lib = r#"
+            #[cfg(test)]
+            mod tests {
+                use std::sync::atomic::{AtomicBool, Ordering};
+                use std::time::Duration;
+                static BUSY: AtomicBool = AtomicBool::new(false);
+                #[test]
+                fn other() {
+                    BUSY.store(true, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(1500));
+                    BUSY.store(false, Ordering::SeqCst);
+                }
+                #[test]
+                fn sensitive() {
+                    std::thread::sleep(Duration::from_millis(300));
+                    assert!(!BUSY.load(Ordering::SeqCst), "another test is running");
+                }
+                #[test]
+                fn broken() {
+                    panic!("always");
+                }
+            }
+        "#;
+        std::fs::write(dir.join("src/lib.rs"), lib).unwrap();
+        let output = Command::new("cargo")
+            .args(["test", "--no-fail-fast", "--", "--test-threads=3"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .output()
+            .unwrap();
+        let log = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        let names: Vec<String> = failures(&log).into_iter().map(|f| f.name).collect();
+        assert_eq!(names, ["tests::broken", "tests::sensitive"], "{log}");
+        let alone = passing_alone(&dir, &log, &[], &[("CARGO_TARGET_DIR", dir.join("target").to_str().unwrap())]).unwrap();
+        assert_eq!(alone, ["tests::sensitive"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
