@@ -101,8 +101,17 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     expander.visit_block_mut(&mut function.block);
     // Known once the whole body is expanded: whether each channel's sites were all rewritten.
     prologue.extend(channels::flags(&expander));
+    let table = expander.site_table();
+    if table.is_none() && prologue.is_empty()
+        && let Some(original) = original
+    {
+        // Nothing to record (every hook has a site): the body as written, once, rather than
+        // two copies the compiler checks twice.
+        function.block = original;
+        return function;
+    }
     let stmts = std::mem::take(&mut function.block.stmts);
-    function.block.stmts = expander.site_table().into_iter().chain(prologue).chain(stmts).collect();
+    function.block.stmts = table.into_iter().chain(prologue).chain(stmts).collect();
     if let Some(original) = original {
         // Built as syntax: the instrumented body is not parsed again.
         let instrumented = std::mem::replace(&mut *function.block, Block { brace_token: Default::default(), stmts: Vec::new() });
