@@ -102,7 +102,8 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     // Known once the whole body is expanded: whether each channel's sites were all rewritten.
     prologue.extend(channels::flags(&expander));
     let table = expander.site_table();
-    if table.is_none() && prologue.is_empty()
+    if table.is_none()
+        && prologue.is_empty()
         && let Some(original) = original
     {
         // Nothing to record (every hook has a site): the body as written, once, rather than
