@@ -7,33 +7,14 @@
 //! `BORROWSCOPE_TRACE=/tmp/t.json BORROWSCOPE_LEAVE_SPOOL=1 cargo run -p borrowscope-macro
 //! --example thread_allocations -- traced` (as `cargo borrowscope run` runs a program).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::Ordering::SeqCst;
 
-/// Counts the bytes allocated and not yet freed, and the allocations made.
-struct Counting;
-
-static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
-static CALLS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to `System`, counting on the way.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATED.fetch_add(layout.size(), SeqCst);
-        CALLS.fetch_add(1, SeqCst);
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        ALLOCATED.fetch_sub(layout.size(), SeqCst);
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+#[path = "../tests/support/counting.rs"]
+mod counting;
+use counting::{CALLS, HELD as ALLOCATED};
 
 #[global_allocator]
-static COUNTING: Counting = Counting;
+static COUNTING: counting::Counting = counting::Counting;
 
 #[borrowscope_macro::trace_borrow]
 fn work(n: u64) -> u64 {
@@ -57,7 +38,7 @@ fn main() {
         for handle in handles {
             handle.join().unwrap();
         }
-        let kept = ALLOCATED.load(SeqCst) as i64 - before as i64;
+        let kept = ALLOCATED.load(SeqCst) - before;
         println!("round {round}: {kept} bytes still allocated, {} allocations, for 200 threads", CALLS.load(SeqCst) - calls);
     }
 }

@@ -4,31 +4,14 @@
 //! with the events in memory, and in the spool file as `cargo borrowscope run` and `test`
 //! record them (this test run again as a child process with `BORROWSCOPE_TRACE` set).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering::SeqCst};
+use std::sync::atomic::Ordering::SeqCst;
 
-/// Counts the bytes allocated and not yet freed.
-struct Counting;
-
-static HELD: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards to `System`, counting on the way.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        HELD.fetch_add(layout.size() as isize, SeqCst);
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        HELD.fetch_sub(layout.size() as isize, SeqCst);
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+#[path = "support/counting.rs"]
+mod counting;
+use counting::HELD;
 
 #[global_allocator]
-static COUNTING: Counting = Counting;
+static COUNTING: counting::Counting = counting::Counting;
 
 #[borrowscope_macro::trace_borrow]
 fn work(n: u64) -> u64 {
