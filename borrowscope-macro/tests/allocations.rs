@@ -26,11 +26,13 @@ fn work(n: u64) -> u64 {
 
 /// The bytes still held after each of three rounds of 50 named threads (a name is a
 /// `String` the recorder keeps a copy of), each making one traced call of up to 300
-/// iterations (several chunks of events).
+/// iterations (several chunks of events), and a pause in which the spool's keeper runs.
 fn bytes_kept_per_round() -> Vec<isize> {
-    // One-time set-up (this thread's and the first spawned thread's) out of the count.
+    // One-time set-up out of the count: this thread's, the first spawned thread's, and the
+    // spool's keeper thread starting up.
     work(3);
     std::thread::spawn(|| work(3)).join().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(450));
     (0..3)
         .map(|round| {
             let before = HELD.load(SeqCst);
@@ -39,6 +41,9 @@ fn bytes_kept_per_round() -> Vec<isize> {
             let totals: Vec<u64> = handles.into_iter().map(|h| h.join().unwrap()).collect();
             assert_eq!(totals[10], (0..60).sum::<u64>());
             drop(totals);
+            // Long enough for the spool's keeper to describe this round's events (it wakes
+            // every 200 ms), inside the count.
+            std::thread::sleep(std::time::Duration::from_millis(450));
             HELD.load(SeqCst) - before
         })
         .collect()

@@ -78,6 +78,8 @@ pub(crate) struct Chunk {
     /// none yet), so that another thread can compute this thread's current clock.
     last_stamp: AtomicU64,
     last_stamp_len: AtomicUsize,
+    /// How many of its events the spool's keeper has described (see `spool::signals`).
+    pub(crate) described: AtomicUsize,
 }
 
 // SAFETY: slots below `len` are immutable once published (release store of `len`, acquire
@@ -124,7 +126,7 @@ impl Chunk {
     }
 
     fn in_memory(memory: Memory, thread: ThreadInfo, start_clock: u64) -> Chunk {
-        Chunk { memory, thread, start_clock, last_stamp: AtomicU64::new(0), last_stamp_len: AtomicUsize::new(0) }
+        Chunk { memory, thread, start_clock, last_stamp: AtomicU64::new(0), last_stamp_len: AtomicUsize::new(0), described: AtomicUsize::new(0) }
     }
 
     pub(crate) fn capacity(&self) -> usize {

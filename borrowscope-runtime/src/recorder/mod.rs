@@ -18,8 +18,8 @@ use std::sync::{Mutex, PoisonError};
 pub(crate) use chunk::{Chunk, ID_BITS, RawEvent, ThreadInfo};
 pub(crate) use local::{fresh_id, is_busy, quietly, record, switch_session, thread_number, with_recorder};
 pub(crate) use merge::merge;
-use sys::SysVec;
-pub(crate) use sys::{SysArc, SysStr};
+
+pub(crate) use sys::{SysArc, SysStr, SysVec};
 
 /// The default cap on events kept per recorder: 1 Mi events, 32 MiB. Past it, events are
 /// counted as dropped instead of kept. Override it with `BORROWSCOPE_MAX_EVENTS` or
@@ -263,6 +263,11 @@ impl Recorder {
 
     pub(crate) fn poisoned(&self) -> bool {
         self.chunks.is_poisoned()
+    }
+
+    /// Every chunk, held (none is recycled while held), in system memory.
+    pub(crate) fn held(&self) -> SysVec<SysArc<Chunk>> {
+        SysVec::from_slice(&self.chunks.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     pub(crate) fn snapshot(&self) -> Vec<SysArc<Chunk>> {

@@ -36,7 +36,7 @@ pub(crate) struct Spool {
     pub(crate) trace: PathBuf,
     /// Chunk records freed (offset, capacity), reused for chunks of the same capacity;
     /// allocating a record happens under this lock, so that records are complete in order.
-    free: Mutex<Vec<(usize, usize)>>,
+    free: Mutex<crate::recorder::SysVec<(usize, usize)>>,
 }
 
 // SAFETY: the mapping is shared memory accessed through atomics for every field that more
@@ -77,7 +77,7 @@ pub(crate) fn create(trace: &Path, max_events: usize) -> Option<&'static Spool> 
         table,
         path,
         trace: trace.to_owned(),
-        free: Mutex::new(Vec::new()),
+        free: Mutex::new(crate::recorder::SysVec::new()),
     };
     // SAFETY: the mapping is `size` bytes, the header's first 4096.
     unsafe { std::ptr::copy_nonoverlapping(SPOOL_MAGIC.as_ptr(), base, 8) };
@@ -241,11 +241,6 @@ impl MappedChunk {
     pub(crate) fn base(&self) -> &AtomicUsize {
         // SAFETY: as for `len`.
         unsafe { &*(self.field(chunk::BASE) as *const AtomicU64).cast::<AtomicUsize>() }
-    }
-
-    /// The record's place in the spool, which the keeper tracks its progress by.
-    pub(crate) fn key(&self) -> (usize, u64) {
-        (self.offset, self.field(chunk::GENERATION).load(Ordering::Acquire))
     }
 }
 

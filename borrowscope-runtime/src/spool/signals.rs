@@ -19,7 +19,6 @@
 //! calls (`sigaction`, `raise`, `write`, `poll`, `read`).
 
 use std::cell::UnsafeCell;
-use std::collections::HashMap;
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
@@ -242,7 +241,6 @@ fn keep(spool: &'static Spool, request: libc::c_int, done: libc::c_int) {
         }
         libc::pthread_sigmask(libc::SIG_BLOCK, mask.as_ptr(), std::ptr::null_mut());
     }
-    let mut progress: HashMap<(usize, u64), usize> = HashMap::new();
     loop {
         let mut poll = libc::pollfd { fd: request, events: libc::POLLIN, revents: 0 };
         // SAFETY: polling our own pipe.
@@ -256,26 +254,24 @@ fn keep(spool: &'static Spool, request: libc::c_int, done: libc::c_int) {
             unsafe { libc::write(done, [1u8].as_ptr().cast(), 1) };
             continue;
         }
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| describe_since(spool, &mut progress)));
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| describe_since(spool)));
     }
 }
 
-/// Describes the events recorded since the last pass. The chunks are held meanwhile, so
-/// that none is recycled under the reader.
-fn describe_since(spool: &Spool, progress: &mut HashMap<(usize, u64), usize>) {
+/// Describes the events recorded since the last pass (each chunk notes how far it was
+/// described). The chunks are held meanwhile, so that none is recycled under the reader; the
+/// list of them is in system memory, like every allocation of this thread's, so that what the
+/// program's own allocator holds is the same traced as plain whenever the keeper runs.
+fn describe_since(spool: &Spool) {
     crate::recorder::quietly(|| {
-        let chunks = crate::recorder::GLOBAL.snapshot();
-        let mut seen = Vec::with_capacity(chunks.len());
-        for chunk in &chunks {
-            let Some(mapped) = chunk.mapped() else { continue };
-            let key = mapped.key();
+        for chunk in crate::recorder::GLOBAL.held().iter() {
+            if chunk.mapped().is_none() {
+                continue;
+            }
             let (events, _) = chunk.published();
-            let from = progress.get(&key).copied().unwrap_or(0).min(events.len());
+            let from = chunk.described.swap(events.len(), Ordering::Relaxed).min(events.len());
             spool.describe_events(&events[from..]);
-            progress.insert(key, events.len());
-            seen.push(key);
         }
-        progress.retain(|key, _| seen.contains(key));
         counts(spool);
     });
 }
