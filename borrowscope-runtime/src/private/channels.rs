@@ -19,25 +19,26 @@
 //! channel come one at a time.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{Guard, event};
+use crate::recorder::{SysQueue, leak};
 use crate::site::Op;
 
 /// The queue of one linked channel's messages. Made where the channel is made and kept for
-/// the rest of the process, as the events that name its messages are.
+/// the rest of the process, as the events that name its messages are; in system memory, so
+/// that the program's own allocator holds the same traced as plain.
 pub struct Channel {
-    queue: Mutex<VecDeque<u64>>,
+    queue: Mutex<SysQueue<u64>>,
 }
 
 /// The channel of everything made while nothing was recorded, or not linked: it queues
 /// nothing, and links nothing.
-static UNLINKED: Channel = Channel { queue: Mutex::new(VecDeque::new()) };
+static UNLINKED: Channel = Channel { queue: Mutex::new(SysQueue::new()) };
 
 thread_local! {
     /// The queue locked by the send under way on this thread.
-    static SENDING: RefCell<Option<MutexGuard<'static, VecDeque<u64>>>> = const { RefCell::new(None) };
+    static SENDING: RefCell<Option<MutexGuard<'static, SysQueue<u64>>>> = const { RefCell::new(None) };
     /// The id of the value the last receive on this thread took (0: none, or no binding).
     static RECEIVED: Cell<u64> = const { Cell::new(0) };
 }
@@ -47,7 +48,7 @@ impl Channel {
         !std::ptr::eq(self, &UNLINKED)
     }
 
-    fn lock(&'static self) -> MutexGuard<'static, VecDeque<u64>> {
+    fn lock(&'static self) -> MutexGuard<'static, SysQueue<u64>> {
         // Nothing that could panic runs under the lock; a poisoned one is still consistent.
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -57,7 +58,7 @@ impl Channel {
 /// the macro instrumented every send and receive the analyzer listed for it.
 #[inline]
 pub fn linked_channel(linked: bool) -> &'static Channel {
-    if linked && super::active() { Box::leak(Box::new(Channel { queue: Mutex::new(VecDeque::new()) })) } else { &UNLINKED }
+    if linked && super::active() { leak(Channel { queue: Mutex::new(SysQueue::new()) }) } else { &UNLINKED }
 }
 
 /// `tx.send(sending(channel, id, v))`: once `v` is computed, locks `channel`'s queue and
@@ -159,7 +160,7 @@ mod tests {
         }
         senders.into_iter().for_each(|s| s.join().unwrap());
         assert_eq!(count, 8_000);
-        assert!(channel.lock().is_empty());
+        assert!(channel.lock().iter().next().is_none());
     }
 
     #[test]
@@ -183,6 +184,6 @@ mod tests {
         sent(channel, tx.send(sending(channel, 1, 1))).unwrap();
         assert_eq!(received(channel, rx.recv()), Ok(1));
         assert_eq!(RECEIVED.with(|r| r.get()), 0, "a stale id would link the next binding to the wrong value");
-        assert!(UNLINKED.lock().is_empty());
+        assert!(UNLINKED.lock().iter().next().is_none());
     }
 }

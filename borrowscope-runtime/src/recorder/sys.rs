@@ -229,6 +229,60 @@ impl<T> Drop for SysVec<T> {
     }
 }
 
+/// A first-in first-out queue of `Copy` values, in system memory: the ids queued beside a
+/// linked channel.
+pub(crate) struct SysQueue<T: Copy> {
+    items: SysVec<T>,
+    /// The first element not yet taken.
+    head: usize,
+}
+
+impl<T: Copy> SysQueue<T> {
+    pub(crate) const fn new() -> SysQueue<T> {
+        SysQueue { items: SysVec::new(), head: 0 }
+    }
+
+    pub(crate) fn push_back(&mut self, value: T) {
+        self.items.push(value);
+    }
+
+    pub(crate) fn pop_back(&mut self) -> Option<T> {
+        if self.items.len() == self.head {
+            return None;
+        }
+        self.items.pop()
+    }
+
+    pub(crate) fn pop_front(&mut self) -> Option<T> {
+        let value = *self.items.get(self.head)?;
+        self.head += 1;
+        // Taken elements are dropped from the front once they are half the array, so that
+        // the array stays within twice the elements queued.
+        if self.head * 2 >= self.items.len() {
+            let len = self.items.len();
+            self.items.copy_within(self.head..len, 0);
+            self.items.len = len - self.head;
+            self.head = 0;
+        }
+        Some(value)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
+        self.items[self.head..].iter()
+    }
+}
+
+/// `value` in system memory for the rest of the process.
+pub(crate) fn leak<T>(value: T) -> &'static T {
+    let ptr = allocate::<T>(1);
+    // SAFETY: freshly allocated for one `T`, written once and never freed.
+    unsafe {
+        ptr.as_ptr().write(value);
+        &*ptr.as_ptr()
+    }
+}
+
 /// A thread's name, in system memory.
 #[derive(Clone)]
 pub(crate) struct SysStr(SysVec<u8>);
@@ -323,6 +377,18 @@ mod tests {
         drop(v);
         drop(odd);
         assert_eq!(drops.load(Ordering::Relaxed), 100);
+        let mut queue = SysQueue::new();
+        assert_eq!(queue.pop_front(), None);
+        for k in 0..10u64 {
+            queue.push_back(k);
+        }
+        assert_eq!((queue.pop_front(), queue.pop_back()), (Some(0), Some(9)));
+        (0..6).for_each(|_| assert!(queue.pop_front().is_some()));
+        queue.push_back(10);
+        assert_eq!(queue.iter().copied().collect::<Vec<_>>(), [7, 8, 10]);
+        assert_eq!([queue.pop_front(), queue.pop_front(), queue.pop_front(), queue.pop_front()], [Some(7), Some(8), Some(10), None]);
+        assert_eq!(queue.pop_back(), None);
+        assert_eq!(leak(5u32) + 1, 6);
         let names = SysStr::new("worker-ü");
         assert_eq!((&*names.clone(), format!("{names:?}")), ("worker-ü", "\"worker-ü\"".to_owned()));
     }
