@@ -11,20 +11,7 @@ use std::sync::atomic::Ordering::SeqCst;
 
 #[path = "../tests/support/counting.rs"]
 mod counting;
-use counting::{CALLS, HELD as ALLOCATED};
-
-#[global_allocator]
-static COUNTING: counting::Counting = counting::Counting;
-
-#[borrowscope_macro::trace_borrow]
-fn work(n: u64) -> u64 {
-    let doubled = n * 2;
-    let mut total = 0;
-    for i in 0..doubled {
-        total += i;
-    }
-    total
-}
+use counting::{CALLS, HELD as ALLOCATED, work};
 
 fn main() {
     let traced = std::env::args().nth(1).is_some_and(|a| a == "traced");

@@ -8,21 +8,7 @@ use std::sync::atomic::Ordering::SeqCst;
 
 #[path = "support/counting.rs"]
 mod counting;
-use counting::HELD;
-
-#[global_allocator]
-static COUNTING: counting::Counting = counting::Counting;
-
-#[borrowscope_macro::trace_borrow]
-fn work(n: u64) -> u64 {
-    let doubled = n * 2;
-    let mut total = 0;
-    for i in 0..doubled {
-        let step = i;
-        total += step;
-    }
-    total
-}
+use counting::{HELD, work};
 
 /// The bytes still held after each of three rounds of 50 named threads (a name is a
 /// `String` the recorder keeps a copy of), each making one traced call of up to 300

@@ -1,11 +1,11 @@
-//! A `#[global_allocator]` that counts the bytes allocated and not yet freed, and the
-//! allocations made, forwarding to `System` (shared by `tests/allocations.rs` and
-//! `examples/thread_allocations.rs`, each of which installs it).
+//! The program's `#[global_allocator]`, counting the bytes allocated and not yet freed and
+//! the allocations made, forwarding to `System`, and the traced work each thread does
+//! (shared by `tests/allocations.rs` and `examples/thread_allocations.rs`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::SeqCst};
 
-pub(crate) struct Counting;
+struct Counting;
 
 /// Bytes allocated and not yet freed.
 pub(crate) static HELD: AtomicIsize = AtomicIsize::new(0);
@@ -26,4 +26,20 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: the caller's contract, passed on.
         unsafe { System.dealloc(ptr, layout) }
     }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// One traced call: a binding, and a loop of `2 * n` iterations with one binding each
+/// (several chunks of events for the larger `n`).
+#[borrowscope_macro::trace_borrow]
+pub(crate) fn work(n: u64) -> u64 {
+    let doubled = n * 2;
+    let mut total = 0;
+    for i in 0..doubled {
+        let step = i;
+        total += step;
+    }
+    total
 }
