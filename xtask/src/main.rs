@@ -268,7 +268,7 @@ impl Outcome {
         self
     }
 
-    /// "; 1 passed only alone (select2::main)", or nothing.
+    /// " (1 of them only alone: select2::main)", or nothing.
     fn alone_text(&self) -> String {
         if self.alone.is_empty() { String::new() } else { format!(" ({} of them only alone: {})", self.alone.len(), self.alone.join(", ")) }
     }

@@ -8,9 +8,8 @@ use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::sys::{SysArc, SysStr, SysVec};
-
 use super::chunk::{Chunk, ID_BITS, ID_MASK, MAX_CHUNK, RawEvent, ThreadInfo};
+use super::sys::{SysArc, SysStr, SysVec};
 use super::{GLOBAL, Recorder};
 use crate::site::{CallSite, Op};
 

@@ -266,12 +266,8 @@ impl Recorder {
     }
 
     /// Every chunk, held (none is recycled while held), in system memory.
-    pub(crate) fn held(&self) -> SysVec<SysArc<Chunk>> {
+    pub(crate) fn snapshot(&self) -> SysVec<SysArc<Chunk>> {
         SysVec::from_slice(&self.chunks.lock().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    pub(crate) fn snapshot(&self) -> Vec<SysArc<Chunk>> {
-        self.chunks.lock().unwrap_or_else(PoisonError::into_inner).to_vec()
     }
 
     /// Forgets every event recorded so far. Chunks still being written by live threads are

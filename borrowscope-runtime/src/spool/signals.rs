@@ -264,7 +264,7 @@ fn keep(spool: &'static Spool, request: libc::c_int, done: libc::c_int) {
 /// program's own allocator holds is the same traced as plain whenever the keeper runs.
 fn describe_since(spool: &Spool) {
     crate::recorder::quietly(|| {
-        for chunk in crate::recorder::GLOBAL.held().iter() {
+        for chunk in crate::recorder::GLOBAL.snapshot().iter() {
             if chunk.mapped().is_none() {
                 continue;
             }
