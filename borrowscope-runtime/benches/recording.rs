@@ -12,11 +12,11 @@ use std::hint::black_box;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use borrowscope_runtime::__private::{self, CallSite, Op};
+use borrowscope_runtime::__private::{self, CallSite, Op, Sites};
 use borrowscope_runtime::*;
 use criterion::{Criterion, Throughput, criterion_group};
 
-static SITE: CallSite = CallSite::new("x", file!(), 1, 1, "literal");
+static SITES: Sites = Sites::prepared(&[CallSite::new("x", file!(), 1, 1, "literal")]);
 
 thread_local! {
     static BASELINE: RefCell<Vec<[u64; 3]>> = const { RefCell::new(Vec::new()) };
@@ -35,13 +35,13 @@ fn nothing(i: u64) {
 
 #[inline(never)]
 fn macro_new(i: u64) {
-    let id = __private::new(&SITE, &i);
+    let id = __private::new((&SITES, 0), &i);
     black_box(id);
 }
 
 #[inline(never)]
 fn macro_event(i: u64) {
-    __private::event(&SITE, Op::Borrow, i, 1);
+    __private::event((&SITES, 0), Op::Borrow, i, 1);
 }
 
 #[inline(never)]

@@ -2,9 +2,10 @@
 //! records.
 
 use std::fmt;
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
-/// One place in the user's source that records events: a `static` per call site emitted by
-/// `#[trace_borrow]`, or one interned per distinct (caller, name) for the public functions.
+/// One place in the user's source that records events: a row of a traced function's
+/// [`Sites`], or one interned per distinct (caller, name) for the public functions.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct CallSite {
     /// The variable, function, type or label the site is about (`x`, `Rc::new`, `'outer`).
@@ -24,37 +25,137 @@ pub struct CallSite {
     pub kind: &'static str,
 }
 
-/// One row of [`CallSite::table`]: name, file, line, column, kind and detail.
-pub type SiteRow = (&'static str, &'static str, u32, u32, &'static str, &'static str);
-
 impl CallSite {
     /// A descriptor; `const` so that the macro can put one in a `static`.
     pub const fn new(name: &'static str, file: &'static str, line: u32, column: u32, kind: &'static str) -> CallSite {
         CallSite { name, detail: "", label: "", file, line, column, kind }
     }
 
-    /// A function's table of call sites, one per row (name, file, line, column, kind,
-    /// detail), as `#[trace_borrow]` writes it into a `static`: a tuple of literals per site
-    /// costs the compiler less to read and check than a call to [`CallSite::new`] and one to
-    /// [`CallSite::with_detail`] (a third of the tokens).
-    pub const fn table<const N: usize>(rows: [SiteRow; N]) -> [CallSite; N] {
-        let mut table = [Self::EMPTY; N];
-        let mut i = 0;
-        while i < N {
-            let (name, file, line, column, kind, detail) = rows[i];
-            table[i] = CallSite { name, detail, label: "", file, line, column, kind };
-            i += 1;
-        }
-        table
-    }
-
-    const EMPTY: CallSite = CallSite::new("", "", 0, 0, "");
-
     /// The same descriptor with a detail label.
     pub const fn with_detail(mut self, detail: &'static str) -> CallSite {
         self.detail = detail;
         self
     }
+}
+
+/// One of a function's call sites, as `#[trace_borrow]` passes it to the runtime: the
+/// function's table and the row's index in it.
+pub type Site = (&'static Sites, u32);
+
+/// A traced function's call sites, as `#[trace_borrow]` writes them into one `static`: a
+/// single string literal, read into [`CallSite`]s (in system memory, once per process) the
+/// first time one of them is recorded. One string costs the compiler a small part of what
+/// an array of descriptors cost it (each a value it checks, stores in the crate's metadata
+/// and relocates): hashbrown's instrumented build took a fifth fewer instructions.
+///
+/// The text is each file of the function's sites, then each site, with numbers in decimal
+/// and each string as its byte length, `:`, and its bytes:
+/// `F` *file* … then `R` *file index* `,` *line* `,` *column* `,` *kind* *name* *detail* ….
+pub struct Sites {
+    text: &'static str,
+    /// The sites read from `text` (`len` of them), null until the first is asked for.
+    table: AtomicPtr<CallSite>,
+    len: AtomicUsize,
+}
+
+impl Sites {
+    /// The table the text describes; nothing is read until a site is asked for.
+    pub const fn new(text: &'static str) -> Sites {
+        Sites { text, table: AtomicPtr::new(std::ptr::null_mut()), len: AtomicUsize::new(0) }
+    }
+
+    /// A table of descriptors made by hand (a benchmark, a test), read as they are.
+    pub const fn prepared(table: &'static [CallSite]) -> Sites {
+        Sites { text: "", table: AtomicPtr::new(table.as_ptr().cast_mut()), len: AtomicUsize::new(table.len()) }
+    }
+
+    /// The site in row `index`.
+    #[inline]
+    pub fn get(&'static self, index: u32) -> &'static CallSite {
+        let mut table = self.table.load(Ordering::Acquire);
+        if table.is_null() {
+            table = self.read();
+        }
+        let len = self.len.load(Ordering::Relaxed);
+        if (index as usize) < len {
+            // SAFETY: `table` points to `len` sites that live for the rest of the process
+            // (`read`), and `len` was stored before `table` was published.
+            unsafe { &*table.add(index as usize) }
+        } else {
+            &MISSING
+        }
+    }
+
+    /// Reads the text into a table for the rest of the process and publishes it; of two
+    /// threads reading at once, the one that publishes second frees its table.
+    #[cold]
+    fn read(&'static self) -> *mut CallSite {
+        let rows = parse_sites(self.text);
+        let (table, len) = crate::recorder::leak_slice(rows);
+        self.len.store(len, Ordering::Relaxed);
+        match self.table.compare_exchange(std::ptr::null_mut(), table, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => table,
+            Err(published) => {
+                // SAFETY: `table` came from `leak_slice` with `len` elements, and was never
+                // published, so nothing else refers to it.
+                unsafe { crate::recorder::free_slice(table, len) };
+                published
+            }
+        }
+    }
+}
+
+/// The descriptor of `site`.
+#[inline]
+pub(crate) fn at((sites, index): Site) -> &'static CallSite {
+    sites.get(index)
+}
+
+/// What a row a table does not hold reads as (the macro never asks for one).
+static MISSING: CallSite = CallSite::new("", "", 0, 0, "unknown");
+
+/// The sites the text of a [`Sites`] describes, as far as it is well formed (only the macro
+/// writes it; a row it cannot read ends the table).
+fn parse_sites(text: &'static str) -> crate::recorder::SysVec<CallSite> {
+    let mut files = crate::recorder::SysVec::new();
+    let mut rows = crate::recorder::SysVec::new();
+    let mut rest = text;
+    while let Some(tag) = rest.chars().next() {
+        rest = &rest[1..];
+        let parsed = match tag {
+            'F' => string(&mut rest).map(|file| files.push(file)),
+            'R' => (|| {
+                let file = *files.get(number(&mut rest, ',')? as usize)?;
+                let line = number(&mut rest, ',')?;
+                let column = number(&mut rest, ',')?;
+                let kind = string(&mut rest)?;
+                let name = string(&mut rest)?;
+                let detail = string(&mut rest)?;
+                rows.push(CallSite { name, detail, label: "", file, line, column, kind });
+                Some(())
+            })(),
+            _ => None,
+        };
+        if parsed.is_none() {
+            break;
+        }
+    }
+    rows
+}
+
+/// The decimal number before `end` at the start of `rest`, which moves past `end`.
+fn number(rest: &mut &'static str, end: char) -> Option<u32> {
+    let (digits, after) = rest.split_once(end)?;
+    *rest = after;
+    digits.parse().ok()
+}
+
+/// The string `len:bytes` at the start of `rest`, which moves past it.
+fn string(rest: &mut &'static str) -> Option<&'static str> {
+    let len = number(rest, ':')? as usize;
+    let text = rest.get(..len)?;
+    *rest = &rest[len..];
+    Some(text)
 }
 
 impl fmt::Display for CallSite {
@@ -407,6 +508,70 @@ impl fmt::Display for Op {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each row reads back with its file, line, column, kind, name and detail, whatever
+    /// characters they hold (the separators, digits, tags, text beyond ASCII), from the
+    /// table's files in order.
+    #[test]
+    fn a_table_of_sites_reads_back_row_by_row() {
+        static SITES: Sites =
+            Sites::new("F10:src/lib.rsF12:src/a/b:c.rsR0,3,9,3:let4:data0:R1,12,30,9:match_arm1:R18:Some(\"R1,2:F\") | _R0,7,1,4:move0:2:é");
+        let read = |i: u32| {
+            let s = SITES.get(i);
+            (s.file, s.line, s.column, s.kind, s.name, s.detail, s.label)
+        };
+        assert_eq!(read(0), ("src/lib.rs", 3, 9, "let", "data", "", ""));
+        assert_eq!(read(1), ("src/a/b:c.rs", 12, 30, "match_arm", "R", "Some(\"R1,2:F\") | _", ""));
+        assert_eq!(read(2), ("src/lib.rs", 7, 1, "move", "", "é", ""));
+        // The same descriptor every time: events keep its address.
+        assert!(std::ptr::eq(SITES.get(1), SITES.get(1)));
+    }
+
+    /// A row the table does not hold, or a text that stops making sense, reads as an unknown
+    /// site rather than a panic inside the user's program.
+    #[test]
+    fn a_row_beyond_the_table_or_past_a_broken_text_is_unknown() {
+        static BROKEN: Sites = Sites::new("F4:a.rsR0,1,2,3:let1:x0:R0,oops");
+        assert_eq!(BROKEN.get(0).name, "x");
+        for index in [1, 2, u32::MAX] {
+            let site = BROKEN.get(index);
+            assert_eq!((site.kind, site.line, site.name), ("unknown", 0, ""));
+        }
+        static EMPTY: Sites = Sites::new("");
+        assert_eq!(EMPTY.get(0).kind, "unknown");
+        static NO_FILE: Sites = Sites::new("R4,1,1,3:let1:x0:");
+        assert_eq!(NO_FILE.get(0).kind, "unknown");
+    }
+
+    /// Threads that ask for a table's sites at once all get the same descriptors: one table
+    /// is published, whichever thread read the text first.
+    #[test]
+    fn threads_reading_a_table_at_once_share_one() {
+        static SITES: Sites = Sites::new("F4:x.rsR0,1,1,3:let1:a0:R0,2,1,3:let1:b0:");
+        let barrier = std::sync::Barrier::new(8);
+        let seen: Vec<(usize, usize)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        barrier.wait();
+                        (SITES.get(0) as *const CallSite as usize, SITES.get(1) as *const CallSite as usize)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+        assert_eq!(SITES.get(1).name, "b");
+    }
+
+    /// A table made by hand is read as it is.
+    #[test]
+    fn a_prepared_table_is_its_own_descriptors() {
+        static ROWS: [CallSite; 2] = [CallSite::new("a", "m.rs", 1, 2, "let"), CallSite::new("b", "m.rs", 3, 4, "move")];
+        static SITES: Sites = Sites::prepared(&ROWS);
+        assert!(std::ptr::eq(SITES.get(1), &ROWS[1]));
+        assert_eq!(SITES.get(2).kind, "unknown");
+    }
 
     #[test]
     fn op_bytes_round_trip_and_names_are_unique() {

@@ -147,10 +147,13 @@ pub(crate) fn guard(site: &TokenStream, per_million: Option<u64>) -> TokenStream
     }
 }
 
-/// A call site's row of the function's table (`CallSite::table`): name, file, line, column,
-/// kind and detail.
-pub(crate) fn call_site(name: &str, location: TokenStream, kind: &str, detail: &str) -> TokenStream {
-    quote!((#name, #location, #kind, #detail))
+/// A call site's row of the function's table of sites.
+pub(crate) struct SiteRow {
+    pub(crate) name: String,
+    /// The file as `file!()` names it, and the 1-based line and column.
+    pub(crate) location: (String, u32, u32),
+    pub(crate) kind: String,
+    pub(crate) detail: String,
 }
 
 /// The name of a function's table of call sites.
@@ -158,19 +161,44 @@ fn site_table_name() -> Ident {
     Ident::new("__BORROWSCOPE_SITES", proc_macro2::Span::mixed_site())
 }
 
-/// `&__BORROWSCOPE_SITES[index]`: a `&'static CallSite` in the function's table.
+/// `(&__BORROWSCOPE_SITES, index)`: a site of the function's table, as the runtime's hooks
+/// take it (`Site`). No indexing: `&table[index]` cost the compiler a bounds check, a block of
+/// its own, at each of a crate's thousands of sites.
 pub(crate) fn site_in_table(index: usize) -> TokenStream {
     let table = site_table_name();
-    let index = proc_macro2::Literal::usize_unsuffixed(index);
-    quote!(&#table[#index])
+    let index = proc_macro2::Literal::u32_suffixed(index as u32);
+    quote!((&#table, #index))
 }
 
-/// `static __BORROWSCOPE_SITES: [CallSite; N] = CallSite::table([..]);`: every call site of a
-/// function.
-pub(crate) fn site_table(sites: Vec<TokenStream>) -> Stmt {
-    let (private, table, len) = (private(), site_table_name(), proc_macro2::Literal::usize_unsuffixed(sites.len()));
+/// `static __BORROWSCOPE_SITES: Sites = Sites::new("..");`: every call site of a function, in
+/// the one string the runtime reads (`Sites`): each file once, `F` and the file as a string,
+/// then each site, `R`, the index of its file, line and column in decimal followed by `,`,
+/// then its kind, name and detail as strings; a string is its length in bytes, `:` and its
+/// bytes.
+pub(crate) fn site_table(rows: Vec<SiteRow>) -> Stmt {
+    use std::fmt::Write;
+    let mut files: Vec<&str> = Vec::new();
+    let mut text = String::new();
+    let string = |text: &mut String, s: &str| {
+        let _ = write!(text, "{}:{s}", s.len());
+    };
+    for row in &rows {
+        if !files.contains(&row.location.0.as_str()) {
+            files.push(&row.location.0);
+            text.push('F');
+            string(&mut text, &row.location.0);
+        }
+    }
+    for row in &rows {
+        let file = files.iter().position(|f| *f == row.location.0).unwrap_or(0);
+        let _ = write!(text, "R{file},{},{},", row.location.1, row.location.2);
+        string(&mut text, &row.kind);
+        string(&mut text, &row.name);
+        string(&mut text, &row.detail);
+    }
+    let (private, table) = (private(), site_table_name());
     Stmt::Item(syn::Item::Verbatim(quote! {
-        static #table: [#private::CallSite; #len] = #private::CallSite::table([#(#sites),*]);
+        static #table: #private::Sites = #private::Sites::new(#text);
     }))
 }
 
@@ -335,4 +363,42 @@ fn call<const N: usize>(function: &str, args: [Expr; N]) -> Expr {
 /// are printed as they are, and nothing looks inside them.
 fn verbatim(tokens: impl ToTokens) -> Expr {
     Expr::Verbatim(tokens.into_token_stream())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table the macro writes is the table the runtime reads: every row's file, line,
+    /// column, kind, name and detail, whatever they hold.
+    #[test]
+    fn the_runtime_reads_the_sites_the_macro_writes() {
+        let rows = [
+            ("src/lib.rs", 3, 9, "let", "data", ""),
+            ("src/a b/R,1:F.rs", 12, 30, "match_arm", "R", "Some(\"R1,2:F\") | _"),
+            ("src/lib.rs", 7, 1, "move", "", "é ü"),
+            ("", 0, 0, "unknown", "x:y", "0:"),
+        ];
+        let table = site_table(
+            rows.iter()
+                .map(|&(file, line, column, kind, name, detail)| SiteRow {
+                    name: name.to_owned(),
+                    location: (file.to_owned(), line, column),
+                    kind: kind.to_owned(),
+                    detail: detail.to_owned(),
+                })
+                .collect(),
+        );
+        let Stmt::Item(syn::Item::Verbatim(tokens)) = table else { panic!("a static item") };
+        let item: syn::ItemStatic = syn::parse2(tokens).unwrap();
+        let syn::Expr::Call(call) = *item.expr else { panic!("Sites::new(..)") };
+        let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. })) = call.args.first() else { panic!("a string") };
+        let sites: &'static borrowscope_runtime::__private::Sites =
+            Box::leak(Box::new(borrowscope_runtime::__private::Sites::new(text.value().leak())));
+        for (index, &(file, line, column, kind, name, detail)) in rows.iter().enumerate() {
+            let site = sites.get(index as u32);
+            assert_eq!((site.file, site.line, site.column, site.kind, site.name, site.detail), (file, line, column, kind, name, detail));
+        }
+        assert_eq!(sites.get(rows.len() as u32).kind, "unknown");
+    }
 }

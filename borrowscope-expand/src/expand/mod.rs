@@ -37,7 +37,7 @@ use std::collections::HashSet;
 
 use proc_macro2::{Span, TokenStream};
 
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote_spanned};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Ident, Item, Signature, Stmt};
 
@@ -69,20 +69,16 @@ pub(crate) fn tail_block(stmts: Vec<Stmt>, tail: Expr) -> Expr {
     Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: Block { brace_token: Default::default(), stmts } })
 }
 
-/// The file, line and column of `span`, as literals. Inside a real expansion they come from
-/// `proc_macro::Span` (1-based line and column, as `line!()`/`column!()` give them); emitting
-/// `line!()` with the user's span instead would make clippy take the expanded numbers for the
-/// user's own literals, and with the macro's span it would report the attribute's line.
-/// Outside an expansion (the snapshot tests) `file!()`, `line!()`, `column!()` stand in.
-fn location(span: Span) -> TokenStream {
+/// The file (as `file!()` names it), line and column of `span`. Inside a real expansion they
+/// come from `proc_macro::Span` (1-based line and column, as `line!()`/`column!()` give
+/// them); outside one (the snapshot tests) there is no source to point into, and they are
+/// empty.
+fn location(span: Span) -> (String, u32, u32) {
     if proc_macro::is_available() {
         let span = span.unwrap();
-        let (file, line, column) = (span.file(), span.line() as u32, span.column() as u32);
-        quote!(#file, #line, #column)
+        (span.file(), span.line() as u32, span.column() as u32)
     } else {
-        // Unqualified: `::core` is not in scope in an edition-2015 crate, and these built-in
-        // macros are in every prelude.
-        quote_spanned!(span=> file!(), line!(), column!())
+        (String::new(), 0, 0)
     }
 }
 
@@ -178,7 +174,7 @@ pub(crate) struct Expander<'a> {
     pub(super) gated: bool,
     /// The call sites handed out so far, in order: the function's table of sites
     /// (`site_table`), which each site names by its index.
-    sites: std::cell::RefCell<Vec<TokenStream>>,
+    sites: std::cell::RefCell<Vec<emit::SiteRow>>,
 }
 
 impl<'a> Expander<'a> {
@@ -245,11 +241,11 @@ impl<'a> Expander<'a> {
         format_ident!("__borrowscope_{}{}", stem, self.counter, span = Span::mixed_site())
     }
 
-    /// A `&'static CallSite` for `name` at `span`: an element of the function's table of
-    /// sites (`site_table`), whose location comes from the user's code.
+    /// A site (`Site`) for `name` at `span`: a row of the function's table of sites
+    /// (`site_table`), whose location comes from the user's code.
     pub(crate) fn site(&self, name: &str, detail: &str, kind: &str, span: Span) -> TokenStream {
         let mut sites = self.sites.borrow_mut();
-        sites.push(emit::call_site(name, location(span), kind, detail));
+        sites.push(emit::SiteRow { name: name.to_owned(), location: location(span), kind: kind.to_owned(), detail: detail.to_owned() });
         emit::site_in_table(sites.len() - 1)
     }
 
@@ -363,8 +359,10 @@ impl<'a> Expander<'a> {
     pub(super) fn type_info_prologue(&mut self, span: Span) -> Vec<Stmt> {
         let mut stmts = Vec::new();
         // The macro reads these variables; reading them in the generated code too puts them
-        // in rustc's dependency info, so Cargo rebuilds when they change.
-        if proc_macro::is_available() {
+        // in rustc's dependency info, so Cargo rebuilds when they change. Once per compiler
+        // process (one crate) is enough, the dependency info being the crate's: a `const` item
+        // in every function cost hashbrown's build 6% of its instructions.
+        if proc_macro::is_available() && crate::types::first_notice("environment") {
             let (strict, path) = (crate::types::STRICT_ENV, crate::types::TYPE_INFO_ENV);
             stmts.push(syn::parse_quote!(
                 const _: [Option<&str>; 2] = [option_env!(#strict), option_env!(#path)];

@@ -27,7 +27,7 @@
 use std::cell::Cell;
 
 use super::{Guard, GuardState, event};
-use crate::site::{CallSite, Op};
+use crate::site::{Op, Site};
 
 struct Returns {
     /// How many `Frame`s are open on this thread.
@@ -102,7 +102,7 @@ impl Guard {
     /// The binding, whose value is `value`, is moved in as argument `index` of a call of the
     /// traced function `function`: recorded as moved, and staged for the callee's parameter.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn passed<T: ?Sized>(&self, _value: &T, site: &'static CallSite, function: &'static str, index: u32) {
+    pub fn passed<T: ?Sized>(&self, _value: &T, site: Site, function: &'static str, index: u32) {
         let id = self.id.get();
         if id != 0 && self.state.get() == GuardState::Live {
             event(site, Op::Move, 0, id);
@@ -151,7 +151,7 @@ impl Guard {
     /// The binding's value is returned by the function `function` (its last use, a move):
     /// recorded as moved where it is returned, with a note for the caller's binding.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn returned(&self, site: &'static CallSite, function: &'static str) {
+    pub fn returned(&self, site: Site, function: &'static str) {
         let id = self.id.get();
         if id != 0 && self.state.get() == GuardState::Live {
             event(site, Op::Move, 0, id);

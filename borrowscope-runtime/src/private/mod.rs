@@ -12,7 +12,7 @@
 //! as calls into the optimized hooks (BENCHMARKS.md).
 
 pub use crate::api::pointers::{Counted, WeakCounted};
-pub use crate::site::{CallSite, Op, SiteRow};
+pub use crate::site::{CallSite, Op, Site, Sites};
 pub use channels::{Channel, linked_channel, received, received_item, sending, sent};
 pub use links::{Frame, called};
 pub use probes::*;
@@ -45,18 +45,18 @@ pub fn fresh_id() -> u64 {
 
 /// Records `op` at `site`.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn event(site: &'static CallSite, op: Op, id: u64, arg: u64) {
+pub fn event(site: Site, op: Op, id: u64, arg: u64) {
     #[cfg(feature = "track")]
-    crate::recorder::record(site, op, id, arg, 0);
+    crate::recorder::record(crate::site::at(site), op, id, arg, 0);
     #[cfg(not(feature = "track"))]
     let _ = (site, op, id, arg);
 }
 
 /// Records the creation of a variable holding a `T` and returns its new instance id.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn new<T: ?Sized>(site: &'static CallSite, _value: &T) -> u64 {
+pub fn new<T: ?Sized>(site: Site, _value: &T) -> u64 {
     #[cfg(feature = "track")]
-    return crate::emit::new_at::<T>(site, 0);
+    return crate::emit::new_at::<T>(crate::site::at(site), 0);
     #[cfg(not(feature = "track"))]
     {
         let _ = site;
@@ -66,9 +66,9 @@ pub fn new<T: ?Sized>(site: &'static CallSite, _value: &T) -> u64 {
 
 /// Records an event with a count (a weak count, a strong count after an upgrade).
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn record_count(site: &'static CallSite, op: Op, id: u64, arg: u64, count: u64) {
+fn record_count(site: Site, op: Op, id: u64, arg: u64, count: u64) {
     #[cfg(feature = "track")]
-    crate::recorder::record(site, op, id, arg, count);
+    crate::recorder::record(crate::site::at(site), op, id, arg, count);
     #[cfg(not(feature = "track"))]
     let _ = (site, op, id, arg, count);
 }
@@ -76,9 +76,9 @@ fn record_count(site: &'static CallSite, op: Op, id: u64, arg: u64, count: u64) 
 /// Records a pointer event (`RcNew`, `RcClone`, `ArcClone`...) with the pointer's strong
 /// count.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn counted<P: Counted>(site: &'static CallSite, op: Op, id: u64, source: u64, pointer: &P) {
+pub fn counted<P: Counted>(site: Site, op: Op, id: u64, source: u64, pointer: &P) {
     #[cfg(feature = "track")]
-    crate::recorder::record(site, op, id, source, pointer.strong() as u64);
+    crate::recorder::record(crate::site::at(site), op, id, source, pointer.strong() as u64);
     #[cfg(not(feature = "track"))]
     let _ = (site, op, id, source, pointer);
 }
@@ -110,7 +110,7 @@ impl Drop for RegionGuard {
 /// binding's value really drops: at the end of its scope, on `return`, `?`, `break` or
 /// while unwinding. A guard whose binding was moved out records nothing.
 pub struct Guard {
-    site: &'static CallSite,
+    site: Site,
     /// 0 when sampling left this instance out: it then records nothing. A new instance
     /// when the binding is assigned a new value.
     id: Slot<u64>,
@@ -156,7 +156,7 @@ impl Guard {
     /// guard records nothing) when no event could be kept anywhere, which spares the
     /// thread-local id counter in a loop that runs on after the event cap was reached.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn new(site: &'static CallSite) -> Guard {
+    pub fn new(site: Site) -> Guard {
         let id = if crate::recorder::active() { fresh_id() } else { 0 };
         Guard {
             site,
@@ -171,7 +171,7 @@ impl Guard {
     /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
     /// events of an instance are kept or left out together.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn sampled(site: &'static CallSite, per_million: u64) -> Guard {
+    pub fn sampled(site: Site, per_million: u64) -> Guard {
         let guard = Guard::new(site);
         // A fixed mix of the id, so the choice is spread evenly and costs no state.
         let mixed = guard.id.get().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
@@ -188,7 +188,7 @@ impl Guard {
             return;
         }
         #[cfg(feature = "track")]
-        crate::emit::new_at::<T>(self.site, self.id.get());
+        crate::emit::new_at::<T>(crate::site::at(self.site), self.id.get());
         self.state.set(GuardState::Live);
     }
 
@@ -273,7 +273,7 @@ impl Guard {
     /// syntax say so): its value moves to `to` (0: into a call or an expression) and the
     /// guard records no drop.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn moved(&self, site: &'static CallSite, to: u64) {
+    pub fn moved(&self, site: Site, to: u64) {
         if self.id.get() != 0 && self.state.get() == GuardState::Live {
             event(site, Op::Move, to, self.id.get());
         }
@@ -283,7 +283,7 @@ impl Guard {
     /// A by-value use of the binding whose type is `Copy`: `to` (0: a call or an expression)
     /// gets a copy and the binding stays alive.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn copied(&self, site: &'static CallSite, to: u64) {
+    pub fn copied(&self, site: Site, to: u64) {
         if self.id.get() != 0 {
             event(site, Op::Copy, to, self.id.get());
         }
@@ -335,7 +335,7 @@ impl Guard {
         let fresh = fresh_id();
         self.id.set(fresh);
         #[cfg(feature = "track")]
-        crate::emit::new_at::<T>(self.site, fresh);
+        crate::emit::new_at::<T>(crate::site::at(self.site), fresh);
         self.state.set(GuardState::Live);
     }
 
@@ -407,7 +407,7 @@ impl Drop for Guard {
 /// rather than wrapping them in a block: a call keeps the value's type, its coercions and the
 /// lifetime of its temporaries exactly as they were.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn pass<T>(site: &'static CallSite, op: Op, id: u64, arg: u64, value: T) -> T {
+pub fn pass<T>(site: Site, op: Op, id: u64, arg: u64, value: T) -> T {
     event(site, op, id, arg);
     value
 }
@@ -429,7 +429,7 @@ pub fn then<T>(_first: (), value: T) -> T {
 
 /// Records a raw pointer's creation with its address and returns it.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn raw_ptr<P: crate::RawPointer>(site: &'static CallSite, pointer: P) -> P {
+pub fn raw_ptr<P: crate::RawPointer>(site: Site, pointer: P) -> P {
     event(site, Op::RawPtr, 0, pointer.address());
     pointer
 }
@@ -437,7 +437,7 @@ pub fn raw_ptr<P: crate::RawPointer>(site: &'static CallSite, pointer: P) -> P {
 /// Records a pointer event with the strong count of the pointer `value` (an `Rc` or `Arc`),
 /// and returns it.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn counted_pass<P: Counted>(site: &'static CallSite, op: Op, id: u64, source: u64, value: P) -> P {
+pub fn counted_pass<P: Counted>(site: Site, op: Op, id: u64, source: u64, value: P) -> P {
     counted(site, op, id, source, &value);
     value
 }
@@ -446,7 +446,7 @@ pub fn counted_pass<P: Counted>(site: &'static CallSite, op: Op, id: u64, source
 /// passes `(&Probe(&x)).typed(..)` as `event`, evaluated before the call that makes `value`,
 /// so the receiver is probed while it still exists and the event lands after the operation.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn after<T>(site: &'static CallSite, event: Option<(Op, u64)>, value: T) -> T {
+pub fn after<T>(site: Site, event: Option<(Op, u64)>, value: T) -> T {
     if let Some((op, arg)) = event {
         self::event(site, op, 0, arg);
     }
@@ -458,7 +458,7 @@ pub fn after<T>(site: &'static CallSite, event: Option<(Op, u64)>, value: T) -> 
 /// borrowed, nothing to end). `borrowed_for(probe, v.len())`: the probe records the borrow
 /// before the call and gives the owner and the site.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn borrowed_for<T>((owner, site): (u64, &'static CallSite), value: T) -> T {
+pub fn borrowed_for<T>((owner, site): (u64, Site), value: T) -> T {
     if owner != 0 {
         event(site, Op::BorrowEnd, 0, owner);
     }
@@ -468,7 +468,7 @@ pub fn borrowed_for<T>((owner, site): (u64, &'static CallSite), value: T) -> T {
 /// Records `event` (a guard's acquisition) for the guard instance `id`, which the binding
 /// about to hold the guard has, once `value` (the guard) has been computed; returns `value`.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn taken<T>(site: &'static CallSite, event: Option<(Op, u64)>, id: u64, value: T) -> T {
+pub fn taken<T>(site: Site, event: Option<(Op, u64)>, id: u64, value: T) -> T {
     if let Some((op, arg)) = event {
         self::event(site, op, id, arg);
     }
@@ -482,7 +482,7 @@ pub fn taken<T>(site: &'static CallSite, event: Option<(Op, u64)>, id: u64, valu
 /// release is recorded just after Rust releases the guard, at the end of the statement, the
 /// condition or the `match`, or while unwinding.
 pub struct Held {
-    site: &'static CallSite,
+    site: Site,
     /// The guard's own instance id, shared by its acquisition and its release; 0 when
     /// nothing is recorded.
     id: u64,
@@ -493,11 +493,11 @@ pub struct Held {
 /// its receiver's type, probed before the call) once `value` is computed, and returns it
 /// paired with what records the guard's release when dropped.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn hold<T>(site: &'static CallSite, event: Option<(Op, u64)>, value: T) -> (T, Held) {
+pub fn hold<T>(site: Site, event: Option<(Op, u64)>, value: T) -> (T, Held) {
     (value, held(site, event))
 }
 
-fn held(site: &'static CallSite, event: Option<(Op, u64)>) -> Held {
+fn held(site: Site, event: Option<(Op, u64)>) -> Held {
     let Some((op, arg)) = event else { return Held { site, id: 0, release: Op::LockRelease } };
     let release = match op {
         Op::RefCellBorrow | Op::RefCellBorrowMut => Some(Op::RefCellBorrowEnd),
@@ -540,7 +540,7 @@ mod auto_traits {
         keeps_every_auto_trait::<super::Span>();
         keeps_every_auto_trait::<super::Held>();
         keeps_every_auto_trait::<super::Frame>();
-        keeps_every_auto_trait::<&'static super::CallSite>();
+        keeps_every_auto_trait::<super::Site>();
         keeps_every_auto_trait::<&'static super::Channel>();
     }
 }

@@ -4,7 +4,7 @@
 //! a method call on a lock, cell, channel or thread handle records. Only sound where the
 //! compiler already knows the type there (the macro's `Copies` decides where).
 
-use super::{CallSite, Counted, Guard, GuardState, Op, event};
+use super::{Counted, Guard, GuardState, Op, Site, event};
 
 /// A reference to a binding's value whose type decides, through method resolution, whether
 /// a by-value use moves or copies it: `(&Probe(&x)).used(..)` resolves to [`ViaCopy`] when the
@@ -14,7 +14,7 @@ pub struct Probe<'a, T: ?Sized>(pub &'a T);
 /// The by-value use of a `Copy` binding: a copy; the binding stays alive.
 pub trait ViaCopy {
     /// `to`: the destination instance (0: into a call or an expression).
-    fn used(&self, from: &Guard, site: &'static CallSite, to: u64);
+    fn used(&self, from: &Guard, site: Site, to: u64);
     /// A method call with the binding as receiver: a `Copy` value stays alive.
     fn receiver(&self, from: &Guard);
     /// `drop(x)`: a copy is dropped, the binding stays alive.
@@ -26,7 +26,7 @@ pub trait ViaCopy {
 /// The by-value use of a binding that is not `Copy`: a move; its guard records no drop.
 pub trait ViaMove {
     /// `to`: the destination instance (0: into a call or an expression).
-    fn used(&self, from: &Guard, site: &'static CallSite, to: u64);
+    fn used(&self, from: &Guard, site: Site, to: u64);
     /// A method call with the binding as receiver: it may take `self` by value, which
     /// syntax cannot tell.
     fn receiver(&self, from: &Guard);
@@ -39,7 +39,7 @@ pub trait ViaMove {
 
 impl<T: Copy> ViaCopy for Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn used(&self, from: &Guard, site: &'static CallSite, to: u64) {
+    fn used(&self, from: &Guard, site: Site, to: u64) {
         if from.id.get() != 0 {
             event(site, Op::Copy, to, from.id.get());
         }
@@ -54,7 +54,7 @@ impl<T: Copy> ViaCopy for Probe<'_, T> {
 
 impl<T: ?Sized> ViaMove for &Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn used(&self, from: &Guard, site: &'static CallSite, to: u64) {
+    fn used(&self, from: &Guard, site: Site, to: u64) {
         if from.id.get() != 0 {
             event(site, Op::Move, to, from.id.get());
         }
@@ -137,47 +137,47 @@ impl<T: ?Sized> ViaUnshared for &Probe<'_, T> {
 /// borrowed.
 pub trait ViaReference {
     /// Records nothing: the receiver is a reference.
-    fn receiver_borrow(&self, site: &'static CallSite, op: Op, owner: u64);
+    fn receiver_borrow(&self, site: Site, op: Op, owner: u64);
     /// Records nothing, and gives owner 0 (no borrow to end).
-    fn receiver_borrow_for(&self, site: &'static CallSite, op: Op, owner: u64) -> (u64, &'static CallSite);
+    fn receiver_borrow_for(&self, site: Site, op: Op, owner: u64) -> (u64, Site);
 }
 
 /// The fallback of [`ViaReference`]: the receiver holds its value, which the call borrows.
 pub trait ViaOwner {
     /// Records the borrow `op` of `owner` by the call at `site`.
-    fn receiver_borrow(&self, site: &'static CallSite, op: Op, owner: u64);
+    fn receiver_borrow(&self, site: Site, op: Op, owner: u64);
     /// Records the borrow, and gives `owner` and the site back for
     /// [`borrowed_for`](super::borrowed_for) to record its end as the call returns.
-    fn receiver_borrow_for(&self, site: &'static CallSite, op: Op, owner: u64) -> (u64, &'static CallSite);
+    fn receiver_borrow_for(&self, site: Site, op: Op, owner: u64) -> (u64, Site);
 }
 
 impl<T: ?Sized> ViaReference for Probe<'_, &T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow(&self, _site: &'static CallSite, _op: Op, _owner: u64) {}
+    fn receiver_borrow(&self, _site: Site, _op: Op, _owner: u64) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow_for(&self, site: &'static CallSite, _op: Op, _owner: u64) -> (u64, &'static CallSite) {
+    fn receiver_borrow_for(&self, site: Site, _op: Op, _owner: u64) -> (u64, Site) {
         (0, site)
     }
 }
 
 impl<T: ?Sized> ViaReference for Probe<'_, &mut T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow(&self, _site: &'static CallSite, _op: Op, _owner: u64) {}
+    fn receiver_borrow(&self, _site: Site, _op: Op, _owner: u64) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow_for(&self, site: &'static CallSite, _op: Op, _owner: u64) -> (u64, &'static CallSite) {
+    fn receiver_borrow_for(&self, site: Site, _op: Op, _owner: u64) -> (u64, Site) {
         (0, site)
     }
 }
 
 impl<T: ?Sized> ViaOwner for &Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow(&self, site: &'static CallSite, op: Op, owner: u64) {
+    fn receiver_borrow(&self, site: Site, op: Op, owner: u64) {
         if owner != 0 {
             event(site, op, 0, owner);
         }
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow_for(&self, site: &'static CallSite, op: Op, owner: u64) -> (u64, &'static CallSite) {
+    fn receiver_borrow_for(&self, site: Site, op: Op, owner: u64) -> (u64, Site) {
         self.receiver_borrow(site, op, owner);
         (owner, site)
     }
@@ -316,7 +316,7 @@ pub trait ViaSpawn {
     /// Records the spawn for the binding of `guard`.
     fn spawned(&self, guard: &Guard);
     /// Records the spawn of a handle no binding holds (`handles.push(thread::spawn(..))`).
-    fn spawned_at(&self, site: &'static CallSite);
+    fn spawned_at(&self, site: Site);
 }
 
 /// The fallback of [`ViaSpawn`]: not a thread handle.
@@ -324,7 +324,7 @@ pub trait ViaNotSpawned {
     /// Nothing.
     fn spawned(&self, guard: &Guard);
     /// Nothing.
-    fn spawned_at(&self, site: &'static CallSite);
+    fn spawned_at(&self, site: Site);
 }
 
 impl<T> ViaSpawn for Probe<'_, std::thread::JoinHandle<T>> {
@@ -333,7 +333,7 @@ impl<T> ViaSpawn for Probe<'_, std::thread::JoinHandle<T>> {
         guard.event(Op::ThreadSpawn, crate::recorder::thread_number(self.0.thread().id()));
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn spawned_at(&self, site: &'static CallSite) {
+    fn spawned_at(&self, site: Site) {
         event(site, Op::ThreadSpawn, 0, crate::recorder::thread_number(self.0.thread().id()));
     }
 }
@@ -344,7 +344,7 @@ impl<T> ViaSpawn for Probe<'_, std::thread::ScopedJoinHandle<'_, T>> {
         guard.event(Op::ThreadSpawn, crate::recorder::thread_number(self.0.thread().id()));
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn spawned_at(&self, site: &'static CallSite) {
+    fn spawned_at(&self, site: Site) {
         event(site, Op::ThreadSpawn, 0, crate::recorder::thread_number(self.0.thread().id()));
     }
 }
@@ -353,5 +353,5 @@ impl<T: ?Sized> ViaNotSpawned for &Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn spawned(&self, _guard: &Guard) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn spawned_at(&self, _site: &'static CallSite) {}
+    fn spawned_at(&self, _site: Site) {}
 }

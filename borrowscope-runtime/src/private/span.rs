@@ -1,13 +1,13 @@
 //! `Span`: the bracket around a loop, `match`, block or function, whose drop records the
 //! construct's exit.
 
-use super::{CallSite, Op, Slot, active, event, fresh_id};
+use super::{Op, Site, Slot, active, event, fresh_id};
 
 /// Brackets a construct: records `enter` now and `exit` when dropped, so a loop, match,
 /// block or function left by `return`, `?`, `break` or a panic is still closed. Also counts
 /// loop iterations.
 pub struct Span {
-    site: &'static CallSite,
+    site: Site,
     exit: Op,
     id: u64,
     iteration: Slot<u64>,
@@ -19,7 +19,7 @@ impl Span {
     /// that runs on past the event cap then costs a field test per iteration or arm, not a
     /// thread-local id and a check of the recorder each.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn enter(site: &'static CallSite, enter: Op, exit: Op) -> Span {
+    pub fn enter(site: Site, enter: Op, exit: Op) -> Span {
         let id = if crate::recorder::active() { fresh_id() } else { 0 };
         if id != 0 {
             event(site, enter, id, 0);
@@ -58,7 +58,7 @@ impl Span {
 
     /// Records the arm taken in a `match` (`site` names the arm's pattern).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn arm(&self, site: &'static CallSite, index: u64) {
+    pub fn arm(&self, site: Site, index: u64) {
         if self.id != 0 {
             event(site, Op::MatchArm, self.id, index);
         }

@@ -19,7 +19,7 @@ pub(crate) use chunk::{Chunk, ID_BITS, RawEvent, ThreadInfo};
 pub(crate) use local::{fresh_id, is_busy, quietly, record, switch_session, thread_number, with_recorder};
 pub(crate) use merge::merge;
 
-pub(crate) use sys::{SysArc, SysQueue, SysStr, SysVec, leak};
+pub(crate) use sys::{SysArc, SysQueue, SysStr, SysVec, free_slice, leak, leak_slice};
 
 /// The default cap on events kept per recorder: 1 Mi events, 32 MiB. Past it, events are
 /// counted as dropped instead of kept. Override it with `BORROWSCOPE_MAX_EVENTS` or

@@ -283,6 +283,36 @@ pub(crate) fn leak<T>(value: T) -> &'static T {
     }
 }
 
+/// The elements of `items`, kept for the rest of the process unless given to
+/// [`free_slice`]: their address and number.
+pub(crate) fn leak_slice<T>(items: SysVec<T>) -> (*mut T, usize) {
+    let items = std::mem::ManuallyDrop::new(items);
+    let len = items.len;
+    // Moved into room for exactly `len`, so that `free_slice` knows the layout from the length.
+    let exact = allocate::<T>(len.max(1));
+    // SAFETY: `exact` has room for `len` elements; they move, and the old storage is freed
+    // without dropping them.
+    unsafe {
+        std::ptr::copy_nonoverlapping(items.ptr.as_ptr(), exact.as_ptr(), len);
+        if items.capacity > 0 && size_of::<T>() != 0 {
+            release(items.ptr, items.capacity);
+        }
+    }
+    (exact.as_ptr(), len)
+}
+
+/// Drops and frees what [`leak_slice`] kept.
+///
+/// # Safety
+/// `ptr` and `len` came from `leak_slice`, and nothing refers to the elements any more.
+pub(crate) unsafe fn free_slice<T>(ptr: *mut T, len: usize) {
+    // SAFETY: the caller's contract: `len` elements in room for `len.max(1)`.
+    unsafe {
+        std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(ptr, len));
+        release(NonNull::new_unchecked(ptr), len.max(1));
+    }
+}
+
 /// A thread's name, in system memory.
 #[derive(Clone)]
 pub(crate) struct SysStr(SysVec<u8>);
