@@ -250,24 +250,29 @@ mod tests {
         (trace.events[0].order, graph, lines)
     }
 
+    /// The tests' sites, by hand: one table, each site its own row.
+    const ROWS: [CallSite; 9] = [V, LEN, ITER, A, B, SUM, CELL, TAKEN, HELD];
+    static SITES: Sites = Sites::prepared(&ROWS);
+
+    /// The row of `SITES` that holds `site`.
+    fn at(site: CallSite) -> Site {
+        (&SITES, ROWS.iter().position(|row| *row == site).expect("a site of SITES") as u32)
+    }
+
     const V: CallSite = CallSite::new("v", "src/main.rs", 2, 9, "vec");
     const LEN: CallSite = CallSite { detail: "v", ..CallSite::new("len", "src/main.rs", 3, 7, "receiver") };
     const ITER: CallSite = CallSite { detail: "v", ..CallSite::new("iter", "src/main.rs", 4, 7, "receiver") };
-    static V_SITES: Sites = Sites::prepared(&[V, LEN, ITER]);
-    const V_AT: Site = (&V_SITES, 0);
-    const LEN_AT: Site = (&V_SITES, 1);
-    const ITER_AT: Site = (&V_SITES, 2);
 
     /// A method's borrow of its receiver ends where the trace ends it (the call returned, its
     /// result holding no borrow); one whose result may keep it has no end said.
     #[test]
     fn a_method_borrow_ends_as_its_call_returns_where_the_trace_says_so() {
         let events = || {
-            event(V_AT, Op::New, 41, 0);
-            event(LEN_AT, Op::Borrow, 0, 41);
-            event(LEN_AT, Op::BorrowEnd, 0, 41);
-            event(ITER_AT, Op::Borrow, 0, 41);
-            event(V_AT, Op::Drop, 41, 0);
+            event(at(V), Op::New, 41, 0);
+            event(at(LEN), Op::Borrow, 0, 41);
+            event(at(LEN), Op::BorrowEnd, 0, 41);
+            event(at(ITER), Op::Borrow, 0, 41);
+            event(at(V), Op::Drop, 41, 0);
         };
         let (first, graph, told) = told(events, &[41]);
         let ends: Vec<_> = graph.borrows.iter().map(|b| (b.by_method, b.end.is_some())).collect();
@@ -282,24 +287,20 @@ mod tests {
     const A: CallSite = CallSite::new("a", "src/main.rs", 2, 9, "literal");
     const B: CallSite = CallSite { detail: "a", ..CallSite::new("b", "src/main.rs", 3, 9, "copy") };
     const SUM: CallSite = CallSite { detail: "a", ..CallSite::new("", "src/main.rs", 5, 13, "move") };
-    static A_SITES: Sites = Sites::prepared(&[A, B, SUM]);
-    const A_AT: Site = (&A_SITES, 0);
-    const B_AT: Site = (&A_SITES, 1);
-    const SUM_AT: Site = (&A_SITES, 2);
 
     /// Copies out of a binding are told one line per destination and place (a copy in a loop
     /// once, with how many times), and the binding a copy made says where its value came from.
     #[test]
     fn copies_are_told_by_destination_and_place() {
         let events = || {
-            event(A_AT, Op::New, 51, 0);
-            event(B_AT, Op::New, 52, 0);
-            event(B_AT, Op::Copy, 52, 51);
+            event(at(A), Op::New, 51, 0);
+            event(at(B), Op::New, 52, 0);
+            event(at(B), Op::Copy, 52, 51);
             for _ in 0..3 {
-                event(SUM_AT, Op::Copy, 0, 51);
+                event(at(SUM), Op::Copy, 0, 51);
             }
-            event(B_AT, Op::Drop, 52, 0);
-            event(A_AT, Op::Drop, 51, 0);
+            event(at(B), Op::Drop, 52, 0);
+            event(at(A), Op::Drop, 51, 0);
         };
         let (first, _, told) = told(events, &[51, 52]);
         let (a, b) = (&told[0], &told[1]);
@@ -313,10 +314,6 @@ mod tests {
     const CELL: CallSite = CallSite::new("cell", "src/main.rs", 2, 9, "refcell");
     const TAKEN: CallSite = CallSite { detail: "borrow_mut", ..CallSite::new("cell", "src/main.rs", 3, 23, "guard_taken") };
     const HELD: CallSite = CallSite::new("held", "src/main.rs", 3, 9, "refcell_borrow_mut");
-    static CELL_SITES: Sites = Sites::prepared(&[CELL, TAKEN, HELD]);
-    const CELL_AT: Site = (&CELL_SITES, 0);
-    const TAKEN_AT: Site = (&CELL_SITES, 1);
-    const HELD_AT: Site = (&CELL_SITES, 2);
 
     /// A guard a binding holds (`let held = cell.borrow_mut();`) is released and then
     /// dropped: its release ends the cell's borrow, and the binding is said to be dropped at
@@ -324,12 +321,12 @@ mod tests {
     #[test]
     fn a_bound_guard_is_dropped_at_its_drop_and_releases_its_borrow_before() {
         let events = || {
-            event(CELL_AT, Op::New, 61, 0);
-            event(TAKEN_AT, Op::RefCellBorrowMut, 62, 0);
-            event(HELD_AT, Op::New, 62, 0);
-            event(HELD_AT, Op::RefCellBorrowEnd, 62, 0);
-            event(HELD_AT, Op::Drop, 62, 0);
-            event(CELL_AT, Op::Drop, 61, 0);
+            event(at(CELL), Op::New, 61, 0);
+            event(at(TAKEN), Op::RefCellBorrowMut, 62, 0);
+            event(at(HELD), Op::New, 62, 0);
+            event(at(HELD), Op::RefCellBorrowEnd, 62, 0);
+            event(at(HELD), Op::Drop, 62, 0);
+            event(at(CELL), Op::Drop, 61, 0);
         };
         let (first, graph, told) = told(events, &[62]);
         let held = graph.nodes.iter().find(|v| v.id == 62).unwrap();
