@@ -157,6 +157,18 @@ impl TypeInfo {
 
     /// Parses and validates a file's bytes; `path` is only used in error messages.
     pub fn from_json(bytes: &[u8], path: &Path) -> Result<TypeInfo, ReadError> {
+        // A good file of this version is read straight into the model, which is most of
+        // the cost saved (reading through a `Value` took a crate's build 2.5% of its
+        // instructions, once per compiler process). Anything else is read again below, step
+        // by step, for the message that says what is wrong.
+        if let Ok(mut info) = serde_json::from_slice::<TypeInfo>(bytes)
+            && info.schema_version == SCHEMA_VERSION
+        {
+            info.normalize();
+            if info.validate().is_ok() {
+                return Ok(info);
+            }
+        }
         let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|err| {
             if err.is_eof() {
                 ReadError::Truncated { path: path.to_owned() }

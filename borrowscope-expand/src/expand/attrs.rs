@@ -21,6 +21,8 @@ pub(super) fn with_cfgs(mut stmt: Stmt, cfgs: &[syn::Attribute]) -> Stmt {
     }
     match &mut stmt {
         Stmt::Local(local) => local.attrs.extend(cfgs.iter().cloned()),
+        // Generated tokens: the attributes go before them.
+        Stmt::Expr(Expr::Verbatim(tokens), _) => *tokens = quote::quote!(#(#cfgs)* #tokens),
         Stmt::Expr(expr, _) => {
             if let Some(attrs) = attrs_mut(expr) {
                 attrs.extend(cfgs.iter().cloned());

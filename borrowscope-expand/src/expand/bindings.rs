@@ -227,7 +227,7 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         let site = exp.site(&name.to_string(), &format!("*{source}"), "move", read.init_span);
         // The probe, if any, asks about the new binding: it has the moved value's type.
         let record = uses::record_use(name, source_guard, *copies, &site, &quote!(#guard.id()));
-        after.push(syn::parse_quote!({ #record }));
+        after.push(emit::stmt(quote!({ #record })));
     }
     if let Some(union) = &read.union {
         read.names.iter().for_each(|n| exp.unions_in_scope.push((n.to_string(), union.clone())));
@@ -323,14 +323,14 @@ fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<O
         let kind = known.map_or("let", |b| b.kind.name());
         let site = exp.site(&text, "", kind, name.span());
         let constructor = exp.guard_constructor(&site);
-        before.push(syn::parse_quote!(let #guard = #constructor;));
+        before.push(emit::stmt(quote!(let #guard = #constructor;)));
         let name_copies = known.and_then(copies::analyzer_copies).unwrap_or(read.written);
         match &read.callee {
-            Some(callee) if name_copies != Copies::Yes => after.push(syn::parse_quote!(#guard.bind_returned(&#name, #callee);)),
+            Some(callee) if name_copies != Copies::Yes => after.push(emit::stmt(quote!(#guard.bind_returned(&#name, #callee);))),
             _ if read.received.is_some_and(|recv| super::channels::rewritten(exp, recv)) => {
-                after.push(syn::parse_quote!(#guard.bind_received(&#name);));
+                after.push(emit::stmt(quote!(#guard.bind_received(&#name);)));
             }
-            _ => after.push(syn::parse_quote!(#guard.bind(&#name);)),
+            _ => after.push(emit::stmt(quote!(#guard.bind(&#name);))),
         }
         copies.push(name_copies);
         if let Some(known) = known
@@ -373,11 +373,7 @@ fn record_origin(
             if let (Some((source_guard, source_copies)), Some(init)) = (exp.tracked(&source.to_string()), init) {
                 let site = exp.site(&name.to_string(), &source.to_string(), "move", init_span);
                 let record = uses::record_use(source, &source_guard, source_copies, &site, &quote!(#guard.id()));
-                let source_expr = &*init;
-                *init = syn::parse_quote!({
-                    #record
-                    #source_expr
-                });
+                *init = emit::first_then(record, emit::take(init));
             }
         }
         // Used again later: with the analyzer's trait facts, a `Copy` value is a copy
@@ -390,7 +386,7 @@ fn record_origin(
         }
         Origin::Borrow(owner, mutable) => {
             if let Some(owner_guard) = exp.lookup(&owner.to_string()) {
-                after.push(syn::parse_quote!(#guard.borrows(&#owner_guard, #mutable);));
+                after.push(emit::stmt(quote!(#guard.borrows(&#owner_guard, #mutable);)));
             }
         }
         Origin::Pointer(record, source) => {
@@ -419,16 +415,16 @@ fn record_origin(
         }
         Origin::Spawn => {
             let probe = emit::probe(Probe::Spawn, name, quote!(spawned(&#guard);));
-            after.push(syn::parse_quote!(#probe));
+            after.push(emit::stmt(probe));
         }
         Origin::Channel => {
             // The event names the receiving end's instance, which later events can follow.
             if let Some(Some(receiver_guard)) = guards.get(1) {
                 let op = vocabulary::CHANNEL;
-                after.push(syn::parse_quote!(#guard.event(#op, #receiver_guard.id());));
+                after.push(emit::stmt(quote!(#guard.event(#op, #receiver_guard.id());)));
             }
         }
-        Origin::NeverDropped => after.push(syn::parse_quote!(#guard.never_dropped();)),
+        Origin::NeverDropped => after.push(emit::stmt(quote!(#guard.never_dropped();))),
         // Any other initializer (an alias's constructor, a factory): the graph classifies the
         // binding from the type its `New` event carries. Probing the type here could meet a
         // type the compiler has not inferred yet (`let x = Default::default()`).
@@ -473,15 +469,15 @@ fn typed_events(
 fn record(guard: &syn::Ident, name: &syn::Ident, record: Record, source: &TokenStream) -> Option<Stmt> {
     Some(match record {
         Record::Creation => return None,
-        Record::Counted(op) => syn::parse_quote!(#guard.pointer(#op, #source, &#name);),
-        Record::Made(op) => syn::parse_quote!(#guard.pointer(#op, 0, &#name);),
-        Record::Downgraded => syn::parse_quote!(#guard.downgraded(#source, &#name);),
-        Record::WeakCloned => syn::parse_quote!(#guard.weak_cloned(#source, &#name);),
-        Record::Upgraded => syn::parse_quote!(#guard.upgraded(#source, &#name);),
-        Record::Event(op) => syn::parse_quote!(#guard.event(#op, 0);),
-        Record::Address(op) => syn::parse_quote!(#guard.address(#op, &#name);),
-        Record::ReleasedBy(op) => syn::parse_quote!(#guard.releases(#op);),
-        Record::NeverDropped => syn::parse_quote!(#guard.never_dropped();),
+        Record::Counted(op) => emit::stmt(quote!(#guard.pointer(#op, #source, &#name);)),
+        Record::Made(op) => emit::stmt(quote!(#guard.pointer(#op, 0, &#name);)),
+        Record::Downgraded => emit::stmt(quote!(#guard.downgraded(#source, &#name);)),
+        Record::WeakCloned => emit::stmt(quote!(#guard.weak_cloned(#source, &#name);)),
+        Record::Upgraded => emit::stmt(quote!(#guard.upgraded(#source, &#name);)),
+        Record::Event(op) => emit::stmt(quote!(#guard.event(#op, 0);)),
+        Record::Address(op) => emit::stmt(quote!(#guard.address(#op, &#name);)),
+        Record::ReleasedBy(op) => emit::stmt(quote!(#guard.releases(#op);)),
+        Record::NeverDropped => emit::stmt(quote!(#guard.never_dropped();)),
     })
 }
 
@@ -522,7 +518,7 @@ fn is_channel(init: &Expr) -> bool {
 /// known: after `x.clone()`, whose resolution needed `x`'s type.
 fn shared(name: &syn::Ident, guard: &syn::Ident, source: TokenStream) -> Stmt {
     let probe = emit::probe(Probe::Shared, name, quote!(shared(&#guard, #source);));
-    syn::parse_quote!(#probe)
+    emit::stmt(probe)
 }
 
 /// The union type (one the user declared with `unions = [..]`) a `let` binds, from its type

@@ -1,9 +1,10 @@
 //! A binding declared without a value (`let x;`): tracked from its first assignment, which
 //! `Guard::overwritten` records as its creation (there is no old value to drop).
 
+use quote::quote;
 use syn::{Local, Pat, Stmt};
 
-use super::{Copies, Expander, Tracked, copies};
+use super::{Copies, Expander, Tracked, copies, emit};
 use crate::config::Group;
 
 /// `let x;`: a binding assigned later, perhaps on some paths only. A single name gets a guard
@@ -31,5 +32,5 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &Local, names: Vec<syn::Ident
         return (Vec::new(), Vec::new());
     }
     exp.declare(Tracked { name: name.to_string(), guard: Some(guard.clone()), copies, level: 0 });
-    (vec![syn::parse_quote!(let #guard = #constructor;)], Vec::new())
+    (vec![emit::stmt(quote!(let #guard = #constructor;))], Vec::new())
 }

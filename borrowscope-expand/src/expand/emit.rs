@@ -105,6 +105,12 @@ pub(crate) fn taken(site: &TokenStream, event: TokenStream, id: TokenStream, val
     call("taken", [verbatim(site), Expr::Verbatim(event), Expr::Verbatim(id), value.argument()])
 }
 
+/// `borrowed_for(probe, call)`: a receiver's borrow recorded as the call starts (the probe),
+/// and its end as the call returns.
+pub(crate) fn borrowed_for(probe: TokenStream, value: Expr) -> Expr {
+    call("borrowed_for", [Expr::Verbatim(probe), value])
+}
+
 /// `called(call)`: what a traced call's parameters did not claim is forgotten after it.
 pub(crate) fn called(value: impl Value) -> Expr {
     call("called", [value.expr()])
@@ -121,10 +127,29 @@ pub(crate) fn raw_ptr(site: &TokenStream, value: impl Value) -> Expr {
     call("raw_ptr", [verbatim(site), value.argument()])
 }
 
+/// Generated statements, kept as the tokens they were written as (`let g = ..;`,
+/// `g.bind(&x);`): nothing reads them again but `gate::skippable`, which reads tokens, and
+/// `attrs::with_cfgs`, which writes a statement's `cfg`s before them. Parsed back into syntax,
+/// each crossed the compiler's token bridge twice more and was parsed again, 7% of the
+/// instructions of hashbrown's instrumented build.
+pub(crate) fn stmt(tokens: TokenStream) -> Stmt {
+    Stmt::Expr(Expr::Verbatim(tokens), None)
+}
+
+/// `{ first value }`: the generated statements `first`, then the expression `value`.
+pub(crate) fn first_then(first: TokenStream, value: Expr) -> Expr {
+    super::tail_block(vec![stmt(first)], value)
+}
+
+/// A binding's name as an expression.
+pub(crate) fn name(ident: &Ident) -> Expr {
+    Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: ident.clone().into() })
+}
+
 /// `let span = Span::enter(site, enter, exit);`: `enter` now, `exit` when `span` drops.
 pub(crate) fn span_enter(span: &Ident, site: &TokenStream, enter: Op, exit: Op) -> Stmt {
     let private = private();
-    syn::parse_quote!(let #span = #private::Span::enter(#site, #enter, #exit);)
+    stmt(quote!(let #span = #private::Span::enter(#site, #enter, #exit);))
 }
 
 /// Opens the span `span` as the first statement of a block; it closes when the block is left.
@@ -135,7 +160,7 @@ pub(crate) fn open_span(block: &mut Block, span: &Ident, site: TokenStream, ente
 /// `let frame = Frame::enter();`: a frame of a function that returns an owned value.
 pub(crate) fn frame_enter(frame: &Ident) -> Stmt {
     let private = private();
-    syn::parse_quote!(let #frame = #private::Frame::enter();)
+    stmt(quote!(let #frame = #private::Frame::enter();))
 }
 
 /// `Guard::new(site)`, or `Guard::sampled(site, per_million)` under the `sample` option.
@@ -256,7 +281,7 @@ pub(crate) fn probe(kind: Probe, value: impl ToTokens, call: TokenStream) -> Tok
 /// `let local: &'static Channel = linked_channel(flag);`: the queue of a linked channel.
 pub(crate) fn linked_channel(local: &Ident, flag: &Ident) -> Stmt {
     let private = private();
-    syn::parse_quote!(let #local: &'static #private::Channel = #private::linked_channel(#flag);)
+    stmt(quote!(let #local: &'static #private::Channel = #private::linked_channel(#flag);))
 }
 
 /// `sending(channel, id, value)`: a message queued with the instance it moves out of.
@@ -277,7 +302,7 @@ pub(crate) fn received(channel: &Ident, value: impl Value) -> Expr {
 /// `received_item(queue);`: an iteration of `for x in rx` took a message.
 pub(crate) fn received_item(queue: &Ident) -> Stmt {
     let private = private();
-    syn::parse_quote!(#private::received_item(#queue);)
+    stmt(quote!(#private::received_item(#queue);))
 }
 
 /// What a generated call takes as an argument: the user's expression (moved in, or cloned

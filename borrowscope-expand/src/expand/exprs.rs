@@ -170,7 +170,7 @@ fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
     // place (moving it elsewhere would change when its captures drop), and an
     // "unknown" end recorded early is still never wrong.
     match uses::called(exp, &call.func) {
-        Some(uses::Called::Unknown(unknown)) => exp.before_statement(syn::parse_quote!(#unknown;)),
+        Some(uses::Called::Unknown(unknown)) => exp.before_statement(emit::stmt(quote!(#unknown;))),
         // An `FnOnce` closure is consumed by the call anyway: passing it through the
         // runtime on its way there changes nothing.
         Some(uses::Called::Consumed(record)) => {
@@ -463,11 +463,8 @@ fn spawn_anywhere(exp: &mut Expander<'_>, expr: &mut Expr, span: proc_macro2::Sp
     let handle = exp.ident("handle");
     let spawned = emit::probe(Probe::Spawn, &handle, quote!(spawned_at(#site);));
     let original = &*expr;
-    *expr = syn::parse_quote!({
-        let #handle = #original;
-        #spawned
-        #handle
-    });
+    let bind = emit::stmt(quote!(let #handle = #original;));
+    *expr = super::tail_block(vec![bind, emit::stmt(spawned)], emit::name(&handle));
 }
 
 /// Whether a callee is `drop`, `mem::drop` or `std::mem::drop` / `core::mem::drop`.

@@ -3,6 +3,7 @@
 //! `Span` whose drop records the exit, so a construct left early is still closed.
 
 use proc_macro2::TokenStream;
+use quote::quote;
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, Stmt};
@@ -52,7 +53,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             // taken at run time decides. Without it, syntax cannot tell.
             let per_arm = m.arms.iter().any(|arm| super::partial::arm_analyzed(exp, &arm.pat));
             if !per_arm && let Some(probe) = uses::receiver(exp, &m.expr) {
-                exp.before_statement(syn::parse_quote!(#probe;));
+                exp.before_statement(emit::stmt(quote!(#probe;)));
             }
             let span = exp.has(Group::Branches).then(|| exp.ident("match"));
             for (index, arm) in m.arms.iter_mut().enumerate() {
@@ -74,7 +75,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 let event: Option<Expr> = span.as_ref().map(|span| {
                     let site = exp.site("", &super::text(&arm.pat), "match_arm", arm.pat.span());
                     let index = index as u64;
-                    syn::parse_quote!(#span.arm(#site, #index))
+                    Expr::Verbatim(quote!(#span.arm(#site, #index)))
                 });
                 // `i if .. => drop(f())`: the bindings' guards (and the arm's event) go first
                 // in the argument, so that the drop stays the arm's whole body (see below).
@@ -312,10 +313,10 @@ fn loop_span(exp: &mut Expander<'_>, expr: &mut Expr, kind: &str, as_written: Op
         Some((mut as_written, unknown)) => {
             // An outer binding the body may move or drop: its end is unknown once an
             // iteration skipped the hook that would have said.
-            let marks = unknown.into_iter().map(|guard| -> Stmt { syn::parse_quote!(#guard.maybe_moved();) });
+            let marks = unknown.into_iter().map(|guard| -> Stmt { emit::stmt(quote!(#guard.maybe_moved();)) });
             as_written.stmts.splice(0..0, marks);
             let cond = match &span {
-                Some(span) => syn::parse_quote!(#span.live_iteration()),
+                Some(span) => Expr::Verbatim(quote!(#span.live_iteration())),
                 None => emit::active(),
             };
             let instrumented = std::mem::replace(body, Block { brace_token: Default::default(), stmts: Vec::new() });
@@ -323,7 +324,7 @@ fn loop_span(exp: &mut Expander<'_>, expr: &mut Expr, kind: &str, as_written: Op
         }
         None => {
             if let Some(span) = &span {
-                body.stmts.insert(0, syn::parse_quote!(#span.iteration();));
+                body.stmts.insert(0, emit::stmt(quote!(#span.iteration();)));
             }
         }
     }

@@ -37,7 +37,7 @@ use std::collections::HashSet;
 
 use proc_macro2::{Span, TokenStream};
 
-use quote::{format_ident, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Ident, Item, Signature, Stmt};
 
@@ -492,7 +492,7 @@ impl VisitMut for Expander<'_> {
                 Stmt::Macro(mac) => {
                     let borrow = macros::standard(self, &mut mac.mac);
                     let event = borrow.map(|borrow| borrow.event);
-                    (event.map(|event| syn::parse_quote!(#event;)).into_iter().collect(), Vec::new())
+                    (event.map(|event| emit::stmt(quote!(#event;))).into_iter().collect(), Vec::new())
                 }
                 _ => {
                     visit_mut::visit_stmt_mut(self, &mut stmt);

@@ -4,13 +4,14 @@
 //! dropping all left (a move where it happens) or some of it stays (the binding is dropped
 //! where it lives); without it, the binding's end is unknown.
 
+use quote::quote;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Stmt};
 
 use super::text;
 use super::vocabulary::{self, Fate};
-use super::{Copies, Expander};
+use super::{Copies, Expander, emit};
 
 /// The tracked binding at the root of a chain of fields (`w.0`, `c.inner.name`).
 fn field_root(exp: &Expander<'_>, expr: &Expr) -> Option<(syn::Ident, syn::Ident, Copies)> {
@@ -31,16 +32,13 @@ pub(crate) fn field_by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
     match exp.analyzed_fate(&ident) {
         Some(Fate::Moves) => {
             let site = exp.site("", &text(expr), "move", ident.span());
-            *expr = syn::parse_quote!({
-                #guard.moved(#site, 0);
-                #expr
-            });
+            *expr = emit::first_then(quote!(#guard.moved(#site, 0);), emit::take(expr));
         }
         Some(Fate::Stays) => {}
         Some(Fate::Unknown) | None if copies == Copies::Yes => {}
         // Recorded before the statement: it records no event, and a binding whose field
         // may have moved on some path only is as unknown as one whose field did.
-        Some(Fate::Unknown) | None => exp.before_statement(syn::parse_quote!(#guard.maybe_moved();)),
+        Some(Fate::Unknown) | None => exp.before_statement(emit::stmt(quote!(#guard.maybe_moved();))),
     }
 }
 
@@ -58,11 +56,11 @@ pub(crate) fn destructured(exp: &mut Expander<'_>, value: &Expr, pat: Option<&sy
     match kind.map(vocabulary::use_fate) {
         Some(Fate::Moves) => {
             let site = exp.site("", &ident.to_string(), "move", key);
-            Some(syn::parse_quote!(#guard.moved(#site, 0);))
+            Some(emit::stmt(quote!(#guard.moved(#site, 0);)))
         }
         Some(Fate::Stays) => None,
-        Some(Fate::Unknown) => Some(syn::parse_quote!(#guard.maybe_moved();)),
-        None => pat.is_none_or(binds_by_value).then(|| syn::parse_quote!(#guard.maybe_moved();)),
+        Some(Fate::Unknown) => Some(emit::stmt(quote!(#guard.maybe_moved();))),
+        None => pat.is_none_or(binds_by_value).then(|| emit::stmt(quote!(#guard.maybe_moved();))),
     }
 }
 

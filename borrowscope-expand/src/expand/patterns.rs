@@ -2,9 +2,10 @@
 //! parameters: each gets a drop guard first in the body it is in scope for, and is tracked
 //! there like a `let` binding. Also a function's parameters, guarded before its body.
 
+use quote::quote;
 use syn::{FnArg, Pat, Signature, Stmt};
 
-use super::{Copies, Expander, Tracked, copies};
+use super::{Copies, Expander, Tracked, copies, emit};
 use crate::config::Group;
 
 /// The bindings a `for`, `while let`, `if let` or `match` arm pattern introduces, tracked
@@ -50,11 +51,11 @@ fn guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<Stmt>, Vec<
         let kind = known.map_or("pattern", |b| b.kind.name());
         let site = exp.site(&text, "", kind, name.span());
         let constructor = exp.guard_constructor(&site);
-        stmts.push(syn::parse_quote!(let #guard = #constructor;));
+        stmts.push(emit::stmt(quote!(let #guard = #constructor;)));
         if received {
-            stmts.push(syn::parse_quote!(#guard.bind_received(&#name);));
+            stmts.push(emit::stmt(quote!(#guard.bind_received(&#name);)));
         } else {
-            stmts.push(syn::parse_quote!(#guard.bind(&#name);));
+            stmts.push(emit::stmt(quote!(#guard.bind(&#name);)));
         }
         let copies = known.and_then(copies::analyzer_copies).unwrap_or(Copies::Unknown);
         tracked.push(Tracked { name: text, guard: Some(guard), copies, level });
@@ -113,12 +114,12 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
             let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
             let site = exp.site(&text, "", "param", name.span());
             let constructor = exp.guard_constructor(&site);
-            stmts.push(syn::parse_quote!(let #guard = #constructor;));
+            stmts.push(emit::stmt(quote!(let #guard = #constructor;)));
             if receives {
                 let index = index as u32;
-                stmts.push(syn::parse_quote!(#guard.bind_argument(&#name, #function, #index);));
+                stmts.push(emit::stmt(quote!(#guard.bind_argument(&#name, #function, #index);)));
             } else {
-                stmts.push(syn::parse_quote!(#guard.bind(&#name);));
+                stmts.push(emit::stmt(quote!(#guard.bind(&#name);)));
             }
             let copies = known.and_then(copies::analyzer_copies).unwrap_or(written);
             exp.declare(Tracked { name: text, guard: Some(guard), copies, level: 0 });

@@ -31,7 +31,7 @@ pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, spa
         .ends_with_call(line, column)
         .then(|| super::emit::probe(super::emit::Probe::Reference, &ident, quote!(receiver_borrow_for(#site, #op, #guard.id()))));
     let never_returns = exp.types.never_returns(line, column);
-    Some(ReceiverBorrow { event: syn::parse_quote!(#probe), ends, never_returns })
+    Some(ReceiverBorrow { event: Expr::Verbatim(probe), ends, never_returns })
 }
 
 /// The position of a receiver binding and the borrow the analyzer saw there (shared or
@@ -96,7 +96,6 @@ impl ReceiverBorrow {
     /// returns (at the same site), when the end is known.
     pub(crate) fn around(&self, call: &Expr) -> Option<Expr> {
         let probe = self.ends.as_ref()?;
-        let private = super::emit::private();
-        Some(syn::parse_quote!(#private::borrowed_for(#probe, #call)))
+        Some(super::emit::borrowed_for(probe.clone(), call.clone()))
     }
 }

@@ -11,7 +11,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Stmt};
 
 use super::vocabulary::Fate;
-use super::{Copies, Expander};
+use super::{Copies, Expander, emit};
 
 /// The single-identifier paths a statement uses, and every identifier inside its macro
 /// invocations (which may use any binding).
@@ -241,10 +241,7 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
     if copied {
         let site = exp.site("", &ident.to_string(), "move", expr.span());
         let record = record_use(&ident, &guard, Copies::Yes, &site, &quote!(0));
-        *expr = syn::parse_quote!({
-            #record
-            #ident
-        });
+        *expr = emit::first_then(record, emit::name(&ident));
         return;
     }
     // The analyzer saw a reborrow here (`f(r)` with `r: &mut T`): the binding stays.
@@ -257,7 +254,7 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
             // Noted before the statement, the use itself left as written: a `&mut` keeps its
             // implicit reborrow, and the note records no event.
             PassedOn::Note(note) => {
-                exp.before_statement(syn::parse_quote!(#note;));
+                exp.before_statement(emit::stmt(quote!(#note;)));
                 return;
             }
             PassedOn::Stays => return,
@@ -265,10 +262,7 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
     }
     let site = exp.site("", &ident.to_string(), "move", expr.span());
     let record = record_use(&ident, &guard, copies, &site, &quote!(0));
-    *expr = syn::parse_quote!({
-        #record
-        #ident
-    });
+    *expr = emit::first_then(record, emit::name(&ident));
 }
 
 /// What a by-value use of a binding that is used again later does: the analyzer may know it
@@ -314,7 +308,7 @@ pub(crate) fn moved_from(exp: &Expander<'_>, source: &syn::Ident, before: &mut V
     match passed_on(exp, source, &guard, copies) {
         PassedOn::Moves => true,
         PassedOn::Note(note) => {
-            before.push(syn::parse_quote!(#note;));
+            before.push(emit::stmt(quote!(#note;)));
             false
         }
         PassedOn::Stays => false,
@@ -360,10 +354,7 @@ pub(crate) fn passed(exp: &mut Expander<'_>, expr: &mut Expr, function: &str, in
         Some((ident, guard, Copies::No)) if moves(exp, &ident, &guard) => {
             let site = exp.site("", &ident.to_string(), "move", expr.span());
             let index = index as u32;
-            *expr = syn::parse_quote!({
-                #guard.passed(&#ident, #site, #function, #index);
-                #ident
-            });
+            *expr = emit::first_then(quote!(#guard.passed(&#ident, #site, #function, #index);), emit::name(&ident));
             true
         }
         _ => {
@@ -404,10 +395,7 @@ pub(crate) fn returned(exp: &mut Expander<'_>, expr: &mut Expr) {
     match exp.tracked_path(expr) {
         Some((ident, guard, Copies::No)) => {
             let site = exp.site("", &ident.to_string(), "move", expr.span());
-            *expr = syn::parse_quote!({
-                #guard.returned(#site, #function);
-                #ident
-            });
+            *expr = emit::first_then(quote!(#guard.returned(#site, #function);), emit::name(&ident));
         }
         _ => by_value_use(exp, expr, true),
     }
@@ -518,7 +506,7 @@ pub(crate) fn dropped(exp: &mut Expander<'_>, expr: &mut Expr) {
         // that its value goes into `drop`, which drops it here.
         match passed_on(exp, &ident, &guard, copies) {
             PassedOn::Moves => copies = Copies::No,
-            PassedOn::Note(note) => return exp.before_statement(syn::parse_quote!(#note;)),
+            PassedOn::Note(note) => return exp.before_statement(emit::stmt(quote!(#note;))),
             PassedOn::Stays => return,
         }
     }
@@ -531,8 +519,5 @@ pub(crate) fn dropped(exp: &mut Expander<'_>, expr: &mut Expr) {
         }
         Copies::Unknown => quote!(#guard.maybe_moved();),
     };
-    *expr = syn::parse_quote!({
-        #record
-        #ident
-    });
+    *expr = emit::first_then(record, emit::name(&ident));
 }
