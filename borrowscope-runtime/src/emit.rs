@@ -48,8 +48,14 @@ pub(crate) fn new_value<T: ?Sized>(name: &str, label: &str, id: u64) -> u64 {
 #[cfg(feature = "track")]
 #[inline(always)]
 pub(crate) fn new_at<T: ?Sized>(site: &'static crate::CallSite, id: u64) -> u64 {
+    new_named(site, id, std::any::type_name::<T>())
+}
+
+/// Records the creation of a variable whose type is named `ty` at a known site.
+#[cfg(feature = "track")]
+#[inline(always)]
+pub(crate) fn new_named(site: &'static crate::CallSite, id: u64, ty: &'static str) -> u64 {
     let id = if id == 0 { crate::recorder::fresh_id() } else { id };
-    let ty = std::any::type_name::<T>();
     crate::recorder::record(site, Op::New, id, ty.as_ptr() as usize as u64, ty.len() as u64);
     id
 }

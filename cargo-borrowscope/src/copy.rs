@@ -309,9 +309,26 @@ fn manifest(path: &Path, root: &Path, deps: Option<(&Path, &Path)>, is_root: boo
 /// (recording and writing the trace cost 5x less time than in an unoptimized runtime: strsim's
 /// unit tests 0.55 s to 0.10 s, against 0.04 s untraced), and the macro with what it runs on
 /// at expansion time (an unoptimized macro took 1.55 s of aho-corasick's 3.96 s library build,
-/// optimized 0.57 s). Only speed changes: the user's own crates keep their profile, and these
-/// run the same optimized or not.
-const OPTIMIZED: &[&str] = &["borrowscope-runtime", "borrowscope-macro", "borrowscope-expand", "type-info-schema", "syn", "proc-macro2", "quote"];
+/// optimized 0.57 s; reading the type-info file and hashing the sources it names, in
+/// `serde_json` and `xxhash-rust`, 2% of hashbrown's). Only speed changes: the user's own
+/// crates keep their profile, and these run the same optimized or not.
+const OPTIMIZED: &[&str] = &[
+    "borrowscope-runtime",
+    "borrowscope-macro",
+    "borrowscope-expand",
+    "type-info-schema",
+    "syn",
+    "proc-macro2",
+    "quote",
+    "serde_json",
+    "xxhash-rust",
+];
+
+/// Of [`OPTIMIZED`], what runs only inside the compiler, as the macro: built without debug
+/// assertions and overflow checks too (the standard library's checks of syn's pointer
+/// arithmetic were 1% of hashbrown's instrumented build). The runtime keeps the user's
+/// checks, as does what a program might also use as it runs (`serde_json`).
+const UNCHECKED: &[&str] = &["borrowscope-macro", "borrowscope-expand", "type-info-schema", "syn", "proc-macro2", "quote"];
 
 /// [`OPTIMIZED`] at `opt-level = 3` in the debug profile; a setting of the user's for one of
 /// them is kept.
@@ -332,6 +349,10 @@ fn optimized_dependencies(document: &mut toml_edit::DocumentMut) {
         if !packages.contains_key(name) {
             let mut package = toml_edit::Table::new();
             package.insert("opt-level", toml_edit::value(3));
+            if UNCHECKED.contains(name) {
+                package.insert("debug-assertions", toml_edit::value(false));
+                package.insert("overflow-checks", toml_edit::value(false));
+            }
             packages.insert(name, toml_edit::Item::Table(package));
         }
     }
@@ -480,8 +501,14 @@ mod tests {
         assert!(out.contains("[profile.dev.package.borrowscope-runtime]\nopt-level = 3\n"), "{out}");
         let parsed: toml_edit::DocumentMut = out.parse().unwrap();
         for name in OPTIMIZED {
-            assert_eq!(parsed["profile"]["dev"]["package"][name]["opt-level"].as_integer(), Some(3), "{name}: {out}");
+            let package = &parsed["profile"]["dev"]["package"][name];
+            assert_eq!(package["opt-level"].as_integer(), Some(3), "{name}: {out}");
+            let checked = !UNCHECKED.contains(name);
+            for setting in ["debug-assertions", "overflow-checks"] {
+                assert_eq!(package.get(setting).and_then(|v| v.as_bool()).unwrap_or(true), checked, "{name} {setting}: {out}");
+            }
         }
+        assert!(out.contains("[profile.dev.package.borrowscope-runtime]\nopt-level = 3\n\n"), "the runtime keeps the checks: {out}");
 
         std::fs::write(&manifest_path, "[workspace]\n\n[profile.dev.package.syn]\nopt-level = 0\n").unwrap();
         let out = manifest(&manifest_path, dir.path(), None, true).unwrap();

@@ -108,8 +108,13 @@ impl Guard {
     /// `for x in rx`): records the creation, then that the value the receive took, sent
     /// from a binding, is the one bound here.
     #[inline]
-    pub fn bind_received<T: ?Sized>(&self, value: &T) {
-        self.bind(value);
+    pub fn bind_received<T: ?Sized>(&self, _value: &T) {
+        self.received_named(std::any::type_name::<T>());
+    }
+
+    /// `bind_received` for a type by its name (see [`Guard::bind`]).
+    fn received_named(&self, ty: &'static str) {
+        self.bind_named(ty);
         let sent = RECEIVED.with(|r| r.replace(0));
         let id = self.id();
         if id != 0 && sent != 0 {

@@ -103,10 +103,15 @@ impl Guard {
     /// traced function `function`: recorded as moved, and staged for the callee's parameter.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn passed<T: ?Sized>(&self, _value: &T, site: Site, function: &'static str, index: u32) {
+        self.passed_named(std::any::type_name::<T>(), site, function, index);
+    }
+
+    /// `passed` for a type by its name (see [`Guard::bind`]).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn passed_named(&self, ty: &'static str, site: Site, function: &'static str, index: u32) {
         let id = self.id.get();
         if id != 0 && self.state.get() == GuardState::Live {
             event(site, Op::Move, 0, id);
-            let ty = std::any::type_name::<T>();
             ARGUMENTS.with(|a| {
                 let len = a.len.get();
                 if len < STAGED {
@@ -122,13 +127,18 @@ impl Guard {
     /// creation, then, if the caller staged the argument at this position (see the module
     /// docs), that it is the value bound here.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn bind_argument<T>(&self, value: &T, function: &'static str, index: u32) {
-        self.bind(value);
+    pub fn bind_argument<T>(&self, _value: &T, function: &'static str, index: u32) {
+        self.argument_named(std::any::type_name::<T>(), function, index);
+    }
+
+    /// `bind_argument` for a type by its name (see [`Guard::bind`]).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn argument_named(&self, ty: &'static str, function: &'static str, index: u32) {
+        self.bind_named(ty);
         let id = self.id.get();
         if id == 0 {
             return;
         }
-        let ty = std::any::type_name::<T>();
         // The newest match is this call's (a recursive call stages its argument while the
         // caller's own is still staged), and it is claimed once.
         let passed = ARGUMENTS.with(|a| {
@@ -168,8 +178,14 @@ impl Guard {
     /// records the creation, then, if the call returned a traced function's binding (see
     /// the module docs), that the value it returned is the one bound here.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn bind_returned<T: ?Sized>(&self, value: &T, function: &'static str) {
-        self.bind(value);
+    pub fn bind_returned<T: ?Sized>(&self, _value: &T, function: &'static str) {
+        self.returned_named(std::any::type_name::<T>(), function);
+    }
+
+    /// `bind_returned` for a type by its name (see [`Guard::bind`]).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn returned_named(&self, ty: &'static str, function: &'static str) {
+        self.bind_named(ty);
         let id = self.id.get();
         if id == 0 {
             return;

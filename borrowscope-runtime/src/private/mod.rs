@@ -55,11 +55,17 @@ pub fn event(site: Site, op: Op, id: u64, arg: u64) {
 /// Records the creation of a variable holding a `T` and returns its new instance id.
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub fn new<T: ?Sized>(site: Site, _value: &T) -> u64 {
+    new_named(site, std::any::type_name::<T>())
+}
+
+/// `new` for a type by its name: the body every `T` shares (see [`Guard::bind`]).
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn new_named(site: Site, ty: &'static str) -> u64 {
     #[cfg(feature = "track")]
-    return crate::emit::new_at::<T>(crate::site::at(site), 0);
+    return crate::emit::new_named(crate::site::at(site), 0, ty);
     #[cfg(not(feature = "track"))]
     {
-        let _ = site;
+        let _ = (site, ty);
         0
     }
 }
@@ -182,13 +188,26 @@ impl Guard {
     }
 
     /// Records the binding's creation (with its type) once it holds its value.
+    ///
+    /// Each hook that takes a type is a shell around a body that takes the type's name: the
+    /// shell is compiled in the user's crate once per type, at the user's optimization level,
+    /// the body once, here, optimized (a body recording an event, written in the shell, made
+    /// the compiler generate and check it again for every type of every traced crate).
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn bind<T: ?Sized>(&self, _value: &T) {
+        self.bind_named(std::any::type_name::<T>());
+    }
+
+    /// `bind` for a type by its name.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) fn bind_named(&self, ty: &'static str) {
         if self.id.get() == 0 {
             return;
         }
         #[cfg(feature = "track")]
-        crate::emit::new_at::<T>(crate::site::at(self.site), self.id.get());
+        crate::emit::new_named(crate::site::at(self.site), self.id.get(), ty);
+        #[cfg(not(feature = "track"))]
+        let _ = ty;
         self.state.set(GuardState::Live);
     }
 
@@ -315,6 +334,12 @@ impl Guard {
     /// recorded.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn overwritten<T>(&self) {
+        self.overwritten_named(std::any::type_name::<T>());
+    }
+
+    /// `overwritten` for a type by its name.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn overwritten_named(&self, ty: &'static str) {
         let id = self.id.get();
         if id == 0 {
             return;
@@ -335,7 +360,9 @@ impl Guard {
         let fresh = fresh_id();
         self.id.set(fresh);
         #[cfg(feature = "track")]
-        crate::emit::new_at::<T>(crate::site::at(self.site), fresh);
+        crate::emit::new_named(crate::site::at(self.site), fresh, ty);
+        #[cfg(not(feature = "track"))]
+        let _ = ty;
         self.state.set(GuardState::Live);
     }
 
@@ -385,7 +412,7 @@ impl Guard {
 }
 
 impl Drop for Guard {
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     fn drop(&mut self) {
         // Sampled out, or made while no event could be kept: nothing to record.
         if self.id.get() == 0 {
@@ -518,7 +545,7 @@ fn held(site: Site, event: Option<(Op, u64)>) -> Held {
 }
 
 impl Drop for Held {
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     fn drop(&mut self) {
         if self.id != 0 {
             event(self.site, self.release, self.id, 0);

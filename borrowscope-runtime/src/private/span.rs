@@ -66,7 +66,7 @@ impl Span {
 }
 
 impl Drop for Span {
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline)]
     fn drop(&mut self) {
         if self.id != 0 {
             event(self.site, self.exit, self.id, 0);
