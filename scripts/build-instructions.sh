@@ -23,13 +23,15 @@ mkdir -p "$work"
 count() {
   local dir="$1" name="$2" line
   find "$dir/src" -name '*.rs' -exec touch {} +
-  line="$(cd "$dir" && CARGO_INCREMENTAL=0 cargo rustc --lib -vv 2>&1 | grep 'Running `' | tail -1)"
-  [ -n "$line" ] || { echo "cargo printed no rustc command for $dir" >&2; exit 1; }
   rm -rf "${work:?}/$name" && mkdir -p "$work/$name"
-  python3 - "$line" "$work/$name" > "$work/$name/run.sh" <<'PY'
+  (cd "$dir" && CARGO_INCREMENTAL=0 cargo rustc --lib -vv > "$work/$name/cargo.log" 2>&1) || true
+  # The command runs from "Running `" to the backtick that ends its line; a package's
+  # description may hold line breaks (memchr's does), quoted in the command.
+  python3 - "$work/$name/cargo.log" "$work/$name" > "$work/$name/run.sh" <<'PY' || { echo "cargo printed no rustc command for $dir" >&2; exit 1; }
 import shlex, sys, re
-line, out = sys.argv[1], sys.argv[2]
-words = shlex.split(line[line.index("`") + 1:line.rindex("`")])
+log, out = open(sys.argv[1]).read(), sys.argv[2]
+start = log.rindex("Running `") + len("Running `")
+words = shlex.split(log[start:log.index("`\n", start)])
 env = []
 while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
     env.append(words.pop(0))
