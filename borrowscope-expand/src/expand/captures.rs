@@ -221,7 +221,7 @@ pub(crate) fn closure(exp: &mut Expander<'_>, expr: &mut Expr) {
         let instrumented = std::mem::replace(&mut *c.body, Expr::Verbatim(TokenStream::new()));
         // Built as syntax: a body that starts with a block (`|x| { '0' } <= x`) would parse
         // as a statement of its own inside `{ .. }`; syn's printer adds the parentheses.
-        let branch = |body: Expr| syn::Block { brace_token: Default::default(), stmts: vec![syn::Stmt::Expr(body, None)] };
+        let branch = |body: Expr| syn::Block { brace_token: Default::default(), stmts: vec![syn::Stmt::Expr(super::without_parens(body), None)] };
         let gate = super::emit::gate(super::emit::active(), branch(instrumented), branch(as_written));
         *c.body = super::tail_block(Vec::new(), gate);
     }

@@ -60,12 +60,27 @@ fn file_types() -> FileTypes {
     }
 }
 
+/// `expr` without the parentheses around it, for a block's tail: `|_| (0..10)` gated or with
+/// its parameters tracked has its body in a block, where the user's parentheses would be
+/// reported again, as "unnecessary parentheses around block return value", a warning the
+/// crate as written does not have (itertools' tests). A block's tail never needs them; where
+/// it starts like a statement (`({ a } <= b)`), syn's printer writes them back.
+pub(crate) fn without_parens(mut expr: Expr) -> Expr {
+    while let Expr::Paren(paren) = expr {
+        if !paren.attrs.is_empty() {
+            return Expr::Paren(paren);
+        }
+        expr = *paren.expr;
+    }
+    expr
+}
+
 /// `{ stmts.. tail }`, built as syntax rather than parsed from tokens: a tail that starts
 /// with a block (`{ .. } + r`, `match x { .. }.len()`) would parse as a statement of its
 /// own, and syn's printer adds the parentheses it needs.
 pub(crate) fn tail_block(stmts: Vec<Stmt>, tail: Expr) -> Expr {
     let mut stmts = stmts;
-    stmts.push(Stmt::Expr(tail, None));
+    stmts.push(Stmt::Expr(without_parens(tail), None));
     Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: Block { brace_token: Default::default(), stmts } })
 }
 

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Writes a variant of an instrumented crate's expanded source with one construct of the
+expansion taken out, so that what the construct costs the compiler can be counted
+(`scripts/expansion-shares.sh` runs it and counts each variant).
+
+Usage: scripts/expansion-variants.py EXPANDED VARIANT OUT
+
+EXPANDED is the crate's source as `-Zunpretty=expanded` prints it. The variants:
+
+  as-written          every gated body's instrumented copy replaced by its copy as written
+                      (the sites' tables kept): what the instrumentation costs beyond them
+  as-written-bare     the same without the tables
+  one-table           every function's table of sites merged into one crate-level `static`
+  no-guards           the guards taken out: their declarations, binds and every use
+  no-binds            only the guards' `bind` and `bind_argument` statements taken out
+  no-uses             the blocks that record a copy or a move (`{ g.copied(..); x }`) taken out
+  no-events           the statements that record one event (`event(..);`) taken out
+  no-frames           the frames (`let f = Frame::enter();`) taken out
+  no-spans            the spans of blocks, matches and loops taken out
+  small-gates-N       the per-call gate only on bodies of at most N tokens as written
+
+The variants are made by matching the expansion's text, not by parsing it: they are a
+measuring tool for BorrowScope's own output, and compile only as far as that output keeps
+the shapes matched here.
+"""
+
+import re
+import sys
+
+PRIVATE = "::borrowscope_runtime::__private::"
+GATE = "if " + PRIVATE + "active() {"
+TABLE = re.compile(r"static __BORROWSCOPE_SITES:\s*" + re.escape(PRIVATE) + r"Sites\s*=\s*"
+                   + re.escape(PRIVATE) + r"Sites::new\((\"(?:[^\"\\]|\\.)*\")\);")
+SITE = r"\(&__BORROWSCOPE_SITES,\s*\d+u32\)"
+
+
+def skip_literal(text, i):
+    """The index just past the string or character literal starting at `i`, or `i` itself."""
+    if text[i] == '"':
+        i += 1
+        while text[i] != '"':
+            i += 2 if text[i] == "\\" else 1
+        return i + 1
+    if text[i] == "'" and text[i + 1] == "\\":
+        return text.index("'", i + 2) + 1
+    if text[i] == "'" and i + 2 < len(text) and text[i + 2] == "'":
+        return i + 3
+    return i
+
+
+def closing(text, i):
+    """The index of the bracket that closes the one at `i`."""
+    depth = 0
+    while i < len(text):
+        after = skip_literal(text, i)
+        if after != i:
+            i = after
+            continue
+        if text[i] in "([{":
+            depth += 1
+        elif text[i] in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ValueError("unbalanced brackets")
+
+
+def gates(text):
+    """Each outermost gate: (start, then-block open, then-block close, else-block open,
+    else-block close)."""
+    found, i = [], 0
+    while (start := text.find(GATE, i)) >= 0:
+        then_open = start + len(GATE) - 1
+        then_close = closing(text, then_open)
+        else_open = text.index("{", text.index("else", then_close))
+        else_close = closing(text, else_open)
+        found.append((start, then_open, then_close, else_open, else_close))
+        i = else_close + 1
+    return found
+
+
+def rebuild_gates(text, body):
+    """The text with each gate replaced by `body(instrumented, as_written)`."""
+    out, i = [], 0
+    for start, then_open, then_close, else_open, else_close in gates(text):
+        out.append(text[i:start])
+        out.append(body(text[then_open + 1:then_close], text[else_open + 1:else_close]))
+        i = else_close + 1
+    out.append(text[i:])
+    return "".join(out)
+
+
+def tokens(text):
+    return len(re.findall(r"\w+|[^\s\w]", text))
+
+
+def remove_calls(text, pattern):
+    """Takes out each statement `pattern(..);` (a regex ending at the call's open bracket)."""
+    out, i = [], 0
+    for m in re.finditer(pattern, text):
+        if m.start() < i:
+            continue
+        end = closing(text, m.end() - 1)
+        if text[end + 1:end + 2] == ";":
+            out.append(text[i:m.start()])
+            i = end + 2
+    out.append(text[i:])
+    return "".join(out)
+
+
+def without_uses(text):
+    return re.sub(r"\{\s*__borrowscope_g\d+\.(copied|moved)\(" + SITE + r",\s*[^;]*?\);\s*([A-Za-z_]\w*)\s*\}", r"\2", text)
+
+
+def without_guards(text):
+    text = re.sub(r"let __borrowscope_g\d+\s*=\s*" + re.escape(PRIVATE) + r"Guard::(new|sampled)\(" + SITE + r"(,\s*\d+u64)?\);", "", text)
+    text = without_uses(text)
+    text = re.sub(r"__borrowscope_g\d+\.id\(\)", "0u64", text)
+    # `assigned(&g, value)` -> `(value)`: the guard, its first argument, holds no comma.
+    out, i = [], 0
+    for m in re.finditer(re.escape(PRIVATE) + r"assigned\(&__borrowscope_g\d+,", text):
+        end = closing(text, m.end() - len(m.group(0)) + len(PRIVATE) + len("assigned"))
+        out += [text[i:m.start()], "(", text[m.end():end], ")"]
+        i = end + 1
+    out.append(text[i:])
+    text = "".join(out)
+    out, i = [], 0
+    for m in re.finditer(r"__borrowscope_g\d+\.\w+\(", text):
+        if m.start() < i:
+            continue
+        end = closing(text, m.end() - 1)
+        out.append(text[i:m.start()])
+        if text[end + 1:end + 2] == ";":
+            i = end + 2
+        else:
+            out.append("()")
+            i = end + 1
+    out.append(text[i:])
+    return "".join(out)
+
+
+def one_table(text):
+    rows = [m.group(1)[1:-1] for m in TABLE.finditer(text)]
+    text = TABLE.sub("", text).replace("&__BORROWSCOPE_SITES", "&crate::__BORROWSCOPE_ALL_SITES")
+    return text + '\nstatic __BORROWSCOPE_ALL_SITES: ' + PRIVATE + 'Sites = ' + PRIVATE + 'Sites::new("' + "".join(rows) + '");\n'
+
+
+def variant(text, name):
+    if name == "as-written":
+        def keep_table(instrumented, as_written):
+            table = TABLE.search(instrumented)
+            return GATE + (table.group(0) if table else "") + as_written + "} else {" + as_written + "}"
+        return rebuild_gates(text, keep_table)
+    if name == "as-written-bare":
+        return rebuild_gates(text, lambda instrumented, as_written: GATE + as_written + "} else {" + as_written + "}")
+    if name == "one-table":
+        return one_table(text)
+    if name == "no-guards":
+        return without_guards(text)
+    if name == "no-binds":
+        return remove_calls(text, r"__borrowscope_g\d+\.(bind|bind_argument)\(")
+    if name == "no-uses":
+        return without_uses(text)
+    if name == "no-events":
+        return re.sub(re.escape(PRIVATE) + r"event\(" + SITE + r",\s*" + re.escape(PRIVATE) + r"Op::\w+,\s*\d+,\s*\d+\);", "", text)
+    if name == "no-frames":
+        return re.sub(r"let __borrowscope_frame\d+\s*=\s*" + re.escape(PRIVATE) + r"Frame::enter\(\);", "", text)
+    if name == "no-spans":
+        return re.sub(r"let __borrowscope_\w+?\d+\s*=\s*" + re.escape(PRIVATE) + r"Span::enter\(" + SITE + r",\s*"
+                      + re.escape(PRIVATE) + r"Op::\w+,\s*" + re.escape(PRIVATE) + r"Op::\w+\);", "", text)
+    if m := re.fullmatch(r"small-gates-(\d+)", name):
+        limit = int(m.group(1))
+        return rebuild_gates(text, lambda instrumented, as_written: "{" + instrumented + "}" if tokens(as_written) > limit
+                             else GATE + instrumented + "} else {" + as_written + "}")
+    raise SystemExit(f"unknown variant `{name}` (see the list at the top of {sys.argv[0]})")
+
+
+def main():
+    if len(sys.argv) != 4:
+        raise SystemExit(__doc__)
+    source, name, out = sys.argv[1:]
+    with open(source, encoding="utf-8") as f:
+        text = f.read()
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(variant(text, name))
+
+
+if __name__ == "__main__":
+    main()
