@@ -41,7 +41,11 @@ const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0"
 /// (memchr), lazy cells on atomics and a lock (once_cell), an error type with `async` tests of
 /// its auto traits (anyhow), a serialization crate of heavy generics and traits, serde's
 /// `Serializer` and `Deserializer` (bincode), a channel library (crossbeam-channel), an async
-/// executor's own tests (async-executor). (The parser combinator nom fails plain `cargo test`
+/// executor's own tests (async-executor); and found by adding harder crates until something
+/// broke: iterator adaptors of heavy generics with closures written in parentheses and braces
+/// (itertools, indexmap: their tests gained "unnecessary parentheses" and "unnecessary
+/// braces" warnings), and a codec whose hot loops sit in functions that name `const`s
+/// (base64: they had no per-call gate, and its tests ran 4x-4.7x). (The parser combinator nom fails plain `cargo test`
 /// in both releases tried: 7.1.3 lists examples its package leaves out, 8.0.0 has a test that
 /// uses `nom_language`, which is not among its dependencies; crossbeam-channel 0.5.13 is
 /// yanked; memchr 2.7.4's own unit tests do not compile on Rust 1.95, a `missing_docs` error
@@ -70,6 +74,9 @@ const FULL_TRIAL_CRATES: &[&str] = &[
     "bincode@1.3.3",
     "crossbeam-channel@0.5.15",
     "async-executor@1.13.1",
+    "itertools@0.13.0",
+    "indexmap@2.2.6",
+    "base64@0.22.1",
 ];
 
 fn main() -> Result<()> {

@@ -220,8 +220,14 @@ pub(crate) fn closure(exp: &mut Expander<'_>, expr: &mut Expr) {
     if let Some(as_written) = as_written.filter(|a| quote!(#a).to_string() != c.body.to_token_stream().to_string()) {
         let instrumented = std::mem::replace(&mut *c.body, Expr::Verbatim(TokenStream::new()));
         // Built as syntax: a body that starts with a block (`|x| { '0' } <= x`) would parse
-        // as a statement of its own inside `{ .. }`; syn's printer adds the parentheses.
-        let branch = |body: Expr| syn::Block { brace_token: Default::default(), stmts: vec![syn::Stmt::Expr(super::without_parens(body), None)] };
+        // as a statement of its own inside `{ .. }`; syn's printer adds the parentheses. A
+        // body that is a block is the branch itself: inside another block, a block holding
+        // only an expression is reported as "unnecessary braces around block return value"
+        // (indexmap's tests write `|(i, x)| { map.get_index_of(x) == Some(i) }`).
+        let branch = |body: Expr| match super::without_parens(body) {
+            Expr::Block(block) if block.label.is_none() && block.attrs.is_empty() => block.block,
+            body => syn::Block { brace_token: Default::default(), stmts: vec![syn::Stmt::Expr(body, None)] },
+        };
         let gate = super::emit::gate(super::emit::active(), branch(instrumented), branch(as_written));
         *c.body = super::tail_block(Vec::new(), gate);
     }
