@@ -32,27 +32,25 @@ mod rerun;
 /// default, and what `.ci/run` runs).
 const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0", "semver@1.0.26", "itoa@1.0.15"];
 
-/// The rest of the broader trial (`--full`), chosen for variety: generic containers and
-/// buffers with unsafe code (arrayvec, smallvec, slab, bytes), a Unicode table crate, parsers
-/// (shlex, glob, percent-encoding), trait-heavy generics (either, byteorder), atomics and
-/// async utilities (bytes, futures-lite), SIMD searchers built of `#[inline(always)]` chains
-/// and intrinsics (aho-corasick), editions 2015 to 2021; and, for what the list lacked (issue
-/// 23): a hash table built on raw pointers and SIMD groups (hashbrown), SIMD byte search
-/// (memchr), lazy cells on atomics and a lock (once_cell), an error type with `async` tests of
-/// its auto traits (anyhow), a serialization crate of heavy generics and traits, serde's
-/// `Serializer` and `Deserializer` (bincode), a channel library (crossbeam-channel), an async
-/// executor's own tests (async-executor); and found by adding harder crates until something
-/// broke: iterator adaptors of heavy generics with closures written in parentheses and braces
-/// (itertools, indexmap: their tests gained "unnecessary parentheses" and "unnecessary
-/// braces" warnings), and a codec whose hot loops sit in functions that name `const`s
-/// (base64: they had no per-call gate, and its tests ran 4x-4.7x). (The parser combinator nom fails plain `cargo test`
-/// in both releases tried: 7.1.3 lists examples its package leaves out, 8.0.0 has a test that
-/// uses `nom_language`, which is not among its dependencies; crossbeam-channel 0.5.13 is
-/// yanked; memchr 2.7.4's own unit tests do not compile on Rust 1.95, a `missing_docs` error
-/// in its test module.) (spin, a lock library, has
-/// every recent release yanked, which `cargo vendor` refuses; threadpool, whose tests send on
-/// channels from its workers, has a test that races its own workers and loses the race when
-/// the main thread is slowed: see TRIAL.md.)
+/// The rest of the broader trial (`--full`), chosen for variety: generic containers and buffers
+/// with unsafe code (arrayvec, smallvec, slab, bytes), a Unicode table crate, parsers (shlex, glob,
+/// percent-encoding), trait-heavy generics (either, byteorder), atomics and async utilities (bytes,
+/// futures-lite), SIMD searchers built of `#[inline(always)]` chains and intrinsics (aho-corasick),
+/// editions 2015 to 2021; and, for what the list lacked (issue 23): a hash table built on raw
+/// pointers and SIMD groups (hashbrown), SIMD byte search (memchr), lazy cells on atomics and a
+/// lock (once_cell), an error type with `async` tests of its auto traits (anyhow), a serialization
+/// crate of heavy generics and traits, serde's `Serializer` and `Deserializer` (bincode), a channel
+/// library (crossbeam-channel), an async executor's own tests (async-executor); and found by adding
+/// harder crates until something broke: iterator adaptors of heavy generics with closures written
+/// in parentheses and braces (itertools, indexmap: their tests gained "unnecessary parentheses" and
+/// "unnecessary braces" warnings), and a codec whose hot loops sit in functions that name `const`s
+/// (base64: they had no per-call gate, and its tests ran 4x-4.7x). (The parser combinator nom fails
+/// plain `cargo test` in both releases tried: 7.1.3 lists examples its package leaves out, 8.0.0
+/// has a test that uses `nom_language`, which is not among its dependencies; crossbeam-channel
+/// 0.5.13 is yanked; memchr 2.7.4's own unit tests do not compile on Rust 1.95, a `missing_docs`
+/// error in its test module.) (spin, a lock library, has every recent release yanked, which `cargo
+/// vendor` refuses; threadpool, whose tests send on channels from its workers, has a test that
+/// races its own workers and loses the race when the main thread is slowed: see TRIAL.md.)
 const FULL_TRIAL_CRATES: &[&str] = &[
     "arrayvec@0.7.6",
     "smallvec@1.13.2",

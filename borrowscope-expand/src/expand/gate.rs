@@ -3,14 +3,14 @@
 //! event cap reached, tracking compiled out), so that a function called millions of times
 //! costs one check per call from then on instead of one recorder call per event.
 //!
-//! The body is then emitted twice, instrumented and as written, which is only the same
-//! program when nothing in it has an identity of its own: a nested item (a `static`, an
-//! `impl`, a `#[no_mangle]` function; not a `const` or a `use`) would exist twice, a macro statement may define one
-//! (`thread_local!`, `macro_rules!`), and an `impl Trait` return type cannot be two
-//! different closures or iterators. Such functions are instrumented without the gate, and so
-//! is an `#[inline(always)]` one: inlined even in debug builds, its two copies would land in
-//! each of its caller's two copies, so a chain of them doubled at every level (aho-corasick's
-//! Teddy searchers, five levels deep in thirty-two instances, ran LLVM out of memory).
+//! The body is then emitted twice, instrumented and as written, which is only the same program
+//! when nothing in it has an identity of its own: a nested item (a `static`, an `impl`, a
+//! `#[no_mangle]` function; not a `const` or a `use`) would exist twice, a macro statement may
+//! define one (`thread_local!`, `macro_rules!`), and an `impl Trait` return type cannot be two
+//! different closures or iterators. Such functions are instrumented without the gate, and so is
+//! an `#[inline(always)]` one: inlined even in debug builds, its two copies would land in each
+//! of its caller's two copies, so a chain of them doubled at every level (aho-corasick's Teddy
+//! searchers, five levels deep in thirty-two instances, ran LLVM out of memory).
 
 use syn::visit::{self, Visit};
 use syn::{ItemFn, ReturnType};
