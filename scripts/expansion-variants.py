@@ -18,6 +18,10 @@ EXPANDED is the crate's source as `-Zunpretty=expanded` prints it. The variants:
   no-frames           the frames (`let f = Frame::enter();`) taken out
   no-spans            the spans of blocks, matches and loops taken out
   small-gates-N       the per-call gate only on bodies of at most N tokens as written
+  wrapped-guards      every guard made through a wrapper that owns it and drops it
+  wrapped-guards-leaked
+                      the same wrapper without a destructor: the difference between the two
+                      is what the guards' drops (and the unwinding paths they need) cost
 
 The variants are made by matching the expansion's text, not by parsing it: they are a
 measuring tool for BorrowScope's own output, and compile only as far as that output keeps
@@ -146,6 +150,38 @@ def one_table(text):
     return text + '\nstatic __BORROWSCOPE_ALL_SITES: ' + PRIVATE + 'Sites = ' + PRIVATE + 'Sites::new("' + "".join(rows) + '");\n'
 
 
+WRAPPER = """
+mod __borrowscope_wrapped {
+    use ::borrowscope_runtime::__private as rt;
+    pub struct Guard(::core::mem::ManuallyDrop<rt::Guard>);
+    impl Guard {
+        pub fn new(site: rt::Site) -> Guard {
+            Guard(::core::mem::ManuallyDrop::new(rt::Guard::new(site)))
+        }
+        pub fn sampled(site: rt::Site, per_million: u64) -> Guard {
+            Guard(::core::mem::ManuallyDrop::new(rt::Guard::sampled(site, per_million)))
+        }
+    }
+    impl ::core::ops::Deref for Guard {
+        type Target = rt::Guard;
+        fn deref(&self) -> &rt::Guard {
+            &self.0
+        }
+    }
+"""
+DROP = """    impl ::core::ops::Drop for Guard {
+        fn drop(&mut self) {
+            unsafe { ::core::mem::ManuallyDrop::drop(&mut self.0) }
+        }
+    }
+"""
+
+
+def wrapped_guards(text, dropped):
+    text = re.sub(re.escape(PRIVATE) + r"Guard::(new|sampled)\(", r"crate::__borrowscope_wrapped::Guard::\1(", text)
+    return text + WRAPPER + (DROP if dropped else "") + "}\n"
+
+
 def variant(text, name):
     if name == "as-written":
         def keep_table(instrumented, as_written):
@@ -169,6 +205,8 @@ def variant(text, name):
     if name == "no-spans":
         return re.sub(r"let __borrowscope_\w+?\d+\s*=\s*" + re.escape(PRIVATE) + r"Span::enter\(" + SITE + r",\s*"
                       + re.escape(PRIVATE) + r"Op::\w+,\s*" + re.escape(PRIVATE) + r"Op::\w+\);", "", text)
+    if name in ("wrapped-guards", "wrapped-guards-leaked"):
+        return wrapped_guards(text, name == "wrapped-guards")
     if m := re.fullmatch(r"small-gates-(\d+)", name):
         limit = int(m.group(1))
         return rebuild_gates(text, lambda instrumented, as_written: "{" + instrumented + "}" if tokens(as_written) > limit
