@@ -1,4 +1,4 @@
-//! The truth suite (`tests/fixtures/truth`): every binding instance of about seventy traced
+//! The truth suite (`tests/fixtures/truth`): every binding instance of over a hundred traced
 //! scenarios, whose values log their own drops, has its recorded fate compared with what
 //! really happened, and every scenario's recorded drops with the log, without and then with
 //! the analyzer's type-info file. Prints one figure line per mode; fails on any fate recorded
