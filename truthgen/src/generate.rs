@@ -382,10 +382,12 @@ impl Gen<'_> {
                 let x = self.name("x");
                 self.locked.push(v.name.clone());
                 let stmt = if self.rng.chance(30) {
+                    // Half of them a `let` chain, which may fail after `x` was bound.
+                    let chained = self.rng.chance(50).then(|| self.cond());
                     let snapshot = self.scopes.clone();
                     let body = self.nested(depth, Some((x.clone(), Ty::Noisy, by_ref)));
                     self.merge(&snapshot);
-                    Stmt::IfLet(v.name.clone(), x, by_ref, body)
+                    Stmt::IfLet(v.name.clone(), x, by_ref, chained, body)
                 } else {
                     let snapshot = self.scopes.clone();
                     let some = self.nested(depth, Some((x.clone(), Ty::Noisy, by_ref)));

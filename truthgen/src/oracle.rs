@@ -431,7 +431,12 @@ impl Machine<'_> {
                 }
             }
             Stmt::Match(v, x, by_ref, some, none) => return self.match_opt(v, x, *by_ref, some, none, "match"),
-            Stmt::IfLet(v, x, by_ref, body) => return self.match_opt(v, x, *by_ref, body, &[], "if let"),
+            Stmt::IfLet(v, x, by_ref, None, body) => return self.match_opt(v, x, *by_ref, body, &[], "if let"),
+            // The chain binds `x` first; when the condition fails, `x` drops there.
+            Stmt::IfLet(v, x, by_ref, Some(c), body) => {
+                let body: &[Stmt] = if holds(*c, self.k) { body } else { &[] };
+                return self.match_opt(v, x, *by_ref, body, &[], "if let chain");
+            }
             Stmt::If(c, then, els) => return if holds(*c, self.k) { self.block(then, None) } else { self.block(els, None) },
             Stmt::Loop(n, body, brk, _) => {
                 for _ in 0..*n {

@@ -123,8 +123,9 @@ pub enum Stmt {
     Push(String, String),
     /// `match v { Some(x) => { .. } None => { .. } }`; by `ref` when the flag is set.
     Match(String, String, bool, Vec<Stmt>, Vec<Stmt>),
-    /// `if let Some(x) = v { .. }`; by `ref` when the flag is set.
-    IfLet(String, String, bool, Vec<Stmt>),
+    /// `if let Some(x) = v { .. }`; by `ref` when the flag is set; with a condition,
+    /// `if let Some(x) = v && cond { .. }`, a chain that may fail after `x` was bound.
+    IfLet(String, String, bool, Option<Cond>, Vec<Stmt>),
     /// `if cond { .. } else { .. }`
     If(Cond, Vec<Stmt>, Vec<Stmt>),
     /// `for _ in 0..n { ..; if cond { break } }`: a label on the loop when the flag is set,
@@ -251,9 +252,10 @@ fn stmt_rust(out: &mut String, stmt: &Stmt, id: usize, depth: usize) {
             block_rust(out, none, id, depth + 2);
             let _ = writeln!(out, "{pad}    }}\n{close}");
         }
-        Stmt::IfLet(v, x, by_ref, body) => {
+        Stmt::IfLet(v, x, by_ref, chained, body) => {
             let r = if *by_ref { "ref " } else { "" };
-            let _ = writeln!(out, "{pad}if let Some({r}{x}) = {v} {{");
+            let chain = chained.map(|c| format!("\n{pad}    && {}\n{pad}", cond_rust(c))).unwrap_or_else(|| " ".to_owned());
+            let _ = writeln!(out, "{pad}if let Some({r}{x}) = {v}{chain}{{");
             block_rust(out, body, id, depth + 1);
             let _ = writeln!(out, "{close}");
         }
@@ -301,7 +303,7 @@ pub fn size(stmts: &[Stmt]) -> usize {
 fn children(stmt: &Stmt) -> Vec<&Vec<Stmt>> {
     match stmt {
         Stmt::Match(_, _, _, some, none) | Stmt::If(_, some, none) => vec![some, none],
-        Stmt::IfLet(_, _, _, body) | Stmt::Loop(_, body, _, _) => vec![body],
+        Stmt::IfLet(_, _, _, _, body) | Stmt::Loop(_, body, _, _) => vec![body],
         _ => Vec::new(),
     }
 }
@@ -324,7 +326,7 @@ pub fn deletions(stmts: &[Stmt]) -> Vec<Vec<Stmt>> {
                 variants.extend(deletions(els).into_iter().map(|e| Stmt::If(*c, then.clone(), e)));
                 variants
             }
-            Stmt::IfLet(v, x, r, body) => deletions(body).into_iter().map(|b| Stmt::IfLet(v.clone(), x.clone(), *r, b)).collect(),
+            Stmt::IfLet(v, x, r, c, body) => deletions(body).into_iter().map(|b| Stmt::IfLet(v.clone(), x.clone(), *r, *c, b)).collect(),
             Stmt::Loop(n, body, brk, l) => deletions(body).into_iter().map(|b| Stmt::Loop(*n, b, *brk, *l)).collect(),
             _ => Vec::new(),
         };

@@ -191,6 +191,9 @@ fn condition(exp: &mut Expander<'_>, cond: &mut Expr, alone: bool) -> (Vec<Stmt>
             exp.visit_expr_mut(&mut l.expr);
             // What the pattern moves out of a binding it destructures, once it matched.
             let moved = super::partial::destructured(exp, &l.expr, Some(&l.pat), super::first_token(&l.expr));
+            if !alone {
+                return chained(exp, cond, moved);
+            }
             let (mut guards, bound) = match receive {
                 Some(span) if super::channels::rewritten(exp, span) => {
                     super::patterns::received_guards(exp, &l.pat, super::patterns::ok_of_plain_name)
@@ -215,6 +218,31 @@ fn condition(exp: &mut Expander<'_>, cond: &mut Expr, alone: bool) -> (Vec<Stmt>
             (Vec::new(), Vec::new())
         }
     }
+}
+
+/// A `let` in a chain (`if let Some(s) = a && s.ok()`, `while let Some(w) = v.pop() && ..`),
+/// its scrutinee already expanded: the chain may fail after the pattern matched, and then the
+/// bindings drop where it fails, never reaching the body. So what the match moves and the
+/// bindings' creations are recorded in the chain itself, right after the `let`
+/// (`&& { ..; true }`), and each binding's guard is made in the chain before it, as
+/// `let Some(g) = Some(Guard::new(..))` (a pattern of a refutable type, so that a chain that
+/// begins with it draws no "irrefutable pattern" warning): the chain's bindings drop in the
+/// reverse of their order, the guard after its binding, where the chain fails or the body
+/// ends. Returns no statements for the body, and the bindings, tracked there.
+fn chained(exp: &mut Expander<'_>, cond: &mut Expr, moved: Option<Stmt>) -> (Vec<Stmt>, Vec<super::Tracked>) {
+    let Expr::Let(l) = cond else { unreachable!("chained is given a `let`") };
+    let (declared, binds, bound) = super::patterns::chained_guards(exp, &l.pat);
+    let recorded: Vec<Stmt> = moved.into_iter().chain(binds).collect();
+    if recorded.is_empty() {
+        return (Vec::new(), bound);
+    }
+    let mut chain = TokenStream::new();
+    for (guard, constructor) in declared {
+        chain.extend(quote!(let ::core::option::Option::Some(#guard) = ::core::option::Option::Some(#constructor) &&));
+    }
+    chain.extend(quote!(#l && { #(#recorded)* true }));
+    *cond = Expr::Verbatim(chain);
+    (Vec::new(), bound)
 }
 
 /// Makes a body that is an expression a block of its own, `{ expr }`, before it is

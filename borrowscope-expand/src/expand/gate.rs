@@ -91,23 +91,42 @@ const ENDING_METHODS: &[&str] = &["moved", "dropped", "maybe_moved", "passed_on"
 /// The hooks that keep a linked channel's queue.
 const QUEUE_HOOKS: &[&str] = &["linked_channel", "sending", "sent", "received", "received_item", "bind_received"];
 
-/// The guards a body declares itself (`let __borrowscope_gN = ..`).
+/// The guards a body declares itself (`let __borrowscope_gN = ..`, and in a `let` chain
+/// `let ::core::option::Option::Some(__borrowscope_gN) = ..`).
 fn declared_guards(tokens: proc_macro2::TokenStream, declared: &mut std::collections::HashSet<String>) {
+    use proc_macro2::TokenTree;
     let mut after_let = false;
+    // Within `let ::core::option::Option::Some`, before its parenthesis.
+    let mut in_some = false;
     for tree in tokens {
         match tree {
-            proc_macro2::TokenTree::Group(group) => declared_guards(group.stream(), declared),
-            proc_macro2::TokenTree::Ident(ident) => {
+            TokenTree::Group(group) => {
+                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                if in_some && let [TokenTree::Ident(ident)] = inner.as_slice() {
+                    let name = ident.to_string();
+                    if is_guard(&name) {
+                        declared.insert(name);
+                    }
+                }
+                declared_guards(group.stream(), declared);
+            }
+            TokenTree::Ident(ident) => {
                 let name = ident.to_string();
                 if after_let && is_guard(&name) {
                     declared.insert(name.clone());
                 }
+                in_some = (after_let || in_some) && matches!(name.as_str(), "core" | "option" | "Option" | "Some");
                 after_let = name == "let";
+                continue;
+            }
+            TokenTree::Punct(punct) if (after_let || in_some) && punct.as_char() == ':' => {
+                (after_let, in_some) = (false, true);
                 continue;
             }
             _ => {}
         }
         after_let = false;
+        in_some = false;
     }
 }
 
@@ -297,7 +316,10 @@ mod tests {
             unknown("{ __borrowscope_g4.copied(&S[5], 0); let __borrowscope_g8 = Guard::new(&S[1]); __borrowscope_g8.bind(&x); }"),
             Some(none.clone())
         );
-        assert_eq!(unknown("{ let __borrowscope_g8 = Guard::new(&S[1]); __borrowscope_g8.borrows(&__borrowscope_g2, false); }"), Some(none));
+        assert_eq!(unknown("{ let __borrowscope_g8 = Guard::new(&S[1]); __borrowscope_g8.borrows(&__borrowscope_g2, false); }"), Some(none.clone()));
+        let chained = "{ if let ::core::option::Option::Some(__borrowscope_g8) = ::core::option::Option::Some(Guard::new(&S[1])) \
+                       && let Some(w) = v.pop() && { __borrowscope_g8.bind(&w); true } { consume({ __borrowscope_g8.moved(&S[2], 0); w }); } }";
+        assert_eq!(unknown(chained), Some(none), "a guard a `let` chain declares is the body's own");
         assert_eq!(unknown("{ __borrowscope_g4.moved(&S[5], 0); }"), Some(vec!["__borrowscope_g4".to_string()]));
         assert_eq!(unknown("{ (&Probe(&pos)).used(&__borrowscope_g3, &S[13], 0); }"), Some(vec!["__borrowscope_g3".to_string()]));
         assert_eq!(unknown("{ x = assigned(&__borrowscope_g3, 1); }"), None, "events after it would name the old value");

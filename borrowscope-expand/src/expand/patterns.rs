@@ -2,6 +2,7 @@
 //! parameters: each gets a drop guard first in the body it is in scope for, and is tracked
 //! there like a `let` binding. Also a function's parameters, guarded before its body.
 
+use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{FnArg, Pat, Signature, Stmt};
 
@@ -36,7 +37,35 @@ pub(crate) fn ok_of_plain_name(pat: &Pat) -> bool {
 }
 
 fn guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<Stmt>, Vec<Tracked>) {
+    let (made, tracked) = made_guards(exp, pat, received);
     let mut stmts = Vec::new();
+    for (guard, constructor, bind) in made {
+        stmts.push(emit::stmt(quote!(let #guard = #constructor;)));
+        stmts.push(bind);
+    }
+    (stmts, tracked)
+}
+
+/// The guards of the names a `let` in a chain binds (`if let Some(s) = a && s.ok()`), each
+/// a guard's name and constructor, made in the chain before the `let` (so that it drops after
+/// the binding, wherever the chain fails or the body ends); the statements that bind them,
+/// run in the chain where the `let` matched; and the bindings, tracked in the body.
+pub(crate) fn chained_guards(exp: &mut Expander<'_>, pat: &Pat) -> (Vec<(syn::Ident, TokenStream)>, Vec<Stmt>, Vec<Tracked>) {
+    let (made, tracked) = made_guards(exp, pat, false);
+    let mut declared = Vec::new();
+    let mut binds = Vec::new();
+    for (guard, constructor, bind) in made {
+        declared.push((guard, constructor));
+        binds.push(bind);
+    }
+    (declared, binds, tracked)
+}
+
+/// For each name `pat` binds that is tracked: its guard's name, the guard's constructor and
+/// the statement that binds it to the name's value.
+#[allow(clippy::type_complexity)]
+fn made_guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<(syn::Ident, TokenStream, Stmt)>, Vec<Tracked>) {
+    let mut made = Vec::new();
     let mut tracked = Vec::new();
     // Declared inside the body: only the body's statements can use it later.
     let level = exp.later.len() + 1;
@@ -51,16 +80,12 @@ fn guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<Stmt>, Vec<
         let kind = known.map_or("pattern", |b| b.kind.name());
         let site = exp.site(&text, "", kind, name.span());
         let constructor = exp.guard_constructor(&site);
-        stmts.push(emit::stmt(quote!(let #guard = #constructor;)));
-        if received {
-            stmts.push(emit::stmt(quote!(#guard.bind_received(&#name);)));
-        } else {
-            stmts.push(emit::stmt(quote!(#guard.bind(&#name);)));
-        }
+        let bind = if received { emit::stmt(quote!(#guard.bind_received(&#name);)) } else { emit::stmt(quote!(#guard.bind(&#name);)) };
+        made.push((guard.clone(), constructor, bind));
         let copies = known.and_then(copies::analyzer_copies).unwrap_or(Copies::Unknown);
         tracked.push(Tracked { name: text, guard: Some(guard), copies, level });
     }
-    (stmts, tracked)
+    (made, tracked)
 }
 
 /// The identifiers a pattern surely binds: without a `ref`, `mut` or `@`, a capitalised

@@ -28,6 +28,26 @@ snapshot!(
     }
 );
 
+// A `let` chain may fail after its pattern matched: the bindings are made, and their guards,
+// in the chain, so that a binding that drops where the chain fails is recorded there.
+snapshot!(
+    let_chains,
+    (quiet),
+    fn f(a: Option<String>, v: &mut Vec<String>) -> usize {
+        if let Some(s) = a
+            && s.len() > 2
+        {
+            return s.len();
+        }
+        while let Some(w) = v.pop()
+            && !w.is_empty()
+        {
+            drop(w);
+        }
+        0
+    }
+);
+
 snapshot!(
     destructuring_and_let_else,
     (quiet, only = "control"),
