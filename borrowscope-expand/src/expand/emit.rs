@@ -163,6 +163,32 @@ pub(crate) fn frame_enter(frame: &Ident) -> Stmt {
     stmt(quote!(let #frame = #private::Frame::enter();))
 }
 
+thread_local! {
+    /// A token of the item being expanded, as the user wrote it (`set_user_span`).
+    static USER_SPAN: std::cell::Cell<Option<proc_macro2::Span>> = const { std::cell::Cell::new(None) };
+}
+
+/// Remembers a span of the user's item for the blocks the expansion builds (`user_span`).
+pub(crate) fn set_user_span(span: Option<proc_macro2::Span>) {
+    USER_SPAN.with(|cell| cell.set(span));
+}
+
+/// The span of the blocks and `if`s the expansion builds around the user's code: one of the
+/// user's own tokens, so that they carry the edition of the user's crate. A block with the
+/// call site's span has the macro crate's edition (2024), where the temporaries of a block's
+/// last expression drop before the block's variables; in an edition-2021 crate, a `match`
+/// that is a function's last expression keeps its scrutinee's temporaries past the
+/// function's variables, and a block built around it would drop them first, changing when
+/// the user's values drop.
+pub(crate) fn user_span() -> proc_macro2::Span {
+    USER_SPAN.with(|cell| cell.get()).unwrap_or_else(proc_macro2::Span::call_site)
+}
+
+/// Braces for a block the expansion builds (`user_span`).
+pub(crate) fn braces() -> syn::token::Brace {
+    syn::token::Brace(user_span())
+}
+
 /// `Guard::new(site)`, or `Guard::sampled(site, per_million)` under the `sample` option.
 pub(crate) fn guard(site: &TokenStream, per_million: Option<u64>) -> TokenStream {
     let private = private();
@@ -232,10 +258,13 @@ pub(crate) fn site_table(rows: Vec<SiteRow>) -> Stmt {
 pub(crate) fn gate(cond: Expr, instrumented: Block, as_written: Block) -> Expr {
     Expr::If(syn::ExprIf {
         attrs: Vec::new(),
-        if_token: Default::default(),
+        if_token: syn::Token![if](user_span()),
         cond: Box::new(cond),
         then_branch: instrumented,
-        else_branch: Some((Default::default(), Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: as_written })))),
+        else_branch: Some((
+            syn::Token![else](user_span()),
+            Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: as_written })),
+        )),
     })
 }
 

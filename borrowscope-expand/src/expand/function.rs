@@ -13,6 +13,8 @@ use crate::config::{Conditions, TraceConfig};
 /// Expands the attribute on `item`.
 pub(crate) fn item(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let config = TraceConfig::parse(attr)?;
+    // Any token of the item is the user's: the blocks the expansion builds take its span.
+    super::emit::set_user_span(item.clone().into_iter().next().map(|token| token.span()));
     match syn::parse2::<Item>(item)? {
         Item::Fn(function) => {
             crate::valid::signature(&function.sig)?;
@@ -115,7 +117,7 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     function.block.stmts = table.into_iter().chain(prologue).chain(stmts).collect();
     if let Some(original) = original {
         // Built as syntax: the instrumented body is not parsed again.
-        let instrumented = std::mem::replace(&mut *function.block, Block { brace_token: Default::default(), stmts: Vec::new() });
+        let instrumented = std::mem::replace(&mut *function.block, Block { brace_token: super::emit::braces(), stmts: Vec::new() });
         let gate = super::emit::gate(super::emit::active(), instrumented, *original);
         function.block.stmts.push(Stmt::Expr(gate, None));
     }

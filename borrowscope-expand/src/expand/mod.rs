@@ -81,7 +81,7 @@ pub(crate) fn without_parens(mut expr: Expr) -> Expr {
 pub(crate) fn tail_block(stmts: Vec<Stmt>, tail: Expr) -> Expr {
     let mut stmts = stmts;
     stmts.push(Stmt::Expr(without_parens(tail), None));
-    Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: Block { brace_token: Default::default(), stmts } })
+    Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: Block { brace_token: emit::braces(), stmts } })
 }
 
 /// The file (as `file!()` names it), line and column of `span`. Inside a real expansion they

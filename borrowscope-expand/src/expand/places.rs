@@ -84,7 +84,7 @@ pub(super) fn index_borrow(exp: &mut Expander<'_>, index: &mut syn::ExprIndex) {
     let site = exp.site(method, &ident.to_string(), "receiver", index.expr.span());
     let event = emit::event(&site, op, emit::Number(0), quote::quote!(#guard.id()));
     let value = std::mem::replace(&mut *index.index, Expr::Verbatim(TokenStream::new()));
-    *index.index = syn::parse_quote!({ #event; #value });
+    *index.index = super::tail_block(vec![Stmt::Expr(event, Some(Default::default()))], value);
 }
 
 /// Records the static access or const use the analyzer found at this path, before the
