@@ -56,9 +56,6 @@ fn compatible(a: &str, b: &str) -> bool {
 /// replaced it.
 pub(crate) fn repins(user_lock: &str, copy_lock: &str) -> Vec<(String, String)> {
     let moved = moved_versions(user_lock, copy_lock);
-    if moved.is_empty() {
-        return Vec::new();
-    }
     let (user, copy) = (locked(user_lock), locked(copy_lock));
     let mut steps = Vec::new();
     for (name, oldest) in OLDEST {
@@ -66,9 +63,14 @@ pub(crate) fn repins(user_lock: &str, copy_lock: &str) -> Vec<(String, String)> 
         for version in copy.get(*name).into_iter().flatten() {
             let added = !theirs.iter().any(|t| compatible(t, version));
             // `serde_derive` generates code for the `serde` of its own version: one the user
-            // does not have follows their `serde`.
+            // does not have follows their `serde`, even when nothing of theirs moved (the
+            // newest `serde_derive` calls into a `serde` newer than thin-vec's 1.0.167).
             let paired = PAIRED.iter().find(|(derive, _)| derive == name).and_then(|(_, base)| user.get(*base));
-            let target = paired.and_then(|versions| versions.iter().find(|v| compatible(v, version))).map_or(*oldest, String::as_str);
+            let paired = paired.and_then(|versions| versions.iter().find(|v| compatible(v, version)));
+            if moved.is_empty() && paired.is_none() {
+                continue;
+            }
+            let target = paired.map_or(*oldest, String::as_str);
             if added && compatible(version, target) && version != target {
                 steps.push((format!("{name}@{version}"), target.to_owned()));
             }
@@ -240,6 +242,12 @@ mod tests {
         let user = lock(&[("serde", "1.0.123")]);
         let copy = lock(&[("serde", "1.0.229"), ("serde_derive", "1.0.229")]);
         assert_eq!(repins(&user, &copy), vec![step("serde_derive@1.0.229", "1.0.123"), step("serde@1.0.229", "1.0.123")]);
+        // Nothing of the user's moved, but the newest serde_derive Cargo chose for
+        // BorrowScope's crates is newer than the user's serde (thin-vec 0.2.21's lock): it
+        // follows their serde all the same, and nothing else comes down.
+        let user = lock(&[("serde", "1.0.167"), ("serde_test", "1.0.167")]);
+        let copy = lock(&[("serde", "1.0.167"), ("serde_derive", "1.0.229"), ("serde_json", "1.0.154"), ("serde_test", "1.0.167")]);
+        assert_eq!(repins(&user, &copy), vec![step("serde_derive@1.0.229", "1.0.167")]);
         // Nothing of the user's moved: BorrowScope's own stay as Cargo chose them.
         assert!(repins(&lock(&[("libc", "0.2.191")]), &lock(&[("libc", "0.2.191"), ("serde_json", "1.0.154")])).is_empty());
         assert!(compatible("0.2.60", "0.2.191") && !compatible("0.2.60", "0.3.1") && compatible("1.0.1", "1.9.0") && !compatible("1.0.0", "2.0.0"));

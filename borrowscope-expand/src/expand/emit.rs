@@ -57,6 +57,11 @@ pub(crate) fn pass_value(site: &TokenStream, op: Op, instance: impl Operand, arg
     call("pass", [verbatim(site), verbatim(op), verbatim(instance), verbatim(arg), value.argument()])
 }
 
+/// `pass_array(site, op, value)`: `pass` for an array whose length its type carries.
+pub(crate) fn pass_array(site: &TokenStream, op: Op, value: impl Value) -> Expr {
+    call("pass_array", [verbatim(site), verbatim(op), value.argument()])
+}
+
 /// `expr` becomes `pass(site, op, 0, arg, expr)`: `op` is recorded after evaluating `expr`,
 /// whose value is kept.
 pub(crate) fn pass(expr: &mut Expr, site: TokenStream, op: Op, arg: u64) {

@@ -72,7 +72,13 @@ pub(crate) fn repeat(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     if exp.has(Group::Expressions) && !keep {
         let site = exp.site("", "", "array", r.span());
         let len = &r.len;
-        *expr = emit::pass_value(&site, vocabulary::ARRAY_CREATE, emit::Number(0), quote!((#len) as u64), emit::take(expr));
+        *expr = if matches!(&**len, Expr::Infer(_)) {
+            // `[0; _]` (Rust 1.89): the length is the type's, which inference decides; `_`
+            // may appear nowhere else.
+            emit::pass_array(&site, vocabulary::ARRAY_CREATE, emit::take(expr))
+        } else {
+            emit::pass_value(&site, vocabulary::ARRAY_CREATE, emit::Number(0), quote!((#len) as u64), emit::take(expr))
+        };
     }
 }
 

@@ -439,6 +439,14 @@ pub fn pass<T>(site: Site, op: Op, id: u64, arg: u64, value: T) -> T {
     value
 }
 
+/// `pass` for an array whose length the user left to inference (`[0; _]`): records `op` with
+/// the array's length, which its type carries.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub fn pass_array<T, const N: usize>(site: Site, op: Op, value: [T; N]) -> [T; N] {
+    event(site, op, 0, N as u64);
+    value
+}
+
 /// Returns `value` after recording, once it has been computed, that `guard`'s binding is
 /// about to be assigned it (`x = value`): the old value drops then.
 #[cfg_attr(not(debug_assertions), inline(always))]
