@@ -101,6 +101,7 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     prologue.extend(expander.prologue(&function.sig));
     expander.fn_block = true;
     expander.visit_block_mut(&mut function.block);
+    super::attrs::expectations_allowed(&mut function.block);
     // Known once the whole body is expanded: whether each channel's sites were all rewritten.
     prologue.extend(channels::flags(&expander));
     let table = expander.site_table();
