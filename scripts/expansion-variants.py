@@ -22,6 +22,11 @@ EXPANDED is the crate's source as `-Zunpretty=expanded` prints it. The variants:
   wrapped-guards-leaked
                       the same wrapper without a destructor: the difference between the two
                       is what the guards' drops (and the unwinding paths they need) cost
+  deferred-guards     each guard whose binding is bound by a plain `bind`, and not named
+                      between, declared without a value (`let g;`) and made and bound in one
+                      call after the binding (`g = bound(site, &x);`): still declared before
+                      the binding, so still dropped after it, with one call instead of two;
+                      and a parameter's guard made and bound in one call
 
 The variants are made by matching the expansion's text, not by parsing it: they are a
 measuring tool for BorrowScope's own output, and compile only as far as that output keeps
@@ -182,6 +187,61 @@ def wrapped_guards(text, dropped):
     return text + WRAPPER + (DROP if dropped else "") + "}\n"
 
 
+DEFERRED = """
+mod __borrowscope_deferred {
+    use ::borrowscope_runtime::__private as rt;
+    pub fn bound<T: ?Sized>(site: rt::Site, value: &T) -> rt::Guard {
+        let guard = rt::Guard::new(site);
+        guard.bind(value);
+        guard
+    }
+    pub fn argument<T>(site: rt::Site, value: &T, function: &'static str, index: u32) -> rt::Guard {
+        let guard = rt::Guard::new(site);
+        guard.bind_argument(value, function, index);
+        guard
+    }
+}
+"""
+
+
+def deferred_guards(text):
+    """`let g = Guard::new(site); .. g.bind(&x);` -> `let g; .. g = bound(site, &x);` where
+    nothing names `g` between the two."""
+    declaration = re.compile(r"let (__borrowscope_g\d+)\s*=\s*" + re.escape(PRIVATE) + r"Guard::new\((" + SITE + r")\);")
+    out, i, changed = [], 0, 0
+    for m in declaration.finditer(text):
+        if m.start() < i:
+            continue
+        guard = m.group(1)
+        named = re.compile(r"\b" + guard + r"\b")
+        following = named.search(text, m.end())
+        if not following or not text.startswith(guard + ".bind(", following.start()):
+            continue
+        open_at = following.start() + len(guard + ".bind")
+        end = closing(text, open_at)
+        if text[end + 1:end + 2] != ";":
+            continue
+        out += [text[i:m.start()], "let " + guard + ";", text[m.end():following.start()],
+                guard + " = crate::__borrowscope_deferred::bound(" + m.group(2) + ", " + text[open_at + 1:end] + ");"]
+        i = end + 2
+        changed += 1
+    out.append(text[i:])
+    text = "".join(out)
+    # A parameter's guard, bound right after it is made.
+    argument = re.compile(r"let (__borrowscope_g\d+)\s*=\s*" + re.escape(PRIVATE) + r"Guard::new\((" + SITE + r")\);\s*(__borrowscope_g\d+)\.bind_argument\(")
+    out, i = [], 0
+    for m in argument.finditer(text):
+        if m.start() < i or m.group(1) != m.group(3):
+            continue
+        end = closing(text, m.end() - 1)
+        out += [text[i:m.start()], "let " + m.group(1) + " = crate::__borrowscope_deferred::argument(" + m.group(2) + ", " + text[m.end():end] + ");"]
+        i = end + 2
+        changed += 1
+    out.append(text[i:])
+    print(f"deferred-guards: {changed} guards made in one call", file=sys.stderr)
+    return "".join(out) + DEFERRED
+
+
 def variant(text, name):
     if name == "as-written":
         def keep_table(instrumented, as_written):
@@ -207,6 +267,8 @@ def variant(text, name):
                       + re.escape(PRIVATE) + r"Op::\w+,\s*" + re.escape(PRIVATE) + r"Op::\w+\);", "", text)
     if name in ("wrapped-guards", "wrapped-guards-leaked"):
         return wrapped_guards(text, name == "wrapped-guards")
+    if name == "deferred-guards":
+        return deferred_guards(text)
     if m := re.fullmatch(r"small-gates-(\d+)", name):
         limit = int(m.group(1))
         return rebuild_gates(text, lambda instrumented, as_written: "{" + instrumented + "}" if tokens(as_written) > limit
