@@ -55,8 +55,8 @@ const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0"
 /// that macros write (bitflags), float formatting in `unsafe` (ryu), a global logger (log), a
 /// work-stealing deque on atomics (crossbeam-deque), and crates of edition 2024, which the list
 /// had none of: smallvec's 2.0 beta, thin-vec (its lock's serde 1.0.167 met a newer
-/// serde_derive), smol_str (`[0; _]`; its own `tidy` test fails plain, wanting a nightly
-/// rustfmt) and toml_edit.
+/// serde_derive), smol_str (`[0; _]`; its own `tidy` test, which checks its formatting with
+/// rustfmt, fails plain) and toml_edit.
 const FULL_TRIAL_CRATES: &[&str] = &[
     "arrayvec@0.7.6",
     "smallvec@1.13.2",
