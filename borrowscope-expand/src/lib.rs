@@ -12,6 +12,7 @@
 extern crate proc_macro;
 
 mod config;
+mod edition;
 mod expand;
 mod types;
 mod valid;

@@ -226,7 +226,7 @@ pub(crate) fn closure(exp: &mut Expander<'_>, expr: &mut Expr) {
         // (indexmap's tests write `|(i, x)| { map.get_index_of(x) == Some(i) }`).
         let branch = |body: Expr| match super::without_parens(body) {
             Expr::Block(block) if block.label.is_none() && block.attrs.is_empty() => block.block,
-            body => syn::Block { brace_token: super::emit::braces(), stmts: vec![syn::Stmt::Expr(body, None)] },
+            body => syn::Block { brace_token: Default::default(), stmts: vec![syn::Stmt::Expr(body, None)] },
         };
         let gate = super::emit::gate(super::emit::active(), branch(instrumented), branch(as_written));
         *c.body = super::tail_block(Vec::new(), gate);

@@ -169,29 +169,29 @@ pub(crate) fn frame_enter(frame: &Ident) -> Stmt {
 }
 
 thread_local! {
-    /// A token of the item being expanded, as the user wrote it (`set_user_span`).
+    /// A token of the item being expanded, as the user wrote it, in a crate of an edition
+    /// before 2024 (`set_user_span`).
     static USER_SPAN: std::cell::Cell<Option<proc_macro2::Span>> = const { std::cell::Cell::new(None) };
 }
 
-/// Remembers a span of the user's item for the blocks the expansion builds (`user_span`).
+/// Remembers a span of the user's item for the blocks the expansion builds around the user's
+/// expressions (`braces`), when the crate being compiled is of an edition before 2024.
 pub(crate) fn set_user_span(span: Option<proc_macro2::Span>) {
-    USER_SPAN.with(|cell| cell.set(span));
+    let before_2024 = crate::edition::compiled().is_some_and(|edition| edition < 2024);
+    USER_SPAN.with(|cell| cell.set(span.filter(|_| before_2024)));
 }
 
-/// The span of the blocks and `if`s the expansion builds around the user's code: one of the
-/// user's own tokens, so that they carry the edition of the user's crate. A block with the
-/// call site's span has the macro crate's edition (2024), where the temporaries of a block's
-/// last expression drop before the block's variables; in an edition-2021 crate, a `match`
-/// that is a function's last expression keeps its scrutinee's temporaries past the
-/// function's variables, and a block built around it would drop them first, changing when
-/// the user's values drop.
-pub(crate) fn user_span() -> proc_macro2::Span {
-    USER_SPAN.with(|cell| cell.get()).unwrap_or_else(proc_macro2::Span::call_site)
-}
-
-/// Braces for a block the expansion builds (`user_span`).
+/// Braces for a block the expansion builds around a user's expression (`{ record; expr }`).
+/// A block's last expression drops its temporaries by the block's edition: in 2024 before
+/// the block's variables, before 2024 after them, at the end of the statement around the
+/// block. The call site's span has the macro crate's edition (2024): in an edition-2021
+/// crate, a `match` on a temporary that ends a function kept the temporary past the
+/// function's variables plain, and dropped it first in the block that records the `match`,
+/// changing when the user's values drop. In a crate of an earlier edition the braces take a
+/// span of the user's item, and with it their edition; in one of 2024, the call site's,
+/// which keeps the block out of lints on the user's code (Clippy's among them).
 pub(crate) fn braces() -> syn::token::Brace {
-    syn::token::Brace(user_span())
+    syn::token::Brace(USER_SPAN.with(|cell| cell.get()).unwrap_or_else(proc_macro2::Span::call_site))
 }
 
 /// `Guard::new(site)`, or `Guard::sampled(site, per_million)` under the `sample` option.
@@ -263,13 +263,10 @@ pub(crate) fn site_table(rows: Vec<SiteRow>) -> Stmt {
 pub(crate) fn gate(cond: Expr, instrumented: Block, as_written: Block) -> Expr {
     Expr::If(syn::ExprIf {
         attrs: Vec::new(),
-        if_token: syn::Token![if](user_span()),
+        if_token: Default::default(),
         cond: Box::new(cond),
         then_branch: instrumented,
-        else_branch: Some((
-            syn::Token![else](user_span()),
-            Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: as_written })),
-        )),
+        else_branch: Some((Default::default(), Box::new(Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: as_written })))),
     })
 }
 

@@ -347,7 +347,7 @@ fn loop_span(exp: &mut Expander<'_>, expr: &mut Expr, kind: &str, as_written: Op
                 Some(span) => Expr::Verbatim(quote!(#span.live_iteration())),
                 None => emit::active(),
             };
-            let instrumented = std::mem::replace(body, Block { brace_token: emit::braces(), stmts: Vec::new() });
+            let instrumented = std::mem::replace(body, Block { brace_token: Default::default(), stmts: Vec::new() });
             body.stmts.push(Stmt::Expr(emit::gate(cond, instrumented, as_written), None));
         }
         None => {

@@ -118,7 +118,7 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     function.block.stmts = table.into_iter().chain(prologue).chain(stmts).collect();
     if let Some(original) = original {
         // Built as syntax: the instrumented body is not parsed again.
-        let instrumented = std::mem::replace(&mut *function.block, Block { brace_token: super::emit::braces(), stmts: Vec::new() });
+        let instrumented = std::mem::replace(&mut *function.block, Block { brace_token: Default::default(), stmts: Vec::new() });
         let gate = super::emit::gate(super::emit::active(), instrumented, *original);
         function.block.stmts.push(Stmt::Expr(gate, None));
     }
