@@ -63,7 +63,8 @@ fn edition_in(text: &str, table: &str) -> Option<Edition> {
     for line in lines.take_while(|line| !line.starts_with('[')) {
         let Some(value) = line.strip_prefix("edition") else { continue };
         let value = value.trim_start();
-        if value.starts_with(".workspace") || value.contains("workspace") {
+        // `edition.workspace = true` or `edition = { workspace = true }`.
+        if value.contains("workspace") {
             return Some(Edition::Inherited);
         }
         let year = value.strip_prefix('=')?.trim().trim_matches(|c| c == '"' || c == '\'');

@@ -6,8 +6,8 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Stmt};
 
 /// Lints that the hooks can keep from firing in the instrumented body: a hook reads every
-/// binding it records (`unused_variables`, `unused_assignments`), and the groups that hold
-/// them.
+/// binding it records (`unused_variables`, `unused_assignments`, `unused_mut`) and may take a
+/// value it wraps (`unused_must_use`); and the groups that hold them.
 const SILENCED_BY_HOOKS: &[&str] = &["unused_variables", "unused_assignments", "unused_mut", "unused_must_use", "unused", "warnings"];
 
 /// `#[expect(unused_variables)]` on a statement of the instrumented body becomes

@@ -13,7 +13,8 @@ use crate::config::{Conditions, TraceConfig};
 /// Expands the attribute on `item`.
 pub(crate) fn item(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let config = TraceConfig::parse(attr)?;
-    // Any token of the item is the user's: the blocks the expansion builds take its span.
+    // Any token of the item is the user's: in a crate before edition 2024, the blocks the
+    // expansion builds around the user's expressions take its span (`emit::braces`).
     super::emit::set_user_span(item.clone().into_iter().next().map(|token| token.span()));
     match syn::parse2::<Item>(item)? {
         Item::Fn(function) => {

@@ -52,12 +52,7 @@ fn guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<Stmt>, Vec<
 /// run in the chain where the `let` matched; and the bindings, tracked in the body.
 pub(crate) fn chained_guards(exp: &mut Expander<'_>, pat: &Pat) -> (Vec<(syn::Ident, TokenStream)>, Vec<Stmt>, Vec<Tracked>) {
     let (made, tracked) = made_guards(exp, pat, false);
-    let mut declared = Vec::new();
-    let mut binds = Vec::new();
-    for (guard, constructor, bind) in made {
-        declared.push((guard, constructor));
-        binds.push(bind);
-    }
+    let (declared, binds) = made.into_iter().map(|(guard, constructor, bind)| ((guard, constructor), bind)).unzip();
     (declared, binds, tracked)
 }
 
