@@ -60,8 +60,10 @@ pub(crate) fn pattern(sema: &Semantics<'_, RootDatabase>, pat: &ast::Pat) -> Opt
     let db = sema.db;
     // Matched through a reference (a `&` field, or default binding modes): what it binds is
     // borrowed from behind the reference, which itself is `Copy`.
+    // (`ref a` itself has a reference's type: what it borrows stays in the value it matched.)
     let ty = sema.type_of_pat(pat).map(|t| t.original);
-    if ty.as_ref().is_some_and(|t| t.is_reference()) {
+    let explicit_ref = matches!(pat, ast::Pat::IdentPat(p) if p.ref_token().is_some());
+    if !explicit_ref && ty.as_ref().is_some_and(|t| t.is_reference()) {
         return Some(Left::default());
     }
     match pat {
@@ -103,6 +105,8 @@ fn binding(sema: &Semantics<'_, RootDatabase>, p: &ast::IdentPat) -> Option<Left
     match sema.binding_mode_of_pat(p)? {
         hir::BindingMode::Move if ty.is_copy(db) => Some(Left::default()),
         hir::BindingMode::Move => Some(Left { moved: true, stays: false }),
+        // `ref a`: the binding's type is a reference to the part, which stays.
+        hir::BindingMode::Ref(_) if p.ref_token().is_some() => stays(db, &ty.as_reference()?.0),
         hir::BindingMode::Ref(_) => {
             let part = sema.type_of_pat(&ast::Pat::IdentPat(p.clone()))?.original;
             stays(db, &part)
@@ -186,6 +190,48 @@ pub(crate) fn spread(sema: &Semantics<'_, RootDatabase>, literal: &ast::RecordEx
         });
     }
     Some(if left.moved { left.kind() } else { UseKind::Copy })
+}
+
+/// What the left side of a destructuring assignment (`(x, _) = pair`, `[a, .., b] = arr`)
+/// leaves in the value of type `ty` it takes apart: a place assigned takes its part (moved
+/// unless `Copy`), `_` and `..` leave theirs. `None` for a struct or tuple struct on the left
+/// (their fields are not looked up) or a type the analyzer does not know.
+pub(crate) fn assignee<'db>(sema: &Semantics<'db, RootDatabase>, lhs: &ast::Expr, ty: &hir::Type<'db>) -> Option<Left> {
+    let db = sema.db;
+    if ty.contains_unknown() {
+        return None;
+    }
+    match lhs {
+        ast::Expr::UnderscoreExpr(_) => stays(db, ty),
+        ast::Expr::ParenExpr(p) => assignee(sema, &p.expr()?, ty),
+        ast::Expr::TupleExpr(t) => assigned_parts(sema, t.fields().collect(), &ty.tuple_fields(db)),
+        ast::Expr::ArrayExpr(a) => {
+            let (element, len) = ty.as_array(db)?;
+            assigned_parts(sema, a.exprs().collect(), &vec![element; len])
+        }
+        ast::Expr::RecordExpr(_) | ast::Expr::CallExpr(_) => None,
+        _ => Some(Left { moved: !ty.is_copy(db), stays: false }),
+    }
+}
+
+/// The elements of a tuple or array on an assignment's left side against the parts' types,
+/// a `..` standing for the parts it skips.
+fn assigned_parts<'db>(sema: &Semantics<'db, RootDatabase>, elements: Vec<ast::Expr>, types: &[hir::Type<'db>]) -> Option<Left> {
+    let is_rest = |e: &ast::Expr| matches!(e, ast::Expr::RangeExpr(r) if r.is_range_full());
+    let written = elements.iter().filter(|e| !is_rest(e)).count();
+    let skipped = types.len().checked_sub(written)?;
+    let mut types = types.iter();
+    let mut left = Left::default();
+    for element in &elements {
+        if is_rest(element) {
+            for ty in types.by_ref().take(skipped) {
+                left = left.join(stays(sema.db, ty)?);
+            }
+        } else {
+            left = left.join(assignee(sema, element, types.next()?)?);
+        }
+    }
+    types.next().is_none().then_some(left)
 }
 
 /// An array pattern: each element's subpattern, and the elements an unbound `..` leaves.

@@ -490,3 +490,43 @@ fn main() {
 18:17 twice unknown (it is moved out of part by part: what stays depends on the path taken)
 19:18 twice unknown (it is moved out of part by part: what stays depends on the path taken)");
 }
+
+#[test]
+fn a_destructuring_assignment_takes_apart_only_what_it_assigns_and_writes_its_places() {
+    insta::assert_snapshot!(uses(
+        r#"
+//- minicore: copy, clone, drop
+struct Owned(u8);
+impl Drop for Owned { fn drop(&mut self) {} }
+fn main() {
+    let read = Owned(1);
+    _ = read;
+    let pair = (Owned(2), Owned(3));
+    let x;
+    (x, _) = pair;
+    let whole = [Owned(4), Owned(5), Owned(6)];
+    let (y, z);
+    [y, .., z] = whole;
+    let both = (Owned(7), Owned(8));
+    let (mut p, mut q) = (Owned(9), Owned(10));
+    (p, q) = both;
+    let numbers = (1u8, Owned(11));
+    let n;
+    (n, ..) = numbers;
+    let r = ref_in();
+}
+fn ref_in() -> u8 {
+    let t = (Owned(12), Owned(13));
+    let (ref a, b) = t;
+    a.0
+}
+"#
+    ), @"
+5:9 read shared_borrow
+8:14 pair partial_move
+11:18 whole partial_move
+14:14 both move
+17:15 numbers shared_borrow
+22:22 t partial_move
+23:5 a copy");
+}

@@ -12,7 +12,7 @@
 use ra_ap_hir as hir;
 use ra_ap_hir::Semantics;
 use ra_ap_ide_db::RootDatabase;
-use ra_ap_syntax::{AstNode, SyntaxNode, ast};
+use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, ast};
 use type_info_schema::{INSTRUMENTED_MACROS, Position, Use, UseKind};
 
 use crate::resolve::{expanded_as, local_of};
@@ -169,6 +169,22 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         let Some(parent) = path.syntax().parent() else { continue };
         let is_path = |e: Option<ast::Expr>| e.is_some_and(|e| e.syntax() == path.syntax());
         let reference = ast::RefExpr::cast(parent.clone());
+        // A place a destructuring assignment writes (`x` in `(x, _) = pair`), or a field of
+        // one: not a use of its value.
+        if assignee(path.syntax()) {
+            continue;
+        }
+        // The value a destructuring assignment takes apart (`(x, _) = pair`): like a `let`
+        // pattern, it moves what is assigned by value and leaves what `_` and `..` skip.
+        if let Some(bin) = ast::BinExpr::cast(parent.clone())
+            && is_path(bin.rhs())
+            && let Some(lhs) = bin.lhs().filter(|l| destructuring(l.syntax()))
+        {
+            let left = crate::partial::assignee(sema, &lhs, &local.ty(db));
+            let (kind, reason) = left.map_or_else(|| unknown("what the assignment leaves in the binding could not be told"), |l| (l.kind(), None));
+            out.push(named.used(kind, reason));
+            continue;
+        }
         // A field used by value moves that part of the binding; a pattern that destructures
         // the binding moves what it binds by value.
         if ast::FieldExpr::can_cast(parent.kind()) {
@@ -434,6 +450,39 @@ fn destructured_by(parent: &ra_ap_syntax::SyntaxNode, path: &ast::PathExpr) -> O
     (value.syntax() == path.syntax() && !plain).then_some(pat)
 }
 
+/// Whether `node` is (a field chain within) a place that the left side of a destructuring
+/// assignment writes: `x` and `s.f` in `(x, [s.f, _]) = v`, `S { a: x }`, `T(x)`.
+fn assignee(node: &ra_ap_syntax::SyntaxNode) -> bool {
+    let mut child = node.clone();
+    while let Some(up) = child.parent().filter(|p| ast::FieldExpr::can_cast(p.kind())) {
+        child = up;
+    }
+    let mut inside = false;
+    while let Some(up) = child.parent() {
+        if let Some(bin) = ast::BinExpr::cast(up.clone())
+            && bin.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { op: None }))
+        {
+            return inside && bin.lhs().is_some_and(|l| l.syntax() == &child);
+        }
+        inside = true;
+        if !destructuring(&up) && !matches!(up.kind(), SyntaxKind::ARG_LIST | SyntaxKind::RECORD_EXPR_FIELD | SyntaxKind::RECORD_EXPR_FIELD_LIST) {
+            return false;
+        }
+        child = up;
+    }
+    false
+}
+
+/// Whether an assignment's left side of this kind destructures the value rather than naming
+/// one place: a tuple, an array, a struct or tuple struct, `_`, or one of them in parentheses.
+fn destructuring(node: &ra_ap_syntax::SyntaxNode) -> bool {
+    match node.kind() {
+        SyntaxKind::TUPLE_EXPR | SyntaxKind::ARRAY_EXPR | SyntaxKind::RECORD_EXPR | SyntaxKind::CALL_EXPR | SyntaxKind::UNDERSCORE_EXPR => true,
+        SyntaxKind::PAREN_EXPR => ast::ParenExpr::cast(node.clone()).and_then(|p| p.expr()).is_some_and(|e| destructuring(e.syntax())),
+        _ => false,
+    }
+}
+
 /// Whether `child` is, in `parent`, a place rather than a value: a method call's receiver, a
 /// callee, a `match` scrutinee, an assignment's left side, an indexed base, a prefix
 /// operator's operand (each has a pass of its own, or uses no value).
@@ -512,6 +561,13 @@ fn field_use(sema: &Semantics<'_, RootDatabase>, parent: &ra_ap_syntax::SyntaxNo
         return Some(if reference.mut_token().is_some() { UseKind::MutableBorrow } else { UseKind::SharedBorrow });
     }
     let destructured = ast::LetStmt::cast(up.clone()).is_some_and(|l| !matches!(l.pat(), Some(ast::Pat::IdentPat(p)) if p.pat().is_none()));
+    // Taken apart by a destructuring assignment (`(x, _) = w.pair`): what stays is not told.
+    if let Some(bin) = ast::BinExpr::cast(up.clone())
+        && bin.rhs().is_some_and(|r| r.syntax() == outer.syntax())
+        && bin.lhs().is_some_and(|l| destructuring(l.syntax()))
+    {
+        return Some(UseKind::Unknown);
+    }
     if placed(&up, outer.syntax()) || ast::RefExpr::can_cast(up.kind()) || ast::LetExpr::can_cast(up.kind()) || destructured {
         return None;
     }

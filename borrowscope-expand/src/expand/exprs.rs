@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{BinOp, Expr};
+use syn::{BinOp, Expr, Stmt};
 
 use super::emit::{self, Probe, pass};
 use super::guards::{self, GuardUse};
@@ -381,13 +381,22 @@ fn assign(exp: &mut Expander<'_>, expr: &mut Expr) {
     // noted when it is a declared static or union field.
     // The right side is the old value's last chance to be used: `b = b.header(h)` and
     // `head = Some(Box::new(Node { next: head }))` move it.
-    let assigned: Vec<String> = match &*a.left {
-        Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()).into_iter().collect(),
-        _ => Vec::new(),
-    };
+    let assigned: Vec<String> = uses::assignee_names(&a.left).iter().map(|i| i.to_string()).collect();
+    // A destructuring assignment (`(x, _) = pair`) takes a place on its right apart as a
+    // `let` pattern would: it moves only what is assigned, so the place stays a place, and
+    // what it gives up is recorded before the assignment.
+    let destructuring = destructures(&a.left);
+    let mut taken_apart = None;
     uses::with_values_replaced(exp, &assigned, true, |exp| {
         exp.visit_expr_mut(&mut a.right);
-        uses::by_value(exp, &mut a.right);
+        match &*a.right {
+            Expr::Path(_) if destructuring && assigns_a_place(&a.left) && exp.has(Group::Ownership) => {
+                taken_apart = super::partial::destructured(exp, &a.right, None, super::first_token(&a.right));
+            }
+            Expr::Path(_) if destructuring => {}
+            Expr::Field(_) if destructuring => super::partial::field_taken_apart(exp, &a.right),
+            _ => uses::by_value(exp, &mut a.right),
+        }
     });
     // `x = v` over a tracked binding: its old value drops once `v` is computed. A
     // `Copy` one has nothing to drop.
@@ -397,8 +406,74 @@ fn assign(exp: &mut Expander<'_>, expr: &mut Expr) {
     {
         *a.right = emit::assigned(&guard, emit::take(&mut a.right));
     }
-    inside_place(exp, &mut a.left);
-    place_written(exp, &a.left);
+    if !destructuring {
+        inside_place(exp, &mut a.left);
+        place_written(exp, &a.left);
+        return;
+    }
+    inside_assignee(exp, &mut a.left);
+    // Each tracked binding the assignment gives a value: its old value, if it still held
+    // one, dropped, and a new instance, as `x = v` records them.
+    let overwritten: Vec<Stmt> = if exp.has(Group::Ownership) {
+        uses::assignee_names(&a.left)
+            .iter()
+            .filter_map(|name| match exp.tracked(&name.to_string()) {
+                Some((guard, copies)) if copies != super::Copies::Yes => Some(emit::stmt(quote!(#guard.overwritten_by(&#name);))),
+                _ => None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if taken_apart.is_some() || !overwritten.is_empty() {
+        let assignment = emit::take(expr);
+        let mut stmts: Vec<Stmt> = taken_apart.into_iter().collect();
+        stmts.push(Stmt::Expr(assignment, Some(Default::default())));
+        stmts.extend(overwritten);
+        *expr = super::tail_block(stmts, Expr::Verbatim(quote!(())));
+    }
+}
+
+/// The places a destructuring assignment's left side writes, each expanded as a place (an
+/// index's operand, a call that yields a place) and noted if it is a static or a union's field.
+fn inside_assignee(exp: &mut Expander<'_>, left: &mut Expr) {
+    match left {
+        Expr::Tuple(t) => t.elems.iter_mut().for_each(|e| inside_assignee(exp, e)),
+        Expr::Array(a) => a.elems.iter_mut().for_each(|e| inside_assignee(exp, e)),
+        Expr::Call(c) => c.args.iter_mut().for_each(|e| inside_assignee(exp, e)),
+        Expr::Struct(s) => s.fields.iter_mut().for_each(|f| inside_assignee(exp, &mut f.expr)),
+        Expr::Paren(p) => inside_assignee(exp, &mut p.expr),
+        Expr::Infer(_) | Expr::Range(_) => {}
+        place => {
+            inside_place(exp, place);
+            place_written(exp, place);
+        }
+    }
+}
+
+/// Whether an assignment's left side destructures the value (a tuple, an array, a struct or
+/// tuple struct, `_`) rather than naming one place.
+fn destructures(left: &Expr) -> bool {
+    match left {
+        Expr::Tuple(_) | Expr::Array(_) | Expr::Struct(_) | Expr::Call(_) | Expr::Infer(_) => true,
+        Expr::Paren(p) => destructures(&p.expr),
+        _ => false,
+    }
+}
+
+/// Whether the left side of a destructuring assignment assigns some part to a place, rather
+/// than only skipping parts with `_` and `..`.
+fn assigns_a_place(left: &Expr) -> bool {
+    match left {
+        Expr::Infer(_) => false,
+        Expr::Range(r) => r.start.is_some() || r.end.is_some(),
+        Expr::Paren(p) => assigns_a_place(&p.expr),
+        Expr::Tuple(t) => t.elems.iter().any(assigns_a_place),
+        Expr::Array(a) => a.elems.iter().any(assigns_a_place),
+        Expr::Call(c) => c.args.iter().any(assigns_a_place),
+        Expr::Struct(s) => s.fields.iter().any(|f| assigns_a_place(&f.expr)),
+        _ => true,
+    }
 }
 
 /// What a binary operator does with its operands.

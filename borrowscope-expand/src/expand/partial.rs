@@ -42,6 +42,16 @@ pub(crate) fn field_by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
     }
 }
 
+/// A field of a binding that a destructuring assignment takes apart (`(x, _) = w.pair`): it
+/// stays a place, so the binding's end is unknown unless its type is `Copy` or the analyzer
+/// says nothing moves out of it.
+pub(crate) fn field_taken_apart(exp: &mut Expander<'_>, expr: &Expr) {
+    let Some((ident, guard, copies)) = field_root(exp, expr) else { return };
+    if copies != Copies::Yes && exp.analyzed_fate(&ident) != Some(Fate::Stays) {
+        exp.before_statement(emit::stmt(quote!(#guard.maybe_moved();)));
+    }
+}
+
 /// What a pattern that destructures the tracked binding `value` records where it matched
 /// (`let [a, b] = arr;`, `if let Some(x) = o`, a `match` arm; `None` for the base of struct
 /// update syntax, `S { a, ..value }`, which takes the fields not written): the analyzer's

@@ -48,6 +48,21 @@ snapshot!(
     }
 );
 
+// A destructuring assignment takes a place on its right apart where it is (`_` moves
+// nothing, `(x, _)` leaves the second part in `pair`): the place is never wrapped in a block,
+// which would move all of it. Each binding it assigns gets a new instance once assigned.
+snapshot!(
+    destructuring_assignment,
+    (quiet),
+    fn f(pair: (String, String), mut a: String, mut b: String) -> usize {
+        _ = a;
+        let x;
+        (x, _) = pair;
+        (a, b) = (b, a);
+        x.len() + a.len() + b.len()
+    }
+);
+
 snapshot!(
     destructuring_and_let_else,
     (quiet, only = "control"),

@@ -46,8 +46,14 @@ impl<'ast> Visit<'ast> for Names {
     // `x = v` gives `x` a new value without using the old one: a move of `x` before it is
     // still its last use.
     fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
-        if self.assigned_only || !matches!(&*assign.left, Expr::Path(p) if p.path.get_ident().is_some()) {
+        if self.assigned_only {
             self.visit_expr(&assign.left);
+        } else if !matches!(&*assign.left, Expr::Path(p) if p.path.get_ident().is_some()) {
+            // What a destructuring assignment assigns is not used; an index in it is.
+            let assigned = assignee_names(&assign.left);
+            let mut inner = Names { names: HashSet::new(), assigned_only: false };
+            inner.visit_expr(&assign.left);
+            self.names.extend(inner.names.into_iter().filter(|n| !assigned.iter().any(|a| a == n)));
         }
         self.visit_expr(&assign.right);
     }
@@ -99,13 +105,10 @@ pub(crate) fn later_uses(stmts: &[Stmt]) -> Vec<Later> {
         let next = &stmts[index + 1];
         let (rebound, assigned): (HashSet<String>, HashSet<String>) = match next {
             Stmt::Local(local) => (super::patterns::pattern_names(&local.pat).iter().map(|i| i.to_string()).collect(), HashSet::new()),
-            Stmt::Expr(Expr::Assign(assign), _) => match &*assign.left {
-                Expr::Path(p) => {
-                    let name: HashSet<String> = p.path.get_ident().map(|i| i.to_string()).into_iter().collect();
-                    (name.clone(), name)
-                }
-                _ => (HashSet::new(), HashSet::new()),
-            },
+            Stmt::Expr(Expr::Assign(assign), _) => {
+                let names: HashSet<String> = assignee_names(&assign.left).iter().map(|i| i.to_string()).collect();
+                (names.clone(), names)
+            }
             _ => (HashSet::new(), HashSet::new()),
         };
         let named = names_in_stmt(next);
@@ -315,16 +318,27 @@ pub(crate) fn moved_from(exp: &Expander<'_>, source: &syn::Ident, before: &mut V
     }
 }
 
+/// The bindings the left side of a destructuring assignment assigns by name: `a` and `b` in
+/// `(a, [b, _], s.f) = v` (a field or an element is a place, not a binding). Called on a
+/// plain `x`, it names `x`.
+pub(crate) fn assignee_names(left: &Expr) -> Vec<syn::Ident> {
+    match left {
+        Expr::Tuple(t) => t.elems.iter().flat_map(assignee_names).collect(),
+        Expr::Array(a) => a.elems.iter().flat_map(assignee_names).collect(),
+        Expr::Call(c) => c.args.iter().flat_map(assignee_names).collect(),
+        Expr::Struct(s) => s.fields.iter().flat_map(|f| assignee_names(&f.expr)).collect(),
+        Expr::Paren(p) => assignee_names(&p.expr),
+        Expr::Path(p) if p.qself.is_none() => p.path.get_ident().cloned().into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The names a function body assigns to (`x = v`), anywhere in it.
 pub(crate) fn assigned_names(block: &syn::Block) -> HashSet<String> {
     struct Assigned(HashSet<String>);
     impl<'ast> Visit<'ast> for Assigned {
         fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
-            if let Expr::Path(p) = &*assign.left
-                && let Some(ident) = p.path.get_ident()
-            {
-                self.0.insert(ident.to_string());
-            }
+            self.0.extend(assignee_names(&assign.left).iter().map(|i| i.to_string()));
             visit::visit_expr_assign(self, assign);
         }
         fn visit_macro(&mut self, _: &'ast syn::Macro) {}

@@ -337,6 +337,13 @@ impl Guard {
         self.overwritten_named(std::any::type_name::<T>());
     }
 
+    /// `overwritten`, the type taken from the new value (a part a destructuring assignment
+    /// gave the binding, `(a, b) = (b, a)`), recorded once it is assigned.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub fn overwritten_by<T>(&self, _value: &T) {
+        self.overwritten::<T>();
+    }
+
     /// `overwritten` for a type by its name.
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn overwritten_named(&self, ty: &'static str) {
