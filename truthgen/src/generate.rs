@@ -269,7 +269,7 @@ impl Gen<'_> {
 
     fn stmt(&mut self, depth: usize) -> Option<Stmt> {
         let nest = depth < 2;
-        match self.rng.below(22) {
+        match self.rng.below(24) {
             0..=4 => {
                 let ty = self.ty();
                 let init = self.init(ty, 0);
@@ -444,6 +444,28 @@ impl Gen<'_> {
                 let v = self.live(|v| v.state == State::Live && !v.borrowed)?;
                 let c = self.name("c");
                 Some(Stmt::RefClosure(c, v.name, self.rng.below(3) as u32))
+            }
+            21..=23 => {
+                let swappable: Vec<Var> = self.visible().into_iter().filter(|v| v.state == State::Live && v.mutable && !v.borrowed).collect();
+                let pairs: Vec<(String, String)> = swappable
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, v)| swappable[i + 1..].iter().filter(|w| w.ty == v.ty).map(|w| (v.name.clone(), w.name.clone())))
+                    .collect();
+                if !pairs.is_empty() && self.rng.chance(60) {
+                    let (a, b) = pairs[self.rng.below(pairs.len())].clone();
+                    return Some(Stmt::Swap(a, b, None));
+                }
+                // Swapped with a variable made for it.
+                if !swappable.is_empty() && self.rng.chance(60) {
+                    let a = swappable[self.rng.below(swappable.len())].clone();
+                    let init = self.fresh(a.ty);
+                    let b = self.name("w");
+                    self.declare_as(b.clone(), a.ty, false, true);
+                    return Some(Stmt::Swap(a.name, b, Some((a.ty, init))));
+                }
+                let v = self.live(|v| v.state == State::Live)?;
+                Some(Stmt::Discard(v.name, self.rng.chance(50)))
             }
             _ => None,
         }

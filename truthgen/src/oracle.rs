@@ -401,7 +401,17 @@ impl Machine<'_> {
                     self.instances[i].dropped = dropped;
                 }
             }
-            Stmt::Look(_) => {}
+            Stmt::Look(_) | Stmt::Discard(..) => {}
+            Stmt::Swap(a, b, made) => {
+                if let Some((_, init)) = made {
+                    let val = self.eval(init);
+                    self.bind(b.clone(), val);
+                }
+                let from_a = self.take(a, "swapped");
+                let from_b = self.take(b, "swapped");
+                self.assign(a, from_b);
+                self.assign(b, from_a);
+            }
             Stmt::Destructure(v, d) => match d {
                 Destructure::Both(x, y) => {
                     let a = self.take_field(v, Field::A, "destructured");

@@ -137,6 +137,11 @@ pub enum Stmt {
     MoveClosure(String, String, bool),
     /// `let c = || look(&v);` called `n` times.
     RefClosure(String, String, u32),
+    /// `(a, b) = (b, a);`: a destructuring assignment that moves both and gives both a value;
+    /// `b` declared just before (`let mut b: T = init;`) when the type and value are given.
+    Swap(String, String, Option<(Ty, Init)>),
+    /// `let _ = v;`, or `_ = v;` when the flag is set: neither moves `v`.
+    Discard(String, bool),
 }
 
 /// A generated program: a traced function `p{id}(k)` over the statements, and its two traced
@@ -290,6 +295,15 @@ fn stmt_rust(out: &mut String, stmt: &Stmt, id: usize, depth: usize) {
             for _ in 0..*calls {
                 let _ = writeln!(out, "{pad}{c}();");
             }
+        }
+        Stmt::Swap(a, b, made) => {
+            if let Some((ty, init)) = made {
+                let _ = writeln!(out, "{pad}let mut {b}: {} = {};", ty.rust(), init_rust(init, id));
+            }
+            let _ = writeln!(out, "{pad}({a}, {b}) = ({b}, {a});");
+        }
+        Stmt::Discard(v, assigned) => {
+            let _ = writeln!(out, "{pad}{}_ = {v};", if *assigned { "" } else { "let " });
         }
     }
 }
