@@ -43,6 +43,7 @@
 //! by their position on their threads.
 
 mod api;
+mod check;
 mod emit;
 mod error;
 mod event;
@@ -73,6 +74,7 @@ pub use api::pointers::{
     track_rc_clone, track_rc_clone_with_id, track_rc_downgrade, track_rc_new, track_rc_new_with_id, track_weak_clone, track_weak_new,
     track_weak_upgrade,
 };
+pub use check::{Contradiction, ContradictionKind};
 pub use error::{Error, Result};
 pub use event::{Event, ThreadRecord, Trace};
 pub use exit::{LEAVE_SPOOL_ENV, SPOOL_ENV, TRACE_ENV};

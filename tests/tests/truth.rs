@@ -110,6 +110,8 @@ fn run(dir: &Path) -> Figures {
             if !matches!(verdict, "right:" | "unknown:" | "untracked:") {
                 figures.wrong_lines.push(line.to_owned());
             }
+        } else if line.starts_with("contradiction ") {
+            figures.wrong_lines.push(line.to_owned());
         } else if line.starts_with("order ") {
             figures.orders += 1;
             if verdict == "right" {

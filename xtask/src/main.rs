@@ -281,6 +281,10 @@ struct Outcome {
     failed: usize,
     /// Tests that failed beside the others and passed run alone (counted as passed).
     alone: Vec<String>,
+    /// The events of the traces the instrumented tests wrote, checked for contradictions.
+    events: usize,
+    /// Each contradiction found in those traces, described (`Trace::contradictions`).
+    contradictions: Vec<String>,
 }
 
 impl Outcome {
@@ -326,7 +330,15 @@ fn traced(dir: &Path, cli: &Path, syntax_only: bool) -> Result<(Outcome, f64, St
     if syntax_only {
         args.push("--syntax-only");
     }
+    // The traces of an earlier run (the other mode) are not this run's.
+    let written = dir.join("target/borrowscope");
+    for old in std::fs::read_dir(&written).into_iter().flatten().flatten().map(|e| e.path()) {
+        if old.file_name().is_some_and(|n| n.to_string_lossy().starts_with("test-")) {
+            std::fs::remove_file(old)?;
+        }
+    }
     let (built, log) = run(dir, &cli.display().to_string(), &args)?;
+    let (events, contradictions) = contradictions(&written)?;
     let copy = dir.join("target/borrowscope/workspace/Cargo.toml").display().to_string();
     let traces = dir.join("target/borrowscope/timed");
     std::fs::create_dir_all(&traces)?;
@@ -350,7 +362,33 @@ fn traced(dir: &Path, cli: &Path, syntax_only: bool) -> Result<(Outcome, f64, St
     let built = built || log.contains("test result:");
     let env = [("BORROWSCOPE_TRACE", trace.as_str()), ("BORROWSCOPE_LEAVE_SPOOL", "1")];
     let alone = rerun::passing_alone(dir, &log, &["--manifest-path", &copy], &env)?;
-    Ok((outcome(built, &log, &log).with_alone(alone), seconds, log))
+    let mut outcome = outcome(built, &log, &log).with_alone(alone);
+    outcome.events = events;
+    outcome.contradictions = contradictions;
+    Ok((outcome, seconds, log))
+}
+
+/// Every event of the traces `cargo borrowscope test` wrote in `dir` (`test-*.json`), and
+/// each pair of events in them that cannot both be true, described with the trace's name.
+fn contradictions(dir: &Path) -> Result<(usize, Vec<String>)> {
+    let mut events = 0;
+    let mut found = Vec::new();
+    for path in std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()) {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if !name.starts_with("test-") || !name.ends_with(".json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)?;
+        let trace = borrowscope_runtime::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        events += trace.events.len();
+        found.extend(trace.contradictions().iter().map(|c| format!("{name}: {}", trace.describe(c))));
+    }
+    Ok((events, found))
+}
+
+/// The contradictions of a run's traces, for the end of its log.
+fn contradictions_text(outcome: &Outcome) -> String {
+    outcome.contradictions.iter().map(|c| format!("\ncontradiction in {c}\n")).collect()
 }
 
 /// Counts compile errors and warnings in a build's log and test results in a run's.
@@ -403,15 +441,22 @@ fn cli() -> Result<PathBuf> {
 
 /// One instrumented run against the baseline, as a table cell, and whether it did worse.
 fn cell(base: &Outcome, base_seconds: f64, inst: &Outcome, seconds: f64) -> (String, bool) {
-    let worse = !inst.built || inst.errors > 0 || inst.warnings > base.warnings || inst.passed < base.passed || inst.failed > base.failed;
+    let worse = !inst.built
+        || inst.errors > 0
+        || inst.warnings > base.warnings
+        || inst.passed < base.passed
+        || inst.failed > base.failed
+        || !inst.contradictions.is_empty();
     let ratio = if base_seconds > 0.0 { seconds / base_seconds } else { 0.0 };
     let text = format!(
-        "{} errors, {} warnings; {} passed{}, {} failed; {seconds:.2} s ({ratio:.2}x)",
+        "{} errors, {} warnings; {} passed{}, {} failed; {seconds:.2} s ({ratio:.2}x); traces: {} events, {} contradictions",
         inst.errors,
         inst.warnings,
         inst.passed,
         inst.alone_text(),
-        inst.failed
+        inst.failed,
+        inst.events,
+        inst.contradictions.len()
     );
     (text, worse)
 }
@@ -439,7 +484,7 @@ fn trial(crates: &[String], with_type_info: bool, keep: bool) -> Result<()> {
         let copy = project.join("target/borrowscope/workspace/Cargo.toml");
         let (inst, seconds, log) = traced(&project, &cli, true)?;
         let syntax_build = if inst.built { build_cost::library_build(&copy)? } else { None };
-        std::fs::write(dir.join("instrumented.log"), &log)?;
+        std::fs::write(dir.join("instrumented.log"), format!("{log}{}", contradictions_text(&inst)))?;
         eprintln!("{spec}: baseline {base:?} in {base_seconds:.2} s, instrumented {inst:?} in {seconds:.2} s");
         let (syntax_cell, worse) = cell(&base, base_seconds, &inst, seconds);
         if worse {
@@ -449,7 +494,7 @@ fn trial(crates: &[String], with_type_info: bool, keep: bool) -> Result<()> {
         let mut typed_build = None;
         if with_type_info {
             let (typed, typed_seconds, log) = traced(&project, &cli, false)?;
-            std::fs::write(dir.join("type-info.log"), &log)?;
+            std::fs::write(dir.join("type-info.log"), format!("{log}{}", contradictions_text(&typed)))?;
             if log.contains("the analysis failed") {
                 bail!("the analyzer failed on {spec} (see {})", dir.join("type-info.log").display());
             }

@@ -287,6 +287,8 @@ fn expand_initializer(exp: &mut Expander<'_>, local: &mut Local, read: &Let) {
         if read.single && read.guard_kind == Some(false) && exp.config.tracks_name(&read.names[0].to_string()) {
             exp.guard_use = GuardUse::Bound(read.guard_names[0].clone());
         }
+        // A `let` without a type expects none of its initializer.
+        exp.no_type_expected = !matches!(local.pat, syn::Pat::Type(_));
         syn::visit_mut::VisitMut::visit_expr_mut(exp, &mut init.expr);
     }
     exp.closure_binding = None;

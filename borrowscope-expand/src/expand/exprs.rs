@@ -23,7 +23,8 @@ use type_info_schema::SiteKind;
 pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
     // Decided on the expression as written, before its operands are rewritten.
     let keep = matches!(expr, Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_) | Expr::Repeat(_) | Expr::Range(_) | Expr::Cast(_))
-        && promote::keep_as_written(exp, expr);
+        && promote::keep_as_written(exp, expr)
+        || matches!(expr, Expr::Tuple(_) | Expr::Array(_) | Expr::Repeat(_)) && !exp.no_type_expected_here;
     match expr {
         Expr::Call(_) => call(exp, expr),
         Expr::MethodCall(_) => method_call(exp, expr),

@@ -41,7 +41,11 @@ pub(crate) fn struct_literal(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool
 /// A tuple: its elements are by-value uses; recorded with its length.
 pub(crate) fn tuple(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     let Expr::Tuple(t) = expr else { return };
-    visit_mut::visit_expr_tuple_mut(exp, t);
+    // What a literal recorded as written holds has no type expected of it either.
+    for element in &mut t.elems {
+        exp.no_type_expected = !keep;
+        exp.visit_expr_mut(element);
+    }
     t.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
     let len = t.elems.len() as u64;
     if exp.has(Group::Expressions) && len > 0 && !keep {
@@ -53,7 +57,10 @@ pub(crate) fn tuple(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
 /// An array literal: its elements are by-value uses; recorded with its length.
 pub(crate) fn array(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     let Expr::Array(a) = expr else { return };
-    visit_mut::visit_expr_array_mut(exp, a);
+    for element in &mut a.elems {
+        exp.no_type_expected = !keep;
+        exp.visit_expr_mut(element);
+    }
     a.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
     let len = a.elems.len() as u64;
     if exp.has(Group::Expressions) && !keep {

@@ -175,6 +175,16 @@ pub(crate) struct Expander<'a> {
     pub(crate) guard_use: guards::GuardUse,
     /// `guard_use` of the expression being expanded, for a method call to read first.
     pub(crate) guard_use_here: guards::GuardUse,
+    /// Set by its parent just before a tuple or array literal is expanded when no type is
+    /// expected of it (a `let` without a type, or an element of such a literal), taken as
+    /// the expansion of the expression starts: only such a literal is passed through the
+    /// runtime to be recorded. Anywhere else a type may be expected of it (an argument, a
+    /// field, a returned value, a `let` with a type), and the expectation must reach its
+    /// elements for them to be coerced (`&[(&name, "x")]` of a `String` as `&[(&str, &str)]`),
+    /// which a call in between would stop.
+    pub(crate) no_type_expected: bool,
+    /// `no_type_expected` of the expression being expanded.
+    pub(crate) no_type_expected_here: bool,
     /// What the analyzer's type-info file says about this source file.
     pub(crate) types: FileTypes,
     /// The function's name, when its return type may hold a binding's value (see
@@ -211,6 +221,8 @@ impl<'a> Expander<'a> {
             spawn_bound: false,
             guard_use: guards::GuardUse::Value,
             guard_use_here: guards::GuardUse::Value,
+            no_type_expected: false,
+            no_type_expected_here: false,
             types: file_types(),
             returns: None,
             fn_block: false,
@@ -527,6 +539,7 @@ impl VisitMut for Expander<'_> {
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         let guard_use = std::mem::take(&mut self.guard_use);
+        self.no_type_expected_here = std::mem::take(&mut self.no_type_expected);
         match expr {
             // Parentheses change nothing of how the value inside is used.
             Expr::Paren(_) | Expr::Group(_) => self.guard_use = guard_use,

@@ -122,11 +122,16 @@ snapshot!(
     }
 );
 
+// A tuple or array literal is recorded where no type is expected of it (a `let` without a
+// type); the returned tuple is left as written, so that a type expected of it reaches its
+// elements.
 snapshot!(
     expressions,
     (only = "exprs"),
     fn f(x: i64) -> (Point, (i64, u8), [u8; 3], std::ops::Range<usize>) {
-        (Point { x, y: 0 }, (x, x as u8), [0; 3], 0..2)
+        let pair = (x, x as u8);
+        let zeros = [0; 3];
+        (Point { x, y: 0 }, pair, zeros, 0..2)
     }
 );
 
