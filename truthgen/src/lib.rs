@@ -62,6 +62,9 @@ pub struct Figures {
     pub orders: Count,
     /// Links the trace claims (a move or a receive naming the binding a value went to).
     pub links: Count,
+    /// Runs whose trace tells one story: no two of its events contradict each other (a
+    /// value used or dropped after it was moved out, say); "wrong" once per contradiction.
+    pub consistent: Count,
     /// Each line judged wrong, with the program it came from.
     pub wrong: Vec<(usize, String)>,
 }
@@ -84,6 +87,7 @@ impl Figures {
                 }
                 "order" => self.orders.add(verdict),
                 "link" => self.links.add(verdict),
+                "consistent" => self.consistent.add(verdict),
                 _ => continue,
             }
             if !matches!(verdict, "right" | "unknown" | "untracked") {
@@ -99,7 +103,7 @@ impl Figures {
             mine.unknown += count.unknown;
             mine.wrong += count.wrong;
         }
-        for (mine, theirs) in [(&mut self.orders, other.orders), (&mut self.links, other.links)] {
+        for (mine, theirs) in [(&mut self.orders, other.orders), (&mut self.links, other.links), (&mut self.consistent, other.consistent)] {
             mine.right += theirs.right;
             mine.unknown += theirs.unknown;
             mine.wrong += theirs.wrong;
@@ -170,7 +174,7 @@ impl Report {
             self.broken.len()
         );
         for (mode, f) in [("without type-info", &self.without), ("with type-info", &self.with)] {
-            out += &format!("{mode}: fates {}; drop orders {}; links {}\n", f.total(), f.orders, f.links);
+            out += &format!("{mode}: fates {}; drop orders {}; links {}; traces consistent {}\n", f.total(), f.orders, f.links, f.consistent);
             for (construct, count) in &f.fates {
                 out += &format!("    {construct}: {count}\n");
             }

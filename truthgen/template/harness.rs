@@ -79,6 +79,15 @@ pub fn judge(name: &str, k: u32, run: impl FnOnce(), expected: &[Expect], log: &
         println!("log {case} real={real:?} predicted={log:?}");
         return;
     }
+    // Whatever the truth, no two events of the trace may contradict each other.
+    let trace = borrowscope_runtime::Trace { events: events.clone(), ..borrowscope_runtime::Trace::default() };
+    let contradictions = trace.contradictions();
+    for contradiction in &contradictions {
+        println!("consistent {case} {} wrong", trace.describe(contradiction).replace('\n', " / "));
+    }
+    if contradictions.is_empty() {
+        println!("consistent {case} right");
+    }
     let news = |n: &str| events.iter().filter(|e| e.op == Op::New && e.site.name == n).map(|e| e.id).collect::<Vec<u64>>();
     let mut ids: Vec<(u64, usize)> = Vec::new();
     for (index, (binding, occurrence, real, construct, _, _, _)) in expected.iter().enumerate() {
