@@ -31,6 +31,9 @@ pub(crate) fn show(
     if let Some(note) = loaded.note() {
         println!("# {note}");
     }
+    if let Some(note) = contradictions_note(&loaded) {
+        note.lines().for_each(|line| println!("# {line}"));
+    }
     let mut shown = 0;
     for event in &loaded.events {
         let keep = var.is_none_or(|v| event.site.name == v)
@@ -106,6 +109,20 @@ pub(crate) fn chrome(trace: &Path, output: Option<&Path>) -> anyhow::Result<Exit
 ///
 /// A run that crashed or was killed leaves no trace but a spool beside it (`trace.json.spool`):
 /// that is read instead, and how the run ended is said on stderr.
+/// What to tell a reader of a trace whose events contradict each other (a value used after
+/// it was dropped, say): that this is BorrowScope's fault, not their program's, and the
+/// first such pair. `None` for a trace without any.
+pub(crate) fn contradictions_note(trace: &Trace) -> Option<String> {
+    let found = trace.contradictions();
+    let first = found.first()?;
+    let places = if found.len() == 1 { "one place".to_owned() } else { format!("{} places", found.len()) };
+    Some(format!(
+        "this trace contradicts itself in {places}, which is a bug in BorrowScope, not in your program (please report it \
+         with the program); the first: {}",
+        trace.describe(first)
+    ))
+}
+
 pub(crate) fn load(path: &Path) -> anyhow::Result<(Trace, SourceIndex)> {
     let spool = borrowscope_runtime::spool_path(path);
     let read_from = if !path.exists() && spool.exists() { spool.as_path() } else { path };

@@ -12,7 +12,7 @@ use borrowscope_runtime::{CallSite, SourceIndex};
 
 use crate::Scope;
 use crate::copy::{Columns, Plan, refresh};
-use crate::read::{load, write_report};
+use crate::read::{contradictions_note, load, write_report};
 
 /// `run`: `cargo run` with tracing on.
 pub(crate) fn run(bin: Option<String>, package: Option<String>, release: bool, scope: &Scope, args: Vec<String>) -> anyhow::Result<ExitCode> {
@@ -304,6 +304,9 @@ fn finish(trace: &Path, spooled: bool, columns: &Columns, root: &Path) -> anyhow
     messages += &format!("cargo borrowscope: trace  {}\n", trace.display());
     messages += &format!("cargo borrowscope: report {} ({} events; open it in a browser)\n", report.display(), loaded.events.len());
     if let Some(note) = loaded.note() {
+        messages += &format!("cargo borrowscope: {note}\n");
+    }
+    if let Some(note) = contradictions_note(&loaded) {
         messages += &format!("cargo borrowscope: {note}\n");
     }
     Ok(messages)

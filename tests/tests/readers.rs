@@ -284,3 +284,32 @@ fn the_commands_read_mutated_traces_and_spools_with_an_error_or_an_answer() {
     }
     eprintln!("commands: {runs} runs");
 }
+
+/// A trace whose events cannot all be true (here a value dropped after it was moved out)
+/// is read, and `show` says at the top that BorrowScope, not the program, is at fault,
+/// with the two events.
+#[test]
+fn a_trace_that_contradicts_itself_is_shown_with_a_warning() {
+    static SITE: borrowscope_runtime::CallSite = borrowscope_runtime::CallSite::new("a", "src/main.rs", 3, 9, "let");
+    let event = |order: u64, op: Op, id: u64, arg: u64| Event { order, clock: order, thread: 0, op, site: &SITE, id, arg, count: 0, type_name: None };
+    let mut trace = Trace { events: vec![event(0, Op::New, 1, 0), event(1, Op::Move, 0, 1), event(2, Op::Drop, 1, 0)], ..Trace::default() };
+    trace.threads = rich_trace().threads.into_iter().take(1).collect();
+    assert_eq!(trace.contradictions().len(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trace.json");
+    std::fs::write(&path, to_json(&trace)).unwrap();
+    let output = Command::new(cargo_borrowscope()).args(["borrowscope", "show"]).arg(&path).output().unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{shown}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(shown.starts_with("# this trace contradicts itself in one place, which is a bug in BorrowScope"), "{shown}");
+    assert!(
+        shown.contains("# dropped after its value was moved out:") || shown.contains("the first: dropped after its value was moved out:"),
+        "{shown}"
+    );
+    assert_eq!(shown.lines().filter(|l| l.starts_with('#')).count(), 3, "the warning and the two events: {shown}");
+    // A trace that tells one consistent story has no such line.
+    let right = Trace { events: vec![event(0, Op::New, 1, 0), event(1, Op::Move, 0, 1)], ..trace };
+    std::fs::write(&path, to_json(&right)).unwrap();
+    let output = Command::new(cargo_borrowscope()).args(["borrowscope", "show"]).arg(&path).output().unwrap();
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("contradicts"));
+}
