@@ -58,7 +58,13 @@ const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0"
 /// serde_derive), smol_str (`[0; _]`; its own `tidy` test, which checks its formatting with
 /// rustfmt, fails plain), toml_edit and sdd (lock-free memory reclamation). (scc 3.8.8, built
 /// on sdd, passes all but `future_size`, which bounds its futures' size: traced, they hold
-/// the guards of bindings kept across an `.await`; see TRIAL.md.)
+/// the guards of bindings kept across an `.await`; see TRIAL.md.) Then (the eighth session) a
+/// serializer of heavy generics (serde_json, whose tests pass `&[(&string, "..")]` where
+/// `&[(&str, &str)]` is expected: it did not compile until tuple and array literals were left as
+/// written wherever a type may be expected of them), a regex parser (regex-syntax), a vector
+/// on an array (tinyvec), a cache of linked nodes on raw pointers
+/// (lru) and a random number generator (fastrand). Every trace of every run is checked for
+/// events that contradict each other.
 const FULL_TRIAL_CRATES: &[&str] = &[
     "arrayvec@0.7.6",
     "smallvec@1.13.2",
@@ -94,6 +100,11 @@ const FULL_TRIAL_CRATES: &[&str] = &[
     "smol_str@0.3.7",
     "toml_edit@0.25.20+spec-1.1.0",
     "sdd@4.8.11",
+    "serde_json@1.0.128",
+    "regex-syntax@0.8.5",
+    "tinyvec@1.8.0",
+    "lru@0.12.4",
+    "fastrand@2.1.1",
 ];
 
 fn main() -> Result<()> {
