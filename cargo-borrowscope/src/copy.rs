@@ -90,10 +90,66 @@ struct Member {
     edition: String,
     /// A proc-macro crate: copied as it is (it runs in the compiler).
     proc_macro: bool,
-    /// Build scripts (never instrumented).
+    /// Build scripts, and the files they bring in with `include!` or `mod` (never
+    /// instrumented: a build script does not depend on BorrowScope's crates).
     build_scripts: Vec<PathBuf>,
     /// The root file of each crate it builds (library, binaries, tests, examples, benches).
     crate_roots: Vec<PathBuf>,
+}
+
+/// `script` and every file it brings in, at any depth: `include!("file.rs")`, and `mod name;`
+/// (`name.rs` or `name/mod.rs` beside it, or the file a `#[path]` names). crossbeam-utils'
+/// build script includes `build-common.rs`, which holds functions.
+fn build_script_files(script: &Path, files: &mut Vec<PathBuf>) {
+    // `a/../b.rs` as `b.rs`, so that it compares with the paths of the files copied.
+    let mut path = PathBuf::new();
+    for part in std::path::absolute(script).unwrap_or_else(|_| script.to_owned()).components() {
+        match part {
+            std::path::Component::ParentDir => {
+                path.pop();
+            }
+            std::path::Component::CurDir => {}
+            part => path.push(part),
+        }
+    }
+    if files.contains(&path) {
+        return;
+    }
+    files.push(path.clone());
+    let Ok(file) = std::fs::read_to_string(&path).map_err(|_| ()).and_then(|text| syn::parse_file(&text).map_err(|_| ())) else { return };
+    struct Brought {
+        dir: PathBuf,
+        found: Vec<PathBuf>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Brought {
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            if mac.path.segments.last().is_some_and(|s| s.ident == "include")
+                && let Ok(name) = mac.parse_body::<syn::LitStr>()
+            {
+                self.found.push(self.dir.join(name.value()));
+            }
+        }
+        fn visit_item_mod(&mut self, module: &'ast syn::ItemMod) {
+            if module.content.is_some() {
+                return syn::visit::visit_item_mod(self, module);
+            }
+            let named = module.attrs.iter().find(|a| a.path().is_ident("path")).and_then(|a| match &a.meta {
+                syn::Meta::NameValue(syn::MetaNameValue { value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }), .. }) => Some(s.value()),
+                _ => None,
+            });
+            let name = module.ident.to_string();
+            let candidates = match named {
+                Some(named) => vec![self.dir.join(named)],
+                None => vec![self.dir.join(format!("{name}.rs")), self.dir.join(&name).join("mod.rs")],
+            };
+            self.found.extend(candidates.into_iter().filter(|c| c.is_file()));
+        }
+    }
+    let mut brought = Brought { dir: path.parent().map(Path::to_owned).unwrap_or_default(), found: Vec::new() };
+    syn::visit::Visit::visit_file(&mut brought, &file);
+    for found in brought.found {
+        build_script_files(&found, files);
+    }
 }
 
 /// What `cargo metadata --no-deps` says of the workspace.
@@ -129,7 +185,7 @@ pub(crate) fn workspace(root: &Path) -> anyhow::Result<Workspace> {
             let kinds: Vec<&str> = target["kind"].as_array().into_iter().flatten().filter_map(|k| k.as_str()).collect();
             let Some(path) = target["src_path"].as_str().map(PathBuf::from) else { continue };
             if kinds.contains(&"custom-build") {
-                member.build_scripts.push(path);
+                build_script_files(&path, &mut member.build_scripts);
             } else {
                 member.proc_macro |= kinds.contains(&"proc-macro");
                 member.crate_roots.push(path);
@@ -450,6 +506,24 @@ fn remove_stale(dir: &Path, kept: &BTreeSet<PathBuf>, own: &[PathBuf]) -> anyhow
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_build_script_brings_in_what_it_includes_and_its_modules_at_any_depth() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("build/gen")).unwrap();
+        std::fs::write(root.join("build.rs"), "include!(\"build-common.rs\");\nmod build_util;\nfn main() {}\n").unwrap();
+        std::fs::write(root.join("build-common.rs"), "#[path = \"build/gen/mod.rs\"]\nmod generated;\nfn common() {}\n").unwrap();
+        std::fs::write(root.join("build_util.rs"), "fn util() { include!(\"build/../shared.rs\") }\n").unwrap();
+        std::fs::write(root.join("build/gen/mod.rs"), "fn generated() {}\n").unwrap();
+        std::fs::write(root.join("shared.rs"), "1 + 1").unwrap();
+        std::fs::write(root.join("lib.rs"), "fn lib() {}\n").unwrap();
+        let mut files = Vec::new();
+        build_script_files(&root.join("build.rs"), &mut files);
+        let mut names: Vec<String> = files.iter().map(|f| f.strip_prefix(root).unwrap().display().to_string()).collect();
+        names.sort();
+        assert_eq!(names, ["build-common.rs", "build.rs", "build/gen/mod.rs", "build_util.rs", "shared.rs"]);
+    }
 
     #[test]
     fn columns_map_back_to_the_user_line() {

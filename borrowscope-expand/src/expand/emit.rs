@@ -415,6 +415,32 @@ fn call<const N: usize>(function: &str, args: [Expr; N]) -> Expr {
     })
 }
 
+/// Whether `expr` is a call into the runtime the expansion wrote (`pass(..)`, `then(..)`).
+pub(crate) fn is_runtime_call(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    let Expr::Path(p) = &*call.func else { return false };
+    p.path.leading_colon.is_some() && p.path.segments.first().is_some_and(|s| s.ident == "borrowscope_runtime")
+}
+
+/// `(value,).0`: `value` out of the reach of a type expected of it. The operand of `&` is
+/// given the referent of the expected reference type as a hint, and Rust coerces the
+/// reference afterwards (`&self.values.get(i).unwrap()` is a `&&V` returned as `&V`); a call
+/// or a block the expansion put there takes the hint as a type to demand of its value, and
+/// the build fails. A tuple's field is typed by the tuple, which is given no expected type,
+/// and the tuple lives as long as the reference to its field would have.
+pub(crate) fn without_expectation(value: Expr) -> Expr {
+    let mut elems = syn::punctuated::Punctuated::new();
+    elems.push(value);
+    elems.push_punct(Default::default());
+    let tuple = Expr::Tuple(syn::ExprTuple { attrs: Vec::new(), paren_token: Default::default(), elems });
+    Expr::Field(syn::ExprField {
+        attrs: Vec::new(),
+        base: Box::new(tuple),
+        dot_token: Default::default(),
+        member: syn::Member::Unnamed(syn::Index { index: 0, span: proc_macro2::Span::call_site() }),
+    })
+}
+
 /// Generated tokens (a site's block, an operation, a number) as an argument, unparsed: they
 /// are printed as they are, and nothing looks inside them.
 fn verbatim(tokens: impl ToTokens) -> Expr {

@@ -138,10 +138,16 @@ fn field(exp: &mut Expander<'_>, expr: &mut Expr) {
 /// the reference is used.
 fn reference(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Reference(r) = expr else { return };
+    let was_block = matches!(&*r.expr, Expr::Block(_));
     exp.borrowing(|exp| {
         exp.guard_use = GuardUse::Place;
         exp.visit_expr_mut(&mut r.expr)
     });
+    // A call or a block the expansion put under the `&` would demand of its value the type
+    // the reference's referent is expected to have.
+    if emit::is_runtime_call(&r.expr) || !was_block && matches!(&*r.expr, Expr::Block(_)) {
+        *r.expr = emit::without_expectation(emit::take(&mut r.expr));
+    }
     let owner = match &*r.expr {
         Expr::Path(p) if p.qself.is_none() => p.path.get_ident().and_then(|i| exp.lookup(&i.to_string()).map(|g| (i.clone(), g))),
         place => uses::field_borrowed(exp, place),
