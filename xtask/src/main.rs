@@ -63,8 +63,12 @@ const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0"
 /// `&[(&str, &str)]` is expected: it did not compile until tuple and array literals were left as
 /// written wherever a type may be expected of them), a regex parser (regex-syntax), a vector
 /// on an array (tinyvec), a cache of linked nodes on raw pointers
-/// (lru) and a random number generator (fastrand). Every trace of every run is checked for
-/// events that contradict each other.
+/// (lru) and a random number generator (fastrand); a slot map of `unsafe` generic code (slotmap:
+/// `&self.values.get_unchecked(idx)` returned as `&V` did not compile with type-info), atomics
+/// and scoped threads (crossbeam-utils: its build script includes a file of functions, which
+/// was instrumented), numeric traits written by macros (num-traits) and graph algorithms of
+/// heavy generics (petgraph). Every trace of every run is checked for events that contradict
+/// each other.
 const FULL_TRIAL_CRATES: &[&str] = &[
     "arrayvec@0.7.6",
     "smallvec@1.13.2",
@@ -105,6 +109,10 @@ const FULL_TRIAL_CRATES: &[&str] = &[
     "tinyvec@1.8.0",
     "lru@0.12.4",
     "fastrand@2.1.1",
+    "slotmap@1.0.7",
+    "crossbeam-utils@0.8.20",
+    "num-traits@0.2.19",
+    "petgraph@0.6.5",
 ];
 
 fn main() -> Result<()> {
