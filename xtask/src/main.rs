@@ -67,8 +67,10 @@ const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0"
 /// `&self.values.get_unchecked(idx)` returned as `&V` did not compile with type-info), atomics
 /// and scoped threads (crossbeam-utils: its build script includes a file of functions, which
 /// was instrumented), numeric traits written by macros (num-traits) and graph algorithms of
-/// heavy generics (petgraph). Every trace of every run is checked for events that contradict
-/// each other.
+/// heavy generics (petgraph); hex codecs (hex), byte strings (bstr), Unicode segmentation
+/// tables (unicode-segmentation), casts between plain-old-data types (bytemuck), UUIDs (uuid)
+/// and random number generation of heavy traits (rand), which all passed. Every trace of every
+/// run is checked for events that contradict each other.
 const FULL_TRIAL_CRATES: &[&str] = &[
     "arrayvec@0.7.6",
     "smallvec@1.13.2",
@@ -113,6 +115,12 @@ const FULL_TRIAL_CRATES: &[&str] = &[
     "crossbeam-utils@0.8.20",
     "num-traits@0.2.19",
     "petgraph@0.6.5",
+    "hex@0.4.3",
+    "bstr@1.10.0",
+    "unicode-segmentation@1.12.0",
+    "bytemuck@1.18.0",
+    "uuid@1.10.0",
+    "rand@0.8.5",
 ];
 
 fn main() -> Result<()> {
