@@ -211,6 +211,9 @@ fn export(c: &mut Criterion) {
     let mut group = c.benchmark_group("export");
     group.throughput(Throughput::Bytes(bytes));
     group.bench_function("json_250k_events", |b| b.iter(|| black_box(to_json(&trace))));
+    // The check `cargo borrowscope run/test` makes of every trace before its report, against
+    // the export it follows.
+    group.bench_function("contradictions_250k_events", |b| b.iter(|| black_box(trace.contradictions())));
     group.finish();
 }
 
