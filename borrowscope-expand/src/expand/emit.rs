@@ -121,10 +121,10 @@ pub(crate) fn called(value: impl Value) -> Expr {
     call("called", [value.expr()])
 }
 
-/// `assigned(&guard, value)`: the old value of the binding `guard` follows drops once the
-/// new one is computed.
-pub(crate) fn assigned(guard: &Ident, value: impl Value) -> Expr {
-    call("assigned", [Expr::Verbatim(quote!(&#guard)), value.argument()])
+/// `assigned(&guard, site, value)`: the old value of the binding `guard` follows drops once
+/// the new one is computed, and the new one is a new instance, both at the assignment `site`.
+pub(crate) fn assigned(guard: &Ident, site: &TokenStream, value: impl Value) -> Expr {
+    call("assigned", [Expr::Verbatim(quote!(&#guard)), verbatim(site), value.argument()])
 }
 
 /// `raw_ptr(site, value)`: a cast to a raw pointer, recorded with its address.

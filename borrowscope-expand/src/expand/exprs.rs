@@ -411,7 +411,9 @@ fn assign(exp: &mut Expander<'_>, expr: &mut Expr) {
         && copies != super::Copies::Yes
         && exp.has(Group::Ownership)
     {
-        *a.right = emit::assigned(&guard, emit::take(&mut a.right));
+        let name = uses::assignee_names(&a.left).first().map(|n| n.to_string()).unwrap_or_default();
+        let site = exp.site(&name, "", "assign", a.left.span());
+        *a.right = emit::assigned(&guard, &site, emit::take(&mut a.right));
     }
     if !destructuring {
         inside_place(exp, &mut a.left);
@@ -425,7 +427,10 @@ fn assign(exp: &mut Expander<'_>, expr: &mut Expr) {
         uses::assignee_names(&a.left)
             .iter()
             .filter_map(|name| match exp.tracked(&name.to_string()) {
-                Some((guard, copies)) if copies != super::Copies::Yes => Some(emit::stmt(quote!(#guard.overwritten_by(&#name);))),
+                Some((guard, copies)) if copies != super::Copies::Yes => {
+                    let site = exp.site(&name.to_string(), "", "assign", name.span());
+                    Some(emit::stmt(quote!(#guard.overwritten_by(#site, &#name);)))
+                }
                 _ => None,
             })
             .collect()

@@ -328,38 +328,38 @@ impl Guard {
         }
     }
 
-    /// A new value, of type `T`, is assigned to the binding: the old one, if the binding still
-    /// holds it, is dropped now (recorded as a drop, or as `scope_end` where it may have been
-    /// moved before), and the new value is a new instance of the variable, with its creation
-    /// recorded.
+    /// A new value, of type `T`, is assigned to the binding at `site` (the assignment): the
+    /// old one, if the binding still holds it, is dropped now (recorded as a drop, or as
+    /// `scope_end` where it may have been moved before), and the new value is a new instance
+    /// of the variable, with its creation recorded; both there, where they happen.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn overwritten<T>(&self) {
-        self.overwritten_named(std::any::type_name::<T>());
+    pub fn overwritten<T>(&self, site: Site) {
+        self.overwritten_named(site, std::any::type_name::<T>());
     }
 
     /// `overwritten`, the type taken from the new value (a part a destructuring assignment
     /// gave the binding, `(a, b) = (b, a)`), recorded once it is assigned.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn overwritten_by<T>(&self, _value: &T) {
-        self.overwritten::<T>();
+    pub fn overwritten_by<T>(&self, site: Site, _value: &T) {
+        self.overwritten::<T>(site);
     }
 
     /// `overwritten` for a type by its name.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn overwritten_named(&self, ty: &'static str) {
+    fn overwritten_named(&self, site: Site, ty: &'static str) {
         let id = self.id.get();
         if id == 0 {
             return;
         }
         match self.state.get() {
-            GuardState::Live if self.uncertain.get() => event(self.site, Op::ScopeEnd, id, 0),
+            GuardState::Live if self.uncertain.get() => event(site, Op::ScopeEnd, id, 0),
             GuardState::Live => {
                 if let Some(release) = self.release.get() {
-                    event(self.site, release, id, 0);
+                    event(site, release, id, 0);
                 }
-                event(self.site, Op::Drop, id, 0);
+                event(site, Op::Drop, id, 0);
             }
-            GuardState::MaybeMoved => event(self.site, Op::ScopeEnd, id, 0),
+            GuardState::MaybeMoved => event(site, Op::ScopeEnd, id, 0),
             GuardState::Unbound | GuardState::Moved => {}
         }
         self.uncertain.set(false);
@@ -367,7 +367,7 @@ impl Guard {
         let fresh = fresh_id();
         self.id.set(fresh);
         #[cfg(feature = "track")]
-        crate::emit::new_named(crate::site::at(self.site), fresh, ty);
+        crate::emit::new_named(crate::site::at(site), fresh, ty);
         #[cfg(not(feature = "track"))]
         let _ = ty;
         self.state.set(GuardState::Live);
@@ -457,8 +457,8 @@ pub fn pass_array<T, const N: usize>(site: Site, op: Op, value: [T; N]) -> [T; N
 /// Returns `value` after recording, once it has been computed, that `guard`'s binding is
 /// about to be assigned it (`x = value`): the old value drops then.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn assigned<T>(guard: &Guard, value: T) -> T {
-    guard.overwritten::<T>();
+pub fn assigned<T>(guard: &Guard, site: Site, value: T) -> T {
+    guard.overwritten::<T>(site);
     value
 }
 
