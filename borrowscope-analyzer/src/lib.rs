@@ -11,6 +11,7 @@ mod classify;
 pub mod config;
 pub mod load;
 mod partial;
+mod places;
 mod resolve;
 mod sites;
 pub mod std_sources;

@@ -12,9 +12,10 @@
 use ra_ap_hir as hir;
 use ra_ap_hir::Semantics;
 use ra_ap_ide_db::RootDatabase;
-use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, ast};
+use ra_ap_syntax::{AstNode, SyntaxNode, ast};
 use type_info_schema::{INSTRUMENTED_MACROS, Position, Use, UseKind};
 
+use crate::places::{assignee, destructured_by, destructuring, placed};
 use crate::resolve::{expanded_as, local_of};
 
 /// A path that names one binding, as a use of it is keyed and decided: its name and the
@@ -435,66 +436,6 @@ fn capture_use(db: &RootDatabase, captures: &[&hir::ClosureCapture<'_>]) -> (Use
         return (UseKind::MutableBorrow, None);
     }
     (UseKind::Copy, None)
-}
-
-/// The pattern of a `let` (other than a plain name) or `if let`/`while let` whose value is
-/// the path `path` (the child of `parent`).
-fn destructured_by(parent: &ra_ap_syntax::SyntaxNode, path: &ast::PathExpr) -> Option<ast::Pat> {
-    let (pat, value) = if let Some(stmt) = ast::LetStmt::cast(parent.clone()) {
-        (stmt.pat()?, stmt.initializer()?)
-    } else {
-        let cond = ast::LetExpr::cast(parent.clone())?;
-        (cond.pat()?, cond.expr()?)
-    };
-    let plain = matches!(&pat, ast::Pat::IdentPat(p) if p.pat().is_none());
-    (value.syntax() == path.syntax() && !plain).then_some(pat)
-}
-
-/// Whether `node` is (a field chain within) a place that the left side of a destructuring
-/// assignment writes: `x` and `s.f` in `(x, [s.f, _]) = v`, `S { a: x }`, `T(x)`.
-fn assignee(node: &ra_ap_syntax::SyntaxNode) -> bool {
-    let mut child = node.clone();
-    while let Some(up) = child.parent().filter(|p| ast::FieldExpr::can_cast(p.kind())) {
-        child = up;
-    }
-    let mut inside = false;
-    while let Some(up) = child.parent() {
-        if let Some(bin) = ast::BinExpr::cast(up.clone())
-            && bin.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { op: None }))
-        {
-            return inside && bin.lhs().is_some_and(|l| l.syntax() == &child);
-        }
-        inside = true;
-        if !destructuring(&up) && !matches!(up.kind(), SyntaxKind::ARG_LIST | SyntaxKind::RECORD_EXPR_FIELD | SyntaxKind::RECORD_EXPR_FIELD_LIST) {
-            return false;
-        }
-        child = up;
-    }
-    false
-}
-
-/// Whether an assignment's left side of this kind destructures the value rather than naming
-/// one place: a tuple, an array, a struct or tuple struct, `_`, or one of them in parentheses.
-fn destructuring(node: &ra_ap_syntax::SyntaxNode) -> bool {
-    match node.kind() {
-        SyntaxKind::TUPLE_EXPR | SyntaxKind::ARRAY_EXPR | SyntaxKind::RECORD_EXPR | SyntaxKind::CALL_EXPR | SyntaxKind::UNDERSCORE_EXPR => true,
-        SyntaxKind::PAREN_EXPR => ast::ParenExpr::cast(node.clone()).and_then(|p| p.expr()).is_some_and(|e| destructuring(e.syntax())),
-        _ => false,
-    }
-}
-
-/// Whether `child` is, in `parent`, a place rather than a value: a method call's receiver, a
-/// callee, a `match` scrutinee, an assignment's left side, an indexed base, a prefix
-/// operator's operand (each has a pass of its own, or uses no value).
-fn placed(parent: &ra_ap_syntax::SyntaxNode, child: &ra_ap_syntax::SyntaxNode) -> bool {
-    let is_child = |e: Option<ast::Expr>| e.is_some_and(|e| e.syntax() == child);
-    ast::MethodCallExpr::cast(parent.clone()).is_some_and(|c| is_child(c.receiver()))
-        || ast::CallExpr::cast(parent.clone()).is_some_and(|c| is_child(c.expr()))
-        || ast::MatchExpr::cast(parent.clone()).is_some_and(|m| is_child(m.expr()))
-        || ast::BinExpr::cast(parent.clone())
-            .is_some_and(|b| b.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { .. })) && is_child(b.lhs()))
-        || ast::IndexExpr::cast(parent.clone()).is_some_and(|i| is_child(i.base()))
-        || ast::PrefixExpr::can_cast(parent.kind())
 }
 
 /// A chain of fields on a binding that is a method call's receiver (`inv.items.len()`,
