@@ -289,6 +289,25 @@ pub(crate) fn field(sema: &Semantics<'_, RootDatabase>, outer: &ast::FieldExpr) 
     Some(left.kind())
 }
 
+/// `kind`, unless it says a part of the binding moved and nothing that needs dropping stayed
+/// while the function gives a field of the binding a value again (`let Tagged { item, .. } =
+/// t; .. t.item = new;`): the binding may then hold a value to drop at its end, or not,
+/// as the path taken decides. Such a use is "unknown".
+pub(crate) fn unless_refilled(
+    kind: (UseKind, Option<String>),
+    node: &ra_ap_syntax::SyntaxNode,
+    file: &ra_ap_syntax::SyntaxNode,
+    name: &str,
+) -> (UseKind, Option<String>) {
+    if kind.0 == UseKind::Move && crate::places::refilled(node, file, name) {
+        return (
+            UseKind::Unknown,
+            Some("a field of it is given a value again in the function: whether what moved out was refilled depends on the path taken".to_owned()),
+        );
+    }
+    kind
+}
+
 /// A binding moved out of part by part (two fields, a field and a pattern, two arms' worth of
 /// uses): what stays at its end depends on which of them ran, which no single use can tell.
 /// Such uses, of any binding of the same name in the file, become "unknown".

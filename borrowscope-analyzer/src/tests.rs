@@ -492,6 +492,41 @@ fn main() {
 }
 
 #[test]
+fn a_binding_whose_field_is_given_a_value_again_is_not_called_moved_by_a_move_of_its_parts() {
+    insta::assert_snapshot!(uses(
+        r#"
+//- minicore: copy, clone, drop
+struct Owned(u8);
+impl Drop for Owned { fn drop(&mut self) {} }
+struct Tagged { item: Owned, tag: u8 }
+fn consume(o: Owned) {}
+fn pattern(k: bool) {
+    let mut t = Tagged { item: Owned(1), tag: 1 };
+    let Tagged { item, .. } = t;
+    if k { t.item = Owned(2); }
+}
+fn field() {
+    let mut t = Tagged { item: Owned(3), tag: 1 };
+    consume(t.item);
+    t.item = Owned(4);
+}
+fn whole() {
+    let mut t = Tagged { item: Owned(5), tag: 1 };
+    t.item = Owned(6);
+    let moved = t;
+    let mut u = Tagged { item: Owned(7), tag: 1 };
+    let Tagged { item, .. } = u;
+}
+"#
+    ), @"
+7:31 t unknown (a field of it is given a value again in the function: whether what moved out was refilled depends on the path taken)
+8:8 k copy
+12:13 t unknown (a field of it is given a value again in the function: whether what moved out was refilled depends on the path taken)
+18:17 t move
+20:31 u move");
+}
+
+#[test]
 fn a_destructuring_assignment_takes_apart_only_what_it_assigns_and_writes_its_places() {
     insta::assert_snapshot!(uses(
         r#"

@@ -169,6 +169,7 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         let Some(local) = local_of(sema, &path) else { continue };
         let Some(parent) = path.syntax().parent() else { continue };
         let is_path = |e: Option<ast::Expr>| e.is_some_and(|e| e.syntax() == path.syntax());
+        let refill = |kind| crate::partial::unless_refilled(kind, path.syntax(), root, &named.name);
         let reference = ast::RefExpr::cast(parent.clone());
         // A place a destructuring assignment writes (`x` in `(x, _) = pair`), or a field of
         // one: not a use of its value.
@@ -182,7 +183,8 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
             && let Some(lhs) = bin.lhs().filter(|l| destructuring(l.syntax()))
         {
             let left = crate::partial::assignee(sema, &lhs, &local.ty(db));
-            let (kind, reason) = left.map_or_else(|| unknown("what the assignment leaves in the binding could not be told"), |l| (l.kind(), None));
+            let kind = left.map_or_else(|| unknown("what the assignment leaves in the binding could not be told"), |l| (l.kind(), None));
+            let (kind, reason) = refill(kind);
             out.push(named.used(kind, reason));
             continue;
         }
@@ -192,15 +194,16 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
             if let Some(used) = field_receiver(sema, &named, &parent, &local.ty(db)) {
                 out.push(used);
             } else if let Some(kind) = field_use(sema, &parent, &local.ty(db)) {
-                out.push(named.used(kind, None));
+                let (kind, reason) = refill((kind, None));
+                out.push(named.used(kind, reason));
             }
             continue;
         }
         if let Some(pat) = destructured_by(&parent, &path) {
-            let (kind, reason) = match crate::partial::pattern(sema, &pat) {
+            let (kind, reason) = refill(match crate::partial::pattern(sema, &pat) {
                 Some(left) => (left.kind(), None),
                 None => unknown("what the pattern leaves in the binding could not be told"),
-            };
+            });
             out.push(named.used(kind, reason));
             continue;
         }
@@ -210,7 +213,7 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         {
             let literal = list.syntax().parent().and_then(ast::RecordExpr::cast);
             let kind = literal.and_then(|l| crate::partial::spread(sema, &l));
-            let (kind, reason) = kind.map_or_else(|| unknown("which fields the update takes could not be told"), |k| (k, None));
+            let (kind, reason) = refill(kind.map_or_else(|| unknown("which fields the update takes could not be told"), |k| (k, None)));
             out.push(named.used(kind, reason));
             continue;
         }
@@ -342,7 +345,7 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
                 }
             }
             match (moves, unsure) {
-                (true, _) => (UseKind::Move, None),
+                (true, _) => crate::partial::unless_refilled((UseKind::Move, None), found.syntax(), root, &named.name),
                 (false, true) => unknown("a pattern binding's mode or type could not be inferred"),
                 (false, false) => (UseKind::SharedBorrow, None),
             }
@@ -354,10 +357,15 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
             for (written, arm) in written.iter().zip(arms) {
                 let (Some(key), Some(pat)) = (written.pat().and_then(|p| p.syntax().first_token()), arm.pat()) else { continue };
                 let Some(position) = Position::from_byte_offset(text, key.text_range().start().into()) else { continue };
-                let (kind, reason) = match crate::partial::pattern(sema, &pat) {
-                    Some(left) => (left.kind(), None),
-                    None => unknown("what the arm's pattern leaves in the binding could not be told"),
-                };
+                let (kind, reason) = crate::partial::unless_refilled(
+                    match crate::partial::pattern(sema, &pat) {
+                        Some(left) => (left.kind(), None),
+                        None => unknown("what the arm's pattern leaves in the binding could not be told"),
+                    },
+                    found.syntax(),
+                    root,
+                    &named.name,
+                );
                 out.push(Use {
                     line: position.line,
                     column: position.column,
@@ -404,8 +412,8 @@ pub(crate) fn captures(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Sy
         }
         for local in locals {
             let of_local: Vec<_> = items.iter().filter(|i| i.local() == local).collect();
-            let (kind, reason) = capture_use(db, &of_local);
             let name = local.name(db).as_str().to_owned();
+            let (kind, reason) = capture_use(db, &of_local, |kind| crate::partial::unless_refilled(kind, expr.syntax(), root, &name));
             out.push(Use { line: position.line, column: position.column, name, kind, reason, ends_with_call: false, never_returns: false });
         }
     }
@@ -414,8 +422,12 @@ pub(crate) fn captures(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Sy
 
 /// What the captures of one binding do to it: a by-value capture of the whole binding moves
 /// it (copies it if `Copy`); by-value captures of parts of it leave it whole only when every
-/// part is `Copy`; captures by reference borrow it.
-fn capture_use(db: &RootDatabase, captures: &[&hir::ClosureCapture<'_>]) -> (UseKind, Option<String>) {
+/// part is `Copy`; captures by reference borrow it. `refill` judges a move of parts.
+fn capture_use(
+    db: &RootDatabase,
+    captures: &[&hir::ClosureCapture<'_>],
+    refill: impl Fn((UseKind, Option<String>)) -> (UseKind, Option<String>),
+) -> (UseKind, Option<String>) {
     let by_value: Vec<_> = captures.iter().filter(|c| matches!(c.kind(), hir::CaptureKind::Move)).collect();
     // The whole binding: no field, and no dereference (which would change the type).
     if let Some(whole) = by_value.iter().find(|c| !c.has_field_projections() && c.ty(db) == c.local().ty(db)) {
@@ -424,10 +436,10 @@ fn capture_use(db: &RootDatabase, captures: &[&hir::ClosureCapture<'_>]) -> (Use
     if by_value.iter().any(|c| !c.ty(db).is_copy(db)) {
         // Every field moved in whole (edition 2021 captures `book.title` and `book.author`,
         // not `book`): moved when nothing that needs dropping stays behind.
-        return match crate::partial::captured_fields(db, captures) {
+        return refill(match crate::partial::captured_fields(db, captures) {
             Some(left) => (left.kind(), None),
             None => unknown("it moves only part of the binding into the closure"),
-        };
+        });
     }
     if by_value.is_empty() && captures.iter().all(|c| matches!(c.kind(), hir::CaptureKind::SharedRef)) {
         return (UseKind::SharedBorrow, None);

@@ -249,6 +249,74 @@ shapes! {
         let mut sink = Vec::new();
         sink.write(&[n]).unwrap_or(0) + v.len() + own.lock().to_string().len()
     }
+
+    // A field given a value through a `Deref` that counts its calls, of a packed struct and
+    // of a union: the record of the assignment calls no `Deref`, takes no reference to a
+    // packed field and reads no union field (num-bigint's tests negate references too).
+    pub fn fields_assigned(n: u8) -> (usize, u8, u32, bool) {
+        let mut counted = Counting { inner: Entry { key: String::new(), value: 0 }, derefs: std::cell::Cell::new(0) };
+        counted.key = "k".to_owned();
+        let mut through = std::cell::RefCell::new(Entry { key: String::new(), value: 1 });
+        through.get_mut().value = n as i32;
+        let mut packed = Packed { byte: 0, word: 0 };
+        packed.word = u32::from(n);
+        packed.byte = n;
+        let mut either = Either { word: 0 };
+        either.byte = n;
+        // SAFETY: `byte` was written last.
+        let byte = unsafe { either.byte };
+        let word = packed.word;
+        let negated = -&Signed(n as i8);
+        (counted.derefs.get() + counted.inner.key.len(), packed.byte + byte, word, negated.0 < 0 && !&Signed(0))
+    }
+}
+
+/// Counts the calls of its `Deref`, which a recording must not add to.
+pub struct Counting {
+    pub inner: Entry,
+    pub derefs: std::cell::Cell<usize>,
+}
+
+impl std::ops::Deref for Counting {
+    type Target = Entry;
+    fn deref(&self) -> &Entry {
+        self.derefs.set(self.derefs.get() + 1);
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Counting {
+    fn deref_mut(&mut self) -> &mut Entry {
+        self.derefs.set(self.derefs.get() + 1);
+        &mut self.inner
+    }
+}
+
+#[repr(C, packed)]
+pub struct Packed {
+    pub byte: u8,
+    pub word: u32,
+}
+
+pub union Either {
+    pub word: u32,
+    pub byte: u8,
+}
+
+pub struct Signed(pub i8);
+
+impl std::ops::Neg for &Signed {
+    type Output = Signed;
+    fn neg(self) -> Signed {
+        Signed(-self.0)
+    }
+}
+
+impl std::ops::Not for &Signed {
+    type Output = bool;
+    fn not(self) -> bool {
+        self.0 == 0
+    }
 }
 
 /// A type with a `lock` that borrows it mutably and is no lock.
@@ -353,6 +421,7 @@ fn every_shape_compiles_and_behaves_as_before() {
     same!(labelled_break_with_tuple(1));
     same!(labelled_block_break("abc".to_owned()));
     same!(guard_named_methods(3));
+    same!(fields_assigned(3));
     assert_eq!(parenthesized_try(&mut Some("ab")), Some(2));
     assert_eq!(parenthesized_try(&mut None), None);
     assert_eq!(drop_in_an_arm(0) + drop_in_an_arm(1) + drop_in_an_arm(7), 8);

@@ -27,6 +27,8 @@ struct Figures {
     /// The story check's expected events per category: (category, right, unknown, wrong).
     stories: Vec<(String, usize, usize, usize)>,
     wrong_lines: Vec<String>,
+    /// The fates the trace left unknown.
+    unknown_lines: Vec<String>,
 }
 
 impl Figures {
@@ -81,7 +83,10 @@ fn run(dir: &Path) -> Figures {
         if line.starts_with("binding ") {
             match line.rsplit(' ').next().unwrap_or_default() {
                 "right" => figures.right += 1,
-                "unknown" => figures.unknown += 1,
+                "unknown" => {
+                    figures.unknown += 1;
+                    figures.unknown_lines.push(line.to_owned());
+                }
                 "untracked" => figures.untracked += 1,
                 _ => {
                     figures.wrong += 1;
@@ -169,8 +174,13 @@ fn every_recorded_fate_is_the_truth_with_and_without_type_info() {
         assert!(figures.right + figures.unknown + figures.untracked >= 80, "{mode}: the fixture lost bindings: {figures:?}");
         assert!(figures.wrong_lines.is_empty(), "{mode}: recorded wrong:\n{}", figures.wrong_lines.join("\n"));
     }
-    // With the file, every fate and every destination is told.
-    assert_eq!((typed.unknown, typed.links_unknown), (0, 0), "with type-info, something stayed unknown: {typed:?}");
+    // With the file, every fate and every destination is told, but where the path taken
+    // decides and no event of the run tells it: a binding whose parts all moved out, in a
+    // function that fills a field of it again on another path (`refilled_field(false)`).
+    let path_dependent = |line: &String| line.starts_with("binding refilled_field(false) p#0 ");
+    let unknowable = typed.unknown_lines.iter().filter(|l| path_dependent(l)).count();
+    assert_eq!(unknowable, 1, "the path-dependent binding is told after all (or lost): {typed:?}");
+    assert_eq!((typed.unknown - unknowable, typed.links_unknown), (0, 0), "with type-info, something stayed unknown: {typed:?}");
     assert!(typed.links >= 7, "the fixture lost its destinations: {typed:?}");
     let stories = (syntactic.expected_totals(), typed.expected_totals());
     assert!(stories.0.0 + stories.0.1 + stories.0.2 >= 100, "the story check lost events: {stories:?}");

@@ -163,6 +163,25 @@ impl Gen<'_> {
     /// A value of type `ty`: fresh, or moved from a variable (recording the move).
     fn init(&mut self, ty: Ty, depth: usize) -> Init {
         let pick = self.rng.below(10);
+        if pick == 3 && depth < 2 && self.rng.chance(50) {
+            // A block that makes its own binding and gives it out.
+            let inner = self.name("b");
+            let init = self.init(ty, depth + 1);
+            return Init::Block(inner, ty, Box::new(init));
+        }
+        if pick == 2
+            && self.rng.chance(50)
+            && let Some(v) = self.live(|v| v.ty == ty && v.state == State::Live && v.mutable && !v.borrowed)
+        {
+            let Init::Fresh(_, names) = self.fresh(ty) else { unreachable!("fresh makes a fresh value") };
+            return Init::Replace(v.name, ty, names);
+        }
+        if ty == Ty::Opt
+            && pick == 1
+            && let Some(v) = self.live(|v| v.ty == Ty::Opt && v.state == State::Live && v.mutable && !v.borrowed)
+        {
+            return Init::TakeOpt(v.name);
+        }
         if pick < 4 {
             return self.fresh(ty);
         }
@@ -269,7 +288,7 @@ impl Gen<'_> {
 
     fn stmt(&mut self, depth: usize) -> Option<Stmt> {
         let nest = depth < 2;
-        match self.rng.below(24) {
+        match self.rng.below(27) {
             0..=4 => {
                 let ty = self.ty();
                 let init = self.init(ty, 0);
@@ -426,6 +445,10 @@ impl Gen<'_> {
                             let init = self.fresh(var.ty);
                             body.push(Stmt::Assign(var.name.clone(), init));
                             self.set(&var.name, State::Live);
+                        } else if var.state != was.state {
+                            // Filled again in the loop, which may not run: as the borrow
+                            // checker sees it, maybe not filled.
+                            self.set(&var.name, State::Gone);
                         }
                     }
                 }
@@ -466,6 +489,35 @@ impl Gen<'_> {
                 }
                 let v = self.live(|v| v.state == State::Live)?;
                 Some(Stmt::Discard(v.name, self.rng.chance(50)))
+            }
+            24 => {
+                let v = self.live(|v| {
+                    matches!(v.ty, Ty::Pair | Ty::Tagged) && v.mutable && !v.borrowed && matches!(v.state, State::Live | State::Partial(_))
+                })?;
+                let fields = if v.ty == Ty::Pair { vec![Field::A, Field::B] } else { vec![Field::Item] };
+                let f = fields[self.rng.below(fields.len())];
+                if let State::Partial(moved) = &v.state {
+                    let left: Vec<Field> = moved.iter().copied().filter(|m| *m != f).collect();
+                    self.set(&v.name, if left.is_empty() { State::Live } else { State::Partial(left) });
+                }
+                let value = self.value_names(1).remove(0);
+                Some(Stmt::FieldAssign(v.name, f, value))
+            }
+            25 | 26 if nest => {
+                let loops = self.loops;
+                let v = self.live(|v| v.ty == Ty::Opt && v.state == State::Live && !v.borrowed && v.loops == loops)?;
+                let x = self.name("x");
+                let c = self.cond();
+                self.locked.push(v.name.clone());
+                let snapshot = self.scopes.clone();
+                let some = self.nested(depth, Some((x.clone(), Ty::Noisy, false)));
+                let after_some = self.scopes.clone();
+                self.scopes = snapshot;
+                let other = self.nested(depth, None);
+                self.merge(&after_some);
+                self.locked.pop();
+                self.set(&v.name, State::Gone);
+                Some(Stmt::Guarded(v.name, x, c, some, other))
             }
             _ => None,
         }

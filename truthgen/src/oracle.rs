@@ -318,6 +318,35 @@ impl Machine<'_> {
                     self.eval(b)
                 }
             }
+            // The payload leaves through `&mut`; the binding keeps an empty `Option`.
+            Init::TakeOpt(v) => match &mut self.binding(v).slot {
+                Some(Val::Opt(payload)) => Val::Opt(payload.take()),
+                _ => {
+                    self.stuck = true;
+                    Val::Plain
+                }
+            },
+            // The new value is made first, then the old one comes out in its place.
+            Init::Replace(v, ty, names) => {
+                let new = self.fresh(*ty, names);
+                match self.binding(v).slot.replace(new) {
+                    Some(old) => old,
+                    None => {
+                        self.stuck = true;
+                        Val::Plain
+                    }
+                }
+            }
+            // The block's own binding is made, then moved out by its tail; the block's scope
+            // ends with nothing left in it.
+            Init::Block(inner, _, init) => {
+                let val = self.eval(init);
+                self.scopes.push(Vec::new());
+                self.bind(inner.clone(), val);
+                let out = self.take(inner, "block tail");
+                self.close_scope("scope end");
+                out
+            }
         }
     }
 
@@ -402,6 +431,41 @@ impl Machine<'_> {
                 }
             }
             Stmt::Look(_) | Stmt::Discard(..) => {}
+            Stmt::FieldAssign(v, f, value) => {
+                self.next_id += 1;
+                let new = Box::new(Val::Noisy(Leaf { name: value.clone(), id: self.next_id }));
+                let old = match (&mut self.binding(v).slot, f) {
+                    (Some(Val::Pair(a, _)), Field::A) => a.replace(new),
+                    (Some(Val::Pair(_, b)), Field::B) => b.replace(new),
+                    (Some(Val::Tagged(item)), Field::Item) => item.replace(new),
+                    _ => {
+                        self.stuck = true;
+                        None
+                    }
+                };
+                // The old value of the field is dropped by the assignment, not by the
+                // binding's end.
+                if let Some(old) = old {
+                    self.drop_val(&old);
+                }
+                // A binding filled again holds its value afresh: how it was left no longer
+                // decides its end.
+                let b = self.binding(v);
+                if b.slot.as_ref().is_some_and(|s| matches!(s, Val::Pair(Some(_), Some(_)) | Val::Tagged(Some(_)))) {
+                    b.left_by = "";
+                }
+            }
+            Stmt::Guarded(v, x, c, some, other) => {
+                let payload = matches!(&self.binding(v).slot, Some(Val::Opt(Some(_))));
+                if !payload || !holds(*c, self.k) {
+                    return self.block(other, None);
+                }
+                let bound = match self.take(v, "match guard held") {
+                    Val::Opt(Some(inner)) => *inner,
+                    other => other,
+                };
+                return self.block(some, Some((x.clone(), bound)));
+            }
             Stmt::Swap(a, b, made) => {
                 if let Some((_, init)) = made {
                     let val = self.eval(init);
@@ -571,5 +635,54 @@ mod tests {
         assert_eq!(run(&program, 1).expect("valid").log, names(&["a", "b"]));
         let moved_twice = Program { id: 0, body: vec![program.body[0].clone(), Stmt::Consume("a".into()), Stmt::Consume("a".into())] };
         assert!(run(&moved_twice, 0).is_none(), "a use of a moved value has no prediction");
+    }
+
+    #[test]
+    fn a_field_filled_again_is_dropped_with_the_binding_and_an_old_field_value_at_the_assignment() {
+        let body = vec![
+            Stmt::Let("t".into(), Ty::Tagged, Init::Fresh(Ty::Tagged, names(&["first"]))),
+            Stmt::ConsumeField("t".into(), crate::program::Field::Item),
+            Stmt::FieldAssign("t".into(), crate::program::Field::Item, "second".into()),
+            Stmt::FieldAssign("t".into(), crate::program::Field::Item, "third".into()),
+        ];
+        let run = run(&Program { id: 0, body }, 0).expect("a valid program");
+        // `first` moved into the call, `second` dropped by the last assignment, `third` with `t`.
+        assert_eq!(run.log, names(&["first", "second", "third"]));
+        assert_eq!(fate_of(&run, "t", 0), (Fate::Drop, names(&["third"])));
+    }
+
+    #[test]
+    fn a_guard_that_fails_moves_nothing() {
+        let body = vec![
+            Stmt::Let("o".into(), Ty::Opt, Init::Fresh(Ty::Opt, names(&["v"]))),
+            Stmt::Guarded("o".into(), "x".into(), Cond { modulus: 2, equals: 0 }, vec![], vec![]),
+            Stmt::Let("after".into(), Ty::Noisy, Init::Fresh(Ty::Noisy, names(&["after"]))),
+        ];
+        let program = Program { id: 0, body };
+        let held = run(&program, 0).expect("valid");
+        assert_eq!(fate_of(&held, "o", 0).0, Fate::Move);
+        assert_eq!(fate_of(&held, "x", 0), (Fate::Drop, names(&["v"])));
+        assert_eq!(held.log, names(&["v", "after"]));
+        let failed = run(&program, 1).expect("valid");
+        assert_eq!(fate_of(&failed, "o", 0), (Fate::Drop, names(&["v"])));
+        assert!(failed.instances.iter().all(|i| i.name != "x"), "no binding was made");
+        assert_eq!(failed.log, names(&["after", "v"]));
+    }
+
+    #[test]
+    fn take_and_replace_leave_the_binding_living_and_a_block_tail_moves_its_binding() {
+        let body = vec![
+            Stmt::Let("o".into(), Ty::Opt, Init::Fresh(Ty::Opt, names(&["payload"]))),
+            Stmt::Let("t".into(), Ty::Opt, Init::TakeOpt("o".into())),
+            Stmt::Let("n".into(), Ty::Noisy, Init::Fresh(Ty::Noisy, names(&["old"]))),
+            Stmt::Let("r".into(), Ty::Noisy, Init::Replace("n".into(), Ty::Noisy, names(&["new"]))),
+            Stmt::Let("b".into(), Ty::Noisy, Init::Block("inner".into(), Ty::Noisy, Box::new(Init::Fresh(Ty::Noisy, names(&["blocked"]))))),
+        ];
+        let run = run(&Program { id: 0, body }, 0).expect("a valid program");
+        assert_eq!(run.log, names(&["blocked", "old", "new", "payload"]));
+        assert_eq!(fate_of(&run, "o", 0), (Fate::Drop, vec![]));
+        assert_eq!(fate_of(&run, "n", 0), (Fate::Drop, names(&["new"])));
+        assert_eq!(fate_of(&run, "inner", 0).0, Fate::Move);
+        assert_eq!(fate_of(&run, "b", 0), (Fate::Drop, names(&["blocked"])));
     }
 }

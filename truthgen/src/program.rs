@@ -85,6 +85,13 @@ pub enum Init {
     Pop(String),
     /// `if cond { a } else { b }`.
     Choose(Cond, Box<Init>, Box<Init>),
+    /// `v.take()` of an `Option<Noisy>`: the payload moves out through `&mut`, `v` stays.
+    TakeOpt(String),
+    /// `std::mem::replace(&mut v, new)`: `v`'s old value comes out, `v` keeps living.
+    Replace(String, Ty, Vec<String>),
+    /// `{ let mut inner: T = init; look(&inner); inner }`: a block whose tail moves out its
+    /// own binding.
+    Block(String, Ty, Box<Init>),
 }
 
 /// A pattern a `let` destructures a `Pair` or a `Tagged` with.
@@ -142,6 +149,12 @@ pub enum Stmt {
     Swap(String, String, Option<(Ty, Init)>),
     /// `let _ = v;`, or `_ = v;` when the flag is set: neither moves `v`.
     Discard(String, bool),
+    /// `v.a = new(..);`: a field given a new value, the old one (if it is still there)
+    /// dropped now; a field moved out before is filled again.
+    FieldAssign(String, Field, String),
+    /// `match v { Some(x) if cond => { .. } _ => { .. } }`: `x` is bound (and the payload
+    /// moved) only when the guard holds; otherwise `v` keeps its value.
+    Guarded(String, String, Cond, Vec<Stmt>, Vec<Stmt>),
 }
 
 /// A generated program: a traced function `p{id}(k)` over the statements, and its two traced
@@ -186,6 +199,9 @@ pub fn init_rust(init: &Init, id: usize) -> String {
         Init::Field(v, f) => format!("{v}.{}", f.name()),
         Init::Pop(v) => format!("{v}.pop()"),
         Init::Choose(c, a, b) => format!("if {} {{ {} }} else {{ {} }}", cond_rust(*c), init_rust(a, id), init_rust(b, id)),
+        Init::TakeOpt(v) => format!("{v}.take()"),
+        Init::Replace(v, ty, names) => format!("std::mem::replace(&mut {v}, {})", fresh_rust(*ty, names)),
+        Init::Block(inner, ty, init) => format!("{{ let mut {inner}: {} = {}; look(&{inner}); {inner} }}", ty.rust(), init_rust(init, id)),
     }
 }
 
@@ -305,6 +321,17 @@ fn stmt_rust(out: &mut String, stmt: &Stmt, id: usize, depth: usize) {
         Stmt::Discard(v, assigned) => {
             let _ = writeln!(out, "{pad}{}_ = {v};", if *assigned { "" } else { "let " });
         }
+        Stmt::FieldAssign(v, f, value) => {
+            let _ = writeln!(out, "{pad}{v}.{} = new(\"{value}\");", f.name());
+        }
+        Stmt::Guarded(v, x, c, some, other) => {
+            let _ = writeln!(out, "{pad}match {v} {{");
+            let _ = writeln!(out, "{pad}    Some({x}) if {} => {{", cond_rust(*c));
+            block_rust(out, some, id, depth + 2);
+            let _ = writeln!(out, "{pad}    }}\n{pad}    _ => {{");
+            block_rust(out, other, id, depth + 2);
+            let _ = writeln!(out, "{pad}    }}\n{close}");
+        }
     }
 }
 
@@ -316,7 +343,7 @@ pub fn size(stmts: &[Stmt]) -> usize {
 /// The blocks nested in a statement.
 fn children(stmt: &Stmt) -> Vec<&Vec<Stmt>> {
     match stmt {
-        Stmt::Match(_, _, _, some, none) | Stmt::If(_, some, none) => vec![some, none],
+        Stmt::Match(_, _, _, some, none) | Stmt::If(_, some, none) | Stmt::Guarded(_, _, _, some, none) => vec![some, none],
         Stmt::IfLet(_, _, _, _, body) | Stmt::Loop(_, body, _, _) => vec![body],
         _ => Vec::new(),
     }
@@ -338,6 +365,12 @@ pub fn deletions(stmts: &[Stmt]) -> Vec<Vec<Stmt>> {
             Stmt::If(c, then, els) => {
                 let mut variants: Vec<Stmt> = deletions(then).into_iter().map(|t| Stmt::If(*c, t, els.clone())).collect();
                 variants.extend(deletions(els).into_iter().map(|e| Stmt::If(*c, then.clone(), e)));
+                variants
+            }
+            Stmt::Guarded(v, x, c, some, other) => {
+                let mut variants: Vec<Stmt> =
+                    deletions(some).into_iter().map(|s| Stmt::Guarded(v.clone(), x.clone(), *c, s, other.clone())).collect();
+                variants.extend(deletions(other).into_iter().map(|o| Stmt::Guarded(v.clone(), x.clone(), *c, some.clone(), o)));
                 variants
             }
             Stmt::IfLet(v, x, r, c, body) => deletions(body).into_iter().map(|b| Stmt::IfLet(v.clone(), x.clone(), *r, *c, b)).collect(),

@@ -48,6 +48,16 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             raw_deref(exp, u);
         }
         Expr::Reference(_) => reference(exp, expr),
+        // `-x` and `!x`: Rust checks the operand with the type expected of the result as a hint,
+        // though an overloaded operator's operand may have another type (`Neg for &BigInt`:
+        // `x == -&a`); a call or a block the expansion put there would demand it of its value.
+        Expr::Unary(u) => {
+            let was_block = matches!(&*u.expr, Expr::Block(_));
+            syn::visit_mut::visit_expr_unary_mut(exp, u);
+            if emit::is_runtime_call(&u.expr) || !was_block && matches!(&*u.expr, Expr::Block(_)) {
+                *u.expr = emit::without_expectation(emit::take(&mut u.expr));
+            }
+        }
         // Constant blocks stay constant.
         Expr::Const(_) => {}
         // `write!(dest, ..)` in an expression: the borrow of `dest` is recorded first, and
@@ -418,6 +428,17 @@ fn assign(exp: &mut Expander<'_>, expr: &mut Expr) {
     if !destructuring {
         inside_place(exp, &mut a.left);
         place_written(exp, &a.left);
+        // `x.f = v`: a field moved out is filled again, and `x` then holds a value to drop.
+        // The field's pointer only gives its type: built in a branch that never runs, it
+        // calls no `Deref` the path goes through (`guard.f` on a lock's guard).
+        if let Some(guard) = refilled_binding(exp, &a.left)
+            && exp.has(Group::Ownership)
+        {
+            let field = &a.left;
+            let refilled = emit::stmt(quote!(#guard.refilled(if true { ::core::ptr::null() } else { &raw const #field });));
+            let assignment = emit::take(expr);
+            *expr = super::tail_block(vec![Stmt::Expr(assignment, Some(Default::default())), refilled], Expr::Verbatim(quote!(())));
+        }
         return;
     }
     inside_assignee(exp, &mut a.left);
@@ -527,6 +548,21 @@ fn binary(exp: &mut Expander<'_>, expr: &mut Expr) {
 }
 
 /// The tracked binding a plain `x = ..` assigns to.
+/// The guard of the tracked binding whose field (reached through fields only, `x.f`,
+/// `x.0.g`, never through a dereference or an index) an assignment's left side writes.
+fn refilled_binding(exp: &Expander<'_>, left: &Expr) -> Option<syn::Ident> {
+    let mut place = left;
+    let Expr::Field(_) = place else { return None };
+    while let Expr::Field(f) = place {
+        place = &f.base;
+    }
+    let Expr::Path(p) = place else { return None };
+    if p.qself.is_some() {
+        return None;
+    }
+    exp.tracked(&p.path.get_ident()?.to_string()).filter(|(_, copies)| *copies != super::Copies::Yes).map(|(guard, _)| guard)
+}
+
 fn assigned_binding(exp: &Expander<'_>, left: &Expr) -> Option<(syn::Ident, super::Copies)> {
     let Expr::Path(p) = left else { return None };
     exp.tracked(&p.path.get_ident()?.to_string())

@@ -63,6 +63,20 @@ snapshot!(
     }
 );
 
+// A field given a value (`t.item = ..`) tells the guard, which holds a value to drop again
+// if a use before it may have moved the part out; a negation's operand recorded by a hook is
+// held out of reach of the type expected of the result (`-&a` with `Neg for &Amount`).
+snapshot!(
+    refilled_field_and_negated_reference,
+    (quiet),
+    fn f(mut t: Tagged, a: Amount) -> bool {
+        let Tagged { item, .. } = t;
+        t.item = item;
+        t.count.0 = 1;
+        -&a == Amount::zero()
+    }
+);
+
 snapshot!(
     destructuring_and_let_else,
     (quiet, only = "control"),
