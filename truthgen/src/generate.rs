@@ -177,7 +177,7 @@ impl Gen<'_> {
             return Init::Replace(v.name, ty, names);
         }
         if ty == Ty::Opt
-            && pick == 1
+            && pick <= 1
             && let Some(v) = self.live(|v| v.ty == Ty::Opt && v.state == State::Live && v.mutable && !v.borrowed)
         {
             return Init::TakeOpt(v.name);
@@ -195,6 +195,22 @@ impl Gen<'_> {
             let b = self.init(ty, depth + 1);
             self.merge(&after_a);
             return Init::Choose(c, Box::new(a), Box::new(b));
+        }
+        if ty == Ty::Noisy && (pick == 5 || pick == 7) {
+            let loops = self.loops;
+            if let Some(v) = self.live(|v| v.ty == Ty::Opt && v.state == State::Live && !v.borrowed && v.loops == loops) {
+                self.set(&v.name, State::Gone);
+                let a = self.name("a");
+                let names = self.value_names(1);
+                return Init::MatchOpt(v.name, a, names);
+            }
+        }
+        if ty == Ty::Noisy && pick == 6 && self.rng.chance(50) {
+            let loops = self.loops;
+            if let Some(v) = self.live(|v| v.ty == Ty::Boxed && v.state == State::Live && !v.borrowed && v.loops == loops) {
+                self.set(&v.name, State::Gone);
+                return Init::Unbox(v.name);
+            }
         }
         if ty == Ty::Noisy && pick == 8 {
             let loops = self.loops;
@@ -288,7 +304,7 @@ impl Gen<'_> {
 
     fn stmt(&mut self, depth: usize) -> Option<Stmt> {
         let nest = depth < 2;
-        match self.rng.below(27) {
+        match self.rng.below(29) {
             0..=4 => {
                 let ty = self.ty();
                 let init = self.init(ty, 0);
@@ -437,21 +453,7 @@ impl Gen<'_> {
                 self.loops += 1;
                 let mut body = self.nested(depth, None);
                 self.loops -= 1;
-                // A variable from outside the loop moved in it is given a value again before
-                // the next iteration (`archive.push(cur); cur = next;`).
-                for (scope, old) in self.scopes.clone().iter().zip(&before) {
-                    for (var, was) in scope.iter().zip(old) {
-                        if var.state != was.state && was.state == State::Live && var.mutable {
-                            let init = self.fresh(var.ty);
-                            body.push(Stmt::Assign(var.name.clone(), init));
-                            self.set(&var.name, State::Live);
-                        } else if var.state != was.state {
-                            // Filled again in the loop, which may not run: as the borrow
-                            // checker sees it, maybe not filled.
-                            self.set(&var.name, State::Gone);
-                        }
-                    }
-                }
+                self.settle_loop(&before, &mut body);
                 let n = self.rng.below(4) as u32;
                 let brk = self.rng.chance(50).then(|| self.cond());
                 Some(Stmt::Loop(n, body, brk, self.rng.chance(30)))
@@ -519,7 +521,63 @@ impl Gen<'_> {
                 self.set(&v.name, State::Gone);
                 Some(Stmt::Guarded(v.name, x, c, some, other))
             }
+            27 | 28 if nest => {
+                let list = self.live(|v| v.ty == Ty::List && v.state == State::Live && v.mutable && !v.borrowed)?;
+                let x = self.name("x");
+                let before = self.scopes.clone();
+                self.locked.push(list.name.clone());
+                self.loops += 1;
+                let mut body = self.nested(depth, Some((x.clone(), Ty::Noisy, false)));
+                self.loops -= 1;
+                self.locked.pop();
+                self.settle_loop(&before, &mut body);
+                Some(Stmt::WhileLetPop(list.name, x, body))
+            }
             _ => None,
+        }
+    }
+
+    /// After a loop's body: a variable from outside the loop moved in it is given a value
+    /// again before the next iteration (`archive.push(cur); cur = next;`).
+    fn settle_loop(&mut self, before: &[Vec<Var>], body: &mut Vec<Stmt>) {
+        for (scope, old) in self.scopes.clone().iter().zip(before) {
+            for (var, was) in scope.iter().zip(old) {
+                if var.state != was.state && was.state == State::Live && var.mutable {
+                    let init = self.fresh(var.ty);
+                    body.push(Stmt::Assign(var.name.clone(), init));
+                    self.set(&var.name, State::Live);
+                } else if var.state != was.state {
+                    // Filled again in the loop, which may not run: as the borrow checker
+                    // sees it, maybe not filled.
+                    self.set(&var.name, State::Gone);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every form the language has is written by the generator, in a few hundred programs.
+    #[test]
+    fn the_generator_writes_every_form() {
+        let mut rng = Rng::new(43);
+        let text: String = (0..300).map(|id| program(&mut rng, id).rust(true)).collect();
+        let forms = [
+            ("a field assignment", ".a = new("),
+            ("a guarded arm", "if k % "),
+            ("`Option::take`", ".take()"),
+            ("`mem::replace`", "std::mem::replace(&mut "),
+            ("a block whose tail moves its binding", "{ let mut b"),
+            ("a `match` giving its arm's binding", " => a"),
+            ("a move out of a box", "= *v"),
+            ("`while let` over a popped list", "while let Some("),
+            ("a destructuring swap", ") = ("),
+        ];
+        for (what, needle) in forms {
+            assert!(text.contains(needle), "no program has {what} (`{needle}`)");
         }
     }
 }

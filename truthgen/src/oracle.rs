@@ -337,6 +337,27 @@ impl Machine<'_> {
                     }
                 }
             }
+            Init::MatchOpt(v, a, names) => {
+                if !matches!(&self.binding(v).slot, Some(Val::Opt(Some(_)))) {
+                    return self.fresh(Ty::Noisy, names);
+                }
+                let inner = match self.take(v, "match") {
+                    Val::Opt(Some(inner)) => *inner,
+                    other => other,
+                };
+                self.scopes.push(Vec::new());
+                self.bind(a.clone(), inner);
+                let out = self.take(a, "match arm value");
+                self.close_scope("scope end");
+                out
+            }
+            Init::Unbox(v) => match self.take(v, "moved out of its box") {
+                Val::Boxed(inner) => *inner,
+                _ => {
+                    self.stuck = true;
+                    Val::Plain
+                }
+            },
             // The block's own binding is made, then moved out by its tail; the block's scope
             // ends with nothing left in it.
             Init::Block(inner, _, init) => {
@@ -455,6 +476,19 @@ impl Machine<'_> {
                     b.left_by = "";
                 }
             }
+            Stmt::WhileLetPop(list, x, body) => loop {
+                let popped = match &mut self.binding(list).slot {
+                    Some(Val::List(items)) => items.pop(),
+                    _ => {
+                        self.stuck = true;
+                        None
+                    }
+                };
+                let Some(item) = popped else { break };
+                if let Flow::Return = self.block(body, Some((x.clone(), item))) {
+                    return Flow::Return;
+                }
+            },
             Stmt::Guarded(v, x, c, some, other) => {
                 let payload = matches!(&self.binding(v).slot, Some(Val::Opt(Some(_))));
                 if !payload || !holds(*c, self.k) {

@@ -92,6 +92,11 @@ pub enum Init {
     /// `{ let mut inner: T = init; look(&inner); inner }`: a block whose tail moves out its
     /// own binding.
     Block(String, Ty, Box<Init>),
+    /// `match v { Some(a) => a, None => new(..) }` of an `Option<Noisy>`: the payload through
+    /// the arm's binding, or a new value.
+    MatchOpt(String, String, Vec<String>),
+    /// `*v` of a `Box<Noisy>`: the value moves out of its box.
+    Unbox(String),
 }
 
 /// A pattern a `let` destructures a `Pair` or a `Tagged` with.
@@ -155,6 +160,8 @@ pub enum Stmt {
     /// `match v { Some(x) if cond => { .. } _ => { .. } }`: `x` is bound (and the payload
     /// moved) only when the guard holds; otherwise `v` keeps its value.
     Guarded(String, String, Cond, Vec<Stmt>, Vec<Stmt>),
+    /// `while let Some(x) = list.pop() { .. }`.
+    WhileLetPop(String, String, Vec<Stmt>),
 }
 
 /// A generated program: a traced function `p{id}(k)` over the statements, and its two traced
@@ -202,6 +209,8 @@ pub fn init_rust(init: &Init, id: usize) -> String {
         Init::TakeOpt(v) => format!("{v}.take()"),
         Init::Replace(v, ty, names) => format!("std::mem::replace(&mut {v}, {})", fresh_rust(*ty, names)),
         Init::Block(inner, ty, init) => format!("{{ let mut {inner}: {} = {}; look(&{inner}); {inner} }}", ty.rust(), init_rust(init, id)),
+        Init::MatchOpt(v, a, names) => format!("match {v} {{ Some({a}) => {a}, None => {} }}", fresh_rust(Ty::Noisy, names)),
+        Init::Unbox(v) => format!("*{v}"),
     }
 }
 
@@ -324,6 +333,11 @@ fn stmt_rust(out: &mut String, stmt: &Stmt, id: usize, depth: usize) {
         Stmt::FieldAssign(v, f, value) => {
             let _ = writeln!(out, "{pad}{v}.{} = new(\"{value}\");", f.name());
         }
+        Stmt::WhileLetPop(list, x, body) => {
+            let _ = writeln!(out, "{pad}while let Some({x}) = {list}.pop() {{");
+            block_rust(out, body, id, depth + 1);
+            let _ = writeln!(out, "{close}");
+        }
         Stmt::Guarded(v, x, c, some, other) => {
             let _ = writeln!(out, "{pad}match {v} {{");
             let _ = writeln!(out, "{pad}    Some({x}) if {} => {{", cond_rust(*c));
@@ -344,7 +358,7 @@ pub fn size(stmts: &[Stmt]) -> usize {
 fn children(stmt: &Stmt) -> Vec<&Vec<Stmt>> {
     match stmt {
         Stmt::Match(_, _, _, some, none) | Stmt::If(_, some, none) | Stmt::Guarded(_, _, _, some, none) => vec![some, none],
-        Stmt::IfLet(_, _, _, _, body) | Stmt::Loop(_, body, _, _) => vec![body],
+        Stmt::IfLet(_, _, _, _, body) | Stmt::Loop(_, body, _, _) | Stmt::WhileLetPop(_, _, body) => vec![body],
         _ => Vec::new(),
     }
 }
@@ -375,6 +389,7 @@ pub fn deletions(stmts: &[Stmt]) -> Vec<Vec<Stmt>> {
             }
             Stmt::IfLet(v, x, r, c, body) => deletions(body).into_iter().map(|b| Stmt::IfLet(v.clone(), x.clone(), *r, *c, b)).collect(),
             Stmt::Loop(n, body, brk, l) => deletions(body).into_iter().map(|b| Stmt::Loop(*n, b, *brk, *l)).collect(),
+            Stmt::WhileLetPop(list, x, body) => deletions(body).into_iter().map(|b| Stmt::WhileLetPop(list.clone(), x.clone(), b)).collect(),
             _ => Vec::new(),
         };
         for variant in nested {
