@@ -152,6 +152,12 @@ pub(crate) fn strict() -> bool {
 }
 
 impl FileTypes {
+    /// Whether the analyzer's entries for the file are there and current: a use it did not
+    /// record is then one it found nothing to say about.
+    pub(crate) fn is_fresh(&self) -> bool {
+        matches!(self, FileTypes::Fresh(..))
+    }
+
     /// The binding recorded at this position, if the entries are usable.
     pub(crate) fn binding(&self, line: u32, column: u32) -> Option<&'static Binding> {
         match self {

@@ -74,6 +74,10 @@ const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0"
 /// (generic-array: two of its doctests do not compile plain either, and their errors are the
 /// baseline's) and `offset_of` macros (memoffset). (lazy_static 1.5.0's tests do not compile
 /// plain on Rust 1.95: `#![deny(warnings)]` meets the newer `unnecessary_transmutes` lint.)
+/// Then (the ninth session) big integers of overloaded operators (num-bigint: `x == -&a`, a
+/// negation of a reference where a value is expected, did not compile), atomics swapped by
+/// hazard pointers (arc-swap), a sharded concurrent map (dashmap) and an executor's task
+/// machinery (async-task). (bumpalo 3.16.0 and typed-arena 2.0.2: plain `cargo test` fails.)
 /// Every trace of every run is checked for events that contradict each other.
 const FULL_TRIAL_CRATES: &[&str] = &[
     "arrayvec@0.7.6",
@@ -130,6 +134,10 @@ const FULL_TRIAL_CRATES: &[&str] = &[
     "siphasher@1.0.1",
     "generic-array@0.14.7",
     "memoffset@0.9.1",
+    "num-bigint@0.4.6",
+    "arc-swap@1.7.1",
+    "dashmap@6.1.0",
+    "async-task@4.7.1",
 ];
 
 fn main() -> Result<()> {
