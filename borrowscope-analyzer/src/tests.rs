@@ -527,6 +527,42 @@ fn whole() {
 }
 
 #[test]
+fn a_box_dereferenced_by_value_moves_its_content_out_and_nothing_else_is_a_use() {
+    insta::assert_snapshot!(uses(
+        r#"
+//- minicore: copy, clone, drop, deref, sized, add
+//- /main.rs crate:main deps:std
+use std::boxed::Box;
+struct Owned(u8);
+impl Drop for Owned { fn drop(&mut self) {} }
+fn consume(o: Owned) {}
+fn main(k: bool) {
+    let a = Box::new(Owned(1));
+    let b = Box::new(Owned(2));
+    let c = Box::new(Owned(3));
+    let d = Box::new(Owned(4));
+    let n = Box::new(5u8);
+    let x = if k { *a } else { Owned(6) };
+    let y;
+    y = *b;
+    let r = &*c;
+    let z = *d;
+    let m = *n + 1;
+}
+//- /std.rs crate:std
+pub mod boxed {
+    pub struct Box<T: ?Sized>(*mut T);
+    impl<T> Box<T> { pub fn new(x: T) -> Box<T> { loop {} } }
+    impl<T: ?Sized> core::ops::Deref for Box<T> { type Target = T; fn deref(&self) -> &T { loop {} } }
+}
+"#
+    ), @"
+11:16 k copy
+11:21 a move
+13:10 b move");
+}
+
+#[test]
 fn a_destructuring_assignment_takes_apart_only_what_it_assigns_and_writes_its_places() {
     insta::assert_snapshot!(uses(
         r#"
