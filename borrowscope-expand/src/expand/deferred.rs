@@ -24,7 +24,12 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &Local, names: Vec<syn::Ident
     let site = exp.site(&name.to_string(), "", kind, name.span());
     let guard = exp.ident("g");
     let constructor = exp.guard_constructor(&site);
-    let copies = known.and_then(copies::analyzer_copies).unwrap_or(Copies::Unknown);
+    // A type written out in full lets a probe ask the compiler, as for a `let` with a value.
+    let written = match &local.pat {
+        Pat::Type(t) if copies::written_type_copies(&t.ty) == Copies::Probe => Copies::Probe,
+        _ => Copies::Unknown,
+    };
+    let copies = known.and_then(copies::analyzer_copies).unwrap_or(written);
     // Assignments record nothing for a `Copy` binding (nothing to drop), so it would never
     // be created.
     if copies == Copies::Yes {
