@@ -277,7 +277,8 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
 /// box (`Box<T>`, `T` not `Copy`), after which the binding holds nothing to drop. The analyzer
 /// says which; without it, a binding whose type is not known to be `Copy` (a reference is)
 /// may have been the box, and its end is unknown (a binding whose type is not written, as
-/// most references' are not, is left as it is). (`let x = *b;` is recorded by the `let`, from `x`'s type.)
+/// most references' are not, is left as it is). (`let x = *b;` is recorded by the `let`,
+/// from `x`'s type.)
 fn deref_by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Unary(u) = expr else { return };
     let Some((ident, guard, copies)) = exp.tracked_path(&u.expr) else { return };
