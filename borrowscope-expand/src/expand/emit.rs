@@ -309,6 +309,17 @@ pub(crate) fn probe(kind: Probe, value: impl ToTokens, call: TokenStream) -> Tok
     })
 }
 
+/// `{ use ViaBox.. as _; (&&&Probe(&value)).unboxed(&guard, site); }`: whether `*value`
+/// used by value moves the content out of a box, by `value`'s type.
+pub(crate) fn unboxed_probe(value: &Ident, guard: &Ident, site: &TokenStream) -> TokenStream {
+    let private = private();
+    quote!({
+        #[allow(unused_imports)]
+        use #private::{ViaBoxOfCopy as _, ViaBox as _, ViaNotBox as _};
+        (&&&#private::Probe(&#value)).unboxed(&#guard, #site);
+    })
+}
+
 /// `let local: &'static Channel = linked_channel(flag);`: the queue of a linked channel.
 pub(crate) fn linked_channel(local: &Ident, flag: &Ident) -> Stmt {
     let private = private();

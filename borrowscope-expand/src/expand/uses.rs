@@ -275,10 +275,9 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
 
 /// `*b` of a tracked binding by value: a copy out of a reference or a box, or a move out of a
 /// box (`Box<T>`, `T` not `Copy`), after which the binding holds nothing to drop. The analyzer
-/// says which; without it, a binding whose type is not known to be `Copy` (a reference is)
-/// may have been the box, and its end is unknown (a binding whose type is not written, as
-/// most references' are not, is left as it is). (`let x = *b;` is recorded by the `let`,
-/// from `x`'s type.)
+/// says which; without it, where the binding's type is known (written out), a probe lets the
+/// compiler tell (`emit::unboxed_probe`); a binding whose type is not known is left as it is.
+/// (`let x = *b;` is recorded by the `let`, from `x`'s type.)
 fn deref_by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Unary(u) = expr else { return };
     let Some((ident, guard, copies)) = exp.tracked_path(&u.expr) else { return };
@@ -287,7 +286,11 @@ fn deref_by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
             let site = exp.site("", &format!("*{ident}"), "move", expr.span());
             record_use(&ident, &guard, Copies::No, &site, &quote!(0))
         }
-        None if !exp.types.is_fresh() && matches!(copies, Copies::No | Copies::Probe) => quote!(#guard.maybe_moved();),
+        // The binding's type is known there: the compiler tells a box from a reference.
+        None if !exp.types.is_fresh() && matches!(copies, Copies::No | Copies::Probe) => {
+            let site = exp.site("", &format!("*{ident}"), "move", expr.span());
+            emit::unboxed_probe(&ident, &guard, &site)
+        }
         _ => return,
     };
     *expr = emit::first_then(record, emit::take(expr));

@@ -74,6 +74,46 @@ impl<T: ?Sized> ViaMove for &Probe<'_, T> {
     }
 }
 
+/// `*b` of a binding used by value, probed on `b`'s type as `(&&&Probe(&b)).unboxed(..)`:
+/// a `Box` of a type that is not `Copy` gives its content up (the box ends with nothing to
+/// drop: [`ViaBox`]); a `Box` of a `Copy` type ([`ViaBoxOfCopy`]) and anything else that
+/// dereferences ([`ViaNotBox`]: a reference, an `Rc`, a lock's guard, whose content must then
+/// be `Copy`) give a copy, and the binding stays. The most specific impl is on the most
+/// references, which method resolution tries first.
+pub trait ViaBoxOfCopy {
+    /// Records nothing: a copy of the content.
+    fn unboxed(&self, from: &Guard, site: Site);
+}
+
+/// See [`ViaBoxOfCopy`]: the content of a `Box` moves out.
+pub trait ViaBox {
+    /// Records the move out of the box; the binding holds nothing to drop.
+    fn unboxed(&self, from: &Guard, site: Site);
+}
+
+/// See [`ViaBoxOfCopy`]: not a `Box`.
+pub trait ViaNotBox {
+    /// Records nothing: a copy of the content.
+    fn unboxed(&self, from: &Guard, site: Site);
+}
+
+impl<T: Copy> ViaBoxOfCopy for &&Probe<'_, Box<T>> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn unboxed(&self, _from: &Guard, _site: Site) {}
+}
+
+impl<T: ?Sized> ViaBox for &Probe<'_, Box<T>> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn unboxed(&self, from: &Guard, site: Site) {
+        from.moved(site, 0);
+    }
+}
+
+impl<T: ?Sized> ViaNotBox for Probe<'_, T> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn unboxed(&self, _from: &Guard, _site: Site) {}
+}
+
 /// The binding's type decides, through method resolution at the binding site, whether it is
 /// an `Rc` or `Arc` (also behind a type alias or returned by a factory): then its creation is
 /// recorded as a pointer event with its counts, a new allocation when it is the only owner
