@@ -236,6 +236,9 @@ pub(crate) fn refresh(plan: &Plan<'_>) -> anyhow::Result<Copied> {
         }
     }
     let instrumented = |member: &Member| !member.proc_macro && !authored.contains(&member.dir);
+    // BorrowScope's crates are built only where a member uses them: otherwise (a workspace of
+    // proc-macro crates) their profile settings would name packages cargo warns it cannot find.
+    let optimize = members.iter().any(|m| instrumented(m) || authored.contains(&m.dir));
     for path in &files {
         let relative = path.strip_prefix(root).expect("collected under the root");
         let destination = copy_root.join(relative);
@@ -245,7 +248,7 @@ pub(crate) fn refresh(plan: &Plan<'_>) -> anyhow::Result<Copied> {
         let content = if name == "Cargo.toml" {
             let instrument = members.iter().any(|m| m.dir == path.parent().unwrap_or(root) && instrumented(m));
             let deps = instrument.then_some((runtime.as_path(), macros.as_path()));
-            Some(manifest(path, root, deps, path.parent() == Some(root))?)
+            Some(manifest(path, root, deps, path.parent() == Some(root), optimize)?)
         } else if name.ends_with(".rs")
             && let Some(member) = member.filter(|m| instrumented(m) && !m.build_scripts.contains(path))
         {
@@ -336,8 +339,9 @@ fn owner<'m>(members: &'m [Member], path: &Path) -> Option<&'m Member> {
 
 /// A manifest for the copy: relative path dependencies that leave the workspace point at the
 /// original place; a member to instrument gets BorrowScope's two crates (`deps`); the root
-/// gets a `[workspace]` table when it has none, so that the copy is a workspace of its own.
-fn manifest(path: &Path, root: &Path, deps: Option<(&Path, &Path)>, is_root: bool) -> anyhow::Result<String> {
+/// gets a `[workspace]` table when it has none, so that the copy is a workspace of its own,
+/// and, when `optimize` (some member uses BorrowScope's crates), their profile settings.
+fn manifest(path: &Path, root: &Path, deps: Option<(&Path, &Path)>, is_root: bool, optimize: bool) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut document: toml_edit::DocumentMut = text.parse().with_context(|| format!("{} is not valid TOML", path.display()))?;
     let dir = path.parent().unwrap_or(root);
@@ -355,7 +359,7 @@ fn manifest(path: &Path, root: &Path, deps: Option<(&Path, &Path)>, is_root: boo
     if is_root && !document.contains_key("workspace") {
         document.insert("workspace", toml_edit::table());
     }
-    if is_root {
+    if is_root && optimize {
         optimized_dependencies(&mut document);
     }
     Ok(document.to_string())
@@ -569,7 +573,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let manifest_path = dir.path().join("Cargo.toml");
         std::fs::write(&manifest_path, "[package]\nname = \"app\"\n\n[profile.dev]\nopt-level = 1\n").unwrap();
-        let out = manifest(&manifest_path, dir.path(), None, true).unwrap();
+        let out = manifest(&manifest_path, dir.path(), None, true, true).unwrap();
         assert!(out.contains("[workspace]"), "{out}");
         assert!(out.contains("[profile.dev]\nopt-level = 1\n"), "{out}");
         assert!(out.contains("[profile.dev.package.borrowscope-runtime]\nopt-level = 3\n"), "{out}");
@@ -585,13 +589,20 @@ mod tests {
         assert!(out.contains("[profile.dev.package.borrowscope-runtime]\nopt-level = 3\n\n"), "the runtime keeps the checks: {out}");
 
         std::fs::write(&manifest_path, "[workspace]\n\n[profile.dev.package.syn]\nopt-level = 0\n").unwrap();
-        let out = manifest(&manifest_path, dir.path(), None, true).unwrap();
+        let out = manifest(&manifest_path, dir.path(), None, true, true).unwrap();
         let parsed: toml_edit::DocumentMut = out.parse().unwrap();
         assert_eq!(parsed["profile"]["dev"]["package"]["syn"]["opt-level"].as_integer(), Some(0), "the user's setting is kept: {out}");
         assert_eq!(parsed["profile"]["dev"]["package"]["borrowscope-macro"]["opt-level"].as_integer(), Some(3), "{out}");
+
+        // A workspace where no member uses BorrowScope's crates (only proc-macro crates, as
+        // async-trait): settings for them would draw "profile package spec .. did not match
+        // any packages" from cargo, five warnings the user's build does not have.
+        std::fs::write(&manifest_path, "[package]\nname = \"derive\"\n\n[lib]\nproc-macro = true\n").unwrap();
+        let out = manifest(&manifest_path, dir.path(), None, true, false).unwrap();
+        assert!(!out.contains("borrowscope"), "{out}");
     }
 
     fn manifest_for_test(path: &Path, root: &Path) -> String {
-        manifest(path, root, Some((Path::new("/rt"), Path::new("/mac"))), false).unwrap()
+        manifest(path, root, Some((Path::new("/rt"), Path::new("/mac"))), false, true).unwrap()
     }
 }
