@@ -7,7 +7,10 @@
 //! instrumented they cannot carry the per-call gate (two copies inlined into each caller's two
 //! copies doubled at every level), so they call the recorder's hooks on every call for the
 //! rest of the run: memchr's tests, most of whose calls are such helpers, ran 5.7x slower
-//! than plain with them traced. A user who wants one traced puts the attribute on it.
+//! than plain with them traced. So are functions marked `#[no_panic]` (the `no-panic` crate):
+//! the build fails to link where the compiler cannot prove such a function never unwinds,
+//! and every hook is a call into the recorder that it cannot see through (ahash's tests).
+//! A user who wants one traced puts the attribute on it.
 
 use std::path::Path;
 
@@ -86,9 +89,12 @@ impl Items<'_> {
     }
 }
 
-/// `#[inline(always)]`.
-fn inline_always(attributes: &[syn::Attribute]) -> bool {
-    attributes.iter().any(|a| a.path().is_ident("inline") && a.parse_args::<syn::Ident>().is_ok_and(|arg| arg == "always"))
+/// `#[inline(always)]` or `#[no_panic]` (by any path): a function left as written.
+fn left_as_written(attributes: &[syn::Attribute]) -> bool {
+    attributes.iter().any(|a| {
+        a.path().is_ident("inline") && a.parse_args::<syn::Ident>().is_ok_and(|arg| arg == "always")
+            || a.path().segments.last().is_some_and(|s| s.ident == "no_panic")
+    })
 }
 
 fn has_trace_borrow(attributes: &[syn::Attribute]) -> bool {
@@ -159,7 +165,7 @@ impl<'ast> Visit<'ast> for Items<'_> {
         }
         let mut path = self.module.clone();
         path.push(f.sig.ident.to_string());
-        if f.sig.constness.is_none() && f.sig.abi.is_none() && !inline_always(&f.attrs) && selected(self.patterns, &path) {
+        if f.sig.constness.is_none() && f.sig.abi.is_none() && !left_as_written(&f.attrs) && selected(self.patterns, &path) {
             self.mark(item_start(&f.vis, f.sig.span()));
             // The attribute instruments the items nested in the body too.
             return;
@@ -173,8 +179,8 @@ impl<'ast> Visit<'ast> for Items<'_> {
         }
         let mut path = self.module.clone();
         path.push(impl_type(item));
-        // A block with an `#[inline(always)]` method gets the attribute on each other method.
-        let always = item.items.iter().any(|member| matches!(member, syn::ImplItem::Fn(f) if inline_always(&f.attrs)));
+        // A block with a method left as written gets the attribute on each other method.
+        let always = item.items.iter().any(|member| matches!(member, syn::ImplItem::Fn(f) if left_as_written(&f.attrs)));
         if selected(self.patterns, &path) && !always {
             let first = item.defaultness.map(|t| t.span).or(item.unsafety.map(|t| t.span)).unwrap_or(item.impl_token.span);
             self.mark(first.start());
@@ -185,7 +191,7 @@ impl<'ast> Visit<'ast> for Items<'_> {
                 let mut method = path.clone();
                 method.push(f.sig.ident.to_string());
                 let chosen = selected(self.patterns, &method) || (always && selected(self.patterns, &path));
-                if f.sig.constness.is_none() && f.sig.abi.is_none() && !has_trace_borrow(&f.attrs) && !inline_always(&f.attrs) && chosen {
+                if f.sig.constness.is_none() && f.sig.abi.is_none() && !has_trace_borrow(&f.attrs) && !left_as_written(&f.attrs) && chosen {
                     let start = match (&f.vis, f.defaultness) {
                         (syn::Visibility::Inherited, Some(default)) => default.span.start(),
                         (vis, _) => item_start(vis, f.sig.span()),
@@ -301,6 +307,16 @@ mod tests {
         );
         // `--trace` naming the type still leaves the `#[inline(always)]` method out.
         assert_eq!(instrumented(text, &["V"]).matches("trace_borrow").count(), 1);
+    }
+
+    #[test]
+    fn no_panic_functions_are_left_as_written() {
+        let text = "#[no_panic]\nfn hash(x: u8) -> u8 { x }\nimpl H {\n    #[no_panic::no_panic]\n    fn finish(&self) -> u64 { 0 }\n    fn write(&mut self) {}\n}\n";
+        assert_eq!(
+            instrumented(text, &[]),
+            "#[no_panic]\nfn hash(x: u8) -> u8 { x }\nimpl H {\n    #[no_panic::no_panic]\n    fn finish(&self) -> u64 { 0 }\n    \
+             #[::borrowscope_macro::trace_borrow] fn write(&mut self) {}\n}\n"
+        );
     }
 
     #[test]
