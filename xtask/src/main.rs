@@ -80,8 +80,9 @@ const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0"
 /// machinery (async-task); then a proc-macro crate whose tests `--all` leaves as written
 /// (async-trait: the copy named BorrowScope's crates in a profile though nothing used them,
 /// and cargo warned five times), derive-generated error types (thiserror), bit sets
-/// (fixedbitset) and a rope of `unsafe` nodes (ropey). (bumpalo 3.16.0, typed-arena 2.0.2 and
-/// pin-project 1.1.5: plain `cargo test` fails; ahash 0.8.11: its `#[no_panic]` tests cannot
+/// (fixedbitset) and a rope of `unsafe` nodes (ropey); then an inline string of unions and
+/// raw pointers (smartstring) and bit vectors (bit-vec). (bumpalo 3.16.0, typed-arena 2.0.2 and
+/// pin-project 1.1.5, unicase 2.7.0: plain `cargo test` fails; ahash 0.8.11: its `#[no_panic]` tests cannot
 /// link when what they call is traced, see README.)
 /// Every trace of every run is checked for events that contradict each other.
 const FULL_TRIAL_CRATES: &[&str] = &[
@@ -147,6 +148,8 @@ const FULL_TRIAL_CRATES: &[&str] = &[
     "thiserror@1.0.64",
     "fixedbitset@0.5.7",
     "ropey@1.6.1",
+    "smartstring@1.0.1",
+    "bit-vec@0.8.0",
 ];
 
 fn main() -> Result<()> {
