@@ -7,7 +7,7 @@
 use ra_ap_hir as hir;
 use ra_ap_hir::Semantics;
 use ra_ap_ide_db::RootDatabase;
-use ra_ap_syntax::ast;
+use ra_ap_syntax::{AstNode, ast};
 use type_info_schema::{Use, UseKind};
 
 /// What matching or moving leaves in a binding.
@@ -356,4 +356,31 @@ pub(crate) fn captured_fields(db: &RootDatabase, captures: &[&hir::ClosureCaptur
     }
     // Called only when a capture by value is not `Copy`, and that one is a whole field here.
     untaken(db, &whole, &taken).map(|left| Left { moved: true, ..left })
+}
+
+/// Whether `*b` (`deref`, with `b` of type `ty`) moves the content out of a box: `b` is a
+/// `Box` of a type that is not `Copy`, and the dereference is used by value (not borrowed, by
+/// `&` or by a method's autoref, nor a place written, reached through or matched on).
+pub(crate) fn moved_out_of_box(sema: &Semantics<'_, RootDatabase>, deref: &ast::PrefixExpr, ty: &hir::Type<'_>) -> bool {
+    let db = sema.db;
+    if crate::resolve::std_adt(db, ty).as_deref() != Some("Box") {
+        return false;
+    }
+    let Some(content) = ty.type_arguments().next() else { return false };
+    if content.is_unknown() || content.is_copy(db) {
+        return false;
+    }
+    let mut node = deref.syntax().clone();
+    while let Some(up) = node.parent().filter(|p| ast::ParenExpr::can_cast(p.kind())) {
+        node = up;
+    }
+    let Some(up) = node.parent() else { return false };
+    let place = crate::places::placed(&up, &node)
+        || ast::RefExpr::can_cast(up.kind())
+        || ast::FieldExpr::can_cast(up.kind())
+        || ast::LetStmt::can_cast(up.kind())
+        || ast::LetExpr::can_cast(up.kind());
+    let borrowed =
+        sema.expr_adjustments(&ast::Expr::PrefixExpr(deref.clone())).unwrap_or_default().iter().any(|a| matches!(a.kind, hir::Adjust::Borrow(_)));
+    !place && !borrowed
 }

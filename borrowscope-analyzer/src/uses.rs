@@ -244,7 +244,7 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         // `*b` of a box by value moves its content out (the macro records a `let x = *b;`
         // from `x`'s type): any other dereference is a place reached through.
         if let Some(deref) = ast::PrefixExpr::cast(parent.clone()).filter(|p| p.op_kind() == Some(ast::UnaryOp::Deref)) {
-            if moved_out_of_box(sema, &deref, &local.ty(db)) {
+            if crate::partial::moved_out_of_box(sema, &deref, &local.ty(db)) {
                 out.push(named.used(UseKind::Move, None));
             }
             continue;
@@ -273,33 +273,6 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         out.push(named.used(kind, reason));
     }
     out
-}
-
-/// Whether `*b` (`deref`, with `b` of type `ty`) moves the content out of a box: `b` is a
-/// `Box` of a type that is not `Copy`, and the dereference is used by value (not borrowed, by
-/// `&` or by a method's autoref, nor a place written, reached through or matched on).
-fn moved_out_of_box(sema: &Semantics<'_, RootDatabase>, deref: &ast::PrefixExpr, ty: &hir::Type<'_>) -> bool {
-    let db = sema.db;
-    if crate::resolve::std_adt(db, ty).as_deref() != Some("Box") {
-        return false;
-    }
-    let Some(content) = ty.type_arguments().next() else { return false };
-    if content.is_unknown() || content.is_copy(db) {
-        return false;
-    }
-    let mut node = deref.syntax().clone();
-    while let Some(up) = node.parent().filter(|p| ast::ParenExpr::can_cast(p.kind())) {
-        node = up;
-    }
-    let Some(up) = node.parent() else { return false };
-    let place = placed(&up, &node)
-        || ast::RefExpr::can_cast(up.kind())
-        || ast::FieldExpr::can_cast(up.kind())
-        || ast::LetStmt::can_cast(up.kind())
-        || ast::LetExpr::can_cast(up.kind());
-    let borrowed =
-        sema.expr_adjustments(&ast::Expr::PrefixExpr(deref.clone())).unwrap_or_default().iter().any(|a| matches!(a.kind, hir::Adjust::Borrow(_)));
-    !place && !borrowed
 }
 
 /// Every call of a callable binding (`f()`): a closure is consumed when it is `FnOnce` and

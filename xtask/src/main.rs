@@ -74,16 +74,10 @@ const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0"
 /// (generic-array: two of its doctests do not compile plain either, and their errors are the
 /// baseline's) and `offset_of` macros (memoffset). (lazy_static 1.5.0's tests do not compile
 /// plain on Rust 1.95: `#![deny(warnings)]` meets the newer `unnecessary_transmutes` lint.)
-/// Then (the ninth session) big integers of overloaded operators (num-bigint: `x == -&a`, a
-/// negation of a reference where a value is expected, did not compile), atomics swapped by
-/// hazard pointers (arc-swap), a sharded concurrent map (dashmap) and an executor's task
-/// machinery (async-task); then a proc-macro crate whose tests `--all` leaves as written
-/// (async-trait: the copy named BorrowScope's crates in a profile though nothing used them,
-/// and cargo warned five times), derive-generated error types (thiserror), bit sets
-/// (fixedbitset) and a rope of `unsafe` nodes (ropey); then an inline string of unions and
-/// raw pointers (smartstring) and bit vectors (bit-vec). (bumpalo 3.16.0, typed-arena 2.0.2 and
-/// pin-project 1.1.5, unicase 2.7.0: plain `cargo test` fails; ahash 0.8.11: its `#[no_panic]` tests cannot
-/// link when what they call is traced, see README.)
+/// Then (the ninth session) num-bigint (`x == -&a` did not compile), arc-swap, dashmap,
+/// async-task, async-trait (a proc-macro crate: the copy drew cargo warnings), thiserror,
+/// fixedbitset, ropey, smartstring and bit-vec. (bumpalo, typed-arena, pin-project, unicase:
+/// plain `cargo test` fails; ahash: its `#[no_panic]` tests cannot link traced, see README.)
 /// Every trace of every run is checked for events that contradict each other.
 const FULL_TRIAL_CRATES: &[&str] = &[
     "arrayvec@0.7.6",

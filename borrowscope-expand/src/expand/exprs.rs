@@ -431,7 +431,7 @@ fn assign(exp: &mut Expander<'_>, expr: &mut Expr) {
         // `x.f = v`: a field moved out is filled again, and `x` then holds a value to drop.
         // The field's pointer only gives its type: built in a branch that never runs, it
         // calls no `Deref` the path goes through (`guard.f` on a lock's guard).
-        if let Some(guard) = refilled_binding(exp, &a.left)
+        if let Some(guard) = super::places::refilled_binding(exp, &a.left)
             && exp.has(Group::Ownership)
         {
             let field = &a.left;
@@ -548,21 +548,6 @@ fn binary(exp: &mut Expander<'_>, expr: &mut Expr) {
 }
 
 /// The tracked binding a plain `x = ..` assigns to.
-/// The guard of the tracked binding whose field (reached through fields only, `x.f`,
-/// `x.0.g`, never through a dereference or an index) an assignment's left side writes.
-fn refilled_binding(exp: &Expander<'_>, left: &Expr) -> Option<syn::Ident> {
-    let mut place = left;
-    let Expr::Field(_) = place else { return None };
-    while let Expr::Field(f) = place {
-        place = &f.base;
-    }
-    let Expr::Path(p) = place else { return None };
-    if p.qself.is_some() {
-        return None;
-    }
-    exp.tracked(&p.path.get_ident()?.to_string()).filter(|(_, copies)| *copies != super::Copies::Yes).map(|(guard, _)| guard)
-}
-
 fn assigned_binding(exp: &Expander<'_>, left: &Expr) -> Option<(syn::Ident, super::Copies)> {
     let Expr::Path(p) = left else { return None };
     exp.tracked(&p.path.get_ident()?.to_string())

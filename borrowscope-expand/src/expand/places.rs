@@ -152,3 +152,18 @@ pub(super) fn union_field(exp: &mut Expander<'_>, field: &syn::ExprField) {
         exp.warn(field.span(), &message);
     }
 }
+
+/// The guard of the tracked binding whose field (reached through fields only, `x.f`,
+/// `x.0.g`, never through a dereference or an index) an assignment's left side writes.
+pub(super) fn refilled_binding(exp: &Expander<'_>, left: &Expr) -> Option<syn::Ident> {
+    let mut place = left;
+    let Expr::Field(_) = place else { return None };
+    while let Expr::Field(f) = place {
+        place = &f.base;
+    }
+    let Expr::Path(p) = place else { return None };
+    if p.qself.is_some() {
+        return None;
+    }
+    exp.tracked(&p.path.get_ident()?.to_string()).filter(|(_, copies)| *copies != super::Copies::Yes).map(|(guard, _)| guard)
+}

@@ -316,13 +316,10 @@ impl Guard {
         self.set(GuardState::MaybeMoved);
     }
 
-    /// A field of the binding was just given a value (`x.f = v`; `field` has its type, and
-    /// is null: the expansion does not reach the field, which may be behind a `Deref`). Rust
-    /// allows that only where the binding was not moved as a whole, so a use before it that
-    /// may have moved the binding moved a part at most (a pattern or a field taken by
-    /// value), and the binding holds a value to drop again when the field's type needs
-    /// dropping: its end is a drop once more, not "unknown". A binding that surely moved is
-    /// left as it is (a move the analyzer called whole).
+    /// A field of the binding was just given a value (`x.f = v`; `field`, null, has its
+    /// type). Rust allows that only where the binding was not moved whole, so a use before
+    /// it that may have moved it moved a part at most, and it holds a value to drop again
+    /// when the field's type needs dropping. A binding that surely moved is left as it is.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn refilled<T>(&self, _field: *const T) {
         if std::mem::needs_drop::<T>() && self.state.get() == GuardState::MaybeMoved {
