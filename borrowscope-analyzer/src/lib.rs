@@ -6,11 +6,14 @@
 //! a Cargo workspace, and [`walk`] turns it into the type-info file (with `classify`
 //! deciding initializer kinds and trait facts).
 
+mod captures;
 mod channels;
 mod classify;
 pub mod config;
 pub mod load;
 mod partial;
+#[cfg(test)]
+mod partial_tests;
 mod places;
 mod resolve;
 mod sites;

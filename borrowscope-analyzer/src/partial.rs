@@ -291,8 +291,8 @@ pub(crate) fn field(sema: &Semantics<'_, RootDatabase>, outer: &ast::FieldExpr) 
 
 /// `kind`, unless it says a part of the binding moved and nothing that needs dropping stayed
 /// while the function gives a field of the binding a value again (`let Tagged { item, .. } =
-/// t; .. t.item = new;`): the binding may then hold a value to drop at its end, or not,
-/// as the path taken decides. Such a use is "unknown".
+/// t; .. t.item = new;`), or the content of a box (`*b = new`): the binding may then hold a
+/// value to drop at its end, or not, as the path taken decides. Such a use is "unknown".
 pub(crate) fn unless_refilled(
     kind: (UseKind, Option<String>),
     node: &ra_ap_syntax::SyntaxNode,
@@ -302,7 +302,7 @@ pub(crate) fn unless_refilled(
     if kind.0 == UseKind::Move && crate::places::refilled(node, file, name) {
         return (
             UseKind::Unknown,
-            Some("a field of it is given a value again in the function: whether what moved out was refilled depends on the path taken".to_owned()),
+            Some("a field of it or what it points to is given a value again in the function: whether what moved out was refilled depends on the path taken".to_owned()),
         );
     }
     kind
@@ -310,20 +310,39 @@ pub(crate) fn unless_refilled(
 
 /// A binding moved out of part by part (two fields, a field and a pattern, two arms' worth of
 /// uses): what stays at its end depends on which of them ran, which no single use can tell.
-/// Such uses, of any binding of the same name in the file, become "unknown".
-pub(crate) fn settle(uses: &mut [Use]) {
-    let mut partial: Vec<&str> = Vec::new();
-    let mut twice: Vec<String> = Vec::new();
+/// Such uses, of any binding of the same name in the same function (`root`'s functions, found
+/// in `text` by position), become "unknown".
+pub(crate) fn settle(uses: &mut [Use], text: &str, root: &ra_ap_syntax::SyntaxNode) {
+    // Each function's span, as positions.
+    let functions: Vec<(type_info_schema::Position, type_info_schema::Position)> = root
+        .descendants()
+        .filter_map(ast::Fn::cast)
+        .filter_map(|f| {
+            let range = f.syntax().text_range();
+            let at = |offset: ra_ap_syntax::TextSize| type_info_schema::Position::from_byte_offset(text, offset.into());
+            Some((at(range.start())?, at(range.end())?))
+        })
+        .collect();
+    // The innermost function around a use: the one that starts last among those around it.
+    let function_of = |u: &Use| {
+        let at = type_info_schema::Position { line: u.line, column: u.column };
+        functions.iter().enumerate().filter(|(_, (start, end))| *start <= at && at <= *end).max_by_key(|(_, (start, _))| *start).map(|(i, _)| i)
+    };
+    let mut partial: Vec<(&str, Option<usize>)> = Vec::new();
+    let mut twice: Vec<(String, Option<usize>)> = Vec::new();
     for u in uses.iter().filter(|u| u.kind == UseKind::PartialMove) {
-        if partial.contains(&u.name.as_str()) {
-            twice.push(u.name.clone());
+        let key = (u.name.as_str(), function_of(u));
+        if partial.contains(&key) {
+            twice.push((u.name.clone(), key.1));
         } else {
-            partial.push(&u.name);
+            partial.push(key);
         }
     }
-    for u in uses.iter_mut().filter(|u| u.kind == UseKind::PartialMove && twice.contains(&u.name)) {
-        u.kind = UseKind::Unknown;
-        u.reason = Some("it is moved out of part by part: what stays depends on the path taken".to_owned());
+    for u in uses.iter_mut() {
+        if u.kind == UseKind::PartialMove && twice.contains(&(u.name.clone(), function_of(u))) {
+            u.kind = UseKind::Unknown;
+            u.reason = Some("it is moved out of part by part: what stays depends on the path taken".to_owned());
+        }
     }
 }
 
@@ -360,7 +379,8 @@ pub(crate) fn captured_fields(db: &RootDatabase, captures: &[&hir::ClosureCaptur
 
 /// Whether `*b` (`deref`, with `b` of type `ty`) moves the content out of a box: `b` is a
 /// `Box` of a type that is not `Copy`, and the dereference is used by value (not borrowed, by
-/// `&` or by a method's autoref, nor a place written, reached through or matched on).
+/// `&` or by a method's autoref, nor a place written, reached through or matched on): a
+/// value, or the receiver of a method that takes `self` (`(*b).into_inner()`).
 pub(crate) fn moved_out_of_box(sema: &Semantics<'_, RootDatabase>, deref: &ast::PrefixExpr, ty: &hir::Type<'_>) -> bool {
     let db = sema.db;
     if crate::resolve::std_adt(db, ty).as_deref() != Some("Box") {
@@ -375,7 +395,8 @@ pub(crate) fn moved_out_of_box(sema: &Semantics<'_, RootDatabase>, deref: &ast::
         node = up;
     }
     let Some(up) = node.parent() else { return false };
-    let place = crate::places::placed(&up, &node)
+    let receiver = ast::MethodCallExpr::cast(up.clone()).and_then(|c| c.receiver()).is_some_and(|r| r.syntax() == &node);
+    let place = !receiver && crate::places::placed(&up, &node)
         || ast::RefExpr::can_cast(up.kind())
         || ast::FieldExpr::can_cast(up.kind())
         || ast::LetStmt::can_cast(up.kind())

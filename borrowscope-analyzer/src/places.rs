@@ -65,23 +65,31 @@ pub(crate) fn placed(parent: &ra_ap_syntax::SyntaxNode, child: &ra_ap_syntax::Sy
 }
 
 /// Whether a field of a binding named `name` is given a value (`name.f = ..`, `name.0.g =
-/// ..`) in the function around `node`, or anywhere in the file when `node` is in no function
-/// of it (a macro's expansion). A field moved out is filled again by such an assignment, and
-/// the binding then holds a value to drop. By name, so a binding it shadows counts too.
+/// ..`), or what it points to (`*name = ..`), in the function around `node`, or anywhere in
+/// the file when `node` is in no function of it (a macro's expansion). A field or a box's
+/// content moved out is filled again by such an assignment, and the binding then holds a value
+/// to drop. By name, so a binding it shadows counts too.
 pub(crate) fn refilled(node: &ra_ap_syntax::SyntaxNode, file: &ra_ap_syntax::SyntaxNode, name: &str) -> bool {
     let scope = node.ancestors().find(|n| ast::Fn::can_cast(n.kind())).unwrap_or_else(|| file.clone());
     scope.descendants().filter_map(ast::BinExpr::cast).any(|bin| {
         if !bin.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { op: None })) {
             return false;
         }
+        let names = |e: Option<ast::Expr>| match e {
+            Some(ast::Expr::PathExpr(root)) => root.path().and_then(|p| p.as_single_name_ref()).is_some_and(|n| n.text() == name),
+            _ => false,
+        };
+        // `*b = ..`: a box whose content moved out is filled again.
+        if let Some(ast::Expr::PrefixExpr(deref)) = bin.lhs()
+            && deref.op_kind() == Some(ast::UnaryOp::Deref)
+        {
+            return names(deref.expr());
+        }
         let Some(ast::Expr::FieldExpr(mut field)) = bin.lhs() else { return false };
         loop {
             match field.expr() {
                 Some(ast::Expr::FieldExpr(inner)) => field = inner,
-                Some(ast::Expr::PathExpr(root)) => {
-                    return root.path().and_then(|p| p.as_single_name_ref()).is_some_and(|n| n.text() == name);
-                }
-                _ => return false,
+                inner => return names(inner),
             }
         }
     })

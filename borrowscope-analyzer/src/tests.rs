@@ -34,7 +34,7 @@ fn word_at(text: &str, line: u32, column: u32) -> String {
 
 /// The uses the analysis finds: one line per use, `name kind` (with the reason of an
 /// `unknown`), in the file's order, each checked to be at a position where the source names it.
-fn uses(fixture: &str) -> String {
+pub(crate) fn uses(fixture: &str) -> String {
     let (mut entry, text) = entry(fixture);
     entry.uses.sort_by_key(|u| (u.line, u.column));
     let mut lines = Vec::new();
@@ -197,13 +197,9 @@ fn main() {
 "#
     ), @"
 6:16 whole copy
-6:24 whole copy
 8:19 owned move
-8:27 owned move
 10:17 pair copy
-10:25 pair copy
 12:16 read shared_borrow
-12:19 read copy
 14:20 count mutable_borrow
 15:5 bump mutable_borrow
 16:14 take shared_borrow
@@ -229,9 +225,7 @@ fn main() {
 "#
     ), @"
 4:16 value move
-4:24 value move
 6:16 n copy
-6:24 n copy
 7:5 once move
 8:5 many shared_borrow");
 }
@@ -453,151 +447,4 @@ fn untraced() { let (tx, rx) = mpsc::channel::<u8>(); tx.send(1); }
 6:31 mpsc linked_channel std::sync::mpsc::channel
 6:57 send linked_send 6:31
 ");
-}
-
-#[test]
-fn a_pattern_a_field_or_struct_update_moves_a_binding_only_when_nothing_that_needs_dropping_stays() {
-    insta::assert_snapshot!(uses(
-        r#"
-//- minicore: copy, clone, drop
-struct Owned(u8);
-impl Drop for Owned { fn drop(&mut self) {} }
-struct Tagged { item: Owned, tag: u8 }
-struct Both { item: Owned, other: Owned }
-struct Solo(Owned);
-fn main() {
-    let arr = [Owned(1), Owned(2)];
-    let [a, b] = arr;
-    let t = Tagged { item: Owned(3), tag: 1 };
-    let Tagged { item, .. } = t;
-    let both = Both { item: Owned(4), other: Owned(5) };
-    let Both { item: kept, .. } = both;
-    let w = Solo(Owned(6));
-    let inner = w.0;
-    let base = Tagged { item: Owned(7), tag: 2 };
-    let updated = Tagged { tag: 3, ..base };
-    let twice = Both { item: Owned(8), other: Owned(9) };
-    let first = twice.item;
-    let second = twice.other;
-}
-"#
-    ), @"
-8:18 arr move
-10:31 t move
-12:35 both partial_move
-14:17 w move
-16:38 base move
-18:17 twice unknown (it is moved out of part by part: what stays depends on the path taken)
-19:18 twice unknown (it is moved out of part by part: what stays depends on the path taken)");
-}
-
-#[test]
-fn a_binding_whose_field_is_given_a_value_again_is_not_called_moved_by_a_move_of_its_parts() {
-    insta::assert_snapshot!(uses(
-        r#"
-//- minicore: copy, clone, drop
-struct Owned(u8);
-impl Drop for Owned { fn drop(&mut self) {} }
-struct Tagged { item: Owned, tag: u8 }
-fn consume(o: Owned) {}
-fn pattern(k: bool) {
-    let mut t = Tagged { item: Owned(1), tag: 1 };
-    let Tagged { item, .. } = t;
-    if k { t.item = Owned(2); }
-}
-fn field() {
-    let mut t = Tagged { item: Owned(3), tag: 1 };
-    consume(t.item);
-    t.item = Owned(4);
-}
-fn whole() {
-    let mut t = Tagged { item: Owned(5), tag: 1 };
-    t.item = Owned(6);
-    let moved = t;
-    let mut u = Tagged { item: Owned(7), tag: 1 };
-    let Tagged { item, .. } = u;
-}
-"#
-    ), @"
-7:31 t unknown (a field of it is given a value again in the function: whether what moved out was refilled depends on the path taken)
-8:8 k copy
-12:13 t unknown (a field of it is given a value again in the function: whether what moved out was refilled depends on the path taken)
-18:17 t move
-20:31 u move");
-}
-
-#[test]
-fn a_box_dereferenced_by_value_moves_its_content_out_and_nothing_else_is_a_use() {
-    insta::assert_snapshot!(uses(
-        r#"
-//- minicore: copy, clone, drop, deref, sized, add
-//- /main.rs crate:main deps:std
-use std::boxed::Box;
-struct Owned(u8);
-impl Drop for Owned { fn drop(&mut self) {} }
-fn consume(o: Owned) {}
-fn main(k: bool) {
-    let a = Box::new(Owned(1));
-    let b = Box::new(Owned(2));
-    let c = Box::new(Owned(3));
-    let d = Box::new(Owned(4));
-    let n = Box::new(5u8);
-    let x = if k { *a } else { Owned(6) };
-    let y;
-    y = *b;
-    let r = &*c;
-    let z = *d;
-    let m = *n + 1;
-}
-//- /std.rs crate:std
-pub mod boxed {
-    pub struct Box<T: ?Sized>(*mut T);
-    impl<T> Box<T> { pub fn new(x: T) -> Box<T> { loop {} } }
-    impl<T: ?Sized> core::ops::Deref for Box<T> { type Target = T; fn deref(&self) -> &T { loop {} } }
-}
-"#
-    ), @"
-11:16 k copy
-11:21 a move
-13:10 b move");
-}
-
-#[test]
-fn a_destructuring_assignment_takes_apart_only_what_it_assigns_and_writes_its_places() {
-    insta::assert_snapshot!(uses(
-        r#"
-//- minicore: copy, clone, drop
-struct Owned(u8);
-impl Drop for Owned { fn drop(&mut self) {} }
-fn main() {
-    let read = Owned(1);
-    _ = read;
-    let pair = (Owned(2), Owned(3));
-    let x;
-    (x, _) = pair;
-    let whole = [Owned(4), Owned(5), Owned(6)];
-    let (y, z);
-    [y, .., z] = whole;
-    let both = (Owned(7), Owned(8));
-    let (mut p, mut q) = (Owned(9), Owned(10));
-    (p, q) = both;
-    let numbers = (1u8, Owned(11));
-    let n;
-    (n, ..) = numbers;
-    let r = ref_in();
-}
-fn ref_in() -> u8 {
-    let t = (Owned(12), Owned(13));
-    let (ref a, b) = t;
-    a.0
-}
-"#
-    ), @"
-5:9 read shared_borrow
-8:14 pair partial_move
-11:18 whole partial_move
-14:14 both move
-17:15 numbers shared_borrow
-22:22 t partial_move
-23:5 a copy");
 }

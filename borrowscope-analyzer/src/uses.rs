@@ -113,7 +113,9 @@ fn receiver_of(sema: &Semantics<'_, RootDatabase>, named: &Named, call: ast::Met
         .map(|c| (c, named.expanded.clone()))
         .unwrap_or((call, receiver));
     let local = local_of(sema, &receiver)?;
-    let (kind, reason) = receiver_use(sema, &call, &receiver, local);
+    let root = receiver.syntax().ancestors().last()?;
+    let refill = |kind| crate::partial::unless_refilled(kind, receiver.syntax(), &root, &named.name);
+    let (kind, reason) = receiver_use(sema, &call, &receiver, local, refill);
     let mut used = named.used(kind, reason);
     call_ends(sema, &call, &mut used);
     Some(used)
@@ -167,6 +169,12 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
     for named in paths(sema, text, root) {
         let path = named.expanded.clone();
         let Some(local) = local_of(sema, &path) else { continue };
+        // Inside a closure that captures the binding, a use takes from the closure's capture:
+        // the capture, recorded where the closure is made, is the binding's use (a field
+        // moved in the closure's body and by its capture is one move, not two).
+        if crate::captures::captured_here(sema, &path, local) {
+            continue;
+        }
         let Some(parent) = path.syntax().parent() else { continue };
         let is_path = |e: Option<ast::Expr>| e.is_some_and(|e| e.syntax() == path.syntax());
         let refill = |kind| crate::partial::unless_refilled(kind, path.syntax(), root, &named.name);
@@ -242,10 +250,12 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
             continue;
         }
         // `*b` of a box by value moves its content out (the macro records a `let x = *b;`
-        // from `x`'s type): any other dereference is a place reached through.
+        // from `x`'s type), unless the function fills it again (`*b = ..`), which the path
+        // taken decides: any other dereference is a place reached through.
         if let Some(deref) = ast::PrefixExpr::cast(parent.clone()).filter(|p| p.op_kind() == Some(ast::UnaryOp::Deref)) {
             if crate::partial::moved_out_of_box(sema, &deref, &local.ty(db)) {
-                out.push(named.used(UseKind::Move, None));
+                let (kind, reason) = refill((UseKind::Move, None));
+                out.push(named.used(kind, reason));
             }
             continue;
         }
@@ -390,74 +400,6 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
     out
 }
 
-/// What each closure and `async` block in a file's syntax tree does to the bindings it
-/// captures, keyed by its first token.
-pub(crate) fn captures(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
-    let db = sema.db;
-    let mut out = Vec::new();
-    for node in root.descendants() {
-        let is_async_block = ast::BlockExpr::cast(node.clone()).is_some_and(|b| b.async_token().is_some());
-        if !(ast::ClosureExpr::can_cast(node.kind()) || is_async_block) {
-            continue;
-        }
-        // An attribute would come first, where the macro does not look.
-        let Some(token) = node.first_token().filter(|t| t.text() != "#") else { continue };
-        let expanded = sema.descend_into_macros_single_exact(token.clone());
-        let node = expanded.parent_ancestors().find(|n| n.kind() == node.kind()).unwrap_or(node);
-        let Some(expr) = ast::Expr::cast(node) else { continue };
-        let Some(ty) = sema.type_of_expr(&expr).map(|t| t.original) else { continue };
-        let items = match (ty.as_closure(), ty.as_coroutine()) {
-            (Some(closure), _) => closure.captured_items(db),
-            (None, Some(coroutine)) => coroutine.captured_items(db),
-            (None, None) => continue,
-        };
-        let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
-        let mut locals: Vec<hir::Local<'_>> = Vec::new();
-        for item in &items {
-            if !locals.contains(&item.local()) {
-                locals.push(item.local());
-            }
-        }
-        for local in locals {
-            let of_local: Vec<_> = items.iter().filter(|i| i.local() == local).collect();
-            let name = local.name(db).as_str().to_owned();
-            let (kind, reason) = capture_use(db, &of_local, |kind| crate::partial::unless_refilled(kind, expr.syntax(), root, &name));
-            out.push(Use { line: position.line, column: position.column, name, kind, reason, ends_with_call: false, never_returns: false });
-        }
-    }
-    out
-}
-
-/// What the captures of one binding do to it: a by-value capture of the whole binding moves
-/// it (copies it if `Copy`); by-value captures of parts of it leave it whole only when every
-/// part is `Copy`; captures by reference borrow it. `refill` judges a move of parts.
-fn capture_use(
-    db: &RootDatabase,
-    captures: &[&hir::ClosureCapture<'_>],
-    refill: impl Fn((UseKind, Option<String>)) -> (UseKind, Option<String>),
-) -> (UseKind, Option<String>) {
-    let by_value: Vec<_> = captures.iter().filter(|c| matches!(c.kind(), hir::CaptureKind::Move)).collect();
-    // The whole binding: no field, and no dereference (which would change the type).
-    if let Some(whole) = by_value.iter().find(|c| !c.has_field_projections() && c.ty(db) == c.local().ty(db)) {
-        return if whole.ty(db).is_copy(db) { (UseKind::Copy, None) } else { (UseKind::Move, None) };
-    }
-    if by_value.iter().any(|c| !c.ty(db).is_copy(db)) {
-        // Every field moved in whole (edition 2021 captures `book.title` and `book.author`,
-        // not `book`): moved when nothing that needs dropping stays behind.
-        return refill(match crate::partial::captured_fields(db, captures) {
-            Some(left) => (left.kind(), None),
-            None => unknown("it moves only part of the binding into the closure"),
-        });
-    }
-    if by_value.is_empty() && captures.iter().all(|c| matches!(c.kind(), hir::CaptureKind::SharedRef)) {
-        return (UseKind::SharedBorrow, None);
-    }
-    if by_value.is_empty() {
-        return (UseKind::MutableBorrow, None);
-    }
-    (UseKind::Copy, None)
-}
-
 /// A chain of fields on a binding that is a method call's receiver (`inv.items.len()`,
 /// `self.queue.push(x)` on a local): the call's autoref borrows that field, so the binding,
 /// shared or mutably. Nothing where the chain passes through a reference or a pointer (the
@@ -548,12 +490,14 @@ fn unknown(reason: &str) -> (UseKind, Option<String>) {
     (UseKind::Unknown, Some(reason.to_owned()))
 }
 
-/// What calling the method does to the receiver binding `local`.
+/// What calling the method does to the receiver binding `local`; `refilled` weighs a move out
+/// of a box against the function filling it again.
 fn receiver_use(
     sema: &Semantics<'_, RootDatabase>,
     call: &ast::MethodCallExpr,
     receiver: &ast::PathExpr,
     local: hir::Local<'_>,
+    refilled: impl Fn((UseKind, Option<String>)) -> (UseKind, Option<String>),
 ) -> (UseKind, Option<String>) {
     let db = sema.db;
     let Some(function) = sema.resolve_method_call(call) else { return unknown("the method could not be resolved") };
@@ -568,8 +512,19 @@ fn receiver_use(
         // Autoref (`v.len()`): the binding, or a place reached through it, is borrowed.
         (Some(hir::Mutability::Shared), _) => (UseKind::SharedBorrow, None),
         (Some(hir::Mutability::Mut), _) => (UseKind::MutableBorrow, None),
-        // By value through a dereference: what moves is a place behind the binding.
-        (None, hir::Access::Owned) if dereferenced => unknown("a by-value method reached through a dereference"),
+        // By value through a dereference: a copy of a `Copy` content, or a move out of a
+        // box (the only by-value move through a dereference Rust allows).
+        (None, hir::Access::Owned) if dereferenced => {
+            let content = adjustments.iter().rev().find(|a| matches!(a.kind, hir::Adjust::Deref(_))).map(|a| &a.target);
+            match content {
+                Some(ty) if !ty.contains_unknown() && ty.is_copy(db) => (UseKind::Copy, None),
+                // Unless the function fills the box again (`*b = v`).
+                Some(ty) if !ty.contains_unknown() && crate::resolve::std_adt(db, &local.ty(db)).as_deref() == Some("Box") => {
+                    refilled((UseKind::Move, None))
+                }
+                _ => unknown("a by-value method reached through a dereference"),
+            }
+        }
         (None, hir::Access::Owned) if local.ty(db).is_unknown() => unknown("the binding's type could not be inferred"),
         (None, hir::Access::Owned) if local.ty(db).is_copy(db) => (UseKind::Copy, None),
         (None, hir::Access::Owned) => (UseKind::Move, None),

@@ -69,11 +69,11 @@ pub(crate) fn file_entry(
     entry.sites = crate::sites::sites(sema, &text, tree.syntax());
     entry.sites.extend(crate::channels::sites(sema, &text, tree.syntax()));
     entry.uses = crate::uses::uses(sema, &text, tree.syntax());
-    entry.uses.extend(crate::uses::captures(sema, &text, tree.syntax()));
+    entry.uses.extend(crate::captures::captures(sema, &text, tree.syntax()));
     entry.uses.extend(crate::uses::calls(sema, &text, tree.syntax()));
     entry.uses.extend(crate::uses::scrutinees(sema, &text, tree.syntax()));
     entry.uses.extend(crate::uses::values(sema, &text, tree.syntax()));
-    crate::partial::settle(&mut entry.uses);
+    crate::partial::settle(&mut entry.uses, &text, tree.syntax());
     entry
 }
 

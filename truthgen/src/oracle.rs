@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use crate::program::{Cond, Destructure, Field, Init, Program, Stmt, Ty};
+use loops::Step;
 
 /// A value: leaves that log their drop, and the containers around them. A `None` slot was
 /// moved out.
@@ -135,6 +136,9 @@ pub fn run(program: &Program, k: u32) -> Option<Run> {
     m.close_scope("scope end");
     (!m.stuck).then_some(Run { log: m.log, instances: m.instances })
 }
+
+/// How a box's content left it, which `*v = ..` may fill again.
+const UNBOXED: &str = "moved out of its box";
 
 fn holds(c: Cond, k: u32) -> bool {
     k % c.modulus == c.equals
@@ -351,7 +355,20 @@ impl Machine<'_> {
                 self.close_scope("scope end");
                 out
             }
-            Init::Unbox(v) => match self.take(v, "moved out of its box") {
+            // `b` is dropped as the method returns `a`.
+            Init::IntoA(v) => match self.take(v, "receiver of a method that takes self") {
+                Val::Pair(Some(a), b) => {
+                    if let Some(b) = b {
+                        self.drop_val(&b);
+                    }
+                    *a
+                }
+                _ => {
+                    self.stuck = true;
+                    Val::Plain
+                }
+            },
+            Init::Unbox(v) | Init::UnboxCall(v, _) => match self.take(v, UNBOXED) {
                 Val::Boxed(inner) => *inner,
                 _ => {
                     self.stuck = true;
@@ -452,43 +469,11 @@ impl Machine<'_> {
                 }
             }
             Stmt::Look(_) | Stmt::Discard(..) => {}
-            Stmt::FieldAssign(v, f, value) => {
-                self.next_id += 1;
-                let new = Box::new(Val::Noisy(Leaf { name: value.clone(), id: self.next_id }));
-                let old = match (&mut self.binding(v).slot, f) {
-                    (Some(Val::Pair(a, _)), Field::A) => a.replace(new),
-                    (Some(Val::Pair(_, b)), Field::B) => b.replace(new),
-                    (Some(Val::Tagged(item)), Field::Item) => item.replace(new),
-                    _ => {
-                        self.stuck = true;
-                        None
-                    }
-                };
-                // The old value of the field is dropped by the assignment, not by the
-                // binding's end.
-                if let Some(old) = old {
-                    self.drop_val(&old);
-                }
-                // A binding filled again holds its value afresh: how it was left no longer
-                // decides its end.
-                let b = self.binding(v);
-                if b.slot.as_ref().is_some_and(|s| matches!(s, Val::Pair(Some(_), Some(_)) | Val::Tagged(Some(_)))) {
-                    b.left_by = "";
-                }
-            }
-            Stmt::WhileLetPop(list, x, body) => loop {
-                let popped = match &mut self.binding(list).slot {
-                    Some(Val::List(items)) => items.pop(),
-                    _ => {
-                        self.stuck = true;
-                        None
-                    }
-                };
-                let Some(item) = popped else { break };
-                if let Flow::Return = self.block(body, Some((x.clone(), item))) {
-                    return Flow::Return;
-                }
-            },
+            Stmt::FieldAssign(v, f, value) => self.field_assign(v, *f, value),
+            Stmt::BoxRefill(v, value) => self.box_refill(v, value),
+            Stmt::WhileLetPop(list, x, body) => return self.while_let_pop(list, x, body),
+            Stmt::ForEach(list, x, body, brk) => return self.for_each(list, x, body, *brk),
+            Stmt::LetElse(v, x) => return self.let_else(v, x),
             Stmt::Guarded(v, x, c, some, other) => {
                 let payload = matches!(&self.binding(v).slot, Some(Val::Opt(Some(_))));
                 if !payload || !holds(*c, self.k) {
@@ -548,18 +533,10 @@ impl Machine<'_> {
             Stmt::If(c, then, els) => return if holds(*c, self.k) { self.block(then, None) } else { self.block(els, None) },
             Stmt::Loop(n, body, brk, _) => {
                 for _ in 0..*n {
-                    self.scopes.push(Vec::new());
-                    let flow = self.stmts(body);
-                    let broke = matches!(flow, Flow::Normal) && brk.is_some_and(|c| holds(c, self.k));
-                    self.close_scope(match flow {
-                        Flow::Return => "early return",
-                        _ if broke => "break",
-                        _ => "scope end",
-                    });
-                    match flow {
-                        Flow::Return => return Flow::Return,
-                        Flow::Normal if broke => break,
-                        Flow::Normal => {}
+                    match self.iteration(None, body, *brk) {
+                        Step::Return => return Flow::Return,
+                        Step::Break => break,
+                        Step::Next => {}
                     }
                 }
             }
@@ -579,27 +556,31 @@ impl Machine<'_> {
                 }
             }
             Stmt::RefClosure(c, _, _) => self.bind(c.clone(), Val::Plain),
+            Stmt::FieldClosure(c, v, f, called) => {
+                let part = self.take_field(v, *f, "a field captured by a move closure");
+                // What moved out of `v` so far, this field with the others.
+                if let Some(i) = self.binding(v).instance {
+                    let moved = &mut self.instances[i].moved;
+                    moved.extend(Self::ids(&part));
+                    moved.sort_unstable();
+                    moved.dedup();
+                }
+                self.bind(c.clone(), Val::Closure(Some(Box::new(part))));
+                if *called {
+                    let closure = self.take(c, "called (FnOnce)");
+                    if let Val::Closure(Some(part)) = closure {
+                        self.drop_val(&part);
+                    }
+                }
+            }
         }
         Flow::Normal
     }
-
-    fn match_opt(&mut self, v: &str, x: &str, by_ref: bool, some: &[Stmt], none: &[Stmt], construct: &'static str) -> Flow {
-        let payload = matches!(&self.binding(v).slot, Some(Val::Opt(Some(_))));
-        if !payload {
-            return self.block(none, None);
-        }
-        let bound = if by_ref {
-            Val::Plain
-        } else {
-            let whole = self.take(v, construct);
-            match whole {
-                Val::Opt(Some(inner)) => *inner,
-                other => other,
-            }
-        };
-        self.block(some, Some((x.to_owned(), bound)))
-    }
 }
+
+mod loops;
+mod matches;
+mod refill;
 
 #[cfg(test)]
 #[path = "oracle_tests.rs"]

@@ -116,3 +116,71 @@ fn take_and_replace_leave_the_binding_living_and_a_block_tail_moves_its_binding(
     assert_eq!(fate_of(&run, "inner", 0).0, Fate::Move);
     assert_eq!(fate_of(&run, "b", 0), (Fate::Drop, names(&["blocked"])));
 }
+
+#[test]
+fn a_box_moved_out_of_and_filled_again_drops_the_new_value_and_a_full_one_drops_the_old_at_once() {
+    let body = vec![
+        Stmt::Let("b".into(), Ty::Boxed, Init::Fresh(Ty::Boxed, names(&["first"]))),
+        Stmt::Let("x".into(), Ty::Noisy, Init::UnboxCall("b".into(), true)),
+        Stmt::BoxRefill("b".into(), "second".into()),
+        Stmt::BoxRefill("b".into(), "third".into()),
+        Stmt::Let("e".into(), Ty::Boxed, Init::Fresh(Ty::Boxed, names(&["empty"]))),
+        Stmt::Let("y".into(), Ty::Noisy, Init::Unbox("e".into())),
+    ];
+    let run = run(&Program { id: 0, body }, 0).expect("a valid program");
+    // `*b = third` drops `second` at once; at the end y, e (nothing), x, b.
+    assert_eq!(run.log, names(&["second", "empty", "first", "third"]));
+    assert_eq!(fate_of(&run, "b", 0), (Fate::Drop, names(&["third"])));
+    assert_eq!(fate_of(&run, "e", 0).0, Fate::Move);
+}
+
+#[test]
+fn a_pair_taken_by_a_method_drops_the_other_field_and_a_captured_field_leaves_the_rest() {
+    let body = vec![
+        Stmt::Let("p".into(), Ty::Pair, Init::Fresh(Ty::Pair, names(&["pa", "pb"]))),
+        Stmt::Let("a".into(), Ty::Noisy, Init::IntoA("p".into())),
+        Stmt::Let("q".into(), Ty::Pair, Init::Fresh(Ty::Pair, names(&["qa", "qb"]))),
+        Stmt::FieldClosure("c".into(), "q".into(), crate::program::Field::A, false),
+    ];
+    let run = run(&Program { id: 0, body }, 0).expect("a valid program");
+    // `pb` as the method returns; at the end c (its `qa`), q (its `qb`), a.
+    assert_eq!(run.log, names(&["pb", "qa", "qb", "pa"]));
+    assert_eq!(fate_of(&run, "p", 0).0, Fate::Move);
+    assert_eq!(fate_of(&run, "q", 0), (Fate::Drop, names(&["qb"])));
+    let q = run.instances.iter().find(|i| i.name == "q").expect("made");
+    let c = run.instances.iter().find(|i| i.name == "c").expect("made");
+    assert_eq!(q.moved, c.made_of, "what the closure holds moved out of `q`");
+}
+
+#[test]
+fn a_for_loop_left_early_drops_what_it_did_not_reach_before_the_blocks_around_it() {
+    let list = || Stmt::Let("l".into(), Ty::List, Init::Fresh(Ty::List, names(&["i0", "i1", "i2"])));
+    let outer = || Stmt::Let("o".into(), Ty::Noisy, Init::Fresh(Ty::Noisy, names(&["outer"])));
+    // k = 0: the first item is consumed, then the loop breaks; k = 1 returns from inside.
+    let body = vec![Stmt::Consume("x".into()), Stmt::ReturnIf(Cond { modulus: 2, equals: 1 })];
+    let program = Program { id: 0, body: vec![outer(), list(), Stmt::ForEach("l".into(), "x".into(), body, Some(Cond { modulus: 2, equals: 0 }))] };
+    let broke = run(&program, 0).expect("a valid program");
+    assert_eq!(broke.log, names(&["i0", "i1", "i2", "outer"]));
+    assert_eq!(fate_of(&broke, "l", 0).0, Fate::Move);
+    assert_eq!(fate_of(&broke, "x", 0).0, Fate::Move);
+    let returned = run(&program, 1).expect("a valid program");
+    assert_eq!(returned.log, names(&["i0", "i1", "i2", "outer"]));
+}
+
+#[test]
+fn let_else_moves_the_payload_into_the_enclosing_block_or_leaves_the_function() {
+    let body = |payload: &[&str]| {
+        vec![
+            Stmt::Let("o".into(), Ty::Opt, Init::Fresh(Ty::Opt, names(payload))),
+            Stmt::LetElse("o".into(), "x".into()),
+            Stmt::Let("after".into(), Ty::Noisy, Init::Fresh(Ty::Noisy, names(&["after"]))),
+        ]
+    };
+    let some = run(&Program { id: 0, body: body(&["p"]) }, 0).expect("a valid program");
+    // `after`, then `x` (declared before it), at the end; `o` holds nothing.
+    assert_eq!(some.log, names(&["after", "p"]));
+    assert_eq!(fate_of(&some, "o", 0).0, Fate::Move);
+    let none = run(&Program { id: 0, body: body(&[]) }, 0).expect("a valid program");
+    assert!(none.log.is_empty() && none.instances.iter().all(|i| i.name != "after"));
+    assert_eq!(fate_of(&none, "o", 0).0, Fate::Drop);
+}

@@ -97,6 +97,12 @@ pub enum Init {
     MatchOpt(String, String, Vec<String>),
     /// `*v` of a `Box<Noisy>`: the value moves out of its box.
     Unbox(String),
+    /// `(*v).itself()`, or `v.itself()` reached by autoderef when the flag is not set: the
+    /// value moves out of its box into a method that takes `self`.
+    UnboxCall(String, bool),
+    /// `v.into_a()` of a `Pair`: a method that takes the pair by value, gives `a` back and
+    /// drops `b`.
+    IntoA(String),
 }
 
 /// A pattern a `let` destructures a `Pair` or a `Tagged` with.
@@ -162,6 +168,18 @@ pub enum Stmt {
     Guarded(String, String, Cond, Vec<Stmt>, Vec<Stmt>),
     /// `while let Some(x) = list.pop() { .. }`.
     WhileLetPop(String, String, Vec<Stmt>),
+    /// `for x in list { ..; if cond { break } }`: the list moves into the loop, and what the
+    /// loop did not reach is dropped as it ends.
+    ForEach(String, String, Vec<Stmt>, Option<Cond>),
+    /// `let Some(x) = v else { return; };`: the payload moves into `x`, which lives on in
+    /// the enclosing block; `None` leaves the function.
+    LetElse(String, String),
+    /// `*v = new(..);` of a `Box<Noisy>`: the old content (if it is still there) dropped now;
+    /// a box moved out of is filled again.
+    BoxRefill(String, String),
+    /// `let c = move || consume(v.a);` then `c();` when the flag is set: the closure captures
+    /// only the field (a partial move of `v`).
+    FieldClosure(String, String, Field, bool),
 }
 
 /// A generated program: a traced function `p{id}(k)` over the statements, and its two traced
@@ -211,6 +229,9 @@ pub fn init_rust(init: &Init, id: usize) -> String {
         Init::Block(inner, ty, init) => format!("{{ let mut {inner}: {} = {}; look(&{inner}); {inner} }}", ty.rust(), init_rust(init, id)),
         Init::MatchOpt(v, a, names) => format!("match {v} {{ Some({a}) => {a}, None => {} }}", fresh_rust(Ty::Noisy, names)),
         Init::Unbox(v) => format!("*{v}"),
+        Init::UnboxCall(v, true) => format!("(*{v}).itself()"),
+        Init::UnboxCall(v, false) => format!("{v}.itself()"),
+        Init::IntoA(v) => format!("{v}.into_a()"),
     }
 }
 
@@ -333,10 +354,30 @@ fn stmt_rust(out: &mut String, stmt: &Stmt, id: usize, depth: usize) {
         Stmt::FieldAssign(v, f, value) => {
             let _ = writeln!(out, "{pad}{v}.{} = new(\"{value}\");", f.name());
         }
+        Stmt::FieldClosure(c, v, f, called) => {
+            let _ = writeln!(out, "{pad}let {c} = move || consume({v}.{});", f.name());
+            if *called {
+                let _ = writeln!(out, "{pad}{c}();");
+            }
+        }
+        Stmt::BoxRefill(v, value) => {
+            let _ = writeln!(out, "{pad}*{v} = new(\"{value}\");");
+        }
         Stmt::WhileLetPop(list, x, body) => {
             let _ = writeln!(out, "{pad}while let Some({x}) = {list}.pop() {{");
             block_rust(out, body, id, depth + 1);
             let _ = writeln!(out, "{close}");
+        }
+        Stmt::ForEach(list, x, body, brk) => {
+            let _ = writeln!(out, "{pad}for {x} in {list} {{");
+            block_rust(out, body, id, depth + 1);
+            if let Some(c) = brk {
+                let _ = writeln!(out, "{pad}    if {} {{ break; }}", cond_rust(*c));
+            }
+            let _ = writeln!(out, "{close}");
+        }
+        Stmt::LetElse(v, x) => {
+            let _ = writeln!(out, "{pad}let Some({x}) = {v} else {{ return; }};");
         }
         Stmt::Guarded(v, x, c, some, other) => {
             let _ = writeln!(out, "{pad}match {v} {{");
@@ -358,7 +399,7 @@ pub fn size(stmts: &[Stmt]) -> usize {
 fn children(stmt: &Stmt) -> Vec<&Vec<Stmt>> {
     match stmt {
         Stmt::Match(_, _, _, some, none) | Stmt::If(_, some, none) | Stmt::Guarded(_, _, _, some, none) => vec![some, none],
-        Stmt::IfLet(_, _, _, _, body) | Stmt::Loop(_, body, _, _) | Stmt::WhileLetPop(_, _, body) => vec![body],
+        Stmt::IfLet(_, _, _, _, body) | Stmt::Loop(_, body, _, _) | Stmt::WhileLetPop(_, _, body) | Stmt::ForEach(_, _, body, _) => vec![body],
         _ => Vec::new(),
     }
 }
@@ -390,6 +431,7 @@ pub fn deletions(stmts: &[Stmt]) -> Vec<Vec<Stmt>> {
             Stmt::IfLet(v, x, r, c, body) => deletions(body).into_iter().map(|b| Stmt::IfLet(v.clone(), x.clone(), *r, *c, b)).collect(),
             Stmt::Loop(n, body, brk, l) => deletions(body).into_iter().map(|b| Stmt::Loop(*n, b, *brk, *l)).collect(),
             Stmt::WhileLetPop(list, x, body) => deletions(body).into_iter().map(|b| Stmt::WhileLetPop(list.clone(), x.clone(), b)).collect(),
+            Stmt::ForEach(list, x, body, brk) => deletions(body).into_iter().map(|b| Stmt::ForEach(list.clone(), x.clone(), b, *brk)).collect(),
             _ => Vec::new(),
         };
         for variant in nested {

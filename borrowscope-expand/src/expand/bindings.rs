@@ -224,9 +224,19 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     if let (Some((source, source_guard)), Some(Some(guard)), Some(name), Some(copies)) =
         (&read.deref_of, guards.first(), read.names.first(), copies.first())
     {
-        let site = exp.site(&name.to_string(), &format!("*{source}"), "move", read.init_span);
-        // The probe, if any, asks about the new binding: it has the moved value's type.
-        let record = uses::record_use(name, source_guard, *copies, &site, &quote!(#guard.id()));
+        // The probe, if any, asks about the new binding: it has the moved value's type. A box
+        // the function fills again (`*b = v`) ends as the path taken decides: a move is
+        // recorded as unknown, and a copy as nothing.
+        let record = match copies {
+            Copies::No | Copies::Probe if exp.derefs.written.contains(&source.to_string()) => {
+                super::unboxed::unknown_unless_copied(name, source_guard, *copies)
+            }
+            Copies::Unknown => quote!(#source_guard.maybe_moved();),
+            _ => {
+                let site = exp.site(&name.to_string(), &format!("*{source}"), "move", read.init_span);
+                uses::record_use(name, source_guard, *copies, &site, &quote!(#guard.id()))
+            }
+        };
         after.push(emit::stmt(quote!({ #record })));
     }
     if let Some(union) = &read.union {
@@ -467,17 +477,20 @@ fn typed_events(
 }
 
 /// The statement that records `record` for the binding `name` (guard `guard`), whose value
-/// came from the instance `source`; `None` for a plain creation.
+/// came from the instance `source`; `None` for a plain creation. A pointer event is recorded
+/// where the binding's type is the standard library's pointer (`Probe::Counted`): a crate's own
+/// `Arc`, `Rc` or `Box`, called by the same name, records nothing and compiles as written.
 fn record(guard: &syn::Ident, name: &syn::Ident, record: Record, source: &TokenStream) -> Option<Stmt> {
+    let counted = |call: TokenStream| emit::stmt(emit::probe(Probe::Counted, name, quote!(#call;)));
     Some(match record {
         Record::Creation => return None,
-        Record::Counted(op) => emit::stmt(quote!(#guard.pointer(#op, #source, &#name);)),
-        Record::Made(op) => emit::stmt(quote!(#guard.pointer(#op, 0, &#name);)),
-        Record::Downgraded => emit::stmt(quote!(#guard.downgraded(#source, &#name);)),
-        Record::WeakCloned => emit::stmt(quote!(#guard.weak_cloned(#source, &#name);)),
-        Record::Upgraded => emit::stmt(quote!(#guard.upgraded(#source, &#name);)),
+        Record::Counted(op) => counted(quote!(pointer_as(&#guard, #op, #source))),
+        Record::Made(op) => counted(quote!(pointer_as(&#guard, #op, 0))),
+        Record::Downgraded => counted(quote!(downgraded_as(&#guard, #source))),
+        Record::WeakCloned => counted(quote!(weak_cloned_as(&#guard, #source))),
+        Record::Upgraded => counted(quote!(upgraded_as(&#guard, #source))),
         Record::Event(op) => emit::stmt(quote!(#guard.event(#op, 0);)),
-        Record::Address(op) => emit::stmt(quote!(#guard.address(#op, &#name);)),
+        Record::Address(op) => counted(quote!(address_as(&#guard, #op))),
         Record::ReleasedBy(op) => emit::stmt(quote!(#guard.releases(#op);)),
         Record::NeverDropped => emit::stmt(quote!(#guard.never_dropped();)),
     })

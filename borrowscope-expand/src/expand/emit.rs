@@ -289,6 +289,9 @@ pub(crate) enum Probe {
     Typed,
     /// `ViaReference`/`ViaOwner`: whether a receiver binding is itself a reference.
     Reference,
+    /// `ViaCounted`/`ViaUncounted`: a standard library `Rc`, `Arc` or `Weak`, not a type of
+    /// the same name.
+    Counted,
 }
 
 /// `{ use Via.. as _; (&Probe(&value)).call }`: `call` is the method call after the dot,
@@ -301,6 +304,7 @@ pub(crate) fn probe(kind: Probe, value: impl ToTokens, call: TokenStream) -> Tok
         Probe::Spawn => quote!(ViaSpawn as _, ViaNotSpawned as _),
         Probe::Typed => quote!(ViaTyped as _, ViaUntyped as _),
         Probe::Reference => quote!(ViaReference as _, ViaOwner as _),
+        Probe::Counted => quote!(ViaCounted as _, ViaUncounted as _),
     };
     quote!({
         #[allow(unused_imports)]
@@ -309,14 +313,26 @@ pub(crate) fn probe(kind: Probe, value: impl ToTokens, call: TokenStream) -> Tok
     })
 }
 
-/// `{ use ViaBox.. as _; (&&&Probe(&value)).unboxed(&guard, site); }`: whether `*value`
-/// used by value moves the content out of a box, by `value`'s type.
-pub(crate) fn unboxed_probe(value: &Ident, guard: &Ident, site: &TokenStream) -> TokenStream {
+/// `{ use ViaBox.. as _; (&&&Probe(&value)).unboxed(&guard, site, certain); }`: whether
+/// `*value` used by value moves the content out of a box, by `value`'s type; recorded as a
+/// move when `certain`, else as an unknown end.
+pub(crate) fn unboxed_probe(value: &Ident, guard: &Ident, site: &TokenStream, certain: bool) -> TokenStream {
     let private = private();
     quote!({
         #[allow(unused_imports)]
         use #private::{ViaBoxOfCopy as _, ViaBox as _, ViaNotBox as _};
-        (&&&#private::Probe(&#value)).unboxed(&#guard, #site);
+        (&&&#private::Probe(&#value)).unboxed(&#guard, #site, #certain);
+    })
+}
+
+/// `{ use ViaRefilledBox.. as _; (&&Probe(&value)).refilled_box(&guard); }`, after `*value =
+/// v`: a box whose content may have moved out holds a value again, by `value`'s type.
+pub(crate) fn refilled_box_probe(value: &Ident, guard: &Ident) -> TokenStream {
+    let private = private();
+    quote!({
+        #[allow(unused_imports)]
+        use #private::{ViaRefilledBox as _, ViaNotRefilledBox as _};
+        (&&#private::Probe(&#value)).refilled_box(&#guard);
     })
 }
 

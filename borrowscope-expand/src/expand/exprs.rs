@@ -292,7 +292,7 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
         super::channels::sending(arg, queue, sent);
     }
     let unsafe_method = exp.position(method_span).is_some_and(|(l, c)| exp.types.site(l, c, SiteKind::UnsafeFnCall).is_some());
-    let probe = uses::receiver(exp, &call.receiver);
+    let probe = uses::receiver(exp, &call.receiver).or_else(|| super::unboxed::deref_receiver(exp, &call.receiver));
     // A guard's acquisition tells more of the borrow a guard method takes (`guards`).
     let receiver_borrow = if guards::takes_guard(&call.method.to_string()) {
         None
@@ -436,6 +436,14 @@ fn assign(exp: &mut Expander<'_>, expr: &mut Expr) {
         {
             let field = &a.left;
             let refilled = emit::stmt(quote!(#guard.refilled(if true { ::core::ptr::null() } else { &raw const #field });));
+            let assignment = emit::take(expr);
+            *expr = super::tail_block(vec![Stmt::Expr(assignment, Some(Default::default())), refilled], Expr::Verbatim(quote!(())));
+        } else if let Some((ident, guard)) = super::places::refilled_box(exp, &a.left)
+            && exp.has(Group::Ownership)
+        {
+            // `*b = v` where the function also takes `*b` by value: a box's content moved
+            // out is filled again, which `b`'s type tells.
+            let refilled = emit::stmt(emit::refilled_box_probe(&ident, &guard));
             let assignment = emit::take(expr);
             *expr = super::tail_block(vec![Stmt::Expr(assignment, Some(Default::default())), refilled], Expr::Verbatim(quote!(())));
         }

@@ -98,6 +98,7 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     let mut expander = Expander::new(config, function.sig.ident.to_string());
     expander.gated = original.is_some();
     expander.reassigned = super::uses::assigned_names(&function.block);
+    expander.derefs = super::places::derefs(&function.block);
     let mut prologue = expander.type_info_prologue(function.sig.ident.span());
     prologue.extend(expander.prologue(&function.sig));
     expander.fn_block = true;

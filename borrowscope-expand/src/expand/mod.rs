@@ -30,6 +30,7 @@ mod snapshots;
 pub(crate) use attrs::attrs_mut;
 use attrs::{statement_cfgs, with_cfgs};
 pub(crate) use function::item;
+mod unboxed;
 mod uses;
 mod vocabulary;
 
@@ -152,6 +153,9 @@ pub(crate) struct Expander<'a> {
     pub(crate) leaving: usize,
     /// The names the function assigns to somewhere (`uses::assigned_names`).
     pub(crate) reassigned: HashSet<String>,
+    /// The names whose content the function writes (`*b = v`) and reads by value (`*b`
+    /// elsewhere), each somewhere (`places::derefs`).
+    pub(crate) derefs: places::Derefs,
     /// Statements to insert before the statement being expanded, innermost block last.
     pending: Vec<Vec<Stmt>>,
     counter: usize,
@@ -211,6 +215,7 @@ impl<'a> Expander<'a> {
             later: Vec::new(),
             leaving: 0,
             reassigned: HashSet::new(),
+            derefs: places::Derefs::default(),
             pending: Vec::new(),
             counter: 0,
             fn_name,

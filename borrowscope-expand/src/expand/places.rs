@@ -167,3 +167,85 @@ pub(super) fn refilled_binding(exp: &Expander<'_>, left: &Expr) -> Option<syn::I
     }
     exp.tracked(&p.path.get_ident()?.to_string()).filter(|(_, copies)| *copies != super::Copies::Yes).map(|(guard, _)| guard)
 }
+
+/// The tracked binding `b` and its guard, where an assignment's left side is `*b` and the
+/// function also takes `*b` by value somewhere: the content of a box may have moved out.
+pub(super) fn refilled_box(exp: &Expander<'_>, left: &Expr) -> Option<(syn::Ident, syn::Ident)> {
+    let Expr::Unary(syn::ExprUnary { op: syn::UnOp::Deref(_), expr, .. }) = left else { return None };
+    let (ident, guard, copies) = exp.tracked_path(expr)?;
+    (copies != super::Copies::Yes && exp.derefs.read.contains(&ident.to_string())).then_some((ident, guard))
+}
+
+/// What a function does through the names it dereferences (`places::derefs`).
+#[derive(Default)]
+pub(crate) struct Derefs {
+    /// `*b = v`: what `b` points to is given a value (a box's content moved out is filled
+    /// again).
+    pub(crate) written: std::collections::HashSet<String>,
+    /// `*b` anywhere else that is not borrowed (`&*b`) or written through (`*b += 1`): the
+    /// content may be taken by value.
+    pub(crate) read: std::collections::HashSet<String>,
+}
+
+/// The names of a function body dereferenced as `*name`, by what is done through them.
+pub(crate) fn derefs(block: &syn::Block) -> Derefs {
+    use syn::visit::{self, Visit};
+    struct Found(Derefs);
+    fn named(expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Unary(unary) => deref_name(unary),
+            _ => None,
+        }
+    }
+    fn deref_name(unary: &syn::ExprUnary) -> Option<String> {
+        let (syn::UnOp::Deref(_), Expr::Path(p)) = (&unary.op, &*unary.expr) else { return None };
+        p.path.get_ident().map(|i| i.to_string())
+    }
+    impl<'ast> Visit<'ast> for Found {
+        fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+            match named(&assign.left) {
+                Some(name) => {
+                    self.0.written.insert(name);
+                }
+                None => self.visit_expr(&assign.left),
+            }
+            self.visit_expr(&assign.right);
+        }
+        fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
+            // `*b += 1` writes through `b`.
+            use syn::BinOp::*;
+            let compound = matches!(
+                binary.op,
+                AddAssign(_)
+                    | SubAssign(_)
+                    | MulAssign(_)
+                    | DivAssign(_)
+                    | RemAssign(_)
+                    | BitXorAssign(_)
+                    | BitAndAssign(_)
+                    | BitOrAssign(_)
+                    | ShlAssign(_)
+                    | ShrAssign(_)
+            );
+            if !compound || named(&binary.left).is_none() {
+                self.visit_expr(&binary.left);
+            }
+            self.visit_expr(&binary.right);
+        }
+        fn visit_expr_reference(&mut self, reference: &'ast syn::ExprReference) {
+            if named(&reference.expr).is_none() {
+                visit::visit_expr_reference(self, reference);
+            }
+        }
+        fn visit_expr_unary(&mut self, unary: &'ast syn::ExprUnary) {
+            if let Some(name) = deref_name(unary) {
+                self.0.read.insert(name);
+            }
+            visit::visit_expr_unary(self, unary);
+        }
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+    }
+    let mut found = Found(Derefs::default());
+    found.visit_block(block);
+    found.0
+}

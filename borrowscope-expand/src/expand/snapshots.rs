@@ -77,6 +77,24 @@ snapshot!(
     }
 );
 
+// A box moved out of by a `let`, by a value and by a method's receiver, and filled again
+// (`*b = ..`): without the type-info file the probes ask `b`'s type; the moves are unknown
+// ends (the refill may run or not, the method may borrow), and the refill tells the guard
+// when `b` is a box. A reference written through (`*r = ..`, never read by value) records
+// nothing.
+snapshot!(
+    refilled_and_unboxed,
+    (quiet),
+    fn f(mut b: Box<String>, mut d: Box<String>, c: Box<String>, r: &mut String) -> usize {
+        let s = *b;
+        let t = if s.is_empty() { *d } else { s };
+        *b = t;
+        *d = String::new();
+        *r = (*c).into_boxed_str().into_string();
+        b.len() + d.len()
+    }
+);
+
 snapshot!(
     destructuring_and_let_else,
     (quiet, only = "control"),

@@ -239,7 +239,7 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
     if let Expr::Unary(u) = expr
         && matches!(u.op, syn::UnOp::Deref(_))
     {
-        return deref_by_value(exp, expr);
+        return super::unboxed::deref_by_value(exp, expr);
     }
     let Some((ident, guard, mut copies)) = exp.tracked_path(expr) else { return };
     let analyzed = exp.analyzed_use(&ident);
@@ -271,29 +271,6 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
     let site = exp.site("", &ident.to_string(), "move", expr.span());
     let record = record_use(&ident, &guard, copies, &site, &quote!(0));
     *expr = emit::first_then(record, emit::name(&ident));
-}
-
-/// `*b` of a tracked binding by value: a copy out of a reference or a box, or a move out of a
-/// box (`Box<T>`, `T` not `Copy`), after which the binding holds nothing to drop. The analyzer
-/// says which; without it, where the binding's type is known (written out), a probe lets the
-/// compiler tell (`emit::unboxed_probe`); a binding whose type is not known is left as it is.
-/// (`let x = *b;` is recorded by the `let`, from `x`'s type.)
-fn deref_by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
-    let Expr::Unary(u) = expr else { return };
-    let Some((ident, guard, copies)) = exp.tracked_path(&u.expr) else { return };
-    let record = match exp.analyzed_use(&ident) {
-        Some(type_info_schema::UseKind::Move) => {
-            let site = exp.site("", &format!("*{ident}"), "move", expr.span());
-            record_use(&ident, &guard, Copies::No, &site, &quote!(0))
-        }
-        // The binding's type is known there: the compiler tells a box from a reference.
-        None if !exp.types.is_fresh() && matches!(copies, Copies::No | Copies::Probe) => {
-            let site = exp.site("", &format!("*{ident}"), "move", expr.span());
-            emit::unboxed_probe(&ident, &guard, &site)
-        }
-        _ => return,
-    };
-    *expr = emit::first_then(record, emit::take(expr));
 }
 
 /// What a by-value use of a binding that is used again later does: the analyzer may know it

@@ -79,39 +79,72 @@ impl<T: ?Sized> ViaMove for &Probe<'_, T> {
 /// drop: [`ViaBox`]); a `Box` of a `Copy` type ([`ViaBoxOfCopy`]) and anything else that
 /// dereferences ([`ViaNotBox`]: a reference, an `Rc`, a lock's guard, whose content must then
 /// be `Copy`) give a copy, and the binding stays. The most specific impl is on the most
-/// references, which method resolution tries first.
+/// references, which method resolution tries first. `certain` is false where the content may
+/// not move after all (a method that may take `&self`) or the box may be filled again
+/// (`*b = v`): its end is then unknown rather than a move.
 pub trait ViaBoxOfCopy {
     /// Records nothing: a copy of the content.
-    fn unboxed(&self, from: &Guard, site: Site);
+    fn unboxed(&self, from: &Guard, site: Site, certain: bool);
 }
 
 /// See [`ViaBoxOfCopy`]: the content of a `Box` moves out.
 pub trait ViaBox {
     /// Records the move out of the box; the binding holds nothing to drop.
-    fn unboxed(&self, from: &Guard, site: Site);
+    fn unboxed(&self, from: &Guard, site: Site, certain: bool);
 }
 
 /// See [`ViaBoxOfCopy`]: not a `Box`.
 pub trait ViaNotBox {
     /// Records nothing: a copy of the content.
-    fn unboxed(&self, from: &Guard, site: Site);
+    fn unboxed(&self, from: &Guard, site: Site, certain: bool);
 }
 
 impl<T: Copy> ViaBoxOfCopy for &&Probe<'_, Box<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn unboxed(&self, _from: &Guard, _site: Site) {}
+    fn unboxed(&self, _from: &Guard, _site: Site, _certain: bool) {}
 }
 
 impl<T: ?Sized> ViaBox for &Probe<'_, Box<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn unboxed(&self, from: &Guard, site: Site) {
-        from.moved(site, 0);
+    fn unboxed(&self, from: &Guard, site: Site, certain: bool) {
+        if certain {
+            from.moved(site, 0);
+        } else {
+            from.maybe_moved();
+        }
     }
 }
 
 impl<T: ?Sized> ViaNotBox for Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn unboxed(&self, _from: &Guard, _site: Site) {}
+    fn unboxed(&self, _from: &Guard, _site: Site, _certain: bool) {}
+}
+
+/// `*b = v` on a binding, probed on `b`'s type as `(&&Probe(&b)).refilled_box(..)`: a `Box`
+/// whose content may have moved out holds a value to drop again ([`ViaRefilledBox`], as
+/// [`Guard::refilled`] for a field); anything else ([`ViaNotRefilledBox`]: a reference
+/// written through) is left as it is.
+pub trait ViaRefilledBox {
+    /// Tells the guard its box is whole again.
+    fn refilled_box(&self, guard: &Guard);
+}
+
+/// See [`ViaRefilledBox`]: not a `Box`.
+pub trait ViaNotRefilledBox {
+    /// Records nothing.
+    fn refilled_box(&self, guard: &Guard);
+}
+
+impl<T> ViaRefilledBox for &Probe<'_, Box<T>> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn refilled_box(&self, guard: &Guard) {
+        guard.refilled::<T>(std::ptr::null());
+    }
+}
+
+impl<T: ?Sized> ViaNotRefilledBox for Probe<'_, T> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn refilled_box(&self, _guard: &Guard) {}
 }
 
 /// The binding's type decides, through method resolution at the binding site, whether it is
@@ -170,6 +203,80 @@ impl<T: ?Sized> ViaUnshared for &Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn shared(&self, _guard: &Guard, _source: u64) {}
 }
+
+/// A pointer event the syntax or the analyzer expects of a binding (`Rc::new`, `Arc::clone`,
+/// `Rc::downgrade`, `weak.clone()`, `weak.upgrade()`, `Box::into_raw`), recorded only where the
+/// binding's type is the standard library's pointer: a crate's own type named `Arc`
+/// (triomphe's) or `Rc` records nothing, and its code compiles as written. Called as
+/// `(&Probe(&x)).pointer_as(..)`.
+pub trait ViaCounted {
+    /// `Rc::new`, `Arc::clone`...: see [`Guard::pointer`].
+    fn pointer_as(&self, _guard: &Guard, _op: Op, _source: u64) {}
+    /// `Rc::downgrade`: see [`Guard::downgraded`].
+    fn downgraded_as(&self, _guard: &Guard, _source: u64) {}
+    /// `weak.clone()`: see [`Guard::weak_cloned`].
+    fn weak_cloned_as(&self, _guard: &Guard, _source: u64) {}
+    /// `weak.upgrade()`: see [`Guard::upgraded`].
+    fn upgraded_as(&self, _guard: &Guard, _source: u64) {}
+    /// `Box::into_raw`: see [`Guard::address`].
+    fn address_as(&self, _guard: &Guard, _op: Op) {}
+}
+
+/// The fallback of [`ViaCounted`]: not a standard pointer; records nothing.
+pub trait ViaUncounted {
+    /// Records nothing.
+    fn pointer_as(&self, _guard: &Guard, _op: Op, _source: u64) {}
+    /// Records nothing.
+    fn downgraded_as(&self, _guard: &Guard, _source: u64) {}
+    /// Records nothing.
+    fn weak_cloned_as(&self, _guard: &Guard, _source: u64) {}
+    /// Records nothing.
+    fn upgraded_as(&self, _guard: &Guard, _source: u64) {}
+    /// Records nothing.
+    fn address_as(&self, _guard: &Guard, _op: Op) {}
+}
+
+/// `ViaCounted` for each of the types (written with `T`), with the same methods: each
+/// answers by the guard's hook of the same kind.
+macro_rules! counted {
+    ($($ty:ty),+ => $methods:tt) => {$(
+        impl<T: ?Sized> ViaCounted for Probe<'_, $ty> $methods
+    )+};
+}
+
+counted!(std::rc::Rc<T>, std::sync::Arc<T> => {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn pointer_as(&self, guard: &Guard, op: Op, source: u64) {
+        guard.pointer(op, source, self.0);
+    }
+});
+
+counted!(std::rc::Weak<T>, std::sync::Weak<T> => {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn downgraded_as(&self, guard: &Guard, source: u64) {
+        guard.downgraded(source, self.0);
+    }
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn weak_cloned_as(&self, guard: &Guard, source: u64) {
+        guard.weak_cloned(source, self.0);
+    }
+});
+
+counted!(Option<std::rc::Rc<T>>, Option<std::sync::Arc<T>> => {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn upgraded_as(&self, guard: &Guard, source: u64) {
+        guard.upgraded(source, self.0);
+    }
+});
+
+counted!(*mut T, *const T => {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn address_as(&self, guard: &Guard, op: Op) {
+        guard.address(op, self.0);
+    }
+});
+
+impl<T: ?Sized> ViaUncounted for &Probe<'_, T> {}
 
 /// A method call's borrow of its receiver binding (`v.push(1)` borrows `v`), recorded unless
 /// the binding is itself a reference: `r.len()` on `r: &String` or `s.push('!')` on

@@ -1,0 +1,129 @@
+//! The crates of the real-code trial: the default few, and the rest of the broader list.
+
+/// Crates with real test suites and few dependencies, so the trial runs in minutes (the
+/// default, and what `.ci/run` runs).
+pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeguard@1.2.0", "semver@1.0.26", "itoa@1.0.15"];
+
+/// The rest of the broader trial (`--full`), chosen for variety: generic containers and buffers
+/// with unsafe code (arrayvec, smallvec, slab, bytes), a Unicode table crate, parsers (shlex, glob,
+/// percent-encoding), trait-heavy generics (either, byteorder), atomics and async utilities (bytes,
+/// futures-lite), SIMD searchers built of `#[inline(always)]` chains and intrinsics (aho-corasick),
+/// editions 2015 to 2021; and, for what the list lacked (issue 23): a hash table built on raw
+/// pointers and SIMD groups (hashbrown), SIMD byte search (memchr), lazy cells on atomics and a
+/// lock (once_cell), an error type with `async` tests of its auto traits (anyhow), a serialization
+/// crate of heavy generics and traits, serde's `Serializer` and `Deserializer` (bincode), a channel
+/// library (crossbeam-channel), an async executor's own tests (async-executor); and found by adding
+/// harder crates until something broke: iterator adaptors of heavy generics with closures written
+/// in parentheses and braces (itertools, indexmap: their tests gained "unnecessary parentheses" and
+/// "unnecessary braces" warnings), and a codec whose hot loops sit in functions that name `const`s
+/// (base64: they had no per-call gate, and its tests ran 4x-4.7x). (The parser combinator nom fails
+/// plain `cargo test` in both releases tried: 7.1.3 lists examples its package leaves out, 8.0.0
+/// has a test that uses `nom_language`, which is not among its dependencies; crossbeam-channel
+/// 0.5.13 is yanked; memchr 2.7.4's own unit tests do not compile on Rust 1.95, a `missing_docs`
+/// error in its test module.) (spin, a lock library, has every recent release yanked, which `cargo
+/// vendor` refuses; threadpool, whose tests send on channels from its workers, has a test that
+/// races its own workers and loses the race when the main thread is slowed: see TRIAL.md.)
+/// Then (the seventh session) a parser combinator (winnow), a lock library (parking_lot), code
+/// that macros write (bitflags), float formatting in `unsafe` (ryu), a global logger (log), a
+/// work-stealing deque on atomics (crossbeam-deque), and crates of edition 2024, which the list
+/// had none of: smallvec's 2.0 beta, thin-vec (its lock's serde 1.0.167 met a newer
+/// serde_derive), smol_str (`[0; _]`; its own `tidy` test, which checks its formatting with
+/// rustfmt, fails plain), toml_edit and sdd (lock-free memory reclamation). (scc 3.8.8, built
+/// on sdd, passes all but `future_size`, which bounds its futures' size: traced, they hold
+/// the guards of bindings kept across an `.await`; see TRIAL.md.) Then (the eighth session) a
+/// serializer of heavy generics (serde_json, whose tests pass `&[(&string, "..")]` where
+/// `&[(&str, &str)]` is expected: it did not compile until tuple and array literals were left as
+/// written wherever a type may be expected of them), a regex parser (regex-syntax), a vector
+/// on an array (tinyvec), a cache of linked nodes on raw pointers
+/// (lru) and a random number generator (fastrand); a slot map of `unsafe` generic code (slotmap:
+/// `&self.values.get_unchecked(idx)` returned as `&V` did not compile with type-info), atomics
+/// and scoped threads (crossbeam-utils: its build script includes a file of functions, which
+/// was instrumented), numeric traits written by macros (num-traits) and graph algorithms of
+/// heavy generics (petgraph); hex codecs (hex), byte strings (bstr), Unicode segmentation
+/// tables (unicode-segmentation), casts between plain-old-data types (bytemuck), UUIDs (uuid)
+/// and random number generation of heavy traits (rand), which all passed; then a SIMD checksum
+/// (crc32fast), a compressor's hot loops (miniz_oxide), a hasher (siphasher), type-level arrays
+/// (generic-array: two of its doctests do not compile plain either, and their errors are the
+/// baseline's) and `offset_of` macros (memoffset). (lazy_static 1.5.0's tests do not compile
+/// plain on Rust 1.95: `#![deny(warnings)]` meets the newer `unnecessary_transmutes` lint.)
+/// Then (the ninth session) num-bigint (`x == -&a` did not compile), arc-swap, dashmap,
+/// async-task, async-trait (a proc-macro crate: the copy drew cargo warnings), thiserror,
+/// fixedbitset, ropey, smartstring and bit-vec. (bumpalo, typed-arena, pin-project, unicase:
+/// plain `cargo test` fails; ahash: its `#[no_panic]` tests cannot link traced, see README.)
+/// Every trace of every run is checked for events that contradict each other.
+pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
+    "arrayvec@0.7.6",
+    "smallvec@1.13.2",
+    "unicode-width@0.2.0",
+    "shlex@1.3.0",
+    "heck@0.5.0",
+    "either@1.13.0",
+    "byteorder@1.5.0",
+    "glob@0.3.1",
+    "percent-encoding@2.3.1",
+    "slab@0.4.9",
+    "futures-lite@2.3.0",
+    "bytes@1.7.1",
+    "aho-corasick@1.1.3",
+    "hashbrown@0.14.5",
+    "memchr@2.8.3",
+    "once_cell@1.20.2",
+    "anyhow@1.0.89",
+    "bincode@1.3.3",
+    "crossbeam-channel@0.5.15",
+    "async-executor@1.13.1",
+    "itertools@0.13.0",
+    "indexmap@2.2.6",
+    "base64@0.22.1",
+    "winnow@1.0.5",
+    "parking_lot@0.12.5",
+    "bitflags@2.13.2",
+    "ryu@1.0.23",
+    "log@0.4.35",
+    "crossbeam-deque@0.8.8",
+    "smallvec@2.0.0-beta.4",
+    "thin-vec@0.2.21",
+    "smol_str@0.3.7",
+    "toml_edit@0.25.20+spec-1.1.0",
+    "sdd@4.8.11",
+    "serde_json@1.0.128",
+    "regex-syntax@0.8.5",
+    "tinyvec@1.8.0",
+    "lru@0.12.4",
+    "fastrand@2.1.1",
+    "slotmap@1.0.7",
+    "crossbeam-utils@0.8.20",
+    "num-traits@0.2.19",
+    "petgraph@0.6.5",
+    "hex@0.4.3",
+    "bstr@1.10.0",
+    "unicode-segmentation@1.12.0",
+    "bytemuck@1.18.0",
+    "uuid@1.10.0",
+    "rand@0.8.5",
+    "crc32fast@1.4.2",
+    "miniz_oxide@0.8.0",
+    "siphasher@1.0.1",
+    "generic-array@0.14.7",
+    "memoffset@0.9.1",
+    "num-bigint@0.4.6",
+    "arc-swap@1.7.1",
+    "dashmap@6.1.0",
+    "async-task@4.7.1",
+    "async-trait@0.1.83",
+    "thiserror@1.0.64",
+    "fixedbitset@0.5.7",
+    "ropey@1.6.1",
+    "smartstring@1.0.1",
+    "bit-vec@0.8.0",
+    "rpds@1.1.0",
+    "generational-arena@0.2.9",
+    "triomphe@0.1.14",
+    "concurrent-queue@2.5.0",
+    "event-listener@5.3.1",
+    "beef@0.5.2",
+    "rclite@0.4.2",
+    "archery@1.2.3",
+    "hashlink@0.9.1",
+    "smallbox@0.8.5",
+];
