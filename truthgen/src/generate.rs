@@ -191,7 +191,8 @@ impl Gen<'_> {
             self.scopes = snapshot;
             let b = self.init(ty, depth + 1);
             self.merge(&after_a);
-            return Init::Choose(c, Box::new(a), Box::new(b));
+            let arms = self.rng.chance(50);
+            return Init::Choose(c, Box::new(a), Box::new(b), arms);
         }
         if ty == Ty::Noisy && (pick == 5 || pick == 7) {
             let loops = self.loops;

@@ -315,7 +315,7 @@ impl Machine<'_> {
                 Some(Val::List(items)) => Val::Opt(items.pop().map(Box::new)),
                 _ => Val::Opt(None),
             },
-            Init::Choose(c, a, b) => {
+            Init::Choose(c, a, b, _) => {
                 if holds(*c, self.k) {
                     self.eval(a)
                 } else {

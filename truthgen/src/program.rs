@@ -83,8 +83,9 @@ pub enum Init {
     Field(String, Field),
     /// `v.pop()` of a `Vec<Noisy>`.
     Pop(String),
-    /// `if cond { a } else { b }`.
-    Choose(Cond, Box<Init>, Box<Init>),
+    /// `if cond { a } else { b }`, or (`true`) `match cond { true => a, false => b }`, whose
+    /// arms are not blocks.
+    Choose(Cond, Box<Init>, Box<Init>, bool),
     /// `v.take()` of an `Option<Noisy>`: the payload moves out through `&mut`, `v` stays.
     TakeOpt(String),
     /// `std::mem::replace(&mut v, new)`: `v`'s old value comes out, `v` keeps living.
@@ -223,7 +224,8 @@ pub fn init_rust(init: &Init, id: usize) -> String {
         Init::Give(v) => format!("give_{id}({v})"),
         Init::Field(v, f) => format!("{v}.{}", f.name()),
         Init::Pop(v) => format!("{v}.pop()"),
-        Init::Choose(c, a, b) => format!("if {} {{ {} }} else {{ {} }}", cond_rust(*c), init_rust(a, id), init_rust(b, id)),
+        Init::Choose(c, a, b, false) => format!("if {} {{ {} }} else {{ {} }}", cond_rust(*c), init_rust(a, id), init_rust(b, id)),
+        Init::Choose(c, a, b, true) => format!("match {} {{ true => {}, false => {} }}", cond_rust(*c), init_rust(a, id), init_rust(b, id)),
         Init::TakeOpt(v) => format!("{v}.take()"),
         Init::Replace(v, ty, names) => format!("std::mem::replace(&mut {v}, {})", fresh_rust(*ty, names)),
         Init::Block(inner, ty, init) => format!("{{ let mut {inner}: {} = {}; look(&{inner}); {inner} }}", ty.rust(), init_rust(init, id)),

@@ -48,6 +48,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             loop_span(exp, expr, "loop", as_written);
         }
         Expr::Match(m) => {
+            let returning = std::mem::take(&mut exp.returning_here);
             exp.visit_expr_mut(&mut m.expr);
             // The analyzer knows what each arm moves out of a binding it matches: the arm
             // taken at run time decides. Without it, syntax cannot tell.
@@ -71,7 +72,15 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 if !guards.is_empty() {
                     as_block(&mut arm.body);
                 }
-                exp.scoped(bound, |exp| exp.visit_expr_mut(&mut arm.body));
+                exp.scoped(bound, |exp| {
+                    exp.tail_returns = returning;
+                    exp.visit_expr_mut(&mut arm.body);
+                    // An arm's value is the `match`'s: a binding written as the arm's whole
+                    // body moves out of it (a block's tail is the block's business).
+                    if exp.has(Group::Ownership) && !matches!(*arm.body, Expr::Block(_)) {
+                        if returning { uses::returned(exp, &mut arm.body) } else { uses::by_value(exp, &mut arm.body) }
+                    }
+                });
                 let event: Option<Expr> = span.as_ref().map(|span| {
                     let site = exp.site("", &super::text(&arm.pat), "match_arm", arm.pat.span());
                     let index = index as u64;
@@ -111,10 +120,15 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
             }
         }
         Expr::If(i) => {
+            let returning = std::mem::take(&mut exp.returning_here);
             let (guards, bound) = condition(exp, &mut i.cond, true);
-            exp.scoped(bound, |exp| exp.visit_block_mut(&mut i.then_branch));
+            exp.scoped(bound, |exp| {
+                exp.fn_block = returning;
+                exp.visit_block_mut(&mut i.then_branch);
+            });
             i.then_branch.stmts.splice(0..0, guards);
             if let Some((_, otherwise)) = &mut i.else_branch {
+                exp.tail_returns = returning;
                 exp.visit_expr_mut(otherwise);
             }
             if exp.has(Group::Branches) {

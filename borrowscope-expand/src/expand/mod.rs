@@ -195,8 +195,15 @@ pub(crate) struct Expander<'a> {
     /// `returns_owned`) and the expression being expanded is not inside a closure or `async`
     /// block: a binding returned from here is noted for the caller's binding.
     pub(crate) returns: Option<String>,
-    /// Set until the function's own block is entered: its tail is the function's value.
+    /// Set until the function's own block is entered: its tail is the function's value. Also
+    /// set for a block whose value is the function's (a branch of an `if` or `match` that is
+    /// the function's tail).
     pub(super) fn_block: bool,
+    /// Set for the expression about to be expanded when its value is the function's (the
+    /// tail of its block, or of a branch of such an `if` or `match`): read by `visit_expr_mut`.
+    pub(super) tail_returns: bool,
+    /// `tail_returns` of the expression being expanded, for the `if` and `match` rewrites.
+    pub(crate) returning_here: bool,
     /// The linked channels whose queues the function declares (`channels`).
     pub(crate) channels: Vec<channels::Declared>,
     /// The body is also emitted as written, behind the gate (`gate`).
@@ -231,6 +238,8 @@ impl<'a> Expander<'a> {
             types: file_types(),
             returns: None,
             fn_block: false,
+            tail_returns: false,
+            returning_here: false,
             channels: Vec::new(),
             gated: false,
             sites: std::cell::RefCell::new(Vec::new()),
@@ -502,6 +511,7 @@ impl VisitMut for Expander<'_> {
                 Stmt::Expr(expr, semi) => {
                     let mut attrs = attrs_mut(expr).map(std::mem::take).unwrap_or_default();
                     let call = matches!(expr, Expr::Call(_) | Expr::MethodCall(_));
+                    self.tail_returns = fn_block && index == last && semi.is_none();
                     self.visit_expr_mut(expr);
                     // A block's value moves out of it: its tail is a by-value use.
                     if index == last && semi.is_none() && self.has(Group::Ownership) {
@@ -545,9 +555,19 @@ impl VisitMut for Expander<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         let guard_use = std::mem::take(&mut self.guard_use);
         self.no_type_expected_here = std::mem::take(&mut self.no_type_expected);
+        let returning = std::mem::take(&mut self.tail_returns);
+        self.returning_here = returning;
         match expr {
             // Parentheses change nothing of how the value inside is used.
-            Expr::Paren(_) | Expr::Group(_) => self.guard_use = guard_use,
+            Expr::Paren(_) | Expr::Group(_) => {
+                self.guard_use = guard_use;
+                self.tail_returns = returning;
+            }
+            // A block whose value is the function's gives its tail back to the caller.
+            Expr::Block(_) | Expr::Unsafe(_) => {
+                self.guard_use_here = guard_use;
+                self.fn_block = returning;
+            }
             // `v[i]` indexes its base where it is.
             Expr::Index(index) => {
                 self.guard_use = guards::GuardUse::Place;
