@@ -95,6 +95,7 @@ fn condition(conditions: &Conditions) -> Option<TokenStream> {
 
 fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     let original = gate::runs_as_written(&function).then(|| function.block.clone());
+    Unparen.visit_block_mut(&mut function.block);
     let mut expander = Expander::new(config, function.sig.ident.to_string());
     expander.gated = original.is_some();
     expander.reassigned = super::uses::assigned_names(&function.block);
@@ -143,4 +144,29 @@ pub(super) fn returns_owned(sig: &Signature) -> bool {
         syn::Type::Path(p) => p.qself.is_some() || !p.path.get_ident().is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str())),
         _ => true,
     }
+}
+
+/// Takes the parentheses off a name (`(x)` is `x` wherever an expression may be): a binding
+/// written in parentheses is then used, moved and borrowed as it is without them. Nested items
+/// are left as written.
+struct Unparen;
+
+impl VisitMut for Unparen {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        let inner = match expr {
+            syn::Expr::Paren(paren) if paren.attrs.is_empty() => &mut paren.expr,
+            // The invisible group a `macro_rules!` fragment makes of an expression.
+            syn::Expr::Group(group) if group.attrs.is_empty() => &mut group.expr,
+            _ => return,
+        };
+        if let syn::Expr::Path(path) = &**inner
+            && path.qself.is_none()
+            && path.path.get_ident().is_some()
+        {
+            *expr = std::mem::replace(&mut **inner, syn::Expr::Verbatim(TokenStream::new()));
+        }
+    }
+
+    fn visit_item_mut(&mut self, _: &mut Item) {}
 }
