@@ -13,7 +13,7 @@ use ra_ap_hir as hir;
 use ra_ap_hir::Semantics;
 use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::{AstNode, SyntaxNode, ast};
-use type_info_schema::{INSTRUMENTED_MACROS, Position, Use, UseKind};
+use type_info_schema::{Position, Use, UseKind};
 
 use crate::places::{assignee, destructured_by, destructuring, placed};
 use crate::resolve::{expanded_as, local_of};
@@ -50,17 +50,36 @@ fn named(sema: &Semantics<'_, RootDatabase>, text: &str, path: &ast::PathExpr) -
     Some(Named { name: name.text().to_string(), position, expanded })
 }
 
-/// Every path naming one binding in the arguments of a formatting or assertion macro, as
-/// rust-analyzer expanded it, keyed by its token as written.
+/// Every path naming one binding in the arguments of a macro, as rust-analyzer expanded it,
+/// keyed by its token as written: `#[trace_borrow]` instruments the standard formatting and
+/// assertion macros' arguments (`type_info_schema::INSTRUMENTED_MACROS`) and asks, of any other macro, whether
+/// the bindings it names are only borrowed or copied there.
 fn macro_paths(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Named> {
     let mut out: Vec<Named> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    // The names each function binds: only a token that may name one of them is looked up in
+    // the macro's expansion.
+    let mut bound: std::collections::HashMap<ra_ap_syntax::TextRange, std::collections::HashSet<String>> = Default::default();
     for call in root.descendants().filter_map(ast::MacroCall::cast) {
-        let name = call.path().and_then(|p| p.segment()).and_then(|s| s.name_ref()).map(|n| n.text().to_string());
-        let Some(tree) = call.token_tree().filter(|_| name.is_some_and(|n| INSTRUMENTED_MACROS.contains(&n.as_str()))) else { continue };
-        let idents = tree.syntax().descendants_with_tokens().filter_map(|t| t.into_token()).filter(|t| t.kind() == ra_ap_syntax::SyntaxKind::IDENT);
+        let Some(tree) = call.token_tree() else { continue };
+        let Some(function) = call.syntax().ancestors().find_map(ast::Fn::cast) else { continue };
+        let names = bound.entry(function.syntax().text_range()).or_insert_with(|| {
+            function
+                .syntax()
+                .descendants()
+                .filter_map(ast::IdentPat::cast)
+                .filter_map(|p| ast::HasName::name(&p))
+                .map(|n| n.text().to_string())
+                .collect()
+        });
+        let idents = tree
+            .syntax()
+            .descendants_with_tokens()
+            .filter_map(|t| t.into_token())
+            .filter(|t| t.kind() == ra_ap_syntax::SyntaxKind::IDENT && names.contains(t.text()));
         for token in idents {
             let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
-            if out.iter().any(|n| n.position == position) {
+            if !seen.insert((position.line, position.column)) {
                 continue;
             }
             let expanded = sema.descend_into_macros_exact(token.clone()).into_iter().find_map(|t| {

@@ -23,9 +23,11 @@ pub use site::SiteKind;
 /// analyzer records are those of the code as written.
 pub const ANALYZING_ENV: &str = "BORROWSCOPE_ANALYZING";
 
-/// The standard formatting and assertion macros whose arguments `#[trace_borrow]` instruments
-/// like any expression, and in which the analyzer therefore records the uses of bindings
-/// (`println!("{}", v.len())` borrows `v`), keyed by their tokens as written.
+/// The standard formatting and assertion macros and `vec!`, whose arguments `#[trace_borrow]`
+/// instruments like any expression (`println!("{}", v.len())` borrows `v`, `vec![a, b]` moves
+/// `a` and `b`). The analyzer records the uses of bindings in the arguments of every macro,
+/// keyed by their tokens as written; of any other macro, the expansion only asks whether a
+/// binding it names is borrowed or copied there.
 pub const INSTRUMENTED_MACROS: &[&str] = &[
     "println",
     "print",
@@ -44,6 +46,7 @@ pub const INSTRUMENTED_MACROS: &[&str] = &[
     "assert_ne",
     "debug_assert_eq",
     "debug_assert_ne",
+    "vec",
 ];
 
 /// The empty file `#[trace_borrow]` creates in `.borrowscope/` when a crate is built before

@@ -9,6 +9,10 @@
 //! inline capture `{x}` becomes the named argument `x = *{ event; &x }`, which the string
 //! already names. A macro whose arguments do not parse as the standard macro's, or whose
 //! format string is not a string literal, is left as written.
+//!
+//! `vec!`'s elements are values moved (or copied) into the vector, as a call's arguments. Any
+//! other macro is left as written, and a binding it names that is not `Copy` ends "unknown":
+//! what the macro did with it, syntax cannot tell.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
@@ -35,14 +39,19 @@ enum Shape {
     Compare,
 }
 
-/// The standard macro `mac` is, by its name (bare or through `std::`/`core::`/`alloc::`).
-fn shape(mac: &syn::Macro) -> Option<(Shape, String)> {
+/// The name of the standard macro `mac` may be (bare or through `std::`/`core::`/`alloc::`).
+fn standard_name(mac: &syn::Macro) -> Option<String> {
     let segments: Vec<String> = mac.path.segments.iter().map(|s| s.ident.to_string()).collect();
-    let name = match segments.as_slice() {
-        [name] => name,
-        [root, name] if matches!(root.as_str(), "std" | "core" | "alloc") => name,
-        _ => return None,
-    };
+    match segments.as_slice() {
+        [name] => Some(name.clone()),
+        [root, name] if matches!(root.as_str(), "std" | "core" | "alloc") => Some(name.clone()),
+        _ => None,
+    }
+}
+
+/// The standard formatting or assertion macro `mac` is.
+fn shape(mac: &syn::Macro) -> Option<(Shape, String)> {
+    let name = standard_name(mac)?;
     let shape = match name.as_str() {
         "println" | "print" | "eprintln" | "eprint" | "format" | "panic" | "unreachable" | "todo" | "unimplemented" => Shape::Format,
         "write" | "writeln" => Shape::Write,
@@ -88,8 +97,18 @@ fn arguments(input: ParseStream<'_>) -> syn::Result<Punctuated<Argument, Token![
 /// stays as written, since `&mut dest` would need the binding declared `mut` even where it is
 /// a `&mut` itself.
 pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<super::receivers::ReceiverBorrow> {
-    let (shape, name) = shape(mac)?;
-    let mut args = arguments.parse2(mac.tokens.clone()).ok()?;
+    if standard_name(mac).as_deref() == Some("vec") {
+        elements(exp, mac);
+        return None;
+    }
+    let Some((shape, name)) = shape(mac) else {
+        unknown(exp, mac);
+        return None;
+    };
+    let Ok(mut args) = arguments.parse2(mac.tokens.clone()) else {
+        unknown(exp, mac);
+        return None;
+    };
     let format_at = match shape {
         Shape::Format => 0,
         Shape::Write | Shape::Assert => 1,
@@ -100,7 +119,10 @@ pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<s
     let format = match args.iter().nth(format_at) {
         None => None,
         Some(Argument { name: None, expr: Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) }) => Some(s.clone()),
-        Some(_) => return None,
+        Some(_) => {
+            unknown(exp, mac);
+            return None;
+        }
     };
     // A lone message is not a format string in every edition (`panic!("{x}")` in 2018
     // prints the braces), so its inline captures are left alone.
@@ -135,6 +157,83 @@ pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<s
     }
     mac.tokens = args.to_token_stream();
     destination
+}
+
+/// `vec![a, b]`, `vec![elem; n]`: each element a value used (moved, or copied), as a call's
+/// argument is.
+fn elements(exp: &mut Expander<'_>, mac: &mut syn::Macro) {
+    let parser = |input: ParseStream<'_>| -> syn::Result<(Vec<Expr>, bool)> {
+        let mut elems = Vec::new();
+        if input.is_empty() {
+            return Ok((elems, false));
+        }
+        elems.push(input.parse()?);
+        if input.peek(Token![;]) {
+            input.parse::<Token![;]>()?;
+            elems.push(input.parse()?);
+            return if input.is_empty() { Ok((elems, true)) } else { Err(input.error("one length")) };
+        }
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if !input.is_empty() {
+                elems.push(input.parse()?);
+            }
+        }
+        Ok((elems, false))
+    };
+    let Ok((mut elems, repeated)) = parser.parse2(mac.tokens.clone()) else { return unknown(exp, mac) };
+    for elem in &mut elems {
+        exp.visit_expr_mut(elem);
+        if exp.has(Group::Ownership) {
+            super::uses::by_value(exp, elem);
+        }
+    }
+    mac.tokens = match elems.as_slice() {
+        [elem, length] if repeated => quote!(#elem; #length),
+        _ => quote!(#(#elems),*),
+    };
+}
+
+/// Any other macro (or a standard one written in a way not instrumented): its input is left as
+/// written, and a tracked binding it names that is not `Copy` may have moved there
+/// (`my_vec![a]`, `dbg!(a)`): its end is then reported as unknown rather than as a drop,
+/// unless the analyzer found every use of it there a borrow or a copy (`dbg!(&a)`). A move
+/// the analyzer sees in a macro stays unknown too: where in the statement, and on which path
+/// of the macro's code, it happens, the expansion cannot tell.
+fn unknown(exp: &mut Expander<'_>, mac: &syn::Macro) {
+    use type_info_schema::UseKind;
+    if !exp.has(Group::Ownership) {
+        return;
+    }
+    let mut tokens: Vec<Ident> = Vec::new();
+    idents(mac.tokens.clone(), &mut tokens);
+    let mut names: Vec<Ident> = Vec::new();
+    for token in &tokens {
+        if names.contains(token) || exp.lookup(&token.to_string()).is_none() {
+            continue;
+        }
+        let kept = |t: &Ident| matches!(exp.analyzed_use(t), Some(UseKind::Copy | UseKind::SharedBorrow | UseKind::MutableBorrow));
+        if !tokens.iter().filter(|t| *t == token).all(kept) {
+            names.push(token.clone());
+        }
+    }
+    for ident in names {
+        let path = Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: ident.into() });
+        if let Some(note) = super::uses::maybe_moved(exp, &path) {
+            exp.before_statement(emit::stmt(quote!(#note;)));
+        }
+    }
+}
+
+/// Every identifier in `tokens`, also inside groups, in order.
+fn idents(tokens: TokenStream, out: &mut Vec<Ident>) {
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) => out.push(ident),
+            proc_macro2::TokenTree::Group(group) => idents(group.stream(), out),
+            _ => {}
+        }
+    }
 }
 
 /// A formatted argument (or a compared side): taken by reference by the macro. A tracked
@@ -204,11 +303,11 @@ mod tests {
     /// The analyzer records uses in the arguments of exactly the macros instrumented here.
     #[test]
     fn every_macro_the_analyzer_looks_into_is_instrumented_and_no_other() {
-        for name in type_info_schema::INSTRUMENTED_MACROS {
+        for name in type_info_schema::INSTRUMENTED_MACROS.iter().filter(|name| **name != "vec") {
             let mac: syn::Macro = syn::parse_str(&format!("{name}!(\"x\")")).unwrap();
             assert!(super::shape(&mac).is_some(), "{name}! is not instrumented");
         }
-        for name in ["vec", "dbg", "matches", "format_args"] {
+        for name in ["dbg", "matches", "format_args"] {
             let mac: syn::Macro = syn::parse_str(&format!("{name}!(\"x\")")).unwrap();
             assert!(super::shape(&mac).is_none() && !type_info_schema::INSTRUMENTED_MACROS.contains(&name), "{name}!");
         }
