@@ -217,11 +217,19 @@ fn unknown(exp: &mut Expander<'_>, mac: &syn::Macro) {
             names.push(token.clone());
         }
     }
+    // The notes name the guard only, never the binding: the macro may use the name for
+    // something else (a field, a binding of its own), and a probe's `&x` would not compile
+    // where `x` has moved or is borrowed mutably.
     for ident in names {
-        let path = Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: ident.into() });
-        if let Some(note) = super::uses::maybe_moved(exp, &path) {
-            exp.before_statement(emit::stmt(quote!(#note;)));
-        }
+        let name = ident.to_string();
+        let Some((guard, copies)) = exp.tracked(&name) else { continue };
+        let note = match copies {
+            super::Copies::Yes => continue,
+            _ if !super::uses::used_later(exp, &name) => quote!(#guard.maybe_moved()),
+            _ if exp.reassigned.contains(&name) => quote!(#guard.passed_on()),
+            _ => continue,
+        };
+        exp.before_statement(emit::stmt(quote!(#note;)));
     }
 }
 
