@@ -51,9 +51,9 @@ fn named(sema: &Semantics<'_, RootDatabase>, text: &str, path: &ast::PathExpr) -
 }
 
 /// Every path naming one binding in the arguments of a macro, as rust-analyzer expanded it,
-/// keyed by its token as written: `#[trace_borrow]` instruments the standard formatting and
-/// assertion macros' arguments (`type_info_schema::INSTRUMENTED_MACROS`) and asks, of any other macro, whether
-/// the bindings it names are only borrowed or copied there.
+/// keyed by its token as written: `#[trace_borrow]` instruments the arguments of the standard
+/// formatting and assertion macros and `vec!` (`type_info_schema::INSTRUMENTED_MACROS`) and
+/// asks, of any other macro, whether the bindings it names are only borrowed or copied there.
 fn macro_paths(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Named> {
     let mut out: Vec<Named> = Vec::new();
     let mut seen = std::collections::HashSet::new();
