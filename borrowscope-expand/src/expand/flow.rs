@@ -157,11 +157,16 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         }
         Expr::Break(b) => {
             if let Some(value) = &mut b.expr {
+                let block_like = unlabelled_block_like(value);
                 exp.visit_expr_mut(value);
                 uses::by_value(exp, value);
                 // `break 'a ::path(..)` is Rust, but syn (which parses the expansion again)
-                // takes `'a :` for a labelled loop; parentheses keep it one expression.
-                if b.label.is_some() && quote::ToTokens::to_token_stream(&**value).to_string().starts_with("::") {
+                // takes `'a :` for a labelled loop; parentheses keep it one expression. And
+                // `break 'a { .. }` draws `break_with_label_and_loop` (an error under
+                // `deny(warnings)`, as httparse's tests have it) where the expansion made the
+                // value a block.
+                let made_a_block = !block_like && unlabelled_block_like(value);
+                if b.label.is_some() && (made_a_block || quote::ToTokens::to_token_stream(&**value).to_string().starts_with("::")) {
                     let inner = std::mem::replace(&mut **value, Expr::Verbatim(TokenStream::new()));
                     **value = Expr::Paren(syn::ExprParen { attrs: Vec::new(), paren_token: Default::default(), expr: Box::new(inner) });
                 }
@@ -257,6 +262,18 @@ fn chained(exp: &mut Expander<'_>, cond: &mut Expr, moved: Option<Stmt>) -> (Vec
     chain.extend(quote!(#l && { #(#recorded)* true }));
     *cond = Expr::Verbatim(chain);
     (Vec::new(), bound)
+}
+
+/// A block or loop without a label: as a labelled `break`'s value, rustc warns that it reads
+/// like an unlabelled `break` of a labelled value.
+fn unlabelled_block_like(expr: &Expr) -> bool {
+    match expr {
+        Expr::Block(b) => b.label.is_none(),
+        Expr::Loop(l) => l.label.is_none(),
+        Expr::While(w) => w.label.is_none(),
+        Expr::ForLoop(f) => f.label.is_none(),
+        _ => false,
+    }
 }
 
 /// Makes a body that is an expression a block of its own, `{ expr }`, before it is
