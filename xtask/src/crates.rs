@@ -50,6 +50,11 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// async-task, async-trait (a proc-macro crate: the copy drew cargo warnings), thiserror,
 /// fixedbitset, ropey, smartstring and bit-vec. (bumpalo, typed-arena, pin-project, unicase:
 /// plain `cargo test` fails; ahash: its `#[no_panic]` tests cannot link traced, see README.)
+/// Then (the tenth session) crates of pointers of their own and raw-pointer containers (rpds to
+/// smallbox below); then (the eleventh) bumpalo 3.20.4 (whose tests pass plain now), self_cell,
+/// a channel library (flume), SIMD parsing (httparse: its `break 'name name;` drew a lint that
+/// its `deny(warnings)` made an error) and string-interner. (typed-arena 2.0.2's unit tests do
+/// not compile plain on Rust 1.95: `dangerous_implicit_autorefs`.)
 /// Every trace of every run is checked for events that contradict each other.
 pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "arrayvec@0.7.6",
@@ -126,4 +131,9 @@ pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "archery@1.2.3",
     "hashlink@0.9.1",
     "smallbox@0.8.5",
+    "bumpalo@3.20.4",
+    "self_cell@1.3.0",
+    "flume@0.12.0",
+    "httparse@1.10.1",
+    "string-interner@0.20.0",
 ];
