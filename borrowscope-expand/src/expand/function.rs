@@ -160,9 +160,10 @@ impl VisitMut for Unparen {
             syn::Expr::Group(group) if group.attrs.is_empty() => &mut group.expr,
             _ => return,
         };
+        // A binding's name, not a path keyword (`(crate)` is not `crate` to the parser).
         if let syn::Expr::Path(path) = &**inner
             && path.qself.is_none()
-            && path.path.get_ident().is_some()
+            && path.path.get_ident().is_some_and(|i| !matches!(i.to_string().as_str(), "crate" | "self" | "super" | "Self"))
         {
             *expr = std::mem::replace(&mut **inner, syn::Expr::Verbatim(TokenStream::new()));
         }

@@ -113,6 +113,16 @@ pub(crate) fn cast(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
     // The label and location are the expression as written, taken before rewriting.
     let (from, span) = (super::text(&c.expr), c.span());
     exp.visit_expr_mut(&mut c.expr);
+    // The operand is used by value: `g as Box<dyn Trait>` moves `g` (a number cast copies).
+    // Made a block, it is kept in parentheses: `{ .. } as T` would start a statement with a
+    // block.
+    if !keep && exp.has(Group::Ownership) {
+        super::uses::by_value(exp, &mut c.expr);
+        if matches!(&*c.expr, Expr::Block(_)) {
+            let operand = std::mem::replace(&mut *c.expr, Expr::Verbatim(proc_macro2::TokenStream::new()));
+            *c.expr = Expr::Paren(syn::ExprParen { attrs: Vec::new(), paren_token: Default::default(), expr: Box::new(operand) });
+        }
+    }
     let to = super::text(&c.ty);
     if keep {
         // A constant, or a cast of a temporary's address whose life the `let` extends.
