@@ -270,15 +270,27 @@ pub(crate) fn field(sema: &Semantics<'_, RootDatabase>, outer: &ast::FieldExpr) 
     let mut left = Left { moved: true, stays: false };
     for step in chain.iter().rev() {
         let base = sema.type_of_expr(&step.expr()?)?;
-        // A dereference on the way (`b.x` with `b: Box<S>`): not the binding's own field.
-        if base.has_adjustment() || base.original.is_reference() {
+        // Through a box (`node.next` with `node: Box<Node>`): a field of its content moves out
+        // and the rest stays in the box, as in a struct of its own (a box whose whole content
+        // moved out is moved, `moved_out_of_box`). Through any other dereference (a reference,
+        // an `Rc`): not the binding's own field.
+        let container = if base.original.is_reference() {
             return None;
-        }
+        } else if base.has_adjustment() {
+            let boxed = crate::resolve::std_adt(db, &base.original).as_deref() == Some("Box");
+            let content = base.original.type_arguments().next()?;
+            if !boxed || content.is_reference() || base.adjusted.as_ref() != Some(&content) {
+                return None;
+            }
+            content
+        } else {
+            base.original
+        };
         let taken = sema.resolve_field(step)?;
         let siblings: Vec<hir::Type<'_>> = match (taken.left(), taken.right()) {
-            (Some(field), _) => base.original.fields(db).into_iter().filter(|(f, _)| *f != field).map(|(_, ty)| ty).collect(),
+            (Some(field), _) => container.fields(db).into_iter().filter(|(f, _)| *f != field).map(|(_, ty)| ty).collect(),
             (None, Some(tuple_field)) => {
-                base.original.tuple_fields(db).into_iter().enumerate().filter(|(i, _)| *i as u32 != tuple_field.index).map(|(_, ty)| ty).collect()
+                container.tuple_fields(db).into_iter().enumerate().filter(|(i, _)| *i as u32 != tuple_field.index).map(|(_, ty)| ty).collect()
             }
             (None, None) => return None,
         };
