@@ -26,6 +26,7 @@ mod promote;
 mod receivers;
 #[cfg(test)]
 mod snapshots;
+mod source;
 
 pub(crate) use attrs::attrs_mut;
 use attrs::{statement_cfgs, with_cfgs};
@@ -44,22 +45,7 @@ use syn::{Block, Expr, Ident, Item, Signature, Stmt};
 
 use crate::config::{Group, TraceConfig};
 use crate::types::FileTypes;
-
-/// What the type-info file says about the file being expanded.
-fn file_types() -> FileTypes {
-    if !proc_macro::is_available() {
-        return FileTypes::None { tracked: None };
-    }
-    match Span::call_site().unwrap().local_file() {
-        // Cargo gives rustc paths relative to the workspace root, its working directory.
-        Some(file) if file.is_relative() => match std::env::current_dir() {
-            Ok(dir) => crate::types::for_file(&dir.join(file)),
-            Err(_) => FileTypes::None { tracked: None },
-        },
-        Some(file) => crate::types::for_file(&file),
-        None => FileTypes::None { tracked: None },
-    }
-}
+use source::{file_types, location};
 
 /// `expr` without the parentheses around it, for a block's tail: `|_| (0..10)` gated or with
 /// its parameters tracked has its body in a block, where the user's parentheses would be
@@ -83,19 +69,6 @@ pub(crate) fn tail_block(stmts: Vec<Stmt>, tail: Expr) -> Expr {
     let mut stmts = stmts;
     stmts.push(Stmt::Expr(without_parens(tail), None));
     Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: Block { brace_token: emit::braces(), stmts } })
-}
-
-/// The file (as `file!()` names it), line and column of `span`. Inside a real expansion they
-/// come from `proc_macro::Span` (1-based line and column, as `line!()`/`column!()` give
-/// them); outside one (the snapshot tests) there is no source to point into, and they are
-/// empty.
-fn location(span: Span) -> (String, u32, u32) {
-    if proc_macro::is_available() {
-        let span = span.unwrap();
-        (span.file(), span.line() as u32, span.column() as u32)
-    } else {
-        (String::new(), 0, 0)
-    }
 }
 
 /// A binding in scope: its name and the ident of its drop guard, `None` when it is not
