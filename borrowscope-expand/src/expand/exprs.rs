@@ -143,6 +143,11 @@ fn field(exp: &mut Expander<'_>, expr: &mut Expr) {
     }
 }
 
+/// Whether a block's value is a closure or an `async` block written as its last expression.
+fn ends_in_closure(block: &syn::ExprBlock) -> bool {
+    matches!(block.block.stmts.last(), Some(syn::Stmt::Expr(Expr::Closure(_) | Expr::Async(_), None)))
+}
+
 /// `&x` / `&mut x` of a tracked binding outside a `let` (an argument, a field...): a borrow with no
 /// binding of its own. Passed through a call, so deref coercions and reborrows still happen where
 /// the reference is used.
@@ -154,8 +159,11 @@ fn reference(exp: &mut Expander<'_>, expr: &mut Expr) {
         exp.visit_expr_mut(&mut r.expr)
     });
     // A call or a block the expansion put under the `&` would demand of its value the type
-    // the reference's referent is expected to have.
-    if emit::is_runtime_call(&r.expr) || !was_block && matches!(&*r.expr, Expr::Block(_)) {
+    // the reference's referent is expected to have. Not a block that ends in a closure (its
+    // captures recorded where it is made): the closure takes its parameters' types from that
+    // expectation (`&|table, i| ..` passed as a `&dyn Fn(&mut Table, usize)`), and the
+    // closure's own type is the only one a sized referent could have been.
+    if emit::is_runtime_call(&r.expr) || !was_block && matches!(&*r.expr, Expr::Block(b) if !ends_in_closure(b)) {
         *r.expr = emit::without_expectation(emit::take(&mut r.expr));
     }
     let owner = match &*r.expr {
