@@ -299,7 +299,15 @@ fn expand_initializer(exp: &mut Expander<'_>, local: &mut Local, read: &Let) {
         }
         // A `let` without a type expects none of its initializer.
         exp.no_type_expected = !matches!(local.pat, syn::Pat::Type(_));
+        // A binding a branch or block ends with moves into the new binding.
+        if read.single
+            && exp.config.tracks_name(&read.names[0].to_string())
+            && matches!(super::without_parens_ref(&init.expr), Expr::If(_) | Expr::Match(_) | Expr::Block(_) | Expr::Unsafe(_))
+        {
+            exp.tail_into = Some(read.guard_names[0].clone());
+        }
         syn::visit_mut::VisitMut::visit_expr_mut(exp, &mut init.expr);
+        exp.tail_into = None;
     }
     exp.closure_binding = None;
     exp.spawn_bound = false;

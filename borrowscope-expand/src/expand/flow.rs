@@ -49,6 +49,7 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         }
         Expr::Match(m) => {
             let returning = std::mem::take(&mut exp.returning_here);
+            let into = exp.into_here.take();
             exp.visit_expr_mut(&mut m.expr);
             // The analyzer knows what each arm moves out of a binding it matches: the arm
             // taken at run time decides. Without it, syntax cannot tell.
@@ -74,11 +75,16 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
                 }
                 exp.scoped(bound, |exp| {
                     exp.tail_returns = returning;
+                    exp.tail_into = into.clone();
                     exp.visit_expr_mut(&mut arm.body);
                     // An arm's value is the `match`'s: a binding written as the arm's whole
                     // body moves out of it (a block's tail is the block's business).
                     if exp.has(Group::Ownership) && !matches!(*arm.body, Expr::Block(_)) {
-                        if returning { uses::returned(exp, &mut arm.body) } else { uses::by_value(exp, &mut arm.body) }
+                        match &into {
+                            _ if returning => uses::returned(exp, &mut arm.body),
+                            Some(into) => uses::by_value_into(exp, &mut arm.body, into),
+                            None => uses::by_value(exp, &mut arm.body),
+                        }
                     }
                 });
                 let event: Option<Expr> = span.as_ref().map(|span| {
@@ -121,14 +127,17 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         }
         Expr::If(i) => {
             let returning = std::mem::take(&mut exp.returning_here);
+            let into = exp.into_here.take();
             let (guards, bound) = condition(exp, &mut i.cond, true);
             exp.scoped(bound, |exp| {
                 exp.fn_block = returning;
+                exp.block_into = into.clone();
                 exp.visit_block_mut(&mut i.then_branch);
             });
             i.then_branch.stmts.splice(0..0, guards);
             if let Some((_, otherwise)) = &mut i.else_branch {
                 exp.tail_returns = returning;
+                exp.tail_into = into;
                 exp.visit_expr_mut(otherwise);
             }
             if exp.has(Group::Branches) {

@@ -62,6 +62,16 @@ pub(crate) fn without_parens(mut expr: Expr) -> Expr {
     expr
 }
 
+/// `without_parens` of a borrowed expression.
+pub(crate) fn without_parens_ref(mut expr: &Expr) -> &Expr {
+    while let Expr::Paren(paren) = expr
+        && paren.attrs.is_empty()
+    {
+        expr = &paren.expr;
+    }
+    expr
+}
+
 /// `{ stmts.. tail }`, built as syntax rather than parsed from tokens: a tail that starts
 /// with a block (`{ .. } + r`, `match x { .. }.len()`) would parse as a statement of its
 /// own, and syn's printer adds the parentheses it needs.
@@ -177,6 +187,14 @@ pub(crate) struct Expander<'a> {
     pub(super) tail_returns: bool,
     /// `tail_returns` of the expression being expanded, for the `if` and `match` rewrites.
     pub(crate) returning_here: bool,
+    /// The guard of the binding a `let` gives the value of the expression about to be
+    /// expanded (an `if`, `match` or block), so that a binding its branch ends with is
+    /// recorded moved into that binding: read by `visit_expr_mut`, like `tail_returns`.
+    pub(super) tail_into: Option<syn::Ident>,
+    /// `tail_into` of the expression being expanded, for the `if` and `match` rewrites.
+    pub(crate) into_here: Option<syn::Ident>,
+    /// `tail_into` for the block about to be visited: its tail's value is that binding's.
+    pub(super) block_into: Option<syn::Ident>,
     /// The linked channels whose queues the function declares (`channels`).
     pub(crate) channels: Vec<channels::Declared>,
     /// The body is also emitted as written, behind the gate (`gate`).
@@ -213,6 +231,9 @@ impl<'a> Expander<'a> {
             fn_block: false,
             tail_returns: false,
             returning_here: false,
+            tail_into: None,
+            into_here: None,
+            block_into: None,
             channels: Vec::new(),
             gated: false,
             sites: std::cell::RefCell::new(Vec::new()),
@@ -466,6 +487,7 @@ impl VisitMut for Expander<'_> {
         // A block is never promoted: what is borrowed inside it is its own business.
         let borrowed = std::mem::take(&mut self.borrowed);
         let fn_block = std::mem::take(&mut self.fn_block);
+        let block_into = self.block_into.take();
         self.scopes.push(Vec::new());
         let old = std::mem::take(&mut block.stmts);
         let laters = uses::later_uses(&old);
@@ -484,11 +506,17 @@ impl VisitMut for Expander<'_> {
                 Stmt::Expr(expr, semi) => {
                     let mut attrs = attrs_mut(expr).map(std::mem::take).unwrap_or_default();
                     let call = matches!(expr, Expr::Call(_) | Expr::MethodCall(_));
-                    self.tail_returns = fn_block && index == last && semi.is_none();
+                    let tail = index == last && semi.is_none();
+                    self.tail_returns = fn_block && tail;
+                    self.tail_into = block_into.clone().filter(|_| tail && !fn_block);
                     self.visit_expr_mut(expr);
                     // A block's value moves out of it: its tail is a by-value use.
-                    if index == last && semi.is_none() && self.has(Group::Ownership) {
-                        if fn_block { uses::returned(self, expr) } else { uses::by_value(self, expr) }
+                    if tail && self.has(Group::Ownership) {
+                        match &block_into {
+                            _ if fn_block => uses::returned(self, expr),
+                            Some(into) => uses::by_value_into(self, expr, into),
+                            None => uses::by_value(self, expr),
+                        }
                     }
                     // An unused `Result` of a call statement is reported by the copy as
                     // written, where the user wrote it; the instrumented copy would report it
@@ -530,16 +558,21 @@ impl VisitMut for Expander<'_> {
         self.no_type_expected_here = std::mem::take(&mut self.no_type_expected);
         let returning = std::mem::take(&mut self.tail_returns);
         self.returning_here = returning;
+        let into = self.tail_into.take();
+        self.into_here = into.clone();
         match expr {
             // Parentheses change nothing of how the value inside is used.
             Expr::Paren(_) | Expr::Group(_) => {
                 self.guard_use = guard_use;
                 self.tail_returns = returning;
+                self.tail_into = into;
             }
-            // A block whose value is the function's gives its tail back to the caller.
+            // A block whose value is the function's gives its tail back to the caller; one
+            // whose value a `let` binds gives it to that binding.
             Expr::Block(_) | Expr::Unsafe(_) => {
                 self.guard_use_here = guard_use;
                 self.fn_block = returning;
+                self.block_into = into;
             }
             // `v[i]` indexes its base where it is.
             Expr::Index(index) => {
@@ -554,6 +587,8 @@ impl VisitMut for Expander<'_> {
         if !flow::expr(self, expr) && !exprs::expr(self, expr) {
             visit_mut::visit_expr_mut(self, expr);
         }
+        // Whatever path expanded it, a block's destination ends with it.
+        self.block_into = None;
     }
 
     // Nested items are separate functions (not traced unless they have the attribute), and

@@ -227,12 +227,19 @@ fn copy_probe(ident: &syn::Ident, call: TokenStream) -> TokenStream {
 /// the use is recorded (a move disarms its guard). A binding used again later was not moved
 /// here, so it is left as written (and a `&mut` argument keeps its implicit reborrow).
 pub(crate) fn by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
-    by_value_use(exp, expr, false);
+    by_value_use(exp, expr, false, &quote!(0));
+}
+
+/// `by_value` where the value becomes the binding whose guard is `into` (a branch's value
+/// that a `let` binds): a move or copy recorded here names that binding as its destination.
+pub(crate) fn by_value_into(exp: &mut Expander<'_>, expr: &mut Expr, into: &syn::Ident) {
+    by_value_use(exp, expr, false, &quote!(#into.id()));
 }
 
 /// `by_value`; `leaves` when the use leaves the function (`return x`), so that it is the
-/// binding's last use on its path whatever follows it in the source.
-fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
+/// binding's last use on its path whatever follows it in the source; `to`, the destination
+/// recorded with the use.
+fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool, to: &TokenStream) {
     if let Expr::Field(_) = expr {
         return super::partial::field_by_value(exp, expr);
     }
@@ -248,7 +255,7 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
     let copied = analyzed == Some(type_info_schema::UseKind::Copy) || analyzed.is_none() && copies == Copies::Yes;
     if copied {
         let site = exp.site("", &ident.to_string(), "move", expr.span());
-        let record = record_use(&ident, &guard, Copies::Yes, &site, &quote!(0));
+        let record = record_use(&ident, &guard, Copies::Yes, &site, to);
         *expr = emit::first_then(record, emit::name(&ident));
         return;
     }
@@ -269,7 +276,7 @@ fn by_value_use(exp: &mut Expander<'_>, expr: &mut Expr, leaves: bool) {
         }
     }
     let site = exp.site("", &ident.to_string(), "move", expr.span());
-    let record = record_use(&ident, &guard, copies, &site, &quote!(0));
+    let record = record_use(&ident, &guard, copies, &site, to);
     *expr = emit::first_then(record, emit::name(&ident));
 }
 
@@ -410,13 +417,13 @@ pub(crate) fn stageable_from(args: &[&Expr]) -> usize {
 /// path): a by-value use whose move, where the function's return type can hold it, is noted
 /// for the caller's binding (`Guard::returned`).
 pub(crate) fn returned(exp: &mut Expander<'_>, expr: &mut Expr) {
-    let Some(function) = exp.returns.clone() else { return by_value_use(exp, expr, true) };
+    let Some(function) = exp.returns.clone() else { return by_value_use(exp, expr, true, &quote!(0)) };
     match exp.tracked_path(expr) {
         Some((ident, guard, Copies::No)) => {
             let site = exp.site("", &ident.to_string(), "move", expr.span());
             *expr = emit::first_then(quote!(#guard.returned(#site, #function);), emit::name(&ident));
         }
-        _ => by_value_use(exp, expr, true),
+        _ => by_value_use(exp, expr, true, &quote!(0)),
     }
 }
 
