@@ -67,6 +67,8 @@ pub struct Figures {
     pub consistent: Count,
     /// Each line judged wrong, with the program it came from.
     pub wrong: Vec<(usize, String)>,
+    /// Each fate or link left unknown, with the program it came from.
+    pub unknown: Vec<(usize, String)>,
 }
 
 impl Figures {
@@ -90,8 +92,10 @@ impl Figures {
                 "consistent" => self.consistent.add(verdict),
                 _ => continue,
             }
-            if !matches!(verdict, "right" | "unknown" | "untracked") {
-                self.wrong.push((program, line.to_owned()));
+            match verdict {
+                "right" => {}
+                "unknown" | "untracked" => self.unknown.push((program, line.to_owned())),
+                _ => self.wrong.push((program, line.to_owned())),
             }
         }
     }
@@ -109,6 +113,7 @@ impl Figures {
             mine.wrong += theirs.wrong;
         }
         self.wrong.extend(other.wrong);
+        self.unknown.extend(other.unknown);
     }
 
     /// All fates.

@@ -64,6 +64,11 @@ fn main() {
         let small = truthgen::shrink(&options, program, with);
         println!("program {id} shrunk to {} statements:\n{}", truthgen::program::size(&small.body), small.rust(true));
     }
+    // What the file left unknown, for whoever works on it next (`--show ID` prints the
+    // program).
+    for (id, line) in report.with.unknown.iter().take(20) {
+        println!("unknown with type-info (program {id}): {line}");
+    }
     for (id, text) in report.broken.iter().take(5) {
         println!("broken by the macro (program {id}):\n{text}");
     }
