@@ -287,6 +287,16 @@ impl Graph {
             kind = kind_of_type(ty);
         }
         if let Some(&i) = self.index.get(&id) {
+            // A binding a value was moved into before it was made (`let x = if c { a } else
+            // { b }` moves `a` into `x` as the branch ends, then makes `x`): its creation
+            // names it and says when it began.
+            let node = &mut self.nodes[i];
+            if node.name.is_empty() && !event.site.name.is_empty() && !matches!(event.op, Op::Move | Op::Copy) {
+                node.name = event.site.name;
+                node.site = event.site;
+                node.thread = event.thread;
+                node.created = event.order;
+            }
             if self.nodes[i].kind == ValueKind::Value {
                 self.nodes[i].kind = kind;
             }

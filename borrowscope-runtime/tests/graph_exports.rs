@@ -184,3 +184,24 @@ fn a_capped_recorder_keeps_the_first_events_and_counts_the_rest() {
     session.record(|| track_loop_iteration(1, 0, ""));
     assert_eq!((session.trace().events.len(), session.trace().dropped), (1, 0));
 }
+
+/// A value moved into a binding before the binding is made, as the branch of `let chosen = if
+/// c { a } else { b }` moves `b` as it ends: the destination is named by its creation, and
+/// begins there.
+#[test]
+fn a_destination_made_after_the_move_is_named_by_its_creation() {
+    static MADE: CallSite = CallSite::new("b", "src/main.rs", 5, 9, "let");
+    static MOVED: CallSite = CallSite::new("", "src/main.rs", 6, 40, "move");
+    static CHOSEN: CallSite = CallSite::new("chosen", "src/main.rs", 6, 9, "let");
+    let event = |order, op, site, id, arg| Event { order, clock: order, thread: 0, op, site, id, arg, count: 0, type_name: None };
+    let trace = Trace {
+        events: vec![event(0, Op::New, &MADE, 4, 0), event(1, Op::Move, &MOVED, 5, 4), event(2, Op::New, &CHOSEN, 5, 0)],
+        ..Trace::default()
+    };
+    let graph = Graph::build(&trace);
+    let chosen: Vec<_> = graph.named("chosen").collect();
+    assert_eq!(chosen.len(), 1, "{:?}", graph.nodes);
+    assert_eq!((chosen[0].id, chosen[0].created, chosen[0].site.line), (5, 2, 6));
+    assert!(graph.nodes.iter().all(|v| !v.name.is_empty()), "{:?}", graph.nodes);
+    assert_eq!(graph.moves_from(4)[0].to, 5);
+}
