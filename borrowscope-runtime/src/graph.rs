@@ -194,6 +194,10 @@ pub struct Graph {
     /// The guards that are variables only through their `RefCell` borrow event (the
     /// manual API's): their release is their end. A guard a binding holds ends with the
     /// binding's own drop, the event after its release.
+    /// Variables first seen as a move's or copy's destination, before their creation: the
+    /// site of that event names what was moved (a closure's capture names the captured
+    /// binding), so their creation, if the trace holds it, names them.
+    provisional: std::collections::HashSet<u64>,
     cell_guards: std::collections::HashSet<u64>,
 }
 
@@ -291,7 +295,7 @@ impl Graph {
             // { b }` moves `a` into `x` as the branch ends, then makes `x`): its creation
             // names it and says when it began.
             let node = &mut self.nodes[i];
-            if node.name.is_empty() && !event.site.name.is_empty() && !matches!(event.op, Op::Move | Op::Copy) {
+            if !matches!(event.op, Op::Move | Op::Copy) && self.provisional.remove(&id) {
                 node.name = event.site.name;
                 node.site = event.site;
                 node.thread = event.thread;
@@ -368,7 +372,11 @@ impl Graph {
                 let from = arg.or_else(|| (!event.site.detail.is_empty()).then(|| self.by_name(event.site.detail, event.thread)).flatten());
                 // A move into a call or an expression has no destination variable.
                 if event.id != 0 {
+                    let known = self.index.contains_key(&event.id);
                     self.ensure(event, event.id, ValueKind::Value);
+                    if !known {
+                        self.provisional.insert(event.id);
+                    }
                 }
                 if event.op == Op::Move {
                     if let Some(from) = from {

@@ -186,16 +186,26 @@ fn a_capped_recorder_keeps_the_first_events_and_counts_the_rest() {
 }
 
 /// A value moved into a binding before the binding is made, as the branch of `let chosen = if
-/// c { a } else { b }` moves `b` as it ends: the destination is named by its creation, and
-/// begins there.
+/// c { a } else { b }` moves `b` as it ends, or a `move` closure takes `label` (the move's
+/// site names `label`): the destination is named by its creation, and begins there.
 #[test]
 fn a_destination_made_after_the_move_is_named_by_its_creation() {
     static MADE: CallSite = CallSite::new("b", "src/main.rs", 5, 9, "let");
     static MOVED: CallSite = CallSite::new("", "src/main.rs", 6, 40, "move");
     static CHOSEN: CallSite = CallSite::new("chosen", "src/main.rs", 6, 9, "let");
+    static LABEL: CallSite = CallSite::new("label", "src/main.rs", 7, 9, "let");
+    static CAPTURED: CallSite = CallSite::new("label", "src/main.rs", 8, 16, "capture");
+    static SHOW: CallSite = CallSite::new("show", "src/main.rs", 8, 9, "closure");
     let event = |order, op, site, id, arg| Event { order, clock: order, thread: 0, op, site, id, arg, count: 0, type_name: None };
     let trace = Trace {
-        events: vec![event(0, Op::New, &MADE, 4, 0), event(1, Op::Move, &MOVED, 5, 4), event(2, Op::New, &CHOSEN, 5, 0)],
+        events: vec![
+            event(0, Op::New, &MADE, 4, 0),
+            event(1, Op::Move, &MOVED, 5, 4),
+            event(2, Op::New, &CHOSEN, 5, 0),
+            event(3, Op::New, &LABEL, 6, 0),
+            event(4, Op::Move, &CAPTURED, 7, 6),
+            event(5, Op::New, &SHOW, 7, 0),
+        ],
         ..Trace::default()
     };
     let graph = Graph::build(&trace);
@@ -204,4 +214,6 @@ fn a_destination_made_after_the_move_is_named_by_its_creation() {
     assert_eq!((chosen[0].id, chosen[0].created, chosen[0].site.line), (5, 2, 6));
     assert!(graph.nodes.iter().all(|v| !v.name.is_empty()), "{:?}", graph.nodes);
     assert_eq!(graph.moves_from(4)[0].to, 5);
+    let names: Vec<_> = graph.nodes.iter().map(|v| (v.id, v.name)).collect();
+    assert_eq!(names, [(4, "b"), (5, "chosen"), (6, "label"), (7, "show")]);
 }
