@@ -214,6 +214,7 @@ fn calling_a_closure_moves_it_only_when_it_is_fn_once() {
         r#"
 //- minicore: copy, clone, fn, add, builtin_impls
 struct Owned(u8);
+macro_rules! twice { ($e:expr) => { ($e, $e) }; }
 fn main() {
     let value = Owned(1);
     let once = move || value;
@@ -221,13 +222,15 @@ fn main() {
     let many = move || n;
     once();
     many();
+    let _ = twice!(many());
 }
 "#
     ), @"
-4:16 value move
-6:16 n copy
-7:5 once move
-8:5 many shared_borrow");
+5:16 value move
+7:16 n copy
+8:5 once move
+9:5 many shared_borrow
+10:20 many shared_borrow");
 }
 
 #[test]

@@ -308,32 +308,39 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
 /// borrowed when it is `Fn` or `FnMut`; any other callable (`Box<dyn Fn()>`, a generic
 /// `F: FnOnce()`) is called through the most permissive of the three it implements, as the
 /// compiler does; a function pointer or a reference is copied. Keyed by the binding's name at
-/// the call.
+/// the call, as written or in a macro's arguments (`println!("{}", show())`).
 pub(crate) fn calls(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
-    let db = sema.db;
     let mut out = Vec::new();
     for call in root.descendants().filter_map(ast::CallExpr::cast) {
         let Some(ast::Expr::PathExpr(callee)) = call.expr() else { continue };
         let Some(named) = named(sema, text, &callee) else { continue };
-        let Some(local) = local_of(sema, &named.expanded) else { continue };
-        let ty = local.ty(db);
-        let fn_trait = match (ty.as_closure(), ty.as_callable(db).map(|c| c.kind())) {
-            (Some(closure), _) => closure.fn_trait(db),
-            _ if ty.is_copy(db) => {
-                out.push(named.used(UseKind::Copy, None));
-                continue;
-            }
-            (None, Some(hir::CallableKind::FnImpl(fn_trait))) => fn_trait,
-            _ => continue,
-        };
-        let kind = match fn_trait {
-            hir::FnTrait::FnOnce | hir::FnTrait::AsyncFnOnce => UseKind::Move,
-            hir::FnTrait::FnMut | hir::FnTrait::AsyncFnMut => UseKind::MutableBorrow,
-            hir::FnTrait::Fn | hir::FnTrait::AsyncFn => UseKind::SharedBorrow,
-        };
-        out.push(named.used(kind, None));
+        out.extend(call_use(sema, &named));
+    }
+    for named in macro_paths(sema, text, root) {
+        let call = named.expanded.syntax().parent().and_then(ast::CallExpr::cast);
+        if call.is_some_and(|c| c.expr().is_some_and(|callee| callee.syntax() == named.expanded.syntax())) {
+            out.extend(call_use(sema, &named));
+        }
     }
     out
+}
+
+/// What calling the binding `named` does to it, by the trait the call goes through.
+fn call_use(sema: &Semantics<'_, RootDatabase>, named: &Named) -> Option<Use> {
+    let db = sema.db;
+    let ty = local_of(sema, &named.expanded)?.ty(db);
+    let fn_trait = match (ty.as_closure(), ty.as_callable(db).map(|c| c.kind())) {
+        (Some(closure), _) => closure.fn_trait(db),
+        _ if ty.is_copy(db) => return Some(named.used(UseKind::Copy, None)),
+        (None, Some(hir::CallableKind::FnImpl(fn_trait))) => fn_trait,
+        _ => return None,
+    };
+    let kind = match fn_trait {
+        hir::FnTrait::FnOnce | hir::FnTrait::AsyncFnOnce => UseKind::Move,
+        hir::FnTrait::FnMut | hir::FnTrait::AsyncFnMut => UseKind::MutableBorrow,
+        hir::FnTrait::Fn | hir::FnTrait::AsyncFn => UseKind::SharedBorrow,
+    };
+    Some(named.used(kind, None))
 }
 
 /// Every `match` whose scrutinee is a binding (`match o { Some(x) => .. }`): the match moves
