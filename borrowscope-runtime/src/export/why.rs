@@ -106,6 +106,13 @@ impl<'a> Why<'a> {
         }
     }
 
+    /// Whether the event at `order` is a closure's or `async` block's capture (its site's
+    /// kind): the value moved into what captured it, which holds it among others.
+    fn captured_at(&self, order: u64) -> bool {
+        let events = &self.trace.events;
+        events.binary_search_by_key(&order, |e| e.order).is_ok_and(|i| events[i].site.kind == "capture")
+    }
+
     /// The story of `v`: a heading (`name #id: type`), then one sentence per line.
     pub fn lines(&self, v: &Variable) -> Vec<String> {
         let mut out = vec![format!("{} #{}: {}", v.name, v.id, v.type_name.unwrap_or("type not recorded"))];
@@ -175,11 +182,16 @@ impl<'a> Why<'a> {
         }
         for m in self.moves_to.get(&v.id).into_iter().flatten() {
             let from = m.from.map_or_else(|| "an expression".to_owned(), |f| self.label(f));
-            out.push(format!("its value came from {from} at event {}{}", m.at, self.at(m.at)));
+            out.push(if self.captured_at(m.at) {
+                format!("captured {from} by value at event {}{}", m.at, self.at(m.at))
+            } else {
+                format!("its value came from {from} at event {}{}", m.at, self.at(m.at))
+            });
         }
         for m in self.moves_from.get(&v.id).into_iter().flatten() {
             let to = if m.to == 0 { "a call or an expression".to_owned() } else { self.label(m.to) };
-            out.push(format!("moved into {to} at event {}{}", m.at, self.at(m.at)));
+            let how = if self.captured_at(m.at) { ", which captured it by value," } else { "" };
+            out.push(format!("moved into {to}{how} at event {}{}", m.at, self.at(m.at)));
         }
         for &i in self.copies_to.get(&v.id).into_iter().flatten() {
             let e = &self.trace.events[i];
@@ -251,7 +263,7 @@ mod tests {
     }
 
     /// The tests' sites, by hand: one table, each site its own row.
-    const ROWS: [CallSite; 9] = [V, LEN, ITER, A, B, SUM, CELL, TAKEN, HELD];
+    const ROWS: [CallSite; 11] = [V, LEN, ITER, A, B, SUM, CELL, TAKEN, HELD, CAPTURED, SHOW];
     static SITES: Sites = Sites::prepared(&ROWS);
 
     /// The row of `SITES` that holds `site`.
@@ -309,6 +321,26 @@ mod tests {
         let into_sum = format!("copied into an expression or a call at src/main.rs:5:13, 3 times (events {} to {})", first + 3, first + 5);
         assert!(a.contains(&into_sum), "{a:?}");
         assert!(b.contains(&format!("its value was copied from a #51 at event {} (src/main.rs:3:9)", first + 2)), "{b:?}");
+    }
+
+    const CAPTURED: CallSite = CallSite { detail: "move", ..CallSite::new("label", "src/main.rs", 4, 16, "capture") };
+    const SHOW: CallSite = CallSite::new("show", "src/main.rs", 4, 9, "closure");
+
+    /// A value a `move` closure captures is told as captured by the closure, which is named
+    /// by its own creation after the capture, not as the closure's whole value.
+    #[test]
+    fn a_capture_by_value_is_told_as_one() {
+        let events = || {
+            event(at(V), Op::New, 61, 0);
+            event(at(CAPTURED), Op::Move, 62, 61);
+            event(at(SHOW), Op::New, 62, 0);
+            event(at(SHOW), Op::Drop, 62, 0);
+        };
+        let (first, _, told) = told(events, &[61, 62]);
+        let (v, show) = (&told[0], &told[1]);
+        let moved = format!("moved into show #62, which captured it by value, at event {} (src/main.rs:4:16)", first + 1);
+        assert!(v.contains(&moved), "{v:?}");
+        assert!(show.contains(&format!("captured v #61 by value at event {} (src/main.rs:4:16)", first + 1)), "{show:?}");
     }
 
     const CELL: CallSite = CallSite::new("cell", "src/main.rs", 2, 9, "refcell");
