@@ -38,7 +38,7 @@ pub(crate) fn captures(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Sy
         for local in locals {
             let of_local: Vec<_> = items.iter().filter(|i| i.local() == local).collect();
             let name = local.name(db).as_str().to_owned();
-            let (kind, reason) = capture_use(db, &of_local, |kind| crate::partial::unless_refilled(kind, expr.syntax(), root, &name));
+            let (kind, reason) = capture_use(db, &of_local, |kind| crate::partial::unless_refilled(sema, kind, expr.syntax(), root, &name));
             out.push(Use { line: position.line, column: position.column, name, kind, reason, ends_with_call: false, never_returns: false });
         }
     }

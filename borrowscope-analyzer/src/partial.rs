@@ -306,12 +306,13 @@ pub(crate) fn field(sema: &Semantics<'_, RootDatabase>, outer: &ast::FieldExpr) 
 /// t; .. t.item = new;`), or the content of a box (`*b = new`): the binding may then hold a
 /// value to drop at its end, or not, as the path taken decides. Such a use is "unknown".
 pub(crate) fn unless_refilled(
+    sema: &Semantics<'_, RootDatabase>,
     kind: (UseKind, Option<String>),
     node: &ra_ap_syntax::SyntaxNode,
     file: &ra_ap_syntax::SyntaxNode,
     name: &str,
 ) -> (UseKind, Option<String>) {
-    if kind.0 == UseKind::Move && crate::places::refilled(node, file, name) {
+    if kind.0 == UseKind::Move && crate::places::refilled(sema, node, file, name) {
         return (
             UseKind::Unknown,
             Some("a field of it or what it points to is given a value again in the function: whether what moved out was refilled depends on the path taken".to_owned()),

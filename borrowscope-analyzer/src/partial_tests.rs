@@ -66,13 +66,28 @@ fn whole() {
     let mut u = Tagged { item: Owned(7), tag: 1 };
     let Tagged { item, .. } = u;
 }
+fn before(k: bool) {
+    let mut t = Tagged { item: Owned(8), tag: 1 };
+    if k { t.item = Owned(9); }
+    let Tagged { item, .. } = t;
+    let mut l = Tagged { item: Owned(10), tag: 1 };
+    loop {
+        let Tagged { item, .. } = l;
+        l.item = Owned(11);
+        if k { break; }
+    }
+}
 "#
     ), @"
 7:31 t unknown (a field of it or what it points to is given a value again in the function: whether what moved out was refilled depends on the path taken)
 8:8 k copy
 12:13 t unknown (a field of it or what it points to is given a value again in the function: whether what moved out was refilled depends on the path taken)
 18:17 t move
-20:31 u move");
+20:31 u move
+24:8 k copy
+25:31 t move
+28:35 l unknown (a field of it or what it points to is given a value again in the function: whether what moved out was refilled depends on the path taken)
+30:12 k copy");
 }
 
 #[test]

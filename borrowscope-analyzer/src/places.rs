@@ -2,6 +2,8 @@
 //! receiver, a callee, a scrutinee, what an assignment writes, including the places of a
 //! destructuring assignment's left side), or the value a pattern takes apart.
 
+use ra_ap_hir::Semantics;
+use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::{AstNode, SyntaxKind, ast};
 
 /// The pattern of a `let` (other than a plain name) or `if let`/`while let` whose value is
@@ -68,11 +70,26 @@ pub(crate) fn placed(parent: &ra_ap_syntax::SyntaxNode, child: &ra_ap_syntax::Sy
 /// ..`), or what it points to (`*name = ..`), in the function around `node`, or anywhere in
 /// the file when `node` is in no function of it (a macro's expansion). A field or a box's
 /// content moved out is filled again by such an assignment, and the binding then holds a value
-/// to drop. By name, so a binding it shadows counts too.
-pub(crate) fn refilled(node: &ra_ap_syntax::SyntaxNode, file: &ra_ap_syntax::SyntaxNode, name: &str) -> bool {
+/// to drop. By name, so a binding it shadows counts too. Only an assignment that can run
+/// after the use counts: one written after it, in a loop around both, or in a closure (called
+/// whenever); one before it in straight-line code gave the field its value before the move.
+pub(crate) fn refilled(sema: &Semantics<'_, RootDatabase>, node: &ra_ap_syntax::SyntaxNode, file: &ra_ap_syntax::SyntaxNode, name: &str) -> bool {
     let scope = node.ancestors().find(|n| ast::Fn::can_cast(n.kind())).unwrap_or_else(|| file.clone());
+    // Compared where they are written: an attribute macro's expansion (the instrumented body
+    // and, behind the gate, the body as written) holds each of them twice.
+    let used = sema.original_range_opt(node);
+    let may_follow = |bin: &ast::BinExpr| {
+        let Some(used) = used else { return true };
+        let Some(at) = sema.original_range_opt(bin.syntax()).filter(|at| at.file_id == used.file_id) else { return true };
+        at.range.start() >= used.range.end()
+            || bin.syntax().ancestors().take_while(|a| a != &scope).any(|a| {
+                ast::ClosureExpr::can_cast(a.kind())
+                    || (matches!(a.kind(), SyntaxKind::LOOP_EXPR | SyntaxKind::WHILE_EXPR | SyntaxKind::FOR_EXPR)
+                        && sema.original_range_opt(&a).is_none_or(|l| l.range.contains_range(used.range)))
+            })
+    };
     scope.descendants().filter_map(ast::BinExpr::cast).any(|bin| {
-        if !bin.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { op: None })) {
+        if !bin.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { op: None })) || !may_follow(&bin) {
             return false;
         }
         let names = |e: Option<ast::Expr>| match e {

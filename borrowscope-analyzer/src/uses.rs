@@ -133,7 +133,7 @@ fn receiver_of(sema: &Semantics<'_, RootDatabase>, named: &Named, call: ast::Met
         .unwrap_or((call, receiver));
     let local = local_of(sema, &receiver)?;
     let root = receiver.syntax().ancestors().last()?;
-    let refill = |kind| crate::partial::unless_refilled(kind, receiver.syntax(), &root, &named.name);
+    let refill = |kind| crate::partial::unless_refilled(sema, kind, receiver.syntax(), &root, &named.name);
     let (kind, reason) = receiver_use(sema, &call, &receiver, local, refill);
     let mut used = named.used(kind, reason);
     call_ends(sema, &call, &mut used);
@@ -196,7 +196,7 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         }
         let Some(parent) = path.syntax().parent() else { continue };
         let is_path = |e: Option<ast::Expr>| e.is_some_and(|e| e.syntax() == path.syntax());
-        let refill = |kind| crate::partial::unless_refilled(kind, path.syntax(), root, &named.name);
+        let refill = |kind| crate::partial::unless_refilled(sema, kind, path.syntax(), root, &named.name);
         let reference = ast::RefExpr::cast(parent.clone());
         // A place a destructuring assignment writes (`x` in `(x, _) = pair`), or a field of
         // one: not a use of its value.
@@ -389,7 +389,7 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
                 }
             }
             match (moves, unsure) {
-                (true, _) => crate::partial::unless_refilled((UseKind::Move, None), found.syntax(), root, &named.name),
+                (true, _) => crate::partial::unless_refilled(sema, (UseKind::Move, None), found.syntax(), root, &named.name),
                 (false, true) => unknown("a pattern binding's mode or type could not be inferred"),
                 (false, false) => (UseKind::SharedBorrow, None),
             }
@@ -402,6 +402,7 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
                 let (Some(key), Some(pat)) = (written.pat().and_then(|p| p.syntax().first_token()), arm.pat()) else { continue };
                 let Some(position) = Position::from_byte_offset(text, key.text_range().start().into()) else { continue };
                 let (kind, reason) = crate::partial::unless_refilled(
+                    sema,
                     match crate::partial::pattern(sema, &pat) {
                         Some(left) => (left.kind(), None),
                         None => unknown("what the arm's pattern leaves in the binding could not be told"),
