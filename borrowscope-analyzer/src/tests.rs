@@ -304,6 +304,9 @@ fn main() {
     take(owned);
     let pair = (copied, small);
     let _ = (pair.0, wrapped(None));
+    let (k, r) = (&mut 1u8, &2u8);
+    let (kp, rp) = (k as *const u8, r as *const u8);
+    *k = 3;
 }
 "#
     ), @"
@@ -318,7 +321,9 @@ fn main() {
 18:10 owned move
 19:17 copied copy
 19:25 small copy
-20:14 pair copy");
+20:14 pair copy
+22:21 k mutable_borrow
+22:37 r copy");
 }
 
 #[test]

@@ -278,6 +278,13 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
             }
             continue;
         }
+        // A reference cast to a raw pointer (`k as *const T`, indexmap's tests) is coerced
+        // through a reborrow (`&raw const *k`): a `&mut` stays where it is, as a `&` does.
+        if ast::CastExpr::cast(parent.clone()).is_some_and(|c| is_path(c.expr())) && local.ty(db).is_reference() {
+            let kind = if local.ty(db).is_mutable_reference() { UseKind::MutableBorrow } else { UseKind::Copy };
+            out.push(named.used(kind, None));
+            continue;
+        }
         let skipped = placed(&parent, path.syntax()) || reference.as_ref().is_some_and(|r| r.raw_token().is_some());
         if skipped {
             continue;
