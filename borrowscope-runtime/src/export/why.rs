@@ -189,9 +189,13 @@ impl<'a> Why<'a> {
             });
         }
         for m in self.moves_from.get(&v.id).into_iter().flatten() {
-            let to = if m.to == 0 { "a call or an expression".to_owned() } else { self.label(m.to) };
-            let how = if self.captured_at(m.at) { ", which captured it by value," } else { "" };
-            out.push(format!("moved into {to}{how} at event {}{}", m.at, self.at(m.at)));
+            let at = format!("at event {}{}", m.at, self.at(m.at));
+            out.push(match (m.to, self.captured_at(m.at)) {
+                (0, true) => format!("captured by value by a closure or `async` block {at}"),
+                (0, false) => format!("moved into a call or an expression {at}"),
+                (to, true) => format!("moved into {}, which captured it by value, {at}", self.label(to)),
+                (to, false) => format!("moved into {} {at}", self.label(to)),
+            });
         }
         for &i in self.copies_to.get(&v.id).into_iter().flatten() {
             let e = &self.trace.events[i];
