@@ -15,6 +15,7 @@ use syn::{BinOp, Expr, Stmt};
 use super::emit::{self, Probe, pass};
 use super::guards::{self, GuardUse};
 use super::places::{declared_static, inside_place, place_written, raw_deref, record_typed_path, site_event, union_field};
+use super::syntax::{assigns_a_place, destructures, ends_in_closure};
 use super::{Expander, captures, literals, promote, uses, vocabulary};
 use crate::config::Group;
 use type_info_schema::SiteKind;
@@ -141,11 +142,6 @@ fn field(exp: &mut Expander<'_>, expr: &mut Expr) {
     } else {
         union_field(exp, f);
     }
-}
-
-/// Whether a block's value is a closure or an `async` block written as its last expression.
-fn ends_in_closure(block: &syn::ExprBlock) -> bool {
-    matches!(block.block.stmts.last(), Some(syn::Stmt::Expr(Expr::Closure(_) | Expr::Async(_), None)))
 }
 
 /// `&x` / `&mut x` of a tracked binding outside a `let` (an argument, a field...): a borrow with no
@@ -497,31 +493,6 @@ fn inside_assignee(exp: &mut Expander<'_>, left: &mut Expr) {
             inside_place(exp, place);
             place_written(exp, place);
         }
-    }
-}
-
-/// Whether an assignment's left side destructures the value (a tuple, an array, a struct or
-/// tuple struct, `_`) rather than naming one place.
-fn destructures(left: &Expr) -> bool {
-    match left {
-        Expr::Tuple(_) | Expr::Array(_) | Expr::Struct(_) | Expr::Call(_) | Expr::Infer(_) => true,
-        Expr::Paren(p) => destructures(&p.expr),
-        _ => false,
-    }
-}
-
-/// Whether the left side of a destructuring assignment assigns some part to a place, rather
-/// than only skipping parts with `_` and `..`.
-fn assigns_a_place(left: &Expr) -> bool {
-    match left {
-        Expr::Infer(_) => false,
-        Expr::Range(r) => r.start.is_some() || r.end.is_some(),
-        Expr::Paren(p) => assigns_a_place(&p.expr),
-        Expr::Tuple(t) => t.elems.iter().any(assigns_a_place),
-        Expr::Array(a) => a.elems.iter().any(assigns_a_place),
-        Expr::Call(c) => c.args.iter().any(assigns_a_place),
-        Expr::Struct(s) => s.fields.iter().any(|f| assigns_a_place(&f.expr)),
-        _ => true,
     }
 }
 

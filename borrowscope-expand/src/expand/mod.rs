@@ -27,6 +27,7 @@ mod receivers;
 #[cfg(test)]
 mod snapshots;
 mod source;
+mod syntax;
 
 pub(crate) use attrs::attrs_mut;
 use attrs::{statement_cfgs, with_cfgs};
@@ -46,40 +47,7 @@ use syn::{Block, Expr, Ident, Item, Signature, Stmt};
 use crate::config::{Group, TraceConfig};
 use crate::types::FileTypes;
 use source::{file_types, location};
-
-/// `expr` without the parentheses around it, for a block's tail: `|_| (0..10)` gated or with
-/// its parameters tracked has its body in a block, where the user's parentheses would be
-/// reported again, as "unnecessary parentheses around block return value", a warning the
-/// crate as written does not have (itertools' tests). A block's tail never needs them; where
-/// it starts like a statement (`({ a } <= b)`), syn's printer writes them back.
-pub(crate) fn without_parens(mut expr: Expr) -> Expr {
-    while let Expr::Paren(paren) = expr {
-        if !paren.attrs.is_empty() {
-            return Expr::Paren(paren);
-        }
-        expr = *paren.expr;
-    }
-    expr
-}
-
-/// `without_parens` of a borrowed expression.
-pub(crate) fn without_parens_ref(mut expr: &Expr) -> &Expr {
-    while let Expr::Paren(paren) = expr
-        && paren.attrs.is_empty()
-    {
-        expr = &paren.expr;
-    }
-    expr
-}
-
-/// `{ stmts.. tail }`, built as syntax rather than parsed from tokens: a tail that starts
-/// with a block (`{ .. } + r`, `match x { .. }.len()`) would parse as a statement of its
-/// own, and syn's printer adds the parentheses it needs.
-pub(crate) fn tail_block(stmts: Vec<Stmt>, tail: Expr) -> Expr {
-    let mut stmts = stmts;
-    stmts.push(Stmt::Expr(without_parens(tail), None));
-    Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: Block { brace_token: emit::braces(), stmts } })
-}
+pub(crate) use syntax::{first_token, tail_block, text, without_parens, without_parens_ref};
 
 /// A binding in scope: its name and the ident of its drop guard, `None` when it is not
 /// tracked (filtered out, declared without a value, or a pattern of a closure, `match` or
@@ -602,23 +570,5 @@ impl VisitMut for Expander<'_> {
         // Where no expression or statement holds the macro, its destination's borrow is not
         // recorded.
         let _ = macros::standard(self, mac);
-    }
-}
-
-/// The source text of a pattern or expression, for event labels.
-pub(crate) fn text(node: &impl quote::ToTokens) -> String {
-    node.to_token_stream().to_string()
-}
-
-/// The span of an expression's first token (the leading `::` of a path that has one), by
-/// which the analyzer keys a call's site.
-pub(crate) fn first_token(expr: &Expr) -> proc_macro2::Span {
-    match expr {
-        Expr::Path(p) => match (&p.path.leading_colon, p.path.segments.first()) {
-            (Some(colon), _) => colon.spans[0],
-            (None, Some(segment)) => segment.ident.span(),
-            (None, None) => syn::spanned::Spanned::span(expr),
-        },
-        _ => syn::spanned::Spanned::span(expr),
     }
 }
