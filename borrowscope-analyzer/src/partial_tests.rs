@@ -196,7 +196,8 @@ fn ref_in() -> u8 {
 #[test]
 fn a_binding_moved_out_of_part_by_part_is_unknown_but_one_of_its_name_elsewhere_is_not() {
     // `p` in `twice` loses two parts on different paths; `p` in `once` one part, and a closure
-    // that moves a field in its body is one move, by its capture.
+    // that moves a field in its body is one move, by its capture; `p` and the `p` that shadows
+    // it in `shadowed` are two bindings, each moved out of once.
     insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, drop, fn
@@ -214,11 +215,19 @@ fn once() {
     let q = Two { a: Owned(5), b: Owned(6) };
     let c = move || consume(q.a);
 }
+fn shadowed() {
+    let p = Two { a: Owned(7), b: Owned(8) };
+    consume(p.a);
+    let p = Two { a: Owned(9), b: Owned(10) };
+    consume(p.b);
+}
 "#
     ), @"
 7:8 k copy
 7:20 p unknown (it is moved out of part by part: what stays depends on the path taken)
 7:42 p unknown (it is moved out of part by part: what stays depends on the path taken)
 11:13 p partial_move
-13:13 q partial_move");
+13:13 q partial_move
+17:13 p partial_move
+19:13 p partial_move");
 }
