@@ -16,6 +16,7 @@ mod partial;
 mod partial_tests;
 mod places;
 mod resolve;
+mod settle;
 mod sites;
 pub mod std_sources;
 #[cfg(test)]

@@ -8,7 +8,7 @@ use ra_ap_hir as hir;
 use ra_ap_hir::Semantics;
 use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::{AstNode, ast};
-use type_info_schema::{Use, UseKind};
+use type_info_schema::UseKind;
 
 /// What matching or moving leaves in a binding.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
@@ -37,7 +37,7 @@ impl Left {
 
 /// Whether a value of type `ty` needs dropping; `None` when it depends on type parameters or
 /// the type is not known.
-fn needs_drop(db: &RootDatabase, ty: &hir::Type<'_>) -> Option<bool> {
+pub(crate) fn needs_drop(db: &RootDatabase, ty: &hir::Type<'_>) -> Option<bool> {
     if ty.contains_unknown() {
         return None;
     }
@@ -319,68 +319,6 @@ pub(crate) fn unless_refilled(
         );
     }
     kind
-}
-
-/// A binding moved out of part by part (two fields, a field and a pattern, two arms' worth of
-/// uses): what stays at its end depends on which of them ran, which no single use can tell.
-/// Such uses of one binding become "unknown". A use at a path is the binding the path resolves
-/// to (two bindings of one name, one shadowing the other, are two); any other (a closure's
-/// capture, keyed by the closure's first token) is every binding of its name in the same
-/// function (`root`'s functions, found in `text` by position).
-pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text: &str, root: &ra_ap_syntax::SyntaxNode) {
-    /// A partial use's binding: its name and function, and the binding itself where known.
-    struct Key<'db> {
-        name: String,
-        function: Option<usize>,
-        local: Option<hir::Local<'db>>,
-    }
-    impl Key<'_> {
-        /// Whether two uses may be of one binding: of one name in one function, and not two
-        /// bindings known apart.
-        fn may_meet(&self, other: &Self) -> bool {
-            self.name == other.name && self.function == other.function && (self.local.is_none() || other.local.is_none() || self.local == other.local)
-        }
-    }
-    // Each function's span, as positions.
-    let functions: Vec<(type_info_schema::Position, type_info_schema::Position)> = root
-        .descendants()
-        .filter_map(ast::Fn::cast)
-        .filter_map(|f| {
-            let range = f.syntax().text_range();
-            let at = |offset: ra_ap_syntax::TextSize| type_info_schema::Position::from_byte_offset(text, offset.into());
-            Some((at(range.start())?, at(range.end())?))
-        })
-        .collect();
-    // The innermost function around a use: the one that starts last among those around it.
-    let function_of = |u: &Use| {
-        let at = type_info_schema::Position { line: u.line, column: u.column };
-        functions.iter().enumerate().filter(|(_, (start, end))| *start <= at && at <= *end).max_by_key(|(_, (start, _))| *start).map(|(i, _)| i)
-    };
-    let partial: Vec<type_info_schema::Position> = uses.iter().filter(|u| u.kind == UseKind::PartialMove).map(Use::position).collect();
-    if partial.is_empty() {
-        return;
-    }
-    // The binding each path at a partial use's position resolves to.
-    let mut locals: Vec<(type_info_schema::Position, hir::Local<'_>)> = Vec::new();
-    for path in root.descendants().filter_map(ast::PathExpr::cast) {
-        let Some(token) = path.path().and_then(|p| p.as_single_name_ref()).and_then(|n| n.syntax().first_token()) else { continue };
-        let Some(at) = type_info_schema::Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
-        if partial.contains(&at)
-            && let Some(local) = crate::resolve::local_of(sema, &crate::resolve::expanded_as(sema, &path))
-        {
-            locals.push((at, local));
-        }
-    }
-    let key_of =
-        |u: &Use| Key { name: u.name.clone(), function: function_of(u), local: locals.iter().find(|(at, _)| *at == u.position()).map(|(_, l)| *l) };
-    let keys: Vec<Option<Key<'_>>> = uses.iter().map(|u| (u.kind == UseKind::PartialMove).then(|| key_of(u))).collect();
-    let twice = |key: &Key<'_>| keys.iter().flatten().filter(|k| k.may_meet(key)).count() > 1;
-    for (u, key) in uses.iter_mut().zip(&keys) {
-        if key.as_ref().is_some_and(twice) {
-            u.kind = UseKind::Unknown;
-            u.reason = Some("it is moved out of part by part: what stays depends on the path taken".to_owned());
-        }
-    }
 }
 
 /// What a closure's captures of one binding leave in it, when the binding is a struct of the

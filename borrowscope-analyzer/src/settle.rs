@@ -1,0 +1,208 @@
+//! A binding moved out of part by part more than once (two fields, a field and a pattern, two
+//! arms' worth of uses): what stays at its end depends on which of the moves ran. When they
+//! are fields taken one after the other on one path (`let a = p.a; let b = p.b;`, `(self.a,
+//! self.b)`), each that runs ran after the ones before it, and the last leaves what every one
+//! of them left: the binding is moved by the last when nothing that needs dropping stays, and
+//! in part by each otherwise. Any other such uses are "unknown".
+
+use ra_ap_hir as hir;
+use ra_ap_hir::Semantics;
+use ra_ap_ide_db::RootDatabase;
+use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, ast};
+use type_info_schema::{Position, Use, UseKind};
+
+use crate::resolve::{expanded_as, local_of};
+
+/// A partial use's binding: its name and function, and the binding itself where the use is a
+/// path that resolves to it.
+struct Key<'db> {
+    name: String,
+    function: Option<usize>,
+    local: Option<hir::Local<'db>>,
+}
+
+impl Key<'_> {
+    /// Whether two uses may be of one binding: of one name in one function, and not two
+    /// bindings known apart (one shadowing the other).
+    fn may_meet(&self, other: &Self) -> bool {
+        self.name == other.name && self.function == other.function && (self.local.is_none() || other.local.is_none() || self.local == other.local)
+    }
+}
+
+/// Settles the partial moves of `uses`, found in `root` (whose text is `text`): a binding's
+/// one partial move stays one; several become a move by the last (or stay partial moves)
+/// when they are fields taken in turn, and "unknown" otherwise.
+pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text: &str, root: &SyntaxNode) {
+    let partial: Vec<Position> = uses.iter().filter(|u| u.kind == UseKind::PartialMove).map(Use::position).collect();
+    if partial.is_empty() {
+        return;
+    }
+    // Each function's span, as positions.
+    let functions: Vec<(Position, Position)> = root
+        .descendants()
+        .filter_map(ast::Fn::cast)
+        .filter_map(|f| {
+            let range = f.syntax().text_range();
+            let at = |offset: ra_ap_syntax::TextSize| Position::from_byte_offset(text, offset.into());
+            Some((at(range.start())?, at(range.end())?))
+        })
+        .collect();
+    // The innermost function around a use: the one that starts last among those around it.
+    let function_of = |at: Position| {
+        functions.iter().enumerate().filter(|(_, (start, end))| *start <= at && at <= *end).max_by_key(|(_, (start, _))| *start).map(|(i, _)| i)
+    };
+    // The path at each partial use's position, and the binding it resolves to.
+    let mut paths: Vec<(Position, ast::PathExpr, hir::Local<'_>)> = Vec::new();
+    for path in root.descendants().filter_map(ast::PathExpr::cast) {
+        let Some(token) = path.path().and_then(|p| p.as_single_name_ref()).and_then(|n| n.syntax().first_token()) else { continue };
+        let Some(at) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
+        if partial.contains(&at)
+            && let Some(local) = local_of(sema, &expanded_as(sema, &path))
+        {
+            paths.push((at, path, local));
+        }
+    }
+    let path_at = |at: Position| paths.iter().find(|(p, ..)| *p == at);
+    let keys: Vec<Option<Key<'_>>> = uses
+        .iter()
+        .map(|u| {
+            (u.kind == UseKind::PartialMove).then(|| Key {
+                name: u.name.clone(),
+                function: function_of(u.position()),
+                local: path_at(u.position()).map(|(.., l)| *l),
+            })
+        })
+        .collect();
+    for i in 0..uses.len() {
+        let Some(key) = &keys[i] else { continue };
+        let meeting: Vec<usize> = (0..uses.len()).filter(|&j| keys[j].as_ref().is_some_and(|k| k.may_meet(key))).collect();
+        if meeting.len() < 2 {
+            continue;
+        }
+        let in_turn: Option<Vec<ast::PathExpr>> = meeting.iter().map(|&j| path_at(uses[j].position()).map(|(_, p, _)| p.clone())).collect();
+        match in_turn.and_then(|p| taken_in_turn(sema, &p, &uses[i].name)) {
+            Some(false) => {}
+            // Nothing that needs dropping stays after the last: it moves the binding.
+            Some(true) if meeting.iter().all(|&j| uses[j].position() <= uses[i].position()) => uses[i].kind = UseKind::Move,
+            Some(true) => {}
+            None => {
+                uses[i].kind = UseKind::Unknown;
+                uses[i].reason = Some("it is moved out of part by part: what stays depends on the path taken".to_owned());
+            }
+        }
+    }
+}
+
+/// A field of a struct, by its definition, or of a tuple, by its index.
+#[derive(PartialEq)]
+enum Part {
+    Named(hir::Field),
+    Tuple(u32),
+}
+
+/// Whether `paths` (one binding's, named `name`) are each the base of a field moved out of it
+/// (`p.a`, one level deep, the binding a struct or tuple of its own, not behind a reference),
+/// all taken on one path, each running only after the ones before it and nothing assigned to
+/// the binding in its function: then whether the fields taken leave nothing that needs
+/// dropping. `None` for anything else, or a type the analyzer does not know.
+fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[ast::PathExpr], name: &str) -> Option<bool> {
+    let db = sema.db;
+    let fields: Vec<ast::FieldExpr> = paths.iter().map(|p| p.syntax().parent().and_then(ast::FieldExpr::cast)).collect::<Option<_>>()?;
+    let mut container: Option<hir::Type<'_>> = None;
+    let mut taken: Vec<Part> = Vec::new();
+    for field in &fields {
+        let expanded = expanded_as(sema, field);
+        let base = sema.type_of_expr(&expanded.expr()?)?;
+        if base.has_adjustment() || base.original.is_reference() || base.original.contains_unknown() {
+            return None;
+        }
+        if container.as_ref().is_some_and(|c| *c != base.original) {
+            return None;
+        }
+        container = Some(base.original);
+        let resolved = sema.resolve_field(&expanded)?;
+        taken.push(match (resolved.left(), resolved.right()) {
+            (Some(field), _) => Part::Named(field),
+            (None, Some(tuple)) => Part::Tuple(tuple.index),
+            (None, None) => return None,
+        });
+    }
+    let container = container?;
+    let all: Vec<(Part, hir::Type<'_>)> = match container.as_adt() {
+        Some(hir::Adt::Struct(hir::Struct { .. })) if !container.fields(db).is_empty() => {
+            container.fields(db).into_iter().map(|(f, ty)| (Part::Named(f), ty)).collect()
+        }
+        _ if container.is_tuple() => container.tuple_fields(db).into_iter().enumerate().map(|(i, ty)| (Part::Tuple(i as u32), ty)).collect(),
+        _ => return None,
+    };
+    // One path: the uses' nearest common ancestor evaluates its parts in turn, and so does
+    // every node from each use up to it.
+    let nodes: Vec<SyntaxNode> = fields.iter().map(|f| f.syntax().clone()).collect();
+    let common = nodes[0].ancestors().find(|a| nodes.iter().all(|n| a.text_range().contains_range(n.text_range())))?;
+    if !in_order(&common) || nodes.iter().any(|n| n.ancestors().skip(1).take_while(|a| a != &common).any(|a| !in_order(&a))) {
+        return None;
+    }
+    let function = common.ancestors().find(|a| ast::Fn::can_cast(a.kind()))?;
+    if assigned(&function, name) {
+        return None;
+    }
+    let mut everything = true;
+    for (field, ty) in &all {
+        if !taken.contains(field) {
+            everything &= !crate::partial::needs_drop(db, ty)?;
+        }
+    }
+    Some(everything)
+}
+
+/// Whether every part of `node` that is evaluated is evaluated each time it is, in the order
+/// written: a block's statements, a call's arguments, a tuple; not a branch, a loop, a closure
+/// or `&&`.
+fn in_order(node: &SyntaxNode) -> bool {
+    match node.kind() {
+        SyntaxKind::STMT_LIST
+        | SyntaxKind::EXPR_STMT
+        | SyntaxKind::LET_STMT
+        | SyntaxKind::PAREN_EXPR
+        | SyntaxKind::TUPLE_EXPR
+        | SyntaxKind::ARG_LIST
+        | SyntaxKind::CALL_EXPR
+        | SyntaxKind::METHOD_CALL_EXPR
+        | SyntaxKind::FIELD_EXPR
+        | SyntaxKind::REF_EXPR
+        | SyntaxKind::RECORD_EXPR
+        | SyntaxKind::RECORD_EXPR_FIELD_LIST
+        | SyntaxKind::RECORD_EXPR_FIELD
+        | SyntaxKind::ARRAY_EXPR
+        | SyntaxKind::RETURN_EXPR
+        | SyntaxKind::TRY_EXPR
+        | SyntaxKind::PREFIX_EXPR
+        | SyntaxKind::CAST_EXPR
+        | SyntaxKind::INDEX_EXPR => true,
+        SyntaxKind::BLOCK_EXPR => ast::BlockExpr::cast(node.clone())
+            .is_some_and(|b| matches!(b.modifier(), None | Some(ast::BlockModifier::Unsafe(_) | ast::BlockModifier::Label(_)))),
+        SyntaxKind::BIN_EXPR => ast::BinExpr::cast(node.clone()).and_then(|b| b.op_kind()).is_some_and(|op| !matches!(op, ast::BinaryOp::LogicOp(_))),
+        _ => false,
+    }
+}
+
+/// Whether anything in `function` assigns to the binding named `name` or a field of it.
+fn assigned(function: &SyntaxNode, name: &str) -> bool {
+    function.descendants().filter_map(ast::BinExpr::cast).any(|bin| {
+        if !bin.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { .. })) {
+            return false;
+        }
+        let mut place = bin.lhs();
+        loop {
+            match place {
+                Some(ast::Expr::FieldExpr(f)) => place = f.expr(),
+                Some(ast::Expr::ParenExpr(p)) => place = p.expr(),
+                Some(ast::Expr::IndexExpr(i)) => place = i.base(),
+                Some(ast::Expr::PathExpr(p)) => return p.path().and_then(|p| p.as_single_name_ref()).is_none_or(|n| n.text() == name),
+                // A place behind a dereference: not the binding's own (a binding moved out of
+                // in part cannot be borrowed again to reach it).
+                _ => return false,
+            }
+        }
+    })
+}
