@@ -65,7 +65,13 @@ pub(crate) fn create(trace: &Path, max_events: usize) -> Option<&'static Spool> 
     let desc_area = chunk_area.checked_add(chunk_area_size)?;
     let table = desc_area + DESC_AREA_SIZE;
     let size = table + TABLE_ENTRIES * 8;
-    let (base, fd) = map(&path, size)?;
+    // Made under a name of its own and put in place with its header written, so that no
+    // reader ever finds a spool without one (a process stopped between making the file and
+    // writing the header left one that could not be read).
+    let mut making = path.clone().into_os_string();
+    making.push(format!(".{}.new", std::process::id()));
+    let making = PathBuf::from(making);
+    let (base, fd) = map(&making, size)?;
     let spool = Spool {
         base,
         size,
@@ -93,6 +99,15 @@ pub(crate) fn create(trace: &Path, max_events: usize) -> Option<&'static Spool> 
         (header::TABLE_ENTRIES, TABLE_ENTRIES as u64),
     ] {
         spool.word(offset).store(value, Ordering::Relaxed);
+    }
+    if std::fs::rename(&making, &spool.path).is_err() {
+        let _ = std::fs::remove_file(&making);
+        // SAFETY: the mapping and the descriptor made above, used by nothing else.
+        unsafe {
+            libc::munmap(base.cast(), size);
+            libc::close(fd);
+        }
+        return None;
     }
     let leaked = Box::into_raw(Box::new(spool));
     match SPOOL.compare_exchange(std::ptr::null_mut(), leaked, Ordering::AcqRel, Ordering::Acquire) {
