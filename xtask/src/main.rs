@@ -314,6 +314,13 @@ fn contradictions(dir: &Path) -> Result<(usize, Vec<String>)> {
             continue;
         }
         let text = std::fs::read_to_string(&path)?;
+        // Every name in a trace is the user's code as written: one that holds the expansion's
+        // own (`__BORROWSCOPE_SITES`, `borrowscope_runtime :: __private`) is a lie to the user.
+        if let Some(at) = ["__BORROWSCOPE", "__borrowscope", "borrowscope_runtime"].iter().filter_map(|w| text.find(w)).min() {
+            let from = text[..at].rfind('"').map_or(at, |q| q + 1);
+            let excerpt: String = text[from..].chars().take(120).collect();
+            found.push(format!("{name}: a name holds the expansion's code: {excerpt}"));
+        }
         let trace = borrowscope_runtime::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         events += trace.events.len();
         found.extend(trace.contradictions().iter().map(|c| format!("{name}: {}", trace.describe(c))));

@@ -45,8 +45,9 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         Expr::Field(_) => field(exp, expr),
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
             exp.guard_use = GuardUse::Place;
+            let pointer = super::text(&u.expr);
             exp.visit_expr_mut(&mut u.expr);
-            raw_deref(exp, u);
+            raw_deref(exp, u, &pointer);
         }
         Expr::Reference(_) => reference(exp, expr),
         // `-x` and `!x`: Rust checks the operand with the type expected of the result as a hint,
@@ -89,9 +90,10 @@ fn unsafe_block(exp: &mut Expander<'_>, expr: &mut Expr) {
 /// `fut.await`: its start and its end.
 fn await_(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Await(a) = expr else { return };
+    // Named as the user wrote it, before the expansion rewrites it.
+    let name = super::text(&a.base);
     exp.visit_expr_mut(&mut a.base);
     if exp.has(Group::Async) {
-        let name = super::text(&a.base);
         let start = exp.site(&name, "", "await", a.await_token.span);
         let end = exp.site(&name, "", "await", a.await_token.span);
         pass(&mut a.base, start, vocabulary::AWAIT_START, 0);

@@ -12,12 +12,13 @@ use type_info_schema::SiteKind;
 use super::{Expander, emit, text, vocabulary};
 use crate::config::Group;
 
-/// Records a dereference of a raw pointer that the analyzer found, before the statement.
-pub(super) fn raw_deref(exp: &mut Expander<'_>, u: &syn::ExprUnary) {
+/// Records a dereference of a raw pointer that the analyzer found, before the statement;
+/// `pointer` is the dereferenced expression as the user wrote it.
+pub(super) fn raw_deref(exp: &mut Expander<'_>, u: &syn::ExprUnary, pointer: &str) {
     let syn::UnOp::Deref(star) = u.op else { return };
     let typed = exp.position(star.span).and_then(|(l, c)| exp.types.site(l, c, SiteKind::RawPtrDeref));
     if let Some(known) = typed {
-        let site = exp.site(&text(&u.expr), "", "raw_ptr_deref", u.span());
+        let site = exp.site(pointer, "", "raw_ptr_deref", u.span());
         if let Some(stmt) = site_event(exp, known.kind, site) {
             exp.before_statement(stmt);
         }
@@ -37,7 +38,7 @@ pub(super) fn site_event(exp: &Expander<'_>, kind: SiteKind, site: TokenStream) 
 pub(super) fn inside_place(exp: &mut Expander<'_>, place: &mut Expr) {
     match place {
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
-            raw_deref(exp, u);
+            raw_deref(exp, u, &text(&u.expr));
             inside_place(exp, &mut u.expr);
         }
         Expr::Field(f) => inside_place(exp, &mut f.base),

@@ -4,7 +4,13 @@ use quote::quote;
 
 fn expand(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
     let tokens = super::item(attr, item).unwrap();
-    prettyplease::unparse(&syn::parse2(tokens).unwrap())
+    let printed = prettyplease::unparse(&syn::parse2(tokens).unwrap());
+    // Every name and label in the sites is the user's code as written, never the expansion's.
+    for (at, _) in printed.match_indices("Sites::new(") {
+        let sites = &printed[at..at + printed[at..].find(");").unwrap()];
+        assert!(!sites.contains("borrowscope") && !sites.contains("BORROWSCOPE"), "a site names the expansion's code: {sites}");
+    }
+    printed
 }
 
 macro_rules! snapshot {
