@@ -37,6 +37,7 @@ pub(crate) fn sites(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synta
         } else {
             None
         };
+        let found = found.or_else(|| ast::MacroCall::cast(node.clone()).and_then(|call| expression_macro(sema, &call)));
         let traced = traced_call(sema, &expanded);
         for (_, kind, target) in found.into_iter().chain(traced) {
             if let Some(position) = Position::from_byte_offset(text, key.text_range().start().into()) {
@@ -63,7 +64,69 @@ fn key_token(node: &SyntaxNode) -> Option<SyntaxToken> {
     if ast::CallExpr::can_cast(node.kind()) || ast::PathExpr::can_cast(node.kind()) {
         return node.first_token();
     }
+    if let Some(call) = ast::MacroCall::cast(node.clone()) {
+        return call.path()?.segment()?.name_ref()?.syntax().first_token();
+    }
     None
+}
+
+/// A macro call whose one argument (a call or a method call) its expansion evaluates once,
+/// before anything else: the scrutinee of a `match` that is the whole expansion, after any
+/// items (`ready!(e)` as the standard library, the `futures` crates and many crates of their
+/// own define it: `{ use Poll; match e { Poll::Ready(t) => t, Poll::Pending => return
+/// Poll::Pending } }`). Its argument can be instrumented as any expression.
+fn expression_macro(sema: &Semantics<'_, RootDatabase>, call: &ast::MacroCall) -> Found {
+    let name = call.path()?.segment()?.name_ref()?.syntax().first_token()?;
+    let tree = call.token_tree()?;
+    // The argument's first and last tokens (a nested group's are its delimiters), past the
+    // tree's delimiters and a trailing comma; each found once in the expansion.
+    let mut parts: Vec<ra_ap_syntax::SyntaxElement> = tree.syntax().children_with_tokens().filter(|t| !t.kind().is_trivia()).collect();
+    if parts.len() < 3 {
+        return None;
+    }
+    parts.remove(0);
+    parts.pop();
+    if parts.last().is_some_and(|t| t.kind() == ra_ap_syntax::SyntaxKind::COMMA) {
+        parts.pop();
+    }
+    let edge = |part: &ra_ap_syntax::SyntaxElement, first: bool| match part {
+        ra_ap_syntax::NodeOrToken::Token(t) => Some(t.clone()),
+        ra_ap_syntax::NodeOrToken::Node(n) if first => n.first_token(),
+        ra_ap_syntax::NodeOrToken::Node(n) => n.last_token(),
+    };
+    let [first] = sema.descend_into_macros_exact(edge(parts.first()?, true)?).into_inner().ok()?;
+    let [last] = sema.descend_into_macros_exact(edge(parts.last()?, false)?).into_inner().ok()?;
+    let argument = first
+        .parent_ancestors()
+        .filter_map(ast::Expr::cast)
+        .find(|e| e.syntax().text_range().start() == first.text_range().start() && e.syntax().text_range().end() == last.text_range().end())?;
+    if !matches!(argument, ast::Expr::CallExpr(_) | ast::Expr::MethodCallExpr(_)) {
+        return None;
+    }
+    // A fragment the expansion put in parentheses of its own.
+    let mut fragment = argument.syntax().clone();
+    while let Some(parens) = fragment.parent().filter(|p| p.kind() == ra_ap_syntax::SyntaxKind::PAREN_EXPR) {
+        fragment = parens;
+    }
+    let scrutinee = ast::MatchExpr::cast(fragment.parent()?)?;
+    if scrutinee.expr()?.syntax() != &fragment {
+        return None;
+    }
+    // Nothing is evaluated before the `match`: every node around it holds only items besides.
+    let mut inner = scrutinee.syntax().clone();
+    for around in scrutinee.syntax().ancestors().skip(1) {
+        let only_items = around
+            .children()
+            .filter(|c| c != &inner)
+            .all(|c| ast::Item::can_cast(c.kind()) || ast::Stmt::cast(c.clone()).is_some_and(|s| matches!(s, ast::Stmt::Item(_))));
+        let kind = around.kind();
+        use ra_ap_syntax::SyntaxKind as K;
+        if !matches!(kind, K::BLOCK_EXPR | K::STMT_LIST | K::MACRO_STMTS | K::MACRO_EXPR | K::EXPR_STMT | K::PAREN_EXPR) || !only_items {
+            return None;
+        }
+        inner = around;
+    }
+    Some((name, SiteKind::ExprMacro, call.path()?.syntax().text().to_string()))
 }
 
 type Found = Option<(SyntaxToken, SiteKind, String)>;

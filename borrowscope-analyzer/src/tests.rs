@@ -456,3 +456,46 @@ fn untraced() { let (tx, rx) = mpsc::channel::<u8>(); tx.send(1); }
 6:57 send linked_send 6:31
 ");
 }
+
+#[test]
+fn a_macro_that_evaluates_its_one_call_first_is_an_expression_macro() {
+    // `ready!` as crates define it (items, then a `match` on the argument) is one; so is it
+    // with a trailing comma. A macro that evaluates something before its argument, uses it
+    // twice, or gets a binding rather than a call is not.
+    let (mut entry, text) = entry(
+        r#"
+//- minicore: copy, clone, option
+macro_rules! ready {
+    ($e:expr $(,)?) => {{
+        use core::option::Option;
+        match $e { Option::Some(v) => v, Option::None => return Option::None }
+    }};
+}
+macro_rules! late { ($e:expr) => {{ let first = 1; match $e { Some(v) => v + first, None => 0 } }} }
+macro_rules! twice { ($e:expr) => { match $e { Some(v) => v, None => match $e { _ => 0 } } } }
+struct Source(u8);
+impl Source { fn next(&mut self) -> Option<u8> { Some(self.0) } }
+fn get(s: &mut Source) -> Option<u8> { s.next() }
+fn main() -> Option<u8> {
+    let mut s = Source(1);
+    let a = ready!(s.next());
+    let b = ready!(get(&mut s),);
+    let c = late!(s.next());
+    let d = twice!(s.next());
+    let o = Some(2);
+    let e = ready!(o);
+    Some(a + b + c + d + e)
+}
+"#,
+    );
+    entry.sites.sort_by_key(|s| (s.line, s.column));
+    let lines: Vec<String> = entry
+        .sites
+        .iter()
+        .filter(|s| s.kind == SiteKind::ExprMacro)
+        .map(|s| format!("{}:{} {} {}", s.line, s.column, word_at(&text, s.line, s.column), s.target))
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"), @"
+14:13 ready ready
+15:13 ready ready");
+}

@@ -60,6 +60,9 @@ site_kinds! {
     TracedCall = "traced_call",
         "a call (`f(..)`, or method syntax `r.m(..)`) of a function of the workspace that `#[trace_borrow]` instruments, and that returns"
         => "`track_move` of each argument that is a binding, with the callee's parameter as its destination, and of the binding the callee returns, with the caller's binding as its";
+    ExprMacro = "expr_macro",
+        "a macro call whose one argument, a call or method call, the macro's expansion evaluates once and first, as a `match`'s scrutinee (`ready!(fut.poll(cx))`, however the crate defines `ready!`; the target is the macro's path; keyed by the macro's name)"
+        => "the events of its argument, instrumented as any expression (`track_move` of a binding it moves)";
     LinkedChannel = "linked_channel",
         "`let (tx, rx) = mpsc::channel()` in a traced function, whose ends (and the senders cloned from them) the analyzer found used only by sends, receives, clones bound by `let`, `drop` and `move` closures of that function (the target is `std::sync::mpsc::channel`)"
         => "`track_channel`, with a queue that follows each value sent to the receive that takes it";

@@ -10,8 +10,10 @@
 //! already names. A macro whose arguments do not parse as the standard macro's, or whose
 //! format string is not a string literal, is left as written.
 //!
-//! `vec!`'s elements are values moved (or copied) into the vector, as a call's arguments. Any
-//! other macro is left as written, and a binding it names that is not `Copy` ends "unknown":
+//! `vec!`'s elements are values moved (or copied) into the vector, as a call's arguments. A
+//! macro the analyzer found evaluates its one argument, a call, first and once (`ready!`:
+//! `SiteKind::ExprMacro`) gets that call instrumented as any expression. Any other macro is
+//! left as written, and a binding it names that is not `Copy` ends "unknown":
 //! what the macro did with it, syntax cannot tell.
 
 use proc_macro2::{Span, TokenStream};
@@ -97,6 +99,9 @@ fn arguments(input: ParseStream<'_>) -> syn::Result<Punctuated<Argument, Token![
 /// stays as written, since `&mut dest` would need the binding declared `mut` even where it is
 /// a `&mut` itself.
 pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<super::receivers::ReceiverBorrow> {
+    if expression(exp, mac) {
+        return None;
+    }
     if standard_name(mac).as_deref() == Some("vec") {
         elements(exp, mac);
         return None;
@@ -192,6 +197,26 @@ fn elements(exp: &mut Expander<'_>, mac: &mut syn::Macro) {
         [elem, length] if repeated => quote!(#elem; #length),
         _ => quote!(#(#elems),*),
     };
+}
+
+/// A macro the analyzer found evaluates its one argument, a call or a method call, once and
+/// before anything else (`ready!(fut.poll(cx))`, `SiteKind::ExprMacro`): the argument is
+/// instrumented as any expression, and the macro gets it back. `false` for any other macro.
+fn expression(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> bool {
+    let Some(name) = mac.path.segments.last() else { return false };
+    let known = exp.position(name.ident.span()).and_then(|(l, c)| exp.types.site(l, c, type_info_schema::SiteKind::ExprMacro));
+    if known.is_none() {
+        return false;
+    }
+    let Ok(arguments) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone()) else { return false };
+    let trailing = arguments.trailing_punct();
+    if arguments.len() != 1 {
+        return false;
+    }
+    let Some(mut argument) = arguments.into_iter().next().filter(|a| matches!(a, Expr::Call(_) | Expr::MethodCall(_))) else { return false };
+    exp.visit_expr_mut(&mut argument);
+    mac.tokens = if trailing { quote!(#argument,) } else { argument.into_token_stream() };
+    true
 }
 
 /// Any other macro (or a standard one written in a way not instrumented): its input is left as

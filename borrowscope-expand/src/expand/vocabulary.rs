@@ -257,7 +257,9 @@ pub(crate) fn site(kind: SiteKind) -> Option<(Op, u64, Group)> {
         // probe; the queue links what they carry (`channels`).
         | SiteKind::LinkedChannel
         | SiteKind::LinkedSend
-        | SiteKind::LinkedRecv => None,
+        | SiteKind::LinkedRecv
+        // The macro's argument records its own events (`macros::expression`).
+        | SiteKind::ExprMacro => None,
     }
 }
 
