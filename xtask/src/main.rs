@@ -220,6 +220,10 @@ struct Outcome {
     events: usize,
     /// Each contradiction found in those traces, described (`Trace::contradictions`).
     contradictions: Vec<String>,
+    /// The variable instances those traces created, and how many of them ended "unknown"
+    /// (`scope_end`: neither a drop nor a move could be told).
+    instances: usize,
+    unknown: usize,
 }
 
 impl Outcome {
@@ -273,7 +277,7 @@ fn traced(dir: &Path, cli: &Path, syntax_only: bool) -> Result<(Outcome, f64, St
         }
     }
     let (built, log) = run(dir, &cli.display().to_string(), &args)?;
-    let (events, contradictions) = contradictions(&written)?;
+    let (events, contradictions, (instances, unknown)) = contradictions(&written)?;
     let copy = dir.join("target/borrowscope/workspace/Cargo.toml").display().to_string();
     let traces = dir.join("target/borrowscope/timed");
     std::fs::create_dir_all(&traces)?;
@@ -299,15 +303,18 @@ fn traced(dir: &Path, cli: &Path, syntax_only: bool) -> Result<(Outcome, f64, St
     let alone = rerun::passing_alone(dir, &log, &["--manifest-path", &copy], &env)?;
     let mut outcome = outcome(built, &log, &log).with_alone(alone);
     outcome.events = events;
+    outcome.instances = instances;
+    outcome.unknown = unknown;
     outcome.contradictions = contradictions;
     Ok((outcome, seconds, log))
 }
 
 /// Every event of the traces `cargo borrowscope test` wrote in `dir` (`test-*.json`), and
 /// each pair of events in them that cannot both be true, described with the trace's name.
-fn contradictions(dir: &Path) -> Result<(usize, Vec<String>)> {
+fn contradictions(dir: &Path) -> Result<(usize, Vec<String>, (usize, usize))> {
     let mut events = 0;
     let mut found = Vec::new();
+    let mut fates = (0, 0);
     for path in std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()) {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if !name.starts_with("test-") || !name.ends_with(".json") {
@@ -323,9 +330,11 @@ fn contradictions(dir: &Path) -> Result<(usize, Vec<String>)> {
         }
         let trace = borrowscope_runtime::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         events += trace.events.len();
+        fates.0 += trace.events.iter().filter(|e| e.op == borrowscope_runtime::Op::New).count();
+        fates.1 += trace.events.iter().filter(|e| e.op == borrowscope_runtime::Op::ScopeEnd).count();
         found.extend(trace.contradictions().iter().map(|c| format!("{name}: {}", trace.describe(c))));
     }
-    Ok((events, found))
+    Ok((events, found, fates))
 }
 
 /// The contradictions of a run's traces, for the end of its log.
@@ -393,14 +402,16 @@ fn cell(base: &Outcome, base_seconds: f64, inst: &Outcome, seconds: f64) -> (Str
         || !inst.contradictions.is_empty();
     let ratio = if base_seconds > 0.0 { seconds / base_seconds } else { 0.0 };
     let text = format!(
-        "{} errors, {} warnings; {} passed{}, {} failed; {seconds:.2} s ({ratio:.2}x); traces: {} events, {} contradictions",
+        "{} errors, {} warnings; {} passed{}, {} failed; {seconds:.2} s ({ratio:.2}x); traces: {} events, {} contradictions, {} of {} variables' ends unknown",
         inst.errors,
         inst.warnings,
         inst.passed,
         inst.alone_text(),
         inst.failed,
         inst.events,
-        inst.contradictions.len()
+        inst.contradictions.len(),
+        inst.unknown,
+        inst.instances
     );
     (text, worse)
 }
