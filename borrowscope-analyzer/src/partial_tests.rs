@@ -288,3 +288,33 @@ fn lazy() -> bool {
 31:13 p unknown (it is moved out of part by part: what stays depends on the path taken)
 31:29 p unknown (it is moved out of part by part: what stays depends on the path taken)");
 }
+
+#[test]
+fn a_binding_given_values_made_from_its_own_takes_from_each_value_once() {
+    // Each `v = Two { a, ..v }` takes `b` from the value before it: a move in part each. A
+    // field taken before one of them (`w`) meets it on one value: "unknown".
+    insta::assert_snapshot!(uses(
+        r#"
+//- minicore: copy, clone, drop, fn
+struct Owned(u8);
+impl Drop for Owned { fn drop(&mut self) {} }
+struct Two { a: Owned, b: Owned }
+fn consume(o: Owned) {}
+fn updated(k: bool) {
+    let mut v = Two { a: Owned(1), b: Owned(2) };
+    v = Two { a: Owned(3), ..v };
+    if k { v = Two { a: Owned(4), ..v }; }
+}
+fn taken_first() {
+    let mut w = Two { a: Owned(5), b: Owned(6) };
+    consume(w.a);
+    w = Two { a: Owned(7), ..w };
+}
+"#
+    ), @"
+7:30 v partial_move
+8:8 k copy
+8:37 v partial_move
+12:13 w unknown (it is moved out of part by part: what stays depends on the path taken)
+13:30 w unknown (it is moved out of part by part: what stays depends on the path taken)");
+}

@@ -79,6 +79,15 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
         if meeting.len() < 2 {
             continue;
         }
+        // Each in the value of an assignment to the binding itself (`v = S { a, ..v }`) of
+        // its own: each takes from the value the one before it made, and what stays of that
+        // value drops there.
+        let refills: Vec<Option<ra_ap_syntax::SyntaxNode>> =
+            meeting.iter().map(|&j| path_at(uses[j].position()).and_then(|(_, p, _)| refilling(p, &uses[i].name))).collect();
+        let distinct = refills.iter().enumerate().all(|(a, r)| r.as_ref().is_some_and(|r| refills[..a].iter().flatten().all(|o| o != r)));
+        if distinct {
+            continue;
+        }
         let in_turn: Option<Vec<ast::PathExpr>> = meeting.iter().map(|&j| path_at(uses[j].position()).map(|(_, p, _)| p.clone())).collect();
         match in_turn.and_then(|p| taken_in_turn(sema, &p, &uses[i].name)) {
             Some(false) => {}
@@ -91,6 +100,25 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
             }
         }
     }
+}
+
+/// The assignment to the binding named `name` (`name = ..`, not a field of it) whose value
+/// holds `path`, within its statement.
+fn refilling(path: &ast::PathExpr, name: &str) -> Option<ra_ap_syntax::SyntaxNode> {
+    for around in path.syntax().ancestors().skip(1) {
+        if ast::Stmt::can_cast(around.kind()) || ast::ClosureExpr::can_cast(around.kind()) || ast::Fn::can_cast(around.kind()) {
+            return None;
+        }
+        if let Some(bin) = ast::BinExpr::cast(around.clone())
+            && matches!(bin.op_kind(), Some(ast::BinaryOp::Assignment { op: None }))
+            && bin.rhs().is_some_and(|r| r.syntax().text_range().contains_range(path.syntax().text_range()))
+            && let Some(ast::Expr::PathExpr(lhs)) = bin.lhs()
+            && lhs.path().and_then(|p| p.as_single_name_ref()).is_some_and(|n| n.text() == name)
+        {
+            return Some(around);
+        }
+    }
+    None
 }
 
 /// A field of a struct, by its definition, or of a tuple, by its index.
