@@ -195,9 +195,11 @@ fn ref_in() -> u8 {
 
 #[test]
 fn a_binding_moved_out_of_part_by_part_is_unknown_but_one_of_its_name_elsewhere_is_not() {
-    // `p` in `twice` loses two parts on different paths; `p` in `once` one part, and a closure
-    // that moves a field in its body is one move, by its capture; `p` and the `p` that shadows
-    // it in `shadowed` are two bindings, each moved out of once.
+    // `p` in `twice` loses one part on one path and both on the other; `r` in `apart` one part
+    // on either path (each a move in part), unless a loop repeats the `if` (`looped`: both may
+    // go); `p` in `once` one part, and a closure that moves a field in its body is one move, by
+    // its capture; `p` and the `p` that shadows it in `shadowed` are two bindings, each moved
+    // out of once.
     insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, drop, fn
@@ -207,7 +209,7 @@ struct Two { a: Owned, b: Owned }
 fn consume(o: Owned) {}
 fn twice(k: bool) {
     let p = Two { a: Owned(1), b: Owned(2) };
-    if k { consume(p.a) } else { consume(p.b) }
+    if k { consume(p.a) } consume(p.b);
 }
 fn once() {
     let p = Two { a: Owned(3), b: Owned(4) };
@@ -221,15 +223,29 @@ fn shadowed() {
     let p = Two { a: Owned(9), b: Owned(10) };
     consume(p.b);
 }
+fn apart(k: u8) {
+    let r = Two { a: Owned(11), b: Owned(12) };
+    match k { 0 => consume(r.a), 1 => consume(r.b), _ => {} }
+}
+fn looped(k: bool) {
+    let r = Two { a: Owned(13), b: Owned(14) };
+    loop { if k { consume(r.a) } else { consume(r.b) } break; }
+}
 "#
     ), @"
 7:8 k copy
 7:20 p unknown (it is moved out of part by part: what stays depends on the path taken)
-7:42 p unknown (it is moved out of part by part: what stays depends on the path taken)
+7:35 p unknown (it is moved out of part by part: what stays depends on the path taken)
 11:13 p partial_move
 13:13 q partial_move
 17:13 p partial_move
-19:13 p partial_move");
+19:13 p partial_move
+23:11 k copy
+23:28 r partial_move
+23:47 r partial_move
+27:15 k copy
+27:27 r unknown (it is moved out of part by part: what stays depends on the path taken)
+27:49 r unknown (it is moved out of part by part: what stays depends on the path taken)");
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! are fields taken one after the other on one path (`let a = p.a; let b = p.b;`, `(self.a,
 //! self.b)`), each that runs ran after the ones before it, and the last leaves what every one
 //! of them left: the binding is moved by the last when nothing that needs dropping stays, and
-//! in part by each otherwise. Any other such uses are "unknown".
+//! in part by each otherwise. Parts taken on paths that never both run (two arms of a
+//! `match`), or each from a value made from the binding's own (`v = S { a, ..v }`), are each
+//! a move in part. Any other such uses are "unknown".
 
 use ra_ap_hir as hir;
 use ra_ap_hir::Semantics;
@@ -88,6 +90,17 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
         if distinct {
             continue;
         }
+        // Each on a path of its own: in different branches of an `if` or arms of a `match`
+        // that nothing repeats, the binding never given a value again.
+        let own_path = path_at(uses[i].position()).is_some_and(|(_, here, _)| {
+            meeting
+                .iter()
+                .filter(|&&j| j != i)
+                .all(|&j| path_at(uses[j].position()).is_some_and(|(_, there, _)| apart(here.syntax(), there.syntax(), &uses[i].name)))
+        });
+        if own_path {
+            continue;
+        }
         let in_turn: Option<Vec<ast::PathExpr>> = meeting.iter().map(|&j| path_at(uses[j].position()).map(|(_, p, _)| p.clone())).collect();
         match in_turn.and_then(|p| taken_in_turn(sema, &p, &uses[i].name)) {
             Some(false) => {}
@@ -100,6 +113,36 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
             }
         }
     }
+}
+
+/// Whether `a` and `b` never both run in one call of their function: they are in different
+/// branches of an `if` (neither in its condition) or different arms of a `match` (neither in a
+/// guard), with no loop or closure around that, and nothing assigns to the binding `name`.
+fn apart(a: &SyntaxNode, b: &SyntaxNode, name: &str) -> bool {
+    let Some(common) = a.ancestors().find(|x| x.text_range().contains_range(b.text_range())) else { return false };
+    let inside = |node: Option<SyntaxNode>, n: &SyntaxNode| node.is_some_and(|c| c.text_range().contains_range(n.text_range()));
+    let split = if let Some(branch) = ast::IfExpr::cast(common.clone()) {
+        let condition = branch.condition().map(|c| c.syntax().clone());
+        let then = branch.then_branch().map(|t| t.syntax().clone());
+        let otherwise = branch.else_branch().map(|e| match e {
+            ast::ElseBranch::Block(b) => b.syntax().clone(),
+            ast::ElseBranch::IfExpr(i) => i.syntax().clone(),
+        });
+        !inside(condition.clone(), a)
+            && !inside(condition, b)
+            && (inside(then.clone(), a) && inside(otherwise.clone(), b) || inside(then, b) && inside(otherwise, a))
+    } else if ast::MatchArmList::can_cast(common.kind()) {
+        let guarded = |n: &SyntaxNode| n.ancestors().take_while(|x| x != &common).any(|x| ast::MatchGuard::can_cast(x.kind()));
+        !guarded(a) && !guarded(b)
+    } else {
+        false
+    };
+    let Some(function) = common.ancestors().find(|x| ast::Fn::can_cast(x.kind())) else { return false };
+    let repeated = common.ancestors().take_while(|x| x != &function).any(|x| {
+        use ra_ap_syntax::SyntaxKind as K;
+        matches!(x.kind(), K::LOOP_EXPR | K::WHILE_EXPR | K::FOR_EXPR | K::CLOSURE_EXPR)
+    });
+    split && !repeated && !assigned(&function, name)
 }
 
 /// The assignment to the binding named `name` (`name = ..`, not a field of it) whose value
