@@ -307,8 +307,9 @@ fn lazy() -> bool {
 
 #[test]
 fn a_binding_given_values_made_from_its_own_takes_from_each_value_once() {
-    // Each `v = Two { a, ..v }` takes `b` from the value before it: a move in part each. A
-    // field taken before one of them (`w`) meets it on one value: "unknown".
+    // Each `v = Two { a, ..v }` takes `b` from the value before it: a move in part each, and
+    // so is a field taken from the value it made (`u`). A field taken before one of them
+    // (`w`) meets it on one value: "unknown".
     insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, drop, fn
@@ -326,11 +327,19 @@ fn taken_first() {
     consume(w.a);
     w = Two { a: Owned(7), ..w };
 }
+fn then_taken(k: bool) {
+    let mut u = Two { a: Owned(8), b: Owned(9) };
+    u = Two { a: Owned(10), ..u };
+    if k { consume(u.a) }
+}
 "#
     ), @"
 7:30 v partial_move
 8:8 k copy
 8:37 v partial_move
 12:13 w unknown (it is moved out of part by part: what stays depends on the path taken)
-13:30 w unknown (it is moved out of part by part: what stays depends on the path taken)");
+13:30 w unknown (it is moved out of part by part: what stays depends on the path taken)
+17:31 u partial_move
+18:8 k copy
+18:20 u partial_move");
 }

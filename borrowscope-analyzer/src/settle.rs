@@ -77,17 +77,16 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
         .collect();
     for i in 0..uses.len() {
         let Some(key) = &keys[i] else { continue };
-        let meeting: Vec<usize> = (0..uses.len()).filter(|&j| keys[j].as_ref().is_some_and(|k| k.may_meet(key))).collect();
+        // The uses that may take from the value this one takes from: of the same binding, and
+        // not each in the value of an assignment to the binding itself (`v = S { a, ..v }`),
+        // which takes from the value before it and makes the next.
+        let name = &uses[i].name;
+        let path_of = |j: usize| path_at(uses[j].position()).map(|(_, p, _)| p);
+        let meeting: Vec<usize> = (0..uses.len())
+            .filter(|&j| keys[j].as_ref().is_some_and(|k| k.may_meet(key)))
+            .filter(|&j| j == i || !matches!((path_of(i), path_of(j)), (Some(a), Some(b)) if other_values(a, b, name)))
+            .collect();
         if meeting.len() < 2 {
-            continue;
-        }
-        // Each in the value of an assignment to the binding itself (`v = S { a, ..v }`) of
-        // its own: each takes from the value the one before it made, and what stays of that
-        // value drops there.
-        let refills: Vec<Option<ra_ap_syntax::SyntaxNode>> =
-            meeting.iter().map(|&j| path_at(uses[j].position()).and_then(|(_, p, _)| refilling(p, &uses[i].name))).collect();
-        let distinct = refills.iter().enumerate().all(|(a, r)| r.as_ref().is_some_and(|r| refills[..a].iter().flatten().all(|o| o != r)));
-        if distinct {
             continue;
         }
         // Each on a path of its own: in different branches of an `if` or arms of a `match`
@@ -143,6 +142,25 @@ fn apart(a: &SyntaxNode, b: &SyntaxNode, name: &str) -> bool {
         matches!(x.kind(), K::LOOP_EXPR | K::WHILE_EXPR | K::FOR_EXPR | K::CLOSURE_EXPR)
     });
     split && !repeated && !assigned(&function, name)
+}
+
+/// Whether the uses at `a` and `b` of the binding `name` never take from one value: each is
+/// in the value of an assignment of its own to the binding, or one is and the other runs only
+/// after that assignment (written after it, with no loop or closure around it).
+fn other_values(a: &ast::PathExpr, b: &ast::PathExpr, name: &str) -> bool {
+    let after = |node: &ast::PathExpr, assignment: &SyntaxNode| {
+        use ra_ap_syntax::SyntaxKind as K;
+        let repeats = |x: &SyntaxNode| matches!(x.kind(), K::LOOP_EXPR | K::WHILE_EXPR | K::FOR_EXPR | K::CLOSURE_EXPR);
+        let function = |x: &SyntaxNode| ast::Fn::can_cast(x.kind());
+        node.syntax().text_range().start() >= assignment.text_range().end()
+            && !node.syntax().ancestors().take_while(|x| !function(x)).any(|x| repeats(&x))
+    };
+    match (refilling(a, name), refilling(b, name)) {
+        (Some(x), Some(y)) => x != y,
+        (Some(x), None) => after(b, &x),
+        (None, Some(y)) => after(a, &y),
+        (None, None) => false,
+    }
 }
 
 /// The assignment to the binding named `name` (`name = ..`, not a field of it) whose value
