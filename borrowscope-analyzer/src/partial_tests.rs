@@ -309,7 +309,8 @@ fn lazy() -> bool {
 fn a_binding_given_values_made_from_its_own_takes_from_each_value_once() {
     // Each `v = Two { a, ..v }` takes `b` from the value before it: a move in part each, and
     // so is a field taken from the value it made (`u`). A field taken before one of them
-    // (`w`) meets it on one value: "unknown".
+    // (`w`) is taken from the same value, in turn: together they take all of it, so the
+    // update moves the binding. A field taken before it on one path only (`t`): "unknown".
     insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, drop, fn
@@ -327,6 +328,11 @@ fn taken_first() {
     consume(w.a);
     w = Two { a: Owned(7), ..w };
 }
+fn taken_on_a_path(k: bool) {
+    let mut t = Two { a: Owned(11), b: Owned(12) };
+    if k { consume(t.a) }
+    t = Two { a: Owned(13), ..t };
+}
 fn then_taken(k: bool) {
     let mut u = Two { a: Owned(8), b: Owned(9) };
     u = Two { a: Owned(10), ..u };
@@ -337,9 +343,12 @@ fn then_taken(k: bool) {
 7:30 v partial_move
 8:8 k copy
 8:37 v partial_move
-12:13 w unknown (it is moved out of part by part: what stays depends on the path taken)
-13:30 w unknown (it is moved out of part by part: what stays depends on the path taken)
-17:31 u partial_move
-18:8 k copy
-18:20 u partial_move");
+12:13 w partial_move
+13:30 w move
+17:8 k copy
+17:20 t unknown (it is moved out of part by part: what stays depends on the path taken)
+18:31 t unknown (it is moved out of part by part: what stays depends on the path taken)
+22:31 u partial_move
+23:8 k copy
+23:20 u partial_move");
 }

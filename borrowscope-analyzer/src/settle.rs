@@ -141,7 +141,7 @@ fn apart(a: &SyntaxNode, b: &SyntaxNode, name: &str) -> bool {
         use ra_ap_syntax::SyntaxKind as K;
         matches!(x.kind(), K::LOOP_EXPR | K::WHILE_EXPR | K::FOR_EXPR | K::CLOSURE_EXPR)
     });
-    split && !repeated && !assigned(&function, name)
+    split && !repeated && !assigned(&function, name, None)
 }
 
 /// Whether the uses at `a` and `b` of the binding `name` never take from one value: each is
@@ -196,12 +196,33 @@ enum Part {
 /// dropping. `None` for anything else, or a type the analyzer does not know.
 fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[ast::PathExpr], name: &str) -> Option<bool> {
     let db = sema.db;
-    let fields: Vec<ast::FieldExpr> = paths.iter().map(|p| p.syntax().parent().and_then(ast::FieldExpr::cast)).collect::<Option<_>>()?;
     let mut container: Option<hir::Type<'_>> = None;
     let mut taken: Vec<Part> = Vec::new();
-    for field in &fields {
-        let expanded = expanded_as(sema, field);
-        let base = sema.type_of_expr(&expanded.expr()?)?;
+    // Each use's node: the field taken (`p.a`), or the struct literal whose base it is (`S {
+    // a, ..p }`, which takes every field the literal does not write).
+    let mut nodes: Vec<SyntaxNode> = Vec::new();
+    for path in paths {
+        let parent = path.syntax().parent()?;
+        let (base, node) = if let Some(field) = ast::FieldExpr::cast(parent.clone()) {
+            let expanded = expanded_as(sema, &field);
+            let resolved = sema.resolve_field(&expanded)?;
+            taken.push(match (resolved.left(), resolved.right()) {
+                (Some(field), _) => Part::Named(field),
+                (None, Some(tuple)) => Part::Tuple(tuple.index),
+                (None, None) => return None,
+            });
+            (sema.type_of_expr(&expanded.expr()?)?, field.syntax().clone())
+        } else if let Some(list) = ast::RecordExprFieldList::cast(parent) {
+            let literal = ast::RecordExpr::cast(list.syntax().parent()?)?;
+            let expanded = expanded_as(sema, &literal);
+            let whole = sema.type_of_expr(&ast::Expr::RecordExpr(expanded.clone()))?.original;
+            let written: Vec<hir::Field> =
+                expanded.record_expr_field_list()?.fields().filter_map(|f| sema.resolve_record_field(&f)).map(|(f, _, _)| f).collect();
+            taken.extend(whole.fields(db).into_iter().map(|(f, _)| f).filter(|f| !written.contains(f)).map(Part::Named));
+            (sema.type_of_expr(&ast::Expr::PathExpr(expanded_as(sema, path)))?, literal.syntax().clone())
+        } else {
+            return None;
+        };
         if base.has_adjustment() || base.original.is_reference() || base.original.contains_unknown() {
             return None;
         }
@@ -209,12 +230,7 @@ fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[ast::PathExpr], na
             return None;
         }
         container = Some(base.original);
-        let resolved = sema.resolve_field(&expanded)?;
-        taken.push(match (resolved.left(), resolved.right()) {
-            (Some(field), _) => Part::Named(field),
-            (None, Some(tuple)) => Part::Tuple(tuple.index),
-            (None, None) => return None,
-        });
+        nodes.push(node);
     }
     let container = container?;
     let all: Vec<(Part, hir::Type<'_>)> = match container.as_adt() {
@@ -226,13 +242,16 @@ fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[ast::PathExpr], na
     };
     // One path: the uses' nearest common ancestor evaluates its parts in turn, and so does
     // every node from each use up to it.
-    let nodes: Vec<SyntaxNode> = fields.iter().map(|f| f.syntax().clone()).collect();
     let common = nodes[0].ancestors().find(|a| nodes.iter().all(|n| a.text_range().contains_range(n.text_range())))?;
     if !in_order(&common) || nodes.iter().any(|n| n.ancestors().skip(1).take_while(|a| a != &common).any(|a| !in_order(&a))) {
         return None;
     }
+    // Nothing gives the binding a value between them: no assignment to it or a field of it in
+    // the function, but the one whose value holds the last (which ends the value they all took
+    // from).
     let function = common.ancestors().find(|a| ast::Fn::can_cast(a.kind()))?;
-    if assigned(&function, name) {
+    let last = paths.iter().max_by_key(|p| p.syntax().text_range().start())?;
+    if assigned(&function, name, refilling(last, name).as_ref()) {
         return None;
     }
     let mut everything = true;
@@ -275,10 +294,11 @@ fn in_order(node: &SyntaxNode) -> bool {
     }
 }
 
-/// Whether anything in `function` assigns to the binding named `name` or a field of it.
-fn assigned(function: &SyntaxNode, name: &str) -> bool {
+/// Whether anything in `function` assigns to the binding named `name` or a field of it, but
+/// `except`.
+fn assigned(function: &SyntaxNode, name: &str, except: Option<&SyntaxNode>) -> bool {
     function.descendants().filter_map(ast::BinExpr::cast).any(|bin| {
-        if !bin.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { .. })) {
+        if except == Some(bin.syntax()) || !bin.op_kind().is_some_and(|op| matches!(op, ast::BinaryOp::Assignment { .. })) {
             return false;
         }
         let mut place = bin.lhs();
