@@ -67,6 +67,23 @@ fn loaded() -> &'static Result<Option<Loaded>, (PathBuf, String)> {
     })
 }
 
+/// `path` with each `..` taking away the folder before it and each `.` left out, as the file
+/// system would resolve it without links: a module a test target reaches by `#[path =
+/// "../src/m.rs"]` is `tests/../src/m.rs` to the compiler and `src/m.rs` to the analyzer.
+pub(crate) fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if matches!(out.components().next_back(), Some(std::path::Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// The entries for the source file `file` (an absolute path, as `Span::local_file` gives).
 pub(crate) fn for_file(file: &Path) -> FileTypes {
     let loaded = match loaded() {
@@ -79,10 +96,11 @@ pub(crate) fn for_file(file: &Path) -> FileTypes {
         }
     };
     let untyped = FileTypes::None { tracked: Some(&loaded.path) };
+    let file = lexical(file);
     let Ok(relative) = file.strip_prefix(&loaded.root) else { return untyped };
     let key = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
     let Some(entry) = loaded.info.file(&key) else { return untyped };
-    if !hash_matches(file, entry) {
+    if !hash_matches(&file, entry) {
         let message = format!(
             "{key} changed since {} was written, so its type information is ignored and syntax is used instead; re-run `borrowscope-analyzer` to refresh it",
             loaded.path.display()
@@ -231,5 +249,19 @@ impl FileTypes {
             FileTypes::Unusable { tracked, .. } | FileTypes::None { tracked } => *tracked,
             FileTypes::Absent { awaiting } => *awaiting,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn a_path_through_a_parent_folder_is_the_file_it_reaches() {
+        // As a test target's `#[path = "../src/lexical/mod.rs"]` module names its files.
+        assert_eq!(super::lexical(Path::new("/ws/tests/../src/lexical/math.rs")), Path::new("/ws/src/lexical/math.rs"));
+        assert_eq!(super::lexical(Path::new("tests/./../src/m.rs")), Path::new("src/m.rs"));
+        // Nothing before a `..` to take away: it stays.
+        assert_eq!(super::lexical(Path::new("../shared/m.rs")), Path::new("../shared/m.rs"));
     }
 }

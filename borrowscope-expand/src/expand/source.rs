@@ -21,14 +21,21 @@ pub(super) fn file_types() -> FileTypes {
     }
 }
 
-/// The file (as `file!()` names it), line and column of `span`. Inside a real expansion they
+/// The file (as `file!()` names it, with `a/../` resolved: `tests/../src/m.rs` is
+/// `src/m.rs`), line and column of `span`. Inside a real expansion they
 /// come from `proc_macro::Span` (1-based line and column, as `line!()`/`column!()` give
 /// them); outside one (the snapshot tests) there is no source to point into, and they are
 /// empty.
 pub(super) fn location(span: Span) -> (String, u32, u32) {
     if proc_macro::is_available() {
         let span = span.unwrap();
-        (span.file(), span.line() as u32, span.column() as u32)
+        let file = span.file();
+        let file = if file.contains("..") || file.contains("./") {
+            crate::types::lexical(std::path::Path::new(&file)).to_string_lossy().into_owned()
+        } else {
+            file
+        };
+        (file, span.line() as u32, span.column() as u32)
     } else {
         (String::new(), 0, 0)
     }
