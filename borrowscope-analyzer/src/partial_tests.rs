@@ -311,6 +311,8 @@ fn a_binding_given_values_made_from_its_own_takes_from_each_value_once() {
     // so is a field taken from the value it made (`u`). A field taken before one of them
     // (`w`) is taken from the same value, in turn: together they take all of it, so the
     // update moves the binding. A field taken before it on one path only (`t`): "unknown".
+    // A value given between two takes (`s`, the second a capture) parts them; one given on
+    // one path only (`r`) does not: "unknown".
     insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, drop, fn
@@ -338,6 +340,18 @@ fn then_taken(k: bool) {
     u = Two { a: Owned(10), ..u };
     if k { consume(u.a) }
 }
+fn reassigned_between() {
+    let mut s = Two { a: Owned(14), b: Owned(15) };
+    consume(s.a);
+    s = Two { a: Owned(16), b: Owned(17) };
+    let c = move || consume(s.b);
+}
+fn reassigned_on_a_path(k: bool) {
+    let mut r = Two { a: Owned(18), b: Owned(19) };
+    consume(r.a);
+    if k { r = Two { a: Owned(20), b: Owned(21) }; }
+    consume(r.b);
+}
 "#
     ), @"
 7:30 v partial_move
@@ -350,5 +364,10 @@ fn then_taken(k: bool) {
 18:31 t unknown (it is moved out of part by part: what stays depends on the path taken)
 22:31 u partial_move
 23:8 k copy
-23:20 u partial_move");
+23:20 u partial_move
+27:13 s partial_move
+29:13 s partial_move
+33:13 r unknown (it is moved out of part by part: what stays depends on the path taken)
+34:8 k copy
+35:13 r unknown (it is moved out of part by part: what stays depends on the path taken)");
 }

@@ -65,6 +65,16 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
         }
     }
     let path_at = |at: Position| paths.iter().find(|(p, ..)| *p == at);
+    // Each partial use's node: its path, or the closure whose capture it is (keyed by the
+    // closure's first token).
+    let closures: Vec<(Position, SyntaxNode)> = root
+        .descendants()
+        .filter(|n| ast::ClosureExpr::can_cast(n.kind()))
+        .filter_map(|n| Some((Position::from_byte_offset(text, n.text_range().start().into())?, n)))
+        .filter(|(at, _)| partial.contains(at))
+        .collect();
+    let node_at =
+        |at: Position| path_at(at).map(|(_, p, _)| p.syntax().clone()).or_else(|| closures.iter().find(|(c, _)| *c == at).map(|(_, n)| n.clone()));
     let keys: Vec<Option<Key<'_>>> = uses
         .iter()
         .map(|u| {
@@ -81,10 +91,11 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
         // not each in the value of an assignment to the binding itself (`v = S { a, ..v }`),
         // which takes from the value before it and makes the next.
         let name = &uses[i].name;
-        let path_of = |j: usize| path_at(uses[j].position()).map(|(_, p, _)| p);
         let meeting: Vec<usize> = (0..uses.len())
             .filter(|&j| keys[j].as_ref().is_some_and(|k| k.may_meet(key)))
-            .filter(|&j| j == i || !matches!((path_of(i), path_of(j)), (Some(a), Some(b)) if other_values(a, b, name)))
+            .filter(|&j| {
+                j == i || !matches!((node_at(uses[i].position()), node_at(uses[j].position())), (Some(a), Some(b)) if other_values(&a, &b, name))
+            })
             .collect();
         if meeting.len() < 2 {
             continue;
@@ -144,35 +155,51 @@ fn apart(a: &SyntaxNode, b: &SyntaxNode, name: &str) -> bool {
     split && !repeated && !assigned(&function, name, None)
 }
 
-/// Whether the uses at `a` and `b` of the binding `name` never take from one value: each is
-/// in the value of an assignment of its own to the binding, or one is and the other runs only
-/// after that assignment (written after it, with no loop or closure around it).
-fn other_values(a: &ast::PathExpr, b: &ast::PathExpr, name: &str) -> bool {
-    let after = |node: &ast::PathExpr, assignment: &SyntaxNode| {
-        use ra_ap_syntax::SyntaxKind as K;
-        let repeats = |x: &SyntaxNode| matches!(x.kind(), K::LOOP_EXPR | K::WHILE_EXPR | K::FOR_EXPR | K::CLOSURE_EXPR);
-        let function = |x: &SyntaxNode| ast::Fn::can_cast(x.kind());
-        node.syntax().text_range().start() >= assignment.text_range().end()
-            && !node.syntax().ancestors().take_while(|x| !function(x)).any(|x| repeats(&x))
+/// Whether the uses at `a` and `b` (paths or closures) of the binding `name` never take from
+/// one value: an assignment to the binding (`name = ..`) runs between them whenever both
+/// run (the first in its value or before it, the second after it, the assignment on every
+/// path from one to the other, no loop or closure around any of them), or each is in the
+/// value of an assignment of its own.
+fn other_values(a: &SyntaxNode, b: &SyntaxNode, name: &str) -> bool {
+    use ra_ap_syntax::SyntaxKind as K;
+    let repeated = |node: &SyntaxNode| {
+        node.ancestors()
+            .skip(1)
+            .take_while(|x| !ast::Fn::can_cast(x.kind()))
+            .any(|x| matches!(x.kind(), K::LOOP_EXPR | K::WHILE_EXPR | K::FOR_EXPR | K::CLOSURE_EXPR))
     };
-    match (refilling(a, name), refilling(b, name)) {
-        (Some(x), Some(y)) => x != y,
-        (Some(x), None) => after(b, &x),
-        (None, Some(y)) => after(a, &y),
-        (None, None) => false,
+    if let (Some(x), Some(y)) = (refilling(a, name), refilling(b, name)) {
+        return x != y;
     }
+    let (first, second) = if a.text_range().start() <= b.text_range().start() { (a, b) } else { (b, a) };
+    if repeated(first) || repeated(second) {
+        return false;
+    }
+    let Some(common) = first.ancestors().find(|x| x.text_range().contains_range(second.text_range())) else { return false };
+    let Some(function) = common.ancestors().find(|x| ast::Fn::can_cast(x.kind())) else { return false };
+    function.descendants().filter_map(ast::BinExpr::cast).any(|bin| {
+        let at = bin.syntax().text_range();
+        let assigns = matches!(bin.op_kind(), Some(ast::BinaryOp::Assignment { op: None }))
+            && matches!(bin.lhs(), Some(ast::Expr::PathExpr(lhs)) if lhs.path().and_then(|p| p.as_single_name_ref()).is_some_and(|n| n.text() == name));
+        let in_value = bin.rhs().is_some_and(|r| r.syntax().text_range().contains_range(first.text_range()));
+        assigns
+            && (first.text_range().end() <= at.start() || in_value)
+            && second.text_range().start() >= at.end()
+            && !repeated(bin.syntax())
+            && bin.syntax().ancestors().skip(1).take_while(|x| x != &common).all(|x| in_order(&x))
+    })
 }
 
 /// The assignment to the binding named `name` (`name = ..`, not a field of it) whose value
 /// holds `path`, within its statement.
-fn refilling(path: &ast::PathExpr, name: &str) -> Option<ra_ap_syntax::SyntaxNode> {
-    for around in path.syntax().ancestors().skip(1) {
+fn refilling(path: &SyntaxNode, name: &str) -> Option<ra_ap_syntax::SyntaxNode> {
+    for around in path.ancestors().skip(1) {
         if ast::Stmt::can_cast(around.kind()) || ast::ClosureExpr::can_cast(around.kind()) || ast::Fn::can_cast(around.kind()) {
             return None;
         }
         if let Some(bin) = ast::BinExpr::cast(around.clone())
             && matches!(bin.op_kind(), Some(ast::BinaryOp::Assignment { op: None }))
-            && bin.rhs().is_some_and(|r| r.syntax().text_range().contains_range(path.syntax().text_range()))
+            && bin.rhs().is_some_and(|r| r.syntax().text_range().contains_range(path.text_range()))
             && let Some(ast::Expr::PathExpr(lhs)) = bin.lhs()
             && lhs.path().and_then(|p| p.as_single_name_ref()).is_some_and(|n| n.text() == name)
         {
@@ -251,7 +278,7 @@ fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[ast::PathExpr], na
     // from).
     let function = common.ancestors().find(|a| ast::Fn::can_cast(a.kind()))?;
     let last = paths.iter().max_by_key(|p| p.syntax().text_range().start())?;
-    if assigned(&function, name, refilling(last, name).as_ref()) {
+    if assigned(&function, name, refilling(last.syntax(), name).as_ref()) {
         return None;
     }
     let mut everything = true;
