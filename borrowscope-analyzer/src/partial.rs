@@ -150,7 +150,10 @@ fn record(sema: &Semantics<'_, RootDatabase>, r: &ast::RecordPat) -> Option<Left
     if list.rest_pat().is_some() {
         let whole = sema.type_of_pat(&ast::Pat::RecordPat(r.clone()))?.original;
         let written: Vec<hir::Field> = list.fields().filter_map(|f| sema.resolve_record_pat_field(&f)).map(|(f, _)| f).collect();
-        left = left.join(untaken(sema.db, &whole, &written)?);
+        // An enum variant's fields are not listed: what `..` leaves needs no dropping when
+        // nothing of the whole type does (`Frame::Concat { tail, .. }` of references).
+        let rest = untaken(sema.db, &whole, &written).or_else(|| stays(sema.db, &whole).filter(|l| !l.stays))?;
+        left = left.join(rest);
     }
     Some(left)
 }

@@ -371,3 +371,31 @@ fn reassigned_on_a_path(k: bool) {
 34:8 k copy
 35:13 r unknown (it is moved out of part by part: what stays depends on the path taken)");
 }
+
+#[test]
+fn what_an_enum_variant_pattern_leaves_by_rest_needs_no_dropping_when_nothing_of_the_enum_does() {
+    // `Frame::Concat { tail, .. }` of references moves nothing (regex-syntax's `pop`); of a
+    // type with an owned field, what `..` leaves cannot be told from the variant.
+    insta::assert_snapshot!(uses(
+        r#"
+//- minicore: copy, clone, drop, slice
+struct Owned(u8);
+impl Drop for Owned { fn drop(&mut self) {} }
+enum Frame<'a> { Concat { head: &'a u8, tail: &'a [u8] }, Group(&'a u8) }
+enum Held { Pair { first: Owned, second: Owned }, Empty }
+fn pop(induct: Frame<'_>) -> usize {
+    match induct { Frame::Concat { tail, .. } => 1, Frame::Group(_) => 0 }
+}
+fn take(h: Held) -> u8 {
+    match h { Held::Pair { first, .. } => first.0, Held::Empty => 0 }
+}
+"#
+    ), @"
+6:11 induct shared_borrow
+6:20 induct shared_borrow
+6:53 induct shared_borrow
+9:11 h move
+9:15 h unknown (what the arm's pattern leaves in the binding could not be told)
+9:43 first copy
+9:52 h shared_borrow");
+}
