@@ -55,7 +55,16 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// a channel library (flume), SIMD parsing (httparse: its `break 'name name;` drew a lint that
 /// its `deny(warnings)` made an error) and string-interner. (typed-arena 2.0.2's unit tests do
 /// not compile plain on Rust 1.95: `dangerous_implicit_autorefs`.)
-/// Every trace of every run is checked for events that contradict each other.
+/// Then (the thirteenth session) async locks and channels whose `poll` functions use a
+/// `ready!` of their own (async-lock, async-channel, async-broadcast), diff algorithms of
+/// generics (similar), a CSV state machine (csv-core), a priority queue on an index map
+/// (priority-queue) and duration parsing (humantime). (regex-lite 0.1.6, matchit 0.8.4 and
+/// futures-channel 0.3.31 fail plain `cargo test`: their packages leave out the test data, a
+/// `cfg(test)` method and the `futures` crate their tests need; http 1.1.0 and oneshot 0.1.8 do
+/// not build plain on Rust 1.95: `dangerous_implicit_autorefs` and `unexpected_cfgs` under
+/// `deny(warnings)`.)
+/// Every trace of every run is checked for events that contradict each other, and for names
+/// that hold the expansion's own code.
 pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "arrayvec@0.7.6",
     "smallvec@1.13.2",
@@ -136,4 +145,11 @@ pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "flume@0.12.0",
     "httparse@1.10.1",
     "string-interner@0.20.0",
+    "async-lock@3.4.0",
+    "async-channel@2.3.1",
+    "async-broadcast@0.7.1",
+    "similar@2.6.0",
+    "csv-core@0.1.11",
+    "priority-queue@2.1.1",
+    "humantime@2.1.0",
 ];
