@@ -4,6 +4,15 @@
 
 use crate::tests::uses;
 
+/// A fixture's source after the lines most of these tests share: a type that needs dropping,
+/// a struct of two of them and a function that takes one; the snapshots' line numbers count
+/// them (not the `minicore` line).
+fn with_two(source: &str) -> String {
+    format!(
+        "\n//- minicore: copy, clone, drop, fn\nstruct Owned(u8);\nimpl Drop for Owned {{ fn drop(&mut self) {{}} }}\nstruct Two {{ a: Owned, b: Owned }}\nfn consume(o: Owned) {{}}{source}"
+    )
+}
+
 #[test]
 fn a_pattern_a_field_or_struct_update_moves_a_binding_only_when_nothing_that_needs_dropping_stays() {
     insta::assert_snapshot!(uses(
@@ -200,13 +209,8 @@ fn a_binding_moved_out_of_part_by_part_is_unknown_but_one_of_its_name_elsewhere_
     // go); `p` in `once` one part, and a closure that moves a field in its body is one move, by
     // its capture; `p` and the `p` that shadows it in `shadowed` are two bindings, each moved
     // out of once.
-    insta::assert_snapshot!(uses(
+    insta::assert_snapshot!(uses(&with_two(
         r#"
-//- minicore: copy, clone, drop, fn
-struct Owned(u8);
-impl Drop for Owned { fn drop(&mut self) {} }
-struct Two { a: Owned, b: Owned }
-fn consume(o: Owned) {}
 fn twice(k: bool) {
     let p = Two { a: Owned(1), b: Owned(2) };
     if k { consume(p.a) } consume(p.b);
@@ -232,7 +236,7 @@ fn looped(k: bool) {
     loop { if k { consume(r.a) } else { consume(r.b) } break; }
 }
 "#
-    ), @"
+    )), @"
 7:8 k copy
 7:20 p unknown (it is moved out of part by part: what stays depends on the path taken)
 7:35 p unknown (it is moved out of part by part: what stays depends on the path taken)
@@ -313,13 +317,8 @@ fn a_binding_given_values_made_from_its_own_takes_from_each_value_once() {
     // update moves the binding. A field taken before it on one path only (`t`): "unknown".
     // A value given between two takes (`s`, the second a capture) parts them; one given on
     // one path only (`r`) does not: "unknown".
-    insta::assert_snapshot!(uses(
+    insta::assert_snapshot!(uses(&with_two(
         r#"
-//- minicore: copy, clone, drop, fn
-struct Owned(u8);
-impl Drop for Owned { fn drop(&mut self) {} }
-struct Two { a: Owned, b: Owned }
-fn consume(o: Owned) {}
 fn updated(k: bool) {
     let mut v = Two { a: Owned(1), b: Owned(2) };
     v = Two { a: Owned(3), ..v };
@@ -353,7 +352,7 @@ fn reassigned_on_a_path(k: bool) {
     consume(r.b);
 }
 "#
-    ), @"
+    )), @"
 7:30 v partial_move
 8:8 k copy
 8:37 v partial_move
