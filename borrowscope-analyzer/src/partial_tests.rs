@@ -373,8 +373,9 @@ fn reassigned_on_a_path(k: bool) {
 
 #[test]
 fn what_an_enum_variant_pattern_leaves_by_rest_needs_no_dropping_when_nothing_of_the_enum_does() {
-    // `Frame::Concat { tail, .. }` of references moves nothing (regex-syntax's `pop`); of a
-    // type with an owned field, what `..` leaves cannot be told from the variant.
+    // `Frame::Concat { tail, .. }` of references moves nothing (regex-syntax's `pop`, also with
+    // the lifetime an `impl` names); of a type with an owned field, what `..` leaves cannot be
+    // told from the variant.
     insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, drop, slice
@@ -385,6 +386,10 @@ enum Held { Pair { first: Owned, second: Owned }, Empty }
 fn pop(induct: Frame<'_>) -> usize {
     match induct { Frame::Concat { tail, .. } => 1, Frame::Group(_) => 0 }
 }
+struct Visitor<'a>(&'a u8);
+impl<'a> Visitor<'a> {
+    fn pop(&self, induct: Frame<'a>) -> usize { match induct { Frame::Concat { tail, .. } => 1, Frame::Group(_) => 0 } }
+}
 fn take(h: Held) -> u8 {
     match h { Held::Pair { first, .. } => first.0, Held::Empty => 0 }
 }
@@ -393,8 +398,11 @@ fn take(h: Held) -> u8 {
 6:11 induct shared_borrow
 6:20 induct shared_borrow
 6:53 induct shared_borrow
-9:11 h move
-9:15 h unknown (what the arm's pattern leaves in the binding could not be told)
-9:43 first copy
-9:52 h shared_borrow");
+10:55 induct shared_borrow
+10:64 induct shared_borrow
+10:97 induct shared_borrow
+13:11 h move
+13:15 h unknown (what the arm's pattern leaves in the binding could not be told)
+13:43 first copy
+13:52 h shared_borrow");
 }
