@@ -147,10 +147,21 @@ fn record_captures(
             continue;
         }
         let ident = syn::Ident::new(&name, body.span());
+        let mut finder = Finder { name: &name, mentions: Mentions::default(), in_borrow: 0, in_field: 0, in_move_closure: 0 };
+        finder.visit_expr(body);
+        let m = finder.mentions;
         // Used again after this statement: the closure did not take it by value, or it is
-        // given a new value before that use. The capture analysis tells which.
+        // given a new value before that use, or the closure took a field of it (edition 2021
+        // captures the place `x.f`), and the binding's other fields, or that one given a new
+        // value, are used later. The capture analysis tells which.
         if uses::used_later(exp, &name) {
             let analyzed_fate = analyzed.iter().find(|u| u.name == name).map(|u| super::vocabulary::use_fate(u.kind));
+            if m.field && !m.whole && analyzed_fate.is_none_or(|f| f == super::vocabulary::Fate::Unknown) {
+                // A field taken, perhaps: "unknown", unless a field given a value again
+                // later (`Guard::refilled`) makes the binding hold a value to drop.
+                records.push(quote!(#guard.maybe_moved();));
+                continue;
+            }
             if analyzed_fate != Some(super::vocabulary::Fate::Moves) {
                 if analyzed_fate != Some(super::vocabulary::Fate::Stays)
                     && let Some(note) = uses::uncertain(exp, &ident, &guard, copies)
@@ -172,9 +183,6 @@ fn record_captures(
             }
             continue;
         }
-        let mut finder = Finder { name: &name, mentions: Mentions::default(), in_borrow: 0, in_field: 0, in_move_closure: 0 };
-        finder.visit_expr(body);
-        let m = finder.mentions;
         // A `move` closure takes by value every place it mentions: the whole binding if it
         // is used whole anywhere, otherwise only some fields of it. One without `move`
         // borrows what it only mentions inside `&`.
