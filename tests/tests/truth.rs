@@ -178,9 +178,9 @@ fn every_recorded_fate_is_the_truth_with_and_without_type_info() {
     // decides and no event of the run tells it: a binding whose parts all moved out, in a
     // function that fills a field of it again on another path (`refilled_field(false)`), and
     // two boxes moved out of, filled again on another path (`refilled_box(false)`), a field
-    // taken by a `move` closure, filled again on another path (`captured_then_refilled(2)`); and where
-    // a macro the expansion leaves as written may have moved a binding (`my_pair!(a, b)`,
-    // `matches!(d, ..)`, `dbg!(e)`).
+    // taken by a `move` closure, filled again on another path (`captured_then_refilled(2)`);
+    // and where a macro the expansion leaves as written may have moved a binding
+    // (`my_pair!(a, b)`, `matches!(d, ..)`, `dbg!(e)`).
     let unknowable = |line: &String| {
         [
             "refilled_field(false) p#0 ",
