@@ -499,3 +499,22 @@ fn main() -> Option<u8> {
 14:13 ready ready
 15:13 ready ready");
 }
+
+#[test]
+fn the_bindings_a_macros_arguments_make_are_found_where_they_are_written() {
+    // A closure's parameters in a macro's arguments (`assert_eq!(.., |x, y| x + y)` in
+    // itertools' tests) are bindings of the expansion, keyed by their names as written.
+    insta::assert_snapshot!(bindings(
+        r#"
+//- minicore: copy, clone, fn
+macro_rules! check { ($e:expr) => { let _ = $e; } }
+fn apply(f: impl Fn(i32, i32) -> i32) -> i32 { f(1, 2) }
+fn main() {
+    check!(apply(|x, y| x + y));
+}
+"#
+    ), @"
+f: impl Fn(i32, i32) -> i32 unknown
+x: i32 unknown copy
+y: i32 unknown copy");
+}

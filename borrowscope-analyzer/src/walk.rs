@@ -62,8 +62,25 @@ pub(crate) fn file_entry(
     let tree = sema.parse(file);
     let text = tree.syntax().text().to_string();
     for pat in tree.syntax().descendants().filter_map(ast::IdentPat::cast) {
-        if let Some(binding) = binding(sema, traits, target, &text, &pat) {
+        let offset = pat.name().map(|n| n.syntax().text_range().start().into());
+        if let Some(binding) = offset.and_then(|offset| binding(sema, traits, target, &text, &pat, offset)) {
             entry.bindings.push(binding);
+        }
+    }
+    // The bindings a macro's arguments make (a closure's parameters in `assert_eq!(..)`'s),
+    // found in its expansion by their name's token, keyed where the user wrote them.
+    for call in tree.syntax().descendants().filter_map(ast::MacroCall::cast) {
+        let Some(arguments) = call.token_tree() else { continue };
+        let names =
+            arguments.syntax().descendants_with_tokens().filter_map(|e| e.into_token()).filter(|t| t.kind() == ra_ap_syntax::SyntaxKind::IDENT);
+        for name in names {
+            let Ok([expanded]) = sema.descend_into_macros_exact(name.clone()).into_inner() else { continue };
+            let Some(pat) = expanded.parent().filter(|n| ast::Name::can_cast(n.kind())).and_then(|n| n.parent()).and_then(ast::IdentPat::cast) else {
+                continue;
+            };
+            if let Some(binding) = binding(sema, traits, target, &text, &pat, name.text_range().start().into()) {
+                entry.bindings.push(binding);
+            }
         }
     }
     entry.sites = crate::sites::sites(sema, &text, tree.syntax());
@@ -84,16 +101,17 @@ fn relative_path(ws: &Workspace, file: ra_ap_vfs::FileId) -> Option<String> {
     Some(relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
 }
 
+/// The binding `pat` makes, keyed by `offset` (of its name where the user wrote it).
 fn binding(
     sema: &Semantics<'_, RootDatabase>,
     traits: &classify::Traits,
     target: hir::DisplayTarget,
     text: &str,
     pat: &ast::IdentPat,
+    offset: usize,
 ) -> Option<Binding> {
     let db = sema.db;
     let name = pat.name()?;
-    let offset: usize = name.syntax().text_range().start().into();
     // Inside an item an attribute macro rewrites (`#[trace_borrow]`, which passes its input
     // through while the analyzer runs), rust-analyzer knows the expanded pattern: descend into
     // the expansion, and resolve and classify the pattern found there.
