@@ -201,6 +201,13 @@ fn test_all_on_a_real_workspace_gives_the_results_of_cargo_test() {
     let thread = trace.threads.iter().find(|th| th.name.as_deref() == Some("tests::squares_and_rects")).unwrap().index;
     assert!(shown.lines().count() > 3 && shown.lines().all(|l| l.split_whitespace().nth(1) == Some(&format!("t{thread}"))), "{shown}");
     assert!(shown.contains(" new shapes ") && !shown.contains(" new none "), "only that test's events: {shown}");
+    // A test's name longer than the spool keeps beside each chunk is still whole.
+    let long = "tests::an_empty_list_has_no_area_and_this_test_has_a_long_name";
+    let thread = trace.threads.iter().find(|th| th.name.as_deref() == Some(long)).unwrap_or_else(|| panic!("{:?}", trace.threads)).index;
+    let shown = Command::new(cargo_borrowscope()).args(["borrowscope", "show"]).arg(unit).args(["--test", long]).output().unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.lines().all(|l| l.split_whitespace().nth(1) == Some(&format!("t{thread}"))), "{shown}");
+    assert!(shown.contains(" new none "), "{shown}");
 
     // `run --all` from a member's folder runs that member, in that folder.
     let run = borrowscope(&root.join("app"), &["run", "--all", "--", "3"], "ada\n");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use super::{CHUNK_HEADER, DESC_SITE, DESC_TYPE, ENDIAN, EVENT_SIZE, HEADER_SIZE, SPOOL_MAGIC, chunk, header, type_key};
+use super::{CHUNK_HEADER, DESC_SITE, DESC_THREAD, DESC_TYPE, ENDIAN, EVENT_SIZE, HEADER_SIZE, SPOOL_MAGIC, chunk, header, type_key};
 use crate::recorder::{RawEvent, ThreadInfo};
 use crate::site::{CallSite, Op};
 
@@ -216,6 +216,11 @@ impl MappedChunk {
         // SAFETY: `NAME_MAX` bytes at `NAME` belong to the record's header.
         unsafe { std::ptr::copy_nonoverlapping(name.as_ptr(), self.spool.base.add(self.offset + chunk::NAME), name.len()) };
         self.field(chunk::NAME_LEN).store(name.len() as u64, Ordering::Relaxed);
+        // A longer name (libtest names each test's thread after the test's whole path) is
+        // written down whole as well, once per chunk: a reader takes it over the cut one.
+        if let Some(full) = thread.name.as_deref().filter(|full| full.len() > name.len()) {
+            self.spool.describe_thread(thread.index, full);
+        }
         self.field(chunk::STATE).store(chunk::LIVE, Ordering::Release);
     }
 
@@ -363,6 +368,18 @@ impl Spool {
         if written {
             self.seen(key, true);
         }
+    }
+
+    /// Writes down the whole name of thread `index`.
+    pub(crate) fn describe_thread(&self, index: u32, name: &str) {
+        let name = &name.as_bytes()[..floor_char_boundary(name, 0xffff)];
+        self.append(DESC_THREAD, u64::from(index), 4 + name.len(), |out| {
+            // SAFETY: `4 + name.len()` bytes at `out` belong to this record.
+            unsafe {
+                out.cast::<u32>().write_unaligned(name.len() as u32);
+                std::ptr::copy_nonoverlapping(name.as_ptr(), out.add(4), name.len());
+            }
+        });
     }
 
     /// Writes down the sites and type names of `events`, recorded by the recorder.

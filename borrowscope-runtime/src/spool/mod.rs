@@ -27,7 +27,9 @@
 //! chunk area  records of a 128-byte header (offsets in `chunk`) and `capacity` 32-byte slots
 //! desc area   records: kind u32, size u32, key u64, then for a site line u32, column u32
 //!             and five strings (name, detail, label, file, kind) as length u32 + bytes;
-//!             for a type name its length u32 + bytes; each record padded to 8 bytes
+//!             for a type name its length u32 + bytes; for a thread whose name is longer
+//!             than a chunk header holds (`chunk::NAME_MAX`), keyed by the thread's index,
+//!             its whole name as length u32 + bytes; each record padded to 8 bytes
 //! table       open-addressing set of the keys described (sites by address; type names by
 //!             address with the length in the top 16 bits)
 //! ```
@@ -97,6 +99,7 @@ pub(crate) mod chunk {
 
 pub(crate) const DESC_SITE: u32 = 1;
 pub(crate) const DESC_TYPE: u32 = 2;
+pub(crate) const DESC_THREAD: u32 = 3;
 
 /// The key a type name is described under: its address, with its length in the top bits
 /// (addresses use at most 48 bits) so that two names at one address stay apart.

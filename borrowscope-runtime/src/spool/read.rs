@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::{CHUNK_HEADER, DESC_SITE, DESC_TYPE, ENDIAN, EVENT_SIZE, HEADER_SIZE, SPOOL_MAGIC, chunk, header, type_key};
+use super::{CHUNK_HEADER, DESC_SITE, DESC_THREAD, DESC_TYPE, ENDIAN, EVENT_SIZE, HEADER_SIZE, SPOOL_MAGIC, chunk, header, type_key};
 use crate::event::Trace;
 use crate::recorder::ThreadInfo;
 use crate::recorder::merge::{Merge, Origin, Stored};
@@ -75,7 +75,7 @@ pub fn from_spool(bytes: &[u8]) -> Result<Trace> {
     let chunks = (chunks.0, chunks.1.min(chunks.0.saturating_add(field(header::CHUNK_USED)?)));
     let descriptions = area(field(header::DESC_AREA)?, field(header::DESC_AREA_SIZE)?, "description")?;
     let descriptions = (descriptions.0, descriptions.1.min(descriptions.0.saturating_add(field(header::DESC_USED)?)));
-    let (sites, types) = read_descriptions(&data, descriptions);
+    let (sites, types, threads) = read_descriptions(&data, descriptions);
     let mut merge = Merge::default();
     let mut at = chunks.0;
     while at.saturating_add(CHUNK_HEADER) <= chunks.1 {
@@ -87,12 +87,13 @@ pub fn from_spool(bytes: &[u8]) -> Result<Trace> {
         }
         if word(chunk::STATE) == chunk::LIVE {
             let name_len = (word(chunk::NAME_LEN) as usize).min(chunk::NAME_MAX);
-            let name = bytes.get(at + chunk::NAME..at + chunk::NAME + name_len).map(|b| String::from_utf8_lossy(b).into_owned());
-            let thread = ThreadInfo {
-                index: word(chunk::THREAD) as u32,
-                name: name.filter(|n| !n.is_empty()).map(|n| crate::recorder::SysStr::new(&n)),
-                std_id: word(chunk::STD_ID),
+            let index = word(chunk::THREAD) as u32;
+            let name = match threads.get(&index) {
+                Some(whole) => Some((*whole).to_owned()),
+                None => bytes.get(at + chunk::NAME..at + chunk::NAME + name_len).map(|b| String::from_utf8_lossy(b).into_owned()),
             };
+            let thread =
+                ThreadInfo { index, name: name.filter(|n| !n.is_empty()).map(|n| crate::recorder::SysStr::new(&n)), std_id: word(chunk::STD_ID) };
             let len = (word(chunk::LEN) as usize).min(capacity);
             let base = (word(chunk::BASE) as usize).min(len);
             let origin = Origin { thread: &thread, start_clock: word(chunk::START_CLOCK), base };
@@ -137,10 +138,13 @@ fn ended_by(data: &Bytes<'_>) -> Option<String> {
 
 type Sites = HashMap<u64, &'static CallSite>;
 type Types = HashMap<u64, &'static str>;
+/// Whole thread names longer than a chunk header holds, by thread index.
+type Threads = HashMap<u32, &'static str>;
 
-fn read_descriptions(data: &Bytes<'_>, (start, end): (usize, usize)) -> (Sites, Types) {
+fn read_descriptions(data: &Bytes<'_>, (start, end): (usize, usize)) -> (Sites, Types, Threads) {
     let mut sites = HashMap::new();
     let mut types = HashMap::new();
+    let mut threads = HashMap::new();
     let mut at = start;
     while at.saturating_add(16) <= end {
         let (Some(kind), Some(size), Some(key)) = (data.u32(at), data.u32(at + 4), data.u64(at + 8)) else { break };
@@ -161,12 +165,17 @@ fn read_descriptions(data: &Bytes<'_>, (start, end): (usize, usize)) -> (Sites, 
                     types.entry(key).or_insert(name);
                 }
             }
+            DESC_THREAD => {
+                if let (Ok(index), Some(name)) = (u32::try_from(key), data.string(&mut p, record_end)) {
+                    threads.entry(index).or_insert(name);
+                }
+            }
             // Claimed but never completed (the writer was stopped): skip it.
             _ => {}
         }
         at = record_end;
     }
-    (sites, types)
+    (sites, types, threads)
 }
 
 fn read_site(data: &Bytes<'_>, at: &mut usize, end: usize) -> Option<CallSite> {
