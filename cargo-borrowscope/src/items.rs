@@ -158,6 +158,15 @@ impl Items<'_> {
     }
 }
 
+impl Items<'_> {
+    /// Visits the items nested in the body of the function at `path`, named under it.
+    fn nested(&mut self, path: Vec<String>, body: &syn::Block) {
+        let outer = std::mem::replace(&mut self.module, path);
+        visit::visit_block(self, body);
+        self.module = outer;
+    }
+}
+
 impl<'ast> Visit<'ast> for Items<'_> {
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         if has_trace_borrow(&f.attrs) {
@@ -167,10 +176,10 @@ impl<'ast> Visit<'ast> for Items<'_> {
         path.push(f.sig.ident.to_string());
         if f.sig.constness.is_none() && f.sig.abi.is_none() && !left_as_written(&f.attrs) && selected(self.patterns, &path) {
             self.mark(item_start(&f.vis, f.sig.span()));
-            // The attribute instruments the items nested in the body too.
-            return;
         }
-        visit::visit_item_fn(self, f);
+        // The attribute leaves the items nested in the body as written: each function and
+        // `impl` block there gets its own (a test's helper `fn check(..)`).
+        self.nested(path, &f.block);
     }
 
     fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
@@ -184,6 +193,13 @@ impl<'ast> Visit<'ast> for Items<'_> {
         if selected(self.patterns, &path) && !always {
             let first = item.defaultness.map(|t| t.span).or(item.unsafety.map(|t| t.span)).unwrap_or(item.impl_token.span);
             self.mark(first.start());
+            for member in &item.items {
+                if let syn::ImplItem::Fn(f) = member {
+                    let mut method = path.clone();
+                    method.push(f.sig.ident.to_string());
+                    self.nested(method, &f.block);
+                }
+            }
             return;
         }
         for member in &item.items {
@@ -197,6 +213,9 @@ impl<'ast> Visit<'ast> for Items<'_> {
                         (vis, _) => item_start(vis, f.sig.span()),
                     };
                     self.mark(start);
+                }
+                if !has_trace_borrow(&f.attrs) {
+                    self.nested(method, &f.block);
                 }
             }
         }
@@ -277,10 +296,28 @@ mod tests {
         assert_eq!(out.lines().count(), text.lines().count());
         assert_eq!(
             out,
-            "/// Docs.\n#[::borrowscope_macro::trace_borrow] pub fn a(x: String) {\n    fn inner() {}\n}\nconst fn c() {}\nextern \"C\" fn e() {}\n\
+            "/// Docs.\n#[::borrowscope_macro::trace_borrow] pub fn a(x: String) {\n    #[::borrowscope_macro::trace_borrow] fn inner() {}\n}\nconst fn c() {}\nextern \"C\" fn e() {}\n\
              #[::borrowscope_macro::trace_borrow] impl S {\n    fn m(&self) {}\n}\nmod m {\n    \
              #[::borrowscope_macro::trace_borrow] pub(crate) async unsafe fn d() {}\n}\ntrait T { fn t() {} }\n"
         );
+    }
+
+    #[test]
+    fn items_nested_in_bodies_get_their_own_attribute() {
+        let text = "impl S {\n    fn m(&self) {\n        impl Drop for D { fn drop(&mut self) {} }\n        fn helper() {}\n    }\n}\n\
+                    fn test() {\n    fn check(m: &[u8]) {}\n    let f = || { fn deep() {} };\n}\n";
+        let attribute = "#[::borrowscope_macro::trace_borrow] ";
+        assert_eq!(
+            instrumented(text, &[]),
+            format!(
+                "{attribute}impl S {{\n    fn m(&self) {{\n        {attribute}impl Drop for D {{ fn drop(&mut self) {{}} }}\n        \
+                 {attribute}fn helper() {{}}\n    }}\n}}\n{attribute}fn test() {{\n    {attribute}fn check(m: &[u8]) {{}}\n    \
+                 let f = || {{ {attribute}fn deep() {{}} }};\n}}\n"
+            )
+        );
+        // Named under the function that holds them: `--trace test` takes its helpers too.
+        assert_eq!(instrumented(text, &["test"]).matches("trace_borrow").count(), 3);
+        assert_eq!(instrumented(text, &["S::m::helper"]).matches("trace_borrow").count(), 1);
     }
 
     #[test]

@@ -208,6 +208,14 @@ fn test_all_on_a_real_workspace_gives_the_results_of_cargo_test() {
     let shown = String::from_utf8_lossy(&shown.stdout);
     assert!(shown.lines().all(|l| l.split_whitespace().nth(1) == Some(&format!("t{thread}"))), "{shown}");
     assert!(shown.contains(" new none "), "{shown}");
+    // Its nested helper's events too, in the helper's function.
+    assert!(shown.contains(" new made "), "{shown}");
+    let why = Command::new(cargo_borrowscope()).args(["borrowscope", "why", "made"]).arg(unit).output().unwrap();
+    let why = String::from_utf8_lossy(&why.stdout);
+    assert!(why.contains(" in fn empty,"), "{why}");
+    let why = Command::new(cargo_borrowscope()).args(["borrowscope", "why", "none"]).arg(unit).output().unwrap();
+    let why = String::from_utf8_lossy(&why.stdout);
+    assert!(why.contains(" in fn an_empty_list_has_no_area_and_this_test_has_a_long_name,"), "{why}");
 
     // `run --all` from a member's folder runs that member, in that folder.
     let run = borrowscope(&root.join("app"), &["run", "--all", "--", "3"], "ada\n");

@@ -11,7 +11,16 @@ use crate::event::Trace;
 /// The text of every file a trace names, where it could be read.
 #[derive(Debug, Clone, Default)]
 pub struct SourceIndex {
-    files: BTreeMap<&'static str, Option<(PathBuf, String)>>,
+    files: BTreeMap<&'static str, Option<Source>>,
+}
+
+#[derive(Debug, Clone)]
+struct Source {
+    path: PathBuf,
+    text: String,
+    /// For each line, the byte range in `text` of the name of the function whose body
+    /// holds it.
+    functions: Vec<Option<(usize, usize)>>,
 }
 
 impl SourceIndex {
@@ -24,44 +33,80 @@ impl SourceIndex {
             if file.is_empty() || files.contains_key(file) {
                 continue;
             }
-            files.insert(file, find(file, roots));
+            let source = find(file, roots).map(|(path, text)| Source { path, functions: functions(&text), text });
+            files.insert(file, source);
         }
         SourceIndex { files }
     }
 
     /// The files named, in order, with their text where it was read.
     pub fn files(&self) -> impl Iterator<Item = (&'static str, Option<&str>)> + '_ {
-        self.files.iter().map(|(name, found)| (*name, found.as_ref().map(|(_, text)| text.as_str())))
+        self.files.iter().map(|(name, found)| (*name, found.as_ref().map(|source| source.text.as_str())))
     }
 
     /// Where the file named `file` was found.
     pub fn path(&self, file: &str) -> Option<&Path> {
-        self.files.get(file)?.as_ref().map(|(path, _)| path.as_path())
+        self.files.get(file)?.as_ref().map(|source| source.path.as_path())
     }
 
     /// The text of `file`, if it was read.
     pub fn text(&self, file: &str) -> Option<&str> {
-        self.files.get(file)?.as_ref().map(|(_, text)| text.as_str())
+        self.files.get(file)?.as_ref().map(|source| source.text.as_str())
     }
 
-    /// The name of the function whose body holds line `line` (1-based) of `file`: the
-    /// nearest `fn name` at or above it that is indented less than the line (or is the
-    /// line itself). `None` when the file was not read or no function encloses the line.
+    /// The name of the function whose body holds line `line` (1-based) of `file` (see
+    /// [`functions`]). `None` when the file was not read or no function encloses the line.
     pub fn function_at(&self, file: &str, line: u32) -> Option<&str> {
-        let text = self.text(file)?;
-        let lines: Vec<&str> = text.lines().collect();
-        let at = (line as usize).checked_sub(1)?;
-        let indent = |l: &str| l.len() - l.trim_start().len();
-        let own = lines.get(at).map_or(0, |l| indent(l));
-        for (index, candidate) in lines.iter().enumerate().take(at + 1).rev() {
-            if let Some(name) = fn_name(candidate)
-                && (index == at || indent(candidate) < own)
-            {
-                return Some(name);
-            }
-        }
-        None
+        let source = self.files.get(file)?.as_ref()?;
+        let (start, end) = (*source.functions.get((line as usize).checked_sub(1)?)?)?;
+        Some(&source.text[start..end])
     }
+}
+
+/// For each line of `text`, the byte range of the name of the function that holds it, read
+/// from the layout of the code as rustfmt writes it: a function's lines are its `fn` line,
+/// then every line indented more, or as much without starting with `}`, up to its closing
+/// `}` at its own indentation. A function nested in another holds its own lines only: the
+/// lines after its closing brace are the outer one's again. A function whose braces close
+/// on its `fn` line holds that line alone; a declaration without a body (`fn f();`) none.
+fn functions(text: &str) -> Vec<Option<(usize, usize)>> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    // The functions open at the current line: their indentation and name.
+    let mut open: Vec<(usize, (usize, usize))> = Vec::new();
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
+        let code = line.split("//").next().unwrap_or_default();
+        let trimmed = code.trim();
+        if trimmed.is_empty() || trimmed.starts_with("/*") || trimmed.starts_with('*') {
+            out.push(open.last().map(|(_, name)| *name));
+            continue;
+        }
+        let own = indent(line);
+        while open.last().is_some_and(|(k, _)| own < *k) {
+            open.pop();
+        }
+        if let Some(name) = fn_name(line) {
+            let at = start + (name.as_ptr() as usize - line.as_ptr() as usize);
+            let range = (at, at + name.len());
+            out.push(Some(range));
+            let (opens, closes) = (code.matches('{').count(), code.matches('}').count());
+            let body_on_this_line = opens > 0 && opens <= closes;
+            let no_body = opens == 0 && trimmed.ends_with(';');
+            if !body_on_this_line && !no_body {
+                open.push((own, range));
+            }
+            continue;
+        }
+        out.push(open.last().map(|(_, name)| *name));
+        if trimmed.starts_with('}') && open.last().is_some_and(|(k, _)| *k == own) {
+            open.pop();
+        }
+    }
+    out
 }
 
 /// The function a line declares (`fn name`, `pub fn name<T>(..)`, `async fn name`), if any.
@@ -96,7 +141,42 @@ fn find(file: &str, roots: &[PathBuf]) -> Option<(PathBuf, String)> {
 
 #[cfg(test)]
 mod tests {
-    use super::fn_name;
+    use super::{fn_name, functions};
+
+    /// The function names `functions` gives line by line.
+    fn names(text: &str) -> Vec<Option<&str>> {
+        functions(text).into_iter().map(|range| range.map(|(start, end)| &text[start..end])).collect()
+    }
+
+    #[test]
+    fn a_nested_function_holds_only_its_own_lines() {
+        let text = "fn outer() {\n    fn check(m: &[u8]) {\n        m.len();\n    }\n\n    let mut rng = {\n        let seed = 3;\n        seed\n    };\n}\nstruct After;\n";
+        let expected = [Some("outer"), Some("check"), Some("check"), Some("check"), Some("outer"), Some("outer"), Some("outer")];
+        assert_eq!(names(text)[..7], expected);
+        assert_eq!(names(text)[7..], [Some("outer"), Some("outer"), Some("outer"), None]);
+    }
+
+    #[test]
+    fn signatures_one_liners_and_declarations() {
+        let text = "pub fn make<Q>(q: &Q) -> u64\nwhere\n    Q: Hash,\n{\n    let state = 1;\n}\nfn one() -> u8 { 1 }\nlet x = 2;\ntrait T {\n    fn declared(&self);\n    fn provided(&self) {\n        go();\n    }\n}\n";
+        let expected = [
+            Some("make"),
+            Some("make"),
+            Some("make"),
+            Some("make"),
+            Some("make"),
+            Some("make"),
+            Some("one"),
+            None,
+            None,
+            Some("declared"),
+            Some("provided"),
+            Some("provided"),
+            Some("provided"),
+            None,
+        ];
+        assert_eq!(names(text), expected);
+    }
 
     #[test]
     fn function_declarations_are_recognised() {
