@@ -227,8 +227,27 @@ impl<'ast> Visit<'ast> for Items<'_> {
         self.module.pop();
     }
 
-    fn visit_item_trait(&mut self, _: &'ast syn::ItemTrait) {
-        // Default methods are left as written (as the trial does).
+    /// A trait's default methods are functions with a body: each gets the attribute (the
+    /// trait is a path segment for `--trace`, as an `impl` block's type is).
+    fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
+        if has_trace_borrow(&item.attrs) {
+            return;
+        }
+        let mut path = self.module.clone();
+        path.push(item.ident.to_string());
+        for member in &item.items {
+            let syn::TraitItem::Fn(f) = member else { continue };
+            let Some(body) = &f.default else { continue };
+            let mut method = path.clone();
+            method.push(f.sig.ident.to_string());
+            if has_trace_borrow(&f.attrs) {
+                continue;
+            }
+            if f.sig.constness.is_none() && f.sig.abi.is_none() && !left_as_written(&f.attrs) && selected(self.patterns, &method) {
+                self.mark(f.sig.span().start());
+            }
+            self.nested(method, body);
+        }
     }
 }
 
@@ -291,14 +310,15 @@ mod tests {
     #[test]
     fn every_function_and_impl_gets_the_attribute_and_no_line_moves() {
         let text = "/// Docs.\npub fn a(x: String) {\n    fn inner() {}\n}\nconst fn c() {}\nextern \"C\" fn e() {}\n\
-                    impl S {\n    fn m(&self) {}\n}\nmod m {\n    pub(crate) async unsafe fn d() {}\n}\ntrait T { fn t() {} }\n";
+                    impl S {\n    fn m(&self) {}\n}\nmod m {\n    pub(crate) async unsafe fn d() {}\n}\ntrait T { fn t() {} fn u(); }\n";
         let out = instrumented(text, &[]);
         assert_eq!(out.lines().count(), text.lines().count());
         assert_eq!(
             out,
             "/// Docs.\n#[::borrowscope_macro::trace_borrow] pub fn a(x: String) {\n    #[::borrowscope_macro::trace_borrow] fn inner() {}\n}\nconst fn c() {}\nextern \"C\" fn e() {}\n\
              #[::borrowscope_macro::trace_borrow] impl S {\n    fn m(&self) {}\n}\nmod m {\n    \
-             #[::borrowscope_macro::trace_borrow] pub(crate) async unsafe fn d() {}\n}\ntrait T { fn t() {} }\n"
+             #[::borrowscope_macro::trace_borrow] pub(crate) async unsafe fn d() {}\n}\n\
+             trait T { #[::borrowscope_macro::trace_borrow] fn t() {} fn u(); }\n"
         );
     }
 

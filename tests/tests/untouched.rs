@@ -217,6 +217,14 @@ fn test_all_on_a_real_workspace_gives_the_results_of_cargo_test() {
     let why = String::from_utf8_lossy(&why.stdout);
     assert!(why.contains(" in fn an_empty_list_has_no_area_and_this_test_has_a_long_name,"), "{why}");
 
+    // A box returned through the callee's binding was made once, there: the caller's binding
+    // received it (no second `box_new`); a trait's default method is traced.
+    let thread = trace.threads.iter().find(|th| th.name.as_deref() == Some("tests::a_box_made_once_and_a_default_method")).unwrap().index;
+    let on_thread: Vec<_> = trace.events.iter().filter(|e| e.thread == thread).collect();
+    let named = |op: Op, name: &str| on_thread.iter().filter(|e| e.op == op && e.site.name == name).count();
+    assert_eq!((named(Op::BoxNew, "packed"), named(Op::BoxNew, "held"), named(Op::Receive, "held")), (1, 0, 1), "{on_thread:#?}");
+    assert_eq!(named(Op::New, "once"), 1, "the default method's binding: {on_thread:#?}");
+
     // `run --all` from a member's folder runs that member, in that folder.
     let run = borrowscope(&root.join("app"), &["run", "--all", "--", "3"], "ada\n");
     let messages = String::from_utf8_lossy(&run.stderr);

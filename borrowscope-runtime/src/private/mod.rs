@@ -267,10 +267,11 @@ impl Guard {
         }
     }
 
-    /// Records `op` for this binding with a raw pointer's address (`Box::into_raw`).
+    /// Records `op` for this binding with a raw pointer's address (`Box::into_raw`), unless
+    /// the value came out of a traced call's binding (see [`Guard::event`]).
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn address<P: crate::RawPointer>(&self, op: Op, pointer: &P) {
-        if self.id.get() != 0 {
+        if self.id.get() != 0 && !self.received.get() {
             event(self.site, op, self.id.get(), (*pointer).address());
         }
     }
@@ -403,10 +404,13 @@ impl Guard {
         self.set(GuardState::Moved);
     }
 
-    /// Records `op` about this binding.
+    /// Records `op`, how the binding's value was made (`BoxNew` for a `Box` a call returned),
+    /// unless the value came out of a traced call's binding (`Op::Receive`): it was made
+    /// there, and that binding's own events say how; recording it again here would tell of
+    /// a second `Box` that was never made.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn event(&self, op: Op, arg: u64) {
-        if self.id.get() != 0 {
+        if self.id.get() != 0 && !self.received.get() {
             event(self.site, op, self.id.get(), arg);
         }
     }
