@@ -70,27 +70,28 @@ impl SourceIndex {
 /// lines after its closing brace are the outer one's again. A function whose braces close
 /// on its `fn` line holds that line alone; a declaration without a body (`fn f();`) none.
 fn functions(text: &str) -> Vec<Option<(usize, usize)>> {
+    // Read on the code alone: `fn` or a brace in a string or a comment is not code.
+    let masked = code_only(text);
     let indent = |l: &str| l.len() - l.trim_start().len();
     // The functions open at the current line: their indentation and name.
     let mut open: Vec<(usize, (usize, usize))> = Vec::new();
     let mut out = Vec::new();
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for line in masked.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
-        let line = line.trim_end_matches(['\n', '\r']);
-        let code = line.split("//").next().unwrap_or_default();
+        let code = line.trim_end_matches(['\n', '\r']);
         let trimmed = code.trim();
-        if trimmed.is_empty() || trimmed.starts_with("/*") || trimmed.starts_with('*') {
+        if trimmed.is_empty() {
             out.push(open.last().map(|(_, name)| *name));
             continue;
         }
-        let own = indent(line);
+        let own = indent(code);
         while open.last().is_some_and(|(k, _)| own < *k) {
             open.pop();
         }
-        if let Some(name) = fn_name(line) {
-            let at = start + (name.as_ptr() as usize - line.as_ptr() as usize);
+        if let Some(name) = fn_name(code) {
+            let at = start + (name.as_ptr() as usize - code.as_ptr() as usize);
             let range = (at, at + name.len());
             out.push(Some(range));
             let (opens, closes) = (code.matches('{').count(), code.matches('}').count());
@@ -107,6 +108,86 @@ fn functions(text: &str) -> Vec<Option<(usize, usize)>> {
         }
     }
     out
+}
+
+/// `text` with every comment and the inside of every string and character literal turned
+/// to spaces (line breaks kept, so every byte stays where it was): what is left is code.
+fn code_only(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = bytes.to_vec();
+    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
+        for byte in &mut out[from..to] {
+            if *byte != b'\n' {
+                *byte = b' ';
+            }
+        }
+    };
+    let ident = |i: usize| i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        if rest.starts_with(b"//") {
+            let end = rest.iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p);
+            blank(&mut out, i, end);
+            i = end;
+        } else if rest.starts_with(b"/*") {
+            let (mut depth, mut j) = (1, i + 2);
+            while j < bytes.len() && depth > 0 {
+                if bytes[j..].starts_with(b"/*") {
+                    depth += 1;
+                    j += 2;
+                } else if bytes[j..].starts_with(b"*/") {
+                    depth -= 1;
+                    j += 2;
+                } else {
+                    j += 1;
+                }
+            }
+            blank(&mut out, i, j);
+            i = j;
+        } else if (bytes[i] == b'r' || rest.starts_with(b"br") || rest.starts_with(b"cr")) && !ident(i) && {
+            let after = if bytes[i] == b'r' { i + 1 } else { i + 2 };
+            let hashes = bytes[after..].iter().take_while(|&&b| b == b'#').count();
+            bytes.get(after + hashes) == Some(&b'"')
+        } {
+            let after = if bytes[i] == b'r' { i + 1 } else { i + 2 };
+            let hashes = bytes[after..].iter().take_while(|&&b| b == b'#').count();
+            let open = after + hashes + 1;
+            let mut close = vec![b'"'];
+            close.extend(std::iter::repeat_n(b'#', hashes));
+            let end = bytes[open..].windows(close.len()).position(|w| w == close.as_slice()).map_or(bytes.len(), |p| open + p);
+            blank(&mut out, open, end);
+            i = (end + close.len()).min(bytes.len());
+        } else if bytes[i] == b'"' {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j] != b'"' {
+                j += if bytes[j] == b'\\' { 2 } else { 1 };
+            }
+            let end = j.min(bytes.len());
+            blank(&mut out, i + 1, end);
+            i = end + 1;
+        } else if bytes[i] == b'\'' {
+            // A character literal ('a', '\n', '\u{..}', 'é'), not a lifetime ('a).
+            let end = if rest.get(1) == Some(&b'\\') {
+                rest.iter().skip(2).position(|&b| b == b'\'').map(|p| i + 2 + p)
+            } else {
+                let width = text[i + 1..].chars().next().map_or(1, char::len_utf8);
+                (rest.get(1 + width) == Some(&b'\'')).then_some(i + 1 + width)
+            };
+            match end {
+                Some(end) => {
+                    blank(&mut out, i + 1, end);
+                    i = end + 1;
+                }
+                None => i += 1,
+            }
+        } else {
+            i += 1;
+        }
+    }
+    // Only ASCII bytes were replaced, each whole character by spaces: still UTF-8, but a
+    // multi-byte character inside a literal is blanked byte by byte, which is as valid.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 /// The function a line declares (`fn name`, `pub fn name<T>(..)`, `async fn name`), if any.
@@ -154,6 +235,14 @@ mod tests {
         let expected = [Some("outer"), Some("check"), Some("check"), Some("check"), Some("outer"), Some("outer"), Some("outer")];
         assert_eq!(names(text)[..7], expected);
         assert_eq!(names(text)[7..], [Some("outer"), Some("outer"), Some("outer"), None]);
+    }
+
+    #[test]
+    fn code_in_strings_and_comments_is_not_code() {
+        let text = "fn tests() {\n    let text = \"fn outer() {\\n\";\n    let raw = r#\"\nfn inner() {\n\"#;\n    let c = '{';\n    /* fn gone() {\n    } */\n    let life: &'static str = \"}\";\n    done();\n}\nfn after() {}\n";
+        let names = names(text);
+        assert!(names[..names.len() - 2].iter().all(|n| *n == Some("tests")), "{names:?}");
+        assert_eq!(names[names.len() - 1], Some("after"));
     }
 
     #[test]
