@@ -73,37 +73,58 @@ fn functions(text: &str) -> Vec<Option<(usize, usize)>> {
     // Read on the code alone: `fn` or a brace in a string or a comment is not code.
     let masked = code_only(text);
     let indent = |l: &str| l.len() - l.trim_start().len();
-    // The functions open at the current line: their indentation and name.
-    let mut open: Vec<(usize, (usize, usize))> = Vec::new();
-    let mut out = Vec::new();
+    // The functions open at the current line: their indentation, their name, whether their
+    // body's brace was seen, and the first line of theirs in `out`.
+    let mut open: Vec<(usize, (usize, usize), bool, usize)> = Vec::new();
+    let mut out: Vec<Option<(usize, usize)>> = Vec::new();
     let mut offset = 0;
     for line in masked.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let code = line.trim_end_matches(['\n', '\r']);
         let trimmed = code.trim();
+        let enclosing = |open: &[(usize, (usize, usize), bool, usize)]| open.last().map(|f| f.1);
         if trimmed.is_empty() {
-            out.push(open.last().map(|(_, name)| *name));
+            out.push(enclosing(&open));
             continue;
         }
         let own = indent(code);
-        while open.last().is_some_and(|(k, _)| own < *k) {
+        while open.last().is_some_and(|f| own < f.0) {
             open.pop();
         }
+        let (opens, closes) = (code.matches('{').count(), code.matches('}').count());
         if let Some(name) = fn_name(code) {
             let at = start + (name.as_ptr() as usize - code.as_ptr() as usize);
             let range = (at, at + name.len());
-            out.push(Some(range));
-            let (opens, closes) = (code.matches('{').count(), code.matches('}').count());
-            let body_on_this_line = opens > 0 && opens <= closes;
-            let no_body = opens == 0 && trimmed.ends_with(';');
-            if !body_on_this_line && !no_body {
-                open.push((own, range));
+            if opens == 0 && trimmed.ends_with(';') {
+                // A declaration without a body (`fn len(&self) -> usize;`).
+                out.push(enclosing(&open));
+            } else {
+                out.push(Some(range));
+                // A body that closes on its own line holds that line alone.
+                if opens == 0 || opens > closes {
+                    open.push((own, range, opens > 0, out.len() - 1));
+                }
             }
             continue;
         }
-        out.push(open.last().map(|(_, name)| *name));
-        if trimmed.starts_with('}') && open.last().is_some_and(|(k, _)| *k == own) {
+        if let Some(top) = open.last_mut()
+            && !top.2
+        {
+            if opens > 0 {
+                top.2 = true;
+            } else if trimmed.ends_with(';') {
+                // A declaration whose signature took several lines: none of them is a body.
+                let first = top.3;
+                open.pop();
+                let outer = enclosing(&open);
+                out[first..].iter_mut().for_each(|name| *name = outer);
+                out.push(outer);
+                continue;
+            }
+        }
+        out.push(enclosing(&open));
+        if trimmed.starts_with('}') && open.last().is_some_and(|f| f.0 == own) {
             open.pop();
         }
     }
@@ -258,13 +279,16 @@ mod tests {
             Some("one"),
             None,
             None,
-            Some("declared"),
+            None,
             Some("provided"),
             Some("provided"),
             Some("provided"),
             None,
         ];
         assert_eq!(names(text), expected);
+        // A declaration over several lines, then a default method.
+        let text = "trait T {\n    fn long(\n        a: u8,\n    ) -> u8;\n    const X: u8;\n    fn f() {\n        go();\n    }\n}\n";
+        assert_eq!(names(text), [None, None, None, None, None, Some("f"), Some("f"), Some("f"), None]);
     }
 
     #[test]
