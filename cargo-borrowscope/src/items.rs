@@ -238,11 +238,11 @@ impl<'ast> Visit<'ast> for Items<'_> {
         for member in &item.items {
             let syn::TraitItem::Fn(f) = member else { continue };
             let Some(body) = &f.default else { continue };
-            let mut method = path.clone();
-            method.push(f.sig.ident.to_string());
             if has_trace_borrow(&f.attrs) {
                 continue;
             }
+            let mut method = path.clone();
+            method.push(f.sig.ident.to_string());
             if f.sig.constness.is_none() && f.sig.abi.is_none() && !left_as_written(&f.attrs) && selected(self.patterns, &method) {
                 self.mark(f.sig.span().start());
             }
