@@ -183,10 +183,11 @@ struct Let {
 /// Expands a `let`: returns the statements to put before and after it; the `let` itself is
 /// rewritten in place (its initializer expanded, a move probed, `else` recorded).
 pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Vec<Stmt>) {
-    let names = pattern_names(&local.pat);
     let Some(init) = &local.init else {
+        let names = pattern_names(&local.pat);
         return super::deferred::local(exp, local, names);
     };
+    let (names, matched) = super::patterns::let_names(exp, &local.pat);
     let read = read_let(exp, &local.pat, &init.expr, names);
     // A channel the analyzer linked: its queue, declared before the `let` so that every
     // send and receive after it can reach it.
@@ -248,6 +249,8 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     for ((name, guard), copies) in read.names.iter().zip(guards).zip(copies) {
         exp.declare(Tracked { name: name.to_string(), guard: guard.filter(|_| !conditional), copies, level: 0 });
     }
+    // A name the pattern may bind after all hides any tracked binding of that name.
+    matched.iter().for_each(|name| exp.declare(Tracked::untracked(name.to_string())));
     (before, after)
 }
 

@@ -148,6 +148,23 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
     stmts
 }
 
+/// The identifiers a `let` pattern binds, in order, and apart from them the capitalised
+/// names it may match rather than bind: without `ref`, `mut` or `@`, a name such as
+/// `PhantomData` in `let S { f1: PhantomData, f2 } = s;` is a unit struct, a unit variant or a
+/// constant, as Rust's naming conventions have it, and taking a reference to it as a value
+/// may not compile (`&PhantomData` has no type to infer). Such a name is a binding only where
+/// the analyzer lists one at its position.
+pub(crate) fn let_names(exp: &Expander<'_>, pat: &Pat) -> (Vec<syn::Ident>, Vec<syn::Ident>) {
+    let (mut names, mut matched) = (Vec::new(), Vec::new());
+    identifiers(pat, &mut |p| {
+        let constant_like =
+            p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() && p.ident.to_string().starts_with(|c: char| c.is_uppercase());
+        let listed = || exp.position(p.ident.span()).and_then(|(line, column)| exp.types.binding(line, column)).is_some();
+        if constant_like && !listed() { matched.push(p.ident.clone()) } else { names.push(p.ident.clone()) }
+    });
+    (names, matched)
+}
+
 /// The identifiers a pattern binds, in order.
 pub(crate) fn pattern_names(pat: &Pat) -> Vec<syn::Ident> {
     let mut names = Vec::new();
