@@ -64,7 +64,7 @@ fn made_guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<(syn::
     let mut tracked = Vec::new();
     // Declared inside the body: only the body's statements can use it later.
     let level = exp.later.len() + 1;
-    for name in binding_names(pat) {
+    for name in binding_names(exp, pat) {
         let text = name.to_string();
         if !exp.has(Group::Ownership) || !exp.config.tracks_name(&text) {
             tracked.push(Tracked { level, ..Tracked::untracked(text) });
@@ -85,17 +85,9 @@ fn made_guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<(syn::
 
 /// The identifiers a pattern surely binds: without a `ref`, `mut` or `@`, a capitalised
 /// name (`None`, `MAX`, `Empty`) is a unit variant or a constant being matched, as Rust's
-/// naming conventions have it, not a new binding.
-fn binding_names(pat: &Pat) -> Vec<syn::Ident> {
-    let mut names = Vec::new();
-    identifiers(pat, &mut |p| {
-        let constant_like =
-            p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() && p.ident.to_string().starts_with(|c: char| c.is_uppercase());
-        if !constant_like {
-            names.push(p.ident.clone());
-        }
-    });
-    names
+/// naming conventions have it, not a new binding, unless the analyzer lists one there.
+fn binding_names(exp: &Expander<'_>, pat: &Pat) -> Vec<syn::Ident> {
+    let_names(exp, pat).0
 }
 
 /// Records the creation of each parameter bound by a plain identifier. Parameters drop after
@@ -148,7 +140,7 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
     stmts
 }
 
-/// The identifiers a `let` pattern binds, in order, and apart from them the capitalised
+/// The identifiers a pattern (a `let`'s, an arm's) binds, in order, and apart from them the capitalised
 /// names it may match rather than bind: without `ref`, `mut` or `@`, a name such as
 /// `PhantomData` in `let S { f1: PhantomData, f2 } = s;` is a unit struct, a unit variant or a
 /// constant, as Rust's naming conventions have it, and taking a reference to it as a value
