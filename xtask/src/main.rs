@@ -429,7 +429,23 @@ fn trial(crates: &[String], with_type_info: bool, keep: bool) -> Result<()> {
         let (name, version) = spec.split_once('@').with_context(|| format!("{spec}: expected NAME@VERSION"))?;
         let dir = work.join(spec);
         let _ = std::fs::remove_dir_all(&dir);
-        let source = fetch(&dir, name, version)?;
+        // A version that cannot be fetched (yanked, say) is left out, and the others go on.
+        let source = match fetch(&dir, name, version) {
+            Ok(source) => source,
+            Err(err) => {
+                let text = err.to_string();
+                let reason = text
+                    .lines()
+                    .map(str::trim)
+                    .find(|l| l.contains("yanked"))
+                    .or_else(|| text.lines().find(|l| l.starts_with("error")))
+                    .unwrap_or_default()
+                    .to_owned();
+                eprintln!("{spec}: left out: it could not be fetched ({reason})");
+                rows.push(format!("| {spec} | | left out: it could not be fetched ({reason}) | | |"));
+                continue;
+            }
+        };
         let project = dir.join("crate");
         copy_dir(&source, &project)?;
         own_workspace(&project)?;
