@@ -291,6 +291,15 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         }
         let ty = local.ty(db);
         let adjusted = sema.expr_adjustments(&ast::Expr::PathExpr(path.clone())).unwrap_or_default();
+        // A reference coerced to a raw pointer where one is expected (`ptr::read(r)`,
+        // `ptr::write(r, v)`, im-rc's `Node::insert`) is reborrowed (`&raw mut *r`), as a cast
+        // is: a `&mut` stays where it is, used again after the call; a `&` is copied.
+        let to_raw = adjusted.iter().any(|a| matches!(a.kind, hir::Adjust::Borrow(hir::AutoBorrow::RawPtr(_))));
+        if to_raw && reference.is_none() && ty.is_reference() {
+            let kind = if ty.is_mutable_reference() { UseKind::MutableBorrow } else { UseKind::Copy };
+            out.push(named.used(kind, None));
+            continue;
+        }
         let reborrow = adjusted.iter().rev().find_map(|a| match a.kind {
             hir::Adjust::Borrow(hir::AutoBorrow::Ref(m)) => Some(m),
             _ => None,
@@ -509,8 +518,10 @@ fn field_use(sema: &Semantics<'_, RootDatabase>, parent: &ra_ap_syntax::SyntaxNo
         return None;
     }
     let adjusted = sema.expr_adjustments(&ast::Expr::FieldExpr(outer.clone())).unwrap_or_default();
+    // A field that is a reference, coerced to a raw pointer (`ptr::read(w.r)`), is reborrowed
+    // as one passed where a reference is expected.
     let reborrow = adjusted.iter().rev().find_map(|a| match a.kind {
-        hir::Adjust::Borrow(hir::AutoBorrow::Ref(m)) => Some(m),
+        hir::Adjust::Borrow(hir::AutoBorrow::Ref(m) | hir::AutoBorrow::RawPtr(m)) => Some(m),
         _ => None,
     });
     Some(match reborrow {
