@@ -61,9 +61,14 @@ pub(crate) fn pattern(sema: &Semantics<'_, RootDatabase>, pat: &ast::Pat) -> Opt
     // Matched through a reference (a `&` field, or default binding modes): what it binds is
     // borrowed from behind the reference, which itself is `Copy`.
     // (`ref a` itself has a reference's type: what it borrows stays in the value it matched.)
-    let ty = sema.type_of_pat(pat).map(|t| t.original);
+    // A pattern the compiler matches through a reference it peels (`Entry::Value(ref c, _)`
+    // against a `&mut Entry<A>`, im-rc's `Node::insert`) binds by reference whatever it
+    // binds, and moves nothing out of the value matched, whatever its parts' types are.
+    let info = sema.type_of_pat(pat);
+    let peeled = info.as_ref().and_then(|t| t.adjusted.as_ref()).is_some_and(|t| t.is_reference());
+    let ty = info.map(|t| t.original);
     let explicit_ref = matches!(pat, ast::Pat::IdentPat(p) if p.ref_token().is_some());
-    if !explicit_ref && ty.as_ref().is_some_and(|t| t.is_reference()) {
+    if peeled || (!explicit_ref && ty.as_ref().is_some_and(|t| t.is_reference())) {
         return Some(Left::default());
     }
     match pat {

@@ -406,3 +406,22 @@ fn take(h: Held) -> u8 {
 13:43 first copy
 13:52 h shared_borrow");
 }
+
+#[test]
+fn a_pattern_matched_through_a_reference_moves_nothing_out_of_what_it_matches() {
+    // im-rc's `Node::insert`: `match entry { Entry::Value(ref current, _) => .. }` with `entry:
+    // &mut Entry<A>` reaches the variant through the reference; what `_` leaves of a generic
+    // part does not matter, nothing is moved out of `entry`.
+    insta::assert_snapshot!(uses(
+        r#"
+//- minicore: copy, clone, drop
+enum Entry<A> { Value(A, u32), Node(u8) }
+fn insert<A>(entry: &mut Entry<A>) -> u32 {
+    match entry { Entry::Value(ref current, _) => 1, Entry::Node(_) => 0 }
+}
+"#
+    ), @"
+3:11 entry shared_borrow
+3:19 entry shared_borrow
+3:54 entry shared_borrow");
+}
