@@ -105,7 +105,7 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
         })
         .enumerate()
     {
-        let names = pattern_names(&typed.pat);
+        let names = let_names(exp, &typed.pat).0;
         // A by-value parameter of a function that runs when called (not an `async fn`, whose
         // parameters are bound when it is first polled) receives its caller's argument.
         let receives = matches!(&*typed.pat, Pat::Ident(_)) && !matches!(&*typed.ty, syn::Type::Reference(_)) && sig.asyncness.is_none();
