@@ -248,8 +248,27 @@ fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
 /// The by-value uses of a call's arguments; of a traced callee (`function`), those from
 /// `stage_from` on are staged for its parameters. Returns whether one was.
 fn arguments<'a>(exp: &mut Expander<'_>, args: impl Iterator<Item = &'a mut Expr>, function: Option<&str>, stage_from: usize) -> bool {
+    let args: Vec<&mut Expr> = args.collect();
+    // The names each argument's followers use: a binding passed and used again by a later
+    // argument (`link(ops, ops.next(p))`, intrusive-collections' lists) was not moved by the
+    // call, a `&mut` being reborrowed; left as written, it keeps the two-phase borrow that
+    // lets the later argument read it (wrapped in a block, it would not compile).
+    let mut later: Vec<std::collections::HashSet<String>> = vec![Default::default(); args.len()];
+    for index in (0..args.len().saturating_sub(1)).rev() {
+        let mut names = later[index + 1].clone();
+        names.extend(uses::names_in_expr(args[index + 1]));
+        later[index] = names;
+    }
     let mut staged = false;
-    for (index, arg) in args.enumerate() {
+    for (index, arg) in args.into_iter().enumerate() {
+        let reused = exp.tracked_path(arg).is_some_and(|(ident, _, copies)| {
+            copies != super::Copies::Yes
+                && exp.analyzed_use(&ident) != Some(type_info_schema::UseKind::Copy)
+                && later[index].contains(&ident.to_string())
+        });
+        if reused {
+            continue;
+        }
         match function {
             Some(function) if index >= stage_from => staged |= uses::passed(exp, arg, function, index),
             _ => uses::by_value(exp, arg),
