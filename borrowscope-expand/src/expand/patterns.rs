@@ -140,12 +140,12 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
     stmts
 }
 
-/// The identifiers a pattern (a `let`'s, an arm's) binds, in order, and apart from them the capitalised
-/// names it may match rather than bind: without `ref`, `mut` or `@`, a name such as
-/// `PhantomData` in `let S { f1: PhantomData, f2 } = s;` is a unit struct, a unit variant or a
-/// constant, as Rust's naming conventions have it, and taking a reference to it as a value
-/// may not compile (`&PhantomData` has no type to infer). Such a name is a binding only where
-/// the analyzer lists one at its position.
+/// The identifiers a pattern (a `let`'s, a parameter's, an arm's) binds, in order, and apart
+/// from them the capitalised names it may match rather than bind: without `ref`, `mut` or
+/// `@`, a name such as `PhantomData` in `let S { f1: PhantomData, f2 } = s;` is a unit
+/// struct, a unit variant or a constant, as Rust's naming conventions have it, and taking a
+/// reference to it as a value may not compile (`&PhantomData` has no type to infer). Such a
+/// name is a binding only where the analyzer lists one at its position.
 pub(crate) fn let_names(exp: &Expander<'_>, pat: &Pat) -> (Vec<syn::Ident>, Vec<syn::Ident>) {
     let (mut names, mut matched) = (Vec::new(), Vec::new());
     identifiers(pat, &mut |p| {
