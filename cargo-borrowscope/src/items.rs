@@ -89,11 +89,24 @@ impl Items<'_> {
     }
 }
 
-/// `#[inline(always)]` or `#[no_panic]` (by any path): a function left as written.
+/// `#[inline(always)]` or `#[no_panic]` (by any path): a function left as written; so is one
+/// an attribute may make `const` (compact_str's `#[rustversion::attr(since(1.64), const)]`,
+/// which adds the keyword after `#[trace_borrow]` has expanded: a `const fn` cannot call the
+/// runtime).
 fn left_as_written(attributes: &[syn::Attribute]) -> bool {
     attributes.iter().any(|a| {
         a.path().is_ident("inline") && a.parse_args::<syn::Ident>().is_ok_and(|arg| arg == "always")
             || a.path().segments.last().is_some_and(|s| s.ident == "no_panic")
+            || matches!(&a.meta, syn::Meta::List(list) if holds_const(list.tokens.clone()))
+    })
+}
+
+/// Whether `tokens` hold the keyword `const`, in any group.
+fn holds_const(tokens: proc_macro2::TokenStream) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == "const",
+        proc_macro2::TokenTree::Group(group) => holds_const(group.stream()),
+        _ => false,
     })
 }
 
@@ -364,6 +377,19 @@ mod tests {
         );
         // `--trace` naming the type still leaves the `#[inline(always)]` method out.
         assert_eq!(instrumented(text, &["V"]).matches("trace_borrow").count(), 1);
+    }
+
+    #[test]
+    fn functions_an_attribute_may_make_const_are_left_as_written() {
+        // compact_str 0.8.0: the keyword comes after `#[trace_borrow]` has expanded.
+        let text = "#[rustversion::attr(since(1.64), const)]\nfn len() -> usize { 0 }\nimpl S {\n    \
+                    #[rustversion::attr(since(1.64), const)]\n    fn as_str(&self) -> &str { \"\" }\n    fn push(&mut self) {}\n}\n";
+        assert_eq!(
+            instrumented(text, &[]),
+            "#[rustversion::attr(since(1.64), const)]\nfn len() -> usize { 0 }\nimpl S {\n    \
+             #[rustversion::attr(since(1.64), const)]\n    fn as_str(&self) -> &str { \"\" }\n    \
+             #[::borrowscope_macro::trace_borrow] fn push(&mut self) {}\n}\n"
+        );
     }
 
     #[test]
