@@ -1,7 +1,33 @@
 //! What cannot be traced: `const fn` and functions with a non-Rust ABI, refused with the
-//! seeds' explanations, on the span of the offending keyword.
+//! seeds' explanations, on the span of the offending keyword; and functions an attribute may
+//! make `const` after the expansion.
 
 use syn::Signature;
+
+/// Refuses a function whose attribute may make it `const` once the attribute expands (after
+/// `#[trace_borrow]`): `#[rustversion::attr(since(1.64), const)]`, as compact_str writes.
+pub(crate) fn attributes(attrs: &[syn::Attribute]) -> syn::Result<()> {
+    match attrs.iter().find(|a| may_make_const(a)) {
+        Some(attribute) => Err(syn::Error::new_spanned(
+            attribute,
+            "#[trace_borrow] cannot be applied to a function this attribute may make `const`: a const fn \
+             cannot call the tracking code; remove the attribute, or `#[trace_borrow]`",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether the attribute's arguments hold the keyword `const`.
+fn may_make_const(attribute: &syn::Attribute) -> bool {
+    fn holds(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == "const",
+            proc_macro2::TokenTree::Group(group) => holds(group.stream()),
+            _ => false,
+        })
+    }
+    matches!(&attribute.meta, syn::Meta::List(list) if holds(list.tokens.clone()))
+}
 
 /// Refuses a signature that cannot be instrumented.
 pub(crate) fn signature(sig: &Signature) -> syn::Result<()> {

@@ -19,6 +19,7 @@ pub(crate) fn item(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
     match syn::parse2::<Item>(item)? {
         Item::Fn(function) => {
             crate::valid::signature(&function.sig)?;
+            crate::valid::attributes(&function.attrs)?;
             let instrumented = instrument_fn(&config, function.clone());
             Ok(conditional(&config.conditions, quote!(#instrumented), quote!(#function)))
         }
@@ -26,9 +27,9 @@ pub(crate) fn item(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
             let mut items = Vec::new();
             for impl_item in std::mem::take(&mut block.items) {
                 match impl_item {
-                    // A const or foreign-ABI method is left as written: it cannot be traced,
-                    // and the rest of the block still can.
-                    ImplItem::Fn(method) if crate::valid::signature(&method.sig).is_ok() => {
+                    // A const or foreign-ABI method (or one an attribute may make const) is
+                    // left as written: it cannot be traced, and the rest of the block still can.
+                    ImplItem::Fn(method) if crate::valid::signature(&method.sig).is_ok() && crate::valid::attributes(&method.attrs).is_ok() => {
                         let function = ItemFn {
                             attrs: method.attrs.clone(),
                             vis: method.vis.clone(),

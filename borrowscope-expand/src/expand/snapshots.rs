@@ -273,3 +273,32 @@ fn a_closure_body_that_starts_with_a_block_is_gated_whole() {
     assert!(out.contains("({ '0' }) <= c && c <= '7'"), "{out}");
     assert_eq!(out.matches("active()").count(), 2, "the function's gate and the closure's: {out}");
 }
+
+/// compact_str writes `#[rustversion::attr(since(1.64), const)]` on methods: the keyword comes
+/// once that attribute expands, after this one, and a const fn cannot call the runtime. In an
+/// `impl` block such a method is left as written; on a function of its own, refused clearly.
+#[test]
+fn a_function_an_attribute_may_make_const_is_left_as_written_or_refused() {
+    let out = expand(
+        quote!(quiet),
+        quote!(impl S {
+            #[rustversion::attr(since(1.64), const)]
+            fn len(&self) -> usize { self.0 }
+            fn push(&mut self) { let n = 1; self.0 += n; }
+        }),
+    );
+    let (len, push) = out.split_at(out.find("fn push").unwrap());
+    assert!(!len.contains("borrowscope"), "the method that may be const is as written: {out}");
+    assert!(push.contains("active()"), "the other is traced: {out}");
+    let refused = super::item(
+        quote!(quiet),
+        quote!(
+            #[rustversion::attr(since(1.64), const)]
+            fn len() -> usize {
+                0
+            }
+        ),
+    )
+    .unwrap_err();
+    assert!(refused.to_string().contains("may make `const`"), "{refused}");
+}
