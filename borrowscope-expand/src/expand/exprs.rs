@@ -248,33 +248,55 @@ fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
 /// The by-value uses of a call's arguments; of a traced callee (`function`), those from
 /// `stage_from` on are staged for its parameters. Returns whether one was.
 fn arguments<'a>(exp: &mut Expander<'_>, args: impl Iterator<Item = &'a mut Expr>, function: Option<&str>, stage_from: usize) -> bool {
-    let args: Vec<&mut Expr> = args.collect();
-    // The names each argument's followers use: a binding passed and used again by a later
-    // argument (`link(ops, ops.next(p))`, intrusive-collections' lists) was not moved by the
-    // call, a `&mut` being reborrowed; left as written, it keeps the two-phase borrow that
-    // lets the later argument read it (wrapped in a block, it would not compile).
-    let mut later: Vec<std::collections::HashSet<String>> = vec![Default::default(); args.len()];
-    for index in (0..args.len().saturating_sub(1)).rev() {
-        let mut names = later[index + 1].clone();
-        names.extend(uses::names_in_expr(args[index + 1]));
-        later[index] = names;
-    }
+    let mut args: Vec<&mut Expr> = args.collect();
     let mut staged = false;
-    for (index, arg) in args.into_iter().enumerate() {
-        let reused = exp.tracked_path(arg).is_some_and(|(ident, _, copies)| {
+    for index in 0..args.len() {
+        // A binding passed and read again by a later argument (`link(ops, ops.next(p))`,
+        // intrusive-collections' lists) was not moved by the call, a `&mut` being reborrowed;
+        // left as written, it keeps the two-phase borrow that lets the later argument read it
+        // (wrapped in a block, it would not compile).
+        let reused = exp.tracked_path(args[index]).is_some_and(|(ident, _, copies)| {
             copies != super::Copies::Yes
                 && exp.analyzed_use(&ident) != Some(type_info_schema::UseKind::Copy)
-                && later[index].contains(&ident.to_string())
+                && args[index + 1..].iter().any(|later| read_plainly(later, &ident))
         });
         if reused {
             continue;
         }
+        let arg = &mut *args[index];
         match function {
             Some(function) if index >= stage_from => staged |= uses::passed(exp, arg, function, index),
             _ => uses::by_value(exp, arg),
         }
     }
     staged
+}
+
+/// Whether `expr` reads the binding `name` outside anything that could bind that name anew (a
+/// closure's parameter, a `let` in a block, an arm's pattern): through calls, method calls,
+/// fields, operators and literals only.
+fn read_plainly(expr: &Expr, name: &syn::Ident) -> bool {
+    fn any<'a>(mut exprs: impl Iterator<Item = &'a Expr>, name: &syn::Ident) -> bool {
+        exprs.any(|e| read_plainly(e, name))
+    }
+    match expr {
+        Expr::Path(p) => p.qself.is_none() && p.path.is_ident(name),
+        Expr::MethodCall(c) => read_plainly(&c.receiver, name) || any(c.args.iter(), name),
+        Expr::Call(c) => read_plainly(&c.func, name) || any(c.args.iter(), name),
+        Expr::Field(f) => read_plainly(&f.base, name),
+        Expr::Reference(r) => read_plainly(&r.expr, name),
+        Expr::Unary(u) => read_plainly(&u.expr, name),
+        Expr::Binary(b) => read_plainly(&b.left, name) || read_plainly(&b.right, name),
+        Expr::Paren(p) => read_plainly(&p.expr, name),
+        Expr::Group(g) => read_plainly(&g.expr, name),
+        Expr::Cast(c) => read_plainly(&c.expr, name),
+        Expr::Index(i) => read_plainly(&i.expr, name) || read_plainly(&i.index, name),
+        Expr::Try(t) => read_plainly(&t.expr, name),
+        Expr::Tuple(t) => any(t.elems.iter(), name),
+        Expr::Array(a) => any(a.elems.iter(), name),
+        Expr::Struct(s) => any(s.fields.iter().map(|f| &f.expr), name) || s.rest.as_deref().is_some_and(|r| read_plainly(r, name)),
+        _ => false,
+    }
 }
 
 /// `called(call)`: once the call has returned, what its parameters did not claim of the
