@@ -72,10 +72,11 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// times on a loaded machine say nothing), a syntax tree of shared nodes (rowan: one test
 /// fails plain, and the same one traced), weak-keyed tables (weak-table), an arena of ids
 /// (id-arena: one test fails plain, and traced) and inline strings (compact_str: methods made
-/// `const` by `#[rustversion::attr(since(1.64), const)]` did not compile traced). (pin-project-lite 0.2.15's and
-/// linked-hash-map 0.5.6's packages leave out what their tests need: `trybuild` and
-/// `macrotest`, `src/tests.rs`; elsa 1.10.0 and crossbeam-skiplist 0.1.3 do not build on Rust
-/// 1.95: `dangerous_implicit_autorefs`; spin 0.9.7 and 0.9.8 are yanked.)
+/// `const` by `#[rustversion::attr(since(1.64), const)]` did not compile traced).
+/// (pin-project-lite 0.2.15's and linked-hash-map 0.5.6's packages leave out what their tests
+/// need: `trybuild` and `macrotest`, `src/tests.rs`; elsa 1.10.0 and crossbeam-skiplist 0.1.3
+/// do not build on Rust 1.95: `dangerous_implicit_autorefs`; spin 0.9.7 and 0.9.8 are
+/// yanked.)
 /// Every trace of every run is checked for events that contradict each other, and for names
 /// that hold the expansion's own code.
 pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
