@@ -143,7 +143,15 @@ pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<s
                 if shape == Shape::Write {
                     destination = super::receivers::receiver_borrow(exp, &arg.expr, &name, mac.path.span());
                 }
-                exp.visit_expr_mut(&mut arg.expr)
+                let was_block = matches!(arg.expr, Expr::Block(_));
+                exp.visit_expr_mut(&mut arg.expr);
+                // `assert!(c)` becomes `if !c`: the condition is the operand of a `!`, checked
+                // with `bool` as a hint, though an overloaded `!` may take another type
+                // (bitvec's `assert!(bits.last().unwrap())` of a `BitRef`), as for `!x`.
+                let wrapped = super::emit::is_runtime_call(&arg.expr) || !was_block && matches!(arg.expr, Expr::Block(_));
+                if shape == Shape::Assert && wrapped {
+                    arg.expr = super::emit::without_expectation(super::emit::take(&mut arg.expr));
+                }
             }
             _ => formatted(exp, &mut arg.expr, &name, record),
         }
