@@ -188,6 +188,15 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
         return super::deferred::local(exp, local, names);
     };
     let (names, matched) = super::patterns::let_names(exp, &local.pat);
+    // `let mut prev = None;`: the type is left open for an assignment to decide.
+    let open = matches!(&local.pat, Pat::Ident(_)) && open_initializer(&init.expr);
+    for name in names.iter().chain(&matched) {
+        if open {
+            exp.open_types.insert(name.to_string())
+        } else {
+            exp.open_types.remove(&name.to_string())
+        };
+    }
     let read = read_let(exp, &local.pat, &init.expr, names);
     // A channel the analyzer linked: its queue, declared before the `let` so that every
     // send and receive after it can reach it.
@@ -252,6 +261,24 @@ pub(crate) fn local(exp: &mut Expander<'_>, local: &mut Local) -> (Vec<Stmt>, Ve
     // A name the pattern may bind after all hides any tracked binding of that name.
     matched.iter().for_each(|name| exp.declare(Tracked::untracked(name.to_string())));
     (before, after)
+}
+
+/// Whether an initializer leaves type parameters of its value to be inferred from later uses:
+/// `None`, an empty collection's `new()`, `Default::default()`, `vec![]`.
+fn open_initializer(init: &Expr) -> bool {
+    match init {
+        Expr::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "None"),
+        Expr::Call(call) if call.args.is_empty() => match &*call.func {
+            Expr::Path(p) => {
+                let names: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                matches!(names.as_slice(), [.., last] if last == "default")
+                    || matches!(names.as_slice(), [.., ty, last] if last == "new" && ["Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "BinaryHeap"].contains(&ty.as_str()))
+            }
+            _ => false,
+        },
+        Expr::Macro(m) => m.mac.path.is_ident("vec") && m.mac.tokens.is_empty(),
+        _ => false,
+    }
 }
 
 /// Reads what the `let` of `pat = init` is, before anything is rewritten.

@@ -470,6 +470,18 @@ fn assign(exp: &mut Expander<'_>, expr: &mut Expr) {
     {
         let name = uses::assignee_names(&a.left).first().map(|n| n.to_string()).unwrap_or_default();
         let site = exp.site(&name, "", "assign", a.left.span());
+        if let (true, Expr::Path(left)) = (exp.open_types.contains(&name), &*a.left)
+            && let Some(name_ident) = left.path.get_ident().cloned()
+        {
+            // `prev = match prev { None => Some(e), Some(p) => .. p.offset .. }` (combine's
+            // `slice_parse_mode`): the right side learns the rest of `prev`'s type from the
+            // place, as its expected type, which a call around it would hide. Recorded once
+            // assigned, the type taken from the new value.
+            let record = emit::stmt(quote!(#guard.overwritten_by(#site, &#name_ident);));
+            let assignment = emit::take(expr);
+            *expr = super::tail_block(vec![emit::stmt(quote!(#assignment;)), record], syn::parse_quote!(()));
+            return;
+        }
         *a.right = emit::assigned(&guard, &site, emit::take(&mut a.right));
     }
     if !destructuring {

@@ -104,6 +104,10 @@ pub(crate) struct Expander<'a> {
     pub(crate) leaving: usize,
     /// The names the function assigns to somewhere (`uses::assigned_names`).
     pub(crate) reassigned: HashSet<String>,
+    /// The bindings whose last `let` left part of their type to what is assigned to them
+    /// later (`let mut prev = None;`): an assignment to one is recorded after it, so that the
+    /// right side keeps the place's type as its expected type (see `exprs::assign`).
+    pub(crate) open_types: HashSet<String>,
     /// The names whose content the function writes (`*b = v`) and reads by value (`*b`
     /// elsewhere), each somewhere (`places::derefs`).
     pub(crate) derefs: places::Derefs,
@@ -181,6 +185,7 @@ impl<'a> Expander<'a> {
             later: Vec::new(),
             leaving: 0,
             reassigned: HashSet::new(),
+            open_types: HashSet::new(),
             derefs: places::Derefs::default(),
             pending: Vec::new(),
             counter: 0,
