@@ -61,7 +61,17 @@ pub(crate) fn array(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
         exp.no_type_expected = !keep;
         exp.visit_expr_mut(element);
     }
-    a.elems.iter_mut().for_each(|e| uses::by_value(exp, e));
+    for (index, element) in a.elems.iter_mut().enumerate() {
+        let was_block = matches!(element, Expr::Block(_));
+        uses::by_value(exp, element);
+        // Each element after the first is coerced to the elements' common type so far, which
+        // Rust widens where a later one needs it (`[&[b'"'], hashes]`, ron's parser: `&[u8; 1]`
+        // and `&[u8]` make `&[u8]`). A block the expansion put there would demand the type so
+        // far of its value; out of its reach, the element takes part in the widening.
+        if index > 0 && (emit::is_runtime_call(element) || !was_block && matches!(element, Expr::Block(_))) {
+            *element = emit::without_expectation(emit::take(element));
+        }
+    }
     let len = a.elems.len() as u64;
     if exp.has(Group::Expressions) && !keep {
         let site = exp.site("", "", "array", a.span());
