@@ -242,9 +242,37 @@ fn condition(exp: &mut Expander<'_>, cond: &mut Expr, alone: bool) -> (Vec<Stmt>
             (guards, bound)
         }
         other => {
+            // `if (self.position == Position { line: 0, col: 0 })` (ron): the parentheses let
+            // the condition hold a struct literal; once the literal is recorded inside a call,
+            // they are no longer needed, and the compiler would warn of them at the user's line.
+            let needed = matches!(other, Expr::Paren(p) if exterior_struct_literal(&p.expr));
             exp.visit_expr_mut(other);
+            if let Expr::Paren(p) = other
+                && needed
+                && alone
+                && !exterior_struct_literal(&p.expr)
+            {
+                *other = super::emit::take(&mut p.expr);
+            }
             (Vec::new(), Vec::new())
         }
+    }
+}
+
+/// Whether `expr` begins or ends, outside any delimiter, with a struct literal, which a
+/// condition may hold only in parentheses (the compiler's own test for its `unused_parens`).
+fn exterior_struct_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::Struct(_) => true,
+        Expr::Assign(a) => exterior_struct_literal(&a.left) || exterior_struct_literal(&a.right),
+        Expr::Binary(b) => exterior_struct_literal(&b.left) || exterior_struct_literal(&b.right),
+        Expr::Await(e) => exterior_struct_literal(&e.base),
+        Expr::Unary(e) => exterior_struct_literal(&e.expr),
+        Expr::Cast(e) => exterior_struct_literal(&e.expr),
+        Expr::Field(e) => exterior_struct_literal(&e.base),
+        Expr::Index(e) => exterior_struct_literal(&e.expr),
+        Expr::MethodCall(e) => exterior_struct_literal(&e.receiver),
+        _ => false,
     }
 }
 

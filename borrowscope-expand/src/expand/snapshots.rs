@@ -302,3 +302,21 @@ fn a_function_an_attribute_may_make_const_is_left_as_written_or_refused() {
     .unwrap_err();
     assert!(refused.to_string().contains("may make `const`"), "{refused}");
 }
+
+/// ron's `if (self.position == Position { line: 0, col: 0 })`: the parentheses the struct
+/// literal needs are taken off the instrumented condition once the literal is recorded inside
+/// a call (the compiler would call them unnecessary, at the user's line); the copy as written
+/// keeps them.
+#[test]
+fn parentheses_a_struct_literal_needed_are_taken_off_once_it_is_recorded() {
+    let out = expand(
+        quote!(),
+        quote!(
+            fn f(p: Point) -> bool {
+                if (p == Point { x: 0 }) { true } else { false }
+            }
+        ),
+    );
+    assert_eq!(out.matches("if (").count(), 1, "only the copy as written keeps them: {out}");
+    assert!(out.contains("if (p == Point { x: 0 })"), "{out}");
+}
