@@ -72,7 +72,9 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// times on a loaded machine say nothing), a syntax tree of shared nodes (rowan: one test
 /// fails plain, and the same one traced), weak-keyed tables (weak-table), an arena of ids
 /// (id-arena: one test fails plain, and traced) and inline strings (compact_str: methods made
-/// `const` by `#[rustversion::attr(since(1.64), const)]` did not compile traced).
+/// `const` by `#[rustversion::attr(since(1.64), const)]` did not compile traced), and
+/// heavy generics: bit slices (bitvec), parser combinators (combine) and a serde format
+/// (ron), each of which did not compile traced where Rust takes a type from the context.
 /// (pin-project-lite 0.2.15's and linked-hash-map 0.5.6's packages leave out what their tests
 /// need: `trybuild` and `macrotest`, `src/tests.rs`; elsa 1.10.0 and crossbeam-skiplist 0.1.3
 /// do not build on Rust 1.95: `dangerous_implicit_autorefs`; spin 0.9.7 and 0.9.8 are
@@ -179,4 +181,7 @@ pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "weak-table@0.3.2",
     "id-arena@2.2.1",
     "compact_str@0.8.0",
+    "bitvec@1.0.1",
+    "combine@4.6.7",
+    "ron@0.8.1",
 ];
