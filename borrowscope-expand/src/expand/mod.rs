@@ -5,6 +5,7 @@
 //! break/continue), `exprs` (expressions, smart pointers, closures, unsafe, async) and
 //! `channels` (linked channels' queues).
 
+mod assigns;
 mod attrs;
 mod bindings;
 mod captures;
