@@ -133,6 +133,19 @@ pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<s
     // prints the braces), so its inline captures are left alone.
     let lone_message =
         args.len() == format_at + 1 && (matches!(shape, Shape::Assert | Shape::Compare) || matches!(name.as_str(), "panic!" | "unreachable!"));
+    // `assert!(cond)` fails with `cond` as rustc prints it: once the condition is
+    // instrumented, its original text is given as the message, where it can be printed as
+    // rustc does; elsewhere the assertion is left as written.
+    let assertion = match args.first() {
+        Some(cond) if shape == Shape::Assert && args.len() == 1 => match super::rendered::assertion(&cond.expr) {
+            Some(message) => Some((message, cond.expr.to_token_stream().to_string())),
+            None => {
+                unknown(exp, mac);
+                return None;
+            }
+        },
+        _ => None,
+    };
     let record = exp.has(Group::Ownership);
     let mut destination = None;
     for (index, arg) in args.iter_mut().enumerate() {
@@ -167,6 +180,12 @@ pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<s
                 args.push(Argument { name: Some(ident), expr });
             }
         }
+    }
+    if let Some((message, written)) = assertion
+        && args.first().is_some_and(|cond| cond.expr.to_token_stream().to_string() != written)
+    {
+        let message = syn::LitStr::new(&message, mac.path.span());
+        args.push(Argument { name: None, expr: syn::parse_quote!(#message) });
     }
     mac.tokens = args.to_token_stream();
     destination

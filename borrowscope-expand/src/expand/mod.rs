@@ -25,6 +25,7 @@ mod patterns;
 mod places;
 mod promote;
 mod receivers;
+mod rendered;
 #[cfg(test)]
 mod snapshots;
 mod source;

@@ -1,0 +1,295 @@
+//! The message a failing `assert!(cond)` without one of its own panics with: `assertion
+//! failed: ` and the condition as rustc prints it back. Instrumenting the condition changes
+//! what rustc would print, so the expansion gives the assertion its original text as its
+//! message (`assert!(instrumented, "assertion failed: cond")`): a literal without arguments,
+//! whose payload is the same `&'static str` in every edition.
+//!
+//! rustc prints the parsed expression with its own pretty-printer, not as written: single
+//! spaces around a binary operator (`x<2` prints `x < 2`), no trailing comma in a call, a
+//! turbofish in a path of an expression, a line break once the text passes 78 columns.
+//! [`assertion`] prints the same for the expressions whose printing is plain (paths, literals,
+//! calls, method calls, operators, casts, fields, indexing, references, ranges, tuples, arrays
+//! and closures whose body is one of these) and at most [`WIDTH`] columns long; for anything
+//! else (a block, a macro, a struct literal, a brace in a literal) it returns `None`, and the
+//! assertion is left as written.
+
+use quote::ToTokens;
+use syn::{Expr, GenericArgument, Pat, PathArguments, ReturnType, Type};
+
+/// The longest condition printed here: rustc's printer breaks no line before its margin of
+/// 78 columns; kept well under it.
+const WIDTH: usize = 70;
+
+/// `assertion failed: ` and `cond` as rustc's `assert!` prints it, or `None` where that
+/// printing is not known here (see the module's documentation).
+pub(crate) fn assertion(cond: &Expr) -> Option<String> {
+    let mut text = String::new();
+    expr(cond, &mut text)?;
+    let plain = text.len() <= WIDTH && !text.contains(['{', '}', '\n', '\r']);
+    plain.then(|| format!("assertion failed: {text}"))
+}
+
+fn list<'a, T: 'a>(items: impl IntoIterator<Item = &'a T>, out: &mut String, each: impl Fn(&T, &mut String) -> Option<()>) -> Option<()> {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        each(item, out)?;
+    }
+    Some(())
+}
+
+fn expr(e: &Expr, out: &mut String) -> Option<()> {
+    if !expr_attrs(e).is_empty() {
+        return None;
+    }
+    match e {
+        Expr::Lit(lit) => out.push_str(&lit.lit.to_token_stream().to_string()),
+        Expr::Path(p) if p.qself.is_none() => path(&p.path, true, out)?,
+        Expr::Paren(p) => {
+            out.push('(');
+            expr(&p.expr, out)?;
+            out.push(')');
+        }
+        Expr::Binary(b) => {
+            expr(&b.left, out)?;
+            out.push(' ');
+            out.push_str(&b.op.to_token_stream().to_string());
+            out.push(' ');
+            expr(&b.right, out)?;
+        }
+        Expr::Unary(u) => {
+            out.push_str(&u.op.to_token_stream().to_string());
+            expr(&u.expr, out)?;
+        }
+        Expr::Reference(r) => {
+            out.push_str(if r.mutability.is_some() { "&mut " } else { "&" });
+            expr(&r.expr, out)?;
+        }
+        Expr::Cast(c) => {
+            expr(&c.expr, out)?;
+            out.push_str(" as ");
+            ty(&c.ty, out)?;
+        }
+        Expr::Field(f) => {
+            expr(&f.base, out)?;
+            out.push('.');
+            out.push_str(&f.member.to_token_stream().to_string());
+        }
+        Expr::Index(i) => {
+            expr(&i.expr, out)?;
+            out.push('[');
+            expr(&i.index, out)?;
+            out.push(']');
+        }
+        Expr::Call(c) => {
+            expr(&c.func, out)?;
+            out.push('(');
+            list(&c.args, out, expr)?;
+            out.push(')');
+        }
+        Expr::MethodCall(m) => {
+            expr(&m.receiver, out)?;
+            out.push('.');
+            out.push_str(&m.method.to_string());
+            if let Some(turbofish) = &m.turbofish {
+                out.push_str("::<");
+                list(&turbofish.args, out, generic)?;
+                out.push('>');
+            }
+            out.push('(');
+            list(&m.args, out, expr)?;
+            out.push(')');
+        }
+        Expr::Try(t) => {
+            expr(&t.expr, out)?;
+            out.push('?');
+        }
+        Expr::Await(a) => {
+            expr(&a.base, out)?;
+            out.push_str(".await");
+        }
+        Expr::Range(r) => {
+            if let Some(start) = &r.start {
+                expr(start, out)?;
+            }
+            out.push_str(&r.limits.to_token_stream().to_string());
+            if let Some(end) = &r.end {
+                expr(end, out)?;
+            }
+        }
+        Expr::Tuple(t) => {
+            out.push('(');
+            list(&t.elems, out, expr)?;
+            if t.elems.len() == 1 {
+                out.push(',');
+            }
+            out.push(')');
+        }
+        Expr::Array(a) => {
+            out.push('[');
+            list(&a.elems, out, expr)?;
+            out.push(']');
+        }
+        Expr::Repeat(r) => {
+            out.push('[');
+            expr(&r.expr, out)?;
+            out.push_str("; ");
+            expr(&r.len, out)?;
+            out.push(']');
+        }
+        Expr::Closure(c) => closure(c, out)?,
+        _ => return None,
+    }
+    Some(())
+}
+
+/// The attributes on an expression the printing here covers (none, for it to be printed).
+fn expr_attrs(e: &Expr) -> &[syn::Attribute] {
+    match e {
+        Expr::Lit(x) => &x.attrs,
+        Expr::Path(x) => &x.attrs,
+        Expr::Paren(x) => &x.attrs,
+        Expr::Binary(x) => &x.attrs,
+        Expr::Unary(x) => &x.attrs,
+        Expr::Reference(x) => &x.attrs,
+        Expr::Cast(x) => &x.attrs,
+        Expr::Field(x) => &x.attrs,
+        Expr::Index(x) => &x.attrs,
+        Expr::Call(x) => &x.attrs,
+        Expr::MethodCall(x) => &x.attrs,
+        Expr::Try(x) => &x.attrs,
+        Expr::Await(x) => &x.attrs,
+        Expr::Range(x) => &x.attrs,
+        Expr::Tuple(x) => &x.attrs,
+        Expr::Array(x) => &x.attrs,
+        Expr::Repeat(x) => &x.attrs,
+        Expr::Closure(x) => &x.attrs,
+        _ => &[],
+    }
+}
+
+/// `move |a, b: u8| body`, for a body printed here (a closure with a block is not).
+fn closure(c: &syn::ExprClosure, out: &mut String) -> Option<()> {
+    let plain = c.lifetimes.is_none() && c.constness.is_none() && c.movability.is_none() && c.asyncness.is_none();
+    if !plain || !matches!(c.output, ReturnType::Default) {
+        return None;
+    }
+    if c.capture.is_some() {
+        out.push_str("move ");
+    }
+    out.push('|');
+    list(&c.inputs, out, pat)?;
+    out.push_str("| ");
+    expr(&c.body, out)
+}
+
+fn pat(p: &Pat, out: &mut String) -> Option<()> {
+    match p {
+        Pat::Ident(i) if i.attrs.is_empty() && i.subpat.is_none() => {
+            if i.by_ref.is_some() {
+                out.push_str("ref ");
+            }
+            if i.mutability.is_some() {
+                out.push_str("mut ");
+            }
+            out.push_str(&i.ident.to_string());
+        }
+        Pat::Wild(w) if w.attrs.is_empty() => out.push('_'),
+        Pat::Reference(r) if r.attrs.is_empty() => {
+            out.push_str(if r.mutability.is_some() { "&mut " } else { "&" });
+            pat(&r.pat, out)?;
+        }
+        Pat::Tuple(t) if t.attrs.is_empty() => {
+            out.push('(');
+            list(&t.elems, out, pat)?;
+            if t.elems.len() == 1 {
+                out.push(',');
+            }
+            out.push(')');
+        }
+        Pat::Type(t) if t.attrs.is_empty() => {
+            pat(&t.pat, out)?;
+            out.push_str(": ");
+            ty(&t.ty, out)?;
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+/// A path, with `::<..>` before its generic arguments in an expression and `<..>` in a type.
+fn path(p: &syn::Path, in_expr: bool, out: &mut String) -> Option<()> {
+    if p.leading_colon.is_some() {
+        out.push_str("::");
+    }
+    for (i, segment) in p.segments.iter().enumerate() {
+        if i > 0 {
+            out.push_str("::");
+        }
+        out.push_str(&segment.ident.to_string());
+        match &segment.arguments {
+            PathArguments::None => {}
+            PathArguments::AngleBracketed(args) => {
+                out.push_str(if in_expr { "::<" } else { "<" });
+                list(&args.args, out, generic)?;
+                out.push('>');
+            }
+            PathArguments::Parenthesized(_) => return None,
+        }
+    }
+    Some(())
+}
+
+fn generic(arg: &GenericArgument, out: &mut String) -> Option<()> {
+    match arg {
+        GenericArgument::Type(t) => ty(t, out),
+        GenericArgument::Lifetime(l) => {
+            out.push_str(&l.to_string());
+            Some(())
+        }
+        GenericArgument::Const(Expr::Lit(lit)) => expr(&Expr::Lit(lit.clone()), out),
+        _ => None,
+    }
+}
+
+fn ty(t: &Type, out: &mut String) -> Option<()> {
+    match t {
+        Type::Path(p) if p.qself.is_none() => path(&p.path, false, out)?,
+        Type::Reference(r) => {
+            out.push('&');
+            if let Some(lifetime) = &r.lifetime {
+                out.push_str(&lifetime.to_string());
+                out.push(' ');
+            }
+            if r.mutability.is_some() {
+                out.push_str("mut ");
+            }
+            ty(&r.elem, out)?;
+        }
+        Type::Slice(s) => {
+            out.push('[');
+            ty(&s.elem, out)?;
+            out.push(']');
+        }
+        Type::Array(a) => {
+            out.push('[');
+            ty(&a.elem, out)?;
+            out.push_str("; ");
+            expr(&a.len, out)?;
+            out.push(']');
+        }
+        Type::Tuple(t) => {
+            out.push('(');
+            list(&t.elems, out, ty)?;
+            if t.elems.len() == 1 {
+                out.push(',');
+            }
+            out.push(')');
+        }
+        Type::Infer(_) => out.push('_'),
+        Type::Never(_) => out.push('!'),
+        _ => return None,
+    }
+    Some(())
+}
