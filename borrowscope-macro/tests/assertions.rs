@@ -6,6 +6,10 @@
 //! panic with the same payload, and the traced one records the condition's use of `v` where
 //! the message can be printed as rustc does (else the assertion is left as written).
 
+// The conditions are written the way rustc's printing differs from the source, not the way
+// Clippy would have them.
+#![allow(clippy::nonminimal_bool, clippy::suspicious_map, clippy::needless_borrow)]
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use borrowscope_macro::trace_borrow;
@@ -30,7 +34,7 @@ fn consume(v: Vec<u8>) -> bool {
 /// The `&'static str` a call panicked with; fails the test if it did not, or with another type.
 fn payload(f: impl FnOnce()) -> &'static str {
     let error = catch_unwind(AssertUnwindSafe(f)).expect_err("the assertion holds");
-    *error.downcast_ref::<&'static str>().expect("the payload is a `&'static str`")
+    error.downcast_ref::<&'static str>().expect("the payload is a `&'static str`")
 }
 
 macro_rules! case {
