@@ -57,14 +57,14 @@ impl Channel {
 /// The queue for a channel made by `let (tx, rx) = mpsc::channel()`; `linked` is whether
 /// the macro instrumented every send and receive the analyzer listed for it.
 #[inline]
-pub fn linked_channel(linked: bool) -> &'static Channel {
+pub extern "C" fn linked_channel(linked: bool) -> &'static Channel {
     if linked && super::active() { leak(Channel { queue: Mutex::new(SysQueue::new()) }) } else { &UNLINKED }
 }
 
 /// `tx.send(sending(channel, id, v))`: once `v` is computed, locks `channel`'s queue and
 /// queues `id` (the instance moved in, 0 if none), for the `send` that follows at once.
 #[inline]
-pub fn sending<T>(channel: &'static Channel, id: u64, value: T) -> T {
+pub extern "C" fn sending<T>(channel: &'static Channel, id: u64, value: T) -> T {
     if channel.linked() {
         let mut queue = channel.lock();
         queue.push_back(id);
@@ -76,7 +76,7 @@ pub fn sending<T>(channel: &'static Channel, id: u64, value: T) -> T {
 /// `sent(channel, tx.send(..))`: the send is done; if it failed (the receiver is gone, and
 /// the value came back), its id is taken back; the queue is unlocked.
 #[inline]
-pub fn sent<T, E>(channel: &'static Channel, result: Result<T, E>) -> Result<T, E> {
+pub extern "C" fn sent<T, E>(channel: &'static Channel, result: Result<T, E>) -> Result<T, E> {
     if channel.linked() {
         let queue = SENDING.with(|s| s.borrow_mut().take());
         if let (Some(mut queue), true) = (queue, result.is_err()) {
@@ -89,7 +89,7 @@ pub fn sent<T, E>(channel: &'static Channel, result: Result<T, E>) -> Result<T, 
 /// `received(channel, rx.recv())` (or `try_recv`, `recv_timeout`): a message taken pops
 /// the id sent with it, for the binding it initializes.
 #[inline]
-pub fn received<T, E>(channel: &'static Channel, result: Result<T, E>) -> Result<T, E> {
+pub extern "C" fn received<T, E>(channel: &'static Channel, result: Result<T, E>) -> Result<T, E> {
     if result.is_ok() {
         received_item(channel);
     }
@@ -98,7 +98,7 @@ pub fn received<T, E>(channel: &'static Channel, result: Result<T, E>) -> Result
 
 /// The body of `for x in rx` has begun: the loop took a message, whose id is popped for `x`.
 #[inline]
-pub fn received_item(channel: &'static Channel) {
+pub extern "C" fn received_item(channel: &'static Channel) {
     let id = if channel.linked() { channel.lock().pop_front().unwrap_or(0) } else { 0 };
     RECEIVED.with(|r| r.set(id));
 }
@@ -108,7 +108,7 @@ impl Guard {
     /// `for x in rx`): records the creation, then that the value the receive took, sent
     /// from a binding, is the one bound here.
     #[inline]
-    pub fn bind_received<T: ?Sized>(&self, _value: &T) {
+    pub extern "C" fn bind_received<T: ?Sized>(&self, _value: &T) {
         self.received_named(std::any::type_name::<T>());
     }
 
@@ -126,7 +126,7 @@ impl Guard {
     /// The instance a send moves out of this binding: its id while it holds its value, 0
     /// otherwise.
     #[inline]
-    pub fn sent_id(&self) -> u64 {
+    pub extern "C" fn sent_id(&self) -> u64 {
         if self.is_live() { self.id() } else { 0 }
     }
 }

@@ -70,7 +70,7 @@ thread_local! {
 /// Returns the value of a traced call whose arguments were staged, once it has returned: what
 /// its parameters did not claim is forgotten.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn called<T>(value: T) -> T {
+pub extern "C" fn called<T>(value: T) -> T {
     ARGUMENTS.with(|a| a.len.set(0));
     value
 }
@@ -82,7 +82,7 @@ pub struct Frame(());
 impl Frame {
     /// Opens the frame, and forgets a note left before it (by a call in its arguments).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn enter() -> Frame {
+    pub extern "C" fn enter() -> Frame {
         RETURNS.with(|r| {
             r.depth.set(r.depth.get() + 1);
             r.id.set(0);
@@ -92,17 +92,24 @@ impl Frame {
 }
 
 impl Drop for Frame {
-    #[cfg_attr(not(debug_assertions), inline(always))]
+    /// One call that cannot unwind, inlined into the drop glue.
+    #[inline]
     fn drop(&mut self) {
-        RETURNS.with(|r| r.depth.set(r.depth.get().saturating_sub(1)));
+        left();
     }
+}
+
+/// A traced function's frame left: one level of return links less.
+#[cfg_attr(not(debug_assertions), inline(always))]
+extern "C" fn left() {
+    RETURNS.with(|r| r.depth.set(r.depth.get().saturating_sub(1)));
 }
 
 impl Guard {
     /// The binding, whose value is `value`, is moved in as argument `index` of a call of the
     /// traced function `function`: recorded as moved, and staged for the callee's parameter.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn passed<T: ?Sized>(&self, _value: &T, site: Site, function: &'static str, index: u32) {
+    pub extern "C" fn passed<T: ?Sized>(&self, _value: &T, site: Site, function: &'static str, index: u32) {
         self.passed_named(std::any::type_name::<T>(), site, function, index);
     }
 
@@ -127,7 +134,7 @@ impl Guard {
     /// creation, then, if the caller staged the argument at this position (see the module
     /// docs), that it is the value bound here.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn bind_argument<T>(&self, _value: &T, function: &'static str, index: u32) {
+    pub extern "C" fn bind_argument<T>(&self, _value: &T, function: &'static str, index: u32) {
         self.argument_named(std::any::type_name::<T>(), function, index);
     }
 
@@ -161,7 +168,7 @@ impl Guard {
     /// The binding's value is returned by the function `function` (its last use, a move):
     /// recorded as moved where it is returned, with a note for the caller's binding.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn returned(&self, site: Site, function: &'static str) {
+    pub extern "C" fn returned(&self, site: Site, function: &'static str) {
         let id = self.id.get();
         if id != 0 && self.state.get() == GuardState::Live {
             event(site, Op::Move, 0, id);
@@ -178,7 +185,7 @@ impl Guard {
     /// records the creation, then, if the call returned a traced function's binding (see
     /// the module docs), that the value it returned is the one bound here.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn bind_returned<T: ?Sized>(&self, _value: &T, function: &'static str) {
+    pub extern "C" fn bind_returned<T: ?Sized>(&self, _value: &T, function: &'static str) {
         self.returned_named(std::any::type_name::<T>(), function);
     }
 

@@ -10,6 +10,17 @@
 //! caller: aho-corasick's instrumented library took 42 s and 1,842 MiB to build, against
 //! 12.3 s and 531 MiB as calls, and semver's `test_identifier` ran in 0.34 s, against 0.19 s
 //! as calls into the optimized hooks (BENCHMARKS.md).
+//!
+//! Unwinding: every hook is `extern "C"`, a function that cannot unwind (a panic inside one
+//! aborts), and each destructor a call to one, so that instrumented code can panic only where
+//! the user's code can. A function checked at link time never to panic (the `no_panic`
+//! crate's `#[no_panic]`, which ahash 0.8.11's tests use on functions calling its traced
+//! library) links as it does plain: a call the optimizer must assume may unwind would keep
+//! the check's failure path alive.
+
+// The hooks take and return Rust values; "C" is for the unwinding only, and both sides of
+// every call are Rust.
+#![allow(improper_ctypes_definitions)]
 
 pub use crate::api::pointers::{Counted, WeakCounted};
 pub use crate::site::{CallSite, Op, Site, Sites};
@@ -32,7 +43,7 @@ use slot::Slot;
 /// kept (the global recorder's cap reached and no session entered) or with tracking off, and
 /// the function then runs exactly as written, at no cost beyond this check.
 #[inline(always)]
-pub fn active() -> bool {
+pub extern "C" fn active() -> bool {
     #[cfg(feature = "track")]
     return crate::recorder::active();
     #[cfg(not(feature = "track"))]
@@ -41,13 +52,13 @@ pub fn active() -> bool {
 
 /// A new variable instance id, unique in the process (0 with tracking off).
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn fresh_id() -> u64 {
+pub extern "C" fn fresh_id() -> u64 {
     crate::emit::fresh()
 }
 
 /// Records `op` at `site`.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn event(site: Site, op: Op, id: u64, arg: u64) {
+pub extern "C" fn event(site: Site, op: Op, id: u64, arg: u64) {
     #[cfg(feature = "track")]
     crate::recorder::record(crate::site::at(site), op, id, arg, 0);
     #[cfg(not(feature = "track"))]
@@ -56,7 +67,7 @@ pub fn event(site: Site, op: Op, id: u64, arg: u64) {
 
 /// Records the creation of a variable holding a `T` and returns its new instance id.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn new<T: ?Sized>(site: Site, _value: &T) -> u64 {
+pub extern "C" fn new<T: ?Sized>(site: Site, _value: &T) -> u64 {
     new_named(site, std::any::type_name::<T>())
 }
 
@@ -84,7 +95,7 @@ fn record_count(site: Site, op: Op, id: u64, arg: u64, count: u64) {
 /// Records a pointer event (`RcNew`, `RcClone`, `ArcClone`...) with the pointer's strong
 /// count.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn counted<P: Counted>(site: Site, op: Op, id: u64, source: u64, pointer: &P) {
+pub extern "C" fn counted<P: Counted>(site: Site, op: Op, id: u64, source: u64, pointer: &P) {
     #[cfg(feature = "track")]
     crate::recorder::record(crate::site::at(site), op, id, source, pointer.strong() as u64);
     #[cfg(not(feature = "track"))]
@@ -164,7 +175,7 @@ impl Guard {
     /// guard records nothing) when no event could be kept anywhere, which spares the
     /// thread-local id counter in a loop that runs on after the event cap was reached.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn new(site: Site) -> Guard {
+    pub extern "C" fn new(site: Site) -> Guard {
         let id = if crate::recorder::active() { fresh_id() } else { 0 };
         Guard {
             site,
@@ -179,7 +190,7 @@ impl Guard {
     /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
     /// events of an instance are kept or left out together.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn sampled(site: Site, per_million: u64) -> Guard {
+    pub extern "C" fn sampled(site: Site, per_million: u64) -> Guard {
         let guard = Guard::new(site);
         // A fixed mix of the id, so the choice is spread evenly and costs no state.
         let mixed = guard.id.get().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
@@ -196,7 +207,7 @@ impl Guard {
     /// the body once, here, optimized (a body recording an event, written in the shell, made
     /// the compiler generate and check it again for every type of every traced crate).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn bind<T: ?Sized>(&self, _value: &T) {
+    pub extern "C" fn bind<T: ?Sized>(&self, _value: &T) {
         self.bind_named(std::any::type_name::<T>());
     }
 
@@ -215,7 +226,7 @@ impl Guard {
 
     /// Records that this binding is a reference to `owner`'s value.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn borrows(&self, owner: &Guard, mutable: bool) {
+    pub extern "C" fn borrows(&self, owner: &Guard, mutable: bool) {
         if self.id.get() != 0 {
             event(self.site, if mutable { Op::BorrowMut } else { Op::Borrow }, self.id.get(), owner.id.get());
         }
@@ -224,7 +235,7 @@ impl Guard {
     /// Records a pointer event (`RcNew`, `RcClone`...) for this binding, with its strong
     /// count and the instance it came from.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn pointer<P: Counted>(&self, op: Op, source: u64, pointer: &P) {
+    pub extern "C" fn pointer<P: Counted>(&self, op: Op, source: u64, pointer: &P) {
         // A pointer that came out of a traced call as one of its bindings was neither made
         // nor cloned here: its `receive` names where it came from.
         if source == 0 && self.received.get() {
@@ -245,7 +256,7 @@ impl Guard {
     /// Records a downgrade (`RcDowngrade` or `ArcDowngrade`, as the `Weak`'s type says) for
     /// this binding, with the weak count after it and the pointer it came from (0 if unknown).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn downgraded<W: WeakCounted>(&self, source: u64, weak: &W) {
+    pub extern "C" fn downgraded<W: WeakCounted>(&self, source: u64, weak: &W) {
         if self.id.get() != 0 {
             record_count(self.site, W::DOWNGRADE, self.id.get(), source, weak.weak() as u64);
         }
@@ -253,7 +264,7 @@ impl Guard {
 
     /// Records `weak.clone()` for this binding, with the weak count after it.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn weak_cloned<W: WeakCounted>(&self, source: u64, weak: &W) {
+    pub extern "C" fn weak_cloned<W: WeakCounted>(&self, source: u64, weak: &W) {
         if self.id.get() != 0 {
             record_count(self.site, Op::WeakClone, self.id.get(), source, weak.weak() as u64);
         }
@@ -262,7 +273,7 @@ impl Guard {
     /// Records `weak.upgrade()` for this binding: the strong count after it, 0 when the
     /// allocation was gone and the upgrade failed.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn upgraded<P: Counted>(&self, source: u64, upgraded: &Option<P>) {
+    pub extern "C" fn upgraded<P: Counted>(&self, source: u64, upgraded: &Option<P>) {
         if self.id.get() != 0 {
             let strong = upgraded.as_ref().map_or(0, Counted::strong);
             record_count(self.site, Op::WeakUpgrade, self.id.get(), source, strong as u64);
@@ -272,7 +283,7 @@ impl Guard {
     /// Records `op` for this binding with a raw pointer's address (`Box::into_raw`), unless
     /// the value came out of a traced call's binding (see [`Guard::event`]).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn address<P: crate::RawPointer>(&self, op: Op, pointer: &P) {
+    pub extern "C" fn address<P: crate::RawPointer>(&self, op: Op, pointer: &P) {
         if self.id.get() != 0 && !self.received.get() {
             event(self.site, op, self.id.get(), (*pointer).address());
         }
@@ -295,7 +306,7 @@ impl Guard {
     /// syntax say so): its value moves to `to` (0: into a call or an expression) and the
     /// guard records no drop.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn moved(&self, site: Site, to: u64) {
+    pub extern "C" fn moved(&self, site: Site, to: u64) {
         if self.id.get() != 0 && self.state.get() == GuardState::Live {
             event(site, Op::Move, to, self.id.get());
         }
@@ -305,7 +316,7 @@ impl Guard {
     /// A by-value use of the binding whose type is `Copy`: `to` (0: a call or an expression)
     /// gets a copy and the binding stays alive.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn copied(&self, site: Site, to: u64) {
+    pub extern "C" fn copied(&self, site: Site, to: u64) {
         if self.id.get() != 0 {
             event(site, Op::Copy, to, self.id.get());
         }
@@ -315,7 +326,7 @@ impl Guard {
     /// expanded it (a method receiver, a type not known to the compiler there): its end is
     /// recorded as `scope_end` ("unknown"), never as a drop that may not have happened.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn maybe_moved(&self) {
+    pub extern "C" fn maybe_moved(&self) {
         self.set(GuardState::MaybeMoved);
     }
 
@@ -324,7 +335,7 @@ impl Guard {
     /// it that may have moved it moved a part at most, and it holds a value to drop again
     /// when the field's type needs dropping. A binding that surely moved is left as it is.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn refilled<T>(&self, _field: *const T) {
+    pub extern "C" fn refilled<T>(&self, _field: *const T) {
         if std::mem::needs_drop::<T>() && self.state.get() == GuardState::MaybeMoved {
             self.state.set(GuardState::Live);
         }
@@ -336,7 +347,7 @@ impl Guard {
     /// nobody could tell where the macro expanded it, so the value's end is recorded as
     /// "unknown" (`scope_end`) rather than as a drop that may not have happened.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn passed_on(&self) {
+    pub extern "C" fn passed_on(&self) {
         if self.state.get() == GuardState::Live {
             self.uncertain.set(true);
         }
@@ -347,14 +358,14 @@ impl Guard {
     /// `scope_end` where it may have been moved before), and the new value is a new instance
     /// of the variable, with its creation recorded; both there, where they happen.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn overwritten<T>(&self, site: Site) {
+    pub extern "C" fn overwritten<T>(&self, site: Site) {
         self.overwritten_named(site, std::any::type_name::<T>());
     }
 
     /// `overwritten`, the type taken from the new value (a part a destructuring assignment
     /// gave the binding, `(a, b) = (b, a)`), recorded once it is assigned.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn overwritten_by<T>(&self, site: Site, _value: &T) {
+    pub extern "C" fn overwritten_by<T>(&self, site: Site, _value: &T) {
         self.overwritten::<T>(site);
     }
 
@@ -389,20 +400,20 @@ impl Guard {
 
     /// `drop(x)` of a binding whose type is not `Copy`: its value is dropped here.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn dropped(&self) {
+    pub extern "C" fn dropped(&self) {
         self.dropped_now();
     }
 
     /// Records `release` just before the binding's drop (a lock guard's release, the end of
     /// a `RefCell` borrow).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn releases(&self, release: Op) {
+    pub extern "C" fn releases(&self, release: Op) {
         self.release.set(Some(release));
     }
 
     /// The binding's value is never dropped (`ManuallyDrop`): no drop is recorded.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn never_dropped(&self) {
+    pub extern "C" fn never_dropped(&self) {
         self.set(GuardState::Moved);
     }
 
@@ -411,7 +422,7 @@ impl Guard {
     /// there, and that binding's own events say how; recording it again here would tell of
     /// a second `Box` that was never made.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn event(&self, op: Op, arg: u64) {
+    pub extern "C" fn event(&self, op: Op, arg: u64) {
         if self.id.get() != 0 && !self.received.get() {
             event(self.site, op, self.id.get(), arg);
         }
@@ -419,7 +430,7 @@ impl Guard {
 
     /// The binding's instance id.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn id(&self) -> u64 {
+    pub extern "C" fn id(&self) -> u64 {
         self.id.get()
     }
 
@@ -436,8 +447,18 @@ impl Guard {
 }
 
 impl Drop for Guard {
-    #[cfg_attr(not(debug_assertions), inline)]
+    /// Inlined into the drop glue, so that what the caller sees is one call that cannot
+    /// unwind (see the module's documentation).
+    #[inline]
     fn drop(&mut self) {
+        self.ended();
+    }
+}
+
+impl Guard {
+    /// The binding's end: its drop, or the end of its scope, unless it moved out.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    extern "C" fn ended(&self) {
         // Sampled out, or made while no event could be kept: nothing to record.
         if self.id.get() == 0 {
             return;

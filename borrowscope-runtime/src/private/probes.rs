@@ -14,62 +14,62 @@ pub struct Probe<'a, T: ?Sized>(pub &'a T);
 /// The by-value use of a `Copy` binding: a copy; the binding stays alive.
 pub trait ViaCopy {
     /// `to`: the destination instance (0: into a call or an expression).
-    fn used(&self, from: &Guard, site: Site, to: u64);
+    extern "C" fn used(&self, from: &Guard, site: Site, to: u64);
     /// A method call with the binding as receiver: a `Copy` value stays alive.
-    fn receiver(&self, from: &Guard);
+    extern "C" fn receiver(&self, from: &Guard);
     /// `drop(x)`: a copy is dropped, the binding stays alive.
-    fn dropped(&self, from: &Guard);
+    extern "C" fn dropped(&self, from: &Guard);
     /// A by-value use of a binding used again later: a copy, nothing to note.
-    fn passed_on(&self, from: &Guard);
+    extern "C" fn passed_on(&self, from: &Guard);
 }
 
 /// The by-value use of a binding that is not `Copy`: a move; its guard records no drop.
 pub trait ViaMove {
     /// `to`: the destination instance (0: into a call or an expression).
-    fn used(&self, from: &Guard, site: Site, to: u64);
+    extern "C" fn used(&self, from: &Guard, site: Site, to: u64);
     /// A method call with the binding as receiver: it may take `self` by value, which
     /// syntax cannot tell.
-    fn receiver(&self, from: &Guard);
+    extern "C" fn receiver(&self, from: &Guard);
     /// `drop(x)`: the value is dropped here (and a lock or `RefCell` guard released).
-    fn dropped(&self, from: &Guard);
+    extern "C" fn dropped(&self, from: &Guard);
     /// A by-value use of a binding used again later: a reborrow, or a move before the
     /// binding is assigned again (see [`Guard::passed_on`]).
-    fn passed_on(&self, from: &Guard);
+    extern "C" fn passed_on(&self, from: &Guard);
 }
 
 impl<T: Copy> ViaCopy for Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn used(&self, from: &Guard, site: Site, to: u64) {
+    extern "C" fn used(&self, from: &Guard, site: Site, to: u64) {
         if from.id.get() != 0 {
             event(site, Op::Copy, to, from.id.get());
         }
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver(&self, _from: &Guard) {}
+    extern "C" fn receiver(&self, _from: &Guard) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn dropped(&self, _from: &Guard) {}
+    extern "C" fn dropped(&self, _from: &Guard) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn passed_on(&self, _from: &Guard) {}
+    extern "C" fn passed_on(&self, _from: &Guard) {}
 }
 
 impl<T: ?Sized> ViaMove for &Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn used(&self, from: &Guard, site: Site, to: u64) {
+    extern "C" fn used(&self, from: &Guard, site: Site, to: u64) {
         if from.id.get() != 0 {
             event(site, Op::Move, to, from.id.get());
         }
         from.set(GuardState::Moved);
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver(&self, from: &Guard) {
+    extern "C" fn receiver(&self, from: &Guard) {
         from.set(GuardState::MaybeMoved);
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn dropped(&self, from: &Guard) {
+    extern "C" fn dropped(&self, from: &Guard) {
         from.dropped_now();
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn passed_on(&self, from: &Guard) {
+    extern "C" fn passed_on(&self, from: &Guard) {
         from.passed_on();
     }
 }
@@ -84,29 +84,29 @@ impl<T: ?Sized> ViaMove for &Probe<'_, T> {
 /// (`*b = v`): its end is then unknown rather than a move.
 pub trait ViaBoxOfCopy {
     /// Records nothing: a copy of the content.
-    fn unboxed(&self, from: &Guard, site: Site, certain: bool);
+    extern "C" fn unboxed(&self, from: &Guard, site: Site, certain: bool);
 }
 
 /// See [`ViaBoxOfCopy`]: the content of a `Box` moves out.
 pub trait ViaBox {
     /// Records the move out of the box; the binding holds nothing to drop.
-    fn unboxed(&self, from: &Guard, site: Site, certain: bool);
+    extern "C" fn unboxed(&self, from: &Guard, site: Site, certain: bool);
 }
 
 /// See [`ViaBoxOfCopy`]: not a `Box`.
 pub trait ViaNotBox {
     /// Records nothing: a copy of the content.
-    fn unboxed(&self, from: &Guard, site: Site, certain: bool);
+    extern "C" fn unboxed(&self, from: &Guard, site: Site, certain: bool);
 }
 
 impl<T: Copy> ViaBoxOfCopy for &&Probe<'_, Box<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn unboxed(&self, _from: &Guard, _site: Site, _certain: bool) {}
+    extern "C" fn unboxed(&self, _from: &Guard, _site: Site, _certain: bool) {}
 }
 
 impl<T: ?Sized> ViaBox for &Probe<'_, Box<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn unboxed(&self, from: &Guard, site: Site, certain: bool) {
+    extern "C" fn unboxed(&self, from: &Guard, site: Site, certain: bool) {
         if certain {
             from.moved(site, 0);
         } else {
@@ -117,7 +117,7 @@ impl<T: ?Sized> ViaBox for &Probe<'_, Box<T>> {
 
 impl<T: ?Sized> ViaNotBox for Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn unboxed(&self, _from: &Guard, _site: Site, _certain: bool) {}
+    extern "C" fn unboxed(&self, _from: &Guard, _site: Site, _certain: bool) {}
 }
 
 /// `*b = v` on a binding, probed on `b`'s type as `(&&Probe(&b)).refilled_box(..)`: a `Box`
@@ -126,25 +126,25 @@ impl<T: ?Sized> ViaNotBox for Probe<'_, T> {
 /// written through) is left as it is.
 pub trait ViaRefilledBox {
     /// Tells the guard its box is whole again.
-    fn refilled_box(&self, guard: &Guard);
+    extern "C" fn refilled_box(&self, guard: &Guard);
 }
 
 /// See [`ViaRefilledBox`]: not a `Box`.
 pub trait ViaNotRefilledBox {
     /// Records nothing.
-    fn refilled_box(&self, guard: &Guard);
+    extern "C" fn refilled_box(&self, guard: &Guard);
 }
 
 impl<T> ViaRefilledBox for &Probe<'_, Box<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn refilled_box(&self, guard: &Guard) {
+    extern "C" fn refilled_box(&self, guard: &Guard) {
         guard.refilled::<T>(std::ptr::null());
     }
 }
 
 impl<T: ?Sized> ViaNotRefilledBox for Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn refilled_box(&self, _guard: &Guard) {}
+    extern "C" fn refilled_box(&self, _guard: &Guard) {}
 }
 
 /// The binding's type decides, through method resolution at the binding site, whether it is
@@ -153,41 +153,41 @@ impl<T: ?Sized> ViaNotRefilledBox for Probe<'_, T> {
 /// and a clone of `source` (0 if unknown) when it shares one. Other types record nothing.
 pub trait ViaShared {
     /// Records the pointer event for the binding of `guard`.
-    fn shared(&self, guard: &Guard, source: u64);
+    extern "C" fn shared(&self, guard: &Guard, source: u64);
 }
 
 /// The fallback of [`ViaShared`]: not a reference-counted pointer.
 pub trait ViaUnshared {
     /// Records nothing.
-    fn shared(&self, guard: &Guard, source: u64);
+    extern "C" fn shared(&self, guard: &Guard, source: u64);
 }
 
 // Implemented on the pointer types themselves rather than for `P: Counted`: a bound would
 // let method resolution pick this impl for a type not yet inferred (`let x = 1`) and fail.
 impl<T: ?Sized> ViaShared for Probe<'_, std::rc::Rc<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn shared(&self, guard: &Guard, source: u64) {
+    extern "C" fn shared(&self, guard: &Guard, source: u64) {
         record_shared(self.0, guard, source);
     }
 }
 
 impl<T: ?Sized> ViaShared for Probe<'_, std::sync::Arc<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn shared(&self, guard: &Guard, source: u64) {
+    extern "C" fn shared(&self, guard: &Guard, source: u64) {
         record_shared(self.0, guard, source);
     }
 }
 
 impl<T: ?Sized> ViaShared for Probe<'_, std::rc::Weak<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn shared(&self, guard: &Guard, source: u64) {
+    extern "C" fn shared(&self, guard: &Guard, source: u64) {
         guard.weak_cloned(source, self.0);
     }
 }
 
 impl<T: ?Sized> ViaShared for Probe<'_, std::sync::Weak<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn shared(&self, guard: &Guard, source: u64) {
+    extern "C" fn shared(&self, guard: &Guard, source: u64) {
         guard.weak_cloned(source, self.0);
     }
 }
@@ -201,7 +201,7 @@ fn record_shared<P: Counted>(pointer: &P, guard: &Guard, source: u64) {
 
 impl<T: ?Sized> ViaUnshared for &Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn shared(&self, _guard: &Guard, _source: u64) {}
+    extern "C" fn shared(&self, _guard: &Guard, _source: u64) {}
 }
 
 /// A pointer event the syntax or the analyzer expects of a binding (`Rc::new`, `Arc::clone`,
@@ -211,29 +211,29 @@ impl<T: ?Sized> ViaUnshared for &Probe<'_, T> {
 /// `(&Probe(&x)).pointer_as(..)`.
 pub trait ViaCounted {
     /// `Rc::new`, `Arc::clone`...: see [`Guard::pointer`].
-    fn pointer_as(&self, _guard: &Guard, _op: Op, _source: u64) {}
+    extern "C" fn pointer_as(&self, _guard: &Guard, _op: Op, _source: u64) {}
     /// `Rc::downgrade`: see [`Guard::downgraded`].
-    fn downgraded_as(&self, _guard: &Guard, _source: u64) {}
+    extern "C" fn downgraded_as(&self, _guard: &Guard, _source: u64) {}
     /// `weak.clone()`: see [`Guard::weak_cloned`].
-    fn weak_cloned_as(&self, _guard: &Guard, _source: u64) {}
+    extern "C" fn weak_cloned_as(&self, _guard: &Guard, _source: u64) {}
     /// `weak.upgrade()`: see [`Guard::upgraded`].
-    fn upgraded_as(&self, _guard: &Guard, _source: u64) {}
+    extern "C" fn upgraded_as(&self, _guard: &Guard, _source: u64) {}
     /// `Box::into_raw`: see [`Guard::address`].
-    fn address_as(&self, _guard: &Guard, _op: Op) {}
+    extern "C" fn address_as(&self, _guard: &Guard, _op: Op) {}
 }
 
 /// The fallback of [`ViaCounted`]: not a standard pointer; records nothing.
 pub trait ViaUncounted {
     /// Records nothing.
-    fn pointer_as(&self, _guard: &Guard, _op: Op, _source: u64) {}
+    extern "C" fn pointer_as(&self, _guard: &Guard, _op: Op, _source: u64) {}
     /// Records nothing.
-    fn downgraded_as(&self, _guard: &Guard, _source: u64) {}
+    extern "C" fn downgraded_as(&self, _guard: &Guard, _source: u64) {}
     /// Records nothing.
-    fn weak_cloned_as(&self, _guard: &Guard, _source: u64) {}
+    extern "C" fn weak_cloned_as(&self, _guard: &Guard, _source: u64) {}
     /// Records nothing.
-    fn upgraded_as(&self, _guard: &Guard, _source: u64) {}
+    extern "C" fn upgraded_as(&self, _guard: &Guard, _source: u64) {}
     /// Records nothing.
-    fn address_as(&self, _guard: &Guard, _op: Op) {}
+    extern "C" fn address_as(&self, _guard: &Guard, _op: Op) {}
 }
 
 /// `ViaCounted` for each of the types (written with `T`), with the same methods: each
@@ -246,32 +246,32 @@ macro_rules! counted {
 
 counted!(std::rc::Rc<T>, std::sync::Arc<T> => {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn pointer_as(&self, guard: &Guard, op: Op, source: u64) {
+    extern "C" fn pointer_as(&self, guard: &Guard, op: Op, source: u64) {
         guard.pointer(op, source, self.0);
     }
 });
 
 counted!(std::rc::Weak<T>, std::sync::Weak<T> => {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn downgraded_as(&self, guard: &Guard, source: u64) {
+    extern "C" fn downgraded_as(&self, guard: &Guard, source: u64) {
         guard.downgraded(source, self.0);
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn weak_cloned_as(&self, guard: &Guard, source: u64) {
+    extern "C" fn weak_cloned_as(&self, guard: &Guard, source: u64) {
         guard.weak_cloned(source, self.0);
     }
 });
 
 counted!(Option<std::rc::Rc<T>>, Option<std::sync::Arc<T>> => {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn upgraded_as(&self, guard: &Guard, source: u64) {
+    extern "C" fn upgraded_as(&self, guard: &Guard, source: u64) {
         guard.upgraded(source, self.0);
     }
 });
 
 counted!(*mut T, *const T => {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn address_as(&self, guard: &Guard, op: Op) {
+    extern "C" fn address_as(&self, guard: &Guard, op: Op) {
         guard.address(op, self.0);
     }
 });
@@ -284,47 +284,47 @@ impl<T: ?Sized> ViaUncounted for &Probe<'_, T> {}
 /// borrowed.
 pub trait ViaReference {
     /// Records nothing: the receiver is a reference.
-    fn receiver_borrow(&self, site: Site, op: Op, owner: u64);
+    extern "C" fn receiver_borrow(&self, site: Site, op: Op, owner: u64);
     /// Records nothing, and gives owner 0 (no borrow to end).
-    fn receiver_borrow_for(&self, site: Site, op: Op, owner: u64) -> (u64, Site);
+    extern "C" fn receiver_borrow_for(&self, site: Site, op: Op, owner: u64) -> (u64, Site);
 }
 
 /// The fallback of [`ViaReference`]: the receiver holds its value, which the call borrows.
 pub trait ViaOwner {
     /// Records the borrow `op` of `owner` by the call at `site`.
-    fn receiver_borrow(&self, site: Site, op: Op, owner: u64);
+    extern "C" fn receiver_borrow(&self, site: Site, op: Op, owner: u64);
     /// Records the borrow, and gives `owner` and the site back for
     /// [`borrowed_for`](super::borrowed_for) to record its end as the call returns.
-    fn receiver_borrow_for(&self, site: Site, op: Op, owner: u64) -> (u64, Site);
+    extern "C" fn receiver_borrow_for(&self, site: Site, op: Op, owner: u64) -> (u64, Site);
 }
 
 impl<T: ?Sized> ViaReference for Probe<'_, &T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow(&self, _site: Site, _op: Op, _owner: u64) {}
+    extern "C" fn receiver_borrow(&self, _site: Site, _op: Op, _owner: u64) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow_for(&self, site: Site, _op: Op, _owner: u64) -> (u64, Site) {
+    extern "C" fn receiver_borrow_for(&self, site: Site, _op: Op, _owner: u64) -> (u64, Site) {
         (0, site)
     }
 }
 
 impl<T: ?Sized> ViaReference for Probe<'_, &mut T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow(&self, _site: Site, _op: Op, _owner: u64) {}
+    extern "C" fn receiver_borrow(&self, _site: Site, _op: Op, _owner: u64) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow_for(&self, site: Site, _op: Op, _owner: u64) -> (u64, Site) {
+    extern "C" fn receiver_borrow_for(&self, site: Site, _op: Op, _owner: u64) -> (u64, Site) {
         (0, site)
     }
 }
 
 impl<T: ?Sized> ViaOwner for &Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow(&self, site: Site, op: Op, owner: u64) {
+    extern "C" fn receiver_borrow(&self, site: Site, op: Op, owner: u64) {
         if owner != 0 {
             event(site, op, 0, owner);
         }
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn receiver_borrow_for(&self, site: Site, op: Op, owner: u64) -> (u64, Site) {
+    extern "C" fn receiver_borrow_for(&self, site: Site, op: Op, owner: u64) -> (u64, Site) {
         self.receiver_borrow(site, op, owner);
         (owner, site)
     }
@@ -338,18 +338,18 @@ impl<T: ?Sized> ViaOwner for &Probe<'_, T> {
 /// `MaybeUninit`.
 pub trait ViaTyped {
     /// The event for `method` on this receiver, if it has one.
-    fn typed(&self, method: &str) -> Option<(Op, u64)>;
+    extern "C" fn typed(&self, method: &str) -> Option<(Op, u64)>;
 }
 
 /// The fallback of [`ViaTyped`]: a receiver of any other type records nothing.
 pub trait ViaUntyped {
     /// Nothing.
-    fn typed(&self, method: &str) -> Option<(Op, u64)>;
+    extern "C" fn typed(&self, method: &str) -> Option<(Op, u64)>;
 }
 
 impl<T: ?Sized> ViaUntyped for &Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn typed(&self, _method: &str) -> Option<(Op, u64)> {
+    extern "C" fn typed(&self, _method: &str) -> Option<(Op, u64)> {
         None
     }
 }
@@ -379,21 +379,21 @@ macro_rules! via_typed {
     ($($ty:ty => $decide:expr;)*) => {$(
         impl<T: ?Sized> ViaTyped for Probe<'_, $ty> {
             #[cfg_attr(not(debug_assertions), inline(always))]
-            fn typed(&self, method: &str) -> Option<(Op, u64)> {
+            extern "C" fn typed(&self, method: &str) -> Option<(Op, u64)> {
                 let decide: fn(&str) -> Option<(Op, u64)> = $decide;
                 decide(method)
             }
         }
         impl<T: ?Sized> ViaTyped for Probe<'_, &$ty> {
             #[cfg_attr(not(debug_assertions), inline(always))]
-            fn typed(&self, method: &str) -> Option<(Op, u64)> {
+            extern "C" fn typed(&self, method: &str) -> Option<(Op, u64)> {
                 let decide: fn(&str) -> Option<(Op, u64)> = $decide;
                 decide(method)
             }
         }
         impl<T: ?Sized> ViaTyped for Probe<'_, &mut $ty> {
             #[cfg_attr(not(debug_assertions), inline(always))]
-            fn typed(&self, method: &str) -> Option<(Op, u64)> {
+            extern "C" fn typed(&self, method: &str) -> Option<(Op, u64)> {
                 let decide: fn(&str) -> Option<(Op, u64)> = $decide;
                 decide(method)
             }
@@ -420,7 +420,7 @@ macro_rules! via_typed_sized {
     ($($ty:ty => $decide:expr;)*) => {$(
         impl<T> ViaTyped for Probe<'_, $ty> {
             #[cfg_attr(not(debug_assertions), inline(always))]
-            fn typed(&self, method: &str) -> Option<(Op, u64)> {
+            extern "C" fn typed(&self, method: &str) -> Option<(Op, u64)> {
                 let decide: fn(&str) -> Option<(Op, u64)> = $decide;
                 decide(method)
             }
@@ -461,44 +461,44 @@ via_typed_sized! {
 /// A spawned thread's handle, bound by `let`: records the spawn, naming the new thread.
 pub trait ViaSpawn {
     /// Records the spawn for the binding of `guard`.
-    fn spawned(&self, guard: &Guard);
+    extern "C" fn spawned(&self, guard: &Guard);
     /// Records the spawn of a handle no binding holds (`handles.push(thread::spawn(..))`).
-    fn spawned_at(&self, site: Site);
+    extern "C" fn spawned_at(&self, site: Site);
 }
 
 /// The fallback of [`ViaSpawn`]: not a thread handle.
 pub trait ViaNotSpawned {
     /// Nothing.
-    fn spawned(&self, guard: &Guard);
+    extern "C" fn spawned(&self, guard: &Guard);
     /// Nothing.
-    fn spawned_at(&self, site: Site);
+    extern "C" fn spawned_at(&self, site: Site);
 }
 
 impl<T> ViaSpawn for Probe<'_, std::thread::JoinHandle<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn spawned(&self, guard: &Guard) {
+    extern "C" fn spawned(&self, guard: &Guard) {
         guard.event(Op::ThreadSpawn, crate::recorder::thread_number(self.0.thread().id()));
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn spawned_at(&self, site: Site) {
+    extern "C" fn spawned_at(&self, site: Site) {
         event(site, Op::ThreadSpawn, 0, crate::recorder::thread_number(self.0.thread().id()));
     }
 }
 
 impl<T> ViaSpawn for Probe<'_, std::thread::ScopedJoinHandle<'_, T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn spawned(&self, guard: &Guard) {
+    extern "C" fn spawned(&self, guard: &Guard) {
         guard.event(Op::ThreadSpawn, crate::recorder::thread_number(self.0.thread().id()));
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn spawned_at(&self, site: Site) {
+    extern "C" fn spawned_at(&self, site: Site) {
         event(site, Op::ThreadSpawn, 0, crate::recorder::thread_number(self.0.thread().id()));
     }
 }
 
 impl<T: ?Sized> ViaNotSpawned for &Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn spawned(&self, _guard: &Guard) {}
+    extern "C" fn spawned(&self, _guard: &Guard) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn spawned_at(&self, _site: Site) {}
+    extern "C" fn spawned_at(&self, _site: Site) {}
 }

@@ -19,7 +19,7 @@ impl Span {
     /// that runs on past the event cap then costs a field test per iteration or arm, not a
     /// thread-local id and a check of the recorder each.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn enter(site: Site, enter: Op, exit: Op) -> Span {
+    pub extern "C" fn enter(site: Site, enter: Op, exit: Op) -> Span {
         let id = if crate::recorder::active() { fresh_id() } else { 0 };
         if id != 0 {
             event(site, enter, id, 0);
@@ -29,7 +29,7 @@ impl Span {
 
     /// Records the start of the next loop iteration, numbered from 0.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn iteration(&self) {
+    pub extern "C" fn iteration(&self) {
         if self.id == 0 {
             return;
         }
@@ -44,7 +44,7 @@ impl Span {
     /// cap that runs on long past it (semver parsing a 5.6 MB identifier in one call) then
     /// pays this call per iteration instead of every hook of its body.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn live_iteration(&self) -> bool {
+    pub extern "C" fn live_iteration(&self) -> bool {
         let n = self.iteration.get();
         self.iteration.set(n + 1);
         if !active() {
@@ -58,7 +58,7 @@ impl Span {
 
     /// Records the arm taken in a `match` (`site` names the arm's pattern).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn arm(&self, site: Site, index: u64) {
+    pub extern "C" fn arm(&self, site: Site, index: u64) {
         if self.id != 0 {
             event(site, Op::MatchArm, self.id, index);
         }
@@ -66,7 +66,8 @@ impl Span {
 }
 
 impl Drop for Span {
-    #[cfg_attr(not(debug_assertions), inline)]
+    /// One call that cannot unwind, inlined into the drop glue.
+    #[inline]
     fn drop(&mut self) {
         if self.id != 0 {
             event(self.site, self.exit, self.id, 0);
