@@ -59,8 +59,13 @@ fn expr(e: &Expr, out: &mut String) -> Option<()> {
             expr(&b.right, out)?;
         }
         Expr::Unary(u) => {
+            let start = out.len();
             out.push_str(&u.op.to_token_stream().to_string());
             expr(&u.expr, out)?;
+            // `- -x`: how rustc separates the two, not known here.
+            if out[start + 1..].starts_with('-') {
+                return None;
+            }
         }
         Expr::Reference(r) => {
             out.push_str(if r.mutability.is_some() { "&mut " } else { "&" });
@@ -292,4 +297,31 @@ fn ty(t: &Type, out: &mut String) -> Option<()> {
         _ => return None,
     }
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    fn rendered(source: &str) -> Option<String> {
+        super::assertion(&syn::parse_str(source).unwrap())
+    }
+
+    #[test]
+    fn conditions_print_as_rustc_prints_them() {
+        assert_eq!(rendered("x<2&&!y.is_empty()").as_deref(), Some("assertion failed: x < 2 && !y.is_empty()"));
+        assert_eq!(rendered("f(&a, b,)").as_deref(), Some("assertion failed: f(&a, b)"));
+        assert_eq!(
+            rendered("v.iter().map(|&(a, _): &(u8, u8)| a as u32).sum::<u32>() == 0").as_deref(),
+            Some("assertion failed: v.iter().map(|&(a, _): &(u8, u8)| a as u32).sum::<u32>() == 0")
+        );
+        assert_eq!(rendered("Vec::<u8>::new().len() == (1,).0").as_deref(), Some("assertion failed: Vec::<u8>::new().len() == (1,).0"));
+    }
+
+    #[test]
+    fn what_is_not_known_here_is_none() {
+        for source in ["- -x", "matches!(x, Some(_))", "x == S { a: 1 }", "s == \"{}\"", "v.iter().any(|x| { *x })", "<T as A>::f()"] {
+            assert_eq!(rendered(source), None, "{source}");
+        }
+        let long = format!("{} == 0", "a".repeat(70));
+        assert_eq!(rendered(&long), None);
+    }
 }
