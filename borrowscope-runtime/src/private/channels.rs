@@ -63,33 +63,42 @@ pub extern "C" fn linked_channel(linked: bool) -> &'static Channel {
 
 /// `tx.send(sending(channel, id, v))`: once `v` is computed, locks `channel`'s queue and
 /// queues `id` (the instance moved in, 0 if none), for the `send` that follows at once.
+/// Takes and returns the user's value, so it keeps the Rust ABI (see `values.rs`).
 #[inline]
-pub extern "C" fn sending<T>(channel: &'static Channel, id: u64, value: T) -> T {
+pub fn sending<T>(channel: &'static Channel, id: u64, value: T) -> T {
+    queue_sent(channel, id);
+    value
+}
+
+extern "C" fn queue_sent(channel: &'static Channel, id: u64) {
     if channel.linked() {
         let mut queue = channel.lock();
         queue.push_back(id);
         SENDING.with(|s| *s.borrow_mut() = Some(queue));
     }
-    value
 }
 
 /// `sent(channel, tx.send(..))`: the send is done; if it failed (the receiver is gone, and
 /// the value came back), its id is taken back; the queue is unlocked.
 #[inline]
-pub extern "C" fn sent<T, E>(channel: &'static Channel, result: Result<T, E>) -> Result<T, E> {
+pub fn sent<T, E>(channel: &'static Channel, result: Result<T, E>) -> Result<T, E> {
+    unqueue_sent(channel, result.is_err());
+    result
+}
+
+extern "C" fn unqueue_sent(channel: &'static Channel, failed: bool) {
     if channel.linked() {
         let queue = SENDING.with(|s| s.borrow_mut().take());
-        if let (Some(mut queue), true) = (queue, result.is_err()) {
+        if let (Some(mut queue), true) = (queue, failed) {
             queue.pop_back();
         }
     }
-    result
 }
 
 /// `received(channel, rx.recv())` (or `try_recv`, `recv_timeout`): a message taken pops
 /// the id sent with it, for the binding it initializes.
 #[inline]
-pub extern "C" fn received<T, E>(channel: &'static Channel, result: Result<T, E>) -> Result<T, E> {
+pub fn received<T, E>(channel: &'static Channel, result: Result<T, E>) -> Result<T, E> {
     if result.is_ok() {
         received_item(channel);
     }

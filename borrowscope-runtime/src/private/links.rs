@@ -70,9 +70,16 @@ thread_local! {
 /// Returns the value of a traced call whose arguments were staged, once it has returned: what
 /// its parameters did not claim is forgotten.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn called<T>(value: T) -> T {
-    ARGUMENTS.with(|a| a.len.set(0));
+#[cfg_attr(debug_assertions, inline)]
+pub fn called<T>(value: T) -> T {
+    forget_arguments();
     value
+}
+
+/// What the parameters of a returned call did not claim is forgotten.
+#[cfg_attr(not(debug_assertions), inline(always))]
+extern "C" fn forget_arguments() {
+    ARGUMENTS.with(|a| a.len.set(0));
 }
 
 /// The frame of a traced function whose return type may hold a binding's value: open from

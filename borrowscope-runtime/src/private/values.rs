@@ -8,7 +8,8 @@ use super::{Counted, Guard, Op, Site, counted, event, fresh_id};
 /// rather than wrapping them in a block: a call keeps the value's type, its coercions and the
 /// lifetime of its temporaries exactly as they were.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn pass<T>(site: Site, op: Op, id: u64, arg: u64, value: T) -> T {
+#[cfg_attr(debug_assertions, inline)]
+pub fn pass<T>(site: Site, op: Op, id: u64, arg: u64, value: T) -> T {
     event(site, op, id, arg);
     value
 }
@@ -16,7 +17,8 @@ pub extern "C" fn pass<T>(site: Site, op: Op, id: u64, arg: u64, value: T) -> T 
 /// `pass` for an array whose length the user left to inference (`[0; _]`): records `op` with
 /// the array's length, which its type carries.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn pass_array<T, const N: usize>(site: Site, op: Op, value: [T; N]) -> [T; N] {
+#[cfg_attr(debug_assertions, inline)]
+pub fn pass_array<T, const N: usize>(site: Site, op: Op, value: [T; N]) -> [T; N] {
     event(site, op, 0, N as u64);
     value
 }
@@ -24,7 +26,8 @@ pub extern "C" fn pass_array<T, const N: usize>(site: Site, op: Op, value: [T; N
 /// Returns `value` after recording, once it has been computed, that `guard`'s binding is
 /// about to be assigned it (`x = value`): the old value drops then.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn assigned<T>(guard: &Guard, site: Site, value: T) -> T {
+#[cfg_attr(debug_assertions, inline)]
+pub fn assigned<T>(guard: &Guard, site: Site, value: T) -> T {
     guard.overwritten::<T>(site);
     value
 }
@@ -32,13 +35,15 @@ pub extern "C" fn assigned<T>(guard: &Guard, site: Site, value: T) -> T {
 /// Returns `value`; `_first` was evaluated before it (a probe that must run before the
 /// expression that uses the binding).
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn then<T>(_first: (), value: T) -> T {
+#[cfg_attr(debug_assertions, inline)]
+pub fn then<T>(_first: (), value: T) -> T {
     value
 }
 
 /// Records a raw pointer's creation with its address and returns it.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn raw_ptr<P: crate::RawPointer>(site: Site, pointer: P) -> P {
+#[cfg_attr(debug_assertions, inline)]
+pub fn raw_ptr<P: crate::RawPointer>(site: Site, pointer: P) -> P {
     event(site, Op::RawPtr, 0, pointer.address());
     pointer
 }
@@ -46,7 +51,8 @@ pub extern "C" fn raw_ptr<P: crate::RawPointer>(site: Site, pointer: P) -> P {
 /// Records a pointer event with the strong count of the pointer `value` (an `Rc` or `Arc`),
 /// and returns it.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn counted_pass<P: Counted>(site: Site, op: Op, id: u64, source: u64, value: P) -> P {
+#[cfg_attr(debug_assertions, inline)]
+pub fn counted_pass<P: Counted>(site: Site, op: Op, id: u64, source: u64, value: P) -> P {
     counted(site, op, id, source, &value);
     value
 }
@@ -55,7 +61,8 @@ pub extern "C" fn counted_pass<P: Counted>(site: Site, op: Op, id: u64, source: 
 /// passes `(&Probe(&x)).typed(..)` as `event`, evaluated before the call that makes `value`,
 /// so the receiver is probed while it still exists and the event lands after the operation.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn after<T>(site: Site, event: Option<(Op, u64)>, value: T) -> T {
+#[cfg_attr(debug_assertions, inline)]
+pub fn after<T>(site: Site, event: Option<(Op, u64)>, value: T) -> T {
     if let Some((op, arg)) = event {
         self::event(site, op, 0, arg);
     }
@@ -67,7 +74,8 @@ pub extern "C" fn after<T>(site: Site, event: Option<(Op, u64)>, value: T) -> T 
 /// borrowed, nothing to end). `borrowed_for(probe, v.len())`: the probe records the borrow
 /// before the call and gives the owner and the site.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn borrowed_for<T>((owner, site): (u64, Site), value: T) -> T {
+#[cfg_attr(debug_assertions, inline)]
+pub fn borrowed_for<T>((owner, site): (u64, Site), value: T) -> T {
     if owner != 0 {
         event(site, Op::BorrowEnd, 0, owner);
     }
@@ -77,7 +85,8 @@ pub extern "C" fn borrowed_for<T>((owner, site): (u64, Site), value: T) -> T {
 /// Records `event` (a guard's acquisition) for the guard instance `id`, which the binding
 /// about to hold the guard has, once `value` (the guard) has been computed; returns `value`.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn taken<T>(site: Site, event: Option<(Op, u64)>, id: u64, value: T) -> T {
+#[cfg_attr(debug_assertions, inline)]
+pub fn taken<T>(site: Site, event: Option<(Op, u64)>, id: u64, value: T) -> T {
     if let Some((op, arg)) = event {
         self::event(site, op, id, arg);
     }
@@ -102,11 +111,12 @@ pub struct Held {
 /// its receiver's type, probed before the call) once `value` is computed, and returns it
 /// paired with what records the guard's release when dropped.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn hold<T>(site: Site, event: Option<(Op, u64)>, value: T) -> (T, Held) {
+#[cfg_attr(debug_assertions, inline)]
+pub fn hold<T>(site: Site, event: Option<(Op, u64)>, value: T) -> (T, Held) {
     (value, held(site, event))
 }
 
-fn held(site: Site, event: Option<(Op, u64)>) -> Held {
+extern "C" fn held(site: Site, event: Option<(Op, u64)>) -> Held {
     let Some((op, arg)) = event else { return Held { site, id: 0, release: Op::LockRelease } };
     let release = match op {
         Op::RefCellBorrow | Op::RefCellBorrowMut => Some(Op::RefCellBorrowEnd),
