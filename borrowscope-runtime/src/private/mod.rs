@@ -15,10 +15,11 @@
 //! aborts), or, where it passes the user's value through (`pass`, `then`, `hold`...: a SIMD
 //! vector by value to an `extern "C"` function needs a target feature the caller may not
 //! have), a Rust function inlined where optimized that calls only `extern "C"` ones; each
-//! destructor is a call to one. So instrumented code can panic only where the user's code can. A function checked at link time never to panic (the `no_panic`
-//! crate's `#[no_panic]`, which ahash 0.8.11's tests use on functions calling its traced
-//! library) links as it does plain: a call the optimizer must assume may unwind would keep
-//! the check's failure path alive.
+//! destructor is a call to one. So instrumented code can panic only where the user's code
+//! can. A function checked at link time never to panic (the `no_panic` crate's `#[no_panic]`,
+//! which ahash 0.8.11's tests use on functions calling its traced library) links as it does
+//! plain: a call the optimizer must assume may unwind would keep the check's failure path
+//! alive.
 
 // The hooks take and return Rust values; "C" is for the unwinding only, and both sides of
 // every call are Rust.
