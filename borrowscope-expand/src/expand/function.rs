@@ -121,8 +121,13 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     let stmts = std::mem::take(&mut function.block.stmts);
     function.block.stmts = table.into_iter().chain(prologue).chain(stmts).collect();
     if let Some(original) = original {
-        // Built as syntax: the instrumented body is not parsed again.
-        let instrumented = std::mem::replace(&mut *function.block, Block { brace_token: Default::default(), stmts: Vec::new() });
+        // Built as syntax: the instrumented body is not parsed again. The body keeps the
+        // user's braces: a function whose last token came from the macro is one the compiler
+        // does not lint (combine's method whose `where` bounds `Self` cannot meet lost its
+        // `dead_code` warning). The instrumented branch's braces have the user's edition.
+        let user = function.block.brace_token;
+        let mut instrumented = std::mem::replace(&mut *function.block, Block { brace_token: user, stmts: Vec::new() });
+        instrumented.brace_token = super::emit::braces();
         let gate = super::emit::gate(super::emit::active(), instrumented, *original);
         function.block.stmts.push(Stmt::Expr(gate, None));
     }
