@@ -359,63 +359,13 @@ fn manifest(path: &Path, root: &Path, deps: Option<(&Path, &Path)>, is_root: boo
     if is_root && !document.contains_key("workspace") {
         document.insert("workspace", toml_edit::table());
     }
+    if is_root {
+        crate::profiles::whole_before_lto(&mut document);
+    }
     if is_root && optimize {
-        optimized_dependencies(&mut document);
+        crate::profiles::optimized_dependencies(&mut document);
     }
     Ok(document.to_string())
-}
-
-/// What the copy builds optimized in the debug profile (`cargo run`, `cargo test`): the runtime
-/// (recording and writing the trace cost 5x less time than in an unoptimized runtime: strsim's
-/// unit tests 0.55 s to 0.10 s, against 0.04 s untraced), and the macro with what it runs on
-/// at expansion time (an unoptimized macro took 1.55 s of aho-corasick's 3.96 s library build,
-/// optimized 0.57 s; reading the type-info file and hashing the sources it names, in
-/// `serde_json` and `xxhash-rust`, 2% of hashbrown's). Only speed changes: the user's own
-/// crates keep their profile, and these run the same optimized or not.
-const OPTIMIZED: &[&str] = &[
-    "borrowscope-runtime",
-    "borrowscope-macro",
-    "borrowscope-expand",
-    "type-info-schema",
-    "syn",
-    "proc-macro2",
-    "quote",
-    "serde_json",
-    "xxhash-rust",
-];
-
-/// Of [`OPTIMIZED`], what runs only inside the compiler, as the macro: built without debug
-/// assertions and overflow checks too (the standard library's checks of syn's pointer
-/// arithmetic were 1% of hashbrown's instrumented build). The runtime keeps the user's
-/// checks, as does what a program might also use as it runs (`serde_json`).
-const UNCHECKED: &[&str] = &["borrowscope-macro", "borrowscope-expand", "type-info-schema", "syn", "proc-macro2", "quote"];
-
-/// [`OPTIMIZED`] at `opt-level = 3` in the debug profile; a setting of the user's for one of
-/// them is kept.
-fn optimized_dependencies(document: &mut toml_edit::DocumentMut) {
-    let profile = document.entry("profile").or_insert(toml_edit::table());
-    if let Some(table) = profile.as_table_mut() {
-        table.set_implicit(true);
-    }
-    let Some(profile) = profile.as_table_like_mut() else { return };
-    let dev = profile.entry("dev").or_insert(toml_edit::table());
-    let Some(dev) = dev.as_table_like_mut() else { return };
-    let packages = dev.entry("package").or_insert(toml_edit::table());
-    if let Some(table) = packages.as_table_mut() {
-        table.set_implicit(true);
-    }
-    let Some(packages) = packages.as_table_like_mut() else { return };
-    for name in OPTIMIZED {
-        if !packages.contains_key(name) {
-            let mut package = toml_edit::Table::new();
-            package.insert("opt-level", toml_edit::value(3));
-            if UNCHECKED.contains(name) {
-                package.insert("debug-assertions", toml_edit::value(false));
-                package.insert("overflow-checks", toml_edit::value(false));
-            }
-            packages.insert(name, toml_edit::Item::Table(package));
-        }
-    }
 }
 
 /// Rewrites, anywhere in a manifest, each `path = "..."` that is relative and leads out of
@@ -578,10 +528,10 @@ mod tests {
         assert!(out.contains("[profile.dev]\nopt-level = 1\n"), "{out}");
         assert!(out.contains("[profile.dev.package.borrowscope-runtime]\nopt-level = 3\n"), "{out}");
         let parsed: toml_edit::DocumentMut = out.parse().unwrap();
-        for name in OPTIMIZED {
+        for name in crate::profiles::OPTIMIZED {
             let package = &parsed["profile"]["dev"]["package"][name];
             assert_eq!(package["opt-level"].as_integer(), Some(3), "{name}: {out}");
-            let checked = !UNCHECKED.contains(name);
+            let checked = !crate::profiles::UNCHECKED.contains(name);
             for setting in ["debug-assertions", "overflow-checks"] {
                 assert_eq!(package.get(setting).and_then(|v| v.as_bool()).unwrap_or(true), checked, "{name} {setting}: {out}");
             }

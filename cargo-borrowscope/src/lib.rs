@@ -16,6 +16,7 @@
 pub mod analyze;
 mod copy;
 mod items;
+mod profiles;
 mod read;
 mod versions;
 mod workflow;
