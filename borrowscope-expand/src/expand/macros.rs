@@ -135,9 +135,10 @@ pub(crate) fn standard(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> Option<s
         args.len() == format_at + 1 && (matches!(shape, Shape::Assert | Shape::Compare) || matches!(name.as_str(), "panic!" | "unreachable!"));
     // `assert!(cond)` fails with `cond` as rustc prints it: once the condition is
     // instrumented, its original text is given as the message, where it can be printed as
-    // rustc does; elsewhere the assertion is left as written.
+    // rustc does; elsewhere the assertion is left as written. In a crate with an `assert!` of
+    // its own, the call keeps its one argument and the condition is instrumented as before.
     let assertion = match args.first() {
-        Some(cond) if shape == Shape::Assert && args.len() == 1 => match super::rendered::assertion(&cond.expr) {
+        Some(cond) if shape == Shape::Assert && args.len() == 1 && !super::rendered::shadowed() => match super::rendered::assertion(&cond.expr) {
             Some(message) => Some((message, cond.expr.to_token_stream().to_string())),
             None => {
                 unknown(exp, mac);

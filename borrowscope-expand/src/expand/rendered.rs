@@ -11,7 +11,11 @@
 //! calls, method calls, operators, casts, fields, indexing, references, ranges, tuples, arrays
 //! and closures whose body is one of these) and at most [`WIDTH`] columns long; for anything
 //! else (a block, a macro, a struct literal, a brace in a literal) it returns `None`, and the
-//! assertion is left as written.
+//! assertion is left as written. In a crate that defines an `assert!` or `debug_assert!` of its
+//! own ([`shadowed`]), no message is added: the macro called may not be the standard one.
+
+use std::path::Path;
+use std::sync::OnceLock;
 
 use quote::ToTokens;
 use syn::{Expr, GenericArgument, Pat, PathArguments, ReturnType, Type};
@@ -27,6 +31,39 @@ pub(crate) fn assertion(cond: &Expr) -> Option<String> {
     expr(cond, &mut text)?;
     let plain = text.len() <= WIDTH && !text.contains(['{', '}', '\n', '\r']);
     plain.then(|| format!("assertion failed: {text}"))
+}
+
+/// Whether the crate being compiled defines a macro named `assert` or `debug_assert` in any of
+/// its files (url 2.5.2 checks its invariants with an `assert!` of its own taking one
+/// expression, which a message added to it did not compile with). Found once per process (a
+/// rustc compiles one crate); `true` when the crate's folder is not known.
+pub(crate) fn shadowed() -> bool {
+    static SHADOWED: OnceLock<bool> = OnceLock::new();
+    *SHADOWED.get_or_init(|| std::env::var_os("CARGO_MANIFEST_DIR").is_none_or(|dir| defines_assert(Path::new(&dir), 0)))
+}
+
+/// Whether a Rust file under `dir` (its build output and hidden folders left out) defines
+/// `assert!` or `debug_assert!`.
+fn defines_assert(dir: &Path, depth: usize) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    entries.flatten().any(|entry| {
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            depth < 16 && name != "target" && !name.to_string_lossy().starts_with('.') && defines_assert(&path, depth + 1)
+        } else {
+            path.extension().is_some_and(|e| e == "rs") && std::fs::read_to_string(&path).is_ok_and(|text| defines(&text))
+        }
+    })
+}
+
+/// Whether `text` holds `macro_rules! assert` or `macro_rules! debug_assert`.
+fn defines(text: &str) -> bool {
+    text.match_indices("macro_rules!").any(|(at, found)| {
+        let rest = text[at + found.len()..].trim_start();
+        let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        matches!(name.as_str(), "assert" | "debug_assert")
+    })
 }
 
 fn list<'a, T: 'a>(items: impl IntoIterator<Item = &'a T>, out: &mut String, each: impl Fn(&T, &mut String) -> Option<()>) -> Option<()> {
@@ -314,6 +351,14 @@ mod tests {
             Some("assertion failed: v.iter().map(|&(a, _): &(u8, u8)| a as u32).sum::<u32>() == 0")
         );
         assert_eq!(rendered("Vec::<u8>::new().len() == (1,).0").as_deref(), Some("assertion failed: Vec::<u8>::new().len() == (1,).0"));
+    }
+
+    #[test]
+    fn a_crate_with_an_assert_of_its_own_is_found() {
+        assert!(super::defines("fn f() {\n    macro_rules! assert {\n        ($x: expr) => {};\n    }\n}"));
+        assert!(super::defines("macro_rules!debug_assert( () => {} );"));
+        assert!(!super::defines("macro_rules! assert_close { () => {} } // assert!(x)"));
+        assert!(!super::defines("fn f() { assert!(true); }"));
     }
 
     #[test]
