@@ -49,7 +49,8 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// Then (the ninth session) num-bigint (`x == -&a` did not compile), arc-swap, dashmap,
 /// async-task, async-trait (a proc-macro crate: the copy drew cargo warnings), thiserror,
 /// fixedbitset, ropey, smartstring and bit-vec. (bumpalo, typed-arena, pin-project, unicase:
-/// plain `cargo test` fails; ahash: its `#[no_panic]` tests cannot link traced, see README.)
+/// plain `cargo test` fails; ahash: its `#[no_panic]` tests could not link traced until the
+/// sixteenth session, below.)
 /// Then (the tenth session) crates of pointers of their own and raw-pointer containers (rpds to
 /// smallbox below); then (the eleventh) bumpalo 3.20.4 (whose tests pass plain now), self_cell,
 /// a channel library (flume), SIMD parsing (httparse: its `break 'name name;` drew a lint that
@@ -79,6 +80,14 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// need: `trybuild` and `macrotest`, `src/tests.rs`; elsa 1.10.0 and crossbeam-skiplist 0.1.3
 /// do not build on Rust 1.95: `dangerous_implicit_autorefs`; spin 0.9.7 and 0.9.8 are
 /// yanked.)
+/// Then (the sixteenth session) a waker cell (atomic-waker), a two-way map (bimap), text
+/// wrapping (textwrap), rationals of generic integers (num-rational), half-precision floats
+/// converted with SIMD (half), a bit set (bit-set), the lock traits (lock_api), a URL parser
+/// (url: an `assert!` of its own taking one expression did not compile once a message was
+/// added to `assert!`s) and a SIMD hasher whose tests check with `#[no_panic]` that its
+/// hashing cannot panic (ahash: the checks did not link while calls into the runtime could
+/// unwind). (nom 7.1.3 and unicode-bidi 0.3.15 fail plain `cargo test`: nom's manifest names
+/// examples its package leaves out.)
 /// Every trace of every run is checked for events that contradict each other, and for names
 /// that hold the expansion's own code.
 pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
@@ -184,4 +193,13 @@ pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "bitvec@1.0.1",
     "combine@4.6.7",
     "ron@0.8.1",
+    "atomic-waker@1.1.2",
+    "bimap@0.6.3",
+    "textwrap@0.16.1",
+    "num-rational@0.4.2",
+    "half@2.4.1",
+    "bit-set@0.8.0",
+    "lock_api@0.4.12",
+    "url@2.5.2",
+    "ahash@0.8.11",
 ];
