@@ -66,6 +66,17 @@ fn defines(text: &str) -> bool {
     })
 }
 
+/// `(a, b)`, and `(a,)` for one.
+fn tuple<T>(items: &syn::punctuated::Punctuated<T, syn::Token![,]>, out: &mut String, each: impl Fn(&T, &mut String) -> Option<()>) -> Option<()> {
+    out.push('(');
+    list(items, out, each)?;
+    if items.len() == 1 {
+        out.push(',');
+    }
+    out.push(')');
+    Some(())
+}
+
 fn list<'a, T: 'a>(items: impl IntoIterator<Item = &'a T>, out: &mut String, each: impl Fn(&T, &mut String) -> Option<()>) -> Option<()> {
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
@@ -161,12 +172,7 @@ fn expr(e: &Expr, out: &mut String) -> Option<()> {
             }
         }
         Expr::Tuple(t) => {
-            out.push('(');
-            list(&t.elems, out, expr)?;
-            if t.elems.len() == 1 {
-                out.push(',');
-            }
-            out.push(')');
+            tuple(&t.elems, out, expr)?;
         }
         Expr::Array(a) => {
             out.push('[');
@@ -243,12 +249,7 @@ fn pat(p: &Pat, out: &mut String) -> Option<()> {
             pat(&r.pat, out)?;
         }
         Pat::Tuple(t) if t.attrs.is_empty() => {
-            out.push('(');
-            list(&t.elems, out, pat)?;
-            if t.elems.len() == 1 {
-                out.push(',');
-            }
-            out.push(')');
+            tuple(&t.elems, out, pat)?;
         }
         Pat::Type(t) if t.attrs.is_empty() => {
             pat(&t.pat, out)?;
@@ -322,12 +323,7 @@ fn ty(t: &Type, out: &mut String) -> Option<()> {
             out.push(']');
         }
         Type::Tuple(t) => {
-            out.push('(');
-            list(&t.elems, out, ty)?;
-            if t.elems.len() == 1 {
-                out.push(',');
-            }
-            out.push(')');
+            tuple(&t.elems, out, ty)?;
         }
         Type::Infer(_) => out.push('_'),
         Type::Never(_) => out.push('!'),
