@@ -382,3 +382,56 @@ fn every_build_follows_the_type_info_file_whatever_state_it_was_in() {
         assert!(!rebuilt, "rebuilt with nothing changed after `{state}`");
     }
 }
+
+/// A library crate built with the type-info file lists the file among its inputs, so that Cargo
+/// rebuilds it when the file changes, and does not keep the file's text in what it produces:
+/// an `include_bytes!` in a `const` put hashbrown's whole 1.4 MB file in its metadata, read
+/// again by every crate that uses it.
+#[test]
+fn a_library_follows_the_type_info_file_without_keeping_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"tracked\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\n\
+         borrowscope-macro = {{ path = {:?} }}\nborrowscope-runtime = {{ path = {:?} }}\n\n[workspace]\n",
+        workspace().join("borrowscope-macro"),
+        workspace().join("borrowscope-runtime")
+    );
+    std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+    let source = "#[borrowscope_macro::trace_borrow]\npub fn total(v: Vec<u32>) -> u32 {\n    let r = std::rc::Rc::new(v);\n    r.iter().sum()\n}\n\n\
+                  #[borrowscope_macro::trace_borrow]\npub fn twice<T: Clone>(x: T) -> (T, T) {\n    (x.clone(), x)\n}\n";
+    std::fs::write(dir.path().join("src/lib.rs"), source).unwrap();
+    analyze(dir.path());
+    let file = dir.path().join(".borrowscope/type-info.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\"kind\": \"rc_new\""), "{text}");
+    let built = target().join("pipeline").join("tracked");
+    let output = Command::new(env!("CARGO"))
+        .args(["build", "--lib"])
+        .current_dir(dir.path())
+        .env("CARGO_TARGET_DIR", &built)
+        .env_remove("BORROWSCOPE_TYPE_INFO")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
+    let deps = built.join("debug/deps");
+    let mut outputs = 0;
+    for entry in std::fs::read_dir(&deps).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("libtracked-") && !name.starts_with("tracked-") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        if name.ends_with(".d") {
+            let listed = String::from_utf8_lossy(&bytes);
+            assert!(listed.contains(&file.display().to_string()), "{name} does not list the type-info file:\n{listed}");
+        } else {
+            outputs += 1;
+            let kept = bytes.windows(b"\"schema_version\"".len()).any(|w| w == b"\"schema_version\"");
+            assert!(!kept, "{name} holds the type-info file's text");
+        }
+    }
+    assert_eq!(outputs, 2, "expected the library's .rlib and .rmeta in {}", deps.display());
+}

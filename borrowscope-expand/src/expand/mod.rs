@@ -381,12 +381,18 @@ impl<'a> Expander<'a> {
         // Once per file per compiler process (one crate): any `include_bytes!` puts the file in
         // the crate's dependency info, and one in every function stored the whole file again
         // in the crate's metadata each time (aho-corasick's rlib grew from 10 MB to 940 MB).
+        // Even once, a `const` kept the whole file in the metadata (hashbrown's 1.4 MB, twice
+        // for a `&[u8]`); in the body of a function that nothing calls, neither generic nor
+        // `#[inline]`, it is read and typed, not kept. Its name's underscore keeps `dead_code`
+        // quiet without an `allow` that a crate's `forbid` would refuse.
         if let Some(path) = self.types.tracked()
             && crate::types::first_notice(&format!("tracked {}", path.display()))
         {
             let path = path.display().to_string();
             stmts.push(syn::parse_quote!(
-                const _: &[u8] = include_bytes!(#path);
+                fn _borrowscope_tracked() {
+                    let _ = include_bytes!(#path);
+                }
             ));
         }
         if let FileTypes::Unusable { message, .. } = &self.types
