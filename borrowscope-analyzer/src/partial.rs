@@ -257,18 +257,27 @@ fn slice(sema: &Semantics<'_, RootDatabase>, s: &ast::SlicePat, ty: &hir::Type<'
     Some(left)
 }
 
+/// The reason a field of the binding itself moved out with [`field`]'s `PartialMove` carries
+/// when whether the other fields need dropping depends on type parameters (`rhs.numer` of a
+/// `Ratio<T>`). Only [`crate::settle`] reads it: when the other fields are taken too, one
+/// after the other, the last take moves the binding; otherwise the use is "unknown", with
+/// this reason.
+pub(crate) const REST_UNKNOWN: &str = "a part of it moved out, and whether what stays needs dropping depends on type parameters";
+
 /// A field (`w.0`, `c.inner.name`) used by value: a copy when its type is `Copy`; otherwise
 /// it moves out of the binding, and what stays is every other field on the way to it.
 /// `None` when the analyzer cannot tell (a field reached through a `Box` or another
-/// dereference, a type it does not know).
-pub(crate) fn field(sema: &Semantics<'_, RootDatabase>, outer: &ast::FieldExpr) -> Option<UseKind> {
+/// dereference, a type it does not know). A field of the binding itself whose siblings' need
+/// of dropping depends on type parameters is a `PartialMove` with [`REST_UNKNOWN`] as its
+/// reason, for [`crate::settle`] to decide.
+pub(crate) fn field(sema: &Semantics<'_, RootDatabase>, outer: &ast::FieldExpr) -> Option<(UseKind, Option<String>)> {
     let db = sema.db;
     let moved = sema.type_of_expr(&ast::Expr::FieldExpr(outer.clone()))?.original;
     if moved.contains_unknown() {
         return None;
     }
     if moved.is_copy(db) {
-        return Some(UseKind::Copy);
+        return Some((UseKind::Copy, None));
     }
     // From the binding out: each step's siblings stay.
     let mut chain = vec![outer.clone()];
@@ -276,6 +285,7 @@ pub(crate) fn field(sema: &Semantics<'_, RootDatabase>, outer: &ast::FieldExpr) 
         chain.push(inner);
     }
     let mut left = Left { moved: true, stays: false };
+    let mut rest_unknown = false;
     for step in chain.iter().rev() {
         let base = sema.type_of_expr(&step.expr()?)?;
         // Through a box (`node.next` with `node: Box<Node>`): a field of its content moves out
@@ -303,10 +313,19 @@ pub(crate) fn field(sema: &Semantics<'_, RootDatabase>, outer: &ast::FieldExpr) 
             (None, None) => return None,
         };
         for ty in &siblings {
-            left = left.join(stays(db, ty)?);
+            match stays(db, ty) {
+                Some(part) => left = left.join(part),
+                // Only a field of the binding itself, one level deep, can be weighed against the
+                // binding's other fields taken after it.
+                None if chain.len() == 1 => rest_unknown = true,
+                None => return None,
+            }
         }
     }
-    Some(left.kind())
+    if rest_unknown {
+        return Some((UseKind::PartialMove, Some(REST_UNKNOWN.to_owned())));
+    }
+    Some((left.kind(), None))
 }
 
 /// `kind`, unless it says a part of the binding moved and nothing that needs dropping stayed

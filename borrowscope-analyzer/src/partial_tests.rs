@@ -425,3 +425,48 @@ fn insert<A>(entry: &mut Entry<A>) -> u32 {
 3:19 entry shared_borrow
 3:54 entry shared_borrow");
 }
+
+#[test]
+fn fields_of_a_generic_struct_taken_in_turn_move_it_with_the_last() {
+    // num-rational's `impl Mul for Ratio<T>`: `rhs.numer` and `rhs.denom` both taken in one
+    // expression. Whether `denom` needs dropping depends on `T`, so what the first take
+    // leaves is not known; after the second nothing stays, whatever `T` is. A field taken
+    // alone, in one arm each, or with a field that needs dropping left: not a move of all.
+    insta::assert_snapshot!(uses(
+        r#"
+//- minicore: copy, clone, drop
+struct Ratio<T> { numer: T, denom: T }
+struct Tagged<T> { value: T, label: Name }
+struct Name(u8);
+impl Drop for Name { fn drop(&mut self) {} }
+fn take<T>(a: T, b: T) -> T { a }
+fn mul<T>(rhs: Ratio<T>, k: T) -> (T, T) {
+    (take(rhs.numer, k), rhs.denom)
+}
+fn numer<T>(r: Ratio<T>) -> T { r.numer }
+fn arms<T>(r: Ratio<T>, first: bool) -> T { if first { r.numer } else { r.denom } }
+fn pair<T>(p: (T, T)) -> T { take(p.0, p.1) }
+fn label<T>(t: Tagged<T>) -> T { t.value }
+fn separately<T>(s: Ratio<T>) -> T {
+    let n = s.numer;
+    let d = s.denom;
+    take(n, d)
+}
+"#
+    ), @"
+5:31 a move
+7:11 rhs unknown (a part of it moved out, and whether what stays needs dropping depends on type parameters)
+7:22 k move
+7:26 rhs move
+9:33 r unknown (a part of it moved out, and whether what stays needs dropping depends on type parameters)
+10:48 first copy
+10:56 r unknown (a part of it moved out, and whether what stays needs dropping depends on type parameters)
+10:73 r unknown (a part of it moved out, and whether what stays needs dropping depends on type parameters)
+11:35 p unknown (a part of it moved out, and whether what stays needs dropping depends on type parameters)
+11:40 p move
+12:34 t partial_move
+14:13 s unknown (a part of it moved out, and whether what stays needs dropping depends on type parameters)
+15:13 s move
+16:10 n move
+16:13 d move");
+}

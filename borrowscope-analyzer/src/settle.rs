@@ -5,7 +5,10 @@
 //! of them left: the binding is moved by the last when nothing that needs dropping stays, and
 //! in part by each otherwise. Parts taken on paths that never both run (two arms of a
 //! `match`), or each from a value made from the binding's own (`v = S { a, ..v }`), are each
-//! a move in part. Any other such uses are "unknown".
+//! a move in part. Any other such uses are "unknown". A field taken from a binding whose other
+//! fields' need of dropping depends on type parameters (`rhs.numer` of a `Ratio<T>`) is
+//! settled here too: the last of fields taken in turn that leave nothing moves the binding,
+//! and the others stay "unknown" (what stays after them depends on the type).
 
 use ra_ap_hir as hir;
 use ra_ap_hir::Semantics;
@@ -113,15 +116,24 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
         }
         let in_turn: Option<Vec<ast::PathExpr>> = meeting.iter().map(|&j| path_at(uses[j].position()).map(|(_, p, _)| p.clone())).collect();
         match in_turn.and_then(|p| taken_in_turn(sema, &p, &uses[i].name)) {
-            Some(false) => {}
+            // A field none of them takes needs dropping: it stays through each.
+            Some(false) => uses[i].reason = None,
             // Nothing that needs dropping stays after the last: it moves the binding.
-            Some(true) if meeting.iter().all(|&j| uses[j].position() <= uses[i].position()) => uses[i].kind = UseKind::Move,
+            Some(true) if meeting.iter().all(|&j| uses[j].position() <= uses[i].position()) => {
+                uses[i].kind = UseKind::Move;
+                uses[i].reason = None;
+            }
             Some(true) => {}
             None => {
                 uses[i].kind = UseKind::Unknown;
                 uses[i].reason = Some("it is moved out of part by part: what stays depends on the path taken".to_owned());
             }
         }
+    }
+    // A field taken whose siblings' need of dropping depends on type parameters, and that the
+    // above did not settle: whether anything that needs dropping stays is not known.
+    for used in uses.iter_mut().filter(|u| u.kind == UseKind::PartialMove && u.reason.as_deref() == Some(crate::partial::REST_UNKNOWN)) {
+        used.kind = UseKind::Unknown;
     }
 }
 

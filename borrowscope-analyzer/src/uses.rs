@@ -220,8 +220,8 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         if ast::FieldExpr::can_cast(parent.kind()) {
             if let Some(used) = field_receiver(sema, &named, &parent, &local.ty(db)) {
                 out.push(used);
-            } else if let Some(kind) = field_use(sema, &parent, &local.ty(db)) {
-                let (kind, reason) = refill((kind, None));
+            } else if let Some(used) = field_use(sema, &parent, &local.ty(db)) {
+                let (kind, reason) = refill(used);
                 out.push(named.used(kind, reason));
             }
             continue;
@@ -492,7 +492,7 @@ fn field_receiver(sema: &Semantics<'_, RootDatabase>, named: &Named, parent: &ra
 /// `&`/`&mut` borrows the binding (`&mut counter.hits`), unless the binding is itself a
 /// reference, through which the field is reached. `None` when the chain is neither used by
 /// value nor borrowed here.
-fn field_use(sema: &Semantics<'_, RootDatabase>, parent: &ra_ap_syntax::SyntaxNode, root: &hir::Type<'_>) -> Option<UseKind> {
+fn field_use(sema: &Semantics<'_, RootDatabase>, parent: &ra_ap_syntax::SyntaxNode, root: &hir::Type<'_>) -> Option<(UseKind, Option<String>)> {
     let mut outer = ast::FieldExpr::cast(parent.clone())?;
     while let Some(up) = outer.syntax().parent().and_then(ast::FieldExpr::cast) {
         outer = up;
@@ -504,7 +504,7 @@ fn field_use(sema: &Semantics<'_, RootDatabase>, parent: &ra_ap_syntax::SyntaxNo
         if root.is_reference() || root.is_raw_ptr() || root.is_unknown() {
             return None;
         }
-        return Some(if reference.mut_token().is_some() { UseKind::MutableBorrow } else { UseKind::SharedBorrow });
+        return Some((if reference.mut_token().is_some() { UseKind::MutableBorrow } else { UseKind::SharedBorrow }, None));
     }
     let destructured = ast::LetStmt::cast(up.clone()).is_some_and(|l| !matches!(l.pat(), Some(ast::Pat::IdentPat(p)) if p.pat().is_none()));
     // Taken apart by a destructuring assignment (`(x, _) = w.pair`): what stays is not told.
@@ -512,7 +512,7 @@ fn field_use(sema: &Semantics<'_, RootDatabase>, parent: &ra_ap_syntax::SyntaxNo
         && bin.rhs().is_some_and(|r| r.syntax() == outer.syntax())
         && bin.lhs().is_some_and(|l| destructuring(l.syntax()))
     {
-        return Some(UseKind::Unknown);
+        return Some((UseKind::Unknown, None));
     }
     if placed(&up, outer.syntax()) || ast::RefExpr::can_cast(up.kind()) || ast::LetExpr::can_cast(up.kind()) || destructured {
         return None;
@@ -525,9 +525,9 @@ fn field_use(sema: &Semantics<'_, RootDatabase>, parent: &ra_ap_syntax::SyntaxNo
         _ => None,
     });
     Some(match reborrow {
-        Some(hir::Mutability::Mut) => UseKind::MutableBorrow,
-        Some(hir::Mutability::Shared) => UseKind::SharedBorrow,
-        None => crate::partial::field(sema, &outer).unwrap_or(UseKind::Unknown),
+        Some(hir::Mutability::Mut) => (UseKind::MutableBorrow, None),
+        Some(hir::Mutability::Shared) => (UseKind::SharedBorrow, None),
+        None => crate::partial::field(sema, &outer).unwrap_or((UseKind::Unknown, None)),
     })
 }
 

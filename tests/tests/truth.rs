@@ -180,9 +180,12 @@ fn every_recorded_fate_is_the_truth_with_and_without_type_info() {
     // two boxes moved out of, filled again on another path (`refilled_box(false)`), a field
     // taken by a `move` closure, filled again on another path (`captured_then_refilled(2)`);
     // and where a macro the expansion leaves as written may have moved a binding
-    // (`my_pair!(a, b)`, `matches!(d, ..)`, `dbg!(e)`).
+    // (`my_pair!(a, b)`, `matches!(d, ..)`, `dbg!(e)`); and a generic struct one of whose two
+    // fields of type `T` moved out, whose end depends on whether `T` needs dropping
+    // (`one_field`'s `r`: its other field dropped at its end for one `T`, nothing for another).
     let unknowable = |line: &String| {
         [
+            "generic_fields_taken_in_turn r#0 ",
             "refilled_field(false) p#0 ",
             "refilled_box(false) b#0 ",
             "refilled_box(false) c#0 ",
@@ -196,7 +199,7 @@ fn every_recorded_fate_is_the_truth_with_and_without_type_info() {
         .any(|b| line.starts_with(&format!("binding {b}")))
     };
     let unknowable = typed.unknown_lines.iter().filter(|l| unknowable(l)).count();
-    assert_eq!(unknowable, 8, "the unknowable bindings are told after all (or lost): {typed:?}");
+    assert_eq!(unknowable, 9, "the unknowable bindings are told after all (or lost): {typed:?}");
     assert_eq!((typed.unknown - unknowable, typed.links_unknown), (0, 0), "with type-info, something stayed unknown: {typed:?}");
     assert!(typed.links >= 7, "the fixture lost its destinations: {typed:?}");
     let stories = (syntactic.expected_totals(), typed.expected_totals());

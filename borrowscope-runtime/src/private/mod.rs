@@ -307,13 +307,27 @@ impl Guard {
 
     /// A by-value use of the binding whose type is not `Copy` (the analyzer's facts or the
     /// syntax say so): its value moves to `to` (0: into a call or an expression) and the
-    /// guard records no drop.
+    /// guard records no drop. After a use that may have moved it (`MaybeMoved`) too: the
+    /// compiler lets the binding be used by value only where it holds what is used, so that
+    /// use moved a part at most, and this one, which the analyzer calls a move of the binding
+    /// only when nothing that needs dropping stays after it, ends it (`rhs.numer` then
+    /// `rhs.denom` of a `Ratio<T>`).
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub extern "C" fn moved(&self, site: Site, to: u64) {
-        if self.id.get() != 0 && self.state.get() == GuardState::Live {
+        if self.moved_out() && self.id.get() != 0 {
             event(site, Op::Move, to, self.id.get());
         }
-        self.set(GuardState::Moved);
+    }
+
+    /// The binding's value moves out here for certain: from `Live` or `MaybeMoved` to `Moved`
+    /// (see [`Guard::moved`]); whether it held anything to move (not declared only, not moved
+    /// already).
+    pub(crate) fn moved_out(&self) -> bool {
+        let holding = matches!(self.state.get(), GuardState::Live | GuardState::MaybeMoved);
+        if holding {
+            self.state.set(GuardState::Moved);
+        }
+        holding
     }
 
     /// A by-value use of the binding whose type is `Copy`: `to` (0: a call or an expression)

@@ -58,7 +58,7 @@ impl<T: ?Sized> ViaMove for &Probe<'_, T> {
         if from.id.get() != 0 {
             event(site, Op::Move, to, from.id.get());
         }
-        from.set(GuardState::Moved);
+        from.moved_out();
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
     extern "C" fn receiver(&self, from: &Guard) {
