@@ -162,7 +162,12 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
         same
     });
     if traces.is_empty() && scope.all {
-        eprintln!("cargo borrowscope: no trace was written: the traced functions that ran recorded no event");
+        // Nothing may have run at all: a build that failed ends with no trace either.
+        let failed = match status.code() {
+            Some(code) if code != 0 => format!(" (cargo failed with exit status {code}: see its messages above)"),
+            _ => String::new(),
+        };
+        eprintln!("cargo borrowscope: no trace was written: no traced function recorded an event{failed}");
     } else if traces.is_empty() {
         eprintln!(
             "cargo borrowscope: no trace was written: nothing traced ran (put #[trace_borrow] on the functions to trace, with borrowscope-runtime as a dependency)"

@@ -406,6 +406,13 @@ fn a_library_follows_the_type_info_file_without_keeping_its_text() {
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("\"kind\": \"rc_new\""), "{text}");
     let built = target().join("pipeline").join("tracked");
+    // What an earlier run of this test left (from another temporary folder) is not this build's.
+    let deps = built.join("debug/deps");
+    let ours =
+        |path: &Path| path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("libtracked-") || n.to_string_lossy().starts_with("tracked-"));
+    for old in std::fs::read_dir(&deps).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| ours(p)) {
+        std::fs::remove_file(old).unwrap();
+    }
     let output = Command::new(env!("CARGO"))
         .args(["build", "--lib"])
         .current_dir(dir.path())
@@ -415,14 +422,9 @@ fn a_library_follows_the_type_info_file_without_keeping_its_text() {
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
-    let deps = built.join("debug/deps");
     let mut outputs = 0;
-    for entry in std::fs::read_dir(&deps).unwrap() {
-        let path = entry.unwrap().path();
+    for path in std::fs::read_dir(&deps).unwrap().map(|e| e.unwrap().path()).filter(|p| ours(p)) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if !name.starts_with("libtracked-") && !name.starts_with("tracked-") {
-            continue;
-        }
         let bytes = std::fs::read(&path).unwrap();
         if name.ends_with(".d") {
             let listed = String::from_utf8_lossy(&bytes);

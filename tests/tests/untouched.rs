@@ -156,6 +156,17 @@ fn run_all_traces_a_fresh_project_without_changing_it() {
     let (_, trace) = &traces(&messages)[0];
     assert!(!trace.events.is_empty() && trace.events.iter().all(|e| e.site.line == 9), "only fn total (line 9) is traced");
     assert_eq!(files(root).len(), before.len(), "still nothing of the project's written");
+
+    // A build that fails: cargo's status, and no claim that anything ran.
+    std::fs::write(root.join("src/main.rs"), FRESH_MAIN.replace("balance: 10", "balance: \"10\"")).unwrap();
+    let broken = borrowscope(root, &["run", "--all", "--syntax-only"], "");
+    let messages = String::from_utf8_lossy(&broken.stderr);
+    assert_eq!(broken.status.code(), Some(101), "{messages}");
+    assert!(messages.contains("error[E0308]"), "cargo's own error: {messages}");
+    assert!(
+        messages.contains("no trace was written: no traced function recorded an event (cargo failed with exit status 101: see its messages above)"),
+        "{messages}"
+    );
 }
 
 #[test]
