@@ -87,7 +87,12 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// added to `assert!`s) and a SIMD hasher whose tests check with `#[no_panic]` that its
 /// hashing cannot panic (ahash: the checks did not link while calls into the runtime could
 /// unwind). (nom 7.1.3 and unicode-bidi 0.3.15 fail plain `cargo test`: nom's manifest names
-/// examples its package leaves out.)
+/// examples its package leaves out.) The seventeenth session's: rustc's union-find (ena), a
+/// parser combinator whose parsers are nested generic types (chumsky), a lock-free ring
+/// buffer with `MaybeUninit` storage (ringbuf), strings inline up to a capacity (smallstr)
+/// and a fixed-capacity deque (arraydeque). (nom 8.0.0 names a `nom_language` crate its
+/// package leaves out, typed-arena 2.0.2's tests trip a lint that is an error on this
+/// compiler, and heapless 0.8.0's library does not build here: plain `cargo test` fails.)
 /// Every trace of every run is checked for events that contradict each other, and for names
 /// that hold the expansion's own code.
 pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
@@ -202,4 +207,9 @@ pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "lock_api@0.4.12",
     "url@2.5.2",
     "ahash@0.8.11",
+    "ena@0.14.3",
+    "chumsky@0.9.3",
+    "ringbuf@0.4.7",
+    "smallstr@0.3.0",
+    "arraydeque@0.5.1",
 ];
