@@ -55,16 +55,22 @@ fn main() {
 
 /// A fresh project using the two crates by path, in a temporary folder.
 fn project() -> tempfile::TempDir {
+    package("pipeline", "2024", "src/main.rs", SOURCE)
+}
+
+/// A package `name` of `edition` with the macro and the runtime as dependencies and `source`
+/// as its one file, `file`, in a temporary folder.
+fn package(name: &str, edition: &str, file: &str, source: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("src")).unwrap();
     let manifest = format!(
-        "[package]\nname = \"pipeline\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]\n\
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"{edition}\"\n\n[dependencies]\n\
          borrowscope-macro = {{ path = {:?} }}\nborrowscope-runtime = {{ path = {:?} }}\n\n[workspace]\n",
         workspace().join("borrowscope-macro"),
         workspace().join("borrowscope-runtime")
     );
     std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
-    std::fs::write(dir.path().join("src/main.rs"), SOURCE).unwrap();
+    std::fs::write(dir.path().join(file), source).unwrap();
     dir
 }
 
@@ -389,18 +395,9 @@ fn every_build_follows_the_type_info_file_whatever_state_it_was_in() {
 /// again by every crate that uses it.
 #[test]
 fn a_library_follows_the_type_info_file_without_keeping_its_text() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("src")).unwrap();
-    let manifest = format!(
-        "[package]\nname = \"tracked\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\n\
-         borrowscope-macro = {{ path = {:?} }}\nborrowscope-runtime = {{ path = {:?} }}\n\n[workspace]\n",
-        workspace().join("borrowscope-macro"),
-        workspace().join("borrowscope-runtime")
-    );
-    std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
     let source = "#[borrowscope_macro::trace_borrow]\npub fn total(v: Vec<u32>) -> u32 {\n    let r = std::rc::Rc::new(v);\n    r.iter().sum()\n}\n\n\
                   #[borrowscope_macro::trace_borrow]\npub fn twice<T: Clone>(x: T) -> (T, T) {\n    (x.clone(), x)\n}\n";
-    std::fs::write(dir.path().join("src/lib.rs"), source).unwrap();
+    let dir = package("tracked", "2021", "src/lib.rs", source);
     analyze(dir.path());
     let file = dir.path().join(".borrowscope/type-info.json");
     let text = std::fs::read_to_string(&file).unwrap();
