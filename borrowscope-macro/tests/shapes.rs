@@ -370,9 +370,44 @@ pub fn diverging_recorded_call(flag: bool) -> u8 {
     stop()
 }
 
+/// A test harness whose methods never return, as toml-test-harness's `test(self) -> !`.
+pub struct Harness(pub Vec<u8>);
+
+impl Harness {
+    pub fn finish(self) -> ! {
+        std::process::abort()
+    }
+    pub fn fail(&mut self) -> ! {
+        std::process::abort()
+    }
+}
+
+// A method that never returns called on a tracked binding as a whole statement (toml_edit's
+// test programs end with `harness.test();`): what is recorded of the receiver, its move or
+// its borrow, must not wrap the call in a function, an unreachable call.
+#[borrowscope_macro::trace_borrow]
+pub fn diverging_method_by_value(flag: bool) -> u8 {
+    let harness = Harness(vec![1]);
+    if flag {
+        return harness.0[0];
+    }
+    harness.finish();
+}
+
+#[borrowscope_macro::trace_borrow]
+pub fn diverging_method_by_reference(flag: bool) -> u8 {
+    let mut harness = Harness(vec![2]);
+    if flag {
+        return harness.0[0];
+    }
+    harness.fail();
+}
+
 #[test]
 fn every_shape_compiles_and_behaves_as_before() {
     assert_eq!(diverging_recorded_call(true), 1);
+    assert_eq!(diverging_method_by_value(true), 1);
+    assert_eq!(diverging_method_by_reference(true), 2);
     macro_rules! same {
         ($f:ident ( $($arg:expr),* )) => {{
             let session = borrowscope_runtime::Session::new();

@@ -309,6 +309,8 @@ fn linked_call(expr: &mut Expr) {
 /// the other methods whose events the receiver's type decides.
 fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     let guard_use = std::mem::take(&mut exp.guard_use_here);
+    // Read before the receiver and the arguments are expanded (each sets it again).
+    let whole_statement = std::mem::take(&mut exp.statement_here);
     let Expr::MethodCall(call) = expr else { return };
     // The label is the receiver as the user wrote it, taken before it is rewritten.
     let receiver = super::text(&call.receiver);
@@ -404,11 +406,25 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
         let site = exp.site(&receiver, &method, "method", call.method.span());
         pass(expr, site, op, 0);
     }
-    if let Some(probe) = probe {
-        *expr = emit::then(probe, emit::take(expr));
-    }
-    if let Some(borrow) = receiver_borrow {
-        *expr = emit::then(borrow, emit::take(expr));
+    // What is recorded before a call that is a statement's whole expression goes before the
+    // statement, in the same order: around the call, a function would be an unreachable call
+    // when the method never returns (`harness.test()` of `-> !`, toml_edit's test programs),
+    // which only the analyzer can say.
+    if whole_statement {
+        // `then(borrow, then(probe, call))`: the borrow, then the probe.
+        if let Some(borrow) = receiver_borrow {
+            exp.before_statement(emit::stmt(quote!(#borrow;)));
+        }
+        if let Some(probe) = probe {
+            exp.before_statement(emit::stmt(quote!(#probe;)));
+        }
+    } else {
+        if let Some(probe) = probe {
+            *expr = emit::then(probe, emit::take(expr));
+        }
+        if let Some(borrow) = receiver_borrow {
+            *expr = emit::then(borrow, emit::take(expr));
+        }
     }
     if let Some(wrapped) = around.and_then(|borrow| borrow.around(expr)) {
         *expr = wrapped;

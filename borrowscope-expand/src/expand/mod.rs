@@ -161,6 +161,12 @@ pub(crate) struct Expander<'a> {
     pub(super) tail_returns: bool,
     /// `tail_returns` of the expression being expanded, for the `if` and `match` rewrites.
     pub(crate) returning_here: bool,
+    /// Set for the expression about to be expanded when it is a statement's whole expression
+    /// (`harness.test();`, a block's tail): read by `visit_expr_mut`.
+    pub(super) whole_statement: bool,
+    /// `whole_statement` of the expression being expanded, for the method call rewrite: what
+    /// it records before the call can then go before the statement.
+    pub(crate) statement_here: bool,
     /// The guard of the binding a `let` gives the value of the expression about to be
     /// expanded (an `if`, `match` or block), so that a binding its branch ends with is
     /// recorded moved into that binding: read by `visit_expr_mut`, like `tail_returns`.
@@ -206,6 +212,8 @@ impl<'a> Expander<'a> {
             fn_block: false,
             tail_returns: false,
             returning_here: false,
+            whole_statement: false,
+            statement_here: false,
             tail_into: None,
             into_here: None,
             block_into: None,
@@ -490,6 +498,7 @@ impl VisitMut for Expander<'_> {
                     let tail = index == last && semi.is_none();
                     self.tail_returns = fn_block && tail;
                     self.tail_into = block_into.clone().filter(|_| tail && !fn_block);
+                    self.whole_statement = true;
                     self.visit_expr_mut(expr);
                     // A block's value moves out of it: its tail is a by-value use.
                     if tail && self.has(Group::Ownership) {
@@ -541,12 +550,15 @@ impl VisitMut for Expander<'_> {
         self.returning_here = returning;
         let into = self.tail_into.take();
         self.into_here = into.clone();
+        let whole_statement = std::mem::take(&mut self.whole_statement);
+        self.statement_here = whole_statement;
         match expr {
             // Parentheses change nothing of how the value inside is used.
             Expr::Paren(_) | Expr::Group(_) => {
                 self.guard_use = guard_use;
                 self.tail_returns = returning;
                 self.tail_into = into;
+                self.whole_statement = whole_statement;
             }
             // A block whose value is the function's gives its tail back to the caller; one
             // whose value a `let` binds gives it to that binding.
