@@ -27,6 +27,11 @@ EXPANDED is the crate's source as `-Zunpretty=expanded` prints it. The variants:
                       call after the binding (`g = bound(site, &x);`): still declared before
                       the binding, so still dropped after it, with one call instead of two;
                       and a parameter's guard made and bound in one call
+  no-drops            every guard, frame and span made inside a `ManuallyDrop`: no destructor
+                      runs, so no call needs a path that drops them when unwinding (what those
+                      paths cost, in code generation above all)
+  path-calls          every guard's method call (`g.copied(..)`) written as a call by path
+                      (`Guard::copied(&g, ..)`): what resolving the methods costs
 
 The variants are made by matching the expansion's text, not by parsing it: they are a
 measuring tool for BorrowScope's own output, and compile only as far as that output keeps
@@ -40,7 +45,7 @@ PRIVATE = "::borrowscope_runtime::__private::"
 GATE = "if " + PRIVATE + "active() {"
 TABLE = re.compile(r"static __BORROWSCOPE_SITES:\s*" + re.escape(PRIVATE) + r"Sites\s*=\s*"
                    + re.escape(PRIVATE) + r"Sites::new\((\"(?:[^\"\\]|\\.)*\")\);")
-SITE = r"\(&__BORROWSCOPE_SITES,\s*\d+u32\)"
+SITE = r"&__BORROWSCOPE_SITES,\s*\d+u32"
 
 
 def skip_literal(text, i):
@@ -160,11 +165,11 @@ mod __borrowscope_wrapped {
     use ::borrowscope_runtime::__private as rt;
     pub struct Guard(::core::mem::ManuallyDrop<rt::Guard>);
     impl Guard {
-        pub fn new(site: rt::Site) -> Guard {
-            Guard(::core::mem::ManuallyDrop::new(rt::Guard::new(site)))
+        pub fn new(table: &'static rt::Sites, row: u32) -> Guard {
+            Guard(::core::mem::ManuallyDrop::new(rt::Guard::new(table, row)))
         }
-        pub fn sampled(site: rt::Site, per_million: u64) -> Guard {
-            Guard(::core::mem::ManuallyDrop::new(rt::Guard::sampled(site, per_million)))
+        pub fn sampled(table: &'static rt::Sites, row: u32, per_million: u64) -> Guard {
+            Guard(::core::mem::ManuallyDrop::new(rt::Guard::sampled(table, row, per_million)))
         }
     }
     impl ::core::ops::Deref for Guard {
@@ -190,13 +195,13 @@ def wrapped_guards(text, dropped):
 DEFERRED = """
 mod __borrowscope_deferred {
     use ::borrowscope_runtime::__private as rt;
-    pub fn bound<T: ?Sized>(site: rt::Site, value: &T) -> rt::Guard {
-        let guard = rt::Guard::new(site);
+    pub fn bound<T: ?Sized>(table: &'static rt::Sites, row: u32, value: &T) -> rt::Guard {
+        let guard = rt::Guard::new(table, row);
         guard.bind(value);
         guard
     }
-    pub fn argument<T>(site: rt::Site, value: &T, function: &'static str, index: u32) -> rt::Guard {
-        let guard = rt::Guard::new(site);
+    pub fn argument<T>(table: &'static rt::Sites, row: u32, value: &T, function: &'static str, index: u32) -> rt::Guard {
+        let guard = rt::Guard::new(table, row);
         guard.bind_argument(value, function, index);
         guard
     }
@@ -269,6 +274,18 @@ def variant(text, name):
         return wrapped_guards(text, name == "wrapped-guards")
     if name == "deferred-guards":
         return deferred_guards(text)
+    if name == "no-drops":
+        out, i = [], 0
+        for m in re.finditer(re.escape(PRIVATE) + r"(Guard::new|Guard::sampled|Frame::enter|Span::enter)\(", text):
+            end = closing(text, m.end() - 1)
+            out += [text[i:m.start()], "::core::mem::ManuallyDrop::new(", text[m.start():end + 1], ")"]
+            i = end + 1
+        out.append(text[i:])
+        return "".join(out)
+    if name == "path-calls":
+        def by_path(m):
+            return PRIVATE + "Guard::" + m.group(2) + "(&" + m.group(1) + (")" if m.group(3) else ", ")
+        return re.sub(r"\b(__borrowscope_g\d+)\.(\w+)\((\))?", by_path, text)
     if m := re.fullmatch(r"small-gates-(\d+)", name):
         limit = int(m.group(1))
         return rebuild_gates(text, lambda instrumented, as_written: "{" + instrumented + "}" if tokens(as_written) > limit

@@ -35,13 +35,13 @@ fn nothing(i: u64) {
 
 #[inline(never)]
 fn macro_new(i: u64) {
-    let id = __private::new((&SITES, 0), &i);
+    let id = __private::new(&SITES, 0, &i);
     black_box(id);
 }
 
 #[inline(never)]
 fn macro_event(i: u64) {
-    __private::event((&SITES, 0), Op::Borrow, i, 1);
+    __private::event(&SITES, 0, Op::Borrow, i, 1);
 }
 
 #[inline(never)]

@@ -217,13 +217,15 @@ fn site_table_name() -> Ident {
     Ident::new("__BORROWSCOPE_SITES", proc_macro2::Span::mixed_site())
 }
 
-/// `(&__BORROWSCOPE_SITES, index)`: a site of the function's table, as the runtime's hooks
-/// take it (`Site`). No indexing: `&table[index]` cost the compiler a bounds check, a block of
-/// its own, at each of a crate's thousands of sites.
+/// `&__BORROWSCOPE_SITES, index`: a site of the function's table, as the runtime's hooks
+/// take it, two arguments (the table and the row) that go wherever a hook's site does. No
+/// indexing: `&table[index]` cost the compiler a bounds check, a block of its own, at each of
+/// a crate's thousands of sites. Not one tuple: the `extern "C"` hooks would take it as an
+/// aggregate, which a debug build's fast instruction selector cannot pass (`event`).
 pub(crate) fn site_in_table(index: usize) -> TokenStream {
     let table = site_table_name();
     let index = proc_macro2::Literal::u32_suffixed(index as u32);
-    quote!((&#table, #index))
+    quote!(&#table, #index)
 }
 
 /// `static __BORROWSCOPE_SITES: Sites = Sites::new("..");`: every call site of a function, in

@@ -249,7 +249,7 @@ fn owner_named(trace: &Trace, named: &HashMap<(&str, u32), Vec<&Variable>>, name
 // Recording needs the `track` feature (on by default).
 #[cfg(all(test, feature = "track"))]
 mod tests {
-    use crate::__private::event;
+    use crate::__private::event_at as event;
     use crate::graph::Graph;
     use crate::site::{CallSite, Op, Site, Sites};
 

@@ -21,7 +21,7 @@
 use std::cell::{Cell, RefCell};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::{Guard, event};
+use super::{Guard, event_at};
 use crate::recorder::{SysQueue, leak};
 use crate::site::Op;
 
@@ -128,7 +128,7 @@ impl Guard {
         let id = self.id();
         if id != 0 && sent != 0 {
             self.received.set(true);
-            event(self.site, Op::Receive, id, sent);
+            event_at(self.site, Op::Receive, id, sent);
         }
     }
 

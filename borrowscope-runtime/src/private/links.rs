@@ -26,8 +26,8 @@
 
 use std::cell::Cell;
 
-use super::{Guard, GuardState, event};
-use crate::site::{Op, Site};
+use super::{Guard, GuardState, event_at};
+use crate::site::{Op, Site, Sites};
 
 struct Returns {
     /// How many `Frame`s are open on this thread.
@@ -116,7 +116,8 @@ impl Guard {
     /// The binding, whose value is `value`, is moved in as argument `index` of a call of the
     /// traced function `function`: recorded as moved, and staged for the callee's parameter.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn passed<T: ?Sized>(&self, _value: &T, site: Site, function: &'static str, index: u32) {
+    pub extern "C" fn passed<T: ?Sized>(&self, _value: &T, table: &'static Sites, row: u32, function: &'static str, index: u32) {
+        let site: Site = (table, row);
         self.passed_named(std::any::type_name::<T>(), site, function, index);
     }
 
@@ -125,7 +126,7 @@ impl Guard {
     fn passed_named(&self, ty: &'static str, site: Site, function: &'static str, index: u32) {
         let id = self.id.get();
         if id != 0 && self.state.get() == GuardState::Live {
-            event(site, Op::Move, 0, id);
+            event_at(site, Op::Move, 0, id);
             ARGUMENTS.with(|a| {
                 let len = a.len.get();
                 if len < STAGED {
@@ -168,17 +169,18 @@ impl Guard {
         });
         if let Some(passed) = passed {
             self.received.set(true);
-            event(self.site, Op::Receive, id, passed);
+            event_at(self.site, Op::Receive, id, passed);
         }
     }
 
     /// The binding's value is returned by the function `function` (its last use, a move):
     /// recorded as moved where it is returned, with a note for the caller's binding.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn returned(&self, site: Site, function: &'static str) {
+    pub extern "C" fn returned(&self, table: &'static Sites, row: u32, function: &'static str) {
+        let site: Site = (table, row);
         let id = self.id.get();
         if id != 0 && self.state.get() == GuardState::Live {
-            event(site, Op::Move, 0, id);
+            event_at(site, Op::Move, 0, id);
             RETURNS.with(|r| {
                 r.id.set(id);
                 r.at.set(r.depth.get());
@@ -214,7 +216,7 @@ impl Guard {
         });
         if let Some(returned) = returned {
             self.received.set(true);
-            event(self.site, Op::Receive, id, returned);
+            event_at(self.site, Op::Receive, id, returned);
         }
     }
 }

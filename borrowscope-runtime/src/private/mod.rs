@@ -59,9 +59,20 @@ pub extern "C" fn fresh_id() -> u64 {
     crate::emit::fresh()
 }
 
-/// Records `op` at `site`.
+/// Records `op` at row `row` of `table`.
+///
+/// Every hook the macro calls takes its site as these two arguments, not as one `Site`: an
+/// `extern "C"` function takes a pair as one aggregate, which the fast instruction selector
+/// of a debug build cannot pass, so each block with such a call went through the slow one
+/// (data-encoding's library built in 16.96 G instructions of rustc, 12.6 G of them LLVM's).
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn event(site: Site, op: Op, id: u64, arg: u64) {
+pub extern "C" fn event(table: &'static Sites, row: u32, op: Op, id: u64, arg: u64) {
+    event_at((table, row), op, id, arg);
+}
+
+/// `event` for a site the runtime holds.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(crate) fn event_at(site: Site, op: Op, id: u64, arg: u64) {
     #[cfg(feature = "track")]
     crate::recorder::record(crate::site::at(site), op, id, arg, 0);
     #[cfg(not(feature = "track"))]
@@ -70,7 +81,8 @@ pub extern "C" fn event(site: Site, op: Op, id: u64, arg: u64) {
 
 /// Records the creation of a variable holding a `T` and returns its new instance id.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn new<T: ?Sized>(site: Site, _value: &T) -> u64 {
+pub extern "C" fn new<T: ?Sized>(table: &'static Sites, row: u32, _value: &T) -> u64 {
+    let site: Site = (table, row);
     new_named(site, std::any::type_name::<T>())
 }
 
@@ -98,7 +110,8 @@ fn record_count(site: Site, op: Op, id: u64, arg: u64, count: u64) {
 /// Records a pointer event (`RcNew`, `RcClone`, `ArcClone`...) with the pointer's strong
 /// count.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn counted<P: Counted>(site: Site, op: Op, id: u64, source: u64, pointer: &P) {
+pub extern "C" fn counted<P: Counted>(table: &'static Sites, row: u32, op: Op, id: u64, source: u64, pointer: &P) {
+    let site: Site = (table, row);
     #[cfg(feature = "track")]
     crate::recorder::record(crate::site::at(site), op, id, source, pointer.strong() as u64);
     #[cfg(not(feature = "track"))]
@@ -178,7 +191,8 @@ impl Guard {
     /// guard records nothing) when no event could be kept anywhere, which spares the
     /// thread-local id counter in a loop that runs on after the event cap was reached.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn new(site: Site) -> Guard {
+    pub extern "C" fn new(table: &'static Sites, row: u32) -> Guard {
+        let site: Site = (table, row);
         let id = if crate::recorder::active() { fresh_id() } else { 0 };
         Guard {
             site,
@@ -193,8 +207,9 @@ impl Guard {
     /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
     /// events of an instance are kept or left out together.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn sampled(site: Site, per_million: u64) -> Guard {
-        let guard = Guard::new(site);
+    pub extern "C" fn sampled(table: &'static Sites, row: u32, per_million: u64) -> Guard {
+        let site: Site = (table, row);
+        let guard = Guard::new(site.0, site.1);
         // A fixed mix of the id, so the choice is spread evenly and costs no state.
         let mixed = guard.id.get().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
         if mixed % 1_000_000 >= per_million {
@@ -231,7 +246,7 @@ impl Guard {
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub extern "C" fn borrows(&self, owner: &Guard, mutable: bool) {
         if self.id.get() != 0 {
-            event(self.site, if mutable { Op::BorrowMut } else { Op::Borrow }, self.id.get(), owner.id.get());
+            event_at(self.site, if mutable { Op::BorrowMut } else { Op::Borrow }, self.id.get(), owner.id.get());
         }
     }
 
@@ -252,7 +267,7 @@ impl Guard {
                 Op::ArcNew if pointer.strong() > 1 => Op::ArcClone,
                 op => op,
             };
-            counted(self.site, op, self.id.get(), source, pointer);
+            counted(self.site.0, self.site.1, op, self.id.get(), source, pointer);
         }
     }
 
@@ -288,7 +303,7 @@ impl Guard {
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub extern "C" fn address<P: crate::RawPointer>(&self, op: Op, pointer: &P) {
         if self.id.get() != 0 && !self.received.get() {
-            event(self.site, op, self.id.get(), (*pointer).address());
+            event_at(self.site, op, self.id.get(), (*pointer).address());
         }
     }
 
@@ -298,9 +313,9 @@ impl Guard {
     fn dropped_now(&self) {
         if self.state.get() == GuardState::Live {
             if let Some(release) = self.release.get() {
-                event(self.site, release, self.id.get(), 0);
+                event_at(self.site, release, self.id.get(), 0);
             }
-            event(self.site, Op::Drop, self.id.get(), 0);
+            event_at(self.site, Op::Drop, self.id.get(), 0);
         }
         self.set(GuardState::Moved);
     }
@@ -313,9 +328,10 @@ impl Guard {
     /// only when nothing that needs dropping stays after it, ends it (`rhs.numer` then
     /// `rhs.denom` of a `Ratio<T>`).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn moved(&self, site: Site, to: u64) {
+    pub extern "C" fn moved(&self, table: &'static Sites, row: u32, to: u64) {
+        let site: Site = (table, row);
         if self.moved_out() && self.id.get() != 0 {
-            event(site, Op::Move, to, self.id.get());
+            event_at(site, Op::Move, to, self.id.get());
         }
     }
 
@@ -333,9 +349,10 @@ impl Guard {
     /// A by-value use of the binding whose type is `Copy`: `to` (0: a call or an expression)
     /// gets a copy and the binding stays alive.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn copied(&self, site: Site, to: u64) {
+    pub extern "C" fn copied(&self, table: &'static Sites, row: u32, to: u64) {
+        let site: Site = (table, row);
         if self.id.get() != 0 {
-            event(site, Op::Copy, to, self.id.get());
+            event_at(site, Op::Copy, to, self.id.get());
         }
     }
 
@@ -375,15 +392,16 @@ impl Guard {
     /// `scope_end` where it may have been moved before), and the new value is a new instance
     /// of the variable, with its creation recorded; both there, where they happen.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn overwritten<T>(&self, site: Site) {
+    pub extern "C" fn overwritten<T>(&self, table: &'static Sites, row: u32) {
+        let site: Site = (table, row);
         self.overwritten_named(site, std::any::type_name::<T>());
     }
 
     /// `overwritten`, the type taken from the new value (a part a destructuring assignment
     /// gave the binding, `(a, b) = (b, a)`), recorded once it is assigned.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn overwritten_by<T>(&self, site: Site, _value: &T) {
-        self.overwritten::<T>(site);
+    pub extern "C" fn overwritten_by<T>(&self, table: &'static Sites, row: u32, _value: &T) {
+        self.overwritten::<T>(table, row);
     }
 
     /// `overwritten` for a type by its name.
@@ -394,14 +412,14 @@ impl Guard {
             return;
         }
         match self.state.get() {
-            GuardState::Live if self.uncertain.get() => event(site, Op::ScopeEnd, id, 0),
+            GuardState::Live if self.uncertain.get() => event_at(site, Op::ScopeEnd, id, 0),
             GuardState::Live => {
                 if let Some(release) = self.release.get() {
-                    event(site, release, id, 0);
+                    event_at(site, release, id, 0);
                 }
-                event(site, Op::Drop, id, 0);
+                event_at(site, Op::Drop, id, 0);
             }
-            GuardState::MaybeMoved => event(site, Op::ScopeEnd, id, 0),
+            GuardState::MaybeMoved => event_at(site, Op::ScopeEnd, id, 0),
             GuardState::Unbound | GuardState::Moved => {}
         }
         self.uncertain.set(false);
@@ -441,7 +459,7 @@ impl Guard {
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub extern "C" fn event(&self, op: Op, arg: u64) {
         if self.id.get() != 0 && !self.received.get() {
-            event(self.site, op, self.id.get(), arg);
+            event_at(self.site, op, self.id.get(), arg);
         }
     }
 
@@ -481,12 +499,12 @@ impl Guard {
             return;
         }
         if let (GuardState::Live | GuardState::MaybeMoved, Some(release)) = (self.state.get(), self.release.get()) {
-            event(self.site, release, self.id.get(), 0);
+            event_at(self.site, release, self.id.get(), 0);
         }
         match self.state.get() {
-            GuardState::Live if self.uncertain.get() => event(self.site, Op::ScopeEnd, self.id.get(), 0),
-            GuardState::Live => event(self.site, Op::Drop, self.id.get(), 0),
-            GuardState::MaybeMoved => event(self.site, Op::ScopeEnd, self.id.get(), 0),
+            GuardState::Live if self.uncertain.get() => event_at(self.site, Op::ScopeEnd, self.id.get(), 0),
+            GuardState::Live => event_at(self.site, Op::Drop, self.id.get(), 0),
+            GuardState::MaybeMoved => event_at(self.site, Op::ScopeEnd, self.id.get(), 0),
             GuardState::Unbound | GuardState::Moved => {}
         }
     }

@@ -4,7 +4,7 @@
 //! a method call on a lock, cell, channel or thread handle records. Only sound where the
 //! compiler already knows the type there (the macro's `Copies` decides where).
 
-use super::{Counted, Guard, GuardState, Op, Site, event};
+use super::{Counted, Guard, GuardState, Op, Site, Sites, event_at};
 
 /// A reference to a binding's value whose type decides, through method resolution, whether
 /// a by-value use moves or copies it: `(&Probe(&x)).used(..)` resolves to [`ViaCopy`] when the
@@ -14,7 +14,7 @@ pub struct Probe<'a, T: ?Sized>(pub &'a T);
 /// The by-value use of a `Copy` binding: a copy; the binding stays alive.
 pub trait ViaCopy {
     /// `to`: the destination instance (0: into a call or an expression).
-    extern "C" fn used(&self, from: &Guard, site: Site, to: u64);
+    extern "C" fn used(&self, from: &Guard, table: &'static Sites, row: u32, to: u64);
     /// A method call with the binding as receiver: a `Copy` value stays alive.
     extern "C" fn receiver(&self, from: &Guard);
     /// `drop(x)`: a copy is dropped, the binding stays alive.
@@ -26,7 +26,7 @@ pub trait ViaCopy {
 /// The by-value use of a binding that is not `Copy`: a move; its guard records no drop.
 pub trait ViaMove {
     /// `to`: the destination instance (0: into a call or an expression).
-    extern "C" fn used(&self, from: &Guard, site: Site, to: u64);
+    extern "C" fn used(&self, from: &Guard, table: &'static Sites, row: u32, to: u64);
     /// A method call with the binding as receiver: it may take `self` by value, which
     /// syntax cannot tell.
     extern "C" fn receiver(&self, from: &Guard);
@@ -39,9 +39,10 @@ pub trait ViaMove {
 
 impl<T: Copy> ViaCopy for Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn used(&self, from: &Guard, site: Site, to: u64) {
+    extern "C" fn used(&self, from: &Guard, table: &'static Sites, row: u32, to: u64) {
+        let site: Site = (table, row);
         if from.id.get() != 0 {
-            event(site, Op::Copy, to, from.id.get());
+            event_at(site, Op::Copy, to, from.id.get());
         }
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
@@ -54,9 +55,10 @@ impl<T: Copy> ViaCopy for Probe<'_, T> {
 
 impl<T: ?Sized> ViaMove for &Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn used(&self, from: &Guard, site: Site, to: u64) {
+    extern "C" fn used(&self, from: &Guard, table: &'static Sites, row: u32, to: u64) {
+        let site: Site = (table, row);
         if from.id.get() != 0 {
-            event(site, Op::Move, to, from.id.get());
+            event_at(site, Op::Move, to, from.id.get());
         }
         from.moved_out();
     }
@@ -84,31 +86,32 @@ impl<T: ?Sized> ViaMove for &Probe<'_, T> {
 /// (`*b = v`): its end is then unknown rather than a move.
 pub trait ViaBoxOfCopy {
     /// Records nothing: a copy of the content.
-    extern "C" fn unboxed(&self, from: &Guard, site: Site, certain: bool);
+    extern "C" fn unboxed(&self, from: &Guard, table: &'static Sites, row: u32, certain: bool);
 }
 
 /// See [`ViaBoxOfCopy`]: the content of a `Box` moves out.
 pub trait ViaBox {
     /// Records the move out of the box; the binding holds nothing to drop.
-    extern "C" fn unboxed(&self, from: &Guard, site: Site, certain: bool);
+    extern "C" fn unboxed(&self, from: &Guard, table: &'static Sites, row: u32, certain: bool);
 }
 
 /// See [`ViaBoxOfCopy`]: not a `Box`.
 pub trait ViaNotBox {
     /// Records nothing: a copy of the content.
-    extern "C" fn unboxed(&self, from: &Guard, site: Site, certain: bool);
+    extern "C" fn unboxed(&self, from: &Guard, table: &'static Sites, row: u32, certain: bool);
 }
 
 impl<T: Copy> ViaBoxOfCopy for &&Probe<'_, Box<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn unboxed(&self, _from: &Guard, _site: Site, _certain: bool) {}
+    extern "C" fn unboxed(&self, _from: &Guard, _table: &'static Sites, _row: u32, _certain: bool) {}
 }
 
 impl<T: ?Sized> ViaBox for &Probe<'_, Box<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn unboxed(&self, from: &Guard, site: Site, certain: bool) {
+    extern "C" fn unboxed(&self, from: &Guard, table: &'static Sites, row: u32, certain: bool) {
+        let site: Site = (table, row);
         if certain {
-            from.moved(site, 0);
+            from.moved(site.0, site.1, 0);
         } else {
             from.maybe_moved();
         }
@@ -117,7 +120,7 @@ impl<T: ?Sized> ViaBox for &Probe<'_, Box<T>> {
 
 impl<T: ?Sized> ViaNotBox for Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn unboxed(&self, _from: &Guard, _site: Site, _certain: bool) {}
+    extern "C" fn unboxed(&self, _from: &Guard, _table: &'static Sites, _row: u32, _certain: bool) {}
 }
 
 /// `*b = v` on a binding, probed on `b`'s type as `(&&Probe(&b)).refilled_box(..)`: a `Box`
@@ -284,48 +287,52 @@ impl<T: ?Sized> ViaUncounted for &Probe<'_, T> {}
 /// borrowed.
 pub trait ViaReference {
     /// Records nothing: the receiver is a reference.
-    extern "C" fn receiver_borrow(&self, site: Site, op: Op, owner: u64);
+    extern "C" fn receiver_borrow(&self, table: &'static Sites, row: u32, op: Op, owner: u64);
     /// Records nothing, and gives owner 0 (no borrow to end).
-    extern "C" fn receiver_borrow_for(&self, site: Site, op: Op, owner: u64) -> (u64, Site);
+    extern "C" fn receiver_borrow_for(&self, table: &'static Sites, row: u32, op: Op, owner: u64) -> (u64, Site);
 }
 
 /// The fallback of [`ViaReference`]: the receiver holds its value, which the call borrows.
 pub trait ViaOwner {
     /// Records the borrow `op` of `owner` by the call at `site`.
-    extern "C" fn receiver_borrow(&self, site: Site, op: Op, owner: u64);
+    extern "C" fn receiver_borrow(&self, table: &'static Sites, row: u32, op: Op, owner: u64);
     /// Records the borrow, and gives `owner` and the site back for
     /// [`borrowed_for`](super::borrowed_for) to record its end as the call returns.
-    extern "C" fn receiver_borrow_for(&self, site: Site, op: Op, owner: u64) -> (u64, Site);
+    extern "C" fn receiver_borrow_for(&self, table: &'static Sites, row: u32, op: Op, owner: u64) -> (u64, Site);
 }
 
 impl<T: ?Sized> ViaReference for Probe<'_, &T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn receiver_borrow(&self, _site: Site, _op: Op, _owner: u64) {}
+    extern "C" fn receiver_borrow(&self, _table: &'static Sites, _row: u32, _op: Op, _owner: u64) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn receiver_borrow_for(&self, site: Site, _op: Op, _owner: u64) -> (u64, Site) {
+    extern "C" fn receiver_borrow_for(&self, table: &'static Sites, row: u32, _op: Op, _owner: u64) -> (u64, Site) {
+        let site: Site = (table, row);
         (0, site)
     }
 }
 
 impl<T: ?Sized> ViaReference for Probe<'_, &mut T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn receiver_borrow(&self, _site: Site, _op: Op, _owner: u64) {}
+    extern "C" fn receiver_borrow(&self, _table: &'static Sites, _row: u32, _op: Op, _owner: u64) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn receiver_borrow_for(&self, site: Site, _op: Op, _owner: u64) -> (u64, Site) {
+    extern "C" fn receiver_borrow_for(&self, table: &'static Sites, row: u32, _op: Op, _owner: u64) -> (u64, Site) {
+        let site: Site = (table, row);
         (0, site)
     }
 }
 
 impl<T: ?Sized> ViaOwner for &Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn receiver_borrow(&self, site: Site, op: Op, owner: u64) {
+    extern "C" fn receiver_borrow(&self, table: &'static Sites, row: u32, op: Op, owner: u64) {
+        let site: Site = (table, row);
         if owner != 0 {
-            event(site, op, 0, owner);
+            event_at(site, op, 0, owner);
         }
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn receiver_borrow_for(&self, site: Site, op: Op, owner: u64) -> (u64, Site) {
-        self.receiver_borrow(site, op, owner);
+    extern "C" fn receiver_borrow_for(&self, table: &'static Sites, row: u32, op: Op, owner: u64) -> (u64, Site) {
+        let site: Site = (table, row);
+        self.receiver_borrow(site.0, site.1, op, owner);
         (owner, site)
     }
 }
@@ -463,7 +470,7 @@ pub trait ViaSpawn {
     /// Records the spawn for the binding of `guard`.
     extern "C" fn spawned(&self, guard: &Guard);
     /// Records the spawn of a handle no binding holds (`handles.push(thread::spawn(..))`).
-    extern "C" fn spawned_at(&self, site: Site);
+    extern "C" fn spawned_at(&self, table: &'static Sites, row: u32);
 }
 
 /// The fallback of [`ViaSpawn`]: not a thread handle.
@@ -471,7 +478,7 @@ pub trait ViaNotSpawned {
     /// Nothing.
     extern "C" fn spawned(&self, guard: &Guard);
     /// Nothing.
-    extern "C" fn spawned_at(&self, site: Site);
+    extern "C" fn spawned_at(&self, table: &'static Sites, row: u32);
 }
 
 impl<T> ViaSpawn for Probe<'_, std::thread::JoinHandle<T>> {
@@ -480,8 +487,9 @@ impl<T> ViaSpawn for Probe<'_, std::thread::JoinHandle<T>> {
         guard.event(Op::ThreadSpawn, crate::recorder::thread_number(self.0.thread().id()));
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn spawned_at(&self, site: Site) {
-        event(site, Op::ThreadSpawn, 0, crate::recorder::thread_number(self.0.thread().id()));
+    extern "C" fn spawned_at(&self, table: &'static Sites, row: u32) {
+        let site: Site = (table, row);
+        event_at(site, Op::ThreadSpawn, 0, crate::recorder::thread_number(self.0.thread().id()));
     }
 }
 
@@ -491,8 +499,9 @@ impl<T> ViaSpawn for Probe<'_, std::thread::ScopedJoinHandle<'_, T>> {
         guard.event(Op::ThreadSpawn, crate::recorder::thread_number(self.0.thread().id()));
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn spawned_at(&self, site: Site) {
-        event(site, Op::ThreadSpawn, 0, crate::recorder::thread_number(self.0.thread().id()));
+    extern "C" fn spawned_at(&self, table: &'static Sites, row: u32) {
+        let site: Site = (table, row);
+        event_at(site, Op::ThreadSpawn, 0, crate::recorder::thread_number(self.0.thread().id()));
     }
 }
 
@@ -500,5 +509,5 @@ impl<T: ?Sized> ViaNotSpawned for &Probe<'_, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     extern "C" fn spawned(&self, _guard: &Guard) {}
     #[cfg_attr(not(debug_assertions), inline(always))]
-    extern "C" fn spawned_at(&self, _site: Site) {}
+    extern "C" fn spawned_at(&self, _table: &'static Sites, _row: u32) {}
 }

@@ -1,7 +1,7 @@
 //! `Span`: the bracket around a loop, `match`, block or function, whose drop records the
 //! construct's exit.
 
-use super::{Op, Site, Slot, active, event, fresh_id};
+use super::{Op, Site, Sites, Slot, active, event_at, fresh_id};
 
 /// Brackets a construct: records `enter` now and `exit` when dropped, so a loop, match,
 /// block or function left by `return`, `?`, `break` or a panic is still closed. Also counts
@@ -19,10 +19,11 @@ impl Span {
     /// that runs on past the event cap then costs a field test per iteration or arm, not a
     /// thread-local id and a check of the recorder each.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn enter(site: Site, enter: Op, exit: Op) -> Span {
+    pub extern "C" fn enter(table: &'static Sites, row: u32, enter: Op, exit: Op) -> Span {
+        let site: Site = (table, row);
         let id = if crate::recorder::active() { fresh_id() } else { 0 };
         if id != 0 {
-            event(site, enter, id, 0);
+            event_at(site, enter, id, 0);
         }
         Span { site, exit, id, iteration: Slot::new(0) }
     }
@@ -34,7 +35,7 @@ impl Span {
             return;
         }
         let n = self.iteration.get();
-        event(self.site, Op::LoopIteration, self.id, n);
+        event_at(self.site, Op::LoopIteration, self.id, n);
         self.iteration.set(n + 1);
     }
 
@@ -51,16 +52,17 @@ impl Span {
             return false;
         }
         if self.id != 0 {
-            event(self.site, Op::LoopIteration, self.id, n);
+            event_at(self.site, Op::LoopIteration, self.id, n);
         }
         true
     }
 
     /// Records the arm taken in a `match` (`site` names the arm's pattern).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn arm(&self, site: Site, index: u64) {
+    pub extern "C" fn arm(&self, table: &'static Sites, row: u32, index: u64) {
+        let site: Site = (table, row);
         if self.id != 0 {
-            event(site, Op::MatchArm, self.id, index);
+            event_at(site, Op::MatchArm, self.id, index);
         }
     }
 }
@@ -70,7 +72,7 @@ impl Drop for Span {
     #[inline]
     fn drop(&mut self) {
         if self.id != 0 {
-            event(self.site, self.exit, self.id, 0);
+            event_at(self.site, self.exit, self.id, 0);
         }
     }
 }

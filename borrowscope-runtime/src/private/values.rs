@@ -2,15 +2,16 @@
 //! and gives the value back unchanged, so that the expression keeps its type, its coercions
 //! and its temporaries' lifetimes; and `Held`, the end of a guard kept only as a temporary.
 
-use super::{Counted, Guard, Op, Site, counted, event, fresh_id};
+use super::{Counted, Guard, Op, Site, Sites, counted, event_at, fresh_id};
 
 /// Records `op` and returns `value` unchanged. The macro passes expressions through this
 /// rather than wrapping them in a block: a call keeps the value's type, its coercions and the
 /// lifetime of its temporaries exactly as they were.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-pub fn pass<T>(site: Site, op: Op, id: u64, arg: u64, value: T) -> T {
-    event(site, op, id, arg);
+pub fn pass<T>(table: &'static Sites, row: u32, op: Op, id: u64, arg: u64, value: T) -> T {
+    let site: Site = (table, row);
+    event_at(site, op, id, arg);
     value
 }
 
@@ -18,8 +19,8 @@ pub fn pass<T>(site: Site, op: Op, id: u64, arg: u64, value: T) -> T {
 /// the array's length, which its type carries.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-pub fn pass_array<T, const N: usize>(site: Site, op: Op, value: [T; N]) -> [T; N] {
-    event(site, op, 0, N as u64);
+pub fn pass_array<T, const N: usize>(table: &'static Sites, row: u32, op: Op, value: [T; N]) -> [T; N] {
+    event_at((table, row), op, 0, N as u64);
     value
 }
 
@@ -27,8 +28,9 @@ pub fn pass_array<T, const N: usize>(site: Site, op: Op, value: [T; N]) -> [T; N
 /// about to be assigned it (`x = value`): the old value drops then.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-pub fn assigned<T>(guard: &Guard, site: Site, value: T) -> T {
-    guard.overwritten::<T>(site);
+pub fn assigned<T>(guard: &Guard, table: &'static Sites, row: u32, value: T) -> T {
+    let site: Site = (table, row);
+    guard.overwritten::<T>(site.0, site.1);
     value
 }
 
@@ -43,8 +45,9 @@ pub fn then<T>(_first: (), value: T) -> T {
 /// Records a raw pointer's creation with its address and returns it.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-pub fn raw_ptr<P: crate::RawPointer>(site: Site, pointer: P) -> P {
-    event(site, Op::RawPtr, 0, pointer.address());
+pub fn raw_ptr<P: crate::RawPointer>(table: &'static Sites, row: u32, pointer: P) -> P {
+    let site: Site = (table, row);
+    event_at(site, Op::RawPtr, 0, pointer.address());
     pointer
 }
 
@@ -52,8 +55,9 @@ pub fn raw_ptr<P: crate::RawPointer>(site: Site, pointer: P) -> P {
 /// and returns it.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-pub fn counted_pass<P: Counted>(site: Site, op: Op, id: u64, source: u64, value: P) -> P {
-    counted(site, op, id, source, &value);
+pub fn counted_pass<P: Counted>(table: &'static Sites, row: u32, op: Op, id: u64, source: u64, value: P) -> P {
+    let site: Site = (table, row);
+    counted(site.0, site.1, op, id, source, &value);
     value
 }
 
@@ -62,9 +66,10 @@ pub fn counted_pass<P: Counted>(site: Site, op: Op, id: u64, source: u64, value:
 /// so the receiver is probed while it still exists and the event lands after the operation.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-pub fn after<T>(site: Site, event: Option<(Op, u64)>, value: T) -> T {
+pub fn after<T>(table: &'static Sites, row: u32, event: Option<(Op, u64)>, value: T) -> T {
+    let site: Site = (table, row);
     if let Some((op, arg)) = event {
-        self::event(site, op, 0, arg);
+        event_at(site, op, 0, arg);
     }
     value
 }
@@ -77,7 +82,7 @@ pub fn after<T>(site: Site, event: Option<(Op, u64)>, value: T) -> T {
 #[cfg_attr(debug_assertions, inline)]
 pub fn borrowed_for<T>((owner, site): (u64, Site), value: T) -> T {
     if owner != 0 {
-        event(site, Op::BorrowEnd, 0, owner);
+        event_at(site, Op::BorrowEnd, 0, owner);
     }
     value
 }
@@ -86,9 +91,10 @@ pub fn borrowed_for<T>((owner, site): (u64, Site), value: T) -> T {
 /// about to hold the guard has, once `value` (the guard) has been computed; returns `value`.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-pub fn taken<T>(site: Site, event: Option<(Op, u64)>, id: u64, value: T) -> T {
+pub fn taken<T>(table: &'static Sites, row: u32, event: Option<(Op, u64)>, id: u64, value: T) -> T {
+    let site: Site = (table, row);
     if let Some((op, arg)) = event {
-        self::event(site, op, id, arg);
+        event_at(site, op, id, arg);
     }
     value
 }
@@ -112,7 +118,8 @@ pub struct Held {
 /// paired with what records the guard's release when dropped.
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
-pub fn hold<T>(site: Site, event: Option<(Op, u64)>, value: T) -> (T, Held) {
+pub fn hold<T>(table: &'static Sites, row: u32, event: Option<(Op, u64)>, value: T) -> (T, Held) {
+    let site: Site = (table, row);
     (value, held(site, event))
 }
 
@@ -126,11 +133,11 @@ extern "C" fn held(site: Site, event: Option<(Op, u64)>) -> Held {
     match release {
         Some(release) if crate::recorder::active() => {
             let id = fresh_id();
-            self::event(site, op, id, arg);
+            event_at(site, op, id, arg);
             Held { site, id, release }
         }
         _ => {
-            self::event(site, op, 0, arg);
+            event_at(site, op, 0, arg);
             Held { site, id: 0, release: Op::LockRelease }
         }
     }
@@ -141,7 +148,7 @@ impl Drop for Held {
     #[inline]
     fn drop(&mut self) {
         if self.id != 0 {
-            event(self.site, self.release, self.id, 0);
+            event_at(self.site, self.release, self.id, 0);
         }
     }
 }
