@@ -68,9 +68,9 @@ fn field_receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, span: pr
     // The same site for the borrow and its end, as the probes give it back.
     let ends = exp.types.ends_with_call(line, column).then(|| {
         let named = syn::Ident::new("site", proc_macro2::Span::mixed_site());
-        let recorded = super::emit::event(&quote!(#named), op, super::emit::Number(0), quote!(#guard.id()));
+        let recorded = super::emit::event(&quote!(#named.0, #named.1), op, super::emit::Number(0), quote!(#guard.id()));
         quote!({
-            let #named = #site;
+            let #named = (#site);
             #recorded;
             (#guard.id(), #named)
         })
