@@ -376,7 +376,7 @@ fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<O
         before.push(emit::stmt(quote!(let #guard = #constructor;)));
         let name_copies = known.and_then(copies::analyzer_copies).unwrap_or(read.written);
         match &read.callee {
-            Some(callee) if name_copies != Copies::Yes => after.push(emit::stmt(quote!(#guard.bind_returned(&#name, #callee);))),
+            Some(callee) if name_copies != Copies::Yes => after.push(emit::stmt(quote!(#guard.bind_returned(&#name, &#callee);))),
             _ if read.received.is_some_and(|recv| super::channels::rewritten(exp, recv)) => {
                 after.push(emit::stmt(quote!(#guard.bind_received(&#name);)));
             }

@@ -129,7 +129,7 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
             stmts.push(emit::stmt(quote!(let #guard = #constructor;)));
             if receives {
                 let index = index as u32;
-                stmts.push(emit::stmt(quote!(#guard.bind_argument(&#name, #function, #index);)));
+                stmts.push(emit::stmt(quote!(#guard.bind_argument(&#name, &#function, #index);)));
             } else {
                 stmts.push(emit::stmt(quote!(#guard.bind(&#name);)));
             }

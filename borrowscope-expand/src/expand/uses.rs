@@ -380,7 +380,7 @@ pub(crate) fn passed(exp: &mut Expander<'_>, expr: &mut Expr, function: &str, in
         Some((ident, guard, Copies::No)) if moves(exp, &ident, &guard) => {
             let site = exp.site("", &ident.to_string(), "move", expr.span());
             let index = index as u32;
-            *expr = emit::first_then(quote!(#guard.passed(&#ident, #site, #function, #index);), emit::name(&ident));
+            *expr = emit::first_then(quote!(#guard.passed(&#ident, #site, &#function, #index);), emit::name(&ident));
             true
         }
         _ => {
@@ -421,7 +421,7 @@ pub(crate) fn returned(exp: &mut Expander<'_>, expr: &mut Expr) {
     match exp.tracked_path(expr) {
         Some((ident, guard, Copies::No)) => {
             let site = exp.site("", &ident.to_string(), "move", expr.span());
-            *expr = emit::first_then(quote!(#guard.returned(#site, #function);), emit::name(&ident));
+            *expr = emit::first_then(quote!(#guard.returned(#site, &#function);), emit::name(&ident));
         }
         _ => by_value_use(exp, expr, true, &quote!(0)),
     }

@@ -116,7 +116,7 @@ impl Guard {
     /// The binding, whose value is `value`, is moved in as argument `index` of a call of the
     /// traced function `function`: recorded as moved, and staged for the callee's parameter.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn passed<T: ?Sized>(&self, _value: &T, table: &'static Sites, row: u32, function: &'static str, index: u32) {
+    pub extern "C" fn passed<T: ?Sized>(&self, _value: &T, table: &'static Sites, row: u32, function: &'static &'static str, index: u32) {
         let site: Site = (table, row);
         self.passed_named(std::any::type_name::<T>(), site, function, index);
     }
@@ -141,8 +141,11 @@ impl Guard {
     /// `bind` for by-value parameter `index` of the traced function `function`: records the
     /// creation, then, if the caller staged the argument at this position (see the module
     /// docs), that it is the value bound here.
+    ///
+    /// The function's name comes behind a reference, as in `passed`, `returned` and
+    /// `bind_returned`: a `&str` is an aggregate to an `extern "C"` function (see `event`).
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn bind_argument<T>(&self, _value: &T, function: &'static str, index: u32) {
+    pub extern "C" fn bind_argument<T>(&self, _value: &T, function: &'static &'static str, index: u32) {
         self.argument_named(std::any::type_name::<T>(), function, index);
     }
 
@@ -176,7 +179,7 @@ impl Guard {
     /// The binding's value is returned by the function `function` (its last use, a move):
     /// recorded as moved where it is returned, with a note for the caller's binding.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn returned(&self, table: &'static Sites, row: u32, function: &'static str) {
+    pub extern "C" fn returned(&self, table: &'static Sites, row: u32, function: &'static &'static str) {
         let site: Site = (table, row);
         let id = self.id.get();
         if id != 0 && self.state.get() == GuardState::Live {
@@ -194,7 +197,7 @@ impl Guard {
     /// records the creation, then, if the call returned a traced function's binding (see
     /// the module docs), that the value it returned is the one bound here.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub extern "C" fn bind_returned<T: ?Sized>(&self, _value: &T, function: &'static str) {
+    pub extern "C" fn bind_returned<T: ?Sized>(&self, _value: &T, function: &'static &'static str) {
         self.returned_named(std::any::type_name::<T>(), function);
     }
 
