@@ -355,7 +355,10 @@ fn outcome(built: bool, build_log: &str, run_log: &str) -> Outcome {
             outcome.errors += 1;
         }
         let summary = line.contains(" generated ") || line.ends_with(" emitted");
-        if line.starts_with("warning: ") && !line.contains("Cargo.toml:") && !summary {
+        // Cargo's own "build failed, waiting for other jobs to finish..." comes or not with
+        // the order the jobs end in: not the compiler's.
+        let cargo = line.starts_with("warning: build failed");
+        if line.starts_with("warning: ") && !line.contains("Cargo.toml:") && !summary && !cargo {
             // Each warning once, by its text and where it is: a target built twice (the
             // library for its tests and for the doctests) repeats its warnings.
             let place = lines.clone().take(3).find(|l| l.trim_start().starts_with("-->")).unwrap_or_default();
@@ -526,4 +529,20 @@ fn trial(crates: &[String], with_type_info: bool, keep: bool) -> Result<()> {
         bail!("instrumented builds that do worse than their baseline: {}", regressions.join(", "));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// A warning is the compiler's, counted once with its place; Cargo's notes are not.
+    #[test]
+    fn warnings_are_the_compilers() {
+        let log = "warning: build failed, waiting for other jobs to finish...\n\
+                   warning: unused variable: `x`\n  --> src/lib.rs:3:9\n\
+                   warning: unused variable: `x`\n  --> src/lib.rs:3:9\n\
+                   warning: `demo` (lib) generated 1 warning\n\
+                   warning: /tmp/demo/Cargo.toml: no edition set\n\
+                   error[E0583]: file not found for module `tests`\n";
+        let outcome = super::outcome(false, log, "");
+        assert_eq!((outcome.warnings, outcome.errors), (1, 1));
+    }
 }

@@ -70,9 +70,11 @@ pub extern "C" fn event(table: &'static Sites, row: u32, op: Op, id: u64, arg: u
     event_at((table, row), op, id, arg);
 }
 
-/// `event` for a site the runtime holds.
+/// `event` for a site the runtime holds. `extern "C"` as every hook is: called from a
+/// destructor or a generic hook compiled into the user's crate, it must not be a call that
+/// may unwind (`tests/tests/unwinding.rs`).
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub(crate) fn event_at(site: Site, op: Op, id: u64, arg: u64) {
+pub(crate) extern "C" fn event_at(site: Site, op: Op, id: u64, arg: u64) {
     #[cfg(feature = "track")]
     crate::recorder::record(crate::site::at(site), op, id, arg, 0);
     #[cfg(not(feature = "track"))]
