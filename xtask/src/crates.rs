@@ -97,7 +97,12 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// (toml_edit: each warned "unreachable call" traced), complex numbers over generic parts
 /// (num-complex), case-insensitive strings (unicase) and self-referential structs that a
 /// proc macro writes (ouroboros). (tinystr 0.7.6 and num-integer 0.1.46 fail plain `cargo
-/// test`.)
+/// test`.) The eighteenth session's: a JSON value type and parser (json), a bit vector inline
+/// in one word (smallbitvec), a codec library whose `dispatch!` macro instantiates each codec
+/// function for every combination of its parameters, so that its build is code generation
+/// (data-encoding) and a `RefCell` for threads (atomic_refcell). (regex-lite 0.1.6,
+/// sized-chunks 0.7.0 and linked-hash-map 0.5.6 fail plain `cargo test`; oneshot 0.1.8 and
+/// elsa 1.10.0 do not build on Rust 1.95.)
 /// Every trace of every run is checked for events that contradict each other, and for names
 /// that hold the expansion's own code.
 pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
@@ -221,4 +226,8 @@ pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "num-complex@0.4.6",
     "unicase@2.8.0",
     "ouroboros@0.18.4",
+    "json@0.12.4",
+    "smallbitvec@2.5.3",
+    "data-encoding@2.6.0",
+    "atomic_refcell@0.1.13",
 ];
