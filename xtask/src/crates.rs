@@ -100,7 +100,11 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// test`.) The eighteenth session's: a JSON value type and parser (json), a bit vector inline
 /// in one word (smallbitvec), a codec library whose `dispatch!` macro instantiates each codec
 /// function for every combination of its parameters, so that its build is code generation
-/// (data-encoding) and a `RefCell` for threads (atomic_refcell). (regex-lite 0.1.6,
+/// (data-encoding) and a `RefCell` for threads (atomic_refcell); then finite state
+/// transducers over generic automata (fst), compressed bitmaps (roaring: its property tests
+/// run for minutes), a string interner behind locks (lasso), d-ary heaps (dary_heap),
+/// reference-counted vectors and strings of raw pointers (ecow) and a serde format
+/// (postcard). (regex-lite 0.1.6,
 /// sized-chunks 0.7.0 and linked-hash-map 0.5.6 fail plain `cargo test`; oneshot 0.1.8 and
 /// elsa 1.10.0 do not build on Rust 1.95.)
 /// Every trace of every run is checked for events that contradict each other, and for names
@@ -230,4 +234,10 @@ pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "smallbitvec@2.5.3",
     "data-encoding@2.6.0",
     "atomic_refcell@0.1.13",
+    "fst@0.4.7",
+    "roaring@0.10.6",
+    "lasso@0.7.3",
+    "dary_heap@0.3.6",
+    "ecow@0.2.3",
+    "postcard@1.0.10",
 ];
