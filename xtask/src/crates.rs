@@ -104,7 +104,10 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// transducers over generic automata (fst), compressed bitmaps (roaring: its property tests
 /// run for minutes), a string interner behind locks (lasso), d-ary heaps (dary_heap),
 /// reference-counted vectors and strings of raw pointers (ecow) and a serde format
-/// (postcard). (regex-lite 0.1.6,
+/// (postcard); then an executor that blocks on a future (pollster), arrays indexed by an
+/// enum whose derive is a proc macro (enum-map), bitmaps of const-generic sizes (bitmaps),
+/// non-empty lists (nonempty, vec1) and Unicode normalization tables (unicode-normalization).
+/// (regex-lite 0.1.6,
 /// sized-chunks 0.7.0 and linked-hash-map 0.5.6 fail plain `cargo test`; oneshot 0.1.8 and
 /// elsa 1.10.0 do not build on Rust 1.95.)
 /// Every trace of every run is checked for events that contradict each other, and for names
@@ -240,4 +243,10 @@ pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "dary_heap@0.3.6",
     "ecow@0.2.3",
     "postcard@1.0.10",
+    "pollster@0.3.0",
+    "enum-map@2.7.3",
+    "bitmaps@3.2.1",
+    "nonempty@0.10.0",
+    "unicode-normalization@0.1.24",
+    "vec1@1.12.1",
 ];
