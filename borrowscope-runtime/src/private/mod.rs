@@ -210,8 +210,7 @@ impl Guard {
     /// events of an instance are kept or left out together.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub extern "C" fn sampled(table: &'static Sites, row: u32, per_million: u64) -> Guard {
-        let site: Site = (table, row);
-        let guard = Guard::new(site.0, site.1);
+        let guard = Guard::new(table, row);
         // A fixed mix of the id, so the choice is spread evenly and costs no state.
         let mixed = guard.id.get().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
         if mixed % 1_000_000 >= per_million {

@@ -109,9 +109,8 @@ impl<T: Copy> ViaBoxOfCopy for &&Probe<'_, Box<T>> {
 impl<T: ?Sized> ViaBox for &Probe<'_, Box<T>> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     extern "C" fn unboxed(&self, from: &Guard, table: &'static Sites, row: u32, certain: bool) {
-        let site: Site = (table, row);
         if certain {
-            from.moved(site.0, site.1, 0);
+            from.moved(table, row, 0);
         } else {
             from.maybe_moved();
         }
@@ -331,9 +330,8 @@ impl<T: ?Sized> ViaOwner for &Probe<'_, T> {
     }
     #[cfg_attr(not(debug_assertions), inline(always))]
     extern "C" fn receiver_borrow_for(&self, table: &'static Sites, row: u32, op: Op, owner: u64) -> (u64, Site) {
-        let site: Site = (table, row);
-        self.receiver_borrow(site.0, site.1, op, owner);
-        (owner, site)
+        self.receiver_borrow(table, row, op, owner);
+        (owner, (table, row))
     }
 }
 

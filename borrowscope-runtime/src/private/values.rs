@@ -29,8 +29,7 @@ pub fn pass_array<T, const N: usize>(table: &'static Sites, row: u32, op: Op, va
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
 pub fn assigned<T>(guard: &Guard, table: &'static Sites, row: u32, value: T) -> T {
-    let site: Site = (table, row);
-    guard.overwritten::<T>(site.0, site.1);
+    guard.overwritten::<T>(table, row);
     value
 }
 
@@ -56,8 +55,7 @@ pub fn raw_ptr<P: crate::RawPointer>(table: &'static Sites, row: u32, pointer: P
 #[cfg_attr(not(debug_assertions), inline(always))]
 #[cfg_attr(debug_assertions, inline)]
 pub fn counted_pass<P: Counted>(table: &'static Sites, row: u32, op: Op, id: u64, source: u64, value: P) -> P {
-    let site: Site = (table, row);
-    counted(site.0, site.1, op, id, source, &value);
+    counted(table, row, op, id, source, &value);
     value
 }
 
