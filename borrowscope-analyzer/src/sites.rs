@@ -164,7 +164,9 @@ fn function_site(sema: &Semantics<'_, RootDatabase>, function: hir::Function, no
         return None;
     }
     let caller = node.ancestors().find_map(ast::Fn::cast).and_then(|f| sema.to_def(&f));
-    let edition = function.module(db).krate(db).edition(db);
+    // Whether a call is unsafe depends on the caller's edition: `std::env::set_var` is an
+    // `unsafe fn` to code of edition 2024 only.
+    let edition = sema.scope(node).map_or_else(|| function.module(db).krate(db).edition(db), |scope| scope.krate().edition(db));
     if function.is_unsafe_to_call(db, caller, edition) {
         return Some((token, SiteKind::UnsafeFnCall, target));
     }

@@ -269,6 +269,19 @@ shapes! {
         let negated = -&Signed(n as i8);
         (counted.derefs.get() + counted.inner.key.len(), packed.byte + byte, word, negated.0 < 0 && !&Signed(0))
     }
+
+    // From subtle: `-(self as &T)` under `Neg for &T`, whose result has the type expected of
+    // it: the cast's record, a call put inside the parentheses, was given that type to demand
+    // of the reference. The same for `!` and for a reference to a parenthesized `unwrap()`,
+    // a `&&u8` coerced to the `&u8` expected.
+    pub fn parenthesized_operands(n: u8) -> (i8, bool, u8) {
+        let signed = Signed(n as i8);
+        let negated: Signed = -(&signed as &Signed);
+        let zero: bool = !(&signed as &Signed);
+        let bytes = vec![n];
+        let first: &u8 = &(bytes.get(0).unwrap());
+        (negated.0, zero, *first)
+    }
 }
 
 /// Counts the calls of its `Deref`, which a recording must not add to.
@@ -457,6 +470,7 @@ fn every_shape_compiles_and_behaves_as_before() {
     same!(labelled_block_break("abc".to_owned()));
     same!(guard_named_methods(3));
     same!(fields_assigned(3));
+    same!(parenthesized_operands(5));
     assert_eq!(parenthesized_try(&mut Some("ab")), Some(2));
     assert_eq!(parenthesized_try(&mut None), None);
     assert_eq!(drop_in_an_arm(0) + drop_in_an_arm(1) + drop_in_an_arm(7), 8);

@@ -128,12 +128,10 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     // Each traced program leaves its spool at a normal exit, turned into its trace below on
     // every core, rather than writing the JSON as it exits.
-    let mut child = Process::new(cargo)
-        .args(&cargo_args)
-        .env(borrowscope_runtime::TRACE_ENV, folder.join(trace_name))
-        .env(borrowscope_runtime::LEAVE_SPOOL_ENV, "1")
-        .spawn()
-        .context("running cargo")?;
+    let mut command = Process::new(cargo);
+    command.args(&cargo_args).env(borrowscope_runtime::TRACE_ENV, folder.join(trace_name)).env(borrowscope_runtime::LEAVE_SPOOL_ENV, "1");
+    stack::room_for_traced_frames(&mut command);
+    let mut child = command.spawn().context("running cargo")?;
     let status = {
         let _passing = signals::PassThrough::to(child.id());
         child.wait().context("waiting for cargo")?
@@ -207,6 +205,47 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
         Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         None => ExitCode::FAILURE,
     })
+}
+
+/// Stacks for traced code. A debug build gives every local a stack slot of its own, and a
+/// traced function holds its body twice (as written, for when nothing can be recorded, beside
+/// the instrumented copy), a guard beside each binding, and values handed to the hooks: its
+/// frame is two to three times the size. A test that keeps a 1 MiB array in libtest's 2 MiB
+/// threads as written overflows traced (simd-adler32's), and so would a `main` close to its
+/// limit. The program's threads and its main thread get four times the room they would have.
+mod stack {
+    /// std's stack for a thread spawned without a size, when `RUST_MIN_STACK` is not set.
+    const STD_THREAD_STACK: u64 = 2 << 20;
+    /// How much more room the traced code gets.
+    pub(super) const FACTOR: u64 = 4;
+
+    /// Sets `RUST_MIN_STACK` for `command` (unless the user set it: theirs stands), which
+    /// std's threads and libtest's take as their size, and raises this process's soft limit
+    /// of the main thread's stack, which `command` and the program inherit (within the hard
+    /// limit; an unlimited one stays unlimited).
+    pub(super) fn room_for_traced_frames(command: &mut std::process::Command) {
+        if std::env::var_os("RUST_MIN_STACK").is_none() {
+            command.env("RUST_MIN_STACK", (STD_THREAD_STACK * FACTOR).to_string());
+        }
+        #[cfg(unix)]
+        raise_main_stack_limit();
+    }
+
+    #[cfg(unix)]
+    fn raise_main_stack_limit() {
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: `limit` is a valid `rlimit` to fill.
+        if unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut limit) } != 0 || limit.rlim_cur == libc::RLIM_INFINITY {
+            return;
+        }
+        let wanted = limit.rlim_cur.saturating_mul(FACTOR as libc::rlim_t);
+        let raised = if limit.rlim_max == libc::RLIM_INFINITY { wanted } else { wanted.min(limit.rlim_max) };
+        if raised > limit.rlim_cur {
+            limit.rlim_cur = raised;
+            // SAFETY: a valid `rlimit`; a failure leaves the limit as it was.
+            unsafe { libc::setrlimit(libc::RLIMIT_STACK, &limit) };
+        }
+    }
 }
 
 /// Signals while `cargo borrowscope run` or `test` waits for the program.

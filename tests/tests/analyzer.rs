@@ -310,3 +310,27 @@ fn main() {
     assert_eq!(at(11, 24, "r"), None, "&mut r.a reborrows through the reference `r`, it does not borrow `r`");
     assert_eq!(at(14, 20, "out"), Some(MutableBorrow), "write! borrows its destination");
 }
+
+#[test]
+fn an_unsafe_fn_call_is_unsafe_by_the_callers_edition() {
+    // `std::env::set_var` is an `unsafe fn` to code of edition 2024 only: called from a crate
+    // of edition 2021 it is a safe call (blocking 1.6.1's tests), and recording it as an
+    // `unsafe fn` call made the instrumented call unsafe.
+    let sites = |edition: &str, body: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        let manifest = format!("[package]\nname = \"calls\"\nversion = \"0.0.0\"\nedition = \"{edition}\"\n\n[workspace]\n");
+        std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+        std::fs::write(dir.path().join("src/main.rs"), format!("fn main() {{\n    {body}\n}}\n")).unwrap();
+        let output = run(dir.path(), &["--quiet"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let info = type_info_schema::TypeInfo::read(&dir.path().join(".borrowscope/type-info.json")).unwrap();
+        info.file("src/main.rs").unwrap().sites.iter().map(|s| (s.line, s.kind)).collect::<Vec<_>>()
+    };
+    assert_eq!(sites("2021", "std::env::set_var(\"CALLS\", \"1\");"), []);
+    let unsafe_call = type_info_schema::SiteKind::UnsafeFnCall;
+    assert_eq!(sites("2024", "unsafe { std::env::set_var(\"CALLS\", \"1\") };"), [(2, unsafe_call)]);
+    // An `unsafe fn` of the caller's own is unsafe in any edition.
+    let own = "unsafe fn own() {}\n    unsafe { own() };";
+    assert_eq!(sites("2021", own), [(3, unsafe_call)]);
+}

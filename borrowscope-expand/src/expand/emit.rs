@@ -451,6 +451,26 @@ pub(crate) fn is_runtime_call(expr: &Expr) -> bool {
     p.path.leading_colon.is_some() && p.path.segments.first().is_some_and(|s| s.ident == "borrowscope_runtime")
 }
 
+/// `expr` inside the parentheses (and the invisible groups of a `macro_rules!` fragment)
+/// around it.
+pub(crate) fn unparen(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(p) => unparen(&p.expr),
+        Expr::Group(g) => unparen(&g.expr),
+        _ => expr,
+    }
+}
+
+/// [`without_expectation`] of what the parentheses around `value` hold: Rust hands the
+/// expected type through parentheses, and the tuple needs none around its field.
+pub(crate) fn unparenthesized_without_expectation(value: Expr) -> Expr {
+    match value {
+        Expr::Paren(p) => unparenthesized_without_expectation(*p.expr),
+        Expr::Group(g) => unparenthesized_without_expectation(*g.expr),
+        value => without_expectation(value),
+    }
+}
+
 /// `(value,).0`: `value` out of the reach of a type expected of it. The operand of `&` is
 /// given the referent of the expected reference type as a hint, and Rust coerces the
 /// reference afterwards (`&self.values.get(i).unwrap()` is a `&&V` returned as `&V`); a call

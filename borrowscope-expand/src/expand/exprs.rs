@@ -53,11 +53,13 @@ pub(crate) fn expr(exp: &mut Expander<'_>, expr: &mut Expr) -> bool {
         // `-x` and `!x`: Rust checks the operand with the type expected of the result as a hint,
         // though an overloaded operator's operand may have another type (`Neg for &BigInt`:
         // `x == -&a`); a call or a block the expansion put there would demand it of its value.
+        // Parentheses hand the hint on (`-(self as &T)` under `Neg for &T`).
         Expr::Unary(u) => {
-            let was_block = matches!(&*u.expr, Expr::Block(_));
+            let was_block = matches!(emit::unparen(&u.expr), Expr::Block(_));
             syn::visit_mut::visit_expr_unary_mut(exp, u);
-            if emit::is_runtime_call(&u.expr) || !was_block && matches!(&*u.expr, Expr::Block(_)) {
-                *u.expr = emit::without_expectation(emit::take(&mut u.expr));
+            let operand = emit::unparen(&u.expr);
+            if emit::is_runtime_call(operand) || !was_block && matches!(operand, Expr::Block(_)) {
+                *u.expr = emit::unparenthesized_without_expectation(emit::take(&mut u.expr));
             }
         }
         // Constant blocks stay constant.
@@ -151,7 +153,7 @@ fn field(exp: &mut Expander<'_>, expr: &mut Expr) {
 /// the reference is used.
 fn reference(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Expr::Reference(r) = expr else { return };
-    let was_block = matches!(&*r.expr, Expr::Block(_));
+    let was_block = matches!(emit::unparen(&r.expr), Expr::Block(_));
     exp.borrowing(|exp| {
         exp.guard_use = GuardUse::Place;
         exp.visit_expr_mut(&mut r.expr)
@@ -161,8 +163,10 @@ fn reference(exp: &mut Expander<'_>, expr: &mut Expr) {
     // captures recorded where it is made): the closure takes its parameters' types from that
     // expectation (`&|table, i| ..` passed as a `&dyn Fn(&mut Table, usize)`), and the
     // closure's own type is the only one a sized referent could have been.
-    if emit::is_runtime_call(&r.expr) || !was_block && matches!(&*r.expr, Expr::Block(b) if !ends_in_closure(b)) {
-        *r.expr = emit::without_expectation(emit::take(&mut r.expr));
+    // Parentheses hand the hint on too (`&(v.get(i).unwrap())`).
+    let operand = emit::unparen(&r.expr);
+    if emit::is_runtime_call(operand) || !was_block && matches!(operand, Expr::Block(b) if !ends_in_closure(b)) {
+        *r.expr = emit::unparenthesized_without_expectation(emit::take(&mut r.expr));
     }
     let owner = match &*r.expr {
         Expr::Path(p) if p.qself.is_none() => p.path.get_ident().and_then(|i| exp.lookup(&i.to_string()).map(|g| (i.clone(), g))),
@@ -211,8 +215,13 @@ fn call(exp: &mut Expander<'_>, expr: &mut Expr) {
         _ => None,
     };
     let callee_span = call.func.span();
+    // An `unsafe fn` is called in an `unsafe` block or `unsafe fn` only; elsewhere the
+    // analyzer was wrong (the code compiled), and the hook, which calls the callee through a
+    // value, would make the call unsafe.
+    let in_unsafe = exp.unsafe_depth > 0;
     let site_op = exp.position(call.func.span()).map(|(l, c)| exp.types.sites(l, c)).unwrap_or_default().iter().find_map(|s| match s.kind {
-        SiteKind::FfiCall | SiteKind::UnsafeFnCall => vocabulary::site(s.kind),
+        SiteKind::FfiCall => vocabulary::site(s.kind),
+        SiteKind::UnsafeFnCall if in_unsafe => vocabulary::site(s.kind),
         _ => None,
     });
     let site_op = site_op.filter(|(_, _, group)| exp.has(*group)).map(|(op, _, _)| op);
@@ -340,7 +349,8 @@ fn method_call(exp: &mut Expander<'_>, expr: &mut Expr) {
     if let (Some((queue, true)), Some(arg)) = (&channel, call.args.first_mut()) {
         super::channels::sending(arg, queue, sent);
     }
-    let unsafe_method = exp.position(method_span).is_some_and(|(l, c)| exp.types.site(l, c, SiteKind::UnsafeFnCall).is_some());
+    let unsafe_method =
+        exp.unsafe_depth > 0 && exp.position(method_span).is_some_and(|(l, c)| exp.types.site(l, c, SiteKind::UnsafeFnCall).is_some());
     let probe = uses::receiver(exp, &call.receiver).or_else(|| super::unboxed::deref_receiver(exp, &call.receiver));
     // A guard's acquisition tells more of the borrow a guard method takes (`guards`).
     let receiver_borrow = if guards::takes_guard(&call.method.to_string()) {

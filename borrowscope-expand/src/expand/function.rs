@@ -98,6 +98,9 @@ fn instrument_fn(config: &TraceConfig, mut function: ItemFn) -> ItemFn {
     let original = gate::runs_as_written(&function).then(|| function.block.clone());
     Unparen.visit_block_mut(&mut function.block);
     let mut expander = Expander::new(config, function.sig.ident.to_string());
+    // An `unsafe fn`'s body may call `unsafe fn`s outside an `unsafe` block (before edition
+    // 2024 without a lint).
+    expander.unsafe_depth = usize::from(function.sig.unsafety.is_some());
     expander.gated = original.is_some();
     expander.reassigned = super::uses::assigned_names(&function.block);
     expander.derefs = super::places::derefs(&function.block);
