@@ -29,6 +29,13 @@ pub const SPOOL_ENV: &str = "BORROWSCOPE_SPOOL";
 /// platform without one) the JSON trace is written as usual.
 pub const LEAVE_SPOOL_ENV: &str = "BORROWSCOPE_LEAVE_SPOOL";
 
+/// The stack `cargo borrowscope run` and `test` give a traced program's threads through
+/// `RUST_MIN_STACK` (unless the user set it): 8 MiB, four times std's default. A debug build
+/// gives every local a stack slot of its own, and a traced function holds its body twice (as
+/// written, beside the instrumented copy) and a guard beside each binding, so its frame is two
+/// to three times the size.
+pub const TRACED_MIN_STACK: u64 = 8 << 20;
+
 static REGISTER: Once = Once::new();
 static NOTE: Once = Once::new();
 

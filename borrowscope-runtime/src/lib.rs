@@ -77,7 +77,7 @@ pub use api::pointers::{
 pub use check::{Contradiction, ContradictionKind};
 pub use error::{Error, Result};
 pub use event::{Event, ThreadRecord, Trace};
-pub use exit::{LEAVE_SPOOL_ENV, SPOOL_ENV, TRACE_ENV};
+pub use exit::{LEAVE_SPOOL_ENV, SPOOL_ENV, TRACE_ENV, TRACED_MIN_STACK};
 pub use export::json::{JSON_VERSION, from_json, to_json};
 pub use export::sources::SourceIndex;
 pub use export::why::Why;

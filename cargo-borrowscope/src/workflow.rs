@@ -214,10 +214,9 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
 /// threads as written overflows traced (simd-adler32's), and so would a `main` close to its
 /// limit. The program's threads and its main thread get four times the room they would have.
 mod stack {
-    /// std's stack for a thread spawned without a size, when `RUST_MIN_STACK` is not set.
-    const STD_THREAD_STACK: u64 = 2 << 20;
-    /// How much more room the traced code gets.
-    pub(super) const FACTOR: u64 = 4;
+    /// How much more room the main thread gets (its threads get
+    /// [`TRACED_MIN_STACK`](borrowscope_runtime::TRACED_MIN_STACK), four times std's default).
+    const FACTOR: u64 = 4;
 
     /// Sets `RUST_MIN_STACK` for `command` (unless the user set it: theirs stands), which
     /// std's threads and libtest's take as their size, and raises this process's soft limit
@@ -225,7 +224,7 @@ mod stack {
     /// limit; an unlimited one stays unlimited).
     pub(super) fn room_for_traced_frames(command: &mut std::process::Command) {
         if std::env::var_os("RUST_MIN_STACK").is_none() {
-            command.env("RUST_MIN_STACK", (STD_THREAD_STACK * FACTOR).to_string());
+            command.env("RUST_MIN_STACK", borrowscope_runtime::TRACED_MIN_STACK.to_string());
         }
         #[cfg(unix)]
         raise_main_stack_limit();

@@ -282,11 +282,19 @@ fn traced(dir: &Path, cli: &Path, syntax_only: bool) -> Result<(Outcome, f64, St
     let traces = dir.join("target/borrowscope/timed");
     std::fs::create_dir_all(&traces)?;
     let trace = traces.join("test-{exe}-{pid}.json").display().to_string();
+    let stack = borrowscope_runtime::TRACED_MIN_STACK.to_string();
     let timed = |args: &[&str]| -> Result<(bool, String)> {
         // As `cargo borrowscope test` runs them: each test program leaves its spool at exit,
         // which the command turns into the JSON trace after the run (not in the time).
-        let output =
-            Command::new("cargo").args(args).current_dir(dir).env("BORROWSCOPE_TRACE", &trace).env("BORROWSCOPE_LEAVE_SPOOL", "1").output()?;
+        // With the stack the product gives traced threads (simd-adler32's tests overflow
+        // libtest's 2 MiB traced).
+        let output = Command::new("cargo")
+            .args(args)
+            .current_dir(dir)
+            .env("BORROWSCOPE_TRACE", &trace)
+            .env("BORROWSCOPE_LEAVE_SPOOL", "1")
+            .env("RUST_MIN_STACK", &stack)
+            .output()?;
         Ok((output.status.success(), format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))))
     };
     timed(&["test", "--no-fail-fast", "--no-run", "--manifest-path", &copy])?;
@@ -299,7 +307,7 @@ fn traced(dir: &Path, cli: &Path, syntax_only: bool) -> Result<(Outcome, f64, St
     }
     // A failing test makes the command fail; what was built and what passed is in the log.
     let built = built || log.contains("test result:");
-    let env = [("BORROWSCOPE_TRACE", trace.as_str()), ("BORROWSCOPE_LEAVE_SPOOL", "1")];
+    let env = [("BORROWSCOPE_TRACE", trace.as_str()), ("BORROWSCOPE_LEAVE_SPOOL", "1"), ("RUST_MIN_STACK", stack.as_str())];
     let alone = rerun::passing_alone(dir, &log, &["--manifest-path", &copy], &env)?;
     let mut outcome = outcome(built, &log, &log).with_alone(alone);
     outcome.events = events;
