@@ -207,12 +207,11 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
     })
 }
 
-/// Stacks for traced code. A debug build gives every local a stack slot of its own, and a
-/// traced function holds its body twice (as written, for when nothing can be recorded, beside
-/// the instrumented copy), a guard beside each binding, and values handed to the hooks: its
-/// frame is two to three times the size. A test that keeps a 1 MiB array in libtest's 2 MiB
-/// threads as written overflows traced (simd-adler32's), and so would a `main` close to its
-/// limit. The program's threads and its main thread get four times the room they would have.
+/// Stacks for traced code, whose debug frames are two to three times the size (see
+/// [`TRACED_MIN_STACK`](borrowscope_runtime::TRACED_MIN_STACK)): a test that keeps a 1 MiB array
+/// in libtest's 2 MiB threads overflows traced (simd-adler32's), and so would a `main` close to
+/// its limit. The program's threads and its main thread get four times the room they would
+/// have.
 mod stack {
     /// How much more room the main thread gets (its threads get
     /// [`TRACED_MIN_STACK`](borrowscope_runtime::TRACED_MIN_STACK), four times std's default).
