@@ -30,6 +30,7 @@ EXPANDED is the crate's source as `-Zunpretty=expanded` prints it. The variants:
   no-drops            every guard, frame and span made inside a `ManuallyDrop`: no destructor
                       runs, so no call needs a path that drops them when unwinding (what those
                       paths cost, in code generation above all)
+  no-guard-drops      `no-drops` for the bindings' guards alone (frames and spans keep theirs)
   path-calls          every guard's method call (`g.copied(..)`) written as a call by path
                       (`Guard::copied(&g, ..)`): what resolving the methods costs
 
@@ -274,9 +275,10 @@ def variant(text, name):
         return wrapped_guards(text, name == "wrapped-guards")
     if name == "deferred-guards":
         return deferred_guards(text)
-    if name == "no-drops":
+    if name in ("no-drops", "no-guard-drops"):
+        made = "Guard::new|Guard::sampled" + ("|Frame::enter|Span::enter" if name == "no-drops" else "")
         out, i = [], 0
-        for m in re.finditer(re.escape(PRIVATE) + r"(Guard::new|Guard::sampled|Frame::enter|Span::enter)\(", text):
+        for m in re.finditer(re.escape(PRIVATE) + "(" + made + r")\(", text):
             end = closing(text, m.end() - 1)
             out += [text[i:m.start()], "::core::mem::ManuallyDrop::new(", text[m.start():end + 1], ")"]
             i = end + 1

@@ -361,17 +361,25 @@ fn expand_initializer(exp: &mut Expander<'_>, local: &mut Local, read: &Let) {
 /// who decides each binding's copies.
 fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<Option<syn::Ident>>, Vec<Copies>) {
     let (mut before, mut after, mut guards, mut copies) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // Each name's guard and row while every name is tracked and `Copy` (`runs`).
+    let mut copy_guards = (exp.config.sample.is_none() && !read.names.is_empty()).then(Vec::new);
     for (name, guard) in read.names.iter().zip(&read.guard_names) {
         let text = name.to_string();
         if !exp.config.tracks_name(&text) {
             guards.push(None);
             copies.push(Copies::Unknown);
+            copy_guards = None;
             continue;
         }
         // With a type-info file, the site's kind is the analyzer's classification.
         let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
         let kind = known.map_or("let", |b| b.kind.name());
         let site = exp.site(&text, "", kind, name.span());
+        let row = exp.last_row();
+        match &mut copy_guards {
+            Some(list) if known.and_then(copies::analyzer_copies) == Some(Copies::Yes) => list.push((guard.clone(), row)),
+            _ => copy_guards = None,
+        }
         let constructor = exp.guard_constructor(&site);
         before.push(emit::stmt(quote!(let #guard = #constructor;)));
         let name_copies = known.and_then(copies::analyzer_copies).unwrap_or(read.written);
@@ -391,6 +399,7 @@ fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<O
         }
         guards.push(Some(guard.clone()));
     }
+    exp.copy_guards = copy_guards;
     (before, after, guards, copies)
 }
 

@@ -203,6 +203,15 @@ pub(crate) fn guard(site: &TokenStream, per_million: Option<u64>) -> TokenStream
     }
 }
 
+/// `let r = Guards::new(&SITES, &[rows]); let [g1, g2, ..] = r.slots();`: one destructor
+/// for the guards `guards` of a run of `Copy` bindings, each a reference into it.
+pub(crate) fn guard_run(run: &Ident, guards: &[Ident], rows: &[u32]) -> Stmt {
+    let private = private();
+    let table = site_table_name();
+    let rows = rows.iter().map(|row| proc_macro2::Literal::u32_suffixed(*row));
+    stmt(quote!(let #run = #private::Guards::new(&#table, &[#(#rows),*]); let [#(#guards),*] = #run.slots();))
+}
+
 /// A call site's row of the function's table of sites.
 pub(crate) struct SiteRow {
     pub(crate) name: String,

@@ -91,7 +91,8 @@ const ENDING_METHODS: &[&str] = &["moved", "dropped", "maybe_moved", "passed_on"
 /// The hooks that keep a linked channel's queue.
 const QUEUE_HOOKS: &[&str] = &["linked_channel", "sending", "sent", "received", "received_item", "bind_received"];
 
-/// The guards a body declares itself (`let __borrowscope_gN = ..`, and in a `let` chain
+/// The guards a body declares itself (`let __borrowscope_gN = ..`, a run's
+/// `let [__borrowscope_gN, ..] = ..`, and in a `let` chain
 /// `let ::core::option::Option::Some(__borrowscope_gN) = ..`).
 fn declared_guards(tokens: proc_macro2::TokenStream, declared: &mut std::collections::HashSet<String>) {
     use proc_macro2::TokenTree;
@@ -102,6 +103,14 @@ fn declared_guards(tokens: proc_macro2::TokenStream, declared: &mut std::collect
         match tree {
             TokenTree::Group(group) => {
                 let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                // `let [__borrowscope_g4, __borrowscope_g5] = ..`: a run's guards.
+                if after_let && group.delimiter() == proc_macro2::Delimiter::Bracket {
+                    let names = inner.iter().filter_map(|tree| match tree {
+                        TokenTree::Ident(ident) if is_guard(&ident.to_string()) => Some(ident.to_string()),
+                        _ => None,
+                    });
+                    declared.extend(names);
+                }
                 if in_some && let [TokenTree::Ident(ident)] = inner.as_slice() {
                     let name = ident.to_string();
                     if is_guard(&name) {
@@ -195,7 +204,7 @@ struct Finder {
 }
 
 /// Statement macros that only evaluate expressions, never define items.
-const EXPRESSION_MACROS: &[&str] = &[
+pub(super) const EXPRESSION_MACROS: &[&str] = &[
     "assert",
     "assert_eq",
     "assert_ne",

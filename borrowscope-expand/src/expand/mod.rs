@@ -26,6 +26,7 @@ mod places;
 mod promote;
 mod receivers;
 mod rendered;
+mod runs;
 #[cfg(test)]
 mod snapshots;
 mod source;
@@ -179,6 +180,10 @@ pub(crate) struct Expander<'a> {
     pub(crate) channels: Vec<channels::Declared>,
     /// The body is also emitted as written, behind the gate (`gate`).
     pub(super) gated: bool,
+    /// Set by the `let` just expanded when every name it binds is tracked and of a `Copy`
+    /// type: each name's guard and its site's row, for the block to share one destructor
+    /// among a run of such bindings (`runs`).
+    pub(super) copy_guards: Option<Vec<(Ident, u32)>>,
     /// The call sites handed out so far, in order: the function's table of sites
     /// (`site_table`), which each site names by its index.
     sites: std::cell::RefCell<Vec<emit::SiteRow>>,
@@ -219,6 +224,7 @@ impl<'a> Expander<'a> {
             block_into: None,
             channels: Vec::new(),
             gated: false,
+            copy_guards: None,
             sites: std::cell::RefCell::new(Vec::new()),
         }
     }
@@ -265,6 +271,11 @@ impl<'a> Expander<'a> {
         let mut sites = self.sites.borrow_mut();
         sites.push(emit::SiteRow { name: name.to_owned(), location: location(span), kind: kind.to_owned(), detail: detail.to_owned() });
         emit::site_in_table(sites.len() - 1)
+    }
+
+    /// The row of the site `site` handed out last.
+    pub(crate) fn last_row(&self) -> u32 {
+        self.sites.borrow().len().saturating_sub(1) as u32
     }
 
     /// The `static` that holds every site the function's expansion handed out, one per call
@@ -481,8 +492,11 @@ impl VisitMut for Expander<'_> {
         let old = std::mem::take(&mut block.stmts);
         let laters = uses::later_uses(&old);
         let mut stmts = Vec::with_capacity(old.len());
+        let mut run = runs::Run::default();
         let last = old.len().saturating_sub(1);
         for (index, (mut stmt, after)) in old.into_iter().zip(laters).enumerate() {
+            self.copy_guards = None;
+            let start = stmts.len();
             self.later.push(after);
             self.pending.push(Vec::new());
             // A statement's own attributes (`#[cfg(..)] return x;`) stay on the statement,
@@ -534,10 +548,14 @@ impl VisitMut for Expander<'_> {
             };
             let generated = self.pending.pop().unwrap_or_default().into_iter().chain(before);
             stmts.extend(generated.map(|s| with_cfgs(s, &cfgs)));
+            let own = stmts.len();
             stmts.push(stmt);
             stmts.extend(after_stmts.into_iter().map(|s| with_cfgs(s, &cfgs)));
+            let copies = self.copy_guards.take().filter(|_| cfgs.is_empty());
+            run.statement(self, &mut stmts, start, own, copies);
             self.later.pop();
         }
+        run.close(self, &mut stmts);
         block.stmts = stmts;
         self.scopes.pop();
         self.borrowed = borrowed;

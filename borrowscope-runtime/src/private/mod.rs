@@ -41,6 +41,7 @@ mod span;
 mod values;
 
 use slot::Slot;
+use std::mem::ManuallyDrop;
 
 /// Whether a traced function should run its instrumented body: false once no event could be
 /// kept (the global recorder's cap reached and no session entered) or with tracking off, and
@@ -511,6 +512,46 @@ impl Guard {
     }
 }
 
+/// The guards of a run of `Copy` bindings declared one after another in one block, with no
+/// other local declared between them: dropping such a binding runs no code, so nothing
+/// happens between the ends of the run's bindings, and one destructor, declared just before
+/// the first of them, records all their ends at the moment the first one's value would drop
+/// (in reverse order, as each guard of its own would). It replaces a destructor per binding,
+/// what instrumented code pays most for at compile time (every call in a guard's scope needs
+/// a path that drops it while unwinding).
+pub struct Guards<const K: usize>(ManuallyDrop<[Guard; K]>);
+
+impl<const K: usize> Guards<K> {
+    /// The guards of the bindings at rows `rows` of `table`, in the order they are declared;
+    /// each like [`Guard::new`]'s.
+    pub extern "C" fn new(table: &'static Sites, rows: &'static [u32; K]) -> Guards<K> {
+        Guards(ManuallyDrop::new(std::array::from_fn(|index| Guard::new(table, rows[index]))))
+    }
+
+    /// Each binding's guard, for the hooks that take one.
+    pub extern "C" fn slots(&self) -> &[Guard; K] {
+        &self.0
+    }
+}
+
+impl<const K: usize> Drop for Guards<K> {
+    /// Inlined into the drop glue, so that what the caller sees is one call that cannot
+    /// unwind, as for a [`Guard`].
+    #[inline]
+    fn drop(&mut self) {
+        guards_ended(self.0.as_ptr(), K);
+    }
+}
+
+/// Each of `count` guards' end, the last first: a [`Guards`]' drop.
+extern "C" fn guards_ended(first: *const Guard, count: usize) {
+    // SAFETY: `first` and `count` are a `Guards`' array's, alive while it drops.
+    let guards = unsafe { std::slice::from_raw_parts(first, count) };
+    for guard in guards.iter().rev() {
+        guard.ended();
+    }
+}
+
 #[cfg(test)]
 mod auto_traits {
     use std::panic::{RefUnwindSafe, UnwindSafe};
@@ -522,6 +563,7 @@ mod auto_traits {
     #[test]
     fn guards_spans_frames_and_sites_have_every_auto_trait() {
         keeps_every_auto_trait::<super::Guard>();
+        keeps_every_auto_trait::<super::Guards<3>>();
         keeps_every_auto_trait::<super::Span>();
         keeps_every_auto_trait::<super::Held>();
         keeps_every_auto_trait::<super::Frame>();
