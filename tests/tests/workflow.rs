@@ -181,7 +181,8 @@ fn an_abort_leaves_a_trace_that_says_so_and_where_each_thread_was() {
 #[test]
 fn the_ends_of_copy_bindings_sharing_one_destructor_are_recorded_where_they_happen() {
     // With the analysis, a run of `Copy` bindings declared one after another shares one
-    // destructor (`__private::Guards`): their ends must still come out between the drops of
+    // destructor (`__private::Guards`), and so do `Copy` parameters next to each other and
+    // the `Copy` names of one pattern: their ends must still come out between the drops of
     // the values declared around them, in reverse order of declaration, as Rust ends them.
     let dir = project();
     let source = r#"use borrowscope_macro::trace_borrow;
@@ -195,20 +196,23 @@ impl Drop for Noisy {
 }
 
 #[trace_borrow]
-fn made(n: u32) -> u32 {
-    let doubled = n * 2;
+fn made(k: u32) -> u32 {
+    let doubled = k * 2;
     doubled
 }
 
 #[trace_borrow]
-fn block(n: u32) -> u32 {
+fn block(n: u32, m: u32) -> u32 {
     let first = Noisy("first");
     let a = made(n);
-    let b = a + 1;
+    let b = a + m;
     let middle = Noisy("middle");
     let c = b + 1;
     println!("{}", c);
     let (d, e) = (c + 1, c + 2);
+    for (i, j) in [(1u32, 2u32)] {
+        println!("{}", i + j);
+    }
     if n > 5 {
         return a;
     }
@@ -217,26 +221,30 @@ fn block(n: u32) -> u32 {
 }
 
 fn main() {
-    println!("{}", block(1));
-    println!("{}", block(9));
+    println!("{}", block(1, 1));
+    println!("{}", block(9, 1));
 }
 "#;
     std::fs::write(dir.path().join("src/main.rs"), source).unwrap();
     let output = cargo_borrowscope_in(dir.path(), &["run"]);
     let messages = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{messages}");
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "4\ndrop middle\ndrop first\n20\n20\ndrop middle\ndrop first\n18\n");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "4\n3\ndrop middle\ndrop first\n20\n20\n3\ndrop middle\ndrop first\n18\n");
     let folder = dir.path().join("target/borrowscope");
     let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(folder.join("trace.json")).unwrap()).unwrap();
     use borrowscope_runtime::Op;
-    let names = ["first", "a", "b", "middle", "c", "d", "e", "f"];
+    let names = ["n", "m", "first", "a", "b", "middle", "c", "d", "e", "f", "i", "j"];
     let ends: Vec<_> = trace
         .events
         .iter()
         .filter(|e| matches!(e.op, Op::Drop | Op::ScopeEnd) && names.contains(&e.site.name))
         .map(|e| e.site.name.to_string())
         .collect();
-    let expected = ["f", "e", "d", "c", "middle", "b", "a", "first", "e", "d", "c", "middle", "b", "a", "first"];
+    let expected = [
+        ["j", "i", "f", "e", "d", "c", "middle", "b", "a", "first", "m", "n"].as_slice(),
+        &["j", "i", "e", "d", "c", "middle", "b", "a", "first", "m", "n"],
+    ]
+    .concat();
     assert_eq!(ends, expected);
     // `b`'s instance is made with `a`'s, before the call that gives `a` its value makes
     // `doubled`: `a` and `b` share one destructor (each guard of its own would make `b`'s

@@ -26,7 +26,7 @@ mod places;
 mod promote;
 mod receivers;
 mod rendered;
-mod runs;
+pub(crate) mod runs;
 #[cfg(test)]
 mod snapshots;
 mod source;

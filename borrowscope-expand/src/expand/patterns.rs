@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{FnArg, Pat, Signature, Stmt};
 
+use super::runs::Run;
 use super::{Copies, Expander, Tracked, copies, emit};
 use crate::config::Group;
 
@@ -39,10 +40,16 @@ pub(crate) fn ok_of_plain_name(pat: &Pat) -> bool {
 fn guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<Stmt>, Vec<Tracked>) {
     let (made, tracked) = made_guards(exp, pat, received);
     let mut stmts = Vec::new();
-    for (guard, constructor, bind) in made {
+    let mut run = Run::default();
+    for ((guard, constructor, bind), copy_row) in made {
+        match copy_row {
+            Some(row) => run.push(guard.clone(), row, stmts.len()),
+            None => run.close(exp, &mut stmts),
+        }
         stmts.push(emit::stmt(quote!(let #guard = #constructor;)));
         stmts.push(bind);
     }
+    run.close(exp, &mut stmts);
     (stmts, tracked)
 }
 
@@ -52,14 +59,15 @@ fn guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<Stmt>, Vec<
 /// run in the chain where the `let` matched; and the bindings, tracked in the body.
 pub(crate) fn chained_guards(exp: &mut Expander<'_>, pat: &Pat) -> (Vec<(syn::Ident, TokenStream)>, Vec<Stmt>, Vec<Tracked>) {
     let (made, tracked) = made_guards(exp, pat, false);
-    let (declared, binds) = made.into_iter().map(|(guard, constructor, bind)| ((guard, constructor), bind)).unzip();
+    let (declared, binds) = made.into_iter().map(|((guard, constructor, bind), _)| ((guard, constructor), bind)).unzip();
     (declared, binds, tracked)
 }
 
 /// For each name `pat` binds that is tracked: its guard's name, the guard's constructor and
-/// the statement that binds it to the name's value.
+/// the statement that binds it to the name's value, and its site's row when the analyzer
+/// says it is `Copy` (for `runs`).
 #[allow(clippy::type_complexity)]
-fn made_guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<(syn::Ident, TokenStream, Stmt)>, Vec<Tracked>) {
+fn made_guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<((syn::Ident, TokenStream, Stmt), Option<u32>)>, Vec<Tracked>) {
     let mut made = Vec::new();
     let mut tracked = Vec::new();
     // Declared inside the body: only the body's statements can use it later.
@@ -74,10 +82,12 @@ fn made_guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<(syn::
         let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
         let kind = known.map_or("pattern", |b| b.kind.name());
         let site = exp.site(&text, "", kind, name.span());
+        let row = exp.last_row();
         let constructor = exp.guard_constructor(&site);
         let bind = if received { emit::stmt(quote!(#guard.bind_received(&#name);)) } else { emit::stmt(quote!(#guard.bind(&#name);)) };
-        made.push((guard.clone(), constructor, bind));
         let copies = known.and_then(copies::analyzer_copies).unwrap_or(Copies::Unknown);
+        let copy_row = (copies == Copies::Yes && exp.config.sample.is_none()).then_some(row);
+        made.push(((guard.clone(), constructor, bind), copy_row));
         tracked.push(Tracked { name: text, guard: Some(guard), copies, level });
     }
     (made, tracked)
@@ -95,6 +105,7 @@ fn binding_names(exp: &Expander<'_>, pat: &Pat) -> Vec<syn::Ident> {
 /// recorded; their names are in scope for borrows and moves.
 pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
     let mut stmts = Vec::new();
+    let mut run = Run::default();
     let function = exp.fn_name().to_owned();
     for (index, typed) in sig
         .inputs
@@ -125,7 +136,12 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
             let guard = exp.ident("g");
             let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
             let site = exp.site(&text, "", "param", name.span());
+            let row = exp.last_row();
             let constructor = exp.guard_constructor(&site);
+            match known.and_then(copies::analyzer_copies) {
+                Some(Copies::Yes) if exp.config.sample.is_none() => run.push(guard.clone(), row, stmts.len()),
+                _ => run.close(exp, &mut stmts),
+            }
             stmts.push(emit::stmt(quote!(let #guard = #constructor;)));
             if receives {
                 let index = index as u32;
@@ -137,6 +153,7 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
             exp.declare(Tracked { name: text, guard: Some(guard), copies, level: 0 });
         }
     }
+    run.close(exp, &mut stmts);
     stmts
 }
 

@@ -7,6 +7,9 @@
 //! ends, in the order their own guards would have, at the moment they would have: the run's
 //! guards are declared together (`emit::guard_run`) where the first one's was, and each name
 //! its own guard in it. Which bindings are `Copy` only the analyzer tells (`copy_guards`).
+//! The same holds of a function's parameters, whose guards are declared one after another
+//! before its body, and of the names one pattern binds (`Some((a, b))`), guarded first in the
+//! body they are in scope for.
 
 use proc_macro2::TokenTree;
 use syn::{Expr, Ident, Stmt};
@@ -15,7 +18,7 @@ use super::{Expander, emit};
 
 /// The run of `Copy` bindings a block is declaring.
 #[derive(Default)]
-pub(super) struct Run {
+pub(crate) struct Run {
     /// Each member's guard, its site's row, and where its declaration is in the block's
     /// statements.
     members: Vec<(Ident, u32, usize)>,
@@ -42,7 +45,7 @@ impl Run {
             Some(copies) if !other && found.len() == copies.len() => {
                 for (guard, row) in copies {
                     let Some(&(_, index)) = found.iter().find(|(name, _)| *name == guard) else { return self.close(exp, stmts) };
-                    self.members.push((guard, row, index));
+                    self.push(guard, row, index);
                 }
             }
             Some(_) => self.close(exp, stmts),
@@ -51,9 +54,15 @@ impl Run {
         }
     }
 
+    /// Adds the guard `guard` of the binding at row `row`, declared at `stmts[index]` by a
+    /// statement of its own, after the run's others with nothing else declared between.
+    pub(crate) fn push(&mut self, guard: Ident, row: u32, index: usize) {
+        self.members.push((guard, row, index));
+    }
+
     /// Ends the run: two or more members share one destructor, declared where the first
     /// member's guard was; a single member keeps its own.
-    pub(super) fn close(&mut self, exp: &mut Expander<'_>, stmts: &mut Vec<Stmt>) {
+    pub(crate) fn close(&mut self, exp: &mut Expander<'_>, stmts: &mut Vec<Stmt>) {
         let members = std::mem::take(&mut self.members);
         if members.len() < 2 {
             return;
