@@ -376,6 +376,9 @@ fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<O
         let kind = known.map_or("let", |b| b.kind.name());
         let site = exp.site(&text, "", kind, name.span());
         let row = exp.last_row();
+        if known.is_some_and(copies::analyzer_reference) {
+            exp.references.insert(guard.to_string());
+        }
         match &mut copy_guards {
             Some(list) if known.and_then(copies::analyzer_copies) == Some(Copies::Yes) => list.push((guard.clone(), row)),
             _ => copy_guards = None,

@@ -16,6 +16,12 @@ pub(crate) fn analyzer_copies(known: &type_info_schema::Binding) -> Option<Copie
     known.traits.map(|t| if t.copy { Copies::Yes } else { Copies::No })
 }
 
+/// Whether the analyzer says the binding is a reference (`&T`, `&mut T`): a method called on
+/// it reborrows through it, and borrows nothing of the binding's own.
+pub(crate) fn analyzer_reference(known: &type_info_schema::Binding) -> bool {
+    matches!(&known.ty, type_info_schema::ResolvedType::Known(ty) if ty.starts_with('&') && !ty.contains("{unknown}"))
+}
+
 /// Who can tell, from the code as written, whether a by-value use of a single-name binding
 /// copies or moves it. A written-out type (`let x: T`) lets a probe ask the compiler at each
 /// use; some initializers tell by themselves (a literal or `&x` is `Copy`, `vec![]` or

@@ -184,6 +184,8 @@ pub(crate) struct Expander<'a> {
     /// type: each name's guard and its site's row, for the block to share one destructor
     /// among a run of such bindings (`runs`).
     pub(super) copy_guards: Option<Vec<(Ident, u32)>>,
+    /// The guards of the bindings the analyzer says are references (`receivers`).
+    pub(crate) references: HashSet<String>,
     /// The call sites handed out so far, in order: the function's table of sites
     /// (`site_table`), which each site names by its index.
     sites: std::cell::RefCell<Vec<emit::SiteRow>>,
@@ -225,6 +227,7 @@ impl<'a> Expander<'a> {
             channels: Vec::new(),
             gated: false,
             copy_guards: None,
+            references: HashSet::new(),
             sites: std::cell::RefCell::new(Vec::new()),
         }
     }

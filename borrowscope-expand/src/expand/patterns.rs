@@ -83,6 +83,9 @@ fn made_guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<((syn:
         let kind = known.map_or("pattern", |b| b.kind.name());
         let site = exp.site(&text, "", kind, name.span());
         let row = exp.last_row();
+        if known.is_some_and(copies::analyzer_reference) {
+            exp.references.insert(guard.to_string());
+        }
         let constructor = exp.guard_constructor(&site);
         let bind = if received { emit::stmt(quote!(#guard.bind_received(&#name);)) } else { emit::stmt(quote!(#guard.bind(&#name);)) };
         let copies = known.and_then(copies::analyzer_copies).unwrap_or(Copies::Unknown);
@@ -137,6 +140,9 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
             let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
             let site = exp.site(&text, "", "param", name.span());
             let row = exp.last_row();
+            if known.is_some_and(copies::analyzer_reference) {
+                exp.references.insert(guard.to_string());
+            }
             let constructor = exp.guard_constructor(&site);
             match known.and_then(copies::analyzer_copies) {
                 Some(Copies::Yes) if exp.config.sample.is_none() => run.push(guard.clone(), row, stmts.len()),

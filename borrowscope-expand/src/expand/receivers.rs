@@ -20,6 +20,11 @@ pub(crate) fn receiver_borrow(exp: &Expander<'_>, receiver: &Expr, by: &str, spa
         return field_receiver_borrow(exp, receiver, by, span);
     }
     let (ident, guard, _) = exp.tracked_path(receiver)?;
+    // A binding the analyzer says is a reference is reborrowed through: nothing to record,
+    // and no probe to ask.
+    if exp.references.contains(&guard.to_string()) {
+        return None;
+    }
     let (line, column, op) = receiver_borrow_op(exp, &ident)?;
     let site = exp.site(by, &ident.to_string(), "receiver", span);
     // A reference binding is reborrowed through, not borrowed: its type decides.
