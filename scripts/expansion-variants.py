@@ -31,6 +31,8 @@ EXPANDED is the crate's source as `-Zunpretty=expanded` prints it. The variants:
                       runs, so no call needs a path that drops them when unwinding (what those
                       paths cost, in code generation above all)
   no-guard-drops      `no-drops` for the bindings' guards alone (frames and spans keep theirs)
+  event-pass          each value passed through `pass(site, op, id, arg, value)` written as
+                      `(value, event(site, op, id, arg)).0`: the generic call against a tuple
   path-calls          every guard's method call (`g.copied(..)`) written as a call by path
                       (`Guard::copied(&g, ..)`): what resolving the methods costs
 
@@ -79,6 +81,28 @@ def closing(text, i):
                 return i
         i += 1
     raise ValueError("unbalanced brackets")
+
+
+def split_arguments(text):
+    """The top-level comma-separated parts of `text`, stripped."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        after = skip_literal(text, i)
+        if after != i:
+            i = after
+            continue
+        c = text[i]
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+        i += 1
+    if text[start:].strip():
+        parts.append(text[start:].strip())
+    return parts
 
 
 def gates(text):
@@ -281,6 +305,19 @@ def variant(text, name):
         for m in re.finditer(re.escape(PRIVATE) + "(" + made + r")\(", text):
             end = closing(text, m.end() - 1)
             out += [text[i:m.start()], "::core::mem::ManuallyDrop::new(", text[m.start():end + 1], ")"]
+            i = end + 1
+        out.append(text[i:])
+        return "".join(out)
+    if name == "event-pass":
+        out, i = [], 0
+        for m in re.finditer(re.escape(PRIVATE) + r"pass\(", text):
+            if m.start() < i:
+                continue
+            end = closing(text, m.end() - 1)
+            args = split_arguments(text[m.end():end])
+            if len(args) != 6:
+                continue
+            out += [text[i:m.start()], "(", args[5], ", ", PRIVATE, "event(", ", ".join(args[:5]), ")).0"]
             i = end + 1
         out.append(text[i:])
         return "".join(out)
