@@ -180,10 +180,11 @@ fn an_abort_leaves_a_trace_that_says_so_and_where_each_thread_was() {
 
 #[test]
 fn the_ends_of_copy_bindings_sharing_one_destructor_are_recorded_where_they_happen() {
-    // With the analysis, a run of `Copy` bindings declared one after another shares one
-    // destructor (`__private::Guards`), and so do `Copy` parameters next to each other and
-    // the `Copy` names of one pattern: their ends must still come out between the drops of
-    // the values declared around them, in reverse order of declaration, as Rust ends them.
+    // With the analysis, a run of bindings whose drop runs no code (`Copy` values, a `&mut`)
+    // declared one after another shares one destructor (`__private::Guards`), and so do such
+    // parameters next to each other and such names of one pattern: their ends must still
+    // come out between the drops of the values declared around them, in reverse order of
+    // declaration, as Rust ends them.
     let dir = project();
     let source = r#"use borrowscope_macro::trace_borrow;
 
@@ -206,6 +207,9 @@ fn block(n: u32, m: u32) -> u32 {
     let first = Noisy("first");
     let a = made(n);
     let b = a + m;
+    let mut s = 0u32;
+    let r = &mut s;
+    *r += b;
     let middle = Noisy("middle");
     let c = b + 1;
     println!("{}", c);
@@ -233,7 +237,7 @@ fn main() {
     let folder = dir.path().join("target/borrowscope");
     let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(folder.join("trace.json")).unwrap()).unwrap();
     use borrowscope_runtime::Op;
-    let names = ["n", "m", "first", "a", "b", "middle", "c", "d", "e", "f", "i", "j"];
+    let names = ["n", "m", "first", "a", "b", "s", "r", "middle", "c", "d", "e", "f", "i", "j"];
     let ends: Vec<_> = trace
         .events
         .iter()
@@ -241,8 +245,8 @@ fn main() {
         .map(|e| e.site.name.to_string())
         .collect();
     let expected = [
-        ["j", "i", "f", "e", "d", "c", "middle", "b", "a", "first", "m", "n"].as_slice(),
-        &["j", "i", "e", "d", "c", "middle", "b", "a", "first", "m", "n"],
+        ["j", "i", "f", "e", "d", "c", "middle", "r", "s", "b", "a", "first", "m", "n"].as_slice(),
+        &["j", "i", "e", "d", "c", "middle", "r", "s", "b", "a", "first", "m", "n"],
     ]
     .concat();
     assert_eq!(ends, expected);

@@ -361,7 +361,7 @@ fn expand_initializer(exp: &mut Expander<'_>, local: &mut Local, read: &Let) {
 /// who decides each binding's copies.
 fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<Option<syn::Ident>>, Vec<Copies>) {
     let (mut before, mut after, mut guards, mut copies) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    // Each name's guard and row while every name is tracked and `Copy` (`runs`).
+    // Each name's guard and row while every name is tracked and its drop runs no code (`runs`).
     let mut copy_guards = (exp.config.sample.is_none() && !read.names.is_empty()).then(Vec::new);
     for (name, guard) in read.names.iter().zip(&read.guard_names) {
         let text = name.to_string();
@@ -380,7 +380,7 @@ fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<O
             exp.references.insert(guard.to_string());
         }
         match &mut copy_guards {
-            Some(list) if known.and_then(copies::analyzer_copies) == Some(Copies::Yes) => list.push((guard.clone(), row)),
+            Some(list) if known.is_some_and(copies::analyzer_drops_nothing) => list.push((guard.clone(), row)),
             _ => copy_guards = None,
         }
         let constructor = exp.guard_constructor(&site);

@@ -16,6 +16,13 @@ pub(crate) fn analyzer_copies(known: &type_info_schema::Binding) -> Option<Copie
     known.traits.map(|t| if t.copy { Copies::Yes } else { Copies::No })
 }
 
+/// Whether the analyzer says dropping the binding's value runs no code (`Copy` types, shared
+/// and mutable references, plain data): the bindings a run's one destructor may end (`runs`).
+pub(crate) fn analyzer_drops_nothing(known: &type_info_schema::Binding) -> bool {
+    let type_info_schema::ResolvedType::Known(ty) = &known.ty else { return false };
+    !ty.contains("{unknown}") && known.traits.is_some_and(|t| !t.needs_drop)
+}
+
 /// Whether the analyzer says the binding is a reference (`&T`, `&mut T`): a method called on
 /// it reborrows through it, and borrows nothing of the binding's own.
 pub(crate) fn analyzer_reference(known: &type_info_schema::Binding) -> bool {

@@ -180,8 +180,8 @@ pub(crate) struct Expander<'a> {
     pub(crate) channels: Vec<channels::Declared>,
     /// The body is also emitted as written, behind the gate (`gate`).
     pub(super) gated: bool,
-    /// Set by the `let` just expanded when every name it binds is tracked and of a `Copy`
-    /// type: each name's guard and its site's row, for the block to share one destructor
+    /// Set by the `let` just expanded when every name it binds is tracked and its drop runs no
+    /// code: each name's guard and its site's row, for the block to share one destructor
     /// among a run of such bindings (`runs`).
     pub(super) copy_guards: Option<Vec<(Ident, u32)>>,
     /// The guards of the bindings the analyzer says are references (`receivers`).

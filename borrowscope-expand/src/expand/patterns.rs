@@ -65,7 +65,7 @@ pub(crate) fn chained_guards(exp: &mut Expander<'_>, pat: &Pat) -> (Vec<(syn::Id
 
 /// For each name `pat` binds that is tracked: its guard's name, the guard's constructor and
 /// the statement that binds it to the name's value, and its site's row when the analyzer
-/// says it is `Copy` (for `runs`).
+/// says its drop runs no code (for `runs`).
 #[allow(clippy::type_complexity)]
 fn made_guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<((syn::Ident, TokenStream, Stmt), Option<u32>)>, Vec<Tracked>) {
     let mut made = Vec::new();
@@ -89,7 +89,7 @@ fn made_guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<((syn:
         let constructor = exp.guard_constructor(&site);
         let bind = if received { emit::stmt(quote!(#guard.bind_received(&#name);)) } else { emit::stmt(quote!(#guard.bind(&#name);)) };
         let copies = known.and_then(copies::analyzer_copies).unwrap_or(Copies::Unknown);
-        let copy_row = (copies == Copies::Yes && exp.config.sample.is_none()).then_some(row);
+        let copy_row = (known.is_some_and(copies::analyzer_drops_nothing) && exp.config.sample.is_none()).then_some(row);
         made.push(((guard.clone(), constructor, bind), copy_row));
         tracked.push(Tracked { name: text, guard: Some(guard), copies, level });
     }
@@ -144,9 +144,10 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
                 exp.references.insert(guard.to_string());
             }
             let constructor = exp.guard_constructor(&site);
-            match known.and_then(copies::analyzer_copies) {
-                Some(Copies::Yes) if exp.config.sample.is_none() => run.push(guard.clone(), row, stmts.len()),
-                _ => run.close(exp, &mut stmts),
+            if known.is_some_and(copies::analyzer_drops_nothing) && exp.config.sample.is_none() {
+                run.push(guard.clone(), row, stmts.len());
+            } else {
+                run.close(exp, &mut stmts);
             }
             stmts.push(emit::stmt(quote!(let #guard = #constructor;)));
             if receives {

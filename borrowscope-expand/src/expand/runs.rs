@@ -1,12 +1,12 @@
-//! One destructor for a run of `Copy` bindings. Each tracked binding has a guard declared
-//! just before it, whose drop records the binding's end; every call in a guard's scope then
-//! needs a path that drops it while unwinding, most of what instrumented code costs the
-//! compiler. Dropping a `Copy` value runs no code, so when a block declares several such
-//! bindings one after another, with no other local declared between them (nothing whose drop
-//! could run between their ends), one destructor declared before the first records all their
-//! ends, in the order their own guards would have, at the moment they would have: the run's
-//! guards are declared together (`emit::guard_run`) where the first one's was, and each name
-//! its own guard in it. Which bindings are `Copy` only the analyzer tells (`copy_guards`).
+//! One destructor for a run of bindings whose drop runs no code. Each tracked binding has a
+//! guard declared just before it, whose drop records the binding's end; every call in a
+//! guard's scope then needs a path that drops it while unwinding. Dropping a `Copy` value, a
+//! reference or plain data runs no code, so when a block declares several such bindings one
+//! after another, with no other local declared between them (nothing whose drop could run
+//! between their ends), one destructor declared before the first records all their ends, in
+//! the order their own guards would have, at the moment they would have: the run's guards
+//! are declared together (`emit::guard_run`) where the first one's was, and each name its
+//! own guard in it. Which drops run no code only the analyzer tells (`copy_guards`).
 //! The same holds of a function's parameters, whose guards are declared one after another
 //! before its body, and of the names one pattern binds (`Some((a, b))`), guarded first in the
 //! body they are in scope for.
@@ -16,7 +16,7 @@ use syn::{Expr, Ident, Stmt};
 
 use super::{Expander, emit};
 
-/// The run of `Copy` bindings a block is declaring.
+/// The run of bindings whose drop runs no code a block is declaring.
 #[derive(Default)]
 pub(crate) struct Run {
     /// Each member's guard, its site's row, and where its declaration is in the block's
@@ -26,8 +26,8 @@ pub(crate) struct Run {
 
 impl Run {
     /// Takes in the statements a block's statement expanded to, `stmts[start..]`, the user's
-    /// own at `own`; `copies` the guards of its bindings when it is a `let` of `Copy`
-    /// bindings alone. Such a `let` joins the run; any other local declared ends it.
+    /// own at `own`; `copies` the guards of its bindings when it is a `let` of bindings whose
+    /// drop runs no code alone. Such a `let` joins the run; any other local declared ends it.
     pub(super) fn statement(&mut self, exp: &mut Expander<'_>, stmts: &mut Vec<Stmt>, start: usize, own: usize, copies: Option<Vec<(Ident, u32)>>) {
         let mut found = Vec::new();
         let mut other = false;

@@ -512,9 +512,9 @@ impl Guard {
     }
 }
 
-/// The guards of a run of `Copy` bindings declared one after another in one block, with no
-/// other local declared between them: dropping such a binding runs no code, so nothing
-/// happens between the ends of the run's bindings, and one destructor, declared just before
+/// The guards of a run of bindings whose drop runs no code (`Copy` values, references, plain
+/// data), declared one after another in one block with no other local declared between
+/// them: nothing happens between the ends of the run's bindings, and one destructor, declared just before
 /// the first of them, records all their ends at the moment the first one's value would drop
 /// (in reverse order, as each guard of its own would). It replaces a destructor per binding,
 /// what instrumented code pays most for at compile time (every call in a guard's scope needs
