@@ -475,3 +475,15 @@ fn every_shape_compiles_and_behaves_as_before() {
     assert_eq!(parenthesized_try(&mut None), None);
     assert_eq!(drop_in_an_arm(0) + drop_in_an_arm(1) + drop_in_an_arm(7), 8);
 }
+
+// A parameter under `cfg` exists only in the builds its predicate selects: its guard and
+// creation must exist only there too.
+#[borrowscope_macro::trace_borrow]
+pub fn parameter_under_cfg(#[cfg(any())] hidden: u8, #[cfg(all())] shown: u8, last: u8) -> u8 {
+    shown + last
+}
+
+#[test]
+fn a_parameter_under_cfg_is_traced_only_where_it_exists() {
+    assert_eq!(parameter_under_cfg(1, 2), 3);
+}

@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{FnArg, Pat, Signature, Stmt};
 
+use super::attrs::with_cfgs;
 use super::runs::Run;
 use super::{Copies, Expander, Tracked, copies, emit};
 use crate::config::Group;
@@ -109,6 +110,7 @@ fn binding_names(exp: &Expander<'_>, pat: &Pat) -> Vec<syn::Ident> {
 pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
     let mut stmts = Vec::new();
     let mut run = Run::default();
+    let mut numbered = true;
     let function = exp.fn_name().to_owned();
     for (index, typed) in sig
         .inputs
@@ -120,9 +122,14 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
         .enumerate()
     {
         let names = let_names(exp, &typed.pat).0;
+        // A parameter under `cfg` exists only in the builds its predicate selects, and so do
+        // its guard and creation. From it on, which argument of the call a parameter receives
+        // depends on the build: none is linked to its caller's argument.
+        let cfgs: Vec<syn::Attribute> = typed.attrs.iter().filter(|a| a.path().is_ident("cfg")).cloned().collect();
+        numbered &= cfgs.is_empty();
         // A by-value parameter of a function that runs when called (not an `async fn`, whose
         // parameters are bound when it is first polled) receives its caller's argument.
-        let receives = matches!(&*typed.pat, Pat::Ident(_)) && !matches!(&*typed.ty, syn::Type::Reference(_)) && sig.asyncness.is_none();
+        let receives = numbered && matches!(&*typed.pat, Pat::Ident(_)) && !matches!(&*typed.ty, syn::Type::Reference(_)) && sig.asyncness.is_none();
         // A single-name parameter's type is written out in the signature.
         let written = match (&*typed.pat, names.len()) {
             (Pat::Ident(_), 1) => copies::written_type_copies(&typed.ty),
@@ -144,20 +151,21 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
                 exp.references.insert(guard.to_string());
             }
             let constructor = exp.guard_constructor(&site);
-            if known.is_some_and(copies::analyzer_drops_nothing) && exp.config.sample.is_none() {
+            if known.is_some_and(copies::analyzer_drops_nothing) && exp.config.sample.is_none() && cfgs.is_empty() {
                 run.push(guard.clone(), row, stmts.len());
             } else {
                 run.close(exp, &mut stmts);
             }
-            stmts.push(emit::stmt(quote!(let #guard = #constructor;)));
+            stmts.push(with_cfgs(emit::stmt(quote!(let #guard = #constructor;)), &cfgs));
             if receives {
                 let index = index as u32;
                 stmts.push(emit::stmt(quote!(#guard.bind_argument(&#name, &#function, #index);)));
             } else {
-                stmts.push(emit::stmt(quote!(#guard.bind(&#name);)));
+                stmts.push(with_cfgs(emit::stmt(quote!(#guard.bind(&#name);)), &cfgs));
             }
             let copies = known.and_then(copies::analyzer_copies).unwrap_or(written);
-            exp.declare(Tracked { name: text, guard: Some(guard), copies, level: 0 });
+            // Later statements do not refer to the guard of a parameter that may not exist.
+            exp.declare(Tracked { name: text, guard: Some(guard).filter(|_| cfgs.is_empty()), copies, level: 0 });
         }
     }
     run.close(exp, &mut stmts);
