@@ -514,11 +514,11 @@ impl Guard {
 
 /// The guards of a run of bindings whose drop runs no code (`Copy` values, references, plain
 /// data), declared one after another in one block with no other local declared between
-/// them: nothing happens between the ends of the run's bindings, and one destructor, declared just before
-/// the first of them, records all their ends at the moment the first one's value would drop
-/// (in reverse order, as each guard of its own would). It replaces a destructor per binding,
-/// what instrumented code pays most for at compile time (every call in a guard's scope needs
-/// a path that drops it while unwinding).
+/// them: nothing happens between the ends of the run's bindings, and one destructor, declared
+/// just before the first of them, records all their ends at the moment the first one's value
+/// would drop (in reverse order, as each guard of its own would). It replaces a destructor
+/// per binding, which costs the compiler code (every call in a guard's scope needs a path
+/// that drops it while unwinding).
 pub struct Guards<const K: usize>(ManuallyDrop<[Guard; K]>);
 
 impl<const K: usize> Guards<K> {
