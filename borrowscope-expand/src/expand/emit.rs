@@ -212,6 +212,12 @@ pub(crate) fn guard_run(run: &Ident, guards: &[Ident], rows: &[u32]) -> Stmt {
     stmt(quote!(let #run = #private::Guards::new(&#table, &[#(#rows),*]); let [#(#guards),*] = #run.slots();))
 }
 
+/// `g.arm();`: a run's guard given its binding's instance, where a guard of its own would
+/// have been made.
+pub(crate) fn guard_armed(guard: &Ident) -> Stmt {
+    stmt(quote!(#guard.arm();))
+}
+
 /// A call site's row of the function's table of sites.
 pub(crate) struct SiteRow {
     pub(crate) name: String,

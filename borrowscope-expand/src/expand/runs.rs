@@ -5,8 +5,9 @@
 //! after another, with no other local declared between them (nothing whose drop could run
 //! between their ends), one destructor declared before the first records all their ends, in
 //! the order their own guards would have, at the moment they would have: the run's guards
-//! are declared together (`emit::guard_run`) where the first one's was, and each name its
-//! own guard in it. Which drops run no code only the analyzer tells (`copy_guards`).
+//! are declared together (`emit::guard_run`) before the first one's, and each gets its
+//! binding's instance where its own declaration was (`emit::guard_armed`), so instances are
+//! numbered as without runs. Which drops run no code only the analyzer tells (`copy_guards`).
 //! The same holds of a function's parameters, whose guards are declared one after another
 //! before its body, and of the names one pattern binds (`Some((a, b))`), guarded first in the
 //! body they are in scope for.
@@ -71,10 +72,10 @@ impl Run {
         let guards: Vec<Ident> = members.iter().map(|(guard, ..)| guard.clone()).collect();
         let rows: Vec<u32> = members.iter().map(|(_, row, _)| *row).collect();
         let first = members[0].2;
-        for (.., index) in members[1..].iter().rev() {
-            stmts.remove(*index);
+        for (guard, _, index) in &members {
+            stmts[*index] = emit::guard_armed(guard);
         }
-        stmts[first] = emit::guard_run(&run, &guards, &rows);
+        stmts.insert(first, emit::guard_run(&run, &guards, &rows));
     }
 }
 

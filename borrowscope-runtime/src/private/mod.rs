@@ -207,6 +207,24 @@ impl Guard {
         }
     }
 
+    /// A guard with no instance yet (a run's, see [`Guards`]).
+    fn unarmed(table: &'static Sites, row: u32) -> Guard {
+        Guard {
+            site: (table, row),
+            id: Slot::new(0),
+            state: Slot::new(GuardState::Unbound),
+            release: Slot::new(None),
+            uncertain: Slot::new(false),
+            received: Slot::new(false),
+        }
+    }
+
+    /// Gives a run's guard its binding's instance, as [`Guard::new`] would have made it here.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub extern "C" fn arm(&self) {
+        self.id.set(if crate::recorder::active() { fresh_id() } else { 0 });
+    }
+
     /// A guard that tracks its binding with probability `per_million / 1_000_000`; all the
     /// events of an instance are kept or left out together.
     #[cfg_attr(not(debug_assertions), inline(always))]
@@ -522,10 +540,12 @@ impl Guard {
 pub struct Guards<const K: usize>(ManuallyDrop<[Guard; K]>);
 
 impl<const K: usize> Guards<K> {
-    /// The guards of the bindings at rows `rows` of `table`, in the order they are declared;
-    /// each like [`Guard::new`]'s.
+    /// The guards of the bindings at rows `rows` of `table`, in the order they are declared,
+    /// each recording nothing until [`Guard::arm`] gives it its instance where a guard of its
+    /// own would have been made: instances are numbered in the order of the program's steps,
+    /// the same with runs as without.
     pub extern "C" fn new(table: &'static Sites, rows: &'static [u32; K]) -> Guards<K> {
-        Guards(ManuallyDrop::new(std::array::from_fn(|index| Guard::new(table, rows[index]))))
+        Guards(ManuallyDrop::new(std::array::from_fn(|index| Guard::unarmed(table, rows[index]))))
     }
 
     /// Each binding's guard, for the hooks that take one.
