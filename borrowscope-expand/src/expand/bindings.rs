@@ -294,7 +294,7 @@ fn read_let(exp: &mut Expander<'_>, pat: &Pat, init: &Expr, names: Vec<syn::Iden
     let syntactic = matches!(from, Origin::Pointer(..) | Origin::MethodClone(_));
     let callee = if single && matches!(from, Origin::Other) { returning_call(exp, init) } else { None };
     let guard_names = names.iter().map(|_| exp.ident("g")).collect();
-    let guard_kind = if single { super::guards::initializer_guard(init).filter(|_| holds_guard(exp, &names[0])) } else { None };
+    let guard_kind = if single { super::guards::initializer_guard(init).filter(|_| super::guards::holds_guard(exp, &names[0])) } else { None };
     Let {
         guard_kind,
         union: union_type(exp, pat, init),
@@ -362,7 +362,7 @@ fn expand_initializer(exp: &mut Expander<'_>, local: &mut Local, read: &Let) {
 fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<Option<syn::Ident>>, Vec<Copies>) {
     let (mut before, mut after, mut guards, mut copies) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     // Each name's guard and row while every name is tracked and its drop runs no code (`runs`).
-    let mut copy_guards = (exp.config.sample.is_none() && !read.names.is_empty()).then(Vec::new);
+    let mut copy_guards = (!read.names.is_empty()).then(Vec::new);
     for (name, guard) in read.names.iter().zip(&read.guard_names) {
         let text = name.to_string();
         if !exp.config.tracks_name(&text) {
@@ -375,12 +375,8 @@ fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<O
         let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
         let kind = known.map_or("let", |b| b.kind.name());
         let site = exp.site(&text, "", kind, name.span());
-        let row = exp.last_row();
-        if known.is_some_and(copies::analyzer_reference) {
-            exp.references.insert(guard.to_string());
-        }
-        match &mut copy_guards {
-            Some(list) if known.is_some_and(copies::analyzer_drops_nothing) => list.push((guard.clone(), row)),
+        match (&mut copy_guards, super::runs::member_row(exp, known, guard)) {
+            (Some(list), Some(row)) => list.push((guard.clone(), row)),
             _ => copy_guards = None,
         }
         let constructor = exp.guard_constructor(&site);
@@ -404,13 +400,6 @@ fn creations(exp: &mut Expander<'_>, read: &Let) -> (Vec<Stmt>, Vec<Stmt>, Vec<O
     }
     exp.copy_guards = copy_guards;
     (before, after, guards, copies)
-}
-
-/// Whether the analyzer classified the binding `name` as a lock's or `RefCell`'s guard.
-fn holds_guard(exp: &Expander<'_>, name: &syn::Ident) -> bool {
-    use type_info_schema::InitializerKind as K;
-    let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
-    known.is_some_and(|b| matches!(b.kind, K::RefCellBorrow | K::RefCellBorrowMut | K::MutexLock | K::RwLockRead | K::RwLockWrite))
 }
 
 /// What the initializer tells about the first binding (`name`, guard `guard`): a move or copy

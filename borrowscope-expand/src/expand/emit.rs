@@ -204,7 +204,8 @@ pub(crate) fn guard(site: &TokenStream, per_million: Option<u64>) -> TokenStream
 }
 
 /// `let r = Guards::new(&SITES, &[rows]); let [g1, g2, ..] = r.slots();`: one destructor
-/// for the guards `guards` of a run of `Copy` bindings, each a reference into it.
+/// for the guards `guards` of a run of bindings whose drop runs no code, each a reference
+/// into it.
 pub(crate) fn guard_run(run: &Ident, guards: &[Ident], rows: &[u32]) -> Stmt {
     let private = private();
     let table = site_table_name();

@@ -118,3 +118,10 @@ pub(crate) fn is_place(expr: &Expr) -> bool {
         _ => false,
     }
 }
+
+/// Whether the analyzer classified the binding `name` as a lock's or `RefCell`'s guard.
+pub(crate) fn holds_guard(exp: &Expander<'_>, name: &syn::Ident) -> bool {
+    use type_info_schema::InitializerKind as K;
+    let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
+    known.is_some_and(|b| matches!(b.kind, K::RefCellBorrow | K::RefCellBorrowMut | K::MutexLock | K::RwLockRead | K::RwLockWrite))
+}

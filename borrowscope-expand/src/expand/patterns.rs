@@ -83,14 +83,10 @@ fn made_guards(exp: &mut Expander<'_>, pat: &Pat, received: bool) -> (Vec<((syn:
         let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
         let kind = known.map_or("pattern", |b| b.kind.name());
         let site = exp.site(&text, "", kind, name.span());
-        let row = exp.last_row();
-        if known.is_some_and(copies::analyzer_reference) {
-            exp.references.insert(guard.to_string());
-        }
+        let copy_row = super::runs::member_row(exp, known, &guard);
         let constructor = exp.guard_constructor(&site);
         let bind = if received { emit::stmt(quote!(#guard.bind_received(&#name);)) } else { emit::stmt(quote!(#guard.bind(&#name);)) };
         let copies = known.and_then(copies::analyzer_copies).unwrap_or(Copies::Unknown);
-        let copy_row = (known.is_some_and(copies::analyzer_drops_nothing) && exp.config.sample.is_none()).then_some(row);
         made.push(((guard.clone(), constructor, bind), copy_row));
         tracked.push(Tracked { name: text, guard: Some(guard), copies, level });
     }
@@ -146,15 +142,10 @@ pub(crate) fn parameters(exp: &mut Expander<'_>, sig: &Signature) -> Vec<Stmt> {
             let guard = exp.ident("g");
             let known = exp.position(name.span()).and_then(|(line, column)| exp.types.binding(line, column));
             let site = exp.site(&text, "", "param", name.span());
-            let row = exp.last_row();
-            if known.is_some_and(copies::analyzer_reference) {
-                exp.references.insert(guard.to_string());
-            }
             let constructor = exp.guard_constructor(&site);
-            if known.is_some_and(copies::analyzer_drops_nothing) && exp.config.sample.is_none() && cfgs.is_empty() {
-                run.push(guard.clone(), row, stmts.len());
-            } else {
-                run.close(exp, &mut stmts);
+            match super::runs::member_row(exp, known, &guard) {
+                Some(row) if cfgs.is_empty() => run.push(guard.clone(), row, stmts.len()),
+                _ => run.close(exp, &mut stmts),
             }
             stmts.push(with_cfgs(emit::stmt(quote!(let #guard = #constructor;)), &cfgs));
             if receives {

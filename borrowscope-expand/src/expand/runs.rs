@@ -17,6 +17,18 @@ use syn::{Expr, Ident, Stmt};
 
 use super::{Expander, emit};
 
+/// What the analyzer's facts about a binding whose guard `guard` was just given the last site
+/// handed out mean for that guard: a reference's guard is noted (`receivers`), and the site's
+/// row is returned when the binding may join a run (its drop runs no code, and no sampling
+/// leaves some instances out).
+pub(crate) fn member_row(exp: &mut Expander<'_>, known: Option<&type_info_schema::Binding>, guard: &Ident) -> Option<u32> {
+    if known.is_some_and(super::copies::analyzer_reference) {
+        exp.references.insert(guard.to_string());
+    }
+    let row = exp.last_row();
+    (known.is_some_and(super::copies::analyzer_drops_nothing) && exp.config.sample.is_none()).then_some(row)
+}
+
 /// The run of bindings whose drop runs no code a block is declaring.
 #[derive(Default)]
 pub(crate) struct Run {
@@ -61,7 +73,7 @@ impl Run {
         self.members.push((guard, row, index));
     }
 
-    /// Ends the run: two or more members share one destructor, declared where the first
+    /// Ends the run: two or more members share one destructor, declared just before the first
     /// member's guard was; a single member keeps its own.
     pub(crate) fn close(&mut self, exp: &mut Expander<'_>, stmts: &mut Vec<Stmt>) {
         let members = std::mem::take(&mut self.members);
