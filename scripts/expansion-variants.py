@@ -33,6 +33,8 @@ EXPANDED is the crate's source as `-Zunpretty=expanded` prints it. The variants:
   no-guard-drops      `no-drops` for the bindings' guards alone (frames and spans keep theirs)
   event-pass          each value passed through `pass(site, op, id, arg, value)` written as
                       `(value, event(site, op, id, arg)).0`: the generic call against a tuple
+  no-loop-copies      every innermost loop's body left with its instrumented copy alone, without
+                      the copy as written behind the per-iteration gate (`live_iteration()`)
   path-calls          every guard's method call (`g.copied(..)`) written as a call by path
                       (`Guard::copied(&g, ..)`): what resolving the methods costs
 
@@ -319,6 +321,18 @@ def variant(text, name):
                 continue
             out += [text[i:m.start()], "(", args[5], ", ", PRIVATE, "event(", ", ".join(args[:5]), ")).0"]
             i = end + 1
+        out.append(text[i:])
+        return "".join(out)
+    if name == "no-loop-copies":
+        out, i = [], 0
+        for m in re.finditer(r"if __borrowscope_\w+?\d+\.live_iteration\(\)\s*\{", text):
+            if m.start() < i:
+                continue
+            then_close = closing(text, m.end() - 1)
+            else_open = text.index("{", text.index("else", then_close))
+            else_close = closing(text, else_open)
+            out += [text[i:m.start()], text[m.end() - 1:then_close + 1]]
+            i = else_close + 1
         out.append(text[i:])
         return "".join(out)
     if name == "path-calls":
