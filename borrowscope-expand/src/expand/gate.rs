@@ -247,6 +247,7 @@ impl<'ast> Visit<'ast> for Finder {
         match expr {
             syn::Expr::Closure(_) | syn::Expr::Async(_) => self.found |= self.in_closure,
             syn::Expr::Await(_) | syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Loop(_) => self.found |= self.in_loop,
+            syn::Expr::Repeat(repeat) => self.found |= length(&repeat.len).is_some_and(|n| n >= LARGE_ARRAY),
             _ => {}
         }
         visit::visit_expr(self, expr);
@@ -264,6 +265,37 @@ impl<'ast> Visit<'ast> for Finder {
             self.found = true;
         }
         visit::visit_stmt_macro(self, mac);
+    }
+}
+
+/// The length from which an array written `[v; N]` keeps its function, closure or loop body
+/// from being held twice. A debug build gives each local a slot of its own in the frame, so
+/// two copies of a body are two arrays on the stack: a recursion that fits a thread's stack as
+/// written would overflow it traced (rayon-core's tests recurse 32 frames deep with a 1 MiB
+/// array in each, on a 48 MiB stack they ask for themselves). An element is a byte at least:
+/// from 4 KiB on, the stack matters more than the hooks an unneeded copy would spare.
+const LARGE_ARRAY: u128 = 4096;
+
+/// The value of an array length written as integer literals and arithmetic (`1024 * 1024`,
+/// `1 << 20`), or `None` (a constant's name, an overflow).
+fn length(expr: &syn::Expr) -> Option<u128> {
+    use syn::BinOp;
+    match expr {
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(int), .. }) => int.base10_parse().ok(),
+        syn::Expr::Paren(p) => length(&p.expr),
+        syn::Expr::Group(g) => length(&g.expr),
+        syn::Expr::Binary(b) => {
+            let (left, right) = (length(&b.left)?, length(&b.right)?);
+            match b.op {
+                BinOp::Add(_) => left.checked_add(right),
+                BinOp::Sub(_) => left.checked_sub(right),
+                BinOp::Mul(_) => left.checked_mul(right),
+                BinOp::Div(_) => left.checked_div(right),
+                BinOp::Shl(_) => u32::try_from(right).ok().and_then(|r| left.checked_shl(r)).filter(|v| v >> right == left),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -286,6 +318,10 @@ mod tests {
         assert!(!gated("fn f() { static X: u8 = 0; }"));
         assert!(gated("fn f() -> usize { const N: usize = 32; use std::mem::size_of; N * size_of::<u8>() }"));
         assert!(!gated("fn f() { const _: () = { impl S {} }; }"), "an item inside a constant's block would exist twice");
+        assert!(!gated("fn f() { let b = [0u8; 1024 * 1024]; g(&b); }"), "a large array would be on the stack twice");
+        assert!(!gated("fn f() { let b = [0u64; 1 << 12]; g(&b); }"));
+        assert!(gated("fn f() { let b = [0u8; 64]; g(&b); }"));
+        assert!(gated("fn f() { let b = [0u8; SIZE]; g(&b); }"), "a constant's value is not known here");
     }
 
     /// How many loops of `item`'s expansion run as written once no event can be kept.
