@@ -406,10 +406,13 @@ fn loop_span(exp: &mut Expander<'_>, expr: &mut Expr, kind: &str, as_written: Op
         _ => return,
     };
     match as_written.and_then(|plain| super::gate::skippable(body).map(|unknown| (plain, unknown))) {
-        Some((mut as_written, unknown)) => {
+        Some((mut as_written, skipped)) => {
             // An outer binding the body may move or drop: its end is unknown once an
-            // iteration skipped the hook that would have said.
-            let marks = unknown.into_iter().map(|guard| -> Stmt { emit::stmt(quote!(#guard.maybe_moved();)) });
+            // iteration skipped the hook that would have said; one it may assign: nothing
+            // more is recorded of it.
+            let unknown = skipped.unknown.into_iter().map(|guard| -> Stmt { emit::stmt(quote!(#guard.maybe_moved();)) });
+            let forgotten = skipped.forgotten.into_iter().map(|guard| -> Stmt { emit::stmt(quote!(#guard.forgotten();)) });
+            let marks: Vec<Stmt> = unknown.chain(forgotten).collect();
             as_written.stmts.splice(0..0, marks);
             let cond = match &span {
                 Some(span) => Expr::Verbatim(quote!(#span.live_iteration())),

@@ -52,33 +52,47 @@ pub(crate) fn closure_runs_as_written(closure: &syn::ExprClosure) -> bool {
 /// Whether a loop's body may be emitted a second time as written, inside the instrumented
 /// function, behind a gate checked once per iteration (`Span::live_iteration`): a loop
 /// entered before the event cap may run on long past it, paying every hook of its body for
-/// events nobody keeps. Only an innermost loop (an outer one would copy the inner loop's
-/// copies again) in a function that carries the gate itself (not an `#[inline(always)]` one),
-/// whose body holds nothing two copies could disagree on, as for a closure, and no `.await`
-/// (each copy would be a state of the future). Whether the instrumented body may skip its
-/// hooks for an iteration is decided after its expansion (`skippable`).
+/// events nobody keeps. Any loop of a function that carries the gate itself (not an
+/// `#[inline(always)]` one), whose body holds nothing two copies could disagree on, as for a
+/// closure, and no `.await` (each copy would be a state of the future). An outer loop is
+/// copied too: md5's `consume` runs a loop over every byte of its input around an inner loop
+/// run once in 64, and ran its outer body's hooks for 4 GiB in one call. The copy is of the
+/// body as written, so a loop nested `d` deep has its body as written `d + 1` times, not
+/// `2^d`. Whether the instrumented body may skip its hooks for an iteration is decided after
+/// its expansion (`skippable`).
 pub(crate) fn loop_body_runs_as_written(body: &syn::Block) -> bool {
     let mut finder = Finder { in_closure: true, in_loop: true, ..Finder::default() };
     finder.visit_block(body);
     !finder.found
 }
 
+/// What an iteration run as written does first to the outer bindings whose hooks it skips.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Skipped {
+    /// Moved, dropped or probed by the body: a move, a drop or a probe skipped would leave
+    /// the guard recording a drop that may not have happened, so their end is unknown
+    /// (`maybe_moved`).
+    pub(crate) unknown: Vec<proc_macro2::Ident>,
+    /// Assigned a new value by the body: no event would name the instance they may hold
+    /// now, and the events after it would name the old one, so nothing more is recorded of
+    /// them (`forgotten`). A trace then lacks their end, as it lacks every event past the
+    /// cap; it never names one value for another.
+    pub(crate) forgotten: Vec<proc_macro2::Ident>,
+}
+
 /// Whether an instrumented loop body may skip its hooks for an iteration: every hook in it
-/// writes events, or can only make an outer binding's end less certain. Returns the guards
-/// of the bindings declared outside the body whose end an iteration run as written must
-/// mark unknown (`maybe_moved`): a move, a drop or a probe of one of them, skipped, would
-/// leave its guard recording a drop that may not have happened. `None` when the body must
-/// run instrumented throughout: an outer binding assigned a new value (the events after it
-/// would name the old instance), or anything else done to an outer guard; a linked
-/// channel's queue, which must see every message. An outer guard copied, its id read, or
-/// named as the owner a borrow records, only records.
-pub(crate) fn skippable(body: &syn::Block) -> Option<Vec<proc_macro2::Ident>> {
+/// writes events, or can only make an outer binding's end less certain or its later events
+/// absent ([`Skipped`] says which). `None` when the body must run instrumented throughout:
+/// anything else done to an outer guard; a linked channel's queue, which must see every
+/// message. An outer guard copied, its id read, or named as the owner a borrow records, only
+/// records.
+pub(crate) fn skippable(body: &syn::Block) -> Option<Skipped> {
     use quote::ToTokens;
     let tokens = body.to_token_stream();
     let mut declared = std::collections::HashSet::new();
     declared_guards(tokens.clone(), &mut declared);
-    let mut unknown = Vec::new();
-    scan(tokens, &declared, None, &mut unknown).then_some(unknown)
+    let mut skipped = Skipped::default();
+    scan(tokens, &declared, None, &mut skipped).then_some(skipped)
 }
 
 /// The hooks on an outer binding's guard that only record.
@@ -87,6 +101,10 @@ const RECORDING_METHODS: &[&str] = &["copied", "event", "id"];
 /// The hooks on an outer binding's guard, or the probes given one, that can only end its
 /// value or make its end uncertain.
 const ENDING_METHODS: &[&str] = &["moved", "dropped", "maybe_moved", "passed_on", "never_dropped", "used", "receiver"];
+
+/// The hooks on an outer binding's guard, or the runtime functions given one, that give the
+/// binding a new value.
+const ASSIGNING_METHODS: &[&str] = &["overwritten", "overwritten_by", "assigned"];
 
 /// The hooks that keep a linked channel's queue.
 const QUEUE_HOOKS: &[&str] = &["linked_channel", "sending", "sent", "received", "received_item", "bind_received"];
@@ -144,13 +162,8 @@ fn is_guard(name: &str) -> bool {
 }
 
 /// `skippable` over `tokens`, the arguments of a call to `callee` when it is one; adds the
-/// outer guards to mark unknown to `unknown`.
-fn scan(
-    tokens: proc_macro2::TokenStream,
-    declared: &std::collections::HashSet<String>,
-    callee: Option<&str>,
-    unknown: &mut Vec<proc_macro2::Ident>,
-) -> bool {
+/// outer guards an iteration run as written must mark to `skipped`.
+fn scan(tokens: proc_macro2::TokenStream, declared: &std::collections::HashSet<String>, callee: Option<&str>, skipped: &mut Skipped) -> bool {
     use proc_macro2::{Delimiter, TokenTree};
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let ident = |i: Option<usize>| match i.and_then(|i| trees.get(i)) {
@@ -162,7 +175,7 @@ fn scan(
         match tree {
             TokenTree::Group(group) => {
                 let called = (group.delimiter() == Delimiter::Parenthesis).then(|| ident(i.checked_sub(1))).flatten();
-                if !scan(group.stream(), declared, called.as_deref(), unknown) {
+                if !scan(group.stream(), declared, called.as_deref(), skipped) {
                     return false;
                 }
             }
@@ -180,11 +193,15 @@ fn scan(
                 if is(RECORDING_METHODS) || given_to == Some("borrows") {
                     continue;
                 }
-                if !is(ENDING_METHODS) {
+                let marks = if is(ENDING_METHODS) {
+                    &mut skipped.unknown
+                } else if is(ASSIGNING_METHODS) {
+                    &mut skipped.forgotten
+                } else {
                     return false;
-                }
-                if !unknown.iter().any(|known| *known == name) {
-                    unknown.push(guard.clone());
+                };
+                if !marks.iter().any(|known| *known == name) {
+                    marks.push(guard.clone());
                 }
             }
             _ => {}
@@ -194,8 +211,8 @@ fn scan(
 }
 
 /// Finds what may not be duplicated: `impl Trait`, nested items, item-defining macro
-/// statements; in a closure's body, also closures, `async` blocks and other macros; in a
-/// loop's body, also loops and `.await`.
+/// statements, large arrays; in a closure's body, also closures, `async` blocks and other
+/// macros; in a loop's body, also `.await`.
 #[derive(Default)]
 struct Finder {
     found: bool,
@@ -246,7 +263,7 @@ impl<'ast> Visit<'ast> for Finder {
     fn visit_expr(&mut self, expr: &'ast syn::Expr) {
         match expr {
             syn::Expr::Closure(_) | syn::Expr::Async(_) => self.found |= self.in_closure,
-            syn::Expr::Await(_) | syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Loop(_) => self.found |= self.in_loop,
+            syn::Expr::Await(_) => self.found |= self.in_loop,
             syn::Expr::Repeat(repeat) => self.found |= length(&repeat.len).is_some_and(|n| n >= LARGE_ARRAY),
             _ => {}
         }
@@ -331,31 +348,43 @@ mod tests {
     }
 
     #[test]
-    fn an_innermost_loop_that_only_records_runs_as_written_once_no_event_can_be_kept() {
+    fn a_loop_that_only_records_runs_as_written_once_no_event_can_be_kept() {
         let sum = "fn f(v: &[u8]) -> usize { let mut n = 0; for b in v { let d = *b as usize; n += d; } n }";
         assert_eq!(gated_loops(sum), 1);
         let nested = "fn f(v: &[Vec<u8>]) -> usize { let mut n = 0; for row in v { for b in row { n += *b as usize; } } n }";
-        assert_eq!(gated_loops(nested), 1, "the inner loop only: the outer would copy it again");
+        assert_eq!(gated_loops(nested), 2, "each loop: an outer one entered before the cap may run long past it");
         let labelled = "fn f(mut i: u32) { 'outer: loop { while i < 10 { i += 1; if i == 5 { continue 'outer; } } break; } }";
-        assert_eq!(gated_loops(labelled), 1);
+        assert_eq!(gated_loops(labelled), 2);
+        let tokens = crate::expand::item(quote::quote!(), nested.parse().unwrap()).unwrap().to_string();
+        assert_eq!(tokens.matches("n += * b as usize").count(), 3, "the inner body as written: the function's copy, the outer loop's and its own");
     }
 
     #[test]
-    fn a_loop_whose_body_assigns_an_outer_binding_or_may_disagree_runs_instrumented_throughout() {
+    fn a_loop_whose_body_assigns_an_outer_binding_forgets_it_when_an_iteration_runs_as_written() {
         let assigns = "fn f() { let mut s = String::new(); for _ in 0..3 { s = String::from(\"x\"); } drop(s); }";
-        assert_eq!(gated_loops(assigns), 0, "the old value's drop is recorded at the assignment");
+        let tokens = crate::expand::item(quote::quote!(), assigns.parse().unwrap()).unwrap().to_string();
+        assert_eq!(tokens.matches("live_iteration").count(), 1);
+        assert!(tokens.contains(". forgotten ()"), "{tokens}");
+    }
+
+    #[test]
+    fn a_loop_whose_body_may_disagree_runs_instrumented_throughout() {
         let closure = "fn f(v: &[u8]) -> Vec<Box<dyn Fn() -> u8>> { let mut out: Vec<Box<dyn Fn() -> u8>> = Vec::new(); for &b in v { out.push(Box::new(move || b)); } out }";
         assert_eq!(gated_loops(closure), 0, "two copies of a closure are two types");
         let awaits = "async fn f(v: Vec<u8>) { for b in v { g(b).await; } }";
         assert_eq!(gated_loops(awaits), 0);
         let inline = "#[inline(always)] fn f(v: &[u8]) -> usize { let mut n = 0; for b in v { n += *b as usize; } n }";
         assert_eq!(gated_loops(inline), 0, "a function without the gate has no copies at all");
+        let large = "fn f(n: usize) { for i in 0..n { let b = [0u8; 1 << 16]; g(&b, i); } }";
+        assert_eq!(gated_loops(large), 0, "a large array would be on the stack twice");
     }
 
     #[test]
     fn an_iteration_may_skip_hooks_that_record_or_only_end_an_outer_binding() {
         let unknown =
-            |text: &str| super::skippable(&syn::parse_str(text).unwrap()).map(|guards| guards.iter().map(|g| g.to_string()).collect::<Vec<_>>());
+            |text: &str| super::skippable(&syn::parse_str(text).unwrap()).map(|skipped| skipped.unknown.iter().map(|g| g.to_string()).collect::<Vec<_>>());
+        let forgotten =
+            |text: &str| super::skippable(&syn::parse_str(text).unwrap()).map(|skipped| skipped.forgotten.iter().map(|g| g.to_string()).collect::<Vec<_>>());
         let none: Vec<String> = Vec::new();
         assert_eq!(
             unknown("{ __borrowscope_g4.copied(&S[5], 0); let __borrowscope_g8 = Guard::new(&S[1]); __borrowscope_g8.bind(&x); }"),
@@ -367,7 +396,8 @@ mod tests {
         assert_eq!(unknown(chained), Some(none), "a guard a `let` chain declares is the body's own");
         assert_eq!(unknown("{ __borrowscope_g4.moved(&S[5], 0); }"), Some(vec!["__borrowscope_g4".to_string()]));
         assert_eq!(unknown("{ (&Probe(&pos)).used(&__borrowscope_g3, &S[13], 0); }"), Some(vec!["__borrowscope_g3".to_string()]));
-        assert_eq!(unknown("{ x = assigned(&__borrowscope_g3, 1); }"), None, "events after it would name the old value");
+        assert_eq!(forgotten("{ x = assigned(&__borrowscope_g3, 1); }"), Some(vec!["__borrowscope_g3".to_string()]), "events after it would name the old value");
+        assert_eq!(forgotten("{ __borrowscope_g3.overwritten_by(&S[2], &a); }"), Some(vec!["__borrowscope_g3".to_string()]));
         assert_eq!(unknown("{ __borrowscope_g3.releases(RELEASE); }"), None);
         assert_eq!(unknown("{ received_item(&Q); }"), None, "a linked channel's queue must see every message");
     }

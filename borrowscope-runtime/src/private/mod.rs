@@ -384,6 +384,15 @@ impl Guard {
         self.set(GuardState::MaybeMoved);
     }
 
+    /// An iteration of a loop ran as written (no event could be kept) where its instrumented
+    /// body may have given the binding a new value: no event names the instance it may hold
+    /// now, so nothing more is recorded of it, its end included. A trace lacks it as it lacks
+    /// every event past the cap, and never names the old instance for the new one.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub extern "C" fn forgotten(&self) {
+        self.id.set(0);
+    }
+
     /// A field of the binding was just given a value (`x.f = v`; `field`, null, has its
     /// type). Rust allows that only where the binding was not moved whole, so a use before
     /// it that may have moved it moved a part at most, and it holds a value to drop again
