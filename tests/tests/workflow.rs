@@ -256,3 +256,44 @@ fn main() {
     let made_at = |name: &str| trace.events.iter().find(|e| e.op == Op::New && e.site.name == name).map(|e| e.id).unwrap();
     assert!(made_at("a") < made_at("doubled") && made_at("doubled") < made_at("b"), "instances numbered in order");
 }
+
+#[test]
+fn a_mut_reference_handed_to_a_mut_parameter_is_reborrowed_not_moved() {
+    // `transform(state, ..)` with `state: &mut T` and a parameter of type `&mut T` reborrows:
+    // `state` stays usable, at its last use too (md5's `consume`). With the analysis, no move
+    // of it may be recorded, and its end is recorded once, at the end of its scope.
+    let dir = project();
+    let source = r#"use borrowscope_macro::trace_borrow;
+
+#[trace_borrow]
+fn transform(state: &mut [u32; 4], k: u32) {
+    state[0] += k;
+}
+
+#[trace_borrow]
+fn twice(state: &mut [u32; 4]) {
+    transform(state, 1);
+    transform(state, 2);
+}
+
+fn main() {
+    let mut s = [0u32; 4];
+    twice(&mut s);
+    println!("{}", s[0]);
+}
+"#;
+    std::fs::write(dir.path().join("src/main.rs"), source).unwrap();
+    let output = cargo_borrowscope_in(dir.path(), &["run"]);
+    let messages = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{messages}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "3\n");
+    let folder = dir.path().join("target/borrowscope");
+    let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(folder.join("trace.json")).unwrap()).unwrap();
+    use borrowscope_runtime::Op;
+    // A use's site names the binding in its detail (`move [state]`), a binding's own in its name.
+    let twice_state = |e: &&borrowscope_runtime::Event| (e.site.name == "state" || e.site.detail == "state") && e.site.line >= 9;
+    let moves: Vec<_> = trace.events.iter().filter(twice_state).filter(|e| e.op == Op::Move).collect();
+    assert!(moves.is_empty(), "recorded as moved: {moves:?}");
+    let ends = trace.events.iter().filter(twice_state).filter(|e| matches!(e.op, Op::Drop | Op::ScopeEnd)).count();
+    assert_eq!(ends, 1, "{:?}", trace.events);
+}

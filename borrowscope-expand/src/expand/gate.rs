@@ -100,7 +100,7 @@ const RECORDING_METHODS: &[&str] = &["copied", "event", "id"];
 
 /// The hooks on an outer binding's guard, or the probes given one, that can only end its
 /// value or make its end uncertain.
-const ENDING_METHODS: &[&str] = &["moved", "dropped", "maybe_moved", "passed_on", "never_dropped", "used", "receiver"];
+const ENDING_METHODS: &[&str] = &["moved", "dropped", "maybe_moved", "passed_on", "never_dropped", "used", "receiver", "passed", "returned"];
 
 /// The hooks on an outer binding's guard, or the runtime functions given one, that give the
 /// binding a new value.
@@ -381,10 +381,12 @@ mod tests {
 
     #[test]
     fn an_iteration_may_skip_hooks_that_record_or_only_end_an_outer_binding() {
-        let unknown =
-            |text: &str| super::skippable(&syn::parse_str(text).unwrap()).map(|skipped| skipped.unknown.iter().map(|g| g.to_string()).collect::<Vec<_>>());
-        let forgotten =
-            |text: &str| super::skippable(&syn::parse_str(text).unwrap()).map(|skipped| skipped.forgotten.iter().map(|g| g.to_string()).collect::<Vec<_>>());
+        let unknown = |text: &str| {
+            super::skippable(&syn::parse_str(text).unwrap()).map(|skipped| skipped.unknown.iter().map(|g| g.to_string()).collect::<Vec<_>>())
+        };
+        let forgotten = |text: &str| {
+            super::skippable(&syn::parse_str(text).unwrap()).map(|skipped| skipped.forgotten.iter().map(|g| g.to_string()).collect::<Vec<_>>())
+        };
         let none: Vec<String> = Vec::new();
         assert_eq!(
             unknown("{ __borrowscope_g4.copied(&S[5], 0); let __borrowscope_g8 = Guard::new(&S[1]); __borrowscope_g8.bind(&x); }"),
@@ -396,7 +398,13 @@ mod tests {
         assert_eq!(unknown(chained), Some(none), "a guard a `let` chain declares is the body's own");
         assert_eq!(unknown("{ __borrowscope_g4.moved(&S[5], 0); }"), Some(vec!["__borrowscope_g4".to_string()]));
         assert_eq!(unknown("{ (&Probe(&pos)).used(&__borrowscope_g3, &S[13], 0); }"), Some(vec!["__borrowscope_g3".to_string()]));
-        assert_eq!(forgotten("{ x = assigned(&__borrowscope_g3, 1); }"), Some(vec!["__borrowscope_g3".to_string()]), "events after it would name the old value");
+        let passed = "{ called(transform({ __borrowscope_g3.passed(&state, &S[29], &\"transform\", 0u32); state })); }";
+        assert_eq!(unknown(passed), Some(vec!["__borrowscope_g3".to_string()]), "a move into a traced call, staged for it");
+        assert_eq!(
+            forgotten("{ x = assigned(&__borrowscope_g3, 1); }"),
+            Some(vec!["__borrowscope_g3".to_string()]),
+            "events after it would name the old value"
+        );
         assert_eq!(forgotten("{ __borrowscope_g3.overwritten_by(&S[2], &a); }"), Some(vec!["__borrowscope_g3".to_string()]));
         assert_eq!(unknown("{ __borrowscope_g3.releases(RELEASE); }"), None);
         assert_eq!(unknown("{ received_item(&Q); }"), None, "a linked channel's queue must see every message");

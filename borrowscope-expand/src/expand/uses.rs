@@ -377,7 +377,9 @@ pub(crate) fn passed(exp: &mut Expander<'_>, expr: &mut Expr, function: &str, in
         !used_later(exp, &ident.to_string()) || matches!(passed_on(exp, ident, guard, Copies::No), PassedOn::Moves)
     };
     match exp.tracked_path(expr) {
-        Some((ident, guard, Copies::No)) if moves(exp, &ident, &guard) => {
+        // The analyzer saw the binding stay (a `&mut` reborrowed for a `&mut` parameter, at
+        // its last use too): nothing moved, as `by_value` records it.
+        Some((ident, guard, Copies::No)) if exp.analyzed_fate(&ident) != Some(Fate::Stays) && moves(exp, &ident, &guard) => {
             let site = exp.site("", &ident.to_string(), "move", expr.span());
             let index = index as u32;
             *expr = emit::first_then(quote!(#guard.passed(&#ident, #site, &#function, #index);), emit::name(&ident));
