@@ -467,6 +467,19 @@ pub(crate) fn is_runtime_call(expr: &Expr) -> bool {
     p.path.leading_colon.is_some() && p.path.segments.first().is_some_and(|s| s.ident == "borrowscope_runtime")
 }
 
+/// Whether the expansion put a hook in `expr`.
+pub(crate) fn records(expr: &Expr) -> bool {
+    use quote::ToTokens;
+    fn any(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|tree| match tree {
+            proc_macro2::TokenTree::Ident(ident) => ident.to_string().starts_with("__borrowscope") || ident == "borrowscope_runtime",
+            proc_macro2::TokenTree::Group(group) => any(group.stream()),
+            _ => false,
+        })
+    }
+    any(expr.to_token_stream())
+}
+
 /// `expr` inside the parentheses (and the invisible groups of a `macro_rules!` fragment)
 /// around it.
 pub(crate) fn unparen(expr: &Expr) -> &Expr {

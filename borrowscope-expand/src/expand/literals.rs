@@ -93,7 +93,7 @@ pub(crate) fn repeat(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
             // `[0; _]` (Rust 1.89): the length is the type's, which inference decides; `_`
             // may appear nowhere else.
             emit::pass_array(&site, vocabulary::ARRAY_CREATE, emit::take(expr))
-        } else if !records(&r.expr) {
+        } else if !emit::records(&r.expr) {
             // An operand that records nothing (`[0u8; 1 << 20]`): the event first, and the
             // array made where the block's value goes. Passed through a call, it would be
             // made in a temporary and copied, a second slot of its size in a debug build's
@@ -104,19 +104,6 @@ pub(crate) fn repeat(exp: &mut Expander<'_>, expr: &mut Expr, keep: bool) {
             emit::pass_value(&site, vocabulary::ARRAY_CREATE, emit::Number(0), quote!((#len) as u64), emit::take(expr))
         };
     }
-}
-
-/// Whether the expansion put a hook in `expr`.
-fn records(expr: &Expr) -> bool {
-    use quote::ToTokens;
-    fn any(tokens: proc_macro2::TokenStream) -> bool {
-        tokens.into_iter().any(|tree| match tree {
-            proc_macro2::TokenTree::Ident(ident) => ident.to_string().starts_with("__borrowscope") || ident == "borrowscope_runtime",
-            proc_macro2::TokenTree::Group(group) => any(group.stream()),
-            _ => false,
-        })
-    }
-    any(expr.to_token_stream())
 }
 
 /// A range, recorded with its shape (`a..b`, `..=b`...).

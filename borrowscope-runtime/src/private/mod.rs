@@ -384,10 +384,8 @@ impl Guard {
         self.set(GuardState::MaybeMoved);
     }
 
-    /// An iteration of a loop ran as written (no event could be kept) where its instrumented
-    /// body may have given the binding a new value: no event names the instance it may hold
-    /// now, so nothing more is recorded of it, its end included. A trace lacks it as it lacks
-    /// every event past the cap, and never names the old instance for the new one.
+    /// A loop iteration run as written may have given the binding a new value, which no event
+    /// names: nothing more is recorded of it, never the old instance's events for the new's.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub extern "C" fn forgotten(&self) {
         self.id.set(0);
