@@ -123,6 +123,14 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// (xxhash-rust 0.8.12, smol 2.0.2 and libm 0.2.8 fail plain `cargo test`; signal-hook
 /// 0.3.17's `sig_dfl` test finds the runtime's SIGTERM handler where it expects the default:
 /// README.)
+/// The twenty-first session's: a thread pool (rayon-core: a test recursing 32 frames of 1 MiB
+/// arrays on a 48 MiB stack it sets itself overflowed it traced, the frame holding each array
+/// three times), MD5 (md5: a loop over 4 GiB in one call around an inner loop ran its hooks
+/// for every byte, 3.8x its plain time, until every loop got the per-iteration gate), CRC
+/// (crc), IDNA mapping (idna: 185 of its tests fail plain, the same traced) and persistent
+/// collections (im). (zerocopy 0.7.35 and futures-executor 0.3.31 fail plain `cargo test`;
+/// heapless 0.8.0's library does not build on Rust 1.95, an unexpected `cfg` under
+/// `deny(warnings)`.)
 /// Every trace of every run is checked for events that contradict each other, and for names
 /// that hold the expansion's own code.
 pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
@@ -284,4 +292,9 @@ pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "futures-timer@3.0.3",
     "getrandom@0.2.15",
     "pest@2.7.14",
+    "rayon-core@1.12.1",
+    "md5@0.7.0",
+    "crc@3.2.1",
+    "idna@1.0.3",
+    "im@15.1.0",
 ];
