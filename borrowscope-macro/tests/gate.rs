@@ -67,6 +67,21 @@ fn last_takes(limit: u64, room_at: u64) -> usize {
     0
 }
 
+/// A loop that gives a binding declared outside it a new value in every iteration, run on
+/// past the cap: an iteration run as written replaces the value unseen, so nothing more may
+/// be recorded of the binding, even once there is room again.
+#[trace_borrow]
+fn refill(limit: u64, room_at: u64) -> usize {
+    let mut held = String::from("first");
+    let mut i = 0;
+    while i < limit {
+        make_room_at(i, room_at);
+        held = format!("{i}");
+        i += 1;
+    }
+    held.len()
+}
+
 #[test]
 fn a_full_recorder_makes_traced_functions_run_as_written() {
     set_max_events(20);
@@ -136,4 +151,17 @@ fn a_full_recorder_makes_traced_functions_run_as_written() {
     let events = trace().events;
     let kept: Vec<Op> = events.iter().filter(|e| e.site.name == "kept").map(|e| e.op).collect();
     assert_eq!(kept, vec![Op::ScopeEnd], "{events:#?}");
+
+    // A loop past the cap that assigns `held` in every iteration, given room again in
+    // iteration 300: its iterations ran as written (numbered from 301 when recorded again),
+    // and none of `held`'s events names the value made before the cap for a later one: its
+    // guard forgot it.
+    reset();
+    set_max_events(50);
+    assert_eq!(refill(400, 300), 3);
+    let events = trace().events;
+    let iterations: Vec<u64> = events.iter().filter(|e| e.op == Op::LoopIteration).map(|e| e.arg).collect();
+    assert_eq!(iterations.first(), Some(&301), "{events:#?}");
+    let held: Vec<Op> = events.iter().filter(|e| e.site.name == "held").map(|e| e.op).collect();
+    assert_eq!(held, Vec::<Op>::new(), "{events:#?}");
 }
