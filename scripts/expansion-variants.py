@@ -35,6 +35,8 @@ EXPANDED is the crate's source as `-Zunpretty=expanded` prints it. The variants:
                       `(value, event(site, op, id, arg)).0`: the generic call against a tuple
   no-loop-copies      every innermost loop's body left with its instrumented copy alone, without
                       the copy as written behind the per-iteration gate (`live_iteration()`)
+  no-arms             each `g.arm();` directly followed by the same guard's `bind` or
+                      `bind_argument` taken out: what one call doing both would save
   path-calls          every guard's method call (`g.copied(..)`) written as a call by path
                       (`Guard::copied(&g, ..)`): what resolving the methods costs
 
@@ -335,6 +337,8 @@ def variant(text, name):
             i = else_close + 1
         out.append(text[i:])
         return "".join(out)
+    if name == "no-arms":
+        return re.sub(r"(__borrowscope_g\d+)\.arm\(\);(\s*)(?=\1\.(bind|bind_argument)\()", r"\2", text)
     if name == "path-calls":
         def by_path(m):
             return PRIVATE + "Guard::" + m.group(2) + "(&" + m.group(1) + (")" if m.group(3) else ", ")
