@@ -128,9 +128,11 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// three times), MD5 (md5: a loop over 4 GiB in one call around an inner loop ran its hooks
 /// for every byte, 3.8x its plain time, until every loop got the per-iteration gate), CRC
 /// (crc), IDNA mapping (idna: 185 of its tests fail plain, the same traced) and persistent
-/// collections (im). (zerocopy 0.7.35 and futures-executor 0.3.31 fail plain `cargo test`;
-/// heapless 0.8.0's library does not build on Rust 1.95, an unexpected `cfg` under
-/// `deny(warnings)`.)
+/// collections (im); then SIMD text encodings (encoding_rs) and SIMD vector math of heavy
+/// generics and traits (glam: 2,767 tests, 4,896 warnings plain and the same traced).
+/// (zerocopy 0.7.35 and futures-executor 0.3.31 fail plain `cargo test`; heapless 0.8.0's
+/// library does not build on Rust 1.95, an unexpected `cfg` under `deny(warnings)`;
+/// lz4_flex 0.11.3 is yanked.)
 /// Every trace of every run is checked for events that contradict each other, and for names
 /// that hold the expansion's own code.
 pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
@@ -297,4 +299,6 @@ pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "crc@3.2.1",
     "idna@1.0.3",
     "im@15.1.0",
+    "encoding_rs@0.8.35",
+    "glam@0.29.2",
 ];
