@@ -297,3 +297,50 @@ fn main() {
     let ends = trace.events.iter().filter(twice_state).filter(|e| matches!(e.op, Op::Drop | Op::ScopeEnd)).count();
     assert_eq!(ends, 1, "{:?}", trace.events);
 }
+
+#[test]
+fn a_binding_read_after_its_last_field_needing_a_drop_moved_out_is_not_recorded_moved() {
+    // chrono's tests: `String::from_utf8(out.stdout)`, `String::from_utf8(out.stderr)`, then
+    // `out.status.success()`. After the second field moves nothing of `out` needs dropping,
+    // but `out` is read again: a move of it recorded there contradicts the read after it.
+    let dir = project();
+    let source = r#"use borrowscope_macro::trace_borrow;
+
+#[derive(Clone, Copy)]
+pub struct Status(u8);
+
+impl Status {
+    pub fn success(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+pub struct Output {
+    pub status: Status,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+#[trace_borrow]
+fn describe(out: Output) -> usize {
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "failed");
+    stdout.len() + stderr.len() + 1
+}
+
+fn main() {
+    let out = Output { status: Status(0), stdout: b"ab".to_vec(), stderr: b"c".to_vec() };
+    println!("{}", describe(out));
+}
+"#;
+    std::fs::write(dir.path().join("src/main.rs"), source).unwrap();
+    let output = cargo_borrowscope_in(dir.path(), &["run"]);
+    let messages = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{messages}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "4\n");
+    let folder = dir.path().join("target/borrowscope");
+    let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(folder.join("trace.json")).unwrap()).unwrap();
+    let contradictions: Vec<String> = trace.contradictions().iter().map(|c| trace.describe(c)).collect();
+    assert!(contradictions.is_empty(), "{contradictions:#?}");
+}
