@@ -49,11 +49,20 @@ impl fmt::Display for ContradictionKind {
     }
 }
 
-/// What the events so far say of one instance: where it was made, ended and moved out.
+/// What the events so far say of one instance: where it was made, ended and moved out, and
+/// where the last of its parts that needed dropping moved out (`move [out.stderr]`: the
+/// instance may still be read for the rest, but not dropped).
 #[derive(Default)]
 struct Seen {
     ended: Option<usize>,
     moved: Option<usize>,
+    part_moved: Option<usize>,
+}
+
+/// Whether a move's site names a part of the binding (`out.stderr`, `self.items`) rather
+/// than the binding itself.
+fn moves_a_part(event: &crate::event::Event) -> bool {
+    event.site.detail.contains('.')
 }
 
 impl Trace {
@@ -76,7 +85,7 @@ impl Trace {
                     let Some((_, instance)) = seen.get_mut(&event.id) else { continue };
                     if let Some(ended) = instance.ended {
                         found(ended, index, ContradictionKind::EndedTwice);
-                    } else if let (Some(moved), Op::Drop) = (instance.moved, event.op) {
+                    } else if let (Some(moved), Op::Drop) = (instance.moved.or(instance.part_moved), event.op) {
                         found(moved, index, ContradictionKind::DroppedAfterMove);
                     }
                     instance.ended.get_or_insert(index);
@@ -88,7 +97,9 @@ impl Trace {
                     } else if let Some(moved) = instance.moved {
                         found(moved, index, ContradictionKind::UsedAfterMove);
                     }
-                    if op == Op::Move {
+                    if op == Op::Move && moves_a_part(event) {
+                        instance.part_moved.get_or_insert(index);
+                    } else if op == Op::Move {
                         instance.moved.get_or_insert(index);
                     }
                 }
@@ -135,6 +146,15 @@ mod tests {
         // An instance the trace never saw made (the cap kept only the last events) is not
         // judged.
         assert_eq!(kinds(&[(Op::Drop, 9, 0), (Op::Borrow, 5, 9), (Op::Drop, 9, 0)]), []);
+    }
+
+    #[test]
+    fn a_part_moved_out_leaves_the_rest_to_be_read_but_not_dropped() {
+        static PART: CallSite = CallSite::new("", "src/main.rs", 2, 5, "move").with_detail("out.stderr");
+        let mut t = trace(&[(Op::New, 1, 0), (Op::Move, 0, 1), (Op::Borrow, 5, 1), (Op::Drop, 1, 0)]);
+        t.events[1].site = &PART;
+        let found: Vec<_> = t.contradictions().iter().map(|c| (c.earlier, c.later, c.kind)).collect();
+        assert_eq!(found, [(1, 3, ContradictionKind::DroppedAfterMove)]);
     }
 
     #[test]

@@ -30,13 +30,6 @@ fn field_root(exp: &Expander<'_>, expr: &Expr) -> Option<(syn::Ident, syn::Ident
 pub(crate) fn field_by_value(exp: &mut Expander<'_>, expr: &mut Expr) {
     let Some((ident, guard, copies)) = field_root(exp, expr) else { return };
     match exp.analyzed_fate(&ident) {
-        // What needed dropping all left, but the binding is read again (`out.status` after
-        // `out.stdout` and `out.stderr` moved, chrono's tests): its value did not leave as a
-        // whole, and a move recorded here would contradict the uses after it. Its end is
-        // unknown.
-        Some(Fate::Moves) if super::uses::used_later(exp, &ident.to_string()) => {
-            exp.before_statement(emit::stmt(quote!(#guard.maybe_moved();)));
-        }
         Some(Fate::Moves) => {
             let site = exp.site("", &text(expr), "move", ident.span());
             *expr = emit::first_then(quote!(#guard.moved(#site, 0);), emit::take(expr));
