@@ -58,6 +58,18 @@ fn project() -> tempfile::TempDir {
     dir
 }
 
+/// Writes `source` as the project's `main.rs`, runs it traced (`cargo borrowscope run`,
+/// with the analysis), checks that it succeeds and prints `stdout`, and reads its trace.
+fn run_traced(dir: &tempfile::TempDir, source: &str, stdout: &str) -> borrowscope_runtime::Trace {
+    std::fs::write(dir.path().join("src/main.rs"), source).unwrap();
+    let output = cargo_borrowscope_in(dir.path(), &["run"]);
+    let messages = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{messages}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), stdout);
+    let folder = dir.path().join("target/borrowscope");
+    borrowscope_runtime::from_json(&std::fs::read_to_string(folder.join("trace.json")).unwrap()).unwrap()
+}
+
 fn cargo_borrowscope_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(cargo_borrowscope())
         .arg("borrowscope")
@@ -229,13 +241,7 @@ fn main() {
     println!("{}", block(9, 1));
 }
 "#;
-    std::fs::write(dir.path().join("src/main.rs"), source).unwrap();
-    let output = cargo_borrowscope_in(dir.path(), &["run"]);
-    let messages = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{messages}");
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "4\n3\ndrop middle\ndrop first\n20\n20\n3\ndrop middle\ndrop first\n18\n");
-    let folder = dir.path().join("target/borrowscope");
-    let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(folder.join("trace.json")).unwrap()).unwrap();
+    let trace = run_traced(&dir, source, "4\n3\ndrop middle\ndrop first\n20\n20\n3\ndrop middle\ndrop first\n18\n");
     use borrowscope_runtime::Op;
     let names = ["n", "m", "first", "a", "b", "s", "r", "middle", "c", "d", "e", "f", "i", "j"];
     let ends: Vec<_> = trace
@@ -282,13 +288,7 @@ fn main() {
     println!("{}", s[0]);
 }
 "#;
-    std::fs::write(dir.path().join("src/main.rs"), source).unwrap();
-    let output = cargo_borrowscope_in(dir.path(), &["run"]);
-    let messages = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{messages}");
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "3\n");
-    let folder = dir.path().join("target/borrowscope");
-    let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(folder.join("trace.json")).unwrap()).unwrap();
+    let trace = run_traced(&dir, source, "3\n");
     use borrowscope_runtime::Op;
     // A use's site names the binding in its detail (`move [state]`), a binding's own in its name.
     let twice_state = |e: &&borrowscope_runtime::Event| (e.site.name == "state" || e.site.detail == "state") && e.site.line >= 9;
@@ -335,13 +335,7 @@ fn main() {
     println!("{}", describe(out));
 }
 "#;
-    std::fs::write(dir.path().join("src/main.rs"), source).unwrap();
-    let output = cargo_borrowscope_in(dir.path(), &["run"]);
-    let messages = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{messages}");
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "4\n");
-    let folder = dir.path().join("target/borrowscope");
-    let trace = borrowscope_runtime::from_json(&std::fs::read_to_string(folder.join("trace.json")).unwrap()).unwrap();
+    let trace = run_traced(&dir, source, "4\n");
     let contradictions: Vec<String> = trace.contradictions().iter().map(|c| trace.describe(c)).collect();
     assert!(contradictions.is_empty(), "{contradictions:#?}");
 }
