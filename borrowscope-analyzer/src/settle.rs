@@ -56,15 +56,27 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
     let function_of = |at: Position| {
         functions.iter().enumerate().filter(|(_, (start, end))| *start <= at && at <= *end).max_by_key(|(_, (start, _))| *start).map(|(i, _)| i)
     };
-    // The path at each partial use's position, and the binding it resolves to.
-    let mut paths: Vec<(Position, ast::PathExpr, hir::Local<'_>)> = Vec::new();
+    // The path at each partial use's position, the binding it resolves to, and the function
+    // around it. A path in a formatting or assertion macro's arguments is the one in the
+    // macro's expansion, whose shape is what runs (`assert_eq!(f(t.0), S { a: t.1, b: t.2 })`).
+    let mut paths: Vec<(Position, ast::PathExpr, hir::Local<'_>, Option<ast::Fn>)> = Vec::new();
     for path in root.descendants().filter_map(ast::PathExpr::cast) {
         let Some(token) = path.path().and_then(|p| p.as_single_name_ref()).and_then(|n| n.syntax().first_token()) else { continue };
         let Some(at) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
         if partial.contains(&at)
             && let Some(local) = local_of(sema, &expanded_as(sema, &path))
         {
-            paths.push((at, path, local));
+            let function = path.syntax().ancestors().find_map(ast::Fn::cast);
+            paths.push((at, path, local, function));
+        }
+    }
+    for named in crate::uses::macro_paths(sema, text, root) {
+        if partial.contains(&named.position)
+            && !paths.iter().any(|(at, ..)| *at == named.position)
+            && let Some(local) = local_of(sema, &named.expanded)
+        {
+            let function = named.call.and_then(|c| c.syntax().ancestors().find_map(ast::Fn::cast));
+            paths.push((named.position, named.expanded, local, function));
         }
     }
     let path_at = |at: Position| paths.iter().find(|(p, ..)| *p == at);
@@ -77,14 +89,14 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
         .filter(|(at, _)| partial.contains(at))
         .collect();
     let node_at =
-        |at: Position| path_at(at).map(|(_, p, _)| p.syntax().clone()).or_else(|| closures.iter().find(|(c, _)| *c == at).map(|(_, n)| n.clone()));
+        |at: Position| path_at(at).map(|(_, p, ..)| p.syntax().clone()).or_else(|| closures.iter().find(|(c, _)| *c == at).map(|(_, n)| n.clone()));
     let keys: Vec<Option<Key<'_>>> = uses
         .iter()
         .map(|u| {
             (u.kind == UseKind::PartialMove).then(|| Key {
                 name: u.name.clone(),
                 function: function_of(u.position()),
-                local: path_at(u.position()).map(|(.., l)| *l),
+                local: path_at(u.position()).map(|(_, _, l, _)| *l),
             })
         })
         .collect();
@@ -105,16 +117,20 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
         }
         // Each on a path of its own: in different branches of an `if` or arms of a `match`
         // that nothing repeats, the binding never given a value again.
-        let own_path = path_at(uses[i].position()).is_some_and(|(_, here, _)| {
+        let own_path = path_at(uses[i].position()).is_some_and(|(_, here, ..)| {
             meeting
                 .iter()
                 .filter(|&&j| j != i)
-                .all(|&j| path_at(uses[j].position()).is_some_and(|(_, there, _)| apart(here.syntax(), there.syntax(), &uses[i].name)))
+                .all(|&j| path_at(uses[j].position()).is_some_and(|(_, there, ..)| apart(here.syntax(), there.syntax(), &uses[i].name)))
         });
         if own_path {
             continue;
         }
-        let in_turn: Option<Vec<ast::PathExpr>> = meeting.iter().map(|&j| path_at(uses[j].position()).map(|(_, p, _)| p.clone())).collect();
+        // In the order written, which `taken_in_turn` holds to the order run.
+        let mut meeting = meeting;
+        meeting.sort_by_key(|&j| uses[j].position());
+        let in_turn: Option<Vec<(ast::PathExpr, Option<ast::Fn>)>> =
+            meeting.iter().map(|&j| path_at(uses[j].position()).map(|(_, p, _, f)| (p.clone(), f.clone()))).collect();
         match in_turn.and_then(|p| taken_in_turn(sema, &p, &uses[i].name)) {
             // A field none of them takes needs dropping: it stays through each.
             Some(false) => uses[i].reason = None,
@@ -141,6 +157,9 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
 /// branches of an `if` (neither in its condition) or different arms of a `match` (neither in a
 /// guard), with no loop or closure around that, and nothing assigns to the binding `name`.
 fn apart(a: &SyntaxNode, b: &SyntaxNode, name: &str) -> bool {
+    if !same_tree(a, b) {
+        return false;
+    }
     let Some(common) = a.ancestors().find(|x| x.text_range().contains_range(b.text_range())) else { return false };
     let inside = |node: Option<SyntaxNode>, n: &SyntaxNode| node.is_some_and(|c| c.text_range().contains_range(n.text_range()));
     let split = if let Some(branch) = ast::IfExpr::cast(common.clone()) {
@@ -180,6 +199,9 @@ fn other_values(a: &SyntaxNode, b: &SyntaxNode, name: &str) -> bool {
             .take_while(|x| !ast::Fn::can_cast(x.kind()))
             .any(|x| matches!(x.kind(), K::LOOP_EXPR | K::WHILE_EXPR | K::FOR_EXPR | K::CLOSURE_EXPR))
     };
+    if !same_tree(a, b) {
+        return false;
+    }
     if let (Some(x), Some(y)) = (refilling(a, name), refilling(b, name)) {
         return x != y;
     }
@@ -200,6 +222,12 @@ fn other_values(a: &SyntaxNode, b: &SyntaxNode, name: &str) -> bool {
             && !repeated(bin.syntax())
             && bin.syntax().ancestors().skip(1).take_while(|x| x != &common).all(|x| in_order(&x))
     })
+}
+
+/// Whether two nodes are in one syntax tree: the file's, or one macro call's expansion (whose
+/// text ranges count from the expansion's start, not the file's).
+fn same_tree(a: &SyntaxNode, b: &SyntaxNode) -> bool {
+    a.ancestors().last() == b.ancestors().last()
 }
 
 /// The assignment to the binding named `name` (`name = ..`, not a field of it) whose value
@@ -228,19 +256,20 @@ enum Part {
     Tuple(u32),
 }
 
-/// Whether `paths` (one binding's, named `name`) are each the base of a field moved out of it
+/// Whether `paths` (one binding's, named `name`, in the order written, each with the function
+/// around it) are each the base of a field moved out of it
 /// (`p.a`, one level deep, the binding a struct or tuple of its own, not behind a reference),
 /// all taken on one path, each running only after the ones before it and nothing assigned to
 /// the binding in its function: then whether the fields taken leave nothing that needs
 /// dropping. `None` for anything else, or a type the analyzer does not know.
-fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[ast::PathExpr], name: &str) -> Option<bool> {
+fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[(ast::PathExpr, Option<ast::Fn>)], name: &str) -> Option<bool> {
     let db = sema.db;
     let mut container: Option<hir::Type<'_>> = None;
     let mut taken: Vec<Part> = Vec::new();
     // Each use's node: the field taken (`p.a`), or the struct literal whose base it is (`S {
     // a, ..p }`, which takes every field the literal does not write).
     let mut nodes: Vec<SyntaxNode> = Vec::new();
-    for path in paths {
+    for (path, _) in paths {
         let parent = path.syntax().parent()?;
         let (base, node) = if let Some(field) = ast::FieldExpr::cast(parent.clone()) {
             let expanded = expanded_as(sema, &field);
@@ -281,6 +310,10 @@ fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[ast::PathExpr], na
     };
     // One path: the uses' nearest common ancestor evaluates its parts in turn, and so does
     // every node from each use up to it.
+    // All in one tree, and run in the order written (a macro may reorder its arguments).
+    if nodes.iter().any(|n| !same_tree(n, &nodes[0])) || nodes.windows(2).any(|w| w[0].text_range().start() >= w[1].text_range().start()) {
+        return None;
+    }
     let common = nodes[0].ancestors().find(|a| nodes.iter().all(|n| a.text_range().contains_range(n.text_range())))?;
     if !in_order(&common) || nodes.iter().any(|n| n.ancestors().skip(1).take_while(|a| a != &common).any(|a| !in_order(&a))) {
         return None;
@@ -288,8 +321,12 @@ fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[ast::PathExpr], na
     // Nothing gives the binding a value between them: no assignment to it or a field of it in
     // the function, but the one whose value holds the last (which ends the value they all took
     // from).
-    let function = common.ancestors().find(|a| ast::Fn::can_cast(a.kind()))?;
-    let last = paths.iter().max_by_key(|p| p.syntax().text_range().start())?;
+    // In one macro call's expansion, the function is the call's.
+    let function = match common.ancestors().find(|a| ast::Fn::can_cast(a.kind())) {
+        Some(function) => function,
+        None => paths[0].1.as_ref()?.syntax().clone(),
+    };
+    let last = paths.iter().map(|(p, _)| p).max_by_key(|p| p.syntax().text_range().start())?;
     if assigned(&function, name, refilling(last.syntax(), name).as_ref()) {
         return None;
     }

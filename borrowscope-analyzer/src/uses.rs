@@ -21,11 +21,13 @@ use crate::resolve::{expanded_as, local_of};
 /// A path that names one binding, as a use of it is keyed and decided: its name and the
 /// position of its token as written, and the same path in the expansion rust-analyzer made of
 /// an attribute macro around it (`#[trace_borrow]` passes its input through while the
-/// analyzer runs), or the path itself outside one.
-struct Named {
-    name: String,
-    position: Position,
-    expanded: ast::PathExpr,
+/// analyzer runs), or the path itself outside one; in a function-like macro's arguments, the
+/// macro call as written.
+pub(crate) struct Named {
+    pub(crate) name: String,
+    pub(crate) position: Position,
+    pub(crate) expanded: ast::PathExpr,
+    pub(crate) call: Option<ast::MacroCall>,
 }
 
 impl Named {
@@ -47,14 +49,14 @@ fn named(sema: &Semantics<'_, RootDatabase>, text: &str, path: &ast::PathExpr) -
     let token = name.syntax().first_token()?;
     let position = Position::from_byte_offset(text, token.text_range().start().into())?;
     let expanded = expanded_as(sema, path);
-    Some(Named { name: name.text().to_string(), position, expanded })
+    Some(Named { name: name.text().to_string(), position, expanded, call: None })
 }
 
 /// Every path naming one binding in the arguments of a macro, as rust-analyzer expanded it,
 /// keyed by its token as written: `#[trace_borrow]` instruments the arguments of the standard
 /// formatting and assertion macros and `vec!` (`type_info_schema::INSTRUMENTED_MACROS`) and
 /// asks, of any other macro, whether the bindings it names are only borrowed or copied there.
-fn macro_paths(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Named> {
+pub(crate) fn macro_paths(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Named> {
     let mut out: Vec<Named> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     // The names each function binds: only a token that may name one of them is looked up in
@@ -88,7 +90,7 @@ fn macro_paths(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode
                 (single.syntax().first_token()? == t).then_some(path)
             });
             if let Some(expanded) = expanded {
-                out.push(Named { name: token.text().to_owned(), position, expanded });
+                out.push(Named { name: token.text().to_owned(), position, expanded, call: Some(call.clone()) });
             }
         }
     }
