@@ -473,12 +473,16 @@ fn separately<T>(s: Ratio<T>) -> T {
 
 #[test]
 fn fields_taken_in_turn_in_a_macros_arguments_move_the_binding_by_the_last() {
-    // `check!` runs its arguments in the order written: the last field taken moves `p`.
-    // `flip!` runs them in the other order, and `across` takes one field outside the macro
-    // and one in it: what stays is not settled for either, "unknown".
+    // `check!` runs its arguments in the order written: the last field taken moves `p`, in
+    // one call of it, in two (the second after the first) and after a field taken outside.
+    // `flip!` runs them in the other order, and `check!`'s message arguments only when the
+    // check fails: what stays is not settled for either, "unknown".
     insta::assert_snapshot!(uses(&with_two(
         r#"
-macro_rules! check { ($a:expr, $b:expr) => { match (&$a, &$b) { (_x, _y) => {} } } }
+macro_rules! check {
+    ($a:expr, $b:expr) => { match (&$a, &$b) { (_x, _y) => {} } };
+    ($a:expr, $b:expr, $m:expr) => { match (&$a, &$b) { (x, y) => { if x != y { $m; } } } };
+}
 macro_rules! flip { ($a:expr, $b:expr) => { ($b, $a) } }
 fn in_macro() {
     let p = Two { a: Owned(1), b: Owned(2) };
@@ -493,12 +497,25 @@ fn across() {
     consume(p.a);
     check!(consume(p.b), ());
 }
+fn two_calls() {
+    let p = Two { a: Owned(7), b: Owned(8) };
+    check!(consume(p.a), ());
+    check!(consume(p.b), ());
+}
+fn message() {
+    let p = Two { a: Owned(9), b: Owned(10) };
+    check!(consume(p.a), (), consume(p.b));
+}
 "#
     )), @"
-9:20 p partial_move
-9:34 p move
-13:20 p unknown (it is moved out of part by part: what stays depends on the path taken)
-13:25 p unknown (it is moved out of part by part: what stays depends on the path taken)
-17:13 p unknown (it is moved out of part by part: what stays depends on the path taken)
-18:20 p unknown (it is moved out of part by part: what stays depends on the path taken)");
+12:20 p partial_move
+12:34 p move
+16:20 p unknown (it is moved out of part by part: what stays depends on the path taken)
+16:25 p unknown (it is moved out of part by part: what stays depends on the path taken)
+20:13 p partial_move
+21:20 p move
+25:20 p partial_move
+26:20 p move
+30:20 p unknown (it is moved out of part by part: what stays depends on the path taken)
+30:38 p unknown (it is moved out of part by part: what stays depends on the path taken)");
 }

@@ -16,7 +16,7 @@ use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, ast};
 use type_info_schema::{Position, Use, UseKind};
 
-use crate::resolve::{expanded_as, local_of};
+use crate::resolve::{expanded, expanded_as, local_of};
 
 /// A partial use's binding: its name and function, and the binding itself where the use is a
 /// path that resolves to it.
@@ -56,18 +56,17 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
     let function_of = |at: Position| {
         functions.iter().enumerate().filter(|(_, (start, end))| *start <= at && at <= *end).max_by_key(|(_, (start, _))| *start).map(|(i, _)| i)
     };
-    // The path at each partial use's position, the binding it resolves to, and the function
-    // around it. A path in a formatting or assertion macro's arguments is the one in the
-    // macro's expansion, whose shape is what runs (`assert_eq!(f(t.0), S { a: t.1, b: t.2 })`).
-    let mut paths: Vec<(Position, ast::PathExpr, hir::Local<'_>, Option<ast::Fn>)> = Vec::new();
+    // The path at each partial use's position and the binding it resolves to. A path in a
+    // macro's arguments is the one in the macro's expansion, whose shape is what runs
+    // (`assert_eq!(f(t.0), S { a: t.1, b: t.2 })`), with the macro's call.
+    let mut paths: Vec<(Position, ast::PathExpr, hir::Local<'_>, Option<ast::MacroCall>)> = Vec::new();
     for path in root.descendants().filter_map(ast::PathExpr::cast) {
         let Some(token) = path.path().and_then(|p| p.as_single_name_ref()).and_then(|n| n.syntax().first_token()) else { continue };
         let Some(at) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
         if partial.contains(&at)
             && let Some(local) = local_of(sema, &expanded_as(sema, &path))
         {
-            let function = path.syntax().ancestors().find_map(ast::Fn::cast);
-            paths.push((at, path, local, function));
+            paths.push((at, path, local, None));
         }
     }
     for named in crate::uses::macro_paths(sema, text, root) {
@@ -75,8 +74,7 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
             && !paths.iter().any(|(at, ..)| *at == named.position)
             && let Some(local) = local_of(sema, &named.expanded)
         {
-            let function = named.call.and_then(|c| c.syntax().ancestors().find_map(ast::Fn::cast));
-            paths.push((named.position, named.expanded, local, function));
+            paths.push((named.position, named.expanded, local, named.call));
         }
     }
     let path_at = |at: Position| paths.iter().find(|(p, ..)| *p == at);
@@ -129,7 +127,7 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
         // In the order written, which `taken_in_turn` holds to the order run.
         let mut meeting = meeting;
         meeting.sort_by_key(|&j| uses[j].position());
-        let in_turn: Option<Vec<(ast::PathExpr, Option<ast::Fn>)>> =
+        let in_turn: Option<Vec<(ast::PathExpr, Option<ast::MacroCall>)>> =
             meeting.iter().map(|&j| path_at(uses[j].position()).map(|(_, p, _, f)| (p.clone(), f.clone()))).collect();
         match in_turn.and_then(|p| taken_in_turn(sema, &p, &uses[i].name)) {
             // A field none of them takes needs dropping: it stays through each.
@@ -256,13 +254,13 @@ enum Part {
     Tuple(u32),
 }
 
-/// Whether `paths` (one binding's, named `name`, in the order written, each with the function
-/// around it) are each the base of a field moved out of it
+/// Whether `paths` (one binding's, named `name`, in the order written, each in a macro's
+/// expansion with the macro's call as written) are each the base of a field moved out of it
 /// (`p.a`, one level deep, the binding a struct or tuple of its own, not behind a reference),
 /// all taken on one path, each running only after the ones before it and nothing assigned to
 /// the binding in its function: then whether the fields taken leave nothing that needs
 /// dropping. `None` for anything else, or a type the analyzer does not know.
-fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[(ast::PathExpr, Option<ast::Fn>)], name: &str) -> Option<bool> {
+fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[(ast::PathExpr, Option<ast::MacroCall>)], name: &str) -> Option<bool> {
     let db = sema.db;
     let mut container: Option<hir::Type<'_>> = None;
     let mut taken: Vec<Part> = Vec::new();
@@ -308,26 +306,31 @@ fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[(ast::PathExpr, Op
         _ if container.is_tuple() => container.tuple_fields(db).into_iter().enumerate().map(|(i, ty)| (Part::Tuple(i as u32), ty)).collect(),
         _ => return None,
     };
-    // One path: the uses' nearest common ancestor evaluates its parts in turn, and so does
-    // every node from each use up to it.
-    // All in one tree, and run in the order written (a macro may reorder its arguments).
-    if nodes.iter().any(|n| !same_tree(n, &nodes[0])) || nodes.windows(2).any(|w| w[0].text_range().start() >= w[1].text_range().start()) {
+    // One path: each use's node (in the function as rust-analyzer expanded it, through the
+    // macro calls it is in) runs whenever the nearest node around all of them does, which
+    // runs its parts in turn; and the uses run in the order written (a macro may reorder its
+    // arguments).
+    let lineages: Vec<Vec<SyntaxNode>> =
+        paths.iter().zip(&nodes).map(|((_, call), node)| lineage(sema, &if call.is_some() { node.clone() } else { expanded(sema, node) })).collect();
+    let common = lineages[0].iter().find(|a| lineages.iter().all(|l| l.contains(a)))?.clone();
+    if !in_order(&common) || lineages.iter().any(|l| l.windows(2).take_while(|w| w[0] != common).any(|w| !runs_with(&w[0], &w[1]))) {
         return None;
     }
-    let common = nodes[0].ancestors().find(|a| nodes.iter().all(|n| a.text_range().contains_range(n.text_range())))?;
-    if !in_order(&common) || nodes.iter().any(|n| n.ancestors().skip(1).take_while(|a| a != &common).any(|a| !in_order(&a))) {
-        return None;
+    for pair in lineages.windows(2) {
+        let meeting = pair[0].iter().position(|a| pair[1].contains(a))?;
+        let there = pair[1].iter().position(|a| *a == pair[0][meeting])?;
+        let (Some(first), Some(second)) = (meeting.checked_sub(1), there.checked_sub(1)) else { return None };
+        if !same_tree(&pair[0][first], &pair[1][second]) || pair[0][first].text_range().start() >= pair[1][second].text_range().start() {
+            return None;
+        }
     }
     // Nothing gives the binding a value between them: no assignment to it or a field of it in
     // the function, but the one whose value holds the last (which ends the value they all took
     // from).
-    // In one macro call's expansion, the function is the call's.
-    let function = match common.ancestors().find(|a| ast::Fn::can_cast(a.kind())) {
-        Some(function) => function,
-        None => paths[0].1.as_ref()?.syntax().clone(),
-    };
-    let last = paths.iter().map(|(p, _)| p).max_by_key(|p| p.syntax().text_range().start())?;
-    if assigned(&function, name, refilling(last.syntax(), name).as_ref()) {
+    let function = lineages[0].last().filter(|f| ast::Fn::can_cast(f.kind()))?;
+    let last = paths.last()?;
+    let last = if last.1.is_some() { last.0.syntax().clone() } else { expanded(sema, last.0.syntax()) };
+    if assigned(function, name, refilling(&last, name).as_ref()) {
         return None;
     }
     let mut everything = true;
@@ -339,9 +342,39 @@ fn taken_in_turn(sema: &Semantics<'_, RootDatabase>, paths: &[(ast::PathExpr, Op
     Some(everything)
 }
 
+/// `node` and the nodes around it up to its function: in a macro's expansion, up to the
+/// expansion's root and on from the macro's call (in the function as rust-analyzer expanded
+/// it, or in the macro around it).
+fn lineage(sema: &Semantics<'_, RootDatabase>, node: &SyntaxNode) -> Vec<SyntaxNode> {
+    let mut out: Vec<SyntaxNode> = Vec::new();
+    let mut at = Some(node.clone());
+    while let Some(here) = at {
+        out.push(here.clone());
+        if ast::Fn::can_cast(here.kind()) || out.len() > 10_000 {
+            break;
+        }
+        at = here.parent().or_else(|| {
+            let call = sema.hir_file_for(&here).call_node(sema.db)?.value;
+            ast::MacroCall::can_cast(call.kind()).then_some(call)
+        });
+    }
+    out
+}
+
+/// Whether `child` runs each time `parent` runs: `parent` runs all its parts in turn, or
+/// `child` is the scrutinee of a `match` or the condition of an `if`, or the expansion of the
+/// macro call `parent`.
+fn runs_with(child: &SyntaxNode, parent: &SyntaxNode) -> bool {
+    let holds = |part: Option<SyntaxNode>| part.is_some_and(|p| p == *child);
+    in_order(parent)
+        || (ast::MacroCall::can_cast(parent.kind()) && !same_tree(child, parent))
+        || ast::MatchExpr::cast(parent.clone()).is_some_and(|m| holds(m.expr().map(|e| e.syntax().clone())))
+        || ast::IfExpr::cast(parent.clone()).is_some_and(|i| holds(i.condition().map(|e| e.syntax().clone())))
+}
+
 /// Whether every part of `node` that is evaluated is evaluated each time it is, in the order
-/// written: a block's statements, a call's arguments, a tuple; not a branch, a loop, a closure
-/// or `&&`.
+/// written: a block's statements, a call's arguments, a tuple, a macro's expansion (once
+/// expanded, its parts are the expansion's); not a branch, a loop, a closure or `&&`.
 fn in_order(node: &SyntaxNode) -> bool {
     match node.kind() {
         SyntaxKind::STMT_LIST
@@ -362,7 +395,9 @@ fn in_order(node: &SyntaxNode) -> bool {
         | SyntaxKind::TRY_EXPR
         | SyntaxKind::PREFIX_EXPR
         | SyntaxKind::CAST_EXPR
-        | SyntaxKind::INDEX_EXPR => true,
+        | SyntaxKind::INDEX_EXPR
+        | SyntaxKind::MACRO_EXPR
+        | SyntaxKind::MACRO_STMTS => true,
         SyntaxKind::BLOCK_EXPR => ast::BlockExpr::cast(node.clone())
             .is_some_and(|b| matches!(b.modifier(), None | Some(ast::BlockModifier::Unsafe(_) | ast::BlockModifier::Label(_)))),
         SyntaxKind::BIN_EXPR => ast::BinExpr::cast(node.clone()).and_then(|b| b.op_kind()).is_some_and(|op| !matches!(op, ast::BinaryOp::LogicOp(_))),
