@@ -519,3 +519,46 @@ fn message() {
 30:20 p unknown (it is moved out of part by part: what stays depends on the path taken)
 30:38 p unknown (it is moved out of part by part: what stays depends on the path taken)");
 }
+
+#[test]
+fn a_move_in_a_macro_left_as_written_is_one_only_where_the_macro_always_makes_it() {
+    // `pair!` and `keep!` move their arguments whenever the statement around them runs:
+    // moves (also a statement in an `if`'s block or a `match` arm's). `maybe!` moves in a
+    // branch of its own code, and `pair!` in a closure runs when the closure is called:
+    // "unknown" (the closure's capture moves `d`). `later!`'s closure names no use.
+    insta::assert_snapshot!(uses(&with_two(
+        r#"
+macro_rules! pair { ($a:expr, $b:expr) => { ($a, $b) } }
+macro_rules! keep { ($a:expr) => {{ let kept = $a; kept }} }
+macro_rules! maybe { ($k:expr, $a:expr) => { if $k { consume($a); } } }
+macro_rules! later { ($a:expr) => { move || consume($a) } }
+fn always(k: bool) {
+    let a = Owned(1);
+    let b = Owned(2);
+    let p = pair!(a, b);
+    let c = Owned(3);
+    if k { keep!(c); }
+}
+fn sometimes(k: bool) {
+    let a = Owned(4);
+    maybe!(k, a);
+    let b = Owned(5);
+    let f = later!(b);
+    let c = Owned(6);
+    let d = Owned(7);
+    match k { true => { let _ = pair!(c, 1); } false => {} }
+    let g = || pair!(d, 2);
+}
+"#
+    )), @"
+12:19 a move
+12:22 b move
+14:8 k copy
+14:18 c move
+18:12 k copy
+18:15 a unknown (it is moved in a macro's code on some paths only)
+23:11 k copy
+23:39 c move
+24:13 d move
+24:22 d unknown (it is moved in a macro's code on some paths only)");
+}

@@ -151,6 +151,40 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
     }
 }
 
+/// A move of a binding in the arguments of a macro the expansion leaves as written
+/// (`assert_data_eq!(raw, ..)`, `dbg!(e)`, a `macro_rules!` of the crate's own): the expansion
+/// records it after the statement around the macro's call, so it stays a move only where the
+/// macro's code moves the binding whenever that statement runs to its end (every node from
+/// the use up to the statement runs each time the one around it does), and is "unknown"
+/// otherwise (in a branch, a loop or a closure of the macro's code, or of the statement's).
+pub(crate) fn macro_moves(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text: &str, root: &SyntaxNode) {
+    for named in crate::uses::macro_paths(sema, text, root) {
+        let Some(call) = &named.call else { continue };
+        let macro_name = call.path().and_then(|p| p.segment()).and_then(|s| s.name_ref()).map(|n| n.text().to_string());
+        if macro_name.is_none_or(|n| type_info_schema::INSTRUMENTED_MACROS.contains(&n.as_str())) {
+            continue;
+        }
+        for used in uses.iter_mut().filter(|u| u.position() == named.position && u.kind == UseKind::Move) {
+            if !whenever_its_statement_runs(sema, named.expanded.syntax()) {
+                used.kind = UseKind::Unknown;
+                used.reason = Some("it is moved in a macro's code on some paths only".to_owned());
+            }
+        }
+    }
+}
+
+/// Whether `node`, in a macro's expansion, runs whenever the statement around the macro's
+/// call (in the function, or a block's tail) runs to its end.
+fn whenever_its_statement_runs(sema: &Semantics<'_, RootDatabase>, node: &SyntaxNode) -> bool {
+    let lineage = lineage(sema, node);
+    // The macro call in the function itself: the outermost in the lineage.
+    let Some(top) = lineage.iter().rposition(|n| ast::MacroCall::can_cast(n.kind())) else { return false };
+    let Some(statement) = (top..lineage.len()).find(|&i| lineage.get(i + 1).is_some_and(|p| p.kind() == SyntaxKind::STMT_LIST)) else {
+        return false;
+    };
+    lineage[..=statement].windows(2).all(|w| runs_with(&w[0], &w[1]))
+}
+
 /// Whether `a` and `b` never both run in one call of their function: they are in different
 /// branches of an `if` (neither in its condition) or different arms of a `match` (neither in a
 /// guard), with no loop or closure around that, and nothing assigns to the binding `name`.

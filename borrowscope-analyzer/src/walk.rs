@@ -91,6 +91,7 @@ pub(crate) fn file_entry(
     entry.uses.extend(crate::uses::scrutinees(sema, &text, tree.syntax()));
     entry.uses.extend(crate::uses::values(sema, &text, tree.syntax()));
     crate::settle::settle(sema, &mut entry.uses, &text, tree.syntax());
+    crate::settle::macro_moves(sema, &mut entry.uses, &text, tree.syntax());
     entry
 }
 

@@ -27,7 +27,8 @@ pub const ANALYZING_ENV: &str = "BORROWSCOPE_ANALYZING";
 /// instruments like any expression (`println!("{}", v.len())` borrows `v`, `vec![a, b]` moves
 /// `a` and `b`). The analyzer records the uses of bindings in the arguments of every macro,
 /// keyed by their tokens as written; of any other macro, the expansion only asks whether a
-/// binding it names is borrowed or copied there.
+/// binding it names is borrowed or copied there, or moved whenever the statement around the
+/// macro runs.
 pub const INSTRUMENTED_MACROS: &[&str] = &[
     "println",
     "print",

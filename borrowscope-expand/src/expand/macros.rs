@@ -13,8 +13,9 @@
 //! `vec!`'s elements are values moved (or copied) into the vector, as a call's arguments. A
 //! macro the analyzer found evaluates its one argument, a call, first and once (`ready!`:
 //! `SiteKind::ExprMacro`) gets that call instrumented as any expression. Any other macro is
-//! left as written, and a binding it names that is not `Copy` ends "unknown":
-//! what the macro did with it, syntax cannot tell.
+//! left as written, and a binding it names that is not `Copy` ends "unknown" (what the macro
+//! did with it, syntax cannot tell), or moved after the statement where the analyzer found
+//! the macro's code moves it whenever the statement runs.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
@@ -250,9 +251,11 @@ fn expression(exp: &mut Expander<'_>, mac: &mut syn::Macro) -> bool {
 /// Any other macro (or a standard one written in a way not instrumented): its input is left as
 /// written, and a tracked binding it names that is not `Copy` may have moved there
 /// (`my_vec![a]`, `dbg!(a)`): its end is then reported as unknown rather than as a drop,
-/// unless the analyzer found every use of it there a borrow or a copy (`dbg!(&a)`). A move
-/// the analyzer sees in a macro stays unknown too: where in the statement, and on which path
-/// of the macro's code, it happens, the expansion cannot tell.
+/// unless the analyzer found every use of it there a borrow or a copy (`dbg!(&a)`). Where the
+/// analyzer found it moved there, on every path the macro's code takes whenever the statement
+/// runs (`settle::macro_moves`), and nothing else it does there but borrow or copy it, the
+/// move is recorded right after the statement (unknown until then: a panic in the macro
+/// leaves it unknown); a standard macro left as written is not looked into.
 fn unknown(exp: &mut Expander<'_>, mac: &syn::Macro) {
     use type_info_schema::UseKind;
     if !exp.has(Group::Ownership) {
@@ -260,20 +263,31 @@ fn unknown(exp: &mut Expander<'_>, mac: &syn::Macro) {
     }
     let mut tokens: Vec<Ident> = Vec::new();
     idents(mac.tokens.clone(), &mut tokens);
-    let mut names: Vec<Ident> = Vec::new();
+    // Not where the macro's input binds names of its own (`mac!({ let a = f(); a })`,
+    // `mac!(|a| a)`): a use there may be of another binding of the name.
+    let binds = tokens.iter().any(|t| matches!(t.to_string().as_str(), "let" | "match" | "for" | "if" | "while"))
+        || mac.tokens.clone().into_iter().any(|t| punct_in(t, '|'));
+    let looked_into =
+        !binds && mac.path.segments.last().is_some_and(|s| !type_info_schema::INSTRUMENTED_MACROS.contains(&s.ident.to_string().as_str()));
+    let mut names: Vec<(Ident, Option<Ident>)> = Vec::new();
     for token in &tokens {
-        if names.contains(token) || exp.lookup(&token.to_string()).is_none() {
+        if names.iter().any(|(n, _)| n == token) || exp.lookup(&token.to_string()).is_none() {
             continue;
         }
-        let kept = |t: &Ident| matches!(exp.analyzed_use(t), Some(UseKind::Copy | UseKind::SharedBorrow | UseKind::MutableBorrow));
-        if !tokens.iter().filter(|t| *t == token).all(kept) {
-            names.push(token.clone());
+        let uses: Vec<Option<UseKind>> = tokens.iter().filter(|t| *t == token).map(|t| exp.analyzed_use(t)).collect();
+        if uses.iter().all(|u| matches!(u, Some(UseKind::Copy | UseKind::SharedBorrow | UseKind::MutableBorrow))) {
+            continue;
         }
+        let moves: Vec<&Ident> = tokens.iter().filter(|t| *t == token && exp.analyzed_use(t) == Some(UseKind::Move)).collect();
+        let moved_here = looked_into
+            && moves.len() == 1
+            && uses.iter().all(|u| matches!(u, Some(UseKind::Copy | UseKind::SharedBorrow | UseKind::MutableBorrow | UseKind::Move)));
+        names.push((token.clone(), moved_here.then(|| moves[0].clone())));
     }
     // The notes name the guard only, never the binding: the macro may use the name for
     // something else (a field, a binding of its own), and a probe's `&x` would not compile
     // where `x` has moved or is borrowed mutably.
-    for ident in names {
+    for (ident, moved) in names {
         let name = ident.to_string();
         let Some((guard, copies)) = exp.tracked(&name) else { continue };
         let note = match copies {
@@ -282,7 +296,20 @@ fn unknown(exp: &mut Expander<'_>, mac: &syn::Macro) {
             _ if exp.reassigned.contains(&name) => quote!(#guard.passed_on()),
             _ => continue,
         };
+        if let Some(at) = moved.filter(|_| !super::uses::used_later(exp, &name)) {
+            let site = exp.site("", &name, "move", at.span());
+            exp.after_statement(emit::stmt(quote!(#guard.moved(#site, 0);)));
+        }
         exp.before_statement(emit::stmt(quote!(#note;)));
+    }
+}
+
+/// Whether `token` is the punctuation `c` or holds it, inside groups too.
+fn punct_in(token: proc_macro2::TokenTree, c: char) -> bool {
+    match token {
+        proc_macro2::TokenTree::Punct(p) => p.as_char() == c,
+        proc_macro2::TokenTree::Group(g) => g.stream().into_iter().any(|t| punct_in(t, c)),
+        _ => false,
     }
 }
 

@@ -116,6 +116,9 @@ pub(crate) struct Expander<'a> {
     pub(crate) derefs: places::Derefs,
     /// Statements to insert before the statement being expanded, innermost block last.
     pending: Vec<Vec<Stmt>>,
+    /// Statements to insert right after it, where it runs to its end and is not its block's
+    /// value (dropped otherwise), innermost block last.
+    following: Vec<Vec<Stmt>>,
     counter: usize,
     fn_name: String,
     /// Bindings of union types the user declared (`unions = [..]`), with the type.
@@ -203,6 +206,7 @@ impl<'a> Expander<'a> {
             open_types: HashSet::new(),
             derefs: places::Derefs::default(),
             pending: Vec::new(),
+            following: Vec::new(),
             counter: 0,
             fn_name,
             unions_in_scope: Vec::new(),
@@ -365,6 +369,15 @@ impl<'a> Expander<'a> {
         }
     }
 
+    /// Queues a statement to run right after the statement being expanded, when that
+    /// statement is not its block's value; nothing runs it after a statement that leaves
+    /// (`return`, `break`, a panic).
+    pub(crate) fn after_statement(&mut self, stmt: Stmt) {
+        if let Some(following) = self.following.last_mut() {
+            following.push(stmt);
+        }
+    }
+
     /// Whether the analyzer found, at the token `span`, a call of a function `#[trace_borrow]`
     /// instruments (so that its parameters and its returned binding are linked to the caller's).
     pub(crate) fn calls_traced(&self, span: Span) -> bool {
@@ -448,6 +461,7 @@ impl VisitMut for Expander<'_> {
             let start = stmts.len();
             self.later.push(after);
             self.pending.push(Vec::new());
+            self.following.push(Vec::new());
             // A statement's own attributes (`#[cfg(..)] return x;`) stay on the statement,
             // outside whatever the rewrite wraps around its expression; its `cfg`s also apply
             // to every statement generated for it.
@@ -498,7 +512,12 @@ impl VisitMut for Expander<'_> {
             let generated = self.pending.pop().unwrap_or_default().into_iter().chain(before);
             stmts.extend(generated.map(|s| with_cfgs(s, &cfgs)));
             let own = stmts.len();
+            let value = index == last && matches!(&stmt, Stmt::Expr(_, None) | Stmt::Macro(syn::StmtMacro { semi_token: None, .. }));
+            let following = self.following.pop().unwrap_or_default();
             stmts.push(stmt);
+            if !value {
+                stmts.extend(following.into_iter().map(|s| with_cfgs(s, &cfgs)));
+            }
             stmts.extend(after_stmts.into_iter().map(|s| with_cfgs(s, &cfgs)));
             let copies = self.copy_guards.take().filter(|_| cfgs.is_empty());
             run.statement(self, &mut stmts, start, own, copies);
