@@ -53,7 +53,9 @@ fn header(traced: bool) -> String {
     let allowed = ["unused_mut", "unused_variables", "unused_assignments", "dead_code", "clippy::all"].join(", ");
     format!(
         "#![allow({allowed})]\n\
-         mod harness;\nuse harness::{{Fate, Noisy, Pair, Tagged, consume, judge, look, new, pass}};\n{import}"
+         mod harness;\nuse harness::{{Fate, Noisy, Pair, Tagged, consume, judge, look, new, pass}};\n{import}\
+         macro_rules! swallow {{ ($v:expr) => {{{{ let taken = $v; consume(taken); }}}} }}\n\
+         macro_rules! swallow_if {{ ($c:expr, $v:expr) => {{ if $c {{ consume($v); }} }} }}\n"
     )
 }
 

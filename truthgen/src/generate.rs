@@ -348,9 +348,11 @@ impl Gen<'_> {
             8 => {
                 let v = self.movable(None)?;
                 self.set(&v.name, State::Gone);
-                Some(match self.rng.below(3) {
+                Some(match self.rng.below(5) {
                     0 => Stmt::Consume(v.name),
                     1 => Stmt::Take(v.name),
+                    2 => Stmt::Swallow(v.name, None),
+                    3 => Stmt::Swallow(v.name, Some(self.cond())),
                     _ => Stmt::Drop(v.name),
                 })
             }

@@ -3,7 +3,8 @@
 //! The generator (`generate`) writes random, well-typed Rust functions in a small ownership
 //! language (`program`) over values that log their own drops: lets and shadowing, reassignment
 //! (also from a right side that consumes the old value), moves into calls and traced
-//! functions, `drop`, fields and patterns that move part of a value, struct update syntax,
+//! functions and into a macro of the crate's own (always, or under a condition), `drop`,
+//! fields and patterns that move part of a value, struct update syntax,
 //! `match` and `if let` by value and by `ref`, branches, loops with `break`, early returns,
 //! closures, deferred initialisation. Branches depend on a run-time input, so one program
 //! takes several paths. The oracle (`oracle`) runs each program on each input in a model of

@@ -451,6 +451,12 @@ impl Machine<'_> {
                 let val = self.take(v, "moved into a call");
                 self.drop_val(&val);
             }
+            Stmt::Swallow(v, c) => {
+                if c.is_none_or(|c| holds(c, self.k)) {
+                    let val = self.take(v, "moved into a macro");
+                    self.drop_val(&val);
+                }
+            }
             Stmt::ConsumeField(v, f) => {
                 let val = self.take_field(v, *f, "field moved out");
                 self.drop_val(&val);

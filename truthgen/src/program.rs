@@ -130,6 +130,10 @@ pub enum Stmt {
     Consume(String),
     /// `consume(v.a);`
     ConsumeField(String, Field),
+    /// `swallow!(v);`, a macro of the crate's own (left as written by `#[trace_borrow]`) that
+    /// moves its argument into `consume`; `swallow_if!(cond, v);` with a condition, which
+    /// moves it only when the condition holds (`v` is dropped at its scope's end otherwise).
+    Swallow(String, Option<Cond>),
     /// `take(v);` (the program's traced function that drops its parameter).
     Take(String),
     /// `drop(v);`
@@ -275,6 +279,12 @@ fn stmt_rust(out: &mut String, stmt: &Stmt, id: usize, depth: usize) {
         }
         Stmt::ConsumeField(v, f) => {
             let _ = writeln!(out, "{pad}consume({v}.{});", f.name());
+        }
+        Stmt::Swallow(v, None) => {
+            let _ = writeln!(out, "{pad}swallow!({v});");
+        }
+        Stmt::Swallow(v, Some(c)) => {
+            let _ = writeln!(out, "{pad}swallow_if!({}, {v});", cond_rust(*c));
         }
         Stmt::Take(v) => {
             let _ = writeln!(out, "{pad}take_{id}({v});");
