@@ -313,14 +313,20 @@ fn punct_in(token: proc_macro2::TokenTree, c: char) -> bool {
     }
 }
 
-/// Every identifier in `tokens`, also inside groups, in order.
+/// Every identifier in `tokens` that may name a binding, also inside groups, in order: not a
+/// field's or a method's name after a single `.` (`expected.raw()`), which is never one (`..`
+/// before a name, struct update syntax's base or a range's end, is).
 fn idents(tokens: TokenStream, out: &mut Vec<Ident>) {
+    // How many `.` came right before.
+    let mut dots = 0;
     for token in tokens {
+        let dot = matches!(&token, proc_macro2::TokenTree::Punct(p) if p.as_char() == '.');
         match token {
-            proc_macro2::TokenTree::Ident(ident) => out.push(ident),
+            proc_macro2::TokenTree::Ident(ident) if dots != 1 => out.push(ident),
             proc_macro2::TokenTree::Group(group) => idents(group.stream(), out),
             _ => {}
         }
+        dots = if dot { dots + 1 } else { 0 };
     }
 }
 
