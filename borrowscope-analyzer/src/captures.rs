@@ -8,9 +8,9 @@ use ra_ap_syntax::{AstNode, SyntaxNode, ast};
 use type_info_schema::{Position, Use, UseKind};
 
 /// What each closure and `async` block in a file's syntax tree does to the bindings it
-/// captures, keyed by its first token.
+/// captures, keyed by its first token; also one written in a macro's arguments
+/// (`assert_eq!(minima(|i| m[i]), expected)`), found in the macro's expansion.
 pub(crate) fn captures(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
-    let db = sema.db;
     let mut out = Vec::new();
     for node in root.descendants() {
         let is_async_block = ast::BlockExpr::cast(node.clone()).is_some_and(|b| b.async_token().is_some());
@@ -21,28 +21,57 @@ pub(crate) fn captures(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Sy
         let Some(token) = node.first_token().filter(|t| t.text() != "#") else { continue };
         let expanded = sema.descend_into_macros_single_exact(token.clone());
         let node = expanded.parent_ancestors().find(|n| n.kind() == node.kind()).unwrap_or(node);
-        let Some(expr) = ast::Expr::cast(node) else { continue };
-        let Some(ty) = sema.type_of_expr(&expr).map(|t| t.original) else { continue };
-        let items = match (ty.as_closure(), ty.as_coroutine()) {
-            (Some(closure), _) => closure.captured_items(db),
-            (None, Some(coroutine)) => coroutine.captured_items(db),
-            (None, None) => continue,
-        };
-        let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { continue };
-        let mut locals: Vec<hir::Local<'_>> = Vec::new();
-        for item in &items {
-            if !locals.contains(&item.local()) {
-                locals.push(item.local());
+        closure_uses(sema, text, root, &token, node, &mut out);
+    }
+    for tree in root.descendants().filter_map(ast::MacroCall::cast).filter_map(|call| call.token_tree()) {
+        let firsts =
+            tree.syntax().descendants_with_tokens().filter_map(|t| t.into_token()).filter(|t| matches!(t.text(), "|" | "||" | "move" | "async"));
+        for token in firsts {
+            for expanded in sema.descend_into_macros_exact(token.clone()) {
+                let closure = expanded
+                    .parent_ancestors()
+                    .find(|n| ast::ClosureExpr::can_cast(n.kind()) || ast::BlockExpr::cast(n.clone()).is_some_and(|b| b.async_token().is_some()));
+                if let Some(closure) = closure.filter(|c| c.first_token().as_ref() == Some(&expanded)) {
+                    closure_uses(sema, text, root, &token, closure, &mut out);
+                    break;
+                }
             }
-        }
-        for local in locals {
-            let of_local: Vec<_> = items.iter().filter(|i| i.local() == local).collect();
-            let name = local.name(db).as_str().to_owned();
-            let (kind, reason) = capture_use(db, &of_local, |kind| crate::partial::unless_refilled(sema, kind, expr.syntax(), root, &name));
-            out.push(Use { line: position.line, column: position.column, name, kind, reason, ends_with_call: false, never_returns: false });
         }
     }
     out
+}
+
+/// The uses of the closure or `async` block `node` (as rust-analyzer expanded it), keyed by
+/// `token`, its first token as written.
+fn closure_uses(
+    sema: &Semantics<'_, RootDatabase>,
+    text: &str,
+    root: &SyntaxNode,
+    token: &ra_ap_syntax::SyntaxToken,
+    node: SyntaxNode,
+    out: &mut Vec<Use>,
+) {
+    let db = sema.db;
+    let Some(expr) = ast::Expr::cast(node) else { return };
+    let Some(ty) = sema.type_of_expr(&expr).map(|t| t.original) else { return };
+    let items = match (ty.as_closure(), ty.as_coroutine()) {
+        (Some(closure), _) => closure.captured_items(db),
+        (None, Some(coroutine)) => coroutine.captured_items(db),
+        (None, None) => return,
+    };
+    let Some(position) = Position::from_byte_offset(text, token.text_range().start().into()) else { return };
+    let mut locals: Vec<hir::Local<'_>> = Vec::new();
+    for item in &items {
+        if !locals.contains(&item.local()) {
+            locals.push(item.local());
+        }
+    }
+    for local in locals {
+        let of_local: Vec<_> = items.iter().filter(|i| i.local() == local).collect();
+        let name = local.name(db).as_str().to_owned();
+        let (kind, reason) = capture_use(db, &of_local, |kind| crate::partial::unless_refilled(sema, kind, expr.syntax(), root, &name));
+        out.push(Use { line: position.line, column: position.column, name, kind, reason, ends_with_call: false, never_returns: false });
+    }
 }
 
 /// What the captures of one binding do to it: a by-value capture of the whole binding moves

@@ -209,6 +209,32 @@ fn main() {
 }
 
 #[test]
+fn a_closure_in_a_macros_arguments_captures_what_the_capture_analysis_says() {
+    // smawk's tests: `assert_eq!(minima(|i| matrix[i]), expected)`. The closure is found in
+    // the macro's expansion and keyed by its first token as written.
+    insta::assert_snapshot!(uses(
+        r#"
+//- minicore: copy, clone, fn
+struct Owned(u8);
+macro_rules! check { ($a:expr, $b:expr) => { match (&$a, &$b) { (_x, _y) => {} } } }
+fn apply(f: impl Fn(u8) -> u8) -> u8 { f(1) }
+fn main() {
+    let matrix = Owned(1);
+    check!(apply(|i| matrix.0 + i), 2);
+    let owned = Owned(2);
+    check!(apply(move |i| owned.0 + i), 3);
+    let gone = Owned(3);
+    check!((move || gone)().0, 3);
+}
+"#
+    ), @"
+3:40 f shared_borrow
+6:18 matrix shared_borrow
+8:18 owned copy
+10:13 gone move");
+}
+
+#[test]
 fn calling_a_closure_moves_it_only_when_it_is_fn_once() {
     insta::assert_snapshot!(uses(
         r#"
