@@ -562,3 +562,28 @@ fn sometimes(k: bool) {
 24:13 d move
 24:22 d unknown (it is moved in a macro's code on some paths only)");
 }
+
+#[test]
+fn a_binding_matched_in_a_macros_code_is_read_or_moved_as_every_arm_says() {
+    // `is_one!` binds nothing: `d` is only read. `keep!` binds the whole on its one arm: `e`
+    // moves (after its statement, as any move in a macro left as written). `pick!` moves on
+    // one arm only: "unknown".
+    insta::assert_snapshot!(uses(&with_two(
+        r#"
+macro_rules! is_one { ($v:expr) => { match $v { Owned(1) => true, _ => false } } }
+macro_rules! keep { ($v:expr) => { match $v { tmp => tmp } } }
+macro_rules! pick { ($v:expr) => { match $v { Owned(1) => None, other => Some(other) } } }
+fn main() {
+    let d = Owned(1);
+    let one = is_one!(d);
+    let e = Owned(2);
+    let kept = keep!(e);
+    let f = Owned(3);
+    let picked = pick!(f);
+}
+"#
+    )), @"
+10:23 d shared_borrow
+12:22 e move
+14:24 f unknown (a match in the macro's code moves it on some arms only)");
+}

@@ -445,6 +445,48 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
     out
 }
 
+/// A binding that is the scrutinee of a `match` in a macro's expansion (`matches!(d, ..)`,
+/// `dbg!(e)`: `match e { tmp => .. }`), keyed by its token as written: the expansion leaves
+/// such a macro as written, so what the `match` does is one use, whichever arm runs: read
+/// where no arm binds anything of it by value, moved where every arm moves it whole, and
+/// "unknown" otherwise. Only where nothing else keyed a use at the token.
+pub(crate) fn macro_scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode, known: &[Use]) -> Vec<Use> {
+    let db = sema.db;
+    let mut out = Vec::new();
+    for named in macro_paths(sema, text, root) {
+        if known.iter().any(|u| u.position() == named.position) {
+            continue;
+        }
+        let Some(found) = named.expanded.syntax().parent().and_then(ast::MatchExpr::cast) else { continue };
+        if !found.expr().is_some_and(|e| e.syntax() == named.expanded.syntax()) {
+            continue;
+        }
+        let Some(local) = local_of(sema, &named.expanded) else { continue };
+        let ty = local.ty(db);
+        let (kind, reason) = if ty.is_unknown() {
+            unknown("the binding's type could not be inferred")
+        } else if ty.is_copy(db) {
+            (UseKind::Copy, None)
+        } else {
+            let arms: Vec<Option<UseKind>> = found
+                .match_arm_list()
+                .into_iter()
+                .flat_map(|arms| arms.arms())
+                .map(|arm| arm.pat().and_then(|p| crate::partial::pattern(sema, &p)).map(|l| l.kind()))
+                .collect();
+            if arms.iter().all(|a| *a == Some(UseKind::SharedBorrow)) {
+                (UseKind::SharedBorrow, None)
+            } else if !arms.is_empty() && arms.iter().all(|a| *a == Some(UseKind::Move)) {
+                crate::partial::unless_refilled(sema, (UseKind::Move, None), found.syntax(), root, &named.name)
+            } else {
+                unknown("a match in the macro's code moves it on some arms only")
+            }
+        };
+        out.push(named.used(kind, reason));
+    }
+    out
+}
+
 /// A chain of fields on a binding that is a method call's receiver (`inv.items.len()`,
 /// `self.queue.push(x)` on a local): the call's autoref borrows that field, so the binding,
 /// shared or mutably. Nothing where the chain passes through a reference or a pointer (the
