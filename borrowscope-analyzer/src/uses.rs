@@ -382,10 +382,8 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
             .unwrap_or((found, scrutinee));
         let Some(local) = local_of(sema, &scrutinee) else { continue };
         let ty = local.ty(db);
-        let (kind, reason) = if ty.is_unknown() {
-            unknown("the binding's type could not be inferred")
-        } else if ty.is_copy(db) {
-            (UseKind::Copy, None)
+        let (kind, reason) = if let Some(decided) = by_type(db, &ty) {
+            decided
         } else {
             let bindings = found
                 .match_arm_list()
@@ -445,6 +443,18 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
     out
 }
 
+/// What matching a binding of type `ty` does to it where the type alone decides: a copy of a
+/// `Copy` one, "unknown" for a type not inferred.
+fn by_type(db: &RootDatabase, ty: &hir::Type<'_>) -> Option<(UseKind, Option<String>)> {
+    if ty.is_unknown() {
+        Some(unknown("the binding's type could not be inferred"))
+    } else if ty.is_copy(db) {
+        Some((UseKind::Copy, None))
+    } else {
+        None
+    }
+}
+
 /// A binding that is the scrutinee of a `match` in a macro's expansion (`matches!(d, ..)`,
 /// `dbg!(e)`: `match e { tmp => .. }`), keyed by its token as written: the expansion leaves
 /// such a macro as written, so what the `match` does is one use, whichever arm runs: read
@@ -462,11 +472,8 @@ pub(crate) fn macro_scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, r
             continue;
         }
         let Some(local) = local_of(sema, &named.expanded) else { continue };
-        let ty = local.ty(db);
-        let (kind, reason) = if ty.is_unknown() {
-            unknown("the binding's type could not be inferred")
-        } else if ty.is_copy(db) {
-            (UseKind::Copy, None)
+        let (kind, reason) = if let Some(decided) = by_type(db, &local.ty(db)) {
+            decided
         } else {
             let arms: Vec<Option<UseKind>> = found
                 .match_arm_list()
