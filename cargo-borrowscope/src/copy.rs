@@ -261,12 +261,17 @@ pub(crate) fn refresh(plan: &Plan<'_>) -> anyhow::Result<Copied> {
                 copy.columns.0.entry(key.clone()).or_default().entry(line).or_default().push(column);
             }
             // An edition-2015 crate reaches other crates only through `extern crate` at its
-            // root: declared after its last line, so that no line moves.
+            // root: declared after its last line, so that no line moves. A crate none of whose
+            // functions is traced uses neither, which its own `deny(unused_extern_crates)`
+            // would refuse (bitfield's): allowed there, but where the crate forbids the lint
+            // (an `allow` would not compile).
             if member.edition == "2015" && member.crate_roots.contains(path) {
                 if !text.ends_with('\n') {
                     text.push('\n');
                 }
-                text.push_str("extern crate borrowscope_macro;\nextern crate borrowscope_runtime;\n");
+                let forbidden = text.contains("forbid(") && (text.contains("unused_extern_crates") || text.contains("rust_2018_idioms"));
+                let allow = if forbidden { "" } else { "#[allow(unused_extern_crates)] " };
+                text.push_str(&format!("{allow}extern crate borrowscope_macro;\n{allow}extern crate borrowscope_runtime;\n"));
             }
             Some(text)
         } else {
