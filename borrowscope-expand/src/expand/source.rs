@@ -54,11 +54,12 @@ impl Expander<'_> {
         // The macro reads these variables; reading them in the generated code too puts them
         // in rustc's dependency info, so Cargo rebuilds when they change. Once per compiler
         // process (one crate) is enough, the dependency info being the crate's: a `const` item
-        // in every function cost hashbrown's build 6% of its instructions.
+        // in every function cost hashbrown's build 6% of its instructions. Named by its path:
+        // a crate may have no prelude (`#![no_implicit_prelude]`).
         if proc_macro::is_available() && crate::types::first_notice("environment") {
             let (strict, path) = (crate::types::STRICT_ENV, crate::types::TYPE_INFO_ENV);
             stmts.push(syn::parse_quote!(
-                const _: [Option<&str>; 2] = [option_env!(#strict), option_env!(#path)];
+                const _: [::core::option::Option<&str>; 2] = [option_env!(#strict), option_env!(#path)];
             ));
         }
         // Once per file per compiler process (one crate): any `include_bytes!` puts the file in
