@@ -587,3 +587,31 @@ fn main() {
 12:22 e move
 14:24 f unknown (a match in the macro's code moves it on some arms only)");
 }
+
+#[test]
+fn a_binding_in_parentheses_is_borrowed_under_a_reference_and_unknown_elsewhere() {
+    // `&(a)` borrows `a` (pretty_assertions' `assert_str_eq!` writes `match (&($left),
+    // &($right))`; it was called a move, which a macro left as written would have recorded).
+    // Anywhere else the parentheses are not looked through: "unknown", or a copy.
+    insta::assert_snapshot!(uses(&with_two(
+        r#"
+macro_rules! inner { (@ $l:expr, $r:expr) => { match (&($l), &($r)) { (_x, _y) => {} } } }
+macro_rules! outer { ($l:expr, $r:expr) => ({ inner!(@ $l, $r); }) }
+fn main() {
+    let a = Owned(1);
+    let r = &(a);
+    let c = Owned(3);
+    outer!(c, c);
+    let d = Owned(4);
+    consume((d));
+    let n = 5u8;
+    let m = (n) + 1;
+}
+"#
+    )), @"
+9:15 a shared_borrow
+11:12 c shared_borrow
+11:15 c shared_borrow
+13:14 d unknown (it is used in parentheses, which the analysis does not look through)
+15:14 n copy");
+}

@@ -199,7 +199,26 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         let Some(parent) = path.syntax().parent() else { continue };
         let is_path = |e: Option<ast::Expr>| e.is_some_and(|e| e.syntax() == path.syntax());
         let refill = |kind| crate::partial::unless_refilled(sema, kind, path.syntax(), root, &named.name);
-        let reference = ast::RefExpr::cast(parent.clone());
+        // `&(x)` borrows `x` as `&x` does (a macro's `&($left)`, pretty_assertions'
+        // `assert_str_eq!`): parentheses change nothing of how the value inside is used.
+        let mut operand = path.syntax().clone();
+        while let Some(around) = operand.parent().filter(|p| ast::ParenExpr::can_cast(p.kind())) {
+            operand = around;
+        }
+        let reference = operand.parent().and_then(ast::RefExpr::cast);
+        // Anywhere else a binding in parentheses is not looked at further (`(a).len()`
+        // borrows it, `(a).0` takes a field, `consume((a))` moves it): "unknown", unless its
+        // type is `Copy`.
+        if operand != *path.syntax() && reference.is_none() {
+            let ty = local.ty(db);
+            let (kind, reason) = if !ty.is_unknown() && ty.is_copy(db) {
+                (UseKind::Copy, None)
+            } else {
+                unknown("it is used in parentheses, which the analysis does not look through")
+            };
+            out.push(named.used(kind, reason));
+            continue;
+        }
         // A place a destructuring assignment writes (`x` in `(x, _) = pair`), or a field of
         // one: not a use of its value.
         if assignee(path.syntax()) {
