@@ -142,7 +142,11 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// (erased-serde), cloning trait objects (dyn-clone), SHA-1 and BLAKE2 through the digest
 /// traits (sha1, blake2), tracing's dispatch core (tracing-core), line breaking (smawk: a
 /// binding borrowed by a closure in `assert_eq!` was "unknown" with the file;
-/// unicode-linebreak) and terminal colours (yansi). (Eleven others: TRIAL.md.)
+/// unicode-linebreak) and terminal colours (yansi); then macro-heavy crates: map literals
+/// (maplit), `assert_matches!`, error types written by a macro (quick-error), bit fields
+/// (bitfield: an edition-2015 crate denying `unused_extern_crates`, with nothing traced, did
+/// not compile) and diffs in assertions (pretty_assertions: a test crate without the prelude
+/// did not compile, and `&($left)` in its macro was called a move). (Others: TRIAL.md.)
 /// Every trace of every run is checked for events that contradict each other, and for names
 /// that hold the expansion's own code.
 pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
@@ -329,4 +333,9 @@ pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "smawk@0.3.2",
     "unicode-linebreak@0.1.5",
     "yansi@1.0.1",
+    "maplit@1.0.2",
+    "assert_matches@1.5.0",
+    "quick-error@2.0.1",
+    "bitfield@0.17.0",
+    "pretty_assertions@1.4.1",
 ];
