@@ -11,6 +11,9 @@ mod channels;
 mod classify;
 pub mod config;
 pub mod load;
+#[cfg(test)]
+mod macro_tests;
+mod macro_uses;
 mod partial;
 #[cfg(test)]
 mod partial_tests;

@@ -69,7 +69,7 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
             paths.push((at, path, local, None));
         }
     }
-    for named in crate::uses::macro_paths(sema, text, root) {
+    for named in crate::macro_uses::macro_paths(sema, text, root) {
         if partial.contains(&named.position)
             && !paths.iter().any(|(at, ..)| *at == named.position)
             && let Some(local) = local_of(sema, &named.expanded)
@@ -158,7 +158,7 @@ pub(crate) fn settle(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text:
 /// the use up to the statement runs each time the one around it does), and is "unknown"
 /// otherwise (in a branch, a loop or a closure of the macro's code, or of the statement's).
 pub(crate) fn macro_moves(sema: &Semantics<'_, RootDatabase>, uses: &mut [Use], text: &str, root: &SyntaxNode) {
-    for named in crate::uses::macro_paths(sema, text, root) {
+    for named in crate::macro_uses::macro_paths(sema, text, root) {
         let Some(call) = &named.call else { continue };
         let macro_name = call.path().and_then(|p| p.segment()).and_then(|s| s.name_ref()).map(|n| n.text().to_string());
         if macro_name.is_none_or(|n| type_info_schema::INSTRUMENTED_MACROS.contains(&n.as_str())) {

@@ -90,7 +90,7 @@ pub(crate) fn file_entry(
     entry.uses.extend(crate::uses::calls(sema, &text, tree.syntax()));
     entry.uses.extend(crate::uses::scrutinees(sema, &text, tree.syntax()));
     entry.uses.extend(crate::uses::values(sema, &text, tree.syntax()));
-    let in_macros = crate::uses::macro_scrutinees(sema, &text, tree.syntax(), &entry.uses);
+    let in_macros = crate::macro_uses::macro_scrutinees(sema, &text, tree.syntax(), &entry.uses);
     entry.uses.extend(in_macros);
     crate::settle::settle(sema, &mut entry.uses, &text, tree.syntax());
     crate::settle::macro_moves(sema, &mut entry.uses, &text, tree.syntax());
