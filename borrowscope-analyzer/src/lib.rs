@@ -14,6 +14,7 @@ pub mod load;
 #[cfg(test)]
 mod macro_tests;
 mod macro_uses;
+mod named;
 mod partial;
 #[cfg(test)]
 mod partial_tests;

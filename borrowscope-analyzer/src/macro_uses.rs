@@ -7,8 +7,8 @@ use ra_ap_ide_db::RootDatabase;
 use ra_ap_syntax::{AstNode, SyntaxNode, ast};
 use type_info_schema::{Position, Use, UseKind};
 
+use crate::named::{Named, by_type, unknown};
 use crate::resolve::local_of;
-use crate::uses::Named;
 
 /// Every path naming one binding in the arguments of a macro, as rust-analyzer expanded it,
 /// keyed by its token as written: `#[trace_borrow]` instruments the arguments of the standard
@@ -73,7 +73,7 @@ pub(crate) fn macro_scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, r
             continue;
         }
         let Some(local) = local_of(sema, &named.expanded) else { continue };
-        let (kind, reason) = if let Some(decided) = crate::uses::by_type(db, &local.ty(db)) {
+        let (kind, reason) = if let Some(decided) = by_type(db, &local.ty(db)) {
             decided
         } else {
             let arms: Vec<Option<UseKind>> = found
@@ -87,7 +87,7 @@ pub(crate) fn macro_scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, r
             } else if !arms.is_empty() && arms.iter().all(|a| *a == Some(UseKind::Move)) {
                 crate::partial::unless_refilled(sema, (UseKind::Move, None), found.syntax(), root, &named.name)
             } else {
-                crate::uses::unknown("a match in the macro's code moves it on some arms only")
+                unknown("a match in the macro's code moves it on some arms only")
             }
         };
         out.push(named.used(kind, reason));

@@ -16,34 +16,9 @@ use ra_ap_syntax::{AstNode, SyntaxNode, ast};
 use type_info_schema::{Position, Use, UseKind};
 
 use crate::macro_uses::macro_paths;
+use crate::named::{Named, by_type, unknown};
 use crate::places::{assignee, destructured_by, destructuring, placed};
 use crate::resolve::{expanded_as, local_of};
-
-/// A path that names one binding, as a use of it is keyed and decided: its name and the
-/// position of its token as written, and the same path in the expansion rust-analyzer made of
-/// an attribute macro around it (`#[trace_borrow]` passes its input through while the
-/// analyzer runs), or the path itself outside one; in a function-like macro's arguments, the
-/// macro call as written.
-pub(crate) struct Named {
-    pub(crate) name: String,
-    pub(crate) position: Position,
-    pub(crate) expanded: ast::PathExpr,
-    pub(crate) call: Option<ast::MacroCall>,
-}
-
-impl Named {
-    pub(crate) fn used(&self, kind: UseKind, reason: Option<String>) -> Use {
-        Use {
-            line: self.position.line,
-            column: self.position.column,
-            name: self.name.clone(),
-            kind,
-            reason,
-            ends_with_call: false,
-            never_returns: false,
-        }
-    }
-}
 
 fn named(sema: &Semantics<'_, RootDatabase>, text: &str, path: &ast::PathExpr) -> Option<Named> {
     let name = path.path()?.as_single_name_ref()?;
@@ -418,18 +393,6 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
     out
 }
 
-/// What matching a binding of type `ty` does to it where the type alone decides: a copy of a
-/// `Copy` one, "unknown" for a type not inferred.
-pub(crate) fn by_type(db: &RootDatabase, ty: &hir::Type<'_>) -> Option<(UseKind, Option<String>)> {
-    if ty.is_unknown() {
-        Some(unknown("the binding's type could not be inferred"))
-    } else if ty.is_copy(db) {
-        Some((UseKind::Copy, None))
-    } else {
-        None
-    }
-}
-
 /// A chain of fields on a binding that is a method call's receiver (`inv.items.len()`,
 /// `self.queue.push(x)` on a local): the call's autoref borrows that field, so the binding,
 /// shared or mutably. Nothing where the chain passes through a reference or a pointer (the
@@ -516,10 +479,6 @@ fn field_use(sema: &Semantics<'_, RootDatabase>, parent: &ra_ap_syntax::SyntaxNo
         Some(hir::Mutability::Shared) => (UseKind::SharedBorrow, None),
         None => crate::partial::field(sema, &outer).unwrap_or((UseKind::Unknown, None)),
     })
-}
-
-pub(crate) fn unknown(reason: &str) -> (UseKind, Option<String>) {
-    (UseKind::Unknown, Some(reason.to_owned()))
 }
 
 /// What calling the method does to the receiver binding `local`; `refilled` weighs a move out
