@@ -66,8 +66,20 @@ pub fn main() -> ExitCode {
 
 /// Analyzes the workspace at `root` quietly (skipped when nothing changed), for the
 /// commands that build and run with tracing on.
-pub(crate) fn analyze_quietly(root: &Path) -> anyhow::Result<()> {
-    let args = Standalone::parse_from([std::ffi::OsStr::new("borrowscope-analyzer"), root.as_os_str(), std::ffi::OsStr::new("--quiet")]).args;
+/// With the features the build has (`cargo borrowscope test --features ...`), so that the
+/// analysis reads the code the build compiles.
+pub(crate) fn analyze_quietly(root: &Path, features: &crate::Features) -> anyhow::Result<()> {
+    let mut argv = vec![std::ffi::OsString::from("borrowscope-analyzer"), root.as_os_str().to_owned(), "--quiet".into()];
+    if !features.features.is_empty() {
+        argv.push(format!("--features={}", features.features.join(",")).into());
+    }
+    if features.all {
+        argv.push("--all-features".into());
+    }
+    if features.no_default {
+        argv.push("--no-default-features".into());
+    }
+    let args = Standalone::parse_from(argv).args;
     run(&args).map(|_| ())
 }
 

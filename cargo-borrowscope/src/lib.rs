@@ -3,8 +3,9 @@
 //!
 //! - `analyze [PATH] [OPTIONS]`: writes `.borrowscope/type-info.json` (the analyzer, a
 //!   library, with rust-analyzer's; also the `borrowscope-analyzer` binary);
-//! - `run [--bin NAME] [-- ARGS]`, `test [TESTNAME]`: analyze, build and run with tracing on,
-//!   write the trace and its report under `target/borrowscope/` (`workflow.rs`);
+//! - `run [--bin NAME] [-- ARGS]`, `test [TESTNAME]` (with cargo's options for features,
+//!   targets and the profile): analyze, build and run with tracing on, write the trace and
+//!   its report under `target/borrowscope/` (`workflow.rs`);
 //! - `show`, `why`, `report`, `dot`, `chrome`: read a trace or what a crash left (`read.rs`).
 //!
 //! Without the default `analyzer` feature the crate builds without rust-analyzer (21
@@ -52,14 +53,16 @@ enum Command {
     /// writes its trace and report under target/borrowscope/.
     Run {
         /// The binary to run, when the package has several.
-        #[arg(long)]
+        #[arg(long, value_name = "NAME")]
         bin: Option<String>,
+        /// The example to run.
+        #[arg(long, value_name = "NAME", conflicts_with = "bin")]
+        example: Option<String>,
         /// The package to run, in a workspace of several.
         #[arg(long, short)]
         package: Option<String>,
-        /// Build in release mode.
-        #[arg(long)]
-        release: bool,
+        #[command(flatten)]
+        build: Build,
         #[command(flatten)]
         scope: Scope,
         /// Arguments for the program.
@@ -77,6 +80,10 @@ enum Command {
         /// Run every test program, even after one failed (cargo test's --no-fail-fast).
         #[arg(long)]
         no_fail_fast: bool,
+        #[command(flatten)]
+        targets: Targets,
+        #[command(flatten)]
+        build: Build,
         #[command(flatten)]
         scope: Scope,
         /// Arguments for the test programs.
@@ -157,6 +164,65 @@ pub(crate) struct Scope {
     syntax_only: bool,
 }
 
+/// How cargo builds, as `cargo run` and `cargo test` take it: passed on to cargo, and the
+/// features to the analysis too, so that it reads the code the build compiles.
+#[derive(clap::Args, Debug, Default)]
+pub(crate) struct Build {
+    /// Features to activate, comma- or space-separated (repeatable; `PACKAGE/FEATURE` as
+    /// cargo takes them).
+    #[arg(long, short = 'F', value_name = "FEATURES")]
+    features: Vec<String>,
+    /// Activate every feature of the selected packages.
+    #[arg(long)]
+    all_features: bool,
+    /// Do not activate the `default` feature of the selected packages.
+    #[arg(long)]
+    no_default_features: bool,
+    /// Build in release mode.
+    #[arg(long, short)]
+    release: bool,
+}
+
+/// Which test programs `test` builds and runs, as `cargo test` selects them (all of them, the
+/// doctests included, when none is given).
+#[derive(clap::Args, Debug, Default)]
+pub(crate) struct Targets {
+    /// Test only the library's unit tests.
+    #[arg(long)]
+    lib: bool,
+    /// Test only the unit tests of every binary.
+    #[arg(long)]
+    bins: bool,
+    /// Test only the unit tests of this binary (repeatable).
+    #[arg(long, value_name = "NAME")]
+    bin: Vec<String>,
+    /// Test only the integration tests (every `tests/*.rs`) and the unit tests of the
+    /// library and binaries.
+    #[arg(long)]
+    tests: bool,
+    /// Test only this integration test (repeatable).
+    #[arg(long, value_name = "NAME")]
+    test: Vec<String>,
+    /// Test only the examples.
+    #[arg(long)]
+    examples: bool,
+    /// Test only this example (repeatable).
+    #[arg(long, value_name = "NAME")]
+    example: Vec<String>,
+    /// Test only the library's documentation (its doctests).
+    #[arg(long)]
+    doc: bool,
+}
+
+/// The features the analysis loads the workspace with.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct Features {
+    /// As cargo takes them, each `PACKAGE/FEATURE` or a feature of the root package.
+    pub(crate) features: Vec<String>,
+    pub(crate) all: bool,
+    pub(crate) no_default: bool,
+}
+
 /// Runs the command line with the process's arguments.
 pub fn main() -> ExitCode {
     let mut argv: Vec<String> = std::env::args().collect();
@@ -189,7 +255,11 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Why { name, trace } => read::why_command(&name, &trace),
         Command::Dot { trace, output } => read::dot(&trace, output.as_deref()),
         Command::Chrome { trace, output } => read::chrome(&trace, output.as_deref()),
-        Command::Run { bin, package, release, scope, args } => workflow::run(bin, package, release, &scope, args),
-        Command::Test { testname, package, no_fail_fast, scope, args } => workflow::test(testname, package, no_fail_fast, &scope, args),
+        Command::Run { bin, example, package, build, scope, args } => {
+            workflow::run(workflow::Program { bin, example }, package, &build, &scope, args)
+        }
+        Command::Test { testname, package, no_fail_fast, targets, build, scope, args } => {
+            workflow::test(testname, package, no_fail_fast, &targets, &build, &scope, args)
+        }
     }
 }

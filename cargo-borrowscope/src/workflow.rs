@@ -10,27 +10,34 @@ use std::process::{Command as Process, ExitCode};
 use anyhow::{Context, bail};
 use borrowscope_runtime::{CallSite, SourceIndex};
 
-use crate::Scope;
 use crate::copy::{Columns, Plan, refresh};
 use crate::read::{contradictions_note, load, write_report};
+use crate::{Build, Features, Scope, Targets};
+
+/// The program `run` runs: a binary or an example (cargo's choice when neither is named).
+pub(crate) struct Program {
+    pub(crate) bin: Option<String>,
+    pub(crate) example: Option<String>,
+}
 
 /// `run`: `cargo run` with tracing on.
-pub(crate) fn run(bin: Option<String>, package: Option<String>, release: bool, scope: &Scope, args: Vec<String>) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(program: Program, package: Option<String>, build: &Build, scope: &Scope, args: Vec<String>) -> anyhow::Result<ExitCode> {
     let mut cargo = vec!["run".to_owned()];
-    if let Some(bin) = bin {
+    if let Some(bin) = program.bin {
         cargo.extend(["--bin".to_owned(), bin]);
     }
-    if let Some(package) = package {
-        cargo.extend(["--package".to_owned(), package]);
+    if let Some(example) = program.example {
+        cargo.extend(["--example".to_owned(), example]);
     }
-    if release {
-        cargo.push("--release".to_owned());
+    if let Some(package) = &package {
+        cargo.extend(["--package".to_owned(), package.clone()]);
     }
+    cargo.extend(build.cargo_args());
     if !args.is_empty() {
         cargo.push("--".to_owned());
         cargo.extend(args);
     }
-    workflow(&cargo, "trace.json", scope)
+    workflow(&cargo, "trace.json", scope, &build.analysis_features(package.as_deref()))
 }
 
 /// `test`: `cargo test` with tracing on, a trace per test program.
@@ -38,6 +45,8 @@ pub(crate) fn test(
     testname: Option<String>,
     package: Option<String>,
     no_fail_fast: bool,
+    targets: &Targets,
+    build: &Build,
     scope: &Scope,
     args: Vec<String>,
 ) -> anyhow::Result<ExitCode> {
@@ -45,9 +54,11 @@ pub(crate) fn test(
     if no_fail_fast {
         cargo.push("--no-fail-fast".to_owned());
     }
-    if let Some(package) = package {
-        cargo.extend(["--package".to_owned(), package]);
+    if let Some(package) = &package {
+        cargo.extend(["--package".to_owned(), package.clone()]);
     }
+    cargo.extend(targets.cargo_args());
+    cargo.extend(build.cargo_args());
     if let Some(name) = testname {
         cargo.push(name);
     }
@@ -56,23 +67,78 @@ pub(crate) fn test(
         cargo.extend(args);
     }
     // Each test program is a process of its own, with a trace of its own.
-    workflow(&cargo, "test-{exe}-{pid}.json", scope)
+    workflow(&cargo, "test-{exe}-{pid}.json", scope, &build.analysis_features(package.as_deref()))
+}
+
+impl Build {
+    /// The options as cargo takes them.
+    fn cargo_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        let features = self.feature_list();
+        if !features.is_empty() {
+            args.extend(["--features".to_owned(), features.join(",")]);
+        }
+        if self.all_features {
+            args.push("--all-features".to_owned());
+        }
+        if self.no_default_features {
+            args.push("--no-default-features".to_owned());
+        }
+        if self.release {
+            args.push("--release".to_owned());
+        }
+        args
+    }
+
+    /// Each feature named, however the user separated them.
+    fn feature_list(&self) -> Vec<String> {
+        self.features.iter().flat_map(|f| f.split(|c: char| c == ',' || c.is_whitespace())).filter(|f| !f.is_empty()).map(str::to_owned).collect()
+    }
+
+    /// The features for the analysis, which reads the whole workspace from its root: a
+    /// feature named bare belongs to the package `-p` selected (`PACKAGE/FEATURE` there),
+    /// as cargo reads it in that package's folder.
+    fn analysis_features(&self, package: Option<&str>) -> Features {
+        let features = self
+            .feature_list()
+            .into_iter()
+            .map(|f| match package {
+                Some(package) if !f.contains('/') => format!("{package}/{f}"),
+                _ => f,
+            })
+            .collect();
+        Features { features, all: self.all_features, no_default: self.no_default_features }
+    }
+}
+
+impl Targets {
+    /// The selection as cargo takes it.
+    fn cargo_args(&self) -> Vec<String> {
+        let flags = [("--lib", self.lib), ("--bins", self.bins), ("--tests", self.tests), ("--examples", self.examples), ("--doc", self.doc)];
+        let mut args: Vec<String> = flags.iter().filter(|(_, on)| *on).map(|(flag, _)| (*flag).to_owned()).collect();
+        for (flag, names) in [("--bin", &self.bin), ("--test", &self.test), ("--example", &self.example)] {
+            for name in names {
+                args.extend([flag.to_owned(), name.clone()]);
+            }
+        }
+        args
+    }
 }
 
 /// Analyzes the workspace at `root` for the build, quietly.
 #[cfg(feature = "analyzer")]
-fn analyze(root: &Path) -> anyhow::Result<()> {
-    crate::analyze::analyze_quietly(root)
+fn analyze(root: &Path, features: &Features) -> anyhow::Result<()> {
+    crate::analyze::analyze_quietly(root, features)
 }
 
 #[cfg(not(feature = "analyzer"))]
-fn analyze(_: &Path) -> anyhow::Result<()> {
+fn analyze(_: &Path, _: &Features) -> anyhow::Result<()> {
     bail!("this cargo-borrowscope was built without the analyzer (--no-default-features)")
 }
 
 /// Analyze, build and run (`cargo run` or `cargo test`) with tracing on, then write the
 /// report of each trace written; the program's exit status is the command's.
-fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::Result<ExitCode> {
+fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope, features: &Features) -> anyhow::Result<ExitCode> {
     let root = workspace_root()?;
     // With --all, Cargo's own word for the target folder (its configuration included): the
     // copy goes there, and it is not copied.
@@ -117,7 +183,7 @@ fn workflow(cargo_args: &[String], trace_name: &str, scope: &Scope) -> anyhow::R
         }
         Ok(())
     } else {
-        analyze(&analyzed_root)
+        analyze(&analyzed_root, features)
     };
     if let Err(err) = &analyzed {
         eprintln!("cargo borrowscope: the analysis failed ({err:#}); building with syntax only");
@@ -401,4 +467,23 @@ fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {
         Some(dir) => std::path::absolute(PathBuf::from(dir))?,
         None => root.join("target"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_gets_the_options_as_it_takes_them_and_the_analysis_the_packages_features() {
+        let build =
+            Build { features: vec!["wide, tall".to_owned(), "deep".to_owned()], all_features: false, no_default_features: true, release: true };
+        assert_eq!(build.cargo_args(), ["--features", "wide,tall,deep", "--no-default-features", "--release"]);
+        let selected = Features { features: vec!["shapes/wide".into(), "shapes/tall".into(), "shapes/deep".into()], all: false, no_default: true };
+        assert_eq!(build.analysis_features(Some("shapes")), selected);
+        let named = Build { features: vec!["app/extra".to_owned()], ..Build::default() };
+        assert_eq!(named.analysis_features(Some("shapes")).features, ["app/extra"], "a feature named with its package stays so");
+        assert_eq!(named.analysis_features(None).features, ["app/extra"]);
+        let targets = Targets { lib: true, test: vec!["area".to_owned(), "bare".to_owned()], ..Targets::default() };
+        assert_eq!(targets.cargo_args(), ["--lib", "--test", "area", "--test", "bare"]);
+    }
 }

@@ -244,6 +244,30 @@ fn test_all_on_a_real_workspace_gives_the_results_of_cargo_test() {
     // in the copy neither).
     assert!(messages.contains("(0 files updated)"), "{messages}");
     assert_eq!(String::from_utf8_lossy(&run.stdout), "owner ada: 7 84 true build.rs\n");
+
+    // Cargo's options go to cargo, and the features to the analysis as well: `widest` exists
+    // only with shapes' `wide` feature, which no member turns on, and `--test area` runs one
+    // test program of one package.
+    let selection = ["-p", "shapes", "--features", "wide", "--test", "area"];
+    let plain = Command::new(&cargo).arg("test").args(selection).current_dir(&root).env_remove("CARGO_TARGET_DIR").output().unwrap();
+    let plain_log = format!("{}{}", String::from_utf8_lossy(&plain.stdout), String::from_utf8_lossy(&plain.stderr));
+    let output = borrowscope(&root, &[&["test", "--all"][..], &selection].concat(), "");
+    let messages = String::from_utf8_lossy(&output.stderr);
+    let log = format!("{}{messages}", String::from_utf8_lossy(&output.stdout));
+    assert!(output.status.success(), "{log}");
+    assert_eq!(results(&log), results(&plain_log), "{log}");
+    assert_eq!(results(&log), (4, 0), "the test behind the feature ran: {log}");
+    let written = self::traces(&messages);
+    assert_eq!(written.len(), 1, "one test program: {messages}");
+    let source = std::fs::read_to_string(root.join("shapes/src/lib.rs")).unwrap();
+    let line = 2 + source.lines().position(|l| l.starts_with("pub fn widest(")).unwrap() as u32;
+    let trace = &written[0].1;
+    let in_widest = |op: Op| trace.events.iter().filter(|e| e.op == op && e.site.name == "shapes" && e.site.file == "shapes/src/lib.rs").count();
+    // `into_iter` takes the vector by value, which the syntax cannot tell (the method could
+    // take `&self`): the analysis of the function behind the feature can.
+    assert!(trace.events.iter().any(|e| e.op == Op::Move && e.site.file == "shapes/src/lib.rs" && e.site.line == line), "{:#?}", trace.events);
+    assert_eq!(in_widest(Op::ScopeEnd), 0, "{:#?}", trace.events);
+    assert_eq!(files(&root), before, "no file of the workspace changed");
 }
 
 /// Passed and failed tests, summed over a log's `test result:` lines.
