@@ -11,6 +11,7 @@
 //! the build fails to link where the compiler cannot prove such a function never unwinds,
 //! and every hook is a call into the recorder that it cannot see through (ahash's tests).
 //! A user who wants one traced puts the attribute on it.
+//! So are functions whose body declares a module kept in a file (`kept_as_written`).
 
 use std::path::Path;
 
@@ -101,6 +102,26 @@ fn left_as_written(attributes: &[syn::Attribute]) -> bool {
     })
 }
 
+/// A function left as written for its attributes (above), or because its body holds a
+/// module in a file of its own (`mod tables;`) at any depth: rustc takes no such module in an
+/// attribute macro's input on stable ("file modules in proc macro input are unstable";
+/// unicode-ident's tests declare theirs inside test functions, with `#[path]`).
+fn kept_as_written(attributes: &[syn::Attribute], body: &syn::Block) -> bool {
+    struct FileModule(bool);
+    impl<'ast> Visit<'ast> for FileModule {
+        fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+            self.0 |= item.content.is_none();
+            visit::visit_item_mod(self, item);
+        }
+    }
+    if left_as_written(attributes) {
+        return true;
+    }
+    let mut found = FileModule(false);
+    found.visit_block(body);
+    found.0
+}
+
 /// Whether `tokens` hold the keyword `const`, in any group.
 fn holds_const(tokens: proc_macro2::TokenStream) -> bool {
     tokens.into_iter().any(|token| match token {
@@ -187,7 +208,7 @@ impl<'ast> Visit<'ast> for Items<'_> {
         }
         let mut path = self.module.clone();
         path.push(f.sig.ident.to_string());
-        if f.sig.constness.is_none() && f.sig.abi.is_none() && !left_as_written(&f.attrs) && selected(self.patterns, &path) {
+        if f.sig.constness.is_none() && f.sig.abi.is_none() && !kept_as_written(&f.attrs, &f.block) && selected(self.patterns, &path) {
             self.mark(item_start(&f.vis, f.sig.span()));
         }
         // The attribute leaves the items nested in the body as written: each function and
@@ -202,7 +223,7 @@ impl<'ast> Visit<'ast> for Items<'_> {
         let mut path = self.module.clone();
         path.push(impl_type(item));
         // A block with a method left as written gets the attribute on each other method.
-        let always = item.items.iter().any(|member| matches!(member, syn::ImplItem::Fn(f) if left_as_written(&f.attrs)));
+        let always = item.items.iter().any(|member| matches!(member, syn::ImplItem::Fn(f) if kept_as_written(&f.attrs, &f.block)));
         if selected(self.patterns, &path) && !always {
             let first = item.defaultness.map(|t| t.span).or(item.unsafety.map(|t| t.span)).unwrap_or(item.impl_token.span);
             self.mark(first.start());
@@ -220,7 +241,7 @@ impl<'ast> Visit<'ast> for Items<'_> {
                 let mut method = path.clone();
                 method.push(f.sig.ident.to_string());
                 let chosen = selected(self.patterns, &method) || (always && selected(self.patterns, &path));
-                if f.sig.constness.is_none() && f.sig.abi.is_none() && !has_trace_borrow(&f.attrs) && !left_as_written(&f.attrs) && chosen {
+                if f.sig.constness.is_none() && f.sig.abi.is_none() && !has_trace_borrow(&f.attrs) && !kept_as_written(&f.attrs, &f.block) && chosen {
                     let start = match (&f.vis, f.defaultness) {
                         (syn::Visibility::Inherited, Some(default)) => default.span.start(),
                         (vis, _) => item_start(vis, f.sig.span()),
@@ -256,7 +277,7 @@ impl<'ast> Visit<'ast> for Items<'_> {
             }
             let mut method = path.clone();
             method.push(f.sig.ident.to_string());
-            if f.sig.constness.is_none() && f.sig.abi.is_none() && !left_as_written(&f.attrs) && selected(self.patterns, &method) {
+            if f.sig.constness.is_none() && f.sig.abi.is_none() && !kept_as_written(&f.attrs, body) && selected(self.patterns, &method) {
                 self.mark(f.sig.span().start());
             }
             self.nested(method, body);
@@ -377,6 +398,22 @@ mod tests {
         );
         // `--trace` naming the type still leaves the `#[inline(always)]` method out.
         assert_eq!(instrumented(text, &["V"]).matches("trace_borrow").count(), 1);
+    }
+
+    #[test]
+    fn functions_holding_a_module_in_a_file_are_left_as_written() {
+        // unicode-ident 1.0.13's tests/static_size.rs: `mod tables;` in a test function.
+        let text = "fn size() {\n    #[path = \"../src/tables.rs\"]\n    mod tables;\n    fn helper() {}\n}\n\
+                    fn outer() {\n    fn deep() {\n        mod t;\n    }\n}\nfn inline() {\n    mod m { fn f() {} }\n}\n\
+                    impl S {\n    fn a() { mod x; }\n    fn b() {}\n}\n";
+        assert_eq!(
+            instrumented(text, &[]),
+            "fn size() {\n    #[path = \"../src/tables.rs\"]\n    mod tables;\n    \
+             #[::borrowscope_macro::trace_borrow] fn helper() {}\n}\n\
+             fn outer() {\n    fn deep() {\n        mod t;\n    }\n}\n\
+             #[::borrowscope_macro::trace_borrow] fn inline() {\n    mod m { #[::borrowscope_macro::trace_borrow] fn f() {} }\n}\n\
+             impl S {\n    fn a() { mod x; }\n    #[::borrowscope_macro::trace_borrow] fn b() {}\n}\n"
+        );
     }
 
     #[test]
