@@ -91,7 +91,7 @@ fn capture_use(
         // Every field moved in whole (edition 2021 captures `book.title` and `book.author`,
         // not `book`): moved when nothing that needs dropping stays behind.
         return refill(match crate::partial::captured_fields(db, captures) {
-            Some(left) => (left.kind(), None),
+            Some(left) => left.used(),
             None => (UseKind::Unknown, Some("it moves only part of the binding into the closure".to_owned())),
         });
     }

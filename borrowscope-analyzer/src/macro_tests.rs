@@ -126,7 +126,8 @@ fn main() {
 fn a_binding_in_parentheses_is_borrowed_under_a_reference_and_unknown_elsewhere() {
     // `&(a)` borrows `a` (pretty_assertions' `assert_str_eq!` writes `match (&($left),
     // &($right))`; it was called a move, which a macro left as written would have recorded).
-    // Anywhere else the parentheses are not looked through: "unknown", or a copy.
+    // A method call's receiver in them is as without them (`(i).iter_elements()`, nom's
+    // parsers). Anywhere else the parentheses are not looked through: "unknown", or a copy.
     insta::assert_snapshot!(uses(&with_two(
         r#"
 macro_rules! inner { (@ $l:expr, $r:expr) => { match (&($l), &($r)) { (_x, _y) => {} } } }
@@ -140,12 +141,23 @@ fn main() {
     consume((d));
     let n = 5u8;
     let m = (n) + 1;
+    let e = Owned(6);
+    let p = (e).peek();
+    let q = ((e)).take();
+    let f = Owned(7);
+    show!((f).take());
 }
+impl Owned { fn peek(&self) -> u8 { self.0 } fn take(self) -> u8 { 0 } }
+macro_rules! show { ($e:expr) => { let _ = $e; } }
 "#
     )), @"
 9:15 a shared_borrow
 11:12 c shared_borrow
 11:15 c shared_borrow
 13:14 d unknown (it is used in parentheses, which the analysis does not look through)
-15:14 n copy");
+15:14 n copy
+17:14 e shared_borrow
+18:15 e move
+20:12 f move
+22:37 self copy");
 }

@@ -80,7 +80,7 @@ pub(crate) fn macro_scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, r
                 .match_arm_list()
                 .into_iter()
                 .flat_map(|arms| arms.arms())
-                .map(|arm| arm.pat().and_then(|p| crate::partial::pattern(sema, &p)).map(|l| l.kind()))
+                .map(|arm| arm.pat().and_then(|p| crate::partial::pattern(sema, &p)).and_then(|l| l.kind()))
                 .collect();
             if arms.iter().all(|a| *a == Some(UseKind::SharedBorrow)) {
                 (UseKind::SharedBorrow, None)

@@ -7,6 +7,7 @@
 use ra_ap_hir as hir;
 use ra_ap_hir::Semantics;
 use ra_ap_ide_db::RootDatabase;
+use ra_ap_syntax::ast::HasAttrs;
 use ra_ap_syntax::{AstNode, ast};
 use type_info_schema::UseKind;
 
@@ -17,23 +18,42 @@ pub(crate) struct Left {
     moved: bool,
     /// A part that needs dropping stays in the binding.
     stays: bool,
+    /// A part stays whose need of dropping could not be told (it depends on type parameters,
+    /// or its type is not known): it matters only when another part moved.
+    unsure: bool,
 }
 
 impl Left {
     fn join(self, other: Left) -> Left {
-        Left { moved: self.moved || other.moved, stays: self.stays || other.stays }
+        Left { moved: self.moved || other.moved, stays: self.stays || other.stays, unsure: self.unsure || other.unsure }
     }
 
     /// The use this is of the binding: moved (nothing that needs dropping stays), moved in
-    /// part (the binding is still dropped, for what stays), or only read.
-    pub(crate) fn kind(self) -> UseKind {
-        match (self.moved, self.stays) {
-            (true, false) => UseKind::Move,
-            (true, true) => UseKind::PartialMove,
-            (false, _) => UseKind::SharedBorrow,
+    /// part (the binding is still dropped, for what stays), or only read (nothing moved,
+    /// whatever stays: `let _ = range;` with `range: R`). `None` when a part moved and
+    /// whether what stays needs dropping could not be told.
+    pub(crate) fn kind(self) -> Option<UseKind> {
+        match (self.moved, self.stays, self.unsure) {
+            (true, true, _) => Some(UseKind::PartialMove),
+            (true, false, false) => Some(UseKind::Move),
+            (true, false, true) => None,
+            (false, _, _) => Some(UseKind::SharedBorrow),
         }
     }
 }
+
+impl Left {
+    /// [`Left::kind`] as a use and its reason, "unknown" when it cannot be told.
+    pub(crate) fn used(self) -> (UseKind, Option<String>) {
+        match self.kind() {
+            Some(kind) => (kind, None),
+            None => (UseKind::Unknown, Some("a part of it moved out, and whether what stays needs dropping could not be told".to_owned())),
+        }
+    }
+}
+
+/// A part whose need of dropping could not be told.
+const UNSURE: Left = Left { moved: false, stays: false, unsure: true };
 
 /// Whether a value of type `ty` needs dropping; `None` when it depends on type parameters or
 /// the type is not known.
@@ -49,8 +69,11 @@ pub(crate) fn needs_drop(db: &RootDatabase, ty: &hir::Type<'_>) -> Option<bool> 
 }
 
 /// A part of type `ty` that stays where it is.
-fn stays(db: &RootDatabase, ty: &hir::Type<'_>) -> Option<Left> {
-    Some(Left { moved: false, stays: needs_drop(db, ty)? })
+fn stays(db: &RootDatabase, ty: &hir::Type<'_>) -> Left {
+    match needs_drop(db, ty) {
+        Some(stays) => Left { moved: false, stays, unsure: false },
+        None => UNSURE,
+    }
 }
 
 /// What matching `pat` by value leaves in the value it matches; `None` when the analyzer
@@ -73,7 +96,7 @@ pub(crate) fn pattern(sema: &Semantics<'_, RootDatabase>, pat: &ast::Pat) -> Opt
     }
     match pat {
         ast::Pat::IdentPat(p) => binding(sema, p),
-        ast::Pat::WildcardPat(_) => stays(db, &ty?),
+        ast::Pat::WildcardPat(_) => Some(ty.map_or(UNSURE, |ty| stays(db, &ty))),
         ast::Pat::ParenPat(p) => pattern(sema, &p.pat()?),
         // A reference is `Copy`; a literal, a range, a constant or a unit variant binds
         // nothing and leaves nothing that needs dropping.
@@ -109,12 +132,12 @@ fn binding(sema: &Semantics<'_, RootDatabase>, p: &ast::IdentPat) -> Option<Left
     }
     match sema.binding_mode_of_pat(p)? {
         hir::BindingMode::Move if ty.is_copy(db) => Some(Left::default()),
-        hir::BindingMode::Move => Some(Left { moved: true, stays: false }),
+        hir::BindingMode::Move => Some(Left { moved: true, ..Left::default() }),
         // `ref a`: the binding's type is a reference to the part, which stays.
-        hir::BindingMode::Ref(_) if p.ref_token().is_some() => stays(db, &ty.as_reference()?.0),
+        hir::BindingMode::Ref(_) if p.ref_token().is_some() => Some(stays(db, &ty.as_reference()?.0)),
         hir::BindingMode::Ref(_) => {
             let part = sema.type_of_pat(&ast::Pat::IdentPat(p.clone()))?.original;
-            stays(db, &part)
+            Some(stays(db, &part))
         }
     }
 }
@@ -138,7 +161,7 @@ fn sequence(sema: &Semantics<'_, RootDatabase>, pats: impl Iterator<Item = ast::
                 left = left.join(pattern(sema, pat)?);
             }
             for ty in &fields[at..at + skipped] {
-                left = left.join(stays(sema.db, ty)?);
+                left = left.join(stays(sema.db, ty));
             }
         }
     }
@@ -150,17 +173,53 @@ fn record(sema: &Semantics<'_, RootDatabase>, r: &ast::RecordPat) -> Option<Left
     let list = r.record_pat_field_list()?;
     let mut left = Left::default();
     for field in list.fields() {
+        if configured_out(sema, field.syntax(), field.attrs()) {
+            continue;
+        }
         left = left.join(pattern(sema, &field.pat()?)?);
     }
     if list.rest_pat().is_some() {
         let whole = sema.type_of_pat(&ast::Pat::RecordPat(r.clone()))?.original;
         let written: Vec<hir::Field> = list.fields().filter_map(|f| sema.resolve_record_pat_field(&f)).map(|(f, _)| f).collect();
-        // An enum variant's fields are not listed: what `..` leaves needs no dropping when
-        // nothing of the whole type does (`Frame::Concat { tail, .. }` of references).
-        let rest = untaken(sema.db, &whole, &written).or_else(|| stays(sema.db, &whole).filter(|l| !l.stays))?;
+        // An enum variant's other fields, by their declared types (what a field of a type
+        // parameter's type needs is not told). What `..` leaves needs no dropping when nothing
+        // of the whole type does (`Frame::Concat { tail, .. }` of references); otherwise,
+        // when the variant is not found, what the other fields need is not told.
+        let rest = untaken(sema.db, &whole, &written).or_else(|| variant_untaken(sema, r, &written)).unwrap_or_else(|| {
+            let whole = stays(sema.db, &whole);
+            if whole.stays { UNSURE } else { whole }
+        });
         left = left.join(rest);
     }
     Some(left)
+}
+
+/// What stays of an enum variant's value matched by the struct pattern `r` whose fields
+/// `taken` were taken: its other fields, by their declared types.
+fn variant_untaken(sema: &Semantics<'_, RootDatabase>, r: &ast::RecordPat, taken: &[hir::Field]) -> Option<Left> {
+    let Some(hir::PathResolution::Def(hir::ModuleDef::EnumVariant(variant))) = sema.resolve_path(&r.path()?) else { return None };
+    let mut left = Left::default();
+    for field in variant.fields(sema.db) {
+        if !taken.contains(&field) {
+            left = left.join(stays(sema.db, &field.ty(sema.db)));
+        }
+    }
+    Some(left)
+}
+
+/// Whether the build leaves out what `node` is, for a `#[cfg(..)]` among its `attributes`
+/// that the crate's configuration turns off (proc-macro2's `#[cfg(wrap_proc_macro)] inner:
+/// ..` beside `#[cfg(not(wrap_proc_macro))] inner: ..` in one pattern): rust-analyzer has no
+/// types for it.
+pub(crate) fn configured_out(sema: &Semantics<'_, RootDatabase>, node: &ra_ap_syntax::SyntaxNode, attributes: ast::AstChildren<ast::Attr>) -> bool {
+    let Some(krate) = sema.scope(node).map(|s| s.krate()) else { return false };
+    let options = krate.cfg(sema.db);
+    attributes
+        .filter_map(|attribute| match attribute.meta()? {
+            ast::Meta::CfgMeta(cfg) => cfg.cfg_predicate(),
+            _ => None,
+        })
+        .any(|predicate| options.check(&hir::CfgExpr::parse_from_ast(predicate)) == Some(false))
 }
 
 /// What stays of a struct value of type `whole` whose fields `taken` were taken: its other
@@ -172,7 +231,7 @@ fn untaken(db: &RootDatabase, whole: &hir::Type<'_>, taken: &[hir::Field]) -> Op
     let mut left = Left::default();
     for (field, ty) in whole.fields(db) {
         if !taken.contains(&field) {
-            left = left.join(stays(db, &ty)?);
+            left = left.join(stays(db, &ty));
         }
     }
     Some(left)
@@ -192,12 +251,12 @@ pub(crate) fn spread(sema: &Semantics<'_, RootDatabase>, literal: &ast::RecordEx
     let mut left = Left::default();
     for (field, ty) in whole.fields(db) {
         left = left.join(match (written.contains(&field), ty.is_copy(db)) {
-            (true, _) => stays(db, &ty)?,
+            (true, _) => stays(db, &ty),
             (false, true) => Left::default(),
-            (false, false) => Left { moved: true, stays: false },
+            (false, false) => Left { moved: true, ..Left::default() },
         });
     }
-    Some(if left.moved { left.kind() } else { UseKind::Copy })
+    if left.moved { left.kind() } else { Some(UseKind::Copy) }
 }
 
 /// What the left side of a destructuring assignment (`(x, _) = pair`, `[a, .., b] = arr`)
@@ -210,7 +269,7 @@ pub(crate) fn assignee<'db>(sema: &Semantics<'db, RootDatabase>, lhs: &ast::Expr
         return None;
     }
     match lhs {
-        ast::Expr::UnderscoreExpr(_) => stays(db, ty),
+        ast::Expr::UnderscoreExpr(_) => Some(stays(db, ty)),
         ast::Expr::ParenExpr(p) => assignee(sema, &p.expr()?, ty),
         ast::Expr::TupleExpr(t) => assigned_parts(sema, t.fields().collect(), &ty.tuple_fields(db)),
         ast::Expr::ArrayExpr(a) => {
@@ -218,7 +277,7 @@ pub(crate) fn assignee<'db>(sema: &Semantics<'db, RootDatabase>, lhs: &ast::Expr
             assigned_parts(sema, a.exprs().collect(), &vec![element; len])
         }
         ast::Expr::RecordExpr(_) | ast::Expr::CallExpr(_) => None,
-        _ => Some(Left { moved: !ty.is_copy(db), stays: false }),
+        _ => Some(Left { moved: !ty.is_copy(db), ..Left::default() }),
     }
 }
 
@@ -233,7 +292,7 @@ fn assigned_parts<'db>(sema: &Semantics<'db, RootDatabase>, elements: Vec<ast::E
     for element in &elements {
         if is_rest(element) {
             for ty in types.by_ref().take(skipped) {
-                left = left.join(stays(sema.db, ty)?);
+                left = left.join(stays(sema.db, ty));
             }
         } else {
             left = left.join(assignee(sema, element, types.next()?)?);
@@ -252,7 +311,7 @@ fn slice(sema: &Semantics<'_, RootDatabase>, s: &ast::SlicePat, ty: &hir::Type<'
     }
     let named = pats.iter().filter(|p| !matches!(p, ast::Pat::RestPat(_))).count();
     if named < len && pats.iter().any(|p| matches!(p, ast::Pat::RestPat(_))) {
-        left = left.join(stays(sema.db, &element)?);
+        left = left.join(stays(sema.db, &element));
     }
     Some(left)
 }
@@ -284,7 +343,7 @@ pub(crate) fn field(sema: &Semantics<'_, RootDatabase>, outer: &ast::FieldExpr) 
     while let Some(ast::Expr::FieldExpr(inner)) = chain.last().and_then(|f| f.expr()) {
         chain.push(inner);
     }
-    let mut left = Left { moved: true, stays: false };
+    let mut left = Left { moved: true, ..Left::default() };
     let mut rest_unknown = false;
     for step in chain.iter().rev() {
         let base = sema.type_of_expr(&step.expr()?)?;
@@ -314,18 +373,18 @@ pub(crate) fn field(sema: &Semantics<'_, RootDatabase>, outer: &ast::FieldExpr) 
         };
         for ty in &siblings {
             match stays(db, ty) {
-                Some(part) => left = left.join(part),
                 // Only a field of the binding itself, one level deep, can be weighed against the
                 // binding's other fields taken after it.
-                None if chain.len() == 1 => rest_unknown = true,
-                None => return None,
+                part if part.unsure && chain.len() == 1 => rest_unknown = true,
+                part if part.unsure => return None,
+                part => left = left.join(part),
             }
         }
     }
     if rest_unknown {
         return Some((UseKind::PartialMove, Some(REST_UNKNOWN.to_owned())));
     }
-    Some((left.kind(), None))
+    Some((left.kind()?, None))
 }
 
 /// `kind`, unless it says a part of the binding moved and nothing that needs dropping stayed

@@ -374,8 +374,8 @@ fn reassigned_on_a_path(k: bool) {
 #[test]
 fn what_an_enum_variant_pattern_leaves_by_rest_needs_no_dropping_when_nothing_of_the_enum_does() {
     // `Frame::Concat { tail, .. }` of references moves nothing (regex-syntax's `pop`, also with
-    // the lifetime an `impl` names); of a type with an owned field, what `..` leaves cannot be
-    // told from the variant.
+    // the lifetime an `impl` names); of a type with an owned field, what `..` leaves is the
+    // variant's other fields (`second` here, so `h` is moved in part).
     insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, drop, slice
@@ -402,7 +402,7 @@ fn take(h: Held) -> u8 {
 10:64 induct shared_borrow
 10:97 induct shared_borrow
 13:11 h move
-13:15 h unknown (what the arm's pattern leaves in the binding could not be told)
+13:15 h partial_move
 13:43 first copy
 13:52 h shared_borrow");
 }
@@ -469,4 +469,54 @@ fn separately<T>(s: Ratio<T>) -> T {
 15:13 s move
 16:10 n move
 16:13 d move");
+}
+
+#[test]
+fn a_wildcard_of_a_generic_type_only_reads_and_a_field_the_build_leaves_out_matches_nothing() {
+    // proc-macro2 1.0.89: `let _ = range;` with `range: R`, and a struct pattern that names a
+    // field twice, each under a `cfg` of its own.
+    insta::assert_snapshot!(uses(
+        r#"
+//- minicore: copy, clone, drop, option
+//- /main.rs cfg:wrapped
+struct Owned(u8);
+impl Drop for Owned { fn drop(&mut self) {} }
+enum Inner { Fallback(Owned), Real(u8) }
+enum Token { Lit { inner: Inner, span: u8 }, Other(Owned) }
+fn consume(o: Owned) {}
+fn subspan<R>(range: R) -> Option<u8> {
+    let _ = range;
+    None
+}
+fn push(token: Token) {
+    match token {
+        Token::Lit {
+            #[cfg(wrapped)]
+            inner: Inner::Fallback(literal),
+            #[cfg(not(wrapped))]
+            inner: literal,
+            ..
+        } => consume(literal),
+        Token::Lit { span, .. } => {}
+        Token::Other(o) => consume(o),
+    }
+}
+enum Generic<T> { Both { a: Owned, b: T } }
+fn generic<T>(g: Generic<T>) {
+    match g {
+        Generic::Both { a, .. } => consume(a),
+    }
+}
+"#
+    ), @"
+7:13 range shared_borrow
+11:11 token move
+12:9 token move
+18:22 literal move
+19:9 token shared_borrow
+20:9 token move
+20:36 o move
+25:11 g move
+26:9 g unknown (a part of it moved out, and whether what stays needs dropping could not be told)
+26:44 a move");
 }

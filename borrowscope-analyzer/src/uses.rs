@@ -40,18 +40,32 @@ fn paths(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> V
 pub(crate) fn uses(sema: &Semantics<'_, RootDatabase>, text: &str, root: &SyntaxNode) -> Vec<Use> {
     let mut out = Vec::new();
     for call in root.descendants().filter_map(ast::MethodCallExpr::cast) {
-        let Some(ast::Expr::PathExpr(receiver)) = call.receiver() else { continue };
+        // In parentheses too (`(i).iter_elements()`, nom's parsers): they change nothing.
+        let Some(receiver) = call.receiver().and_then(unparenthesized) else { continue };
         let Some(named) = named(sema, text, &receiver) else { continue };
         out.extend(receiver_of(sema, &named, call, receiver));
     }
     for named in macro_paths(sema, text, root) {
-        let call = named.expanded.syntax().parent().and_then(ast::MethodCallExpr::cast);
-        if let Some(call) = call.filter(|c| c.receiver().is_some_and(|r| r.syntax() == named.expanded.syntax())) {
+        let mut operand = named.expanded.syntax().clone();
+        while let Some(around) = operand.parent().filter(|p| ast::ParenExpr::can_cast(p.kind())) {
+            operand = around;
+        }
+        let call = operand.parent().and_then(ast::MethodCallExpr::cast);
+        if let Some(call) = call.filter(|c| c.receiver().is_some_and(|r| *r.syntax() == operand)) {
             let receiver = named.expanded.clone();
             out.extend(receiver_of(sema, &named, call, receiver));
         }
     }
     out
+}
+
+/// The path an expression is, in any number of parentheses.
+fn unparenthesized(expr: ast::Expr) -> Option<ast::PathExpr> {
+    match expr {
+        ast::Expr::PathExpr(path) => Some(path),
+        ast::Expr::ParenExpr(paren) => unparenthesized(paren.expr()?),
+        _ => None,
+    }
 }
 
 /// The use of the binding `named` as the receiver of `call` (as written, or expanded).
@@ -137,9 +151,13 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
             operand = around;
         }
         let reference = operand.parent().and_then(ast::RefExpr::cast);
-        // Anywhere else a binding in parentheses is not looked at further (`(a).len()`
-        // borrows it, `(a).0` takes a field, `consume((a))` moves it): "unknown", unless its
-        // type is `Copy`.
+        // A method call's receiver in parentheses: the receivers' pass (`uses`) has it.
+        let receiver = operand.parent().and_then(ast::MethodCallExpr::cast).and_then(|c| c.receiver());
+        if operand != *path.syntax() && receiver.is_some_and(|r| *r.syntax() == operand) {
+            continue;
+        }
+        // Anywhere else a binding in parentheses is not looked at further (`(a).0` takes a
+        // field, `consume((a))` moves it): "unknown", unless its type is `Copy`.
         if operand != *path.syntax() && reference.is_none() {
             let ty = local.ty(db);
             let (kind, reason) = if !ty.is_unknown() && ty.is_copy(db) {
@@ -162,7 +180,7 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
             && let Some(lhs) = bin.lhs().filter(|l| destructuring(l.syntax()))
         {
             let left = crate::partial::assignee(sema, &lhs, &local.ty(db));
-            let kind = left.map_or_else(|| unknown("what the assignment leaves in the binding could not be told"), |l| (l.kind(), None));
+            let kind = left.map_or_else(|| unknown("what the assignment leaves in the binding could not be told"), |l| l.used());
             let (kind, reason) = refill(kind);
             out.push(named.used(kind, reason));
             continue;
@@ -180,7 +198,7 @@ pub(crate) fn values(sema: &Semantics<'_, RootDatabase>, text: &str, root: &Synt
         }
         if let Some(pat) = destructured_by(&parent, &path) {
             let (kind, reason) = refill(match crate::partial::pattern(sema, &pat) {
-                Some(left) => (left.kind(), None),
+                Some(left) => left.used(),
                 None => unknown("what the pattern leaves in the binding could not be told"),
             });
             out.push(named.used(kind, reason));
@@ -370,7 +388,7 @@ pub(crate) fn scrutinees(sema: &Semantics<'_, RootDatabase>, text: &str, root: &
                 let (kind, reason) = crate::partial::unless_refilled(
                     sema,
                     match crate::partial::pattern(sema, &pat) {
-                        Some(left) => (left.kind(), None),
+                        Some(left) => left.used(),
                         None => unknown("what the arm's pattern leaves in the binding could not be told"),
                     },
                     found.syntax(),
