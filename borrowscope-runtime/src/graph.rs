@@ -92,6 +92,28 @@ impl Variable {
     pub fn alive_at(&self, order: u64) -> bool {
         self.created <= order && self.ended_at().is_none_or(|end| order < end)
     }
+
+    /// Why its end, recorded as a drop, dropped nothing, when its type says so: a number,
+    /// `bool`, `char`, `()`, a reference (what it borrows stays with its owner), a raw pointer
+    /// or a function pointer. `None` for any other type, or none recorded: what those drop is
+    /// not told by their names. (The trace records a binding's end as a drop whatever its
+    /// type; for these the words say that its scope ended.)
+    pub fn nothing_to_drop(&self) -> Option<String> {
+        let ty = self.type_name?;
+        const SCALARS: [&str; 18] =
+            ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32", "f64", "bool", "char", "()", "!"];
+        if ty.starts_with('&') {
+            Some("a reference has nothing to drop; what it borrows stays with its owner".to_owned())
+        } else if ty.starts_with("*const ") || ty.starts_with("*mut ") {
+            Some("a raw pointer has nothing to drop".to_owned())
+        } else if ty.starts_with("fn(") || ty.starts_with("unsafe fn(") || ty.starts_with("extern ") {
+            Some("a function pointer has nothing to drop".to_owned())
+        } else if SCALARS.contains(&ty) {
+            Some(format!("a `{ty}` has nothing to drop"))
+        } else {
+            None
+        }
+    }
 }
 
 /// A borrow: `borrower` refers to `owner` from `start` until `end`.

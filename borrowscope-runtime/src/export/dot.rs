@@ -23,6 +23,7 @@ pub fn to_dot(graph: &Graph) -> String {
         };
         let state = match v.end {
             None => "alive".to_owned(),
+            Some(End::Dropped(at)) if v.nothing_to_drop().is_some() => format!("out of scope @{at}"),
             Some(End::Dropped(at)) => format!("dropped @{at}"),
             Some(End::MovedOut(at)) => format!("moved @{at}"),
             Some(End::ScopeEnded(at)) => format!("scope end @{at}"),

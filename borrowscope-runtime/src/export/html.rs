@@ -15,8 +15,9 @@
 //!   op's arg is an instance], "threads": [[index, name]], "files": [[file, text or null]],
 //!   "fns": [function names], "sites": [[name, detail, file, line, column, kind, fn]],
 //!   "events": [[op, thread, site, id, arg, count]],   // by global order
-//!   "vars": [[id, name, type, kind, thread, created, end, ended_at, site]],  // end: 0 alive,
-//!                                                      // 1 dropped, 2 moved, 3 scope end
+//!   "vars": [[id, name, type, kind, thread, created, end, ended_at, site, nothing to drop]],
+//!            // end: 0 alive, 1 dropped, 2 moved, 3 scope end; why a drop dropped nothing
+//!            // (a number, a reference...: `Variable::nothing_to_drop`) or null
 //!   "why": [[each var's story in words, as `cargo borrowscope why` prints it]] or null,
 //!   "borrows": [[borrower, owner, mutable, start, end, macro or method or null, by a method]],
 //!   "moves": [[from, to, at]],
@@ -258,7 +259,12 @@ fn data(trace: &Trace, graph: &Graph, sources: &SourceIndex) -> String {
             Some(End::ScopeEnded(at)) => (3, Some(at)),
         };
         let site = site_index.get(&(v.site as *const _)).map_or(-1, |&i| i as i64);
-        let _ = write!(out, ",{},{},{end},{},{site}]", v.thread, at(v.created), maybe(ended));
+        let _ = write!(out, ",{},{},{end},{},{site},", v.thread, at(v.created), maybe(ended));
+        match v.nothing_to_drop() {
+            Some(why) => quote(&mut out, &why),
+            None => out.push_str("null"),
+        }
+        out.push(']');
     }
     // Each variable's story in words, the same sentences `cargo borrowscope why` prints;
     // above `WHY_LIMIT` variables the page would grow by hundreds of bytes a variable, so it

@@ -223,7 +223,10 @@ impl<'a> Why<'a> {
             out.push(format!("shares its allocation with {} ({} at event {}, count {} after)", self.label(s.to), s.op, s.at, s.count));
         }
         out.push(match v.end {
-            Some(End::Dropped(order)) => format!("dropped at event {order}{}", self.at(order)),
+            Some(End::Dropped(order)) => match v.nothing_to_drop() {
+                Some(why) => format!("went out of scope at event {order}{}: {why}", self.at(order)),
+                None => format!("dropped at event {order}{}", self.at(order)),
+            },
             Some(End::MovedOut(order)) => format!("its life as {} ended when it was moved out at event {order}", v.name),
             Some(End::ScopeEnded(order)) => format!(
                 "its scope ended at event {order}{} after a use that may have moved it: dropped there unless that use moved it (unknown)",
@@ -267,7 +270,7 @@ mod tests {
     }
 
     /// The tests' sites, by hand: one table, each site its own row.
-    const ROWS: [CallSite; 11] = [V, LEN, ITER, A, B, SUM, CELL, TAKEN, HELD, CAPTURED, SHOW];
+    const ROWS: [CallSite; 13] = [V, LEN, ITER, A, B, SUM, CELL, TAKEN, HELD, CAPTURED, SHOW, COUNT, SEEN];
     static SITES: Sites = Sites::prepared(&ROWS);
 
     /// The row of `SITES` that holds `site`.
@@ -345,6 +348,32 @@ mod tests {
         let moved = format!("moved into show #62, which captured it by value, at event {} (src/main.rs:4:16)", first + 1);
         assert!(v.contains(&moved), "{v:?}");
         assert!(show.contains(&format!("captured v #61 by value at event {} (src/main.rs:4:16)", first + 1)), "{show:?}");
+    }
+
+    const COUNT: CallSite = CallSite::new("count", "src/main.rs", 5, 9, "literal");
+    const SEEN: CallSite = CallSite::new("seen", "src/main.rs", 6, 9, "borrow");
+
+    /// A number's or a reference's end is its scope's, where nothing is dropped, and `why`
+    /// says so (what a reference borrows stays with its owner); a vector's is a drop.
+    #[test]
+    fn an_end_that_drops_nothing_is_told_as_the_scope_ending() {
+        let events = || {
+            crate::emit::new_named(crate::site::at(at(V)), 71, "alloc::vec::Vec<u32>");
+            crate::emit::new_named(crate::site::at(at(COUNT)), 72, "u32");
+            crate::emit::new_named(crate::site::at(at(SEEN)), 73, "&alloc::vec::Vec<u32>");
+            event(at(SEEN), Op::Drop, 73, 0);
+            event(at(COUNT), Op::Drop, 72, 0);
+            event(at(V), Op::Drop, 71, 0);
+        };
+        let (first, _, told) = told(events, &[71, 72, 73]);
+        assert!(told[0].contains(&format!("dropped at event {} (src/main.rs:2:9)", first + 5)), "{:?}", told[0]);
+        let count = format!("went out of scope at event {} (src/main.rs:5:9): a `u32` has nothing to drop", first + 4);
+        assert!(told[1].contains(&count), "{:?}", told[1]);
+        let seen = format!(
+            "went out of scope at event {} (src/main.rs:6:9): a reference has nothing to drop; what it borrows stays with its owner",
+            first + 3
+        );
+        assert!(told[2].contains(&seen), "{:?}", told[2]);
     }
 
     const CELL: CallSite = CallSite::new("cell", "src/main.rs", 2, 9, "refcell");

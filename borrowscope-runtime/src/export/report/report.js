@@ -312,7 +312,8 @@
     out.push(`<div>${esc(v[2] || "type not recorded")} \u00b7 ${esc(v[3])} \u00b7 ${esc(threadName(v[4]))} \u00b7 fn ${esc(fnOf(s) || "(unknown)")}</div>`);
     out.push(`<div>Created at event #${v[5]}, ${esc(where(s))}</div>`);
     const endSite = v[7] >= 0 ? where(site(D.events[v[7]][2])) : "";
-    if (v[6] === 1) out.push(`<div>Dropped at event #${v[7]}, ${esc(endSite)}</div>`);
+    if (v[6] === 1 && v[9]) out.push(`<div>Went out of scope at event #${v[7]}, ${esc(endSite)} (${esc(v[9])})</div>`);
+    if (v[6] === 1 && !v[9]) out.push(`<div>Dropped at event #${v[7]}, ${esc(endSite)}</div>`);
     if (v[6] === 2) out.push(`<div>Moved out at event #${v[7]}, ${esc(endSite)}</div>`);
     if (v[6] === 3) out.push(`<div class="unknown">Its scope ended at event #${v[7]} (${esc(endSite)}) after a use that may have moved it: dropped there, unless that use moved it (unknown).</div>`);
     if (v[6] === 0) {
@@ -337,7 +338,7 @@
     for (;;) { const m = D.moves.find((m) => m[0] === cur && m[1] && !seen.has(m[1])); if (!m) break; cur = m[1]; seen.add(cur); chain.push(cur); }
     if (chain.length > 1) {
       const lastVar = D.vars[varIndex.get(cur)];
-      out.push(`<div>Its value went: ${chain.map((c) => esc(varName(c))).join(" \u2192 ")}${lastVar ? ", which " + (lastVar[6] === 1 ? "was dropped at #" + lastVar[7] : lastVar[6] === 0 ? "was still alive at the end" : lastVar[6] === 3 ? "ended with its scope at #" + lastVar[7] : "was moved on at #" + lastVar[7]) : ""}.</div>`);
+      out.push(`<div>Its value went: ${chain.map((c) => esc(varName(c))).join(" \u2192 ")}${lastVar ? ", which " + (lastVar[6] === 1 ? (lastVar[9] ? "went out of scope at #" : "was dropped at #") + lastVar[7] : lastVar[6] === 0 ? "was still alive at the end" : lastVar[6] === 3 ? "ended with its scope at #" + lastVar[7] : "was moved on at #" + lastVar[7]) : ""}.</div>`);
     }
     const members = groups.get(find(id));
     if (members && members.size > 1) {
