@@ -85,6 +85,8 @@ impl Columns {
 
 /// One workspace member, from `cargo metadata`.
 struct Member {
+    /// Its package's name.
+    name: String,
     /// Its folder.
     dir: PathBuf,
     edition: String,
@@ -175,6 +177,7 @@ pub(crate) fn workspace(root: &Path) -> anyhow::Result<Workspace> {
     for package in metadata["packages"].as_array().into_iter().flatten() {
         let manifest = PathBuf::from(package["manifest_path"].as_str().context("a package without a manifest path")?);
         let mut member = Member {
+            name: package["name"].as_str().unwrap_or_default().to_owned(),
             dir: manifest.parent().context("a manifest without a folder")?.to_owned(),
             edition: package["edition"].as_str().unwrap_or("2015").to_owned(),
             proc_macro: false,
@@ -239,6 +242,7 @@ pub(crate) fn refresh(plan: &Plan<'_>) -> anyhow::Result<Copied> {
     // BorrowScope's crates are built only where a member uses them: otherwise (a workspace of
     // proc-macro crates) their profile settings would name packages cargo warns it cannot find.
     let optimize = members.iter().any(|m| instrumented(m) || authored.contains(&m.dir));
+    let own: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
     for path in &files {
         let relative = path.strip_prefix(root).expect("collected under the root");
         let destination = copy_root.join(relative);
@@ -248,7 +252,7 @@ pub(crate) fn refresh(plan: &Plan<'_>) -> anyhow::Result<Copied> {
         let content = if name == "Cargo.toml" {
             let instrument = members.iter().any(|m| m.dir == path.parent().unwrap_or(root) && instrumented(m));
             let deps = instrument.then_some((runtime.as_path(), macros.as_path()));
-            Some(manifest(path, root, deps, path.parent() == Some(root), optimize)?)
+            Some(manifest(path, root, deps, path.parent() == Some(root), optimize.then_some(&own[..]))?)
         } else if name.ends_with(".rs")
             && let Some(member) = member.filter(|m| instrumented(m) && !m.build_scripts.contains(path))
         {
@@ -345,8 +349,9 @@ fn owner<'m>(members: &'m [Member], path: &Path) -> Option<&'m Member> {
 /// A manifest for the copy: relative path dependencies that leave the workspace point at the
 /// original place; a member to instrument gets BorrowScope's two crates (`deps`); the root
 /// gets a `[workspace]` table when it has none, so that the copy is a workspace of its own,
-/// and, when `optimize` (some member uses BorrowScope's crates), their profile settings.
-fn manifest(path: &Path, root: &Path, deps: Option<(&Path, &Path)>, is_root: bool, optimize: bool) -> anyhow::Result<String> {
+/// and, when `optimize` (some member uses BorrowScope's crates), their profile settings, for
+/// the packages not among the workspace's own (named in it).
+fn manifest(path: &Path, root: &Path, deps: Option<(&Path, &Path)>, is_root: bool, optimize: Option<&[String]>) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut document: toml_edit::DocumentMut = text.parse().with_context(|| format!("{} is not valid TOML", path.display()))?;
     let dir = path.parent().unwrap_or(root);
@@ -367,8 +372,8 @@ fn manifest(path: &Path, root: &Path, deps: Option<(&Path, &Path)>, is_root: boo
     if is_root {
         crate::profiles::whole_before_lto(&mut document);
     }
-    if is_root && optimize {
-        crate::profiles::optimized_dependencies(&mut document);
+    if let Some(own) = optimize.filter(|_| is_root) {
+        crate::profiles::optimized_dependencies(&mut document, own);
     }
     Ok(document.to_string())
 }
@@ -528,7 +533,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let manifest_path = dir.path().join("Cargo.toml");
         std::fs::write(&manifest_path, "[package]\nname = \"app\"\n\n[profile.dev]\nopt-level = 1\n").unwrap();
-        let out = manifest(&manifest_path, dir.path(), None, true, true).unwrap();
+        let out = manifest(&manifest_path, dir.path(), None, true, Some(&[])).unwrap();
         assert!(out.contains("[workspace]"), "{out}");
         assert!(out.contains("[profile.dev]\nopt-level = 1\n"), "{out}");
         assert!(out.contains("[profile.dev.package.borrowscope-runtime]\nopt-level = 3\n"), "{out}");
@@ -544,7 +549,7 @@ mod tests {
         assert!(out.contains("[profile.dev.package.borrowscope-runtime]\nopt-level = 3\n\n"), "the runtime keeps the checks: {out}");
 
         std::fs::write(&manifest_path, "[workspace]\n\n[profile.dev.package.syn]\nopt-level = 0\n").unwrap();
-        let out = manifest(&manifest_path, dir.path(), None, true, true).unwrap();
+        let out = manifest(&manifest_path, dir.path(), None, true, Some(&[])).unwrap();
         let parsed: toml_edit::DocumentMut = out.parse().unwrap();
         assert_eq!(parsed["profile"]["dev"]["package"]["syn"]["opt-level"].as_integer(), Some(0), "the user's setting is kept: {out}");
         assert_eq!(parsed["profile"]["dev"]["package"]["borrowscope-macro"]["opt-level"].as_integer(), Some(3), "{out}");
@@ -553,11 +558,19 @@ mod tests {
         // async-trait): settings for them would draw "profile package spec .. did not match
         // any packages" from cargo, five warnings the user's build does not have.
         std::fs::write(&manifest_path, "[package]\nname = \"derive\"\n\n[lib]\nproc-macro = true\n").unwrap();
-        let out = manifest(&manifest_path, dir.path(), None, true, false).unwrap();
+        let out = manifest(&manifest_path, dir.path(), None, true, None).unwrap();
         assert!(!out.contains("borrowscope"), "{out}");
+
+        // A package of the user's own keeps its profile: proc-macro2's tests, traced, ran
+        // optimized and without debug assertions.
+        std::fs::write(&manifest_path, "[package]\nname = \"proc-macro2\"\n").unwrap();
+        let out = manifest(&manifest_path, dir.path(), None, true, Some(&["proc-macro2".to_owned()])).unwrap();
+        let parsed: toml_edit::DocumentMut = out.parse().unwrap();
+        assert!(parsed["profile"]["dev"]["package"].get("proc-macro2").is_none(), "{out}");
+        assert_eq!(parsed["profile"]["dev"]["package"]["syn"]["opt-level"].as_integer(), Some(3), "{out}");
     }
 
     fn manifest_for_test(path: &Path, root: &Path) -> String {
-        manifest(path, root, Some((Path::new("/rt"), Path::new("/mac"))), false, true).unwrap()
+        manifest(path, root, Some((Path::new("/rt"), Path::new("/mac"))), false, Some(&[])).unwrap()
     }
 }

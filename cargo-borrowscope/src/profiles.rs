@@ -6,8 +6,10 @@
 /// unit tests 0.55 s to 0.10 s, against 0.04 s untraced), and the macro with what it runs on
 /// at expansion time (an unoptimized macro took 1.55 s of aho-corasick's 3.96 s library build,
 /// optimized 0.57 s; reading the type-info file and hashing the sources it names, in
-/// `serde_json` and `xxhash-rust`, 2% of hashbrown's). Only speed changes: the user's own
-/// crates keep their profile, and these run the same optimized or not.
+/// `serde_json` and `xxhash-rust`, 2% of hashbrown's). Only speed changes: a package of the
+/// user's workspace keeps its profile (proc-macro2 0.89's own tests ran optimized and without
+/// its debug assertions until the twenty-third session), and what a program may also use as
+/// it runs keeps its checks.
 pub(crate) const OPTIMIZED: &[&str] = &[
     "borrowscope-runtime",
     "borrowscope-macro",
@@ -20,15 +22,14 @@ pub(crate) const OPTIMIZED: &[&str] = &[
     "xxhash-rust",
 ];
 
-/// Of [`OPTIMIZED`], what runs only inside the compiler, as the macro: built without debug
-/// assertions and overflow checks too (the standard library's checks of syn's pointer
-/// arithmetic were 1% of hashbrown's instrumented build). The runtime keeps the user's
-/// checks, as does what a program might also use as it runs (`serde_json`).
-pub(crate) const UNCHECKED: &[&str] = &["borrowscope-macro", "borrowscope-expand", "type-info-schema", "syn", "proc-macro2", "quote"];
+/// Of [`OPTIMIZED`], what only BorrowScope's macro uses, inside the compiler: built without
+/// debug assertions and overflow checks too. (syn, proc-macro2 and quote keep theirs: a
+/// program may use them as it runs, where a `debug_assert!` that fires plain must fire traced.)
+pub(crate) const UNCHECKED: &[&str] = &["borrowscope-macro", "borrowscope-expand", "type-info-schema"];
 
-/// [`OPTIMIZED`] at `opt-level = 3` in the debug profile; a setting of the user's for one of
-/// them is kept.
-pub(crate) fn optimized_dependencies(document: &mut toml_edit::DocumentMut) {
+/// [`OPTIMIZED`] at `opt-level = 3` in the debug profile, but for the packages of the user's
+/// workspace (`own`); a setting of the user's for one of them is kept.
+pub(crate) fn optimized_dependencies(document: &mut toml_edit::DocumentMut, own: &[String]) {
     let profile = document.entry("profile").or_insert(toml_edit::table());
     if let Some(table) = profile.as_table_mut() {
         table.set_implicit(true);
@@ -42,7 +43,7 @@ pub(crate) fn optimized_dependencies(document: &mut toml_edit::DocumentMut) {
     }
     let Some(packages) = packages.as_table_like_mut() else { return };
     for name in OPTIMIZED {
-        if !packages.contains_key(name) {
+        if !packages.contains_key(name) && !own.iter().any(|member| member == name) {
             let mut package = toml_edit::Table::new();
             package.insert("opt-level", toml_edit::value(3));
             if UNCHECKED.contains(name) {
