@@ -7,7 +7,6 @@
 use ra_ap_hir as hir;
 use ra_ap_hir::Semantics;
 use ra_ap_ide_db::RootDatabase;
-use ra_ap_syntax::ast::HasAttrs;
 use ra_ap_syntax::{AstNode, ast};
 use type_info_schema::UseKind;
 
@@ -172,10 +171,12 @@ fn sequence(sema: &Semantics<'_, RootDatabase>, pats: impl Iterator<Item = ast::
 fn record(sema: &Semantics<'_, RootDatabase>, r: &ast::RecordPat) -> Option<Left> {
     let list = r.record_pat_field_list()?;
     let mut left = Left::default();
+    // A field under a `cfg` the analysis found off has no types, and makes the whole pattern
+    // "unknown" (proc-macro2's `#[cfg(wrap_proc_macro)] inner: ..` beside
+    // `#[cfg(not(wrap_proc_macro))] inner: ..`): the build may have the other one on, as it
+    // did there (its build script set the cfg for rust-analyzer and not for the test build),
+    // and what that one moves only its types tell.
     for field in list.fields() {
-        if configured_out(sema, field.syntax(), field.attrs()) {
-            continue;
-        }
         left = left.join(pattern(sema, &field.pat()?)?);
     }
     if list.rest_pat().is_some() {
@@ -205,21 +206,6 @@ fn variant_untaken(sema: &Semantics<'_, RootDatabase>, r: &ast::RecordPat, taken
         }
     }
     Some(left)
-}
-
-/// Whether the build leaves out what `node` is, for a `#[cfg(..)]` among its `attributes`
-/// that the crate's configuration turns off (proc-macro2's `#[cfg(wrap_proc_macro)] inner:
-/// ..` beside `#[cfg(not(wrap_proc_macro))] inner: ..` in one pattern): rust-analyzer has no
-/// types for it.
-pub(crate) fn configured_out(sema: &Semantics<'_, RootDatabase>, node: &ra_ap_syntax::SyntaxNode, attributes: ast::AstChildren<ast::Attr>) -> bool {
-    let Some(krate) = sema.scope(node).map(|s| s.krate()) else { return false };
-    let options = krate.cfg(sema.db);
-    attributes
-        .filter_map(|attribute| match attribute.meta()? {
-            ast::Meta::CfgMeta(cfg) => cfg.cfg_predicate(),
-            _ => None,
-        })
-        .any(|predicate| options.check(&hir::CfgExpr::parse_from_ast(predicate)) == Some(false))
 }
 
 /// What stays of a struct value of type `whole` whose fields `taken` were taken: its other

@@ -472,9 +472,11 @@ fn separately<T>(s: Ratio<T>) -> T {
 }
 
 #[test]
-fn a_wildcard_of_a_generic_type_only_reads_and_a_field_the_build_leaves_out_matches_nothing() {
+fn a_wildcard_of_a_generic_type_only_reads_and_a_field_under_a_cfg_leaves_its_arm_unknown() {
     // proc-macro2 1.0.89: `let _ = range;` with `range: R`, and a struct pattern that names a
-    // field twice, each under a `cfg` of its own.
+    // field twice, each under a `cfg` of its own: which one the build compiles, the analysis
+    // cannot be sure of (proc-macro2's build script set `wrap_proc_macro` for rust-analyzer
+    // and not for the test build), so that arm stays unknown.
     insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, drop, option
@@ -511,7 +513,7 @@ fn generic<T>(g: Generic<T>) {
     ), @"
 7:13 range shared_borrow
 11:11 token move
-12:9 token move
+12:9 token unknown (what the arm's pattern leaves in the binding could not be told)
 18:22 literal move
 19:9 token shared_borrow
 20:9 token move

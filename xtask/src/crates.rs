@@ -149,8 +149,8 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// did not compile, and `&($left)` in its macro was called a move); then a parser-combinator
 /// library whose manifest names examples its package leaves out (nom: compared with the
 /// baseline's `--tests` and `--doc`; receivers in parentheses were "unknown"), the compiler's
-/// token streams and quasi-quoting (proc-macro2: a struct pattern with a field under each of
-/// two `cfg`s, `let _ = range;` of a generic type; quote), Unicode identifier tables whose tests
+/// token streams and quasi-quoting (proc-macro2: `let _ = range;` of a generic type was
+/// "unknown"; quote), Unicode identifier tables whose tests
 /// declare `mod tables;` in a test function (unicode-ident did not compile; unicode-xid), the
 /// parking lot under `parking_lot` (parking_lot_core), scoped thread-locals, a hasher, a macro
 /// crate and an ordered map (scoped-tls, fxhash, pin-project-lite, linked-hash-map). (Others:
