@@ -153,8 +153,9 @@ pub(crate) const TRIAL_CRATES: &[&str] = &["fnv@1.0.7", "strsim@0.11.1", "scopeg
 /// "unknown"; quote), Unicode identifier tables whose tests
 /// declare `mod tables;` in a test function (unicode-ident did not compile; unicode-xid), the
 /// parking lot under `parking_lot` (parking_lot_core), scoped thread-locals, a hasher, a macro
-/// crate and an ordered map (scoped-tls, fxhash, pin-project-lite, linked-hash-map). (Others:
-/// TRIAL.md.)
+/// crate and an ordered map (scoped-tls, fxhash, pin-project-lite, linked-hash-map), compile-time
+/// assertions (static_assertions), numeric iterators (num-iter), an old macro crate (matches)
+/// and streams written as generators (async-stream). (Others: TRIAL.md.)
 /// Every trace of every run is checked for events that contradict each other, and for names
 /// that hold the expansion's own code.
 pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
@@ -356,4 +357,8 @@ pub(crate) const FULL_TRIAL_CRATES: &[&str] = &[
     "fxhash@0.2.1",
     "pin-project-lite@0.2.14",
     "linked-hash-map@0.5.6",
+    "static_assertions@1.1.0",
+    "num-iter@0.1.45",
+    "matches@0.1.10",
+    "async-stream@0.3.6",
 ];
