@@ -37,7 +37,8 @@ pub(crate) fn run(program: Program, package: Option<String>, build: &Build, scop
         cargo.push("--".to_owned());
         cargo.extend(args);
     }
-    workflow(&cargo, "trace.json", scope, &build.analysis_features(package.as_deref()))
+    let owner = package.or_else(current_package);
+    workflow(&cargo, "trace.json", scope, &build.analysis_features(owner.as_deref()))
 }
 
 /// `test`: `cargo test` with tracing on, a trace per test program.
@@ -67,7 +68,17 @@ pub(crate) fn test(
         cargo.extend(args);
     }
     // Each test program is a process of its own, with a trace of its own.
-    workflow(&cargo, "test-{exe}-{pid}.json", scope, &build.analysis_features(package.as_deref()))
+    let owner = package.or_else(current_package);
+    workflow(&cargo, "test-{exe}-{pid}.json", scope, &build.analysis_features(owner.as_deref()))
+}
+
+/// The package cargo builds here when no `-p` names one, whose features a bare `--features`
+/// names: the nearest manifest's, when it has a `[package]` (none in a virtual workspace's
+/// root, where cargo takes only `PACKAGE/FEATURE`).
+fn current_package() -> Option<String> {
+    let text = std::fs::read_to_string(nearest_manifest().ok()?).ok()?;
+    let manifest: toml_edit::DocumentMut = text.parse().ok()?;
+    manifest.get("package")?.get("name")?.as_str().map(str::to_owned)
 }
 
 impl Build {
@@ -96,8 +107,8 @@ impl Build {
     }
 
     /// The features for the analysis, which reads the whole workspace from its root: a
-    /// feature named bare belongs to the package `-p` selected (`PACKAGE/FEATURE` there),
-    /// as cargo reads it in that package's folder.
+    /// feature named bare belongs to `package` (the one `-p` selected, or the current
+    /// folder's), as cargo reads it, and is named `PACKAGE/FEATURE` there.
     fn analysis_features(&self, package: Option<&str>) -> Features {
         let features = self
             .feature_list()
