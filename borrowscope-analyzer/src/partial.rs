@@ -7,6 +7,7 @@
 use ra_ap_hir as hir;
 use ra_ap_hir::Semantics;
 use ra_ap_ide_db::RootDatabase;
+use ra_ap_syntax::ast::HasAttrs;
 use ra_ap_syntax::{AstNode, ast};
 use type_info_schema::UseKind;
 
@@ -171,12 +172,14 @@ fn sequence(sema: &Semantics<'_, RootDatabase>, pats: impl Iterator<Item = ast::
 fn record(sema: &Semantics<'_, RootDatabase>, r: &ast::RecordPat) -> Option<Left> {
     let list = r.record_pat_field_list()?;
     let mut left = Left::default();
-    // A field under a `cfg` the analysis found off has no types, and makes the whole pattern
-    // "unknown" (proc-macro2's `#[cfg(wrap_proc_macro)] inner: ..` beside
-    // `#[cfg(not(wrap_proc_macro))] inner: ..`): the build may have the other one on, as it
-    // did there (its build script set the cfg for rust-analyzer and not for the test build),
-    // and what that one moves only its types tell.
+    // A field under a `cfg` makes the whole pattern "unknown": the analysis's `cfg`s may not
+    // be the build's (proc-macro2's build script set `wrap_proc_macro` for rust-analyzer and
+    // not for the test build, where `#[cfg(not(wrap_proc_macro))] inner: literal` was the
+    // field matched), and what the build's field takes only its types tell.
     for field in list.fields() {
+        if field.attrs().any(|a| matches!(a.meta(), Some(ast::Meta::CfgMeta(_)))) {
+            return None;
+        }
         left = left.join(pattern(sema, &field.pat()?)?);
     }
     if list.rest_pat().is_some() {

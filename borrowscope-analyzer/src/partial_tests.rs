@@ -476,7 +476,8 @@ fn a_wildcard_of_a_generic_type_only_reads_and_a_field_under_a_cfg_leaves_its_ar
     // proc-macro2 1.0.89: `let _ = range;` with `range: R`, and a struct pattern that names a
     // field twice, each under a `cfg` of its own: which one the build compiles, the analysis
     // cannot be sure of (proc-macro2's build script set `wrap_proc_macro` for rust-analyzer
-    // and not for the test build), so that arm stays unknown.
+    // and not for the test build), so that arm stays unknown; so does one field under a `cfg`
+    // the analysis has on (`kept` would move `token` out in part, or nothing where it is off).
     insta::assert_snapshot!(uses(
         r#"
 //- minicore: copy, clone, drop, option
@@ -503,6 +504,12 @@ fn push(token: Token) {
         Token::Other(o) => consume(o),
     }
 }
+fn one(token: Token) {
+    match token {
+        Token::Lit { #[cfg(wrapped)] inner: Inner::Fallback(kept), .. } => {}
+        Token::Other(o) => consume(o),
+    }
+}
 enum Generic<T> { Both { a: Owned, b: T } }
 fn generic<T>(g: Generic<T>) {
     match g {
@@ -518,7 +525,11 @@ fn generic<T>(g: Generic<T>) {
 19:9 token shared_borrow
 20:9 token move
 20:36 o move
-25:11 g move
-26:9 g unknown (a part of it moved out, and whether what stays needs dropping could not be told)
-26:44 a move");
+24:11 token move
+25:9 token unknown (what the arm's pattern leaves in the binding could not be told)
+26:9 token move
+26:36 o move
+31:11 g move
+32:9 g unknown (a part of it moved out, and whether what stays needs dropping could not be told)
+32:44 a move");
 }
